@@ -1,0 +1,1 @@
+"""Questionnaire domain: question types, the questionnaire model, instruments as data, validation."""

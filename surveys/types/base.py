@@ -1,0 +1,238 @@
+"""Base class for pluggable question types, the answer error and shared parsing helpers."""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from typing import Any
+
+REQUIRED_MESSAGE = "Deze vraag is verplicht."
+
+
+class AnswerError(ValueError):
+    """A respondent's answer is not acceptable; ``message`` is Dutch and shown to the respondent.
+
+    >>> str(AnswerError("Vul een getal in."))
+    'Vul een getal in.'
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def is_empty(raw: Any) -> bool:
+    """True for what an unanswered question looks like, from a form or from JSON.
+
+    >>> [is_empty(x) for x in (None, "", "  ", [], 0, False)]
+    [True, True, True, True, False, False]
+    """
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return raw.strip() == ""
+    if isinstance(raw, (list, tuple)):
+        return len(raw) == 0
+    return False
+
+
+def format_number(value: float | int | Decimal) -> str:
+    """Write a number the Dutch way for messages.
+
+    >>> format_number(1.5), format_number(10), format_number(2.0)
+    ('1,5', '10', '2')
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace(".", ",")
+
+
+# Groups of three after the first group, as in 1.234.567 or 1 234 567.
+_GROUPED = re.compile(r"^\d{1,3}(?:[.\s]\d{3})+$")
+_COMMA_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+_PLAIN = re.compile(r"^\d+$")
+
+
+def parse_decimal(raw: Any) -> Decimal:
+    """Read a number from JSON or from a Dutch or English form field; ValueError when it is none.
+
+    A lone comma is the decimal separator (Dutch); with both '.' and ',' the last one is.
+    A single dot followed by exactly three digits after a non-zero integer part is read as a
+    Dutch thousands separator, because a respondent typing "12.500" for an amount means 12500.
+
+    >>> [str(parse_decimal(x)) for x in ("1.234,50", "1234,5", "1234.5", "12.500", "0.125", 3)]
+    ['1234.50', '1234.5', '1234.5', '12500', '0.125', '3']
+    """
+    if isinstance(raw, bool):
+        # bool is an int in Python; True as an amount is surely a mistake.
+        raise ValueError("boolean")
+    if isinstance(raw, int):
+        return _in_range(Decimal(raw))
+    if isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise ValueError("not finite")
+        return _in_range(Decimal(repr(raw)))
+    if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise ValueError("not finite")
+        return _in_range(raw)
+    if not isinstance(raw, str):
+        raise ValueError("not a number")
+    text = raw.strip().replace("\u00a0", " ")
+    for prefix in ("€", "EUR", "eur"):
+        if text.startswith(prefix):
+            text = text[len(prefix):].strip()
+    sign = ""
+    if text[:1] in "+-":
+        sign, text = ("-" if text[0] == "-" else ""), text[1:].strip()
+    if "," in text and "." in text:
+        decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
+        whole, _, frac = text.rpartition(decimal_sep)
+        if not (_GROUPED.match(whole) or _COMMA_GROUPED.match(whole) or _PLAIN.match(whole)):
+            raise ValueError("bad grouping")
+        if not _PLAIN.match(frac):
+            raise ValueError("bad fraction")
+        whole = re.sub(r"[.,\s]", "", whole)
+    elif "," in text:
+        if text.count(",") > 1:
+            if not _COMMA_GROUPED.match(text):
+                raise ValueError("bad grouping")
+            whole, frac = text.replace(",", ""), ""
+        else:
+            whole, _, frac = text.partition(",")
+            whole = whole.replace(" ", "").replace(".", "")
+    elif text.count(".") > 1 or (" " in text):
+        if not _GROUPED.match(text):
+            raise ValueError("bad grouping")
+        whole, frac = re.sub(r"[.\s]", "", text), ""
+    elif "." in text:
+        whole, _, frac = text.partition(".")
+        if len(frac) == 3 and _PLAIN.match(whole) and len(whole) <= 3 and whole != "0":
+            whole, frac = whole + frac, ""
+    else:
+        whole, frac = text, ""
+    if whole == "" and frac:
+        whole = "0"
+    if not _PLAIN.match(whole) or (frac and not _PLAIN.match(frac)):
+        raise ValueError("not a number")
+    if len(frac) > 30:
+        raise ValueError("too many decimals")
+    return _in_range(Decimal(f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}"))
+
+
+# No school counts or pays beyond this; refusing early keeps every value exact as a float.
+LIMIT = Decimal(10) ** 15
+
+
+def _in_range(value: Decimal) -> Decimal:
+    if abs(value) >= LIMIT:
+        raise ValueError("too large")
+    return value
+
+
+def decimal_places(value: Decimal) -> int:
+    """Digits that matter after the decimal point, without using a decimal context.
+
+    >>> decimal_places(Decimal("1.230")), decimal_places(Decimal("12E+2")), decimal_places(Decimal("0.5"))
+    (2, 0, 1)
+    """
+    _, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0:
+        return 0
+    places = -exponent
+    for digit in reversed(digits):
+        if digit != 0 or places == 0:
+            break
+        places -= 1
+    return places
+
+
+class QuestionType:
+    """A kind of question: how to check its definition, validate an answer and encode it.
+
+    Subclasses set ``name`` and implement ``clean``; ``validate`` handles unanswered questions
+    once for all types, so every type treats an empty answer the same way.
+    """
+
+    name: str = ""
+    #: definition fields that only make sense for some types; others must leave them unset
+    allowed_fields: frozenset[str] = frozenset()
+
+    # Fields of Question that are type-specific; the rest are common to every type.
+    SPECIFIC_FIELDS = ("scale", "labels", "options", "min", "max", "unit", "integer",
+                       "max_length", "matrix")
+
+    def validate(self, question: Any, raw: Any) -> Any:
+        """Return the clean value of ``raw``, None when unanswered; raise AnswerError when bad."""
+        if is_empty(raw):
+            if question.required:
+                raise AnswerError(REQUIRED_MESSAGE)
+            return None
+        return self.clean(question, raw)
+
+    def clean(self, question: Any, raw: Any) -> Any:  # pragma: no cover - abstract
+        """Turn a non-empty raw answer into its clean value or raise AnswerError."""
+        raise NotImplementedError
+
+    def encode(self, question: Any, value: Any) -> float | str | None:
+        """Encode a clean value for analysis and CSV export (None stays None)."""
+        return value
+
+    def check_definition(self, question: Any) -> None:
+        """Raise ValueError when ``question`` is not a sound definition of this type."""
+        for field in self.SPECIFIC_FIELDS:
+            value = getattr(question, field, None)
+            # ``integer`` defaults to False rather than None; both mean "not set".
+            if field not in self.allowed_fields and value is not None and value is not False:
+                raise ValueError(f"veld '{field}' hoort niet bij type '{self.name}'")
+
+    def __repr__(self) -> str:
+        return f"<QuestionType {self.name}>"
+
+
+def check_int(value: Any, what: str) -> None:
+    """Raise ValueError unless ``value`` is an int (and not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{what} moet een geheel getal zijn")
+
+
+def check_options(question: Any, name: str) -> None:
+    """Raise ValueError unless the question has at least two options with unique values."""
+    options = question.options
+    if not isinstance(options, list) or len(options) < 2:
+        raise ValueError(f"type '{name}' heeft minstens twee opties nodig")
+    values = [o.get("value") if isinstance(o, dict) else None for o in options]
+    for value in values:
+        if not isinstance(value, str) or not re.match(r"^[a-z0-9][a-z0-9_]*$", value):
+            raise ValueError(f"optiewaarde {value!r} moet bestaan uit kleine letters, cijfers en _")
+    if len(set(values)) != len(values):
+        raise ValueError("optiewaarden moeten uniek zijn")
+
+
+def option_values(question: Any) -> list[str]:
+    """The option values of a question, in their defined order."""
+    return [o["value"] for o in (question.options or [])]
+
+
+def check_selection_bounds(question: Any) -> tuple[int, int]:
+    """Return (min, max) selections for a list-valued question, checking the definition."""
+    n = len(question.options or [])
+    low = 0 if question.min is None else question.min
+    high = n if question.max is None else question.max
+    check_int(low, "min")
+    check_int(high, "max")
+    if not 0 <= low <= high <= n or high == 0:
+        raise ValueError(f"min en max moeten voldoen aan 0 <= min <= max <= {n} en max >= 1")
+    return low, high
+
+
+def parse_list(raw: Any) -> list[str]:
+    """Read a list of option values from JSON (a list) or a form (a '|' or ',' joined string)."""
+    if isinstance(raw, str):
+        return [part.strip() for part in re.split(r"[|,]", raw) if part.strip()]
+    if isinstance(raw, (list, tuple)):
+        if not all(isinstance(item, str) for item in raw):
+            raise AnswerError("Kies uit de genoemde opties.")
+        return [item.strip() for item in raw]
+    raise AnswerError("Kies uit de genoemde opties.")

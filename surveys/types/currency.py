@@ -1,0 +1,42 @@
+"""Currency question type: an amount in euro, at least 0, with at most two decimals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import AnswerError, QuestionType, decimal_places, parse_decimal
+from .number import check_bounds, check_number_definition
+
+
+class CurrencyType(QuestionType):
+    """A yearly amount in EUR; Dutch input such as "€ 1.234,50" is accepted.
+
+    >>> from types import SimpleNamespace as Q
+    >>> q = Q(required=True, min=None, max=None)
+    >>> CurrencyType().validate(q, "€ 1.234,50")
+    1234.5
+    """
+
+    name = "currency"
+    allowed_fields = frozenset({"min", "max"})
+
+    def clean(self, question: Any, raw: Any) -> float:
+        try:
+            value = parse_decimal(raw)
+        except ValueError:
+            raise AnswerError("Vul een bedrag in euro in, bijvoorbeeld 1.234,50.") from None
+        if value < 0:
+            raise AnswerError("Het bedrag moet minstens 0 zijn.")
+        if decimal_places(value) > 2:
+            raise AnswerError("Gebruik hoogstens twee cijfers achter de komma.")
+        check_bounds(question, value)
+        return float(value)
+
+    def encode(self, question: Any, value: Any) -> float | None:
+        return None if value is None else float(value)
+
+    def check_definition(self, question: Any) -> None:
+        super().check_definition(question)
+        check_number_definition(question)
+        if question.min is not None and question.min < 0:
+            raise ValueError("een bedrag kan niet negatief zijn: min moet minstens 0 zijn")

@@ -1,0 +1,45 @@
+"""Multiple-choice question type: a set of option values, optionally with min/max selections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import (AnswerError, QuestionType, check_options, check_selection_bounds,
+                   option_values, parse_list)
+
+
+class MultipleChoiceType(QuestionType):
+    """Any number of option values between ``min`` and ``max``; returned in option order.
+
+    >>> from types import SimpleNamespace as Q
+    >>> q = Q(required=True, min=None, max=2, options=[{"value": v} for v in "abc"])
+    >>> t = MultipleChoiceType()
+    >>> t.validate(q, ["c", "a"]), t.encode(q, ["a", "c"])
+    (['a', 'c'], 'a|c')
+    """
+
+    name = "multiple_choice"
+    allowed_fields = frozenset({"options", "min", "max"})
+
+    def clean(self, question: Any, raw: Any) -> list[str]:
+        chosen = parse_list(raw)
+        values = option_values(question)
+        if any(item not in values for item in chosen):
+            raise AnswerError("Kies alleen uit de genoemde opties.")
+        if len(set(chosen)) != len(chosen):
+            raise AnswerError("Kies elke optie hoogstens één keer.")
+        low, high = check_selection_bounds(question)
+        if len(chosen) < low:
+            raise AnswerError(f"Kies minstens {low} opties." if low > 1 else "Kies minstens één optie.")
+        if len(chosen) > high:
+            raise AnswerError(f"Kies hoogstens {high} opties." if high > 1 else "Kies hoogstens één optie.")
+        # A canonical order makes equal answers encode equally in the CSV.
+        return [v for v in values if v in chosen]
+
+    def encode(self, question: Any, value: Any) -> str | None:
+        return None if value is None else "|".join(value)
+
+    def check_definition(self, question: Any) -> None:
+        super().check_definition(question)
+        check_options(question, self.name)
+        check_selection_bounds(question)

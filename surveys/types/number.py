@@ -1,0 +1,61 @@
+"""Number question type: a count or measure, optionally integer, between min and max."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .base import AnswerError, QuestionType, decimal_places, format_number, parse_decimal
+
+
+def check_bounds(question: Any, value: Decimal) -> None:
+    """Raise AnswerError when ``value`` is outside the question's min and max."""
+    if question.min is not None and value < parse_decimal(question.min):
+        raise AnswerError(f"Het getal moet minstens {format_number(question.min)} zijn.")
+    if question.max is not None and value > parse_decimal(question.max):
+        raise AnswerError(f"Het getal mag hoogstens {format_number(question.max)} zijn.")
+
+
+def check_number_definition(question: Any) -> None:
+    """Raise ValueError for a min or max that is not a number, or min above max."""
+    for field in ("min", "max"):
+        bound = getattr(question, field)
+        if bound is not None and (isinstance(bound, bool) or not isinstance(bound, (int, float))):
+            raise ValueError(f"{field} moet een getal zijn")
+    if question.min is not None and question.max is not None and question.min > question.max:
+        raise ValueError("min mag niet groter zijn dan max")
+
+
+class NumberType(QuestionType):
+    """A number such as a head count or FTE; with ``integer: true`` only whole numbers.
+
+    >>> from types import SimpleNamespace as Q
+    >>> q = Q(required=True, min=0, max=None, integer=False)
+    >>> NumberType().validate(q, "1,5"), NumberType().encode(q, 3)
+    (1.5, 3.0)
+    """
+
+    name = "number"
+    allowed_fields = frozenset({"min", "max", "unit", "integer"})
+
+    def clean(self, question: Any, raw: Any) -> int | float:
+        try:
+            value = parse_decimal(raw)
+        except ValueError:
+            raise AnswerError("Vul een getal in.") from None
+        if getattr(question, "integer", False):
+            if decimal_places(value) > 0:
+                raise AnswerError("Vul een geheel getal in.")
+            check_bounds(question, value)
+            return int(value)
+        check_bounds(question, value)
+        return float(value)
+
+    def encode(self, question: Any, value: Any) -> float | None:
+        return None if value is None else float(value)
+
+    def check_definition(self, question: Any) -> None:
+        super().check_definition(question)
+        check_number_definition(question)
+        if not isinstance(getattr(question, "integer", False), bool):
+            raise ValueError("integer moet true of false zijn")
