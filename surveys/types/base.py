@@ -84,7 +84,7 @@ def parse_decimal(raw: Any) -> Decimal:
         if text.startswith(prefix):
             text = text[len(prefix):].strip()
     sign = ""
-    if text[:1] in "+-":
+    if text[:1] in ("+", "-"):
         sign, text = ("-" if text[0] == "-" else ""), text[1:].strip()
     if "," in text and "." in text:
         decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
