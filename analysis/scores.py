@@ -2,69 +2,9 @@
 
 import pandas as pd
 
-from analysis._frames import NO_QUESTIONNAIRE, attach_items, likert_values, responses_frame
+from analysis.coded import code_answers, person_scores
 
 SCORE_COLUMNS = ["respondent", "organisation", "role", "questionnaire", "construct", "score", "n_items"]
-# Keeps "exactly half answered" in when min_share * n_items is not exact in binary floating point.
-_EPS = 1e-9
-
-
-def _check_min_share(min_share):
-    if not 0 < min_share <= 1:
-        raise ValueError(f"min_share must lie in (0, 1], got {min_share!r}")
-
-
-def respondent_table(responses):
-    """One row per (questionnaire, respondent) with its organisation and role.
-
-    Raises ValueError when a respondent appears with two organisations or roles.
-    """
-    people = responses[["questionnaire", "respondent", "organisation", "role"]].drop_duplicates()
-    people = people.assign(questionnaire=people["questionnaire"].astype(object).where(people["questionnaire"].notna(), NO_QUESTIONNAIRE))
-    people = people.drop_duplicates()
-    if people.duplicated(["questionnaire", "respondent"]).any():
-        raise ValueError("a respondent appears with more than one organisation or role")
-    return people
-
-
-def scored_answers(responses, items):
-    """Likert answers joined to their items, reverse scored, with missing answers dropped.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``questionnaire``, ``respondent``, ``question``, ``construct``, ``value`` (reverse
-        scored), ``min``, ``max``, ``construct_items``, ``domain``, ``partner``.
-    """
-    merged = attach_items(responses, items)
-    merged["value"] = likert_values(merged)
-    merged = merged.loc[merged["value"].notna()]
-    if merged.duplicated(["questionnaire", "respondent", "question"]).any():
-        raise ValueError("a respondent answered the same question twice")
-    return merged[["questionnaire", "respondent", "question", "construct", "value", "min", "max",
-                   "construct_items", "domain", "partner"]]
-
-
-def scores_from_answers(answers, people, min_share=0.5):
-    """Construct scores from :func:`scored_answers` output; also keeps ``min`` and ``max``."""
-    _check_min_share(min_share)
-    keys = ["questionnaire", "respondent", "construct"]
-    grouped = answers.groupby(keys, sort=False, observed=True)
-    scores = grouped.agg(
-        score=("value", "mean"),
-        n_items=("value", "size"),
-        construct_items=("construct_items", "first"),
-        min=("min", "first"),
-        max=("max", "first"),
-    ).reset_index()
-    enough = scores["n_items"] >= min_share * scores["construct_items"] - _EPS
-    scores = scores.loc[enough]
-    if (people["questionnaire"] == NO_QUESTIONNAIRE).all():
-        # The responses name no questionnaire; the items may have supplied one.
-        scores = scores.merge(people.drop(columns="questionnaire"), on="respondent", how="left", sort=False)
-    else:
-        scores = scores.merge(people, on=["questionnaire", "respondent"], how="left", sort=False)
-    return scores.drop(columns="construct_items")
 
 
 def construct_scores(responses, items, min_share=0.5):
@@ -105,9 +45,18 @@ def construct_scores(responses, items, min_share=0.5):
     0         r1     trust    4.0        2
     1         r2     trust    5.0        1
     """
-    responses = responses_frame(responses)
-    people = respondent_table(responses)
-    scores = scores_from_answers(scored_answers(responses, items), people, min_share)
-    scores = scores.sort_values(["questionnaire", "construct", "respondent"], kind="stable").reset_index(drop=True)
-    scores["questionnaire"] = scores["questionnaire"].where(scores["questionnaire"] != NO_QUESTIONNAIRE, None)
-    return scores[SCORE_COLUMNS]
+    coded = code_answers(responses, items)
+    scores = person_scores(coded, min_share)
+    people = coded.people.loc[scores["person"]]
+    constructs = coded.constructs.loc[scores["construct"]]
+    result = pd.DataFrame({
+        "respondent": people["respondent"].to_numpy(),
+        "organisation": people["organisation"].to_numpy(),
+        "role": people["role"].to_numpy(),
+        "questionnaire": constructs["questionnaire"].to_numpy(),
+        "construct": constructs["construct"].to_numpy(),
+        "score": scores["score"].to_numpy(),
+        "n_items": scores["n_items"].to_numpy(),
+    })
+    order = result[["questionnaire", "construct", "respondent"]].astype(str)
+    return result.loc[order.sort_values(list(order.columns), kind="stable").index].reset_index(drop=True)

@@ -1,0 +1,236 @@
+"""Likert answers joined to their items as integer codes: the fast core under scores and indicators."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis._frames import NO_QUESTIONNAIRE, RESPONSE_COLUMNS, ROLES, items_frame
+
+# Keeps "exactly half answered" in when min_share * n_items is not exact in binary floating point.
+_EPS = 1e-9
+
+
+@dataclass
+class Coded:
+    """Integer-coded likert answers.
+
+    Attributes
+    ----------
+    answers : DataFrame
+        Answered likert items only: ``person``, ``item``, ``construct`` (codes) and ``value``
+        (after reverse scoring).
+    people : DataFrame
+        Indexed by person code: ``questionnaire``, ``respondent``, ``organisation``, ``role``
+        (labels; None when missing) and ``org``, ``role_code`` (codes; -1 when missing).
+    constructs : DataFrame
+        Indexed by construct code: ``questionnaire``, ``construct``, ``min``, ``max``, ``n_items``.
+    items : DataFrame
+        Indexed by item code: the item metadata plus ``position`` within its construct.
+    """
+
+    answers: pd.DataFrame
+    people: pd.DataFrame
+    constructs: pd.DataFrame
+    items: pd.DataFrame
+
+
+def _check_columns(responses):
+    if not isinstance(responses, pd.DataFrame):
+        raise ValueError("responses must be a pandas DataFrame")
+    missing = [c for c in RESPONSE_COLUMNS if c not in responses.columns]
+    if missing:
+        raise ValueError(f"responses lack column(s): {', '.join(missing)}")
+
+
+def _codes(series):
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return codes.astype(np.int64), uniques
+
+
+def code_answers(responses, items):
+    """Join likert answers to their items, check them and reverse score them.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Long answers; see :func:`analysis.scores.construct_scores`.
+    items : DataFrame or list of dict
+        Item metadata; items without a construct or scale are left out.
+
+    Returns
+    -------
+    Coded
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> items = [{"question": "q1", "construct": "c", "reverse": True, "min": 1, "max": 5}]
+    >>> responses = pd.DataFrame({"respondent": ["r1"], "question": ["q1"], "value": [2],
+    ...                           "organisation": ["A"], "role": ["board"]})
+    >>> code_answers(responses, items).answers["value"].tolist()
+    [4.0]
+    """
+    _check_columns(responses)
+    items = items_frame(items)
+    items = items.loc[items["construct"].notna() & items["min"].notna() & items["max"].notna()].reset_index(drop=True)
+    item_q = items["questionnaire"].astype(object).where(items["questionnaire"].notna(), NO_QUESTIONNAIRE)
+    construct_code, construct_keys = pd.factorize(pd.MultiIndex.from_arrays([item_q, items["construct"]]))
+    items["item_construct"] = construct_code
+    by_construct = items.groupby("item_construct", sort=False)
+    if ((by_construct["min"].transform("nunique") > 1) | (by_construct["max"].transform("nunique") > 1)).any():
+        raise ValueError("the items of one construct must share one scale (min and max)")
+    items["position"] = by_construct.cumcount()
+    construct_size = by_construct.size().reindex(range(len(construct_keys))).to_numpy()
+
+    # Factorise every key column once; all later work is on integer codes.
+    question, question_labels = _codes(responses["question"])
+    if "questionnaire" in responses.columns:
+        response_q, response_q_labels = _codes(responses["questionnaire"])
+    else:
+        response_q, response_q_labels = np.full(len(responses), -1, dtype=np.int64), np.array([], dtype=object)
+    role, role_labels = _codes(responses["role"])
+    unknown = sorted(str(r) for r in role_labels if r not in ROLES)
+    if unknown:
+        raise ValueError(f"unknown role(s) {unknown}; expected one of {list(ROLES)}")
+    responses_have_q = len(response_q_labels) > 0
+    match_q = responses_have_q and items["questionnaire"].notna().any()
+    if not match_q and items["question"].duplicated().any():
+        raise ValueError("items repeat a question, so responses must name their questionnaire")
+    position_of = pd.Index(question_labels)
+    question_position = position_of.get_indexer(items["question"])
+    if match_q:
+        table = np.full((len(response_q_labels) + 1, len(question_labels) + 1), -1, dtype=np.int64)
+        q_position = pd.Index(response_q_labels).get_indexer(item_q)
+        ok = (q_position >= 0) & (question_position >= 0)
+        table[q_position[ok], question_position[ok]] = np.flatnonzero(ok)
+        # Code -1 (missing) lands in the extra last row or column, which stays -1.
+        item = table[response_q, question]
+    else:
+        table = np.full(len(question_labels) + 1, -1, dtype=np.int64)
+        ok = question_position >= 0
+        table[question_position[ok]] = np.flatnonzero(ok)
+        item = table[question]
+    keep = np.flatnonzero(item >= 0)
+    item = item[keep]
+    question = question[keep]
+    role = role[keep]
+
+    raw = responses["value"].to_numpy()[keep]
+    if raw.dtype.kind not in "biuf":
+        raw = pd.Series(raw, dtype=object)
+        values = pd.to_numeric(raw, errors="coerce").astype(float).to_numpy()
+        bad = np.isnan(values) & raw.notna().to_numpy()
+        if bad.any():
+            position = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"non-numeric answer {raw.iloc[position]!r} to likert question "
+                             f"{question_labels[question[position]]!r}")
+    else:
+        values = raw.astype(float)
+    low = items["min"].to_numpy()[item]
+    high = items["max"].to_numpy()[item]
+    outside = (values < low) | (values > high)
+    if outside.any():
+        position = int(np.flatnonzero(outside)[0])
+        raise ValueError(f"answer {values[position]!r} to question {question_labels[question[position]]!r} "
+                         "lies outside its scale")
+    values = np.where(items["reverse"].to_numpy(dtype=bool)[item], low + high - values, values)
+
+    if responses_have_q:
+        person_q, person_q_labels = response_q[keep], np.append(np.asarray(response_q_labels, dtype=object),
+                                                                 NO_QUESTIONNAIRE)
+        person_q = np.where(person_q < 0, len(person_q_labels) - 1, person_q)
+    else:
+        person_q, person_q_labels = _codes(item_q.to_numpy()[item])
+    respondent, respondent_labels = _codes(responses["respondent"])
+    respondent = respondent[keep]
+    if (respondent < 0).any():
+        raise ValueError("every response row needs a respondent")
+    n_respondents = max(len(respondent_labels), 1)
+    person, person_keys = pd.factorize(person_q * n_respondents + respondent)
+    organisation, organisation_labels = _codes(responses["organisation"])
+    organisation = organisation[keep]
+    n_people = len(person_keys)
+    org_of = np.full(n_people, -1, dtype=np.int64)
+    role_of = np.full(n_people, -1, dtype=np.int64)
+    org_of[person] = organisation
+    role_of[person] = role
+    if (org_of[person] != organisation).any() or (role_of[person] != role).any():
+        raise ValueError("a respondent appears with more than one organisation or role")
+
+    answered = ~np.isnan(values)
+    pair = person[answered] * len(items) + item[answered]
+    if pd.Series(pair).duplicated().any():
+        raise ValueError("a respondent answered the same question twice")
+
+    # A construct is one item construct within one questionnaire of the people answering it.
+    person_q_of = (person_keys // n_respondents).astype(np.int64)
+    item_construct = items["item_construct"].to_numpy()[item]
+    construct, construct_pairs = pd.factorize(person_q_of[person] * len(construct_keys) + item_construct)
+    construct_item = construct_pairs % len(construct_keys)
+    construct_q = construct_pairs // len(construct_keys)
+    first_item = items.drop_duplicates("item_construct").set_index("item_construct")
+    constructs = pd.DataFrame({
+        "questionnaire": [_label(person_q_labels[q]) for q in construct_q],
+        "construct": first_item.loc[construct_item, "construct"].to_numpy(),
+        "min": first_item.loc[construct_item, "min"].to_numpy(),
+        "max": first_item.loc[construct_item, "max"].to_numpy(),
+        "n_items": construct_size[construct_item],
+        "item_construct": construct_item,
+    })
+    people = pd.DataFrame({
+        "questionnaire": [_label(person_q_labels[q]) for q in person_q_of],
+        "respondent": np.asarray(respondent_labels, dtype=object)[(person_keys % n_respondents).astype(np.int64)],
+        "organisation": _labels(organisation_labels, org_of),
+        "role": _labels(role_labels, role_of),
+        "org": org_of,
+        "role_code": role_of,
+    })
+    answers = pd.DataFrame({"person": person[answered], "item": item[answered],
+                            "construct": construct[answered].astype(np.int64), "value": values[answered]})
+    return Coded(answers=answers, people=people, constructs=constructs, items=items)
+
+
+def _label(value):
+    return None if value == NO_QUESTIONNAIRE else value
+
+
+def _labels(labels, codes):
+    out = np.asarray(labels, dtype=object)[np.maximum(codes, 0)] if len(labels) else np.full(len(codes), None, dtype=object)
+    out[codes < 0] = None
+    return out
+
+
+def person_scores(coded, min_share=0.5):
+    """Construct score per person and construct, leaving out those who answered too few items.
+
+    Returns
+    -------
+    DataFrame
+        ``construct``, ``person``, ``score`` (item scale), ``score100`` (0–100), ``n_items``,
+        ``org``, ``role_code``; plus ``organisation`` and ``role`` labels.
+    """
+    if not 0 < min_share <= 1:
+        raise ValueError(f"min_share must lie in (0, 1], got {min_share!r}")
+    answers = coded.answers
+    n_people = max(len(coded.people), 1)
+    pair, pair_keys = pd.factorize(answers["construct"].to_numpy() * n_people + answers["person"].to_numpy())
+    sums = np.bincount(pair, weights=answers["value"].to_numpy(), minlength=len(pair_keys))
+    counts = np.bincount(pair, minlength=len(pair_keys))
+    construct = (pair_keys // n_people).astype(np.int64)
+    person = (pair_keys % n_people).astype(np.int64)
+    needed = coded.constructs["n_items"].to_numpy()[construct] * min_share - _EPS
+    keep = counts >= needed
+    construct, person, score, counts = construct[keep], person[keep], sums[keep] / counts[keep], counts[keep]
+    low = coded.constructs["min"].to_numpy()[construct]
+    high = coded.constructs["max"].to_numpy()[construct]
+    people = coded.people
+    return pd.DataFrame({
+        "construct": construct,
+        "person": person,
+        "score": score,
+        "score100": (score - low) / (high - low) * 100,
+        "n_items": counts,
+        "org": people["org"].to_numpy()[person],
+        "role_code": people["role_code"].to_numpy()[person],
+    })
