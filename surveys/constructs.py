@@ -21,7 +21,7 @@ INDEX_CONSTRUCTS: dict[str, tuple[str, ...]] = {
 #: code -> (Dutch name, English name, published dimension or our own design)
 CONSTRUCTS: dict[str, tuple[str, str, str]] = {
     "appropriateness": ("Passendheid van de verandering", "Appropriateness", f"{HOLT}: appropriateness; {DINAMO}: willen"),
-    "personal_valence": ("Persoonlijk belang", "Personal valence", f"{HOLT}: personal valence; Armenakis: personal valence"),
+    "personal_valence": ("Persoonlijk belang", "Personal valence", f"{HOLT}: personal valence; {ARMENAKIS}: valence"),
     "affective_commitment": ("Affectief commitment", "Affective commitment", f"{HM}: affective (want to)"),
     "normative_commitment": ("Normatief commitment", "Normative commitment", f"{HM}: normative (ought to); naast de index gerapporteerd"),
     "continuance_commitment": ("Continuïteitscommitment", "Continuance commitment", f"{HM}: continuance (have to); naast de index gerapporteerd, nooit opgeteld"),
@@ -30,7 +30,7 @@ CONSTRUCTS: dict[str, tuple[str, str, str]] = {
     "efficacy": ("Vertrouwen in eigen kunnen", "Change-specific efficacy", f"{HOLT}: change-specific efficacy; {DINAMO}: kunnen"),
     "knowledge": ("Kennis en duidelijkheid", "Knowledge", f"{DINAMO}: kunnen"),
     "capacity": ("Tijd en middelen", "Capacity", f"{DINAMO}: kunnen"),
-    "management_support": ("Steun van de leiding", "Management support", f"{HOLT}: management support; Armenakis: principal support"),
+    "management_support": ("Steun van de leiding", "Management support", f"{HOLT}: management support; {ARMENAKIS}: principal support"),
     "leadership_trust": ("Vertrouwen in de leiding", "Trust in leadership", f"{ARMENAKIS}: principal support"),
     "routine_seeking": ("Behoefte aan routine", "Routine seeking", f"{OREG}: routine seeking"),
     "emotional_reaction": ("Emotionele reactie", "Emotional reaction", f"{OREG}: emotional reaction to imposed change"),

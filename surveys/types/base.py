@@ -166,10 +166,15 @@ class QuestionType:
     def validate(self, question: Any, raw: Any) -> Any:
         """Return the clean value of ``raw``, None when unanswered; raise AnswerError when bad."""
         if is_empty(raw):
-            if question.required:
-                raise AnswerError(REQUIRED_MESSAGE)
-            return None
+            return self.unanswered(question)
         return self.clean(question, raw)
+
+    @staticmethod
+    def unanswered(question: Any) -> None:
+        """None for an optional question; AnswerError for a required one."""
+        if question.required:
+            raise AnswerError(REQUIRED_MESSAGE)
+        return None
 
     def clean(self, question: Any, raw: Any) -> Any:  # pragma: no cover - abstract
         """Turn a non-empty raw answer into its clean value or raise AnswerError."""

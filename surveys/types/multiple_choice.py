@@ -23,6 +23,9 @@ class MultipleChoiceType(QuestionType):
 
     def clean(self, question: Any, raw: Any) -> list[str]:
         chosen = parse_list(raw)
+        if not chosen:
+            # A form can send only separators, such as "|"; that is no answer at all.
+            return self.unanswered(question)
         values = option_values(question)
         if any(item not in values for item in chosen):
             raise AnswerError("Kies alleen uit de genoemde opties.")

@@ -34,6 +34,9 @@ class RankingType(QuestionType):
 
     def clean(self, question: Any, raw: Any) -> list[str]:
         order = parse_list(raw)
+        if not order:
+            # A form can send only separators, such as "|"; that is no answer at all.
+            return self.unanswered(question)
         values = option_values(question)
         if any(item not in values for item in order):
             raise AnswerError("Rangschik alleen de genoemde opties.")
