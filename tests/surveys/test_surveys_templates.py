@@ -6,6 +6,8 @@ import sys
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from surveys.io import validate_definition
 from surveys.templates import (INSTRUMENTS_DIR, TEMPLATE_KEYS, expand_for_traject, list_templates,
@@ -188,3 +190,26 @@ def test_surveys_imports_no_web_stack():
             "print(*bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr or result.stdout
+
+
+answer_values = st.one_of(st.none(), st.booleans(), st.integers(-3, 9), st.text(max_size=8),
+                          st.sampled_from(["3", "ssc", "ja", "tijd|informatie", "1,5"]),
+                          st.lists(st.sampled_from(["informatie", "tijd", "x"]), max_size=4))
+
+
+@pytest.mark.parametrize("key", TEMPLATE_KEYS)
+def test_fuzz_validate_all(key):
+    q = load_template(key)
+    keys = [x.key for x in q.questions()] + ["onbekend"]
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.dictionaries(st.sampled_from(keys), answer_values, max_size=12))
+    def run(raw):
+        clean, errors = q.validate_all(raw)
+        assert not set(clean) & set(errors)
+        assert all(isinstance(m, str) for ms in errors.values() for m in ms)
+        # Clean answers are accepted as they are.
+        for k, v in clean.items():
+            assert q.question(k).question_type.validate(q.question(k), v) == v
+
+    run()
