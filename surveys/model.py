@@ -19,6 +19,13 @@ UNKNOWN_QUESTION = "Onbekende vraag."
 LIST_TYPES = ("multiple_choice", "ranking")
 
 
+class UnknownKey(KeyError, ValueError):
+    """A question or section key that the questionnaire does not have."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 def _check_text(value: Any, where: str, optional: bool = False) -> None:
     if value is None and optional:
         return
@@ -177,8 +184,8 @@ class Section:
 
     key: str
     title: dict
-    questions: list[Question] = field(default_factory=list)
     intro: dict | None = None
+    questions: list[Question] = field(default_factory=list)
     condition: Condition | None = None
 
     @classmethod
@@ -233,8 +240,8 @@ class Questionnaire:
     title: dict
     audience: str
     anonymous: bool
-    sections: list[Section] = field(default_factory=list)
     description: dict | None = None
+    sections: list[Section] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.check()
@@ -348,18 +355,18 @@ class Questionnaire:
         return [q for s in self.sections for q in s.questions]
 
     def question(self, key: str) -> Question:
-        """The question called ``key``; KeyError when there is none."""
+        """The question called ``key``; UnknownKey (a KeyError and ValueError) when there is none."""
         for q in self.questions():
             if q.key == key:
                 return q
-        raise KeyError(key)
+        raise UnknownKey(f"onbekende vraag {key!r}")
 
     def section(self, key: str) -> Section:
-        """The section called ``key``; ValueError when there is none."""
+        """The section called ``key``; UnknownKey (a KeyError and ValueError) when there is none."""
         for s in self.sections:
             if s.key == key:
                 return s
-        raise ValueError(f"onbekende sectie {key!r}")
+        raise UnknownKey(f"onbekende sectie {key!r}")
 
     def constructs(self) -> list[str]:
         """Sorted unique construct codes of the scale (likert) items."""
@@ -387,16 +394,18 @@ class Questionnaire:
             return condition.contains in value
         return condition.contains.casefold() in str(value).casefold()
 
-    def _walk(self, raw_answers: dict) -> tuple[list[Section], list[Question], dict[str, Any]]:
-        """Visible sections, visible questions and the clean values of valid visible answers.
+    def _walk(self, raw_answers: dict) -> tuple[list[Section], list[Question],
+                                                dict[str, Any], dict[str, list[str]]]:
+        """One pass in order: visible sections and questions, clean values and errors.
 
-        Conditions see only answers to visible questions, so an answer left behind on a
+        Conditions see only valid answers to visible questions, so an answer left behind on a
         question that became hidden cannot open a later part of the questionnaire.
         """
         raw_answers = raw_answers or {}
         sections: list[Section] = []
         questions: list[Question] = []
         clean: dict[str, Any] = {}
+        errors: dict[str, list[str]] = {}
         for section in self.sections:
             if not self._condition_met(section.condition, clean):
                 continue
@@ -407,11 +416,12 @@ class Questionnaire:
                 questions.append(question)
                 try:
                     value = question.question_type.validate(question, raw_answers.get(question.key))
-                except AnswerError:
+                except AnswerError as exc:
+                    errors[question.key] = [exc.message]
                     continue
                 if value is not None:
                     clean[question.key] = value
-        return sections, questions, clean
+        return sections, questions, clean, errors
 
     def visible_sections(self, answers: dict) -> list[Section]:
         """Sections whose condition holds for ``answers`` (raw or clean)."""
@@ -423,21 +433,6 @@ class Questionnaire:
 
     # -- validation -----------------------------------------------------------------------------
 
-    @staticmethod
-    def _validate_questions(questions: list[Question], raw_answers: dict
-                            ) -> tuple[dict[str, Any], dict[str, list[str]]]:
-        clean: dict[str, Any] = {}
-        errors: dict[str, list[str]] = {}
-        for question in questions:
-            try:
-                value = question.question_type.validate(question, raw_answers.get(question.key))
-            except AnswerError as exc:
-                errors[question.key] = [exc.message]
-                continue
-            if value is not None:
-                clean[question.key] = value
-        return clean, errors
-
     def validate_section(self, section_key: str, raw_answers: dict
                          ) -> tuple[dict[str, Any], dict[str, list[str]]]:
         """Validate the visible questions of one section; answers to hidden ones are dropped.
@@ -445,17 +440,16 @@ class Questionnaire:
         ``raw_answers`` may hold answers to earlier sections too: conditions use them. Only
         answered questions appear in ``clean``.
         """
-        section = self.section(section_key)
-        raw_answers = raw_answers or {}
-        visible = set(id(q) for q in self.visible_questions(raw_answers))
-        return self._validate_questions([q for q in section.questions if id(q) in visible],
-                                        raw_answers)
+        keys = {q.key for q in self.section(section_key).questions}
+        _, _, clean, errors = self._walk(raw_answers)
+        return ({k: v for k, v in clean.items() if k in keys},
+                {k: v for k, v in errors.items() if k in keys})
 
     def validate_all(self, raw_answers: dict) -> tuple[dict[str, Any], dict[str, list[str]]]:
         """Validate a whole response: unknown keys are errors, hidden questions are dropped."""
         if not isinstance(raw_answers, dict):
             raise ValueError("answers: verwacht een object met vraagsleutels")
-        clean, errors = self._validate_questions(self.visible_questions(raw_answers), raw_answers)
+        _, _, clean, errors = self._walk(raw_answers)
         known = {q.key for q in self.questions()}
         for key in raw_answers:
             if key not in known:

@@ -65,6 +65,8 @@ def test_lookups():
     assert q.constructs() == ["eff", "sat"]
     with pytest.raises(KeyError):
         q.question("nope")
+    with pytest.raises(ValueError, match="onbekende vraag 'nope'"):
+        q.question("nope")
     with pytest.raises(ValueError):
         q.validate_section("nope", {})
 
