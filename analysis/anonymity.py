@@ -105,7 +105,13 @@ def _breaker(cell, ns, hidden, parts):
     if children:
         return _smallest(children, ns)
     parents = [parent for parent, kids in parts if cell in kids and parent not in hidden]
-    return _smallest(parents, ns) if parents else None
+    if parents:
+        return _smallest(parents, ns)
+    # The cell follows through a chain of sums: hide the visible group that frees most cells.
+    candidates = [c for c in ns if c not in hidden and c != (None, None)] or [c for c in ns if c not in hidden]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: (len(_determined(ns, hidden | {c}, parts)), ns[c], str(c[0]), str(c[1])))
 
 
 def hidden_groups(ns, threshold):
@@ -117,7 +123,7 @@ def hidden_groups(ns, threshold):
     together hold fewer than ``threshold`` respondents, hides the smallest visible sibling; a
     hidden parent whose children are all visible hides its smallest child. Last, a linear audit
     over all partition sums checks that no hidden n is determined by the visible ones, and hides
-    a further sibling while one is.
+    a further sibling (or, when it has none, the group whose hiding frees most) while one is.
 
     Parameters
     ----------
