@@ -1,0 +1,49 @@
+# Draagvlak: `make run` sets everything up and serves the demo; `make test` runs the full suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app app
+PORT   ?= 5000
+
+.PHONY: run test install install-test translations extract-messages worker beat clean
+
+run: install translations
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	@echo "Draagvlak draait op http://127.0.0.1:$(PORT)  (stoppen met Ctrl+C)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install-test translations
+	$(BIN)/pytest
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+translations: install
+	$(BIN)/pybabel compile -f -d app/translations
+
+# Developers: after adding text, refresh the catalog and fill in the English msgstr lines.
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -N -i app/translations/messages.pot -d app/translations
+
+worker: install
+	$(BIN)/celery -A worker.celery_app worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A worker.celery_app beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite

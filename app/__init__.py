@@ -1,0 +1,99 @@
+"""Application factory: create_app builds the Flask app as a list of small named steps."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from config import config_for
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app. `overrides` wins over the config class (tests pass their database URL)."""
+    app = Flask(__name__, instance_relative_config=True)
+    config = config_for(config_name)
+    config.check()
+    app.config.from_object(config)
+    if overrides:
+        app.config.update(overrides)
+    _ensure_instance_dir(app)
+    register_extensions(app)
+    register_celery(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def _ensure_instance_dir(app: Flask) -> None:
+    import os
+
+    os.makedirs(app.instance_path, exist_ok=True)
+
+
+def register_extensions(app: Flask) -> None:
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=_migrations_dir())
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    limiter.init_app(app)
+
+    from app import models  # noqa: F401  (registers the tables)
+    from app.auth.loader import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def register_celery(app: Flask) -> None:
+    from app.jobs import celery_init_app
+
+    celery_init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+    from app.trajects import bp as trajects_bp
+
+    for bp in (main_bp, auth_bp, trajects_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.errors import init_app as init_errors
+
+    init_errors(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from app.security.headers import init_app as init_headers
+
+    init_headers(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.i18n import init_app as init_i18n
+
+    init_i18n(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import init_app as init_cli
+
+    init_cli(app)
+    logging.getLogger("draagvlak").setLevel(logging.INFO)

@@ -1,0 +1,9 @@
+"""Public JSON API v1: bearer tokens, problem+json errors, cursor pagination, OpenAPI."""
+from flask import Blueprint
+
+from app.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # the API authenticates with bearer tokens, not cookies
+
+from app.api import health, openapi, trajects  # noqa: E402,F401

@@ -1,0 +1,104 @@
+"""Account routes: login with rate limit and lockout, logout, password change and reset."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp
+from app.auth.forms import LoginForm, PasswordChangeForm, ResetForm, ResetRequestForm
+from app.extensions import db, limiter
+from app.security.access import is_safe_next
+from app.services import accounts, audit
+from app.services.mail import send_now
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user, code, minutes = accounts.authenticate(form.email.data, form.password.data)
+        if code == "locked":
+            error = _("Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen. "
+                      "Probeer het over %(minutes)s minuten opnieuw.", minutes=minutes)
+        elif code == "invalid":
+            error = _("Onbekend e-mailadres of onjuist wachtwoord.")
+        if user is not None:
+            login_user(user)
+            target = request.args.get("next")
+            return redirect(target if is_safe_next(target) else url_for("main.home"))
+    return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    audit.record("logout", obj=current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    flash(_("U bent uitgelogd."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/wachtwoord", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data, form.new.data)
+        except accounts.AccountError as exc:
+            form.current.errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # the session id includes the hash tail: renew it
+            flash(_("Uw wachtwoord is gewijzigd."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/password_change.html", form=form)
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = accounts.find_user(form.email.data)
+        if user is not None and user.active:
+            link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
+                "auth.reset", token=accounts.reset_token_for(user))
+            minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+            body = (f"Beste {user.name},\n\nU vroeg een nieuw wachtwoord aan voor Draagvlak. "
+                    f"Kies een nieuw wachtwoord via deze link (geldig voor {minutes} minuten, één keer te gebruiken):\n\n"
+                    f"{link}\n\nHeeft u dit niet aangevraagd? Dan kunt u dit bericht negeren.\n")
+            audit.record("password.reset_requested", obj=user, actor_id=user.id)
+            send_now(user.email, "Draagvlak: nieuw wachtwoord instellen", body, kind="password_reset")
+        # The same answer whether or not the address exists, so accounts cannot be probed.
+        flash(_("Als dit adres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail met een herstellink."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset(token: str):
+    user = accounts.user_for_reset_token(token)
+    if user is None:
+        return render_template("auth/reset_invalid.html"), 410
+    form = ResetForm()
+    if form.validate_on_submit():
+        user.set_password(form.new.data)
+        user.failed_logins = 0
+        user.locked_until = None
+        audit.record("password.reset", obj=user, actor_id=user.id)
+        db.session.commit()
+        flash(_("Uw wachtwoord is ingesteld. U kunt nu inloggen."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)

@@ -1,0 +1,1 @@
+"""Security: access rules (roles and object-level), security headers, safe redirects."""

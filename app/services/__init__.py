@@ -1,0 +1,1 @@
+"""Service functions by topic: they own transactions; routes and CLI call them."""

@@ -1,0 +1,66 @@
+"""Sending mail: over SMTP when configured, else into the outbox table the regisseur can read."""
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+from app.extensions import db
+from app.models import OutboxMessage
+from app.models.base import utcnow
+
+
+def queue_mail(recipient: str, subject: str, body: str, *, kind: str = "other",
+               traject_id: int | None = None) -> OutboxMessage:
+    """Store a message in the outbox (no commit). `deliver_pending` sends it when SMTP is set."""
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body, kind=kind,
+                            traject_id=traject_id, status="outbox")
+    db.session.add(message)
+    return message
+
+
+def smtp_configured() -> bool:
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def deliver(messages: list[OutboxMessage]) -> tuple[int, int]:
+    """Send messages over one SMTP connection; returns (sent, failed). No-op without SMTP."""
+    if not smtp_configured() or not messages:
+        return 0, 0
+    cfg = current_app.config
+    sent = failed = 0
+    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
+        if cfg.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if cfg.get("MAIL_USERNAME"):
+            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+        for message in messages:
+            email = EmailMessage()
+            email["From"] = cfg["MAIL_SENDER"]
+            email["To"] = message.recipient
+            email["Subject"] = message.subject
+            email.set_content(message.body)
+            try:
+                smtp.send_message(email)
+                message.status, message.sent_at = "sent", utcnow()
+                sent += 1
+            except smtplib.SMTPException:
+                message.status = "failed"
+                failed += 1
+    return sent, failed
+
+
+def send_now(recipient: str, subject: str, body: str, *, kind: str = "other",
+             traject_id: int | None = None) -> OutboxMessage:
+    """Queue one message and deliver it right away when SMTP is configured (commits)."""
+    message = queue_mail(recipient, subject, body, kind=kind, traject_id=traject_id)
+    db.session.commit()
+    if smtp_configured():
+        try:
+            deliver([message])
+        except (OSError, smtplib.SMTPException) as exc:
+            current_app.logger.warning("Mail niet verstuurd: %s", type(exc).__name__)
+            message.status = "failed"
+        db.session.commit()
+    return message

@@ -1,0 +1,227 @@
+"""Traject services: create and edit trajects, organisations (also by CSV), and members."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import PHASES, Organisation, Traject, TrajectMember, User
+from app.models.trajects import MIN_ANONYMITY_THRESHOLD
+from app.services import audit
+
+CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+ORGANISATION_COLUMNS = ("code", "name", "staff", "students", "locations", "region")
+# Dutch column headers are accepted too, since regisseurs export from Dutch spreadsheets.
+COLUMN_ALIASES = {"naam": "name", "medewerkers": "staff", "personeel": "staff",
+                  "leerlingen": "students", "locaties": "locations", "regio": "region"}
+
+
+class TrajectError(ValueError):
+    """A Dutch, user-facing reason why a traject change was refused."""
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+def check_thresholds(anonymity_threshold, comment_threshold) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    try:
+        anonymity_threshold = int(anonymity_threshold)
+    except (TypeError, ValueError):
+        errors["anonymity_threshold"] = ["Vul een geheel getal in."]
+        return errors
+    if anonymity_threshold < MIN_ANONYMITY_THRESHOLD:
+        errors["anonymity_threshold"] = [
+            f"De anonimiteitsdrempel is minstens {MIN_ANONYMITY_THRESHOLD}."]
+    try:
+        comment_threshold = int(comment_threshold)
+    except (TypeError, ValueError):
+        errors["comment_threshold"] = ["Vul een geheel getal in."]
+        return errors
+    if comment_threshold < anonymity_threshold:
+        errors["comment_threshold"] = [
+            "De drempel voor open antwoorden mag niet lager zijn dan de anonimiteitsdrempel."]
+    return errors
+
+
+def create_traject(owner: User, *, name: str, description: str = "", phase: str = "ict_foto",
+                   anonymity_threshold: int = 5, comment_threshold: int = 10, deadline=None) -> Traject:
+    """Create a traject owned by a regisseur (no commit)."""
+    errors = check_thresholds(anonymity_threshold, comment_threshold)
+    if not (name or "").strip():
+        errors["name"] = ["Vul een naam in."]
+    elif len(name.strip()) > 200:
+        errors["name"] = ["De naam mag hoogstens 200 tekens lang zijn."]
+    if phase not in PHASES:
+        errors["phase"] = [f"Onbekende fase; kies uit {', '.join(PHASES)}."]
+    if errors:
+        raise TrajectError("De traject-gegevens zijn niet geldig.", errors)
+    traject = Traject(name=name.strip(), description=(description or "").strip(), phase=phase,
+                      anonymity_threshold=int(anonymity_threshold),
+                      comment_threshold=int(comment_threshold), deadline=deadline)
+    db.session.add(traject)
+    db.session.flush()
+    db.session.add(TrajectMember(traject=traject, user=owner))
+    audit.record("traject.created", obj=traject, traject_id=traject.id)
+    return traject
+
+
+def update_traject(traject: Traject, **values) -> Traject:
+    errors = check_thresholds(values.get("anonymity_threshold", traject.anonymity_threshold),
+                              values.get("comment_threshold", traject.comment_threshold))
+    if "name" in values and not (values["name"] or "").strip():
+        errors["name"] = ["Vul een naam in."]
+    if "phase" in values and values["phase"] not in PHASES:
+        errors["phase"] = [f"Onbekende fase; kies uit {', '.join(PHASES)}."]
+    if errors:
+        raise TrajectError("De traject-gegevens zijn niet geldig.", errors)
+    for key, value in values.items():
+        setattr(traject, key, value.strip() if isinstance(value, str) else value)
+    audit.record("traject.updated", obj=traject, traject_id=traject.id, fields=sorted(values))
+    return traject
+
+
+def _int_or_none(value, label: str, errors: list[str]):
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        number = int(str(value).strip().replace(".", "").replace(" ", ""))
+    except ValueError:
+        errors.append(f"{label}: '{value}' is geen geheel getal.")
+        return None
+    if number < 0:
+        errors.append(f"{label}: mag niet negatief zijn.")
+    return number
+
+
+def organisation_errors(data: dict, existing_codes: set[str]) -> tuple[dict, dict[str, list[str]]]:
+    """Validate one organisation's fields; returns (clean values, errors per field)."""
+    errors: dict[str, list[str]] = {}
+    code = (data.get("code") or "").strip().upper()
+    if not code:
+        errors["code"] = ["Vul een code in."]
+    elif not CODE_RE.match(code):
+        errors["code"] = ["Een code bestaat uit hoogstens 20 letters, cijfers, - of _."]
+    elif code in existing_codes:
+        errors["code"] = [f"De code {code} bestaat al in dit traject."]
+    name = (data.get("name") or "").strip()
+    if not name:
+        errors["name"] = ["Vul een naam in."]
+    elif len(name) > 200:
+        errors["name"] = ["De naam mag hoogstens 200 tekens lang zijn."]
+    clean = {"code": code, "name": name, "region": (data.get("region") or "").strip()[:100]}
+    for key, label in (("staff", "Medewerkers"), ("students", "Leerlingen"), ("locations", "Locaties")):
+        field_errors: list[str] = []
+        clean[key] = _int_or_none(data.get(key), label, field_errors)
+        if field_errors:
+            errors[key] = field_errors
+    return clean, errors
+
+
+def add_organisation(traject: Traject, data: dict) -> Organisation:
+    """Add one organisation (no commit); raises TrajectError with field errors."""
+    codes = {o.code for o in traject.organisations}
+    clean, errors = organisation_errors(data, codes)
+    if errors:
+        raise TrajectError("De organisatie is niet geldig.", errors)
+    organisation = Organisation(traject=traject, **clean)
+    db.session.add(organisation)
+    db.session.flush()
+    audit.record("organisation.created", obj=organisation, traject_id=traject.id, code=clean["code"])
+    return organisation
+
+
+def update_organisation(organisation: Organisation, data: dict) -> Organisation:
+    codes = {o.code for o in organisation.traject.organisations if o.id != organisation.id}
+    clean, errors = organisation_errors(data, codes)
+    if errors:
+        raise TrajectError("De organisatie is niet geldig.", errors)
+    for key, value in clean.items():
+        setattr(organisation, key, value)
+    audit.record("organisation.updated", obj=organisation, traject_id=organisation.traject_id)
+    return organisation
+
+
+@dataclass
+class ImportReport:
+    """Outcome of a CSV import: rows created, or the errors per row (then nothing is created)."""
+
+    created: list = field(default_factory=list)
+    row_errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, field, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.row_errors
+
+
+def read_csv(text: str) -> tuple[list[str], list[dict]]:
+    """Read a CSV with ';' or ',' as separator (Dutch Excel writes ';'), header in row 1."""
+    text = text.lstrip("\ufeff")
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    header = [COLUMN_ALIASES.get(h, h) for h in header]
+    reader.fieldnames = header
+    return header, list(reader)
+
+
+def import_organisations(traject: Traject, text: str) -> ImportReport:
+    """Import organisations from CSV: all rows or none. Errors name the line and the field."""
+    report = ImportReport()
+    try:
+        header, rows = read_csv(text)
+    except (csv.Error, UnicodeDecodeError) as exc:
+        report.row_errors.append((1, "bestand", f"Het bestand is geen leesbare CSV: {exc}"))
+        return report
+    missing = [c for c in ("code", "name") if c not in header]
+    if missing:
+        report.row_errors.append((1, "kop", "Kolom ontbreekt: " + ", ".join(missing)
+                                  + ". Verwacht: code;name;staff;students;locations;region"))
+        return report
+    if not rows:
+        report.row_errors.append((2, "bestand", "Het bestand bevat geen rijen."))
+        return report
+    codes = {o.code for o in traject.organisations}
+    cleaned = []
+    for line, row in enumerate(rows, start=2):
+        clean, errors = organisation_errors(row, codes)
+        for field_name, messages in errors.items():
+            for message in messages:
+                report.row_errors.append((line, field_name, message))
+        if not errors:
+            codes.add(clean["code"])
+            cleaned.append(clean)
+    if report.row_errors:
+        return report
+    for clean in cleaned:
+        organisation = Organisation(traject=traject, **clean)
+        db.session.add(organisation)
+        report.created.append(organisation)
+    db.session.flush()
+    audit.record("organisation.imported", traject_id=traject.id, object_type="Traject",
+                 object_id=traject.id, count=len(cleaned))
+    return report
+
+
+def add_member(traject: Traject, user: User) -> TrajectMember:
+    existing = db.session.scalar(select(TrajectMember).where(
+        TrajectMember.traject_id == traject.id, TrajectMember.user_id == user.id))
+    if existing is not None:
+        raise TrajectError(f"{user.email} is al lid van dit traject.")
+    member = TrajectMember(traject=traject, user=user)
+    db.session.add(member)
+    audit.record("member.added", obj=traject, traject_id=traject.id, user=user.email)
+    return member
+
+
+def remove_member(traject: Traject, member: TrajectMember, acting: User) -> None:
+    if member.user_id == acting.id:
+        raise TrajectError("U kunt uzelf niet uit het traject verwijderen.")
+    audit.record("member.removed", obj=traject, traject_id=traject.id, user=member.user.email)
+    db.session.delete(member)

@@ -1,0 +1,6 @@
+"""Trajects blueprint: the regisseur's traject list, settings, organisations and members."""
+from flask import Blueprint
+
+bp = Blueprint("trajects", __name__, url_prefix="/trajecten")
+
+from app.trajects import routes  # noqa: E402,F401

@@ -1,0 +1,224 @@
+"""Traject routes: list, create, edit, organisations (form and CSV), members, audit trail, outbox."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AuditEvent, Organisation, OutboxMessage, TrajectMember
+from app.security.access import can_edit, role_required, traject_for, visible_trajects_query
+from app.services import accounts, trajects as traject_service
+from app.trajects import bp
+from app.trajects.forms import ConfirmForm, ImportForm, MemberForm, OrganisationForm, TrajectForm
+
+PER_PAGE = 25
+
+
+def _apply_errors(form, errors: dict[str, list[str]]) -> None:
+    for field_name, messages in errors.items():
+        field = getattr(form, field_name, None)
+        if field is not None:
+            field.errors = list(field.errors) + list(messages)
+        else:
+            flash("; ".join(messages), "error")
+
+
+@bp.route("/")
+@login_required
+def index():
+    page = db.paginate(visible_trajects_query(current_user), page=request.args.get("page", 1, type=int),
+                       per_page=PER_PAGE, error_out=False)
+    return render_template("trajects/index.html", page=page)
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@role_required("regisseur")
+def create():
+    form = TrajectForm()
+    if form.validate_on_submit():
+        try:
+            traject = traject_service.create_traject(
+                current_user, name=form.name.data, description=form.description.data or "",
+                phase=form.phase.data, anonymity_threshold=form.anonymity_threshold.data,
+                comment_threshold=form.comment_threshold.data, deadline=form.deadline.data)
+        except traject_service.TrajectError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("Traject aangemaakt."), "success")
+            return redirect(url_for("trajects.show", traject_id=traject.id))
+    return render_template("trajects/form.html", form=form, traject=None)
+
+
+@bp.route("/<int:traject_id>")
+@login_required
+def show(traject_id: int):
+    traject = traject_for(current_user, traject_id)
+    return render_template("trajects/show.html", traject=traject, editable=can_edit(current_user, traject))
+
+
+@bp.route("/<int:traject_id>/bewerken", methods=["GET", "POST"])
+@role_required("regisseur")
+def edit(traject_id: int):
+    traject = traject_for(current_user, traject_id, write=True)
+    form = TrajectForm(obj=traject)
+    if form.validate_on_submit():
+        try:
+            traject_service.update_traject(
+                traject, name=form.name.data, description=form.description.data or "",
+                phase=form.phase.data, anonymity_threshold=form.anonymity_threshold.data,
+                comment_threshold=form.comment_threshold.data, deadline=form.deadline.data)
+        except traject_service.TrajectError as exc:
+            db.session.rollback()
+            traject = traject_for(current_user, traject_id, write=True)
+            _apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("Wijzigingen opgeslagen."), "success")
+            return redirect(url_for("trajects.show", traject_id=traject.id))
+    return render_template("trajects/form.html", form=form, traject=traject)
+
+
+@bp.route("/<int:traject_id>/organisaties/nieuw", methods=["GET", "POST"])
+@role_required("regisseur")
+def add_organisation(traject_id: int):
+    traject = traject_for(current_user, traject_id, write=True)
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            traject_service.add_organisation(traject, form.data)
+        except traject_service.TrajectError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("Organisatie toegevoegd."), "success")
+            return redirect(url_for("trajects.show", traject_id=traject.id))
+    return render_template("trajects/organisation_form.html", form=form, traject=traject, organisation=None)
+
+
+def _organisation(traject, organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or organisation.traject_id != traject.id:
+        abort(404)
+    return organisation
+
+
+@bp.route("/<int:traject_id>/organisaties/<int:organisation_id>/bewerken", methods=["GET", "POST"])
+@role_required("regisseur")
+def edit_organisation(traject_id: int, organisation_id: int):
+    traject = traject_for(current_user, traject_id, write=True)
+    organisation = _organisation(traject, organisation_id)
+    form = OrganisationForm(obj=organisation)
+    if form.validate_on_submit():
+        try:
+            traject_service.update_organisation(organisation, form.data)
+        except traject_service.TrajectError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("Organisatie bijgewerkt."), "success")
+            return redirect(url_for("trajects.show", traject_id=traject.id))
+    return render_template("trajects/organisation_form.html", form=form, traject=traject,
+                           organisation=organisation)
+
+
+@bp.route("/<int:traject_id>/organisaties/import", methods=["GET", "POST"])
+@role_required("regisseur")
+def import_organisations(traject_id: int):
+    traject = traject_for(current_user, traject_id, write=True)
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        raw = form.file.data.read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")  # Excel on Windows saves CP-1252
+        report = traject_service.import_organisations(traject, text)
+        if report.ok:
+            db.session.commit()
+            flash(_("%(n)s organisaties geïmporteerd.", n=len(report.created)), "success")
+            return redirect(url_for("trajects.show", traject_id=traject.id))
+        db.session.rollback()
+        traject = traject_for(current_user, traject_id, write=True)
+    status = 422 if report is not None and not report.ok else 200
+    return render_template("trajects/import.html", form=form, traject=traject, report=report), status
+
+
+@bp.route("/<int:traject_id>/leden", methods=["GET", "POST"])
+@login_required
+def members(traject_id: int):
+    traject = traject_for(current_user, traject_id)
+    editable = can_edit(current_user, traject)
+    form = MemberForm()
+    form.organisation.choices = [("", _("— geen —"))] + [(o.code, f"{o.code} – {o.name}") for o in traject.organisations]
+    if request.method == "POST":
+        if not editable:
+            abort(403)
+        if form.validate_on_submit():
+            user = accounts.find_user(form.email.data)
+            try:
+                if user is None:
+                    if not form.name.data or not form.password.data:
+                        raise accounts.AccountError(_("Voor een nieuw account zijn naam en startwachtwoord nodig."))
+                    organisation = traject.organisation_by_code(form.organisation.data) if form.organisation.data else None
+                    user = accounts.create_user(email=form.email.data, name=form.name.data, role=form.role.data,
+                                                password=form.password.data, organisation=organisation)
+                    db.session.flush()
+                traject_service.add_member(traject, user)
+            except (accounts.AccountError, traject_service.TrajectError) as exc:
+                db.session.rollback()
+                traject = traject_for(current_user, traject_id)
+                form.email.errors = list(form.email.errors) + [str(exc)]
+            else:
+                db.session.commit()
+                flash(_("%(email)s is toegevoegd aan het traject.", email=user.email), "success")
+                return redirect(url_for("trajects.members", traject_id=traject.id))
+    memberships = db.session.scalars(select(TrajectMember).where(TrajectMember.traject_id == traject.id)
+                                     .order_by(TrajectMember.added_at)).all()
+    return render_template("trajects/members.html", traject=traject, form=form, memberships=memberships,
+                           editable=editable, confirm=ConfirmForm())
+
+
+@bp.route("/<int:traject_id>/leden/<int:member_id>/verwijderen", methods=["POST"])
+@role_required("regisseur")
+def remove_member(traject_id: int, member_id: int):
+    traject = traject_for(current_user, traject_id, write=True)
+    member = db.session.get(TrajectMember, member_id)
+    if member is None or member.traject_id != traject.id:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            traject_service.remove_member(traject, member, current_user)
+        except traject_service.TrajectError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Lid verwijderd."), "success")
+    return redirect(url_for("trajects.members", traject_id=traject.id))
+
+
+@bp.route("/<int:traject_id>/logboek")
+@role_required("regisseur")
+def audit_log(traject_id: int):
+    traject = traject_for(current_user, traject_id, write=True)
+    query = (select(AuditEvent).where(AuditEvent.traject_id == traject.id)
+             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+    return render_template("trajects/audit.html", traject=traject, page=page)
+
+
+@bp.route("/<int:traject_id>/outbox")
+@role_required("regisseur")
+def outbox(traject_id: int):
+    traject = traject_for(current_user, traject_id, write=True)
+    query = (select(OutboxMessage).where(OutboxMessage.traject_id == traject.id)
+             .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()))
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=20, error_out=False)
+    return render_template("trajects/outbox.html", traject=traject, page=page)

@@ -1,0 +1,181 @@
+"""Configuration per environment: embedded development default, testing, and production."""
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+class Config:
+    """Settings shared by every environment; subclasses override what differs."""
+
+    ENV_NAME = "base"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'draagvlak.sqlite'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+
+    # Celery: eager means tasks run in-process, so no Redis is needed for the embedded default.
+    CELERY = {
+        "broker_url": "memory://",
+        "result_backend": None,
+        "task_always_eager": True,
+        "task_eager_propagates": True,
+        "task_ignore_result": True,
+        "imports": ("worker.tasks",),
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+    }
+    REDIS_URL: str | None = None
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    TOKEN_RATE_LIMIT = "30 per minute"
+    LOCKOUT_AFTER_FAILURES = 5
+    LOCKOUT_MINUTES = 15
+    PASSWORD_RESET_MAX_AGE = 3600  # seconds a reset link stays valid
+
+    # Mail: without MAIL_SERVER every message lands in the outbox table instead of SMTP.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False
+    MAIL_SENDER = "Draagvlak <noreply@draagvlak.local>"
+    MAIL_BATCH_SIZE = 50
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a form left open for a long questionnaire must still submit
+    HSTS = False
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    DEMO_ALLOWED = True
+
+    @classmethod
+    def check(cls) -> None:
+        """Fail fast on settings an environment cannot run without."""
+
+
+class DevelopmentConfig(Config):
+    """The embedded default: SQLite under instance/, eager Celery, mail to the outbox."""
+
+    ENV_NAME = "development"
+    # A development key only; production refuses to start without its own SECRET_KEY.
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'draagvlak.sqlite'}"
+    )
+    PUBLIC_BASE_URL = f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+
+
+class TestingConfig(Config):
+    """Used by pytest; the database URL is set by the test fixtures."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-not-secret"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    PUBLIC_BASE_URL = "http://localhost"
+
+
+class ProductionConfig(Config):
+    """Reads everything from the environment and refuses to start without a SECRET_KEY."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SESSION_COOKIE_SAMESITE = "Strict"
+    HSTS = True
+    DEMO_ALLOWED = False
+
+    @classmethod
+    def from_environ(cls, environ: os._Environ | dict | None = None) -> type["ProductionConfig"]:
+        env = os.environ if environ is None else environ
+        redis_url = env.get("REDIS_URL")
+        attrs: dict = {
+            "SECRET_KEY": env.get("SECRET_KEY"),
+            "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL", cls.SQLALCHEMY_DATABASE_URI),
+            "REDIS_URL": redis_url,
+            "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+            "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+            "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+            "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+            "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "false").lower() in ("1", "true", "yes"),
+            "MAIL_SENDER": env.get("MAIL_SENDER", cls.MAIL_SENDER),
+            "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", cls.PUBLIC_BASE_URL),
+            "DEMO_ALLOWED": env.get("DEMO_ALLOWED", "false").lower() in ("1", "true", "yes"),
+        }
+        if redis_url:
+            attrs["CELERY"] = dict(
+                Config.CELERY,
+                broker_url=redis_url,
+                result_backend=None,
+                task_always_eager=False,
+                task_eager_propagates=False,
+            )
+            attrs["RATELIMIT_STORAGE_URI"] = redis_url
+        return type("ProductionConfig", (cls,), attrs)
+
+    @classmethod
+    def check(cls) -> None:
+        if not cls.SECRET_KEY:
+            raise RuntimeError(
+                "SECRET_KEY ontbreekt: zet de omgevingsvariabele SECRET_KEY voordat Draagvlak "
+                "in productie start."
+            )
+        if cls.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            warnings.warn(
+                "PRODUCTIE DRAAIT OP SQLITE: zet DATABASE_URL naar PostgreSQL; SQLite is alleen "
+                "voor de ingebouwde ontwikkelstand.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        if not cls.REDIS_URL:
+            warnings.warn(
+                "REDIS_URL ontbreekt: taken draaien dan in het webproces en de rate limits zijn "
+                "per proces.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+
+
+def config_for(name: str | None = None) -> type[Config]:
+    """Return the Config class for an environment name (default from DRAAGVLAK_ENV)."""
+    name = name or os.environ.get("DRAAGVLAK_ENV", "development")
+    if name == "production":
+        return ProductionConfig.from_environ()
+    if name == "testing":
+        return TestingConfig
+    if name == "development":
+        cls = DevelopmentConfig
+        if os.environ.get("REDIS_URL"):
+            redis_url = os.environ["REDIS_URL"]
+            return type(
+                "DevelopmentConfig",
+                (cls,),
+                {
+                    "REDIS_URL": redis_url,
+                    "CELERY": dict(
+                        Config.CELERY, broker_url=redis_url, task_always_eager=False
+                    ),
+                },
+            )
+        return cls
+    raise ValueError(f"Onbekende omgeving: {name!r} (kies development, testing of production)")
