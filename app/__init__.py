@@ -67,10 +67,15 @@ def register_celery(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.distribution import bp as distribution_bp
     from app.main import bp as main_bp
+    from app.questionnaires import bp as questionnaires_bp
+    from app.respond import bp as respond_bp
+    from app.results import bp as results_bp
     from app.trajects import bp as trajects_bp
 
-    for bp in (main_bp, auth_bp, trajects_bp, api_bp):
+    for bp in (main_bp, auth_bp, trajects_bp, questionnaires_bp, distribution_bp, respond_bp,
+               results_bp, api_bp):
         app.register_blueprint(bp)
 
 

@@ -3,9 +3,12 @@ from app.models.accounts import ROLES, ApiToken, User, hash_token
 from app.models.audit import AuditEvent
 from app.models.jobs import Job
 from app.models.mail import OutboxMessage
+from app.models.questionnaires import (PARTICIPANT_ROLES, QUESTIONNAIRE_STATES, IndicatorSnapshot,
+                                        Participant, Questionnaire, Response, ResponseDraft)
 from app.models.trajects import PHASES, Organisation, Traject, TrajectMember
 
 __all__ = [
-    "ROLES", "PHASES", "ApiToken", "AuditEvent", "Job", "Organisation", "OutboxMessage",
+    "PARTICIPANT_ROLES", "QUESTIONNAIRE_STATES", "IndicatorSnapshot", "Participant", "Questionnaire",
+    "Response", "ResponseDraft", "ROLES", "PHASES", "ApiToken", "AuditEvent", "Job", "Organisation", "OutboxMessage",
     "Traject", "TrajectMember", "User", "hash_token",
 ]

@@ -1,4 +1,4 @@
-"""Celery tasks: thin wrappers that update their Job row and call app services."""
+"""A no-op task that proves a worker consumes from the broker."""
 from __future__ import annotations
 
 from celery import shared_task

@@ -1,0 +1,2 @@
+"""Routes of the distribution blueprint."""
+from app.distribution import bp  # noqa: F401

@@ -1,0 +1,142 @@
+"""Questionnaires (frozen definitions per version), participants with hashed tokens, and responses."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import utcnow
+
+QUESTIONNAIRE_STATES = ("draft", "open", "closed")
+PARTICIPANT_ROLES = ("ict_staff", "ict_lead", "board")
+
+
+def random_id() -> str:
+    """Random response ids: for anonymous questionnaires an id must not reveal submission order."""
+    return uuid.uuid4().hex
+
+
+class Questionnaire(db.Model):
+    __tablename__ = "questionnaires"
+    __table_args__ = (CheckConstraint(f"status IN {QUESTIONNAIRE_STATES!r}", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    traject_id: Mapped[int] = mapped_column(ForeignKey("trajects.id", ondelete="CASCADE"), index=True)
+    template_key: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    key: Mapped[str] = mapped_column(String(60))
+    title: Mapped[dict] = mapped_column(JSON)  # {"nl": ..., "en": ...}
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # The previous version this one was made from (editing a published questionnaire).
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaires.id", ondelete="SET NULL"), nullable=True)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
+    audience: Mapped[str] = mapped_column(String(20), default="ict_staff")
+    # The full surveys definition (surveys.model.Questionnaire.to_dict()); frozen once published.
+    definition: Mapped[dict] = mapped_column(JSON)
+    fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    opens_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    max_reminders: Mapped[int] = mapped_column(Integer, default=2)
+    reminder_interval_days: Mapped[int] = mapped_column(Integer, default=7)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    traject = relationship("Traject")
+    participants = relationship("Participant", back_populates="questionnaire", cascade="all, delete-orphan")
+
+
+class Participant(db.Model):
+    """An invitation: who was asked, by which token (hash only), and whether they completed."""
+
+    __tablename__ = "participants"
+    __table_args__ = (
+        UniqueConstraint("questionnaire_id", "email", name="uq_participants_questionnaire_email"),
+        CheckConstraint(f"role IN {PARTICIPANT_ROLES!r}", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)  # None after erasure
+    name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    role: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), nullable=True, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    invited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+    last_reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Only *that* the invitation was used; for anonymous questionnaires no time and no link to the response.
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    questionnaire = relationship("Questionnaire", back_populates="participants")
+    organisation = relationship("Organisation")
+    user = relationship("User")
+
+
+class ResponseDraft(db.Model):
+    """Answers saved per page so a respondent can resume with the same link; deleted on submit."""
+
+    __tablename__ = "response_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), unique=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    section_key: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Response(db.Model):
+    """A submitted response. Anonymous: no participant, user, IP, agent or time — a date only."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        # Identified questionnaires keep every revision; one row per (participant, revision).
+        UniqueConstraint("participant_id", "revision", name="uq_responses_participant_revision"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True)
+    organisation_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    role: Mapped[str] = mapped_column(String(20))
+    submitted_on: Mapped[date] = mapped_column(Date)
+    answers: Mapped[dict] = mapped_column(JSON)
+    # Identified questionnaires only (ict_foto, board_commitment); always None for anonymous ones.
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"), nullable=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    is_latest: Mapped[bool] = mapped_column(Boolean, default=True)
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class IndicatorSnapshot(db.Model):
+    """One recompute's results for a traject; pages and the API read the latest."""
+
+    __tablename__ = "indicator_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    traject_id: Mapped[int] = mapped_column(ForeignKey("trajects.id", ondelete="CASCADE"), index=True)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    input_fingerprint: Mapped[str] = mapped_column(String(64))
+    code_version: Mapped[str] = mapped_column(String(40))
+    responses: Mapped[int] = mapped_column(Integer, default=0)
+    anonymity_threshold: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)  # constructs, indices, board, comparisons
+    message: Mapped[str] = mapped_column(Text, default="")

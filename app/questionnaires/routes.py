@@ -1,0 +1,2 @@
+"""Routes of the questionnaires blueprint."""
+from app.questionnaires import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Routes of the results blueprint."""
+from app.results import bp  # noqa: F401

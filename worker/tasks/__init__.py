@@ -1,0 +1,2 @@
+"""Celery tasks, one module per topic; importing this package registers them all."""
+from worker.tasks import ping  # noqa: F401
