@@ -75,7 +75,8 @@ def code_answers(responses, items):
     items = items_frame(items)
     items = items.loc[items["construct"].notna() & items["min"].notna() & items["max"].notna()].reset_index(drop=True)
     item_q = items["questionnaire"].astype(object).where(items["questionnaire"].notna(), NO_QUESTIONNAIRE)
-    construct_code, construct_keys = pd.factorize(pd.MultiIndex.from_arrays([item_q, items["construct"]]))
+    construct_code = items.groupby([item_q, items["construct"]], sort=False).ngroup().to_numpy(dtype=np.int64)
+    construct_keys = range(int(construct_code.max()) + 1 if len(construct_code) else 0)
     items["item_construct"] = construct_code
     by_construct = items.groupby("item_construct", sort=False)
     if ((by_construct["min"].transform("nunique") > 1) | (by_construct["max"].transform("nunique") > 1)).any():

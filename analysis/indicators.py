@@ -20,7 +20,7 @@ def _point(value):
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def _distributions(answers, constructs):
+def _distributions(answers):
     """Answer counts per scale point for every group: ``{(construct, org, role_code): {value: count}}``."""
     finest = answers.groupby(["measure", "org", "role_code", "value"], sort=False).size().rename("count").reset_index()
     result = {}
@@ -108,6 +108,8 @@ def indicator_table(responses, items, min_share=0.5):
     """Unsuppressed construct indicator rows; see :func:`construct_indicators`."""
     coded = code_answers(responses, items)
     scores = person_scores(coded, min_share).rename(columns={"construct": "measure"})
+    if scores.empty:
+        return []
     table = moments(scores, "score")
     constructs = coded.constructs
     low = constructs["min"].to_numpy()[table["measure"].to_numpy()]
@@ -122,7 +124,7 @@ def indicator_table(responses, items, min_share=0.5):
                                                + answers["person"].to_numpy()) >= 0]
     answers = answers.assign(org=coded.people["org"].to_numpy()[answers["person"].to_numpy()],
                              role_code=coded.people["role_code"].to_numpy()[answers["person"].to_numpy()])
-    distributions = _distributions(answers, constructs)
+    distributions = _distributions(answers)
     alphas = _alphas(answers, coded)
     label_groups(table, coded.people)
     table["questionnaire"] = constructs["questionnaire"].to_numpy()[table["measure"].to_numpy()]

@@ -122,6 +122,8 @@ def index_table(responses, items, weights=None, index_constructs=None, min_share
     weights, index_constructs = check_model(weights, index_constructs)
     coded = code_answers(responses, items)
     scores = person_scores(coded, min_share)
+    if scores.empty:
+        return []
     frame, names = person_indices(scores, coded.constructs, weights, index_constructs)
     if frame.empty:
         return []

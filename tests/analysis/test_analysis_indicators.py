@@ -150,3 +150,9 @@ def test_every_small_group_is_suppressed(seed, threshold):
         assert (row["organisation"], row["role"]) == (raw["organisation"], raw["role"])
         if raw["n"] < threshold:
             assert row["suppressed"] and row["n"] is None
+
+
+def test_empty_inputs_give_empty_results():
+    empty = pd.DataFrame(columns=["respondent", "question", "value", "organisation", "role"])
+    assert construct_indicators(empty, ITEMS, 5) == []
+    assert construct_indicators(small_responses(), [], 5) == []
