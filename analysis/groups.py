@@ -13,13 +13,13 @@ LEVELS = ((), ("org",), ("role_code",), ("org", "role_code"))
 ALL = -1
 
 
-def level_groups(frame, measure="measure"):
-    """Yield ``(level, grouped)`` per group level; rows with a missing code count in totals only."""
+def level_rows(frame):
+    """Yield ``(level, rows)`` per group level; rows with a missing code count in totals only."""
     for level in LEVELS:
-        sub = frame
+        rows = frame
         for column in level:
-            sub = sub.loc[sub[column].to_numpy() != ALL]
-        yield level, sub.groupby([measure] + list(level), sort=False)
+            rows = rows.loc[rows[column].to_numpy() != ALL]
+        yield level, rows
 
 
 def _fill(table, level):
@@ -45,8 +45,8 @@ def moments(frame, value, measure="measure"):
         ``ci_low``, ``ci_high``.
     """
     tables = []
-    for level, grouped in level_groups(frame, measure):
-        table = grouped[value].agg(["size", "mean", "std", "median"]).reset_index()
+    for level, rows in level_rows(frame):
+        table = rows.groupby([measure] + list(level), sort=False)[value].agg(["size", "mean", "std", "median"]).reset_index()
         tables.append(_fill(table.rename(columns={"size": "n", "std": "sd"}), level))
     table = pd.concat(tables, ignore_index=True)
     n = table["n"].to_numpy(dtype=float)
@@ -64,13 +64,13 @@ def add_bootstrap(frame, table, value, measure="measure"):
     wanted = (table["n"] >= BCA_MIN_N) & (table["n"] < BCA_MAX_N)
     if wanted.any():
         position = {key: i for i, key in enumerate(zip(table[measure], table["org"], table["role_code"]))}
-        for level, grouped in level_groups(frame, measure):
-            sizes = grouped[value].transform("size")
-            small = sizes.between(BCA_MIN_N, BCA_MAX_N - 1)
+        for level, rows in level_rows(frame):
+            keys = [measure] + list(level)
+            sizes = rows.groupby(keys, sort=False)[value].transform("size")
+            small = sizes.between(BCA_MIN_N, BCA_MAX_N - 1).to_numpy()
             if not small.any():
                 continue
-            keys = [measure] + list(level)
-            for key, values in grouped.obj.loc[small.index[small]].groupby(keys, sort=False)[value]:
+            for key, values in rows.loc[small].groupby(keys, sort=False)[value]:
                 key = dict(zip(keys, key))
                 i = position[(key[measure], key.get("org", ALL), key.get("role_code", ALL))]
                 lows[i], highs[i] = bca_interval(values.to_numpy())

@@ -6,7 +6,7 @@ import pandas as pd
 from analysis._frames import check_threshold
 from analysis.anonymity import suppress
 from analysis.coded import code_answers, person_scores
-from analysis.groups import ALL, add_bootstrap, label_groups, level_groups, moments, records, sort_rows
+from analysis.groups import ALL, add_bootstrap, label_groups, level_rows, moments, records, sort_rows
 from analysis.intervals import wilson_interval
 from analysis.reliability import MIN_ITEMS, MIN_RESPONDENTS, feldt_interval
 
@@ -24,8 +24,8 @@ def _distributions(answers):
     """Answer counts per scale point for every group: ``{(construct, org, role_code): {value: count}}``."""
     finest = answers.groupby(["measure", "org", "role_code", "value"], sort=False).size().rename("count").reset_index()
     result = {}
-    for level, grouped in level_groups(finest):
-        counts = grouped.obj.groupby(["measure"] + list(level) + ["value"], sort=False)["count"].sum()
+    for level, rows in level_rows(finest):
+        counts = rows.groupby(["measure"] + list(level) + ["value"], sort=False)["count"].sum()
         names = ["measure"] + list(level) + ["value"]
         for key, count in counts.items():
             group = dict(zip(names, key))
