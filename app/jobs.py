@@ -46,12 +46,15 @@ def broker_state() -> str:
 
 
 def enqueue(task_name: str, *, kind: str, traject_id: int | None = None,
-            created_by: int | None = None, dedupe: bool = False, **kwargs) -> Job:
+            created_by: int | None = None, dedupe: bool = False,
+            task_kwargs: dict | None = None) -> Job:
     """Create a Job row, commit it, and hand the task to Celery (or run it in-process).
 
     With `dedupe`, a job of the same kind for the same traject that is still queued is
     returned instead of a new one: many submissions coalesce into one recompute.
+    The task is called with `task_kwargs` plus `job_id`.
     """
+    kwargs = dict(task_kwargs or {})
     if dedupe:
         existing = db.session.scalar(
             select(Job).where(Job.kind == kind, Job.traject_id == traject_id, Job.state == "queued")
@@ -67,7 +70,11 @@ def enqueue(task_name: str, *, kind: str, traject_id: int | None = None,
         # send_task ignores eager mode, so look the task up by name and apply it here.
         if task_name not in celery.tasks:
             celery.loader.import_default_modules()
-        celery.tasks[task_name].apply(kwargs=dict(kwargs, job_id=job_id))
+        task = celery.tasks.get(task_name)
+        if task is None:
+            current_app.logger.error("Onbekende taak %s; de job blijft in de wachtrij.", task_name)
+            return job
+        task.apply(kwargs=dict(kwargs, job_id=job_id))
         db.session.expire_all()
     else:
         try:
@@ -77,3 +84,16 @@ def enqueue(task_name: str, *, kind: str, traject_id: int | None = None,
             job.message = "Wachtrij onbereikbaar; de taak wordt later alsnog uitgevoerd."
             db.session.commit()
     return db.session.get(Job, job_id)
+
+
+RECOMPUTE_TASK = "worker.tasks.indicators.recompute_indicators"
+
+
+def enqueue_recompute(traject_id: int, created_by: int | None = None) -> Job:
+    """Ask for a recompute of a traject's indicators; coalesces with one that is still queued.
+
+    Call after committing the change that made the traject stale: the stale flag is the outbox,
+    so even if the broker is down the beat sweep recomputes later and nothing is lost.
+    """
+    return enqueue(RECOMPUTE_TASK, kind="recompute", traject_id=traject_id, created_by=created_by,
+                   dedupe=True, task_kwargs={"traject_id": traject_id})

@@ -1,0 +1,51 @@
+"""Invitation tokens: 256-bit, derived with HMAC from the secret key, stored only as a hash.
+
+Deriving the token (rather than storing it) lets the server rebuild a participant's personal link
+for reminders and the mail-merge CSV while the database holds nothing but SHA-256 hashes. Rotating
+SECRET_KEY therefore invalidates open links; `rotate_token` issues a fresh one.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Participant, hash_token
+
+
+def _derive(participant_id: int, salt: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"invitation:{participant_id}:{salt}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def issue_token(participant: Participant) -> str:
+    """Give a (flushed) participant a new token; returns the token, stores only its hash."""
+    salt = secrets.token_urlsafe(16)
+    participant.token_salt = salt
+    token = _derive(participant.id, salt)
+    participant.token_hash = hash_token(token)
+    return token
+
+
+def token_for(participant: Participant) -> str | None:
+    """Rebuild the participant's current token (None after erasure)."""
+    if not participant.token_salt or not participant.token_hash:
+        return None
+    token = _derive(participant.id, participant.token_salt)
+    return token if hmac.compare_digest(hash_token(token), participant.token_hash) else None
+
+
+def participant_for_token(token: str) -> Participant | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(select(Participant).where(Participant.token_hash == hash_token(token)))
+
+
+def personal_link(token: str) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("respond.start", token=token)
