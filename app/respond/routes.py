@@ -1,15 +1,252 @@
-"""Routes of the respond blueprint: the personal link `/v/<token>` and its pages."""
+"""Routes of the respond blueprint: the personal link `/v/<token>` and its pages, the bestuurder's
+commitment statement, and the regisseur's response downloads.
+
+Pages of the flow other than sections start with `_` (`/v/<token>/_controle`): section keys
+start with a letter, so the two can never collide.
+"""
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import (abort, current_app, flash, make_response, redirect, render_template, request,
+                   stream_with_context, url_for)
+from flask import Response as FlaskResponse
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
 
+from app.extensions import db
+from app.i18n import select_locale
+from app.models import Participant, Questionnaire, Response
+from app.questionnaires.formdata import raw_answers_from_form
 from app.respond import bp
+from app.security.access import role_required, traject_for
+from app.services import audit
+from app.services import responses as service
+from app.services import responses_csv
 from app.services.tokens import participant_for_token
+from surveys.model import UnknownKey
+
+STATUS_TEMPLATES = {"used": "respond/used.html", "closed": "respond/closed.html",
+                    "not_open": "respond/not_open.html", "opted_out": "respond/opted_out.html"}
+
+
+def _participant(token: str) -> Participant:
+    participant = participant_for_token(token)
+    if participant is None:
+        _unknown()
+    return participant
+
+
+def _unknown():
+    """One page for every unknown, erased or mistyped token: nothing says whether it existed."""
+    abort(make_response(render_template("respond/unknown.html"), 404))
+
+
+def _status_page(participant: Participant, state: str, code: int = 200):
+    return render_template(STATUS_TEMPLATES[state], questionnaire=participant.questionnaire,
+                           traject=participant.questionnaire.traject), code
+
+
+def _steps(defn, answers: dict) -> list:
+    return defn.visible_sections(answers)
 
 
 @bp.route("/v/<token>")
 def start(token: str):
-    participant = participant_for_token(token)
-    if participant is None:
+    participant = _participant(token)
+    state = service.participant_state(participant)
+    if state != "open":
+        return _status_page(participant, state)
+    questionnaire = participant.questionnaire
+    defn = service.definition(questionnaire)
+    answers = service.draft_answers(participant)
+    resume = service.resume_section(participant) if answers else None
+    regisseurs = [m.user for m in questionnaire.traject.memberships if m.user.role == "regisseur"]
+    asker = next((u for u in regisseurs if u.organisation is not None), regisseurs[0] if regisseurs else None)
+    return render_template("respond/start.html", token=token, participant=participant,
+                           questionnaire=questionnaire, traject=questionnaire.traject, defn=defn,
+                           asker=asker, minutes=service.minutes_needed(defn),
+                           sections=_steps(defn, answers), resume=resume, has_draft=bool(answers))
+
+
+@bp.route("/v/<token>/<section_key>", methods=["GET", "POST"])
+def section(token: str, section_key: str):
+    participant = _participant(token)
+    state = service.participant_state(participant)
+    if state != "open":
+        return _status_page(participant, state)
+    questionnaire = participant.questionnaire
+    defn = service.definition(questionnaire)
+    answers = service.draft_answers(participant)
+    steps = _steps(defn, answers)
+    keys = [s.key for s in steps]
+    if section_key not in keys:
+        try:
+            defn.section(section_key)
+        except UnknownKey:
+            _unknown()
+        # A section that the answers so far hide: continue where the respondent can.
+        return redirect(url_for("respond.section", token=token, section_key=keys[0]))
+    current = defn.section(section_key)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        action = request.form.get("actie", "volgende")
+        raw = raw_answers_from_form(current, request.form)
+        index = keys.index(section_key)
+        answers, errors = service.save_section(participant, section_key, raw)
+        steps = _steps(defn, answers)
+        keys = [s.key for s in steps]
+        index = keys.index(section_key) if section_key in keys else index
+        if action == "vorige":
+            db.session.commit()
+            if index == 0:
+                return redirect(url_for("respond.start", token=token))
+            return redirect(url_for("respond.section", token=token, section_key=keys[index - 1]))
+        if action == "opslaan":
+            db.session.commit()
+            return redirect(url_for("respond.saved", token=token))
+        if not errors:
+            following = keys[index + 1] if index + 1 < len(keys) else None
+            service.draft_for(participant).section_key = following or section_key
+            db.session.commit()
+            if following is None:
+                return redirect(url_for("respond.review", token=token))
+            return redirect(url_for("respond.section", token=token, section_key=following))
+        db.session.commit()
+    else:
+        _, all_errors = defn.validate_section(section_key, answers)
+        show_all = request.args.get("controle") == "1"
+        errors = {k: v for k, v in all_errors.items() if show_all or k in answers}
+    index = keys.index(section_key)
+    visible = [q.key for q in defn.visible_questions(answers)]
+    return render_template("respond/section.html", token=token, questionnaire=questionnaire,
+                           defn=defn, section=current, answers=answers, errors=errors,
+                           lang=select_locale(), step=index + 1, total=len(keys) + 1,
+                           first=index == 0, last=index == len(keys) - 1, visible=visible,
+                           error_questions=[q for q in current.questions if q.key in errors]
+                           ), (422 if errors and request.method == "POST" else 200)
+
+
+@bp.route("/v/<token>/_opgeslagen")
+def saved(token: str):
+    participant = _participant(token)
+    state = service.participant_state(participant)
+    if state != "open":
+        return _status_page(participant, state)
+    return render_template("respond/saved.html", token=token, questionnaire=participant.questionnaire,
+                           resume=service.resume_section(participant))
+
+
+@bp.route("/v/<token>/_controle")
+def review(token: str):
+    participant = _participant(token)
+    state = service.participant_state(participant)
+    if state != "open":
+        return _status_page(participant, state)
+    questionnaire = participant.questionnaire
+    defn = service.definition(questionnaire)
+    answers = service.draft_answers(participant)
+    result = service.review(questionnaire, answers)
+    steps = len(defn.visible_sections(answers))
+    return render_template("respond/review.html", token=token, questionnaire=questionnaire,
+                           review=result, lang=select_locale(), step=steps + 1, total=steps + 1)
+
+
+@bp.route("/v/<token>/_verzenden", methods=["POST"])
+def submit(token: str):
+    participant = _participant(token)
+    answers = service.draft_answers(participant)
+    try:
+        service.submit(participant, answers)
+    except service.SubmitError as exc:
+        if exc.reason == "invalid":
+            flash(_("Niet alle vragen zijn goed ingevuld. Kijk de gemarkeerde onderdelen na."), "error")
+            return redirect(url_for("respond.review", token=token))
+        code = 409 if exc.reason == "used" else 410 if exc.reason in ("closed", "opted_out") else 403
+        return _status_page(participant, exc.reason, code)
+    return redirect(url_for("respond.thanks", token=token))
+
+
+@bp.route("/v/<token>/_bedankt")
+def thanks(token: str):
+    participant = _participant(token)
+    if not participant.completed:
+        return redirect(url_for("respond.start", token=token))
+    return render_template("respond/thanks.html", questionnaire=participant.questionnaire,
+                           traject=participant.questionnaire.traject)
+
+
+# -- the bestuurder's commitment statement --------------------------------------------------------
+
+@bp.route("/trajecten/<int:traject_id>/verklaring", methods=["GET", "POST"])
+@role_required("bestuurder")
+def statement(traject_id: int):
+    traject = traject_for(current_user, traject_id)
+    questionnaire = service.open_commitment_questionnaire(traject)
+    if questionnaire is None:
+        return render_template("respond/statement.html", traject=traject, questionnaire=None,
+                               history=[], latest=None)
+    participant = service.board_participant(questionnaire, current_user)
+    db.session.commit()
+    history = service.revisions(participant)
+    latest = history[0] if history else None
+    defn = service.definition(questionnaire)
+    answers = dict(latest.answers) if latest else {}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        answers = raw_answers_from_form(defn, request.form)
+        try:
+            service.submit(participant, answers, user=current_user, revise=True)
+        except service.SubmitError as exc:
+            if exc.reason != "invalid":
+                flash(_("Uw verklaring kon niet worden opgeslagen. Probeer het opnieuw."), "error")
+                return redirect(url_for("respond.statement", traject_id=traject.id))
+            errors = exc.errors
+        else:
+            flash(_("Uw verklaring is ondertekend en opgeslagen."), "success")
+            return redirect(url_for("respond.statement", traject_id=traject.id))
+    visible = [q.key for q in defn.visible_questions(answers)]
+    return render_template("respond/statement.html", traject=traject, questionnaire=questionnaire,
+                           defn=defn, answers=answers, errors=errors, history=history, latest=latest,
+                           lang=select_locale(), visible=visible,
+                           sections=defn.visible_sections(answers),
+                           error_questions=[q for q in defn.questions() if q.key in errors]
+                           ), (422 if errors else 200)
+
+
+# -- the regisseur's downloads --------------------------------------------------------------------
+
+@bp.route("/trajecten/<int:traject_id>/antwoorden")
+@role_required("regisseur")
+def responses_overview(traject_id: int):
+    traject = traject_for(current_user, traject_id, write=True)
+    counts = dict(db.session.execute(
+        select(Response.questionnaire_id, func.count()).join(Questionnaire)
+        .where(Questionnaire.traject_id == traject.id,
+               (Response.is_latest.is_(True)) | (Response.participant_id.is_(None)))
+        .group_by(Response.questionnaire_id)).all())
+    questionnaires = db.session.scalars(select(Questionnaire).where(Questionnaire.traject_id == traject.id)
+                                        .order_by(Questionnaire.id)).all()
+    return render_template("respond/overview.html", traject=traject, questionnaires=questionnaires,
+                           counts=counts)
+
+
+@bp.route("/trajecten/<int:traject_id>/vragenlijsten/<int:questionnaire_id>/antwoorden.csv")
+@role_required("regisseur")
+def responses_csv_download(traject_id: int, questionnaire_id: int):
+    traject = traject_for(current_user, traject_id, write=True)
+    questionnaire = db.session.get(Questionnaire, questionnaire_id)
+    if questionnaire is None or questionnaire.traject_id != traject.id:
         abort(404)
-    return render_template("respond/start.html", participant=participant, token=token)
+    audit.record("export.responses_csv", obj=questionnaire, traject_id=traject.id, via="web")
+    db.session.commit()
+    return csv_response(questionnaire)
+
+
+def csv_response(questionnaire: Questionnaire) -> FlaskResponse:
+    """The streamed CSV download of a questionnaire's responses (web and API alike)."""
+    filename = f"antwoorden-{questionnaire.key}-v{questionnaire.version}.csv"
+    rows = responses_csv.generate(questionnaire.id, chunk_size=current_app.config.get("CSV_CHUNK_SIZE", 1000))
+    response = FlaskResponse(stream_with_context(rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

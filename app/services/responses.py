@@ -1,0 +1,320 @@
+"""Responses: the respondent's state, drafts saved per page, and the one-time submission.
+
+The database, not the code path, guarantees one response per invitation: an anonymous (and a
+first identified) submission flips `participants.completed` with a conditional UPDATE in the
+same transaction as the INSERT, and identified revisions are unique per (participant, revision).
+An anonymous response row holds no participant, user, IP, agent or time: a date only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import Participant, Questionnaire, Response, ResponseDraft, Traject, User
+from surveys.model import Questionnaire as Definition
+
+#: identified instruments whose response is a signed statement
+SIGNED_TEMPLATES = ("board_commitment",)
+SIGNATURE_KEY = "signature_agree"
+SIGNATURE_MESSAGE = "Vink aan dat u deze verklaring namens uw organisatie ondertekent."
+# Seconds a respondent needs per question type, for the time estimate on the intro page.
+SECONDS_PER_TYPE = {"likert": 10, "yes_no": 10, "single_choice": 15, "multiple_choice": 25,
+                    "ranking": 45, "number": 30, "currency": 30, "text": 60}
+
+_definitions: dict[tuple[int, str], Definition] = {}
+
+
+class SubmitError(Exception):
+    """Why a submission was refused: `reason` is one of REASONS; `errors` for invalid answers."""
+
+    REASONS = ("used", "not_open", "closed", "opted_out", "invalid")
+
+    def __init__(self, reason: str, errors: dict[str, list[str]] | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.errors = errors or {}
+
+
+def definition(questionnaire: Questionnaire) -> Definition:
+    """The surveys model of a questionnaire row (cached per id and fingerprint: it is frozen)."""
+    key = (questionnaire.id, questionnaire.fingerprint or "")
+    cached = _definitions.get(key)
+    if cached is None or not questionnaire.fingerprint:
+        cached = Definition.from_dict(questionnaire.definition)
+        if questionnaire.fingerprint:
+            if len(_definitions) > 256:
+                _definitions.clear()
+            _definitions[key] = cached
+    return cached
+
+
+def today() -> date:
+    """The submission date in the Netherlands (a date only: no time is kept)."""
+    return datetime.now(ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam"))).date()
+
+
+def questionnaire_state(questionnaire: Questionnaire, now: datetime | None = None) -> str:
+    """'open', 'not_open' (draft or before opens_at) or 'closed' (closed or after closes_at)."""
+    now = now or datetime.now(timezone.utc)
+    if questionnaire.status == "closed":
+        return "closed"
+    if questionnaire.closes_at is not None and _aware(questionnaire.closes_at) <= now:
+        return "closed"
+    if questionnaire.status != "open":
+        return "not_open"
+    if questionnaire.opens_at is not None and _aware(questionnaire.opens_at) > now:
+        return "not_open"
+    return "open"
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def participant_state(participant: Participant) -> str:
+    """What the personal link may do: 'open', or a reason from SubmitError.REASONS."""
+    if participant.completed:
+        return "used"
+    if participant.opted_out:
+        return "opted_out"
+    return questionnaire_state(participant.questionnaire)
+
+
+def minutes_needed(defn: Definition) -> int:
+    seconds = sum(SECONDS_PER_TYPE.get(q.type, 20) for q in defn.questions())
+    return max(1, round(seconds / 60))
+
+
+# -- drafts -------------------------------------------------------------------------------------
+
+def draft_for(participant: Participant) -> ResponseDraft | None:
+    return db.session.scalar(select(ResponseDraft).where(ResponseDraft.participant_id == participant.id))
+
+
+def draft_answers(participant: Participant) -> dict:
+    draft = draft_for(participant)
+    return dict(draft.answers or {}) if draft is not None else {}
+
+
+def save_section(participant: Participant, section_key: str, raw: dict,
+                 next_section: str | None = None) -> tuple[dict, dict[str, list[str]]]:
+    """Validate one section against the draft, keep what was given, and return (answers, errors).
+
+    Valid answers are stored clean; an invalid one is kept as typed, so the respondent sees it
+    again beside its message. The caller commits.
+    """
+    defn = definition(participant.questionnaire)
+    section = defn.section(section_key)
+    keys = [q.key for q in section.questions]
+    answers = {k: v for k, v in draft_answers(participant).items() if k not in keys}
+    merged = dict(answers, **{k: v for k, v in raw.items() if k in keys})
+    clean, errors = defn.validate_section(section_key, merged)
+    for key in keys:
+        if key in clean:
+            answers[key] = clean[key]
+        elif key in errors and _given(raw.get(key)):
+            answers[key] = raw[key]
+    draft = draft_for(participant)
+    if draft is None:
+        draft = ResponseDraft(participant_id=participant.id, answers={})
+        db.session.add(draft)
+    draft.answers = answers
+    draft.section_key = next_section or section_key
+    return answers, errors
+
+
+def _given(value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return value.strip() != ""
+    if isinstance(value, (list, tuple, dict)):
+        return len(value) > 0
+    return True
+
+
+def resume_section(participant: Participant) -> str | None:
+    """The section to continue with: the one saved in the draft if still visible, else the first
+    visible section with an unanswered or invalid question."""
+    draft = draft_for(participant)
+    if draft is None:
+        return None
+    defn = definition(participant.questionnaire)
+    sections = defn.visible_sections(draft.answers or {})
+    keys = [s.key for s in sections]
+    if draft.section_key in keys:
+        return draft.section_key
+    _, errors = defn.validate_all(draft.answers or {})
+    for section in sections:
+        if any(q.key in errors for q in section.questions):
+            return section.key
+    return keys[0] if keys else None
+
+
+# -- submission ---------------------------------------------------------------------------------
+
+def is_signed(questionnaire: Questionnaire) -> bool:
+    return (questionnaire.template_key or questionnaire.key) in SIGNED_TEMPLATES
+
+
+def validate(questionnaire: Questionnaire, raw: dict) -> tuple[dict, dict[str, list[str]]]:
+    """All answers of a response: clean values and Dutch messages per question key."""
+    defn = definition(questionnaire)
+    clean, errors = defn.validate_all(raw)
+    if is_signed(questionnaire) and not errors.get(SIGNATURE_KEY):
+        try:
+            defn.question(SIGNATURE_KEY)
+        except KeyError:
+            pass
+        else:
+            if clean.get(SIGNATURE_KEY) is not True:
+                errors[SIGNATURE_KEY] = [SIGNATURE_MESSAGE]
+    return clean, errors
+
+
+def submit(participant: Participant, raw: dict, *, user: User | None = None,
+           revise: bool = False) -> Response:
+    """Validate and store a response in one transaction, then ask for a recompute.
+
+    Raises SubmitError with reason 'used' when the invitation was already completed (also when a
+    concurrent request won the race), 'not_open'/'closed'/'opted_out' for the state, and
+    'invalid' with errors per question key; nothing is stored then. `revise` (identified
+    questionnaires only, the logged-in statement page) adds a new revision instead.
+    """
+    questionnaire = participant.questionnaire
+    anonymous = bool(questionnaire.anonymous)
+    revise = revise and not anonymous
+    if participant.completed and not revise:
+        raise SubmitError("used")
+    if participant.opted_out and not revise:
+        raise SubmitError("opted_out")
+    state = questionnaire_state(questionnaire)
+    if state != "open":
+        raise SubmitError(state)
+    clean, errors = validate(questionnaire, raw)
+    if errors:
+        raise SubmitError("invalid", errors)
+
+    participant_id = participant.id
+    traject_id = questionnaire.traject_id
+    organisation_code = participant.organisation.code if participant.organisation else None
+    response = Response(questionnaire_id=questionnaire.id, organisation_code=organisation_code,
+                        role=participant.role, submitted_on=today(), answers=clean)
+    try:
+        if revise:
+            db.session.execute(update(Participant).where(Participant.id == participant_id)
+                               .values(completed=True))
+        else:
+            changed = db.session.execute(
+                update(Participant)
+                .where(Participant.id == participant_id, Participant.completed.is_(False))
+                .values(completed=True)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if changed != 1:
+                raise SubmitError("used")
+        if not anonymous:
+            previous = db.session.scalar(select(func.max(Response.revision))
+                                         .where(Response.participant_id == participant_id))
+            db.session.execute(update(Response).where(Response.participant_id == participant_id,
+                                                      Response.is_latest.is_(True))
+                               .values(is_latest=False).execution_options(synchronize_session=False))
+            response.participant_id = participant_id
+            response.user_id = user.id if user is not None else participant.user_id
+            response.revision = (previous or 0) + 1
+            response.is_latest = True
+            if is_signed(questionnaire):
+                response.signed_at = datetime.now(timezone.utc)
+        db.session.add(response)
+        db.session.execute(ResponseDraft.__table__.delete()
+                           .where(ResponseDraft.participant_id == participant_id))
+        # Core update that keeps updated_at as it was: the traject row must not carry the
+        # moment of the latest (anonymous) submission.
+        db.session.execute(update(Traject).where(Traject.id == traject_id)
+                           .values(indicators_stale=True, updated_at=Traject.updated_at)
+                           .execution_options(synchronize_session=False))
+        db.session.flush()
+    except SubmitError:
+        db.session.rollback()
+        raise
+    except IntegrityError:
+        # A concurrent revision took the same number: the unique constraint decided.
+        db.session.rollback()
+        raise SubmitError("used") from None
+    response_id = response.id
+    db.session.commit()
+    _enqueue_recompute(traject_id)
+    return db.session.get(Response, response_id)
+
+
+def _enqueue_recompute(traject_id: int) -> None:
+    from app.jobs import enqueue_recompute
+
+    try:
+        enqueue_recompute(traject_id)
+    except Exception:  # the stale flag is the outbox: the beat sweep recomputes later
+        db.session.rollback()
+        current_app.logger.warning("Herberekening niet in de wachtrij gezet; de sweep pakt het op.")
+
+
+# -- identified statements (bestuurders) ----------------------------------------------------------
+
+def open_commitment_questionnaire(traject: Traject) -> Questionnaire | None:
+    """The traject's open board commitment questionnaire (the newest open version)."""
+    rows = db.session.scalars(
+        select(Questionnaire).where(Questionnaire.traject_id == traject.id,
+                                    Questionnaire.status == "open",
+                                    Questionnaire.anonymous.is_(False))
+        .order_by(Questionnaire.version.desc(), Questionnaire.id.desc())
+    ).all()
+    return next((q for q in rows if is_signed(q) and questionnaire_state(q) == "open"), None)
+
+
+def board_participant(questionnaire: Questionnaire, user: User) -> Participant:
+    """The bestuurder's participant row for this questionnaire; created when missing (no commit)."""
+    participant = db.session.scalar(select(Participant).where(
+        Participant.questionnaire_id == questionnaire.id, Participant.user_id == user.id))
+    if participant is None:
+        participant = db.session.scalar(select(Participant).where(
+            Participant.questionnaire_id == questionnaire.id,
+            func.lower(Participant.email) == user.email.lower()))
+        if participant is not None:
+            participant.user_id = user.id
+    if participant is None:
+        participant = Participant(questionnaire_id=questionnaire.id, email=user.email, name=user.name,
+                                  role="board", organisation_id=user.organisation_id, user_id=user.id)
+        db.session.add(participant)
+        db.session.flush()
+    return participant
+
+
+def revisions(participant: Participant) -> list[Response]:
+    """All revisions of an identified participant, newest first."""
+    return list(db.session.scalars(select(Response).where(Response.participant_id == participant.id)
+                                   .order_by(Response.revision.desc())))
+
+
+@dataclass
+class Review:
+    """A response as the review page shows it: per visible section its questions and answers."""
+
+    sections: list = field(default_factory=list)  # [(section, [(question, value)], has_errors)]
+    errors: dict = field(default_factory=dict)
+    clean: dict = field(default_factory=dict)
+
+
+def review(questionnaire: Questionnaire, answers: dict) -> Review:
+    defn = definition(questionnaire)
+    clean, errors = validate(questionnaire, answers)
+    visible = {q.key for q in defn.visible_questions(answers)}
+    result = Review(errors=errors, clean=clean)
+    for section in defn.visible_sections(answers):
+        rows = [(q, clean.get(q.key, answers.get(q.key))) for q in section.questions if q.key in visible]
+        result.sections.append((section, rows, any(q.key in errors for q, _ in rows)))
+    return result
