@@ -42,6 +42,7 @@ class Config:
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     TOKEN_RATE_LIMIT = "30 per minute"
+    SUBMIT_RATE_LIMIT = "60 per minute"  # POST /api/v1/responses, per address
     LOCKOUT_AFTER_FAILURES = 5
     LOCKOUT_MINUTES = 15
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a reset link stays valid
