@@ -5,6 +5,8 @@ import os
 import warnings
 from pathlib import Path
 
+from celery.schedules import crontab
+
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
@@ -34,6 +36,11 @@ class Config:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
+        "beat_schedule": {
+            # Privacy: raw responses of archived trajects past their retention (snapshots stay).
+            "privacy-apply-retention": {"task": "worker.tasks.privacy.apply_retention",
+                                        "schedule": crontab(hour=3, minute=30)},
+        },
     }
     REDIS_URL: str | None = None
 

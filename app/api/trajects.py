@@ -11,7 +11,7 @@ from app.api.serializers import organisation_json, traject_json
 from app.errors import problem
 from app.extensions import db
 from app.models import Organisation, Traject
-from app.security.access import is_member, visible_trajects_query
+from app.security.access import is_member, refuse_if_archived, visible_trajects_query
 from app.services import trajects as traject_service
 
 
@@ -23,6 +23,7 @@ def api_traject(traject_id: int, *, write: bool = False) -> Traject:
         abort(problem(404, "Traject niet gevonden."))
     if write and g.api_user.role != "regisseur":
         abort(problem(403, "Alleen een regisseur mag dit traject wijzigen."))
+    refuse_if_archived(traject)
     return traject
 
 

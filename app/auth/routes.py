@@ -62,7 +62,10 @@ def change_password():
             login_user(current_user._get_current_object())  # the session id includes the hash tail: renew it
             flash(_("Uw wachtwoord is gewijzigd."), "success")
             return redirect(url_for("main.home"))
-    return render_template("auth/password_change.html", form=form)
+    from app.services.privacy import recent_sign_ins
+
+    return render_template("auth/password_change.html", form=form,
+                           sign_ins=recent_sign_ins(current_user._get_current_object()))
 
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -50,17 +50,42 @@ def is_member(user: User, traject: Traject) -> bool:
 
 
 def can_edit(user: User, traject: Traject) -> bool:
-    return user.role == "regisseur" and is_member(user, traject)
+    return user.role == "regisseur" and traject.archived_at is None and is_member(user, traject)
 
 
-def traject_for(user: User, traject_id: int, *, write: bool = False) -> Traject:
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def refuse_if_archived(traject: Traject) -> None:
+    """An archived traject is read-only: a changing request gets 409 with a clear Dutch message."""
+    if traject.archived_at is None or request.method in SAFE_METHODS:
+        return
+    from app.services.privacy import ARCHIVED_MESSAGE
+
+    if request.path.startswith("/api/"):
+        from app.errors import problem
+
+        abort(problem(409, ARCHIVED_MESSAGE, title="Traject gearchiveerd"))
+    from flask import make_response, render_template
+    from flask_babel import gettext as _
+
+    abort(make_response(render_template("errors/error.html", code=409, title=_("Traject gearchiveerd"),
+                                        message=_("Dit traject is gearchiveerd en de persoonsgegevens zijn gewist; het is alleen nog te lezen. Wijzigingen zijn niet meer mogelijk.")), 409))
+
+
+def traject_for(user: User, traject_id: int, *, write: bool = False,
+                allow_archived: bool = False) -> Traject:
     """The traject if `user` may see it (and edit it when `write`); else 404, or 403 for a
-    member who may only read — a non-member learns nothing about whether it exists."""
+    member who may only read — a non-member learns nothing about whether it exists.
+    A POST (or other changing request) on an archived traject answers 409, unless
+    `allow_archived` (the privacy pages: export and retention stay possible)."""
     traject = db.session.get(Traject, traject_id)
     if traject is None or not is_member(user, traject):
         abort(404)
     if write and user.role != "regisseur":
         abort(403)
+    if not allow_archived:
+        refuse_if_archived(traject)
     return traject
 
 

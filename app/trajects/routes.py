@@ -208,10 +208,16 @@ def remove_member(traject_id: int, member_id: int):
 @role_required("regisseur")
 def audit_log(traject_id: int):
     traject = traject_for(current_user, traject_id, write=True)
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.traject_id == traject.id)
+                                 .distinct().order_by(AuditEvent.action)).all()
+    action = request.args.get("actie") or ""
     query = (select(AuditEvent).where(AuditEvent.traject_id == traject.id)
              .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    if action:
+        query = query.where(AuditEvent.action == action)
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
-    return render_template("trajects/audit.html", traject=traject, page=page)
+    return render_template("trajects/audit.html", traject=traject, page=page, actions=actions,
+                           action=action)
 
 
 @bp.route("/<int:traject_id>/outbox")
@@ -222,3 +228,4 @@ def outbox(traject_id: int):
              .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()))
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=20, error_out=False)
     return render_template("trajects/outbox.html", traject=traject, page=page)
+from app.trajects import privacy_routes  # noqa: E402,F401
