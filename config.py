@@ -36,7 +36,13 @@ class Config:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
+        # Celery beat (`make beat`): invitations held back until a questionnaire opened go out
+        # within the quarter; reminders to non-responders of every open questionnaire once a day.
         "beat_schedule": {
+            "send-pending-invitations": {"task": "worker.tasks.mail.send_invitations",
+                                         "schedule": 15 * 60.0},
+            "send-reminders-daily": {"task": "worker.tasks.mail.send_reminders",
+                                     "schedule": crontab(hour=8, minute=0)},
             # Privacy: raw responses of archived trajects past their retention (snapshots stay).
             "privacy-apply-retention": {"task": "worker.tasks.privacy.apply_retention",
                                         "schedule": crontab(hour=3, minute=30)},
@@ -62,6 +68,7 @@ class Config:
     MAIL_USE_TLS = False
     MAIL_SENDER = "Draagvlak <noreply@draagvlak.local>"
     MAIL_BATCH_SIZE = 50
+    OPTOUT_RATE_LIMIT = "20 per minute"
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
     SESSION_COOKIE_HTTPONLY = True

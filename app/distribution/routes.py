@@ -1,2 +1,264 @@
-"""Routes of the distribution blueprint."""
-from app.distribution import bp  # noqa: F401
+"""Distribution routes: participants (by hand and CSV), invitations, reminders, links CSV, follow-up, opt-out."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timezone
+
+from flask import Response as FlaskResponse
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.distribution import bp
+from app.distribution.forms import OptOutForm, ParticipantForm, ParticipantImportForm, SendForm
+from app.extensions import db, limiter
+from app.jobs import enqueue
+from app.models import Job, Participant, Questionnaire
+from app.security.access import can_edit, role_required, traject_for
+from app.services import invitations
+from app.services import participants as participant_service
+from app.services.tokens import participant_for_token
+
+INVITATIONS_TASK = "worker.tasks.mail.send_invitations"
+REMINDERS_TASK = "worker.tasks.mail.send_reminders"
+PER_PAGE = 50
+
+
+def _questionnaire(qid: int, *, write: bool = True) -> Questionnaire:
+    """The questionnaire if the user may see its traject; 404 for another traject's ids."""
+    questionnaire = db.session.get(Questionnaire, qid)
+    if questionnaire is None:
+        abort(404)
+    traject_for(current_user, questionnaire.traject_id, write=write)
+    return questionnaire
+
+
+def _title(questionnaire: Questionnaire) -> str:
+    from app.i18n import pick
+
+    return pick(questionnaire.title) or questionnaire.key
+
+
+def _role_choices(questionnaire: Questionnaire) -> list[tuple[str, str]]:
+    from app.i18n import role_label
+
+    return [(role, role_label(role)) for role in participant_service.allowed_roles(questionnaire)]
+
+
+def enqueue_invitations(questionnaire: Questionnaire, *, participant_ids: list[int] | None = None,
+                        resend: bool = False, created_by: int | None = None) -> Job:
+    kwargs: dict = {"questionnaire_id": questionnaire.id}
+    if participant_ids is not None:
+        kwargs.update(participant_ids=participant_ids, resend=resend)
+    return enqueue(INVITATIONS_TASK, kind="invitations", traject_id=questionnaire.traject_id,
+                   created_by=created_by, task_kwargs=kwargs)
+
+
+def _flash_job(job: Job) -> None:
+    if job.state == "failed":
+        flash(_("Versturen mislukt: %(msg)s", msg=job.message), "error")
+    elif job.state == "done":
+        flash(job.message or _("Klaar."), "success")
+    else:
+        flash(_("De berichten worden op de achtergrond verstuurd."), "success")
+
+
+def _after_adding(questionnaire: Questionnaire, count: int) -> None:
+    flash(_("%(n)s deelnemers toegevoegd.", n=count), "success")
+    if invitations.mailable(questionnaire):
+        _flash_job(enqueue_invitations(questionnaire, created_by=current_user.id))
+    else:
+        flash(_("De uitnodigingen gaan uit zodra de vragenlijst open is."), "info")
+
+
+@bp.route("/vragenlijsten/<int:qid>/deelnemers", methods=["GET", "POST"])
+@role_required("regisseur")
+def participants(qid: int):
+    questionnaire = _questionnaire(qid)
+    traject = questionnaire.traject
+    form = ParticipantForm()
+    form.role.choices = _role_choices(questionnaire)
+    form.organisation.choices = [(o.code, f"{o.code} – {o.name}") for o in traject.organisations]
+    closed = participant_service.is_closed(questionnaire)
+    status = 200
+    if form.validate_on_submit():
+        row = {"name": form.name.data or "", "email": form.email.data, "role": form.role.data,
+               "organisation": form.organisation.data}
+        try:
+            added = participant_service.add_participants(questionnaire, [row], source="form")
+        except participant_service.ParticipantError as exc:
+            db.session.rollback()
+            questionnaire = _questionnaire(qid)
+            traject = questionnaire.traject
+            if not exc.issues:
+                flash(str(exc), "error")
+            for issue in exc.issues:
+                target = getattr(form, issue.field, None)
+                if target is not None:
+                    target.errors = list(target.errors) + [issue.message]
+                else:
+                    flash(issue.message, "error")
+            status = 422
+        else:
+            db.session.commit()
+            _after_adding(questionnaire, len(added))
+            return redirect(url_for("distribution.participants", qid=qid))
+    elif request.method == "POST":
+        status = 422
+    query = (select(Participant).where(Participant.questionnaire_id == questionnaire.id)
+             .order_by(Participant.id))
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    jobs = db.session.scalars(select(Job).where(Job.traject_id == traject.id,
+                                                Job.kind.in_(("invitations", "reminders")))
+                              .order_by(Job.created_at.desc()).limit(5)).all()
+    return render_template("distribution/participants.html", questionnaire=questionnaire, traject=traject,
+                           title=_title(questionnaire), form=form, page=page, closed=closed,
+                           mailable=invitations.mailable(questionnaire),
+                           pending=invitations.pending_invitations(questionnaire),
+                           due=invitations.due_reminders(questionnaire), jobs=jobs,
+                           send_form=SendForm()), status
+
+
+@bp.route("/vragenlijsten/<int:qid>/deelnemers/import", methods=["GET", "POST"])
+@role_required("regisseur")
+def import_participants(qid: int):
+    questionnaire = _questionnaire(qid)
+    form = ParticipantImportForm()
+    report = None
+    if form.validate_on_submit():
+        raw = form.file.data.read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")  # Excel on Windows saves CP-1252
+        report = participant_service.import_participants(questionnaire, text)
+        if report.ok:
+            db.session.commit()
+            _after_adding(questionnaire, len(report.created))
+            return redirect(url_for("distribution.participants", qid=qid))
+        db.session.rollback()
+        questionnaire = _questionnaire(qid)
+    status = 422 if report is not None and not report.ok else 200
+    return render_template("distribution/import.html", questionnaire=questionnaire,
+                           traject=questionnaire.traject, title=_title(questionnaire), form=form,
+                           report=report), status
+
+
+@bp.route("/vragenlijsten/<int:qid>/deelnemers/uitnodigen", methods=["POST"])
+@role_required("regisseur")
+def send_invitations(qid: int):
+    questionnaire = _questionnaire(qid)
+    if SendForm().validate_on_submit():
+        if not invitations.mailable(questionnaire):
+            flash(_("De vragenlijst is niet open; er zijn geen uitnodigingen verstuurd."), "error")
+        else:
+            _flash_job(enqueue_invitations(questionnaire, created_by=current_user.id))
+    return redirect(url_for("distribution.participants", qid=qid))
+
+
+@bp.route("/vragenlijsten/<int:qid>/deelnemers/<int:pid>/opnieuw", methods=["POST"])
+@role_required("regisseur")
+def resend_invitation(qid: int, pid: int):
+    questionnaire = _questionnaire(qid)
+    participant = db.session.get(Participant, pid)
+    if participant is None or participant.questionnaire_id != questionnaire.id:
+        abort(404)
+    if SendForm().validate_on_submit():
+        if not invitations.mailable(questionnaire):
+            flash(_("De vragenlijst is niet open; er zijn geen uitnodigingen verstuurd."), "error")
+        else:
+            _flash_job(enqueue_invitations(questionnaire, participant_ids=[participant.id], resend=True,
+                                           created_by=current_user.id))
+    return redirect(url_for("distribution.participants", qid=qid))
+
+
+@bp.route("/vragenlijsten/<int:qid>/deelnemers/herinneren", methods=["POST"])
+@role_required("regisseur")
+def send_reminders(qid: int):
+    questionnaire = _questionnaire(qid)
+    if SendForm().validate_on_submit():
+        if not invitations.mailable(questionnaire):
+            flash(_("De vragenlijst is niet open; er zijn geen herinneringen verstuurd."), "error")
+        else:
+            _flash_job(enqueue(REMINDERS_TASK, kind="reminders", traject_id=questionnaire.traject_id,
+                               created_by=current_user.id, task_kwargs={"questionnaire_id": questionnaire.id}))
+    return redirect(url_for("distribution.participants", qid=qid))
+
+
+@bp.route("/vragenlijsten/<int:qid>/deelnemers/links.csv")
+@role_required("regisseur")
+def links_csv(qid: int):
+    questionnaire = _questionnaire(qid)
+    rows = invitations.link_rows(questionnaire)
+    db.session.commit()  # the export.links audit event
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(invitations.LINK_COLUMNS)
+    writer.writerows(rows)
+    response = FlaskResponse("\ufeff" + buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="links-vragenlijst-{questionnaire.id}.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _days_left(questionnaire: Questionnaire) -> tuple[date | datetime | None, int | None]:
+    deadline = questionnaire.closes_at or questionnaire.traject.deadline
+    if deadline is None:
+        return None, None
+    today = datetime.now(timezone.utc).date()
+    day = deadline.date() if isinstance(deadline, datetime) else deadline
+    return deadline, (day - today).days
+
+
+@bp.route("/vragenlijsten/<int:qid>/respons")
+@login_required
+def follow_up(qid: int):
+    questionnaire = _questionnaire(qid, write=False)
+    rows, roles, total = participant_service.response_rates(questionnaire)
+    deadline, days_left = _days_left(questionnaire)
+    return render_template("distribution/follow_up.html", questionnaire=questionnaire,
+                           traject=questionnaire.traject, title=_title(questionnaire), rows=rows, roles=roles,
+                           total=total, deadline=deadline, days_left=days_left,
+                           closed=participant_service.is_closed(questionnaire),
+                           editable=can_edit(current_user, questionnaire.traject),
+                           as_of=datetime.now(timezone.utc))
+
+
+@bp.route("/trajecten/<int:traject_id>/verspreiding")
+@login_required
+def overview(traject_id: int):
+    traject = traject_for(current_user, traject_id)
+    questionnaires = db.session.scalars(select(Questionnaire).where(Questionnaire.traject_id == traject.id)
+                                        .order_by(Questionnaire.created_at, Questionnaire.id)).all()
+    summary = {q.id: participant_service.response_rates(q)[2] for q in questionnaires}
+    return render_template("distribution/overview.html", traject=traject, questionnaires=questionnaires,
+                           summary=summary, editable=can_edit(current_user, traject))
+
+
+def _optout_limit() -> str:
+    return current_app.config.get("OPTOUT_RATE_LIMIT", "20 per minute")
+
+
+@bp.route("/afmelden/<token>", methods=["GET", "POST"])
+@limiter.limit(_optout_limit)
+def opt_out(token: str):
+    participant = participant_for_token(token)
+    if participant is None:
+        abort(404)
+    form = OptOutForm()
+    done = participant.opted_out
+    # A GET only asks: mail scanners open links, and must not opt anybody out.
+    if form.validate_on_submit():
+        invitations.opt_out(token)
+        db.session.commit()
+        done = True
+    title = _title(participant.questionnaire)
+    return render_template("distribution/opt_out.html", form=form, done=done, title=title)
+
+
+@bp.app_template_filter("personal_links")
+def personal_links_filter(body: str, traject_id: int | None) -> str:
+    """Fill link placeholders of an outbox message for the regisseur's outbox page."""
+    return invitations.render_links(body or "", traject_id)

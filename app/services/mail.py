@@ -24,8 +24,12 @@ def smtp_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def deliver(messages: list[OutboxMessage]) -> tuple[int, int]:
-    """Send messages over one SMTP connection; returns (sent, failed). No-op without SMTP."""
+def deliver(messages: list[OutboxMessage], body_for=None) -> tuple[int, int]:
+    """Send messages over one SMTP connection; returns (sent, failed). No-op without SMTP.
+
+    `body_for(message)` gives the text to send when it differs from the stored body (invitations
+    store placeholders for personal links, so the database never holds a token).
+    """
     if not smtp_configured() or not messages:
         return 0, 0
     cfg = current_app.config
@@ -40,7 +44,7 @@ def deliver(messages: list[OutboxMessage]) -> tuple[int, int]:
             email["From"] = cfg["MAIL_SENDER"]
             email["To"] = message.recipient
             email["Subject"] = message.subject
-            email.set_content(message.body)
+            email.set_content(body_for(message) if body_for else message.body)
             try:
                 smtp.send_message(email)
                 message.status, message.sent_at = "sent", utcnow()

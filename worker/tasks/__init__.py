@@ -1,3 +1,4 @@
 """Celery tasks, one module per topic; importing this package registers them all."""
 from worker.tasks import ping  # noqa: F401
 from worker.tasks import privacy  # noqa: F401
+from worker.tasks import mail  # noqa: F401

@@ -1,0 +1,126 @@
+"""API: participants of a questionnaire (invitations with their one-time token) and response rates."""
+from __future__ import annotations
+
+from flask import abort, g, jsonify
+
+from app.api import bp
+from app.api.auth import ApiProblem, json_object, token_required
+from app.api.spec import PROBLEM, QID, register
+from app.errors import problem
+from app.extensions import db
+from app.jobs import enqueue
+from app.models import Questionnaire
+from app.security.access import is_member
+from app.services import invitations
+from app.services import participants as participant_service
+from app.services.tokens import personal_link
+
+INVITATIONS_TASK = "worker.tasks.mail.send_invitations"
+
+
+def api_questionnaire(qid: int, *, write: bool = False) -> Questionnaire:
+    """Object-level check: a questionnaire of another traject answers 404, a bestuurder's write 403."""
+    questionnaire = db.session.get(Questionnaire, qid)
+    if questionnaire is None or not is_member(g.api_user, questionnaire.traject):
+        abort(problem(404, "Vragenlijst niet gevonden."))
+    if write and g.api_user.role != "regisseur":
+        abort(problem(403, "Alleen een regisseur mag deelnemers uitnodigen."))
+    return questionnaire
+
+
+@bp.post("/questionnaires/<int:qid>/participants")
+@token_required
+def add_participants(qid: int):
+    questionnaire = api_questionnaire(qid, write=True)
+    data = json_object()
+    rows = data.get("participants")
+    if not isinstance(rows, list) or not rows:
+        raise ApiProblem(422, "Geef een niet-lege lijst participants.",
+                         errors={"participants": ["Verwacht een niet-lege lijst."]})
+    if participant_service.is_closed(questionnaire):
+        raise ApiProblem(409, "Deze vragenlijst is gesloten; er kunnen geen deelnemers meer bij.")
+    try:
+        added = participant_service.add_participants(questionnaire, rows, source="api")
+    except participant_service.ParticipantError as exc:
+        db.session.rollback()
+        if exc.only_conflicts:
+            raise ApiProblem(409, "Een of meer e-mailadressen zijn al uitgenodigd voor deze vragenlijst; "
+                             "er is niets aangemaakt.",
+                             errors=_errors(exc.issues)) from None
+        invalid = [issue for issue in exc.issues if not issue.conflict]
+        raise ApiProblem(422, str(exc), errors=_errors(invalid)) from None
+    result = [{"email": a.participant.email, "token": a.token, "url": personal_link(a.token)} for a in added]
+    db.session.commit()
+    if invitations.mailable(questionnaire):
+        enqueue(INVITATIONS_TASK, kind="invitations", traject_id=questionnaire.traject_id,
+                created_by=g.api_user.id, task_kwargs={"questionnaire_id": questionnaire.id})
+    response = jsonify({"invitations": result})
+    response.status_code = 201
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _errors(issues) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for issue in issues:
+        key = "participants" if issue.field == "participants" else f"participants[{issue.index}].{issue.field}"
+        errors.setdefault(key, []).append(issue.message)
+    return errors
+
+
+@bp.get("/questionnaires/<int:qid>/response-rate")
+@token_required
+def response_rate(qid: int):
+    questionnaire = api_questionnaire(qid)
+    rows, roles, total = participant_service.response_rates(questionnaire)
+    return jsonify({"questionnaire": questionnaire.id,
+                    "closes_at": questionnaire.closes_at.isoformat() if questionnaire.closes_at else None,
+                    "groups": [r.as_dict() for r in rows], "roles": [r.as_dict() for r in roles],
+                    "total": total.as_dict()})
+
+
+_ROLE = {"type": "string", "enum": ["ict_staff", "ict_lead", "board"]}
+_RATE = {"type": "object", "required": ["organisation", "role", "invited", "completed", "opted_out", "response_rate"],
+         "properties": {"organisation": {"type": ["string", "null"]}, "role": {"type": ["string", "null"]},
+                        "invited": {"type": "integer"}, "completed": {"type": "integer"},
+                        "opted_out": {"type": "integer"},
+                        "response_rate": {"type": ["number", "null"], "minimum": 0, "maximum": 1}}}
+
+register("/api/v1/questionnaires/{qid}/participants", {"post": {
+    "summary": "Invite participants; answers each one's personal token once",
+    "description": "All rows or none. A bad row answers 422 with errors keyed `participants[i].field`; "
+                   "an email already invited to this questionnaire answers 409. Invitation mails are "
+                   "queued (without SMTP they land in the traject's outbox).",
+    "parameters": [QID],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "$ref": "#/components/schemas/ParticipantsCreate"}}}},
+    "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": {
+        "$ref": "#/components/schemas/Invitations"}}}},
+        "400": PROBLEM, "401": PROBLEM, "403": PROBLEM, "404": PROBLEM, "409": PROBLEM, "422": PROBLEM}}},
+    schemas={
+        "ParticipantCreate": {"type": "object", "required": ["email", "role", "organisation"],
+                              "properties": {"email": {"type": "string", "format": "email", "maxLength": 254},
+                                             "name": {"type": "string", "maxLength": 200},
+                                             "role": _ROLE,
+                                             "organisation": {"type": "string", "description": "organisation code"}}},
+        "ParticipantsCreate": {"type": "object", "required": ["participants"],
+                               "properties": {"participants": {"type": "array", "minItems": 1,
+                                                               "maxItems": participant_service.MAX_ROWS,
+                                                               "items": {"$ref": "#/components/schemas/ParticipantCreate"}}}},
+        "Invitations": {"type": "object", "required": ["invitations"],
+                        "properties": {"invitations": {"type": "array", "items": {
+                            "type": "object", "required": ["email", "token", "url"],
+                            "properties": {"email": {"type": "string"}, "token": {"type": "string"},
+                                           "url": {"type": "string", "format": "uri"}}}}}},
+        "ResponseRate": {"type": "object", "required": ["questionnaire", "closes_at", "groups", "roles", "total"],
+                         "properties": {"questionnaire": {"type": "integer"},
+                                        "closes_at": {"type": ["string", "null"], "format": "date-time"},
+                                        "groups": {"type": "array", "items": _RATE},
+                                        "roles": {"type": "array", "items": _RATE}, "total": _RATE}},
+    })
+
+register("/api/v1/questionnaires/{qid}/response-rate", {"get": {
+    "summary": "Response per organisation × role, per role and in total, from the current database",
+    "parameters": [QID],
+    "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {
+        "$ref": "#/components/schemas/ResponseRate"}}}}, "401": PROBLEM, "404": PROBLEM}}})

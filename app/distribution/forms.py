@@ -1,0 +1,29 @@
+"""Forms for participants: one by hand, a CSV import, and confirm buttons for sending."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class ParticipantForm(FlaskForm):
+    name = StringField(_l("Naam"), validators=[Optional(), Length(max=200)])
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul een e-mailadres in.")), Length(max=254)])
+    role = SelectField(_l("Rol"), choices=[], validate_choice=False)
+    organisation = SelectField(_l("Organisatie"), choices=[], validate_choice=False)
+    submit = SubmitField(_l("Deelnemer toevoegen"))
+
+
+class ParticipantImportForm(FlaskForm):
+    file = FileField(_l("CSV-bestand"), validators=[
+        FileRequired(_l("Kies een CSV-bestand.")),
+        FileAllowed(["csv", "txt"], _l("Alleen .csv-bestanden."))])
+    submit = SubmitField(_l("Importeren"))
+
+
+class SendForm(FlaskForm):
+    submit = SubmitField(_l("Versturen"))
+
+
+class OptOutForm(FlaskForm):
+    submit = SubmitField(_l("Afmelden"))

@@ -1,0 +1,375 @@
+"""Invitation and reminder mails in batches, personal links without stored tokens, opt-out.
+
+Mail bodies are stored with placeholders (`[[link:<participant id>]]`, `[[afmelden:<id>]]`) and the
+personal link is derived from the token only when a message is sent over SMTP, shown in the
+regisseur's outbox or written to the mail-merge CSV: the database never holds a token.
+Mails contain the link and nothing about answers, so no mail ties a participant to a response.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import re
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from babel.dates import format_date, format_datetime, get_timezone
+from flask import current_app, has_request_context, render_template, url_for
+from sqlalchemy import func, or_, select
+
+from app.extensions import db
+from app.models import Participant, Questionnaire, TrajectMember, User
+from app.services import audit
+from app.services.mail import deliver, queue_mail, smtp_configured
+from app.services.participants import ROLE_NAMES, is_closed
+from app.services.tokens import participant_for_token, personal_link, token_for
+
+log = logging.getLogger("draagvlak.mail")
+PLACEHOLDER = re.compile(r"\[\[(link|afmelden):(\d+)\]\]")
+SECONDS_PER_QUESTION = 12
+TZ = "Europe/Amsterdam"
+
+Progress = Callable[[int, int], None]
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@contextlib.contextmanager
+def url_context():
+    """url_for needs a request; a worker has none, so give it one on the public base URL."""
+    if has_request_context():
+        yield
+        return
+    with current_app.test_request_context("/", base_url=current_app.config["PUBLIC_BASE_URL"]):
+        yield
+
+
+def optout_link(token: str) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("distribution.opt_out", token=token)
+
+
+def links_for(participant: Participant) -> tuple[str, str] | None:
+    """(personal link, opt-out link), or None when the token is gone (erased or rotated key)."""
+    token = token_for(participant)
+    if token is None:
+        return None
+    return personal_link(token), optout_link(token)
+
+
+def render_links(body: str, traject_id: int | None) -> str:
+    """Fill the link placeholders of a stored mail body; only participants of `traject_id`."""
+
+    def fill(match: re.Match) -> str:
+        participant = db.session.get(Participant, int(match.group(2)))
+        if participant is None or participant.questionnaire.traject_id != traject_id:
+            return "(link niet beschikbaar)"
+        links = links_for(participant)
+        if links is None:
+            return "(link niet meer geldig)"
+        return links[0] if match.group(1) == "link" else links[1]
+
+    if "[[" not in body:
+        return body
+    with url_context():
+        return PLACEHOLDER.sub(fill, body)
+
+
+def mailable(questionnaire: Questionnaire, now: datetime | None = None) -> bool:
+    """Mails go out only for an open questionnaire, after it opens and before it closes."""
+    now = now or utcnow()
+    opens_at = questionnaire.opens_at
+    if opens_at is not None and opens_at.tzinfo is None:
+        opens_at = opens_at.replace(tzinfo=timezone.utc)
+    return (questionnaire.status == "open" and not is_closed(questionnaire, now)
+            and (opens_at is None or opens_at <= now))
+
+
+def deadline_text(questionnaire: Questionnaire) -> str | None:
+    if questionnaire.closes_at is not None:
+        closes_at = questionnaire.closes_at
+        if closes_at.tzinfo is None:
+            closes_at = closes_at.replace(tzinfo=timezone.utc)
+        return format_datetime(closes_at, "EEEE d MMMM yyyy 'om' HH:mm 'uur'", tzinfo=get_timezone(TZ), locale="nl")
+    if questionnaire.traject is not None and questionnaire.traject.deadline is not None:
+        return format_date(questionnaire.traject.deadline, "EEEE d MMMM yyyy", locale="nl")
+    return None
+
+
+def minutes_needed(questionnaire: Questionnaire) -> int:
+    """A rough estimate for the mail: about 12 seconds per question, rounded up to 5 minutes."""
+    count = sum(len(section.get("questions") or []) for section in (questionnaire.definition or {}).get("sections") or [])
+    return max(5, math.ceil(count * SECONDS_PER_QUESTION / 60 / 5) * 5)
+
+
+def sender_name(questionnaire: Questionnaire, user_id: int | None = None) -> str:
+    """Who asks: the regisseur who sent the invitations, else the traject's first regisseur."""
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or user.role != "regisseur":
+        user = db.session.scalar(
+            select(User).join(TrajectMember, TrajectMember.user_id == User.id)
+            .where(TrajectMember.traject_id == questionnaire.traject_id, User.role == "regisseur")
+            .order_by(TrajectMember.added_at, TrajectMember.id).limit(1))
+    return user.name if user is not None else "de regisseur van de verkenning"
+
+
+def compose(kind: str, participant: Participant, questionnaire: Questionnaire, sender: str) -> tuple[str, str]:
+    """Subject and body (with link placeholders) of an invitation or a reminder, in Dutch."""
+    title = (questionnaire.title or {}).get("nl") or questionnaire.key
+    context = {
+        "participant": participant, "questionnaire": questionnaire, "title": title,
+        "traject": questionnaire.traject, "sender": sender, "role_name": ROLE_NAMES.get(participant.role, participant.role),
+        "organisation": participant.organisation, "minutes": minutes_needed(questionnaire),
+        "deadline": deadline_text(questionnaire), "threshold": questionnaire.traject.anonymity_threshold,
+        "link": f"[[link:{participant.id}]]", "optout": f"[[afmelden:{participant.id}]]",
+    }
+    body = render_template(f"distribution/mail/{kind}.txt", **context)
+    subject = (f"Uitnodiging: {title}" if kind == "invitation" else f"Herinnering: {title}")
+    return subject, body
+
+
+# --- who gets a mail --------------------------------------------------------------------------
+
+def _reachable():
+    return (Participant.email.is_not(None), Participant.opted_out.is_(False), Participant.completed.is_(False))
+
+
+def invitation_conditions(resend: bool = False) -> list:
+    conditions = list(_reachable())
+    if not resend:
+        conditions.append(Participant.invited_at.is_(None))
+    return conditions
+
+
+def reminder_conditions(questionnaire: Questionnaire, now: datetime) -> list:
+    due = now - timedelta(days=questionnaire.reminder_interval_days or 0)
+    return [*_reachable(), Participant.invited_at.is_not(None),
+            Participant.reminders_sent < (questionnaire.max_reminders or 0),
+            func.coalesce(Participant.last_reminded_at, Participant.invited_at) <= due]
+
+
+def _ids(questionnaire: Questionnaire, conditions: list, participant_ids: list[int] | None = None) -> list[int]:
+    query = select(Participant.id).where(Participant.questionnaire_id == questionnaire.id, *conditions)
+    if participant_ids is not None:
+        query = query.where(Participant.id.in_(participant_ids))
+    return list(db.session.scalars(query.order_by(Participant.id)))
+
+
+def pending_invitations(questionnaire: Questionnaire) -> int:
+    return len(_ids(questionnaire, invitation_conditions()))
+
+
+def due_reminders(questionnaire: Questionnaire, now: datetime | None = None) -> int:
+    now = now or utcnow()
+    return len(_ids(questionnaire, reminder_conditions(questionnaire, now))) if mailable(questionnaire, now) else 0
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+@dataclass
+class SendResult:
+    queued: int = 0     # messages created (in the outbox, or handed to SMTP)
+    sent: int = 0       # delivered over SMTP
+    failed: int = 0     # refused by SMTP; the participant counts as not mailed
+    skipped: int = 0    # no longer eligible when their batch came up
+    error: str | None = None
+    server_down: bool = False
+
+    def as_dict(self) -> dict:
+        return {"queued": self.queued, "sent": self.sent, "failed": self.failed, "skipped": self.skipped}
+
+
+class MailServerDown(RuntimeError):
+    pass
+
+
+def _send_batch(kind: str, questionnaire: Questionnaire, ids: list[int], conditions: list,
+                sender: str, now: datetime, result: SendResult) -> None:
+    """Lock the batch's rows (skip rows another worker holds), re-check, mail, mark, commit."""
+    participants = db.session.scalars(
+        select(Participant).where(Participant.id.in_(ids), *conditions)
+        .order_by(Participant.id).with_for_update(skip_locked=True)).all()
+    result.skipped += len(ids) - len(participants)
+    batch = []
+    for participant in participants:
+        subject, body = compose(kind, participant, questionnaire, sender)
+        message = queue_mail(participant.email, subject, body, kind=kind, traject_id=questionnaire.traject_id)
+        before = (participant.invited_at, participant.reminders_sent, participant.last_reminded_at)
+        if kind == "invitation":
+            participant.invited_at = now
+        else:
+            participant.reminders_sent = (participant.reminders_sent or 0) + 1
+            participant.last_reminded_at = now
+        batch.append((participant, message, before))
+    db.session.flush()
+    down = None
+    if smtp_configured() and batch:
+        try:
+            deliver([m for _, m, _ in batch], body_for=lambda m: render_links(m.body, questionnaire.traject_id))
+        except (OSError, smtplib.SMTPException) as exc:
+            down = exc
+        for participant, message, before in batch:
+            if message.status != "sent":
+                # Not delivered: undo the mark, so a later run mails this participant again.
+                message.status = "failed"
+                participant.invited_at, participant.reminders_sent, participant.last_reminded_at = before
+                result.failed += 1
+            else:
+                result.sent += 1
+    result.queued += len(batch)
+    db.session.commit()
+    if down is not None:
+        raise MailServerDown(f"Mailserver niet bereikbaar ({type(down).__name__}).")
+
+
+def _run(kind: str, questionnaire: Questionnaire, ids: list[int], conditions: list, *,
+         created_by: int | None, progress: Progress | None, done_before: int, total: int,
+         result: SendResult) -> int:
+    size = max(1, int(current_app.config.get("MAIL_BATCH_SIZE") or 50))
+    sender = sender_name(questionnaire, created_by)
+    now = utcnow()
+    done = done_before
+    with url_context():
+        for start in range(0, len(ids), size):
+            chunk = ids[start:start + size]
+            _send_batch(kind, questionnaire, chunk, conditions, sender, now, result)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+    return done
+
+
+def _run_and_record(kind: str, questionnaire: Questionnaire, ids: list[int], conditions: list, *,
+                    created_by: int | None, progress: Progress | None, done_before: int, total: int,
+                    result: SendResult) -> int:
+    """Send one questionnaire's mails and leave one audit event with its counts (also on failure)."""
+    if not ids:
+        return done_before
+    part = SendResult()
+    try:
+        return _run(kind, questionnaire, ids, conditions, created_by=created_by, progress=progress,
+                    done_before=done_before, total=total, result=part)
+    finally:
+        for key in ("queued", "sent", "failed", "skipped"):
+            setattr(result, key, getattr(result, key) + getattr(part, key))
+        audit.record(f"{kind}s.sent", obj=questionnaire, traject_id=questionnaire.traject_id,
+                     actor_id=created_by, **part.as_dict())
+        db.session.commit()
+
+
+def open_questionnaires(now: datetime | None = None) -> list[Questionnaire]:
+    now = now or utcnow()
+    candidates = db.session.scalars(select(Questionnaire).where(
+        Questionnaire.status == "open",
+        or_(Questionnaire.closes_at.is_(None), Questionnaire.closes_at > now)).order_by(Questionnaire.id)).all()
+    return [q for q in candidates if mailable(q, now)]
+
+
+def send_invitations(questionnaire_id: int | None = None, *, participant_ids: list[int] | None = None,
+                     resend: bool = False, created_by: int | None = None,
+                     progress: Progress | None = None) -> SendResult:
+    """Invite participants who were not invited yet (or, with `resend`, again the given ones).
+
+    Idempotent: a participant is marked in the same transaction as their message, and a rerun
+    skips them. Without `questionnaire_id`, every open questionnaire's pending invitations.
+    """
+    result = SendResult()
+    now = utcnow()
+    if questionnaire_id is None:
+        targets = open_questionnaires(now)
+    else:
+        questionnaire = db.session.get(Questionnaire, questionnaire_id)
+        if questionnaire is None:
+            result.error = "Vragenlijst bestaat niet meer."
+            return result
+        if not mailable(questionnaire, now):
+            result.error = "De vragenlijst is niet open; er zijn geen uitnodigingen verstuurd."
+            return result
+        targets = [questionnaire]
+    conditions = invitation_conditions(resend=resend and participant_ids is not None)
+    work = [(q, _ids(q, conditions, participant_ids)) for q in targets]
+    total = sum(len(ids) for _, ids in work)
+    done = 0
+    try:
+        for questionnaire, ids in work:
+            done = _run_and_record("invitation", questionnaire, ids, conditions, created_by=created_by,
+                                   progress=progress, done_before=done, total=total, result=result)
+    except MailServerDown as exc:
+        result.error, result.server_down = str(exc), True
+    log.info("Uitnodigingen: %s in de outbox, %s verstuurd, %s mislukt", result.queued, result.sent, result.failed)
+    return result
+
+
+def send_reminders(questionnaire_id: int | None = None, *, created_by: int | None = None,
+                   progress: Progress | None = None) -> SendResult:
+    """Remind non-responders only: invited, not completed, not opted out, below the maximum
+    number of reminders and at least the interval after the last mail; never after closing."""
+    result = SendResult()
+    now = utcnow()
+    if questionnaire_id is None:
+        targets = open_questionnaires(now)
+    else:
+        questionnaire = db.session.get(Questionnaire, questionnaire_id)
+        if questionnaire is None:
+            result.error = "Vragenlijst bestaat niet meer."
+            return result
+        if not mailable(questionnaire, now):
+            result.error = "De vragenlijst is niet open; er zijn geen herinneringen verstuurd."
+            return result
+        targets = [questionnaire]
+    work = [(q, reminder_conditions(q, now)) for q in targets]
+    work = [(q, conditions, _ids(q, conditions)) for q, conditions in work]
+    total = sum(len(ids) for _, _, ids in work)
+    done = 0
+    try:
+        for questionnaire, conditions, ids in work:
+            done = _run_and_record("reminder", questionnaire, ids, conditions, created_by=created_by,
+                                   progress=progress, done_before=done, total=total, result=result)
+    except MailServerDown as exc:
+        result.error, result.server_down = str(exc), True
+    log.info("Herinneringen: %s in de outbox, %s verstuurd, %s mislukt", result.queued, result.sent, result.failed)
+    return result
+
+
+# --- opt-out and the mail-merge CSV -----------------------------------------------------------
+
+def opt_out(token: str) -> Participant | None:
+    """Stop further mails for the participant of `token` (no commit); None for an unknown token."""
+    participant = participant_for_token(token)
+    if participant is None:
+        return None
+    if not participant.opted_out:
+        participant.opted_out = True
+        # No participant id in the trail: only that someone of this questionnaire opted out.
+        audit.record("participant.opted_out", object_type="Questionnaire", object_id=participant.questionnaire_id,
+                     traject_id=participant.questionnaire.traject_id, actor_id=None)
+    return participant
+
+
+LINK_COLUMNS = ("name", "email", "role", "organisation", "link")
+
+
+def _cell(value: str | None) -> str:
+    # A spreadsheet runs a cell that starts with = + - @ as a formula; quote it.
+    value = value or ""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def link_rows(questionnaire: Questionnaire) -> list[list[str]]:
+    """Rows for the mail-merge CSV: participants who have not completed and did not opt out."""
+    participants = db.session.scalars(select(Participant).where(
+        Participant.questionnaire_id == questionnaire.id, *_reachable()).order_by(Participant.id)).all()
+    rows = []
+    with url_context():
+        for participant in participants:
+            links = links_for(participant)
+            if links is None:
+                continue
+            rows.append([_cell(participant.name), _cell(participant.email), participant.role,
+                         participant.organisation.code if participant.organisation else "", links[0]])
+    audit.record("export.links", obj=questionnaire, traject_id=questionnaire.traject_id, count=len(rows))
+    return rows

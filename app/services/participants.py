@@ -1,0 +1,293 @@
+"""Participants of a questionnaire: validation, adding by hand, by CSV and by API (all or nothing)."""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import PARTICIPANT_ROLES, Participant, Questionnaire
+from app.services import audit
+from app.services.tokens import issue_token
+from app.services.trajects import read_csv
+
+EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
+MAX_ROWS = 5000
+# Which participant roles may answer a questionnaire of each audience. Heads of ICT are ICT staff
+# too, so the staff questionnaire takes both; the indicators keep the two roles apart.
+AUDIENCE_ROLES = {
+    "ict_staff": ("ict_staff", "ict_lead"),
+    "ict_lead": ("ict_lead",),
+    "board": ("board",),
+    "all": PARTICIPANT_ROLES,
+}
+# Dutch spreadsheets name columns and roles in Dutch; these are read as the English keys.
+COLUMN_ALIASES = {"naam": "name", "e-mail": "email", "e-mailadres": "email", "email-adres": "email",
+                  "mail": "email", "rol": "role", "organisatie": "organisation",
+                  "organization": "organisation", "school": "organisation"}
+ROLE_ALIASES = {"ict-medewerker": "ict_staff", "ict medewerker": "ict_staff", "medewerker": "ict_staff",
+                "hoofd ict": "ict_lead", "hoofd-ict": "ict_lead", "ict-coördinator": "ict_lead",
+                "ict-coordinator": "ict_lead", "ict coördinator": "ict_lead", "coördinator": "ict_lead",
+                "coordinator": "ict_lead", "bestuurder": "board", "bestuur": "board"}
+ROLE_NAMES = {"ict_staff": "ICT-medewerker", "ict_lead": "Hoofd ICT / ICT-coördinator", "board": "bestuurder"}
+
+
+@dataclass
+class RowIssue:
+    """One problem with one row: `conflict` marks an email already invited (the API's 409)."""
+
+    index: int  # 0-based position in the submitted list
+    field: str
+    message: str
+    conflict: bool = False
+
+
+class ParticipantError(ValueError):
+    """A Dutch, user-facing reason why participants were not added; nothing was created."""
+
+    def __init__(self, message: str, issues: list[RowIssue] | None = None):
+        super().__init__(message)
+        self.issues = issues or []
+
+    @property
+    def only_conflicts(self) -> bool:
+        return bool(self.issues) and all(issue.conflict for issue in self.issues)
+
+
+@dataclass
+class Added:
+    participant: Participant
+    token: str
+
+
+@dataclass
+class ParticipantImport:
+    """Outcome of a CSV import: rows created, or the errors per line (then nothing is created)."""
+
+    created: list[Added] = field(default_factory=list)
+    row_errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, field, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.row_errors
+
+
+def is_closed(questionnaire: Questionnaire, now: datetime | None = None) -> bool:
+    """Closed by status, or past its close date."""
+    now = now or datetime.now(timezone.utc)
+    closes_at = questionnaire.closes_at
+    if closes_at is not None and closes_at.tzinfo is None:
+        closes_at = closes_at.replace(tzinfo=timezone.utc)
+    return questionnaire.status == "closed" or (closes_at is not None and closes_at <= now)
+
+
+def allowed_roles(questionnaire: Questionnaire) -> tuple[str, ...]:
+    return AUDIENCE_ROLES.get(questionnaire.audience or "all", PARTICIPANT_ROLES)
+
+
+def existing_emails(questionnaire: Questionnaire) -> set[str]:
+    rows = db.session.scalars(select(func.lower(Participant.email)).where(
+        Participant.questionnaire_id == questionnaire.id, Participant.email.is_not(None)))
+    return set(rows)
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return None
+    return value.strip()
+
+
+def validate_rows(questionnaire: Questionnaire, rows: list, *, role_aliases: bool = False
+                  ) -> tuple[list[dict], list[RowIssue]]:
+    """Check every row; returns (clean rows, issues). Duplicates within `rows` and against the
+    questionnaire's participants are found case-insensitively on the email address."""
+    issues: list[RowIssue] = []
+    clean_rows: list[dict] = []
+    organisations = {o.code.upper(): o for o in questionnaire.traject.organisations}
+    roles = allowed_roles(questionnaire)
+    known = existing_emails(questionnaire)
+    seen: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            issues.append(RowIssue(index, "row", "Verwacht een object met email, name, role en organisation."))
+            continue
+        before = len(issues)
+        email = _text(row.get("email"))
+        if email is None:
+            issues.append(RowIssue(index, "email", "Moet tekst zijn."))
+        elif not email:
+            issues.append(RowIssue(index, "email", "Vul een e-mailadres in."))
+        elif len(email) > 254 or not EMAIL_RE.match(email):
+            issues.append(RowIssue(index, "email", f"'{email[:60]}' is geen geldig e-mailadres."))
+        else:
+            email = email.lower()
+            if email in seen:
+                issues.append(RowIssue(index, "email", f"{email} staat al in rij {seen[email] + 1} van deze lijst."))
+            elif email in known:
+                issues.append(RowIssue(index, "email", f"{email} is al uitgenodigd voor deze vragenlijst.",
+                                       conflict=True))
+            seen.setdefault(email, index)
+        name = _text(row.get("name"))
+        if name is None:
+            issues.append(RowIssue(index, "name", "Moet tekst zijn."))
+        elif len(name) > 200:
+            issues.append(RowIssue(index, "name", "De naam mag hoogstens 200 tekens lang zijn."))
+        role = _text(row.get("role"))
+        if role is None:
+            issues.append(RowIssue(index, "role", "Moet tekst zijn."))
+        else:
+            if role_aliases:
+                role = ROLE_ALIASES.get(role.lower(), role.lower())
+            if not role:
+                issues.append(RowIssue(index, "role", "Vul een rol in: " + ", ".join(roles) + "."))
+            elif role not in PARTICIPANT_ROLES:
+                issues.append(RowIssue(index, "role", f"Onbekende rol '{role[:40]}'; kies uit "
+                                       + ", ".join(PARTICIPANT_ROLES) + "."))
+            elif role not in roles:
+                issues.append(RowIssue(index, "role", f"De rol {role} past niet bij deze vragenlijst "
+                                       f"(doelgroep {questionnaire.audience}); kies uit " + ", ".join(roles) + "."))
+        code = _text(row.get("organisation"))
+        organisation = None
+        if code is None:
+            issues.append(RowIssue(index, "organisation", "Moet tekst zijn (de code van de organisatie)."))
+        elif not code:
+            issues.append(RowIssue(index, "organisation", "Vul de code van de organisatie in."))
+        else:
+            organisation = organisations.get(code.upper())
+            if organisation is None:
+                issues.append(RowIssue(index, "organisation", f"Onbekende organisatie '{code[:40]}'; kies uit "
+                                       + ", ".join(sorted(organisations)) + "."))
+        if len(issues) == before:
+            # Placeholders in mail bodies are written [[...]]; a name must not be able to forge one.
+            clean_rows.append({"email": email, "name": (name or "").replace("[[", "[ ["),
+                               "role": role, "organisation": organisation})
+    return clean_rows, issues
+
+
+def _create(questionnaire: Questionnaire, clean_rows: list[dict]) -> list[Added]:
+    participants = [Participant(questionnaire=questionnaire, email=row["email"], name=row["name"] or None,
+                                role=row["role"], organisation=row["organisation"])
+                    for row in clean_rows]
+    db.session.add_all(participants)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another request added the same address between our check and this insert.
+        db.session.rollback()
+        raise ParticipantError("Een of meer e-mailadressen zijn intussen al uitgenodigd.",
+                               [RowIssue(0, "email", "Al uitgenodigd voor deze vragenlijst.", conflict=True)]) from None
+    added = [Added(p, issue_token(p)) for p in participants]
+    db.session.flush()
+    return added
+
+
+def add_participants(questionnaire: Questionnaire, rows: list, *, source: str = "form",
+                     role_aliases: bool = False) -> list[Added]:
+    """Add participants with a token each (hash stored only; no commit); all rows or none.
+
+    Raises ParticipantError with the issues per row; `only_conflicts` tells an already invited
+    address apart from invalid input.
+    """
+    if is_closed(questionnaire):
+        raise ParticipantError("Deze vragenlijst is gesloten; er kunnen geen deelnemers meer bij.")
+    if not isinstance(rows, list) or not rows:
+        raise ParticipantError("Geef minstens één deelnemer op.",
+                               [RowIssue(0, "participants", "Geef minstens één deelnemer op.")])
+    if len(rows) > MAX_ROWS:
+        raise ParticipantError(f"Hoogstens {MAX_ROWS} deelnemers tegelijk.",
+                               [RowIssue(0, "participants", f"Hoogstens {MAX_ROWS} deelnemers tegelijk.")])
+    clean_rows, issues = validate_rows(questionnaire, rows, role_aliases=role_aliases)
+    if issues:
+        raise ParticipantError("De deelnemers zijn niet toegevoegd; controleer de fouten.", issues)
+    added = _create(questionnaire, clean_rows)
+    # The audit trail counts; addresses stay out of it (they are personal data with their own erasure).
+    audit.record("participants.added", obj=questionnaire, traject_id=questionnaire.traject_id,
+                 count=len(added), source=source)
+    return added
+
+
+def import_participants(questionnaire: Questionnaire, text: str) -> ParticipantImport:
+    """Import participants from CSV (name,email,role,organisation; ';' or ','; Dutch headers too).
+    Errors name the line and the field; when any row is bad nothing is imported."""
+    report = ParticipantImport()
+    if is_closed(questionnaire):
+        report.row_errors.append((1, "vragenlijst", "Deze vragenlijst is gesloten; er kunnen geen deelnemers meer bij."))
+        return report
+    try:
+        header, rows = read_csv(text)
+    except (csv.Error, UnicodeDecodeError) as exc:
+        report.row_errors.append((1, "bestand", f"Het bestand is geen leesbare CSV: {exc}"))
+        return report
+    header = [COLUMN_ALIASES.get(h, h) for h in header]
+    rows = [{COLUMN_ALIASES.get(k, k): v for k, v in row.items() if k is not None} for row in rows]
+    missing = [c for c in ("email", "role", "organisation") if c not in header]
+    if missing:
+        report.row_errors.append((1, "kop", "Kolom ontbreekt: " + ", ".join(missing)
+                                  + ". Verwacht: name;email;role;organisation"))
+        return report
+    if not rows:
+        report.row_errors.append((2, "bestand", "Het bestand bevat geen rijen."))
+        return report
+    try:
+        report.created = add_participants(questionnaire, rows, source="csv", role_aliases=True)
+    except ParticipantError as exc:
+        if not exc.issues:
+            report.row_errors.append((1, "bestand", str(exc)))
+        for issue in exc.issues:
+            report.row_errors.append((issue.index + 2, issue.field, issue.message))
+    return report
+
+
+@dataclass
+class RateRow:
+    """Response of one group (organisation × role, or a total): invited, completed, opted out."""
+
+    organisation_code: str | None
+    organisation_name: str | None
+    role: str | None
+    invited: int = 0
+    completed: int = 0
+    opted_out: int = 0
+
+    @property
+    def percentage(self) -> float | None:
+        return 100.0 * self.completed / self.invited if self.invited else None
+
+    def as_dict(self) -> dict:
+        return {"organisation": self.organisation_code, "role": self.role, "invited": self.invited,
+                "completed": self.completed, "opted_out": self.opted_out,
+                "response_rate": self.completed / self.invited if self.invited else None}
+
+
+def response_rates(questionnaire: Questionnaire) -> tuple[list[RateRow], list[RateRow], RateRow]:
+    """Rows per organisation × role, subtotals per role, and the total, from the current database."""
+    from sqlalchemy import case
+
+    query = (select(Participant.organisation_id, Participant.role, func.count(Participant.id),
+                    func.sum(case((Participant.completed.is_(True), 1), else_=0)),
+                    func.sum(case((Participant.opted_out.is_(True), 1), else_=0)))
+             .where(Participant.questionnaire_id == questionnaire.id)
+             .group_by(Participant.organisation_id, Participant.role))
+    organisations = {o.id: o for o in questionnaire.traject.organisations}
+    role_order = {role: i for i, role in enumerate(PARTICIPANT_ROLES)}
+    rows: list[RateRow] = []
+    per_role: dict[str, RateRow] = {}
+    total = RateRow(None, None, None)
+    for organisation_id, role, invited, completed, opted_out in db.session.execute(query):
+        organisation = organisations.get(organisation_id)
+        row = RateRow(organisation.code if organisation else None, organisation.name if organisation else None,
+                      role, int(invited), int(completed or 0), int(opted_out or 0))
+        rows.append(row)
+        for bucket in (per_role.setdefault(role, RateRow(None, None, role)), total):
+            bucket.invited += row.invited
+            bucket.completed += row.completed
+            bucket.opted_out += row.opted_out
+    rows.sort(key=lambda r: (r.organisation_code or "~", role_order.get(r.role, 9)))
+    roles = [per_role[r] for r in sorted(per_role, key=lambda r: role_order.get(r, 9))]
+    return rows, roles, total
