@@ -308,6 +308,49 @@ def options_as_lines(options: list | None) -> str:
     return "\n".join(f"{o['value']} | {o['label']['nl']} | {o['label']['en']}" for o in options or [])
 
 
+def _condition_values(condition: dict | None) -> dict:
+    if not condition:
+        return {"condition_question": "", "condition_operator": "equals", "condition_value": ""}
+    operator = "contains" if "contains" in condition else "equals"
+    value = condition[operator]
+    if isinstance(value, bool):
+        value = "ja" if value else "nee"
+    return {"condition_question": condition["question"], "condition_operator": operator,
+            "condition_value": "" if value is None else str(value)}
+
+
+def question_values(question: dict) -> dict:
+    """The editor's flat fields for a stored question (the inverse of question_from_values)."""
+    def text(name, lang):
+        return (question.get(name) or {}).get(lang, "")
+
+    scale = question.get("scale") or {}
+    labels = question.get("labels") or {}
+    values = {"key": question["key"], "type": question["type"],
+              "text_nl": text("text", "nl"), "text_en": text("text", "en"),
+              "help_nl": text("help", "nl"), "help_en": text("help", "en"),
+              "required": question.get("required", True), "reverse": question.get("reverse", False),
+              "construct": question.get("construct") or "", "domain": question.get("domain") or "",
+              "scale_min": str(scale.get("min", "")), "scale_max": str(scale.get("max", "")),
+              "labels_nl": "\n".join(labels.get("nl", [])), "labels_en": "\n".join(labels.get("en", [])),
+              "matrix": question.get("matrix") or "", "options": options_as_lines(question.get("options")),
+              "min": "" if question.get("min") is None else str(question["min"]),
+              "max": "" if question.get("max") is None else str(question["max"]),
+              "integer": question.get("integer", False),
+              "unit_nl": text("unit", "nl"), "unit_en": text("unit", "en"),
+              "max_length": "" if question.get("max_length") is None else str(question["max_length"])}
+    values.update(_condition_values(question.get("condition")))
+    return values
+
+
+def section_values(section: dict) -> dict:
+    values = {"key": section["key"], "title_nl": section["title"]["nl"], "title_en": section["title"]["en"],
+              "intro_nl": (section.get("intro") or {}).get("nl", ""),
+              "intro_en": (section.get("intro") or {}).get("en", "")}
+    values.update(_condition_values(section.get("condition")))
+    return values
+
+
 def question_from_values(values: dict) -> dict:
     """A question definition from flat editor fields; only the fields of its type are used.
 
