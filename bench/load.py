@@ -1,0 +1,266 @@
+"""Load benchmark: gunicorn + PostgreSQL, 200 respondents with think time, then saturation.
+
+(a) 200 simulated respondents, each opening their personal link, saving every section of the
+    ICT-staff questionnaire and submitting it, with 1–3 s of think time between pages, for 60 s
+    (a respondent who finishes starts again with a fresh invitation);
+(b) saturation with 32 connections and no think time: the submission endpoint
+    (POST /api/v1/responses) and, as the ceiling, a trivial endpoint of the same server (a static
+    file). Prints throughput, p50/p95/p99 and errors of each; the last line is one JSON object.
+
+Run: .venv/bin/python bench/load.py [--respondents 200] [--seconds 60] [--saturation-seconds 15]
+Rate limiting is switched off for the run (every virtual user shares 127.0.0.1); the limits are
+tested separately.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import requests
+
+from common import ROOT, private_database, summary
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+SECTION_RE = re.compile(r'action="(/v/[^"/]+/[A-Za-z][^"]*)"')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seed(database_url: str, tokens_needed: int) -> tuple[list[str], dict, dict]:
+    """Demo traject + open ict_staff questionnaire + participants; returns tokens and answers."""
+    os.environ["DATABASE_URL"] = database_url
+    from app import create_app
+    from app.extensions import db
+    from app.services import participants as participant_service
+    from app.services import questionnaires as questionnaire_service
+    from app.services.demo import load_demo
+    from app.services.tokens import token_for
+
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        traject, _ = load_demo()
+        q = questionnaire_service.create_from_template(traject, "ict_staff")
+        db.session.flush()
+        questionnaire_service.publish(q)
+        db.session.commit()
+        codes = [o.code for o in traject.organisations]
+        tokens = []
+        for start in range(0, tokens_needed, 500):
+            rows = [{"email": f"r{i}@bench.example", "name": f"R{i}", "role": "ict_staff",
+                     "organisation": codes[i % len(codes)]} for i in range(start, min(start + 500, tokens_needed))]
+            added = participant_service.add_participants(q, rows, source="bench")
+            tokens += [a.token for a in added]
+            db.session.commit()
+        definition = questionnaire_service.definition_of(q)
+        json_answers, form_sections = valid_answers(definition)
+        return tokens, json_answers, form_sections
+
+
+def valid_answers(definition) -> tuple[dict, dict]:
+    """A complete, valid answer set: as JSON for the API and as form fields per section."""
+    json_answers: dict = {}
+    forms: dict = {}
+    rnd = random.Random(7)
+    for section in definition.sections:
+        fields: list[tuple[str, str]] = []
+        for q in section.questions:
+            if q.type == "likert":
+                lo, hi = (q.scale or {}).get("min", 1), (q.scale or {}).get("max", 5)
+                value = rnd.randint(lo, hi)
+                json_answers[q.key] = value
+                fields.append((q.key, str(value)))
+            elif q.type == "single_choice":
+                value = q.options[0]["value"]
+                json_answers[q.key] = value
+                fields.append((q.key, value))
+            elif q.type == "multiple_choice":
+                value = [q.options[0]["value"]]
+                json_answers[q.key] = value
+                fields.append((q.key, value[0]))
+            elif q.type == "ranking":
+                values = [o["value"] for o in q.options]
+                json_answers[q.key] = values
+                fields += [(f"{q.key}__{v}", str(i + 1)) for i, v in enumerate(values)]
+            elif q.type in ("number", "currency"):
+                value = q.min if q.min is not None else 1
+                json_answers[q.key] = value
+                fields.append((q.key, str(value)))
+            elif q.type == "yes_no":
+                json_answers[q.key] = True
+                fields.append((q.key, "ja"))
+            elif q.type == "text":
+                json_answers[q.key] = "Goede afspraken over de overgang."
+                fields.append((q.key, "Goede afspraken over de overgang."))
+        forms[section.key] = fields
+    _, errors = definition.validate_all(json_answers)
+    if errors:
+        raise SystemExit(f"bench answers invalid: {errors}")
+    return json_answers, forms
+
+
+class Recorder:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.errors = 0
+
+    def timed(self, session: requests.Session, method: str, url: str, ok=(200, 201, 302, 303), **kw):
+        start = time.perf_counter()
+        try:
+            response = session.request(method, url, allow_redirects=False, timeout=30, **kw)
+            failed = response.status_code not in ok
+        except requests.RequestException:
+            response, failed = None, True
+        elapsed = time.perf_counter() - start
+        with self.lock:
+            self.latencies.append(elapsed)
+            self.errors += failed
+        return response
+
+
+def respondent(base: str, tokens: list[str], token_lock: threading.Lock, forms: dict, deadline: float,
+               rec: Recorder, done: list[int]) -> None:
+    rnd = random.Random()
+    while time.time() < deadline:
+        with token_lock:
+            if not tokens:
+                return
+            token = tokens.pop()
+        s = requests.Session()
+        page = rec.timed(s, "GET", f"{base}/v/{token}")
+        if page is None or page.status_code != 200:
+            continue
+        for section_key, fields in forms.items():
+            time.sleep(rnd.uniform(1, 3))
+            if time.time() >= deadline:
+                return
+            url = f"{base}/v/{token}/{section_key}"
+            form = rec.timed(s, "GET", url)
+            if form is None or form.status_code != 200:
+                break
+            csrf = CSRF_RE.search(form.text)
+            data = list(fields) + [("csrf_token", csrf.group(1) if csrf else ""), ("actie", "volgende")]
+            rec.timed(s, "POST", url, data=data)
+        else:
+            time.sleep(rnd.uniform(1, 3))
+            review = rec.timed(s, "GET", f"{base}/v/{token}/_controle")
+            if review is not None and review.status_code == 200:
+                csrf = CSRF_RE.search(review.text)
+                result = rec.timed(s, "POST", f"{base}/v/{token}/_verzenden",
+                                   data={"csrf_token": csrf.group(1) if csrf else ""})
+                if result is not None and result.status_code in (302, 303):
+                    with rec.lock:
+                        done[0] += 1
+
+
+def saturate(seconds: float, connections: int, make_request) -> tuple[list[float], int, float]:
+    rec = Recorder()
+    deadline = time.time() + seconds
+
+    def loop():
+        s = requests.Session()
+        while time.time() < deadline:
+            make_request(s, rec)
+
+    threads = [threading.Thread(target=loop) for _ in range(connections)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return rec.latencies, rec.errors, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--respondents", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--saturation-seconds", type=float, default=15)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+
+    with private_database("draagvlak_bench_load") as url:
+        print("seeding …", flush=True)
+        tokens, json_answers, forms = seed(url, tokens_needed=args.respondents * 3 + 12000)
+        flow_tokens, api_tokens = tokens[: args.respondents * 3], tokens[args.respondents * 3:]
+        port = free_port()
+        env = dict(os.environ, DATABASE_URL=url, DRAAGVLAK_ENV="production", SECRET_KEY="bench-" + "x" * 40,
+                   REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+                   RATELIMIT_ENABLED="false", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+                                   "--workers", str(args.workers), "--log-level", "warning", "app:create_app()"],
+                                  cwd=ROOT, env=env)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    if requests.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                        break
+                except requests.RequestException:
+                    time.sleep(0.2)
+            print(f"gunicorn with {args.workers} workers on {base}; {os.cpu_count()} cores")
+
+            # (a) respondents with think time
+            rec, done = Recorder(), [0]
+            token_lock = threading.Lock()
+            deadline = time.time() + args.seconds
+            threads = [threading.Thread(target=respondent, args=(base, flow_tokens, token_lock, forms, deadline, rec, done))
+                       for _ in range(args.respondents)]
+            start = time.perf_counter()
+            for t in threads:
+                t.start()
+                time.sleep(args.seconds / args.respondents / 4)  # ramp up over the first quarter
+            for t in threads:
+                t.join()
+            flow = summary(f"(a) {args.respondents} respondents, 1–3 s think", rec.latencies, rec.errors,
+                           time.perf_counter() - start)
+            print(f"    submitted questionnaires: {done[0]}")
+
+            # (b) saturation: submissions vs. the ceiling
+            token_lock = threading.Lock()
+
+            def submit(s, r):
+                with token_lock:
+                    token = api_tokens.pop() if api_tokens else None
+                if token is None:
+                    time.sleep(0.01)
+                    return
+                r.timed(s, "POST", f"{base}/api/v1/responses", ok=(201,),
+                        json={"token": token, "answers": json_answers})
+
+            lat, err, secs = saturate(args.saturation_seconds, args.connections, submit)
+            sub = summary(f"(b) submit, {args.connections} connections", lat, err, secs)
+
+            def ceiling_request(s, r):
+                r.timed(s, "GET", f"{base}/static/favicon.svg", ok=(200,))
+
+            lat, err, secs = saturate(args.saturation_seconds, args.connections, ceiling_request)
+            ceiling = summary(f"(b) ceiling (static file), {args.connections} conn.", lat, err, secs)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    ratio = sub["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
+    print(f"submit/ceiling ratio {ratio:.3f} (target ≥ 0.10); p99 of (a) {flow['p99_ms']} ms (target ≤ 500); "
+          f"errors {flow['errors'] + sub['errors'] + ceiling['errors']} (target 0)")
+    print(json.dumps({"submit_rps": sub["rps"], "ceiling_rps": ceiling["rps"], "ratio": round(ratio, 4),
+                      "p99_ms": flow["p99_ms"], "errors": flow["errors"] + sub["errors"] + ceiling["errors"],
+                      "flow_rps": flow["rps"], "flow_requests": flow["requests"], "submitted": done[0],
+                      "submit_p99_ms": sub["p99_ms"], "ceiling_p99_ms": ceiling["p99_ms"]}))
+
+
+if __name__ == "__main__":
+    main()
