@@ -77,6 +77,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a form left open for a long questionnaire must still submit
+    # Flask-WTF's HTTPS Referer check would refuse every form: Referrer-Policy is no-referrer (the
+    # respondent's token is in the path), so browsers send no Referer. The token and SameSite do it.
+    WTF_CSRF_SSL_STRICT = False
     HSTS = False
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     DEMO_ALLOWED = True

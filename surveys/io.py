@@ -56,7 +56,7 @@ def _read(text_or_path: Any) -> Any:
     try:
         if text.lstrip().startswith("{"):
             return json.loads(text)
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506  # nosec B506 # _UniqueKeyLoader subclasses SafeLoader
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise ValueError(f"Ongeldige vragenlijst: de tekst is geen geldige YAML of JSON ({exc}).") from None
 

@@ -20,9 +20,10 @@ SCHOOLS = [
     {"code": "VN", "name": "Vakcollege Noordoostpolder", "staff": 55, "students": 480, "locations": 1, "region": "Noordoostpolder"},
     {"code": "BC", "name": "Berechja College", "staff": 60, "students": 450, "locations": 2, "region": "Lemsterland"},
 ]
-REGISSEUR = {"email": "regisseur@demo.draagvlak.nl", "name": "Ria Regisseur", "password": "regie-demo-2026"}
-BOARD_PASSWORD = "bestuur-demo-2026"
-LEAD = {"email": "hoofd-ict@demo.draagvlak.nl", "name": "Henk Hoofd ICT", "password": "hoofdict-demo-2026"}
+# Demo passwords are public on purpose (README); production refuses `demo load` (DEMO_ALLOWED).
+REGISSEUR = {"email": "regisseur@demo.draagvlak.nl", "name": "Ria Regisseur", "password": "regie-demo-2026"}  # nosec B105 # public demo account; `demo load` is refused in production
+BOARD_PASSWORD = "bestuur-demo-2026"  # nosec B105 # public demo account; `demo load` is refused in production
+LEAD = {"email": "hoofd-ict@demo.draagvlak.nl", "name": "Henk Hoofd ICT", "password": "hoofdict-demo-2026"}  # nosec B105 # public demo account; `demo load` is refused in production
 
 
 def board_email(code: str) -> str:

@@ -337,7 +337,7 @@ def export_participant(traject: Traject, email: str) -> dict | None:
             "id": account.id, "email": account.email, "name": account.name, "role": account.role,
             "organisation": account.organisation.code if account.organisation else None,
             "active": bool(account.active), "created_at": _iso(account.created_at),
-            "password": "alleen als hash opgeslagen; niet in deze export",
+            "credentials": "wachtwoord en API-tokens alleen als hash opgeslagen; niet in deze export",
             "api_tokens": db.session.scalar(select(func.count()).select_from(ApiToken)
                                             .where(ApiToken.user_id == account.id)) or 0,
             "sign_ins": [{"at": _iso(e.at), "action": e.action} for e in logins],
