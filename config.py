@@ -46,9 +46,16 @@ class Config:
             # Privacy: raw responses of archived trajects past their retention (snapshots stay).
             "privacy-apply-retention": {"task": "worker.tasks.privacy.apply_retention",
                                         "schedule": crontab(hour=3, minute=30)},
+            # The outbox sweep: stale trajects and recompute jobs the broker lost (docs/worker.md).
+            "sweep-stale-trajects": {"task": "worker.tasks.indicators.sweep_stale_trajects",
+                                     "schedule": 60.0},
         },
     }
     REDIS_URL: str | None = None
+    # A queued recompute job older than this many seconds is handed to the broker again.
+    RECOMPUTE_REQUEUE_AFTER = 300
+    # Tests only: seconds the recompute task sleeps between stages, so a worker can be killed mid-run.
+    RECOMPUTE_TEST_DELAY = float(os.environ.get("RECOMPUTE_TEST_DELAY", "0") or 0)
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -174,6 +181,12 @@ class ProductionConfig(Config):
             )
 
 
+def _visibility_timeout() -> dict:
+    """Redis redelivers an unacknowledged task after this many seconds (CELERY_VISIBILITY_TIMEOUT)."""
+    seconds = os.environ.get("CELERY_VISIBILITY_TIMEOUT")
+    return {"broker_transport_options": {"visibility_timeout": float(seconds)}} if seconds else {}
+
+
 def config_for(name: str | None = None) -> type[Config]:
     """Return the Config class for an environment name (default from DRAAGVLAK_ENV)."""
     name = name or os.environ.get("DRAAGVLAK_ENV", "development")
@@ -191,7 +204,8 @@ def config_for(name: str | None = None) -> type[Config]:
                 {
                     "REDIS_URL": redis_url,
                     "CELERY": dict(
-                        Config.CELERY, broker_url=redis_url, task_always_eager=False
+                        Config.CELERY, broker_url=redis_url, task_always_eager=False,
+                        **_visibility_timeout(),
                     ),
                 },
             )

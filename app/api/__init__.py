@@ -10,3 +10,4 @@ from app.api import health, openapi, trajects  # noqa: E402,F401
 from app.api import responses  # noqa: E402,F401
 from app.api import participants  # noqa: E402,F401
 from app.api import questionnaires  # noqa: E402,F401
+from app.api import indicators  # noqa: E402,F401

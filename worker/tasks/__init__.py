@@ -2,3 +2,4 @@
 from worker.tasks import ping  # noqa: F401
 from worker.tasks import privacy  # noqa: F401
 from worker.tasks import mail  # noqa: F401
+from worker.tasks import indicators  # noqa: F401

@@ -1,0 +1,123 @@
+"""API: recompute a traject's indicators, poll jobs, and read the latest indicator snapshot."""
+from __future__ import annotations
+
+from flask import abort, g, jsonify
+
+from app.api import bp, spec
+from app.api.auth import token_required
+from app.api.trajects import api_traject
+from app.errors import problem
+from app.extensions import db
+from app.jobs import enqueue_recompute
+from app.models import Job, Traject
+from app.security.access import is_member
+from app.services import indicators
+
+CONSTRUCT_FIELDS = ("questionnaire", "construct", "organisation", "role", "n", "mean", "sd", "ci_low", "ci_high",
+                    "score", "top2box", "alpha", "alpha_ci", "suppressed")
+INDEX_FIELDS = ("index", "organisation", "role", "n", "value", "ci_low", "ci_high", "suppressed")
+
+
+def _utc(moment) -> str:
+    from datetime import timezone
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def indicators_json(snapshot) -> dict:
+    """The API v1 Indicators shape from a snapshot; without one, ``snapshot`` is null and lists empty."""
+    if snapshot is None:
+        return {"snapshot": None, "constructs": [], "indices": []}
+    payload = snapshot.payload or {}
+    return {
+        "snapshot": {"id": snapshot.id, "computed_at": _utc(snapshot.computed_at), "responses": snapshot.responses,
+                     "anonymity_threshold": snapshot.anonymity_threshold},
+        "constructs": [{k: row.get(k) for k in CONSTRUCT_FIELDS} for row in payload.get("constructs", [])],
+        "indices": [{k: row.get(k) for k in INDEX_FIELDS} for row in payload.get("indices", [])],
+    }
+
+
+def job_json(job: Job) -> dict:
+    return {"id": job.id, "kind": job.kind, "state": job.state, "progress": float(job.progress or 0.0),
+            "message": job.message or ""}
+
+
+@bp.post("/trajects/<int:tid>/recompute")
+@token_required
+def recompute(tid: int):
+    traject = api_traject(tid, write=True)
+    job = enqueue_recompute(traject.id, created_by=g.api_user.id)
+    return jsonify({"job": job.id, "state": job.state}), 202
+
+
+@bp.get("/jobs/<id>")
+@token_required
+def get_job(id: str):  # noqa: A002 - the path parameter is called id in the contract
+    job = db.session.get(Job, id)
+    if job is None or not _may_see(job):
+        abort(problem(404, "Taak niet gevonden."))
+    return jsonify(job_json(job))
+
+
+def _may_see(job: Job) -> bool:
+    if job.traject_id is None:
+        return job.created_by == g.api_user.id
+    traject = db.session.get(Traject, job.traject_id)
+    return traject is not None and is_member(g.api_user, traject)
+
+
+@bp.get("/trajects/<int:tid>/indicators")
+@token_required
+def get_indicators(tid: int):
+    # Bestuurders may read these too: they are aggregates, suppressed below the threshold.
+    traject = api_traject(tid)
+    return jsonify(indicators_json(indicators.latest_snapshot(traject)))
+
+
+_NUM = {"type": ["number", "null"]}
+_INT = {"type": ["integer", "null"]}
+_STR = {"type": ["string", "null"]}
+TID = {"name": "tid", "in": "path", "required": True, "schema": {"type": "integer"}}
+JOB_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _ok(ref: str, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+
+def _errors(*codes: int) -> dict:
+    return {str(code): spec.PROBLEM for code in codes}
+
+
+spec.register("/api/v1/trajects/{tid}/recompute", {"post": {
+    "summary": "Recompute the traject's indicators (regisseur); coalesces with a queued recompute",
+    "parameters": [TID],
+    "responses": {"202": _ok("#/components/schemas/JobAccepted", "Accepted"), **_errors(401, 403, 404)}}},
+    schemas={"JobAccepted": {"type": "object", "required": ["job", "state"], "properties": {
+        "job": {"type": "string"}, "state": {"type": "string", "enum": ["queued", "running", "done", "failed"]}}}})
+spec.register("/api/v1/jobs/{id}", {"get": {
+    "summary": "A background job (only for members of its traject)", "parameters": [JOB_ID],
+    "responses": {"200": _ok("#/components/schemas/Job"), **_errors(401, 404)}}},
+    schemas={"Job": {"type": "object", "required": ["id", "state", "progress"], "properties": {
+        "id": {"type": "string"}, "kind": {"type": "string"},
+        "state": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+        "progress": {"type": "number", "minimum": 0, "maximum": 1}, "message": {"type": "string"}}}})
+spec.register("/api/v1/trajects/{tid}/indicators", {"get": {
+    "summary": "Indicators from the latest snapshot; snapshot null and empty lists before the first recompute",
+    "parameters": [TID],
+    "responses": {"200": _ok("#/components/schemas/Indicators"), **_errors(401, 404)}}},
+    schemas={"Indicators": {"type": "object", "required": ["snapshot", "constructs", "indices"], "properties": {
+        "snapshot": {"oneOf": [{"type": "null"}, {"type": "object",
+                     "required": ["id", "computed_at", "responses", "anonymity_threshold"], "properties": {
+                         "id": {"type": "integer"}, "computed_at": {"type": "string", "format": "date-time"},
+                         "responses": {"type": "integer"}, "anonymity_threshold": {"type": "integer"}}}]},
+        "constructs": {"type": "array", "items": {"type": "object", "required": list(CONSTRUCT_FIELDS), "properties": {
+            "questionnaire": _STR, "construct": {"type": "string"}, "organisation": _STR, "role": _STR, "n": _INT,
+            "mean": _NUM, "sd": _NUM, "ci_low": _NUM, "ci_high": _NUM, "score": _NUM, "top2box": _NUM, "alpha": _NUM,
+            "alpha_ci": {"type": ["array", "null"], "items": {"type": "number"}}, "suppressed": {"type": "boolean"}}}},
+        "indices": {"type": "array", "items": {"type": "object", "required": list(INDEX_FIELDS), "properties": {
+            "index": {"type": "string", "enum": ["draagvlak", "wil", "moet", "kun", "steun", "weerstand"]},
+            "organisation": _STR, "role": _STR, "n": _INT, "value": _NUM, "ci_low": _NUM, "ci_high": _NUM,
+            "suppressed": {"type": "boolean"}}}}}}})

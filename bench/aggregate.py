@@ -1,0 +1,154 @@
+"""Benchmark: a full indicator recompute over 20,000 staff respondents × 60 items against the floor.
+
+The floor is reading the same response rows (id, organisation, role, answers JSON) into a
+DataFrame and nothing else. Run: `.venv/bin/python bench/aggregate.py [--respondents N] [--repeat R]`.
+Creates and drops its own PostgreSQL database on 127.0.0.1:5432 (user postgres, trust).
+The last line of the output is one JSON object with recompute_s, floor_s and ratio.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from sqlalchemy import create_engine, delete, select, text  # noqa: E402
+
+SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432")
+ITEMS = 60
+
+
+def admin(sql: str) -> None:
+    engine = create_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(sql))
+    engine.dispose()
+
+
+def fill(respondents: int, seed: int):
+    """The demo traject with an open staff questionnaire and `respondents` responses, by COPY."""
+    from analysis import simulate_responses
+    from app.extensions import db
+    from app.services import questionnaires
+    from app.services.demo import load_demo
+    from surveys.types.likert import scale_bounds
+
+    traject, _ = load_demo()
+    questionnaire = questionnaires.create_from_template(traject, "ict_staff")
+    questionnaires.publish(questionnaire)
+    db.session.commit()
+    definition = questionnaires.definition_of(questionnaire)
+    likert = [q for q in definition.questions() if q.type == "likert"][:ITEMS]
+    items = [{"question": q.key, "construct": q.construct, "reverse": q.reverse, "min": scale_bounds(q)[0],
+              "max": scale_bounds(q)[1]} for q in likert]
+    weights = {o.code: float(o.students) for o in traject.organisations}
+    frame = simulate_responses({"ict_staff": items}, weights, respondents, seed=seed)
+    frame["value"] = frame["value"].astype(int)
+    rng = np.random.default_rng(seed)
+    people = frame.drop_duplicates("respondent")[["respondent", "organisation", "role"]]
+    answers = {r: {} for r in people["respondent"]}
+    for respondent, question, value in zip(frame["respondent"], frame["question"], frame["value"].tolist()):
+        answers[respondent][question] = value
+    raw = db.session.connection().connection.driver_connection
+    with raw.cursor() as cursor:
+        with cursor.copy("COPY responses (id, questionnaire_id, organisation_code, role, submitted_on, answers, "
+                         "revision, is_latest) FROM STDIN") as copy:
+            for respondent, organisation, role in people.itertuples(index=False):
+                copy.write_row((uuid.UUID(bytes=rng.bytes(16), version=4).hex, questionnaire.id, organisation, role,
+                                date.today(), json.dumps(answers[respondent]), 1, True))
+    db.session.commit()
+    db.session.execute(text("ANALYZE responses"))
+    db.session.commit()
+    return traject, questionnaire
+
+
+def floor(questionnaire_id: int) -> float:
+    """Only read the same rows into a DataFrame."""
+    from app.extensions import db
+    from app.models import Response
+
+    started = time.perf_counter()
+    rows = db.session.execute(select(Response.id, Response.organisation_code, Response.role, Response.answers)
+                              .where(Response.questionnaire_id == questionnaire_id, Response.is_latest.is_(True))
+                              .execution_options(yield_per=5_000))
+    frame = pd.DataFrame([tuple(r) for part in rows.partitions() for r in part],
+                         columns=["id", "organisation", "role", "answers"])
+    seconds = time.perf_counter() - started
+    assert len(frame)
+    db.session.rollback()
+    return seconds
+
+
+def recompute(traject) -> float:
+    from app.extensions import db
+    from app.models import IndicatorSnapshot
+    from app.services import indicators
+
+    db.session.execute(delete(IndicatorSnapshot))
+    db.session.commit()
+    db.session.expire_all()
+    started = time.perf_counter()
+    result = indicators.compute_snapshot(traject)
+    seconds = time.perf_counter() - started
+    assert result.created and result.snapshot.responses > 0
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--respondents", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of one recompute")
+    args = parser.parse_args()
+    name = f"draagvlak_bench_{uuid.uuid4().hex[:8]}"
+    admin(f'CREATE DATABASE "{name}"')
+    try:
+        from app import create_app
+        from app.extensions import db
+
+        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"{SERVER}/{name}"})
+        with app.app_context():
+            db.create_all()
+            started = time.perf_counter()
+            traject, questionnaire = fill(args.respondents, args.seed)
+            print(f"filled {args.respondents} respondents x {ITEMS} items in {time.perf_counter() - started:.1f} s")
+            recompute(traject)  # warm-up: imports, caches, the database's buffers
+            if args.profile:
+                import cProfile
+                import pstats
+
+                profiler = cProfile.Profile()
+                profiler.runcall(recompute, traject)
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+            floor(questionnaire.id)
+            recomputes, floors = [], []
+            for _ in range(args.repeat):
+                floors.append(floor(questionnaire.id))
+                recomputes.append(recompute(traject))
+            recompute_s, floor_s = statistics.median(recomputes), statistics.median(floors)
+            print("recompute (compute_snapshot) s:", " ".join(f"{s:.3f}" for s in recomputes))
+            print("floor (rows into a DataFrame) s:", " ".join(f"{s:.3f}" for s in floors))
+            print(f"median recompute {recompute_s:.3f} s, floor {floor_s:.3f} s, ratio {recompute_s / floor_s:.2f}")
+            db.session.remove()
+            db.engine.dispose()
+        print(json.dumps({"respondents": args.respondents, "items": ITEMS, "recompute_s": round(recompute_s, 3),
+                          "floor_s": round(floor_s, 3), "ratio": round(recompute_s / floor_s, 3),
+                          "recompute_runs": [round(s, 3) for s in recomputes],
+                          "floor_runs": [round(s, 3) for s in floors]}))
+    finally:
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

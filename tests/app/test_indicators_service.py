@@ -1,0 +1,206 @@
+"""Indicator snapshots: figures checked by hand against the raw responses, idempotency, the stale flag, coalescing."""
+import math
+from datetime import date, datetime, timedelta, timezone
+
+import numpy as np
+import pytest
+from scipy import stats
+from sqlalchemy import func, select, text
+
+from app.extensions import db
+from app.models import IndicatorSnapshot, Job, Questionnaire, Response, Traject
+from app.services import indicators, simulation
+from app.services.demo import load_demo
+from builders import gen_traject
+
+
+@pytest.fixture
+def demo(app):
+    traject, _ = load_demo()
+    simulation.simulate(traject, 160, seed=11)
+    db.session.commit()
+    return traject
+
+
+def _staff_answers(traject):
+    qid = db.session.scalar(select(Questionnaire.id).where(Questionnaire.traject_id == traject.id,
+                                                           Questionnaire.template_key == "ict_staff"))
+    return db.session.execute(select(Response.organisation_code, Response.role, Response.answers)
+                              .where(Response.questionnaire_id == qid)).all()
+
+
+def _person_score(answers, keys, reverse):
+    values = [(6 - answers[k]) if k in reverse else answers[k] for k in keys if k in answers]
+    return (sum(values) / len(values)) if len(values) >= len(keys) / 2 else None
+
+
+def test_simulated_demo_matches_a_computation_by_hand(demo):
+    snapshot = indicators.compute_snapshot(demo).snapshot
+    rows = _staff_answers(demo)
+    keys = ["appropriateness_1", "appropriateness_2", "appropriateness_3"]
+    reverse = {"appropriateness_3"}
+    group = [a for org, role, a in rows if org == "EC"]
+    scores = np.array([s for s in (_person_score(a, keys, reverse) for a in group) if s is not None])
+    n = len(scores)
+    mean, sd = scores.mean(), scores.std(ddof=1)
+    half = stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
+    complete = np.array([[(6 - a[k]) if k in reverse else a[k] for k in keys] for a in group
+                         if all(k in a for k in keys)], dtype=float)
+    k = complete.shape[1]
+    alpha = k / (k - 1) * (1 - complete.var(axis=0, ddof=1).sum() / complete.sum(axis=1).var(ddof=1))
+    row = next(r for r in snapshot.payload["constructs"] if r["questionnaire"] == "ict_staff"
+               and r["construct"] == "appropriateness" and r["organisation"] == "EC" and r["role"] is None)
+    assert not row["suppressed"] and row["n"] == n
+    assert row["mean"] == pytest.approx(mean, abs=1e-12)
+    assert row["sd"] == pytest.approx(sd, abs=1e-12)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((mean - half, mean + half), abs=1e-12)
+    assert row["score"] == pytest.approx((mean - 1) / 4 * 100, abs=1e-10)
+    assert row["alpha"] == pytest.approx(alpha, abs=1e-12)
+
+    # KUN for everyone: per respondent the mean of its 0-100 construct scores of efficacy, knowledge, capacity.
+    kun = []
+    for _, _, a in rows:
+        parts = []
+        for construct in ("efficacy", "knowledge", "capacity"):
+            s = _person_score(a, [f"{construct}_{i}" for i in (1, 2, 3)], {f"{construct}_3"})
+            if s is not None:
+                parts.append((s - 1) / 4 * 100)
+        if parts:
+            kun.append(sum(parts) / len(parts))
+    index = next(r for r in snapshot.payload["indices"]
+                 if r["index"] == "kun" and r["organisation"] is None and r["role"] is None)
+    assert index["n"] == len(kun)
+    assert index["value"] == pytest.approx(np.mean(kun), abs=1e-10)
+
+
+def test_payload_has_every_section_and_suppresses_small_groups(demo):
+    result = indicators.compute_snapshot(demo)
+    payload = result.snapshot.payload
+    assert set(payload) == {"constructs", "indices", "motives", "comparisons", "board", "ict_foto",
+                            "preferences", "comments", "response_rates"}
+    assert {r["questionnaire"] for r in payload["constructs"]} >= {"ict_staff", "board_commitment", "motives"}
+    assert {r["construct"] for r in payload["motives"]} >= {"motive_quality", "motive_cost"}
+    assert set(payload["board"]) == {"trust", "autonomy", "commit_forms", "gap"}
+    assert payload["board"]["trust"]["cells"]
+    assert len(payload["ict_foto"]) == 5 and payload["ict_foto"][0]["derived"]["cost_per_pupil"] > 0
+    small = [r for r in payload["constructs"] if r["suppressed"]]
+    assert small and all(r["n"] is None and r["mean"] is None for r in small)
+    assert any(r["role"] == "ict_lead" and r["suppressed"] for r in payload["constructs"])
+    assert all(p["n"] is None and p["share"] is None for p in payload["preferences"] if p["suppressed"])
+    counts = {}
+    for c in payload["comments"]:
+        counts[(c["organisation"], c["role"])] = counts.get((c["organisation"], c["role"]), 0) + 1
+    assert all(c["role"] != "ict_lead" for c in payload["comments"])
+    assert {r["questionnaire"] for r in payload["response_rates"]} == {"ict_staff", "motives", "board_commitment",
+                                                                       "ict_foto"}
+    assert result.snapshot.counts["by_questionnaire"]["ict_staff"] == 160
+    assert result.stale_cleared
+
+
+def test_same_input_writes_no_new_snapshot(demo):
+    first = indicators.compute_snapshot(demo)
+    second = indicators.compute_snapshot(demo)
+    assert first.created and not second.created and second.status == "unchanged"
+    assert db.session.scalar(select(func.count(IndicatorSnapshot.id))) == 1
+    # The same seed gives the same rows (ids included), so a re-simulation is no change either.
+    simulation.simulate(demo, 160, seed=11)
+    db.session.commit()
+    assert not indicators.compute_snapshot(demo).created
+    demo.anonymity_threshold = 6
+    db.session.commit()
+    assert indicators.compute_snapshot(demo).created
+
+
+def test_a_submission_during_the_run_keeps_the_stale_flag(demo, monkeypatch):
+    indicators.mark_stale(demo.id)
+    db.session.commit()
+    qid = db.session.scalar(select(Questionnaire.id).where(Questionnaire.traject_id == demo.id,
+                                                           Questionnaire.template_key == "ict_staff"))
+    real = indicators.read_frames
+
+    def read_then_submit(traject, groups=None):
+        frames = real(traject, groups)
+        # A respondent submits while the analysis runs: its own transaction, the flag in the same one.
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO responses (id, questionnaire_id, organisation_code, role, submitted_on, "
+                              "answers, revision, is_latest) VALUES ('late', :q, 'ZL', 'ict_staff', :d, "
+                              "'{\"appropriateness_1\": 4}', 1, true)"), {"q": qid, "d": date.today()})
+            conn.execute(text("UPDATE trajects SET indicators_stale = true WHERE id = :t"), {"t": traject.id})
+        return frames
+
+    monkeypatch.setattr(indicators, "read_frames", read_then_submit)
+    result = indicators.compute_snapshot(demo)
+    assert result.created and not result.stale_cleared
+    db.session.expire_all()
+    assert db.session.get(Traject, demo.id).indicators_stale is True
+    monkeypatch.setattr(indicators, "read_frames", real)
+    again = indicators.compute_snapshot(demo)
+    assert again.created and again.stale_cleared and again.snapshot.responses == result.snapshot.responses + 1
+    db.session.expire_all()
+    assert db.session.get(Traject, demo.id).indicators_stale is False
+
+
+def test_one_run_merges_the_queued_jobs_of_its_traject(demo):
+    jobs = [Job(kind="recompute", traject_id=demo.id, state="queued") for _ in range(3)]
+    other = gen_traject(organisations=("AA",))
+    elsewhere = Job(kind="recompute", traject_id=other.id, state="queued")
+    db.session.add_all(jobs + [elsewhere])
+    db.session.commit()
+    summary = indicators.run_recompute(demo.id, jobs[0].id)
+    assert summary["status"] == "computed" and summary["merged"] == 2
+    db.session.expire_all()
+    assert [db.session.get(Job, j.id).state for j in jobs] == ["done"] * 3
+    assert {db.session.get(Job, j.id).message for j in jobs[1:]} == {indicators.MERGED_MESSAGE}
+    assert db.session.get(Job, elsewhere.id).state == "queued"
+    # A redelivered message of a finished job does nothing.
+    assert indicators.run_recompute(demo.id, jobs[1].id)["status"] == "skipped"
+    assert db.session.scalar(select(func.count(IndicatorSnapshot.id))) == 1
+
+
+def test_two_workers_never_compute_one_traject_at_once(demo):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's")
+    with indicators.traject_lock(demo.id) as taken:
+        assert taken
+        with pytest.raises(indicators.TrajectBusy):
+            indicators.run_recompute(demo.id)
+    assert indicators.run_recompute(demo.id)["status"] == "computed"
+
+
+def test_sweep_recomputes_stale_trajects_and_resends_lost_jobs(demo):
+    from worker.tasks.indicators import sweep_stale_trajects
+
+    indicators.mark_stale(demo.id)
+    db.session.commit()
+    result = sweep_stale_trajects.apply().get()
+    assert result["stale"] == [demo.id] and len(result["enqueued"]) == 1 and result["resent"] == []
+    db.session.expire_all()
+    assert db.session.get(Traject, demo.id).indicators_stale is False
+    assert db.session.scalar(select(func.count(IndicatorSnapshot.id))) == 1
+    # A job the broker lost (still queued after minutes) is handed over again.
+    lost = Job(kind="recompute", traject_id=demo.id, state="queued",
+               created_at=datetime.now(timezone.utc) - timedelta(minutes=10))
+    db.session.add(lost)
+    db.session.commit()
+    result = sweep_stale_trajects.apply().get()
+    assert result["resent"] == [lost.id] and result["stale"] == []
+    db.session.expire_all()
+    assert db.session.get(Job, lost.id).state == "done"
+    assert db.session.get(Job, lost.id).result["status"] == "unchanged"
+
+
+def test_build_inputs_gives_the_analysis_format(demo):
+    responses, items = indicators.build_inputs(demo)
+    assert list(responses.columns) == ["respondent", "question", "value", "organisation", "role", "questionnaire"]
+    assert list(items.columns) == ["question", "construct", "reverse", "min", "max", "domain", "questionnaire", "partner"]
+    staff = responses[responses["questionnaire"] == "ict_staff"]
+    assert staff["respondent"].nunique() == 160
+    assert set(responses.loc[responses["question"] == "commit_form_inkoop", "value"]) <= {
+        "geen", "projectbasis", "netwerkmodel", "centrummodel", "ssc"}
+    assert items.loc[items["question"] == "appropriateness_3", "reverse"].item()
+
+
+def test_an_empty_traject_gives_an_empty_snapshot(app):
+    traject = gen_traject()
+    result = indicators.compute_snapshot(traject)
+    assert result.created and result.snapshot.payload["constructs"] == [] and result.snapshot.responses == 0
