@@ -25,6 +25,8 @@ def api_questionnaire(qid: int, *, write: bool = False) -> Questionnaire:
         abort(problem(404, "Vragenlijst niet gevonden."))
     if write and g.api_user.role != "regisseur":
         abort(problem(403, "Alleen een regisseur mag deelnemers uitnodigen."))
+    if write and questionnaire.traject.archived_at is not None:
+        abort(problem(409, "Dit traject is gearchiveerd en alleen nog te lezen."))
     return questionnaire
 
 
