@@ -183,3 +183,24 @@ def test_openapi_documents_the_response_paths(app, client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert paths["/api/v1/responses"]["post"]["security"] == []
     assert "/api/v1/questionnaires/{qid}/responses.csv" in paths
+
+
+def test_csv_generator_streams_in_chunks(app, client):
+    from app.services.responses_csv import generate
+
+    traject = gen_traject(anonymity_threshold=3, comment_threshold=3)
+    questionnaire = gen_questionnaire(traject)
+    for _ in range(5):
+        _, token = gen_participant(questionnaire)
+        assert _post(client, token, VALID_SMALL).status_code == 201
+    chunks = list(generate(questionnaire.id, chunk_size=2))
+    assert len(chunks) == 4  # header, 2 + 2 rows, the last row
+    assert sum(chunk.count("\r\n") for chunk in chunks) == 6
+
+
+def test_csv_text_answers_cannot_start_a_formula(app):
+    from app.services.responses_csv import format_value
+
+    assert format_value("=HYPERLINK(1)", text=True) == "'=HYPERLINK(1)"
+    assert format_value(-3) == "-3" and format_value(2.5) == "2.5" and format_value(False) == "nee"
+    assert format_value(["a", "b"]) == "a|b" and format_value(None) == ""
