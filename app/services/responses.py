@@ -197,15 +197,11 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None,
     state = questionnaire_state(questionnaire)
     if state != "open":
         raise SubmitError(state)
-    clean, errors = validate(questionnaire, raw)
-    if errors:
-        raise SubmitError("invalid", errors)
-
     participant_id = participant.id
     traject_id = questionnaire.traject_id
     organisation_code = participant.organisation.code if participant.organisation else None
     response = Response(questionnaire_id=questionnaire.id, organisation_code=organisation_code,
-                        role=participant.role, submitted_on=today(), answers=clean)
+                        role=participant.role, submitted_on=today(), answers={})
     try:
         if revise:
             db.session.execute(update(Participant).where(Participant.id == participant_id)
@@ -219,6 +215,13 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None,
             ).rowcount
             if changed != 1:
                 raise SubmitError("used")
+        # Validated only once this request holds the participant's row lock: a request that lost
+        # the race (and perhaps read the draft after the winner deleted it) answers "used", not
+        # "invalid"; invalid answers roll the flag back with everything else.
+        clean, errors = validate(questionnaire, raw)
+        if errors:
+            raise SubmitError("invalid", errors)
+        response.answers = clean
         if not anonymous:
             previous = db.session.scalar(select(func.max(Response.revision))
                                          .where(Response.participant_id == participant_id))
