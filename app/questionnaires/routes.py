@@ -333,6 +333,7 @@ def _direction() -> int:
 @bp.post("/vragenlijsten/<int:qid>/vragen/<key>/verplaatsen")
 @role_required("regisseur")
 def move_question(qid: int, key: str):
+    _questionnaire(qid, write=True)  # access first: a stranger learns nothing from a 400
     direction = _direction()
     return _post_action(qid, lambda q: service.move_question(q, key, direction), _("Vraag verplaatst."),
                         f"vraag-{key}")
@@ -347,6 +348,7 @@ def delete_question(qid: int, key: str):
 @bp.post("/vragenlijsten/<int:qid>/secties/<key>/verplaatsen")
 @role_required("regisseur")
 def move_section(qid: int, key: str):
+    _questionnaire(qid, write=True)  # access first: a stranger learns nothing from a 400
     direction = _direction()
     return _post_action(qid, lambda q: service.move_section(q, key, direction), _("Sectie verplaatst."),
                         f"sectie-{key}")
