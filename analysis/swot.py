@@ -455,7 +455,7 @@ def confrontation(strengths, weaknesses, opportunities, threats, scores, top=5, 
     columns = {c: sum(clean.get((r, c), 0) for r in internal) for c in external}
     impact = {r: sum(abs(clean.get((r, c), 0)) for c in external) for r in internal}
     impact.update({c: sum(abs(clean.get((r, c), 0)) for r in internal) for c in external})
-    sums = dict(rows, **columns)
+    sums = {**rows, **columns}
     quadrants = {i + e: sum(clean.get((r, c), 0) for r in groups[i] for c in groups[e])
                  for i in "SW" for e in "OT"}
     order = sorted((item for item in internal + external if impact[item] > 0),

@@ -9,5 +9,6 @@ csrf.exempt(bp)  # the API authenticates with bearer tokens, not cookies
 from app.api import health, openapi, trajects  # noqa: E402,F401
 from app.api import responses  # noqa: E402,F401
 from app.api import participants  # noqa: E402,F401
-from app.api import questionnaires  # noqa: E402,F401
 from app.api import indicators  # noqa: E402,F401
+from app.api import questionnaires  # noqa: E402,F401
+from app.api import advice  # noqa: E402,F401

@@ -1,5 +1,6 @@
 """All models, split by topic; importing this package registers every table."""
 from app.models.accounts import ROLES, ApiToken, User, hash_token
+from app.models.advice import ConfrontationScore, FeasibilityOverride, Report, RoadmapAction, SwotItem  # noqa: F401
 from app.models.audit import AuditEvent
 from app.models.jobs import Job
 from app.models.mail import OutboxMessage

@@ -1,0 +1,130 @@
+"""The advice a regisseur builds on the indicators: SWOT items and scores, feasibility overrides, roadmap, reports."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import utcnow
+
+QUADRANTS = ("S", "W", "O", "T")
+ITEM_SOURCES = ("auto", "manual")
+HORIZONS = ("kort", "middellang", "lang")
+ACTION_STATES = ("open", "bezig", "klaar")
+REPORT_STATES = ("queued", "running", "done", "failed")
+
+
+class SwotItem(db.Model):
+    """A SWOT item for a traject (organisation null) or one organisation; auto items carry their rule."""
+
+    __tablename__ = "swot_items"
+    __table_args__ = (
+        CheckConstraint(f"quadrant IN {QUADRANTS!r}", name="quadrant"),
+        CheckConstraint(f"source IN {ITEM_SOURCES!r}", name="source"),
+        # One auto item per rule key and scope, so a recompute updates instead of duplicating.
+        UniqueConstraint("traject_id", "organisation_code", "key", name="uq_swot_items_scope_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    traject_id: Mapped[int] = mapped_column(ForeignKey("trajects.id", ondelete="CASCADE"), index=True)
+    organisation_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    quadrant: Mapped[str] = mapped_column(String(1))
+    text_nl: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(10), default="manual")
+    key: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    rule: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    evidence: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    selected: Mapped[bool] = mapped_column(Boolean, default=False)
+    # False when the latest derivation no longer produces this auto item (kept for its scores).
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class ConfrontationScore(db.Model):
+    """The score −2..+2 of one internal (S/W) against one external (O/T) item."""
+
+    __tablename__ = "confrontation_scores"
+    __table_args__ = (
+        CheckConstraint("score BETWEEN -2 AND 2", name="score_range"),
+        UniqueConstraint("internal_id", "external_id", name="uq_confrontation_scores_pair"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    traject_id: Mapped[int] = mapped_column(ForeignKey("trajects.id", ondelete="CASCADE"), index=True)
+    internal_id: Mapped[int] = mapped_column(ForeignKey("swot_items.id", ondelete="CASCADE"))
+    external_id: Mapped[int] = mapped_column(ForeignKey("swot_items.id", ondelete="CASCADE"))
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class FeasibilityOverride(db.Model):
+    """The regisseur's written judgement replacing the computed score of one domain × form."""
+
+    __tablename__ = "feasibility_overrides"
+    __table_args__ = (
+        CheckConstraint("score BETWEEN 0 AND 100", name="score_range"),
+        CheckConstraint("length(reason) > 0", name="reason_required"),
+        UniqueConstraint("traject_id", "domain", "form", name="uq_feasibility_overrides_cell"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    traject_id: Mapped[int] = mapped_column(ForeignKey("trajects.id", ondelete="CASCADE"), index=True)
+    domain: Mapped[str] = mapped_column(String(20))
+    form: Mapped[str] = mapped_column(String(20))
+    score: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user = relationship("User")
+
+
+class RoadmapAction(db.Model):
+    """One step of the roadmap: horizon, owner, quarter, dependencies and status."""
+
+    __tablename__ = "roadmap_actions"
+    __table_args__ = (
+        CheckConstraint(f"horizon IN {HORIZONS!r}", name="horizon"),
+        CheckConstraint(f"status IN {ACTION_STATES!r}", name="status"),
+        # Proposals carry the stable key of analysis.roadmap, so generating again never duplicates.
+        UniqueConstraint("traject_id", "key", name="uq_roadmap_actions_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    traject_id: Mapped[int] = mapped_column(ForeignKey("trajects.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    title: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    horizon: Mapped[str] = mapped_column(String(12), default="kort")
+    domain: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    form: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    quarter: Mapped[str | None] = mapped_column(String(7), nullable=True)  # "2027-K1"
+    depends_on: Mapped[list] = mapped_column(JSON, default=list)  # ids of other actions
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Report(db.Model):
+    """A build of the advice report (PDF and XLSX) and the state fingerprint it was built from."""
+
+    __tablename__ = "reports"
+    __table_args__ = (CheckConstraint(f"state IN {REPORT_STATES!r}", name="state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    traject_id: Mapped[int] = mapped_column(ForeignKey("trajects.id", ondelete="CASCADE"), index=True)
+    job_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    files: Mapped[dict] = mapped_column(JSON, default=dict)  # {"pdf": path, "xlsx": path, "html": path}
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    built_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -1,0 +1,67 @@
+"""The advice report: on-screen page, build by a worker task, and downloads of the PDF and XLSX."""
+from __future__ import annotations
+
+import os
+
+from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.results import bp, report as report_service
+from app.results.forms import CsrfForm
+from app.security.access import can_edit, role_required, traject_for
+from app.services import advice, audit
+
+MIMETYPES = {"pdf": "application/pdf",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def send_report_file(traject, report, fmt: str, actor_id=None):
+    path = (report.files or {}).get(fmt)
+    if not path or not os.path.exists(path):
+        abort(404)
+    audit.record("export.report", obj=report, traject_id=traject.id, actor_id=actor_id, format=fmt)
+    db.session.commit()
+    return send_file(path, mimetype=MIMETYPES[fmt], as_attachment=True, conditional=True,
+                     download_name=f"adviesrapport-{traject.id}.{fmt}")
+
+
+@bp.route("/trajecten/<int:traject_id>/rapport")
+@login_required
+def report(traject_id: int):
+    traject = traject_for(current_user, traject_id)
+    editable = can_edit(current_user, traject)
+    if editable:
+        advice.sync_swot(traject)
+        db.session.commit()
+    context = report_service.report_context(traject)
+    return render_template("results/report.html", current=report_service.current_report(traject),
+                           job=report_service.active_job(traject), editable=editable, form=CsrfForm(), **context)
+
+
+@bp.route("/trajecten/<int:traject_id>/rapport/bouwen", methods=["POST"])
+@role_required("regisseur")
+def report_build(traject_id: int):
+    traject = traject_for(current_user, traject_id, write=True)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    job = report_service.request_build(traject, current_user)
+    if job.state == "done":
+        flash(_("Het rapport is klaar."), "success")
+    elif job.state == "failed":
+        flash(_("Het bouwen van het rapport is mislukt."), "error")
+    else:
+        flash(_("Het rapport wordt gebouwd; ververs deze pagina over enkele ogenblikken."), "success")
+    return redirect(url_for("results.report", traject_id=traject.id, _anchor="downloads"))
+
+
+@bp.route("/trajecten/<int:traject_id>/rapport.<any(pdf, xlsx):fmt>")
+@login_required
+def report_download(traject_id: int, fmt: str):
+    traject = traject_for(current_user, traject_id)
+    current = report_service.current_report(traject)
+    if current is None:
+        flash(_("Er is geen actueel rapport; bouw het rapport opnieuw."), "error")
+        return redirect(url_for("results.report", traject_id=traject.id, _anchor="downloads"))
+    return send_report_file(traject, current, fmt)

@@ -1,0 +1,413 @@
+"""View models of the results: tables and charts from a snapshot payload, shared by pages, report and XLSX.
+
+Every table is a dict ``{"key", "title", "columns", "rows", "note"}`` whose cells are already
+display values (strings; a suppressed figure is "te weinig respons"), so the HTML page, the PDF
+and the XLSX show exactly the same, already safe, figures.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+
+from analysis.feasibility import CRITERION_NAMES, DOMAINS, FORM_NAMES, FORMS
+from analysis.swot import DOMAIN_NAMES, INDEX_NAMES, MOTIVE_NAMES, pooled_foto
+from app.i18n import role_label
+from app.results import charts
+from app.results.format import fmt, language, pct
+from surveys.constructs import CONSTRUCTS, INDEX_CONSTRUCTS
+
+INDEX_ORDER = ("draagvlak", "wil", "moet", "kun", "steun", "weerstand")
+ROLE_ORDER = ("ict_staff", "ict_lead", "board")
+STAFF_CONSTRUCTS = tuple(c for group in INDEX_CONSTRUCTS.values() for c in group) + (
+    "normative_commitment", "continuance_commitment", "benefit_quality", "benefit_vulnerability", "benefit_cost")
+
+
+def _lang(pair) -> str:
+    return pair[1] if language() == "en" else pair[0]
+
+
+def construct_name(code: str) -> str:
+    entry = CONSTRUCTS.get(code)
+    if entry is not None:
+        return entry[1] if language() == "en" else entry[0]
+    if code.startswith("motive_") and code[7:] in MOTIVE_NAMES:
+        name = _lang(MOTIVE_NAMES[code[7:]])
+        return name[0].upper() + name[1:]
+    return code
+
+
+def index_name(code: str) -> str:
+    name = _lang(INDEX_NAMES.get(code, (code, code)))
+    return name[0].upper() + name[1:]
+
+
+def domain_name(code: str) -> str:
+    name = _lang(DOMAIN_NAMES.get(code, (code, code)))
+    return name[0].upper() + name[1:]
+
+
+def form_name(code: str) -> str:
+    name = _lang(FORM_NAMES.get(code, (code, code)))
+    return name[0].upper() + name[1:]
+
+
+def criterion_name(code: str) -> str:
+    name = _lang(CRITERION_NAMES.get(code, (code, code)))
+    return name[0].upper() + name[1:]
+
+
+def too_few() -> str:
+    return _("te weinig respons")
+
+
+def value_cell(row: dict | None, key: str = "value", digits: int = 0) -> str:
+    if row is None:
+        return "–"
+    if row.get("suppressed"):
+        return too_few()
+    return fmt(row.get(key), digits)
+
+
+def ci_cell(row: dict | None, digits: int = 0) -> str:
+    if row is None or row.get("suppressed"):
+        return too_few() if row else "–"
+    if row.get("ci_low") is None:
+        return "–"
+    return f"{fmt(row['ci_low'], digits)} – {fmt(row['ci_high'], digits)}"
+
+
+def n_cell(row: dict | None) -> str:
+    if row is None:
+        return "–"
+    return too_few() if row.get("suppressed") else fmt(row.get("n"))
+
+
+def _table(key, title, columns, rows, note="", numeric=()):
+    return {"key": key, "title": title, "columns": columns, "rows": rows, "note": note,
+            "numeric": set(numeric) if numeric else set(range(1, len(columns)))}
+
+
+def org_label(code, names) -> str:
+    return _("Alle organisaties") if code is None else names.get(code, code)
+
+
+def _scale_to_100(row, key):
+    value = row.get(key)
+    return None if value is None else value
+
+
+# --- sections -------------------------------------------------------------------------------
+
+def response_section(traject, payload) -> dict:
+    names = {o.code: o.name for o in traject.organisations}
+    threshold = traject.anonymity_threshold
+    rows, chart_rows = [], []
+    for r in sorted(payload.get("response_rates") or [], key=lambda r: (str(r.get("questionnaire")),
+                                                                      str(r.get("organisation")),
+                                                                      ROLE_ORDER.index(r["role"]) if r.get("role") in ROLE_ORDER else 9)):
+        invited, completed = r.get("invited") or 0, r.get("completed") or 0
+        # A completed count below the threshold would give away a suppressed group's n.
+        hidden = 0 < completed < threshold
+        rate = completed / invited if invited else None
+        label = f"{r.get('organisation') or '–'} · {role_label(r['role'])}" if r.get("role") else str(r.get("organisation"))
+        rows.append([org_label(r.get("organisation"), names), role_label(r.get("role")),
+                     fmt(invited), too_few() if hidden else fmt(completed), too_few() if hidden else pct(rate)])
+        chart_rows.append({"label": label, "value": None if rate is None else rate * 100, "n": None if hidden else completed,
+                           "suppressed": hidden})
+    deadline = traject.deadline
+    days = (deadline - date.today()).days if deadline else None
+    table = _table("respons", _("Respons per organisatie en rol"),
+                   [_("Organisatie"), _("Rol"), _("Uitgenodigd"), _("Ingevuld"), _("Respons")],
+                   rows, numeric=(2, 3, 4))
+    chart = charts.bar_chart(chart_rows, _("Respons per organisatie en rol"),
+                             _("Percentage ingevulde vragenlijsten per organisatie en rol; groepen onder de drempel tonen geen aantal."),
+                             reference=None, label_width=230) if chart_rows else None
+    return {"table": table, "chart": chart, "deadline": deadline, "days": days}
+
+
+def _index_rows(payload, organisation="*", role="*"):
+    return [r for r in payload.get("indices") or []
+            if (organisation == "*" or r.get("organisation") == organisation) and (role == "*" or r.get("role") == role)]
+
+
+def indices_section(traject, payload) -> dict:
+    names = {o.code: o.name for o in traject.organisations}
+    rows = payload.get("indices") or []
+    groups = [(None, None)] + [(o.code, None) for o in traject.organisations] + \
+        [(None, role) for role in ROLE_ORDER if any(r.get("role") == role and r.get("organisation") is None for r in rows)]
+    lookup = {(r.get("index"), r.get("organisation"), r.get("role")): r for r in rows}
+    table_rows = []
+    for organisation, role in groups:
+        label = role_label(role) if role else org_label(organisation, names)
+        first = lookup.get(("draagvlak", organisation, role))
+        cells = [label, n_cell(first)]
+        for index in INDEX_ORDER:
+            r = lookup.get((index, organisation, role))
+            if r is None or r.get("suppressed"):
+                cells.append(value_cell(r))
+            else:
+                mark = " ▲" if r.get("knelpunt") else ""
+                cells.append(f"{fmt(r['value'])} ({ci_cell(r)}){mark}")
+        table_rows.append(cells)
+    table = _table("indices", _("Draagvlakindices (0–100) met 95%-betrouwbaarheidsinterval"),
+                   [_("Groep"), "n"] + [index_name(i) for i in INDEX_ORDER], table_rows,
+                   note=_("▲ = knelpunt (index onder 50; bij weerstand: 100 − weerstand onder 50)."))
+    overall = [{"label": index_name(i), "value": lookup.get((i, None, None), {}).get("value"),
+                "low": lookup.get((i, None, None), {}).get("ci_low"), "high": lookup.get((i, None, None), {}).get("ci_high"),
+                "n": lookup.get((i, None, None), {}).get("n"),
+                "suppressed": lookup.get((i, None, None), {"suppressed": True}).get("suppressed")}
+               for i in INDEX_ORDER]
+    by_org = [{"label": org_label(code, names) if code else _("Alle organisaties"), **_bar(lookup.get(("draagvlak", code, None)))}
+              for code, _r in groups if _r is None]
+    by_role = [{"label": role_label(role), **_bar(lookup.get(("draagvlak", None, role)))}
+               for o, role in groups if role is not None]
+    return {
+        "table": table,
+        "chart_all": charts.bar_chart(overall, _("Indices, alle respondenten"),
+                                      _("Waarde van elke index op 0–100 met 95%-betrouwbaarheidsinterval; de stippellijn is de knelpuntgrens 50."))
+        if rows else None,
+        "chart_org": charts.bar_chart(by_org, _("Draagvlakindex per organisatie"),
+                                      _("Draagvlakindex op 0–100 per organisatie met 95%-betrouwbaarheidsinterval."),
+                                      label_width=250) if rows else None,
+        "chart_role": charts.bar_chart(by_role, _("Draagvlakindex per rol"),
+                                       _("Draagvlakindex op 0–100 per rol met 95%-betrouwbaarheidsinterval."))
+        if by_role else None,
+    }
+
+
+def _bar(row):
+    if row is None:
+        return {"value": None, "suppressed": True}
+    return {"value": row.get("value"), "low": row.get("ci_low"), "high": row.get("ci_high"), "n": row.get("n"),
+            "suppressed": bool(row.get("suppressed"))}
+
+
+def heatmap_section(traject, payload) -> dict:
+    codes = [o.code for o in traject.organisations]
+    rows = [r for r in payload.get("constructs") or [] if r.get("questionnaire") == "ict_staff" and r.get("role") is None]
+    present = {r["construct"] for r in rows}
+    constructs = [c for c in STAFF_CONSTRUCTS if c in present]
+    lookup = {(r["construct"], r.get("organisation")): r for r in rows}
+    columns = [None] + codes
+    grid, table_rows = [], []
+    for c in constructs:
+        line, cells = [], [construct_name(c)]
+        for code in columns:
+            r = lookup.get((c, code))
+            line.append(None if r is None else {"value": r.get("score"), "n": r.get("n"), "suppressed": r.get("suppressed")})
+            cells.append(value_cell(r, "score") + ("" if r is None or r.get("suppressed") else f" (n = {r.get('n')})"))
+        grid.append(line)
+        table_rows.append(cells)
+    col_labels = [_("Alle")] + codes
+    table = _table("heatmap", _("Scores per construct en organisatie (0–100)"), [_("Construct")] + col_labels, table_rows)
+    chart = charts.heatmap([construct_name(c) for c in constructs], col_labels, grid,
+                           _("Scores per construct en organisatie"),
+                           _("Gemiddelde score op 0–100 per construct (rijen) en organisatie (kolommen); donkerder is hoger. "
+                             "Bij weerstandsfacetten is hoger ongunstig."), label_width=230) if constructs else None
+    return {"table": table, "chart": chart}
+
+
+def motives_section(traject, payload) -> dict:
+    rows = [r for r in payload.get("motives") or [] if r.get("organisation") is None and r.get("role") is None]
+    rows.sort(key=lambda r: -(r.get("score") or -1))
+    table_rows = [[construct_name(r["construct"]), n_cell(r), value_cell(r, "score"),
+                   value_cell(r, "mean", 2), pct(r.get("top2box")) if not r.get("suppressed") else too_few()]
+                  for r in rows]
+    table = _table("motieven", _("Motieven voor samenwerking"),
+                   [_("Motief"), "n", _("Score (0–100)"), _("Gemiddelde (1–5)"), _("Top-2-box")],
+                   table_rows, numeric=(1, 2, 3, 4))
+    chart = charts.bar_chart([{"label": construct_name(r["construct"]), "value": r.get("score"), "n": r.get("n"),
+                               "suppressed": r.get("suppressed")} for r in rows],
+                             _("Belang van de motieven"), _("Score op 0–100 per motief, alle respondenten."),
+                             reference=None) if rows else None
+    return {"table": table, "chart": chart}
+
+
+def board_section(traject, payload) -> dict:
+    names = {o.code: o.name for o in traject.organisations}
+    board = payload.get("board") or {}
+    gap = sorted(board.get("gap") or [], key=lambda r: (str(r.get("organisation")), DOMAINS.index(r["domain"])
+                                                         if r.get("domain") in DOMAINS else 99))
+    gap_rows = [[org_label(r.get("organisation"), names), domain_name(r["domain"]), fmt(r.get("board")),
+                 fmt(r.get("board_n")), too_few() if r.get("staff_suppressed") else fmt(r.get("staff")),
+                 too_few() if r.get("staff_suppressed") else fmt(r.get("staff_n")),
+                 too_few() if r.get("staff_suppressed") else fmt(r.get("gap"))] for r in gap]
+    gap_table = _table("kloof", _("Kloof bestuur–medewerkers per domein (0–100)"),
+                       [_("Organisatie"), _("Domein"), _("Bestuur: bereidheid"), _("n bestuur"),
+                        _("Medewerkers: steun"), _("n medewerkers"), _("Verschil")], gap_rows, numeric=(2, 3, 4, 5, 6),
+                       note=_("Verschil = bereidheid bestuur − steun medewerkers; positief: het bestuur wil verder dan de medewerkers."))
+    gap_chart = charts.diverging_bars(
+        [{"label": f"{r.get('organisation')} · {domain_name(r['domain'])}", "value": r.get("gap"),
+          "suppressed": r.get("staff_suppressed")} for r in gap],
+        _("Kloof bestuur–medewerkers"), _("Verschil tussen de bereidheid van het bestuur en de steun van de medewerkers per domein; "
+                                          "rechts wil het bestuur verder, links de medewerkers."),
+        left_label=_("← medewerkers willen verder"), right_label=_("bestuur wil verder →")) if gap else None
+    autonomy = [r for r in board.get("autonomy") or []]
+    auto_rows = [[domain_name(r["domain"]), org_label(r.get("organisation"), names), fmt(r.get("n")), fmt(r.get("mean"))]
+                 for r in sorted(autonomy, key=lambda r: (DOMAINS.index(r["domain"]) if r.get("domain") in DOMAINS else 99,
+                                                          r.get("organisation") is not None, str(r.get("organisation"))))]
+    autonomy_table = _table("autonomie", _("Bereidheid van besturen om autonomie op te geven (0–100)"),
+                            [_("Domein"), _("Organisatie"), "n", _("Gemiddelde")], auto_rows, numeric=(2, 3))
+    autonomy_chart = charts.bar_chart(
+        [{"label": domain_name(r["domain"]), "value": r.get("mean"), "n": r.get("n")}
+         for r in sorted(autonomy, key=lambda r: DOMAINS.index(r["domain"]) if r.get("domain") in DOMAINS else 99)
+         if r.get("organisation") is None],
+        _("Bereidheid autonomie op te geven, per domein"), _("Gemiddelde bereidheid van de besturen op 0–100 per domein."),
+        reference=60) if autonomy else None
+    trust = board.get("trust") or {}
+    cells = trust.get("cells") or []
+    codes = [o.code for o in traject.organisations]
+    trust_rows = [[c["from"], c["to"], fmt(c.get("n")), fmt(c.get("mean"), 2), fmt(c.get("score"))] for c in cells]
+    trust_table = _table("vertrouwen", _("Vertrouwen tussen besturen"),
+                         [_("Van"), _("Naar"), "n", _("Gemiddelde (1–5)"), _("Score (0–100)")], trust_rows, numeric=(2, 3, 4))
+    trust_chart = charts.trust_grid(codes, cells, _("Vertrouwensmatrix"),
+                                    _("Vertrouwen van het bestuur in de rij in het bestuur in de kolom, score 0–100."))\
+        if cells else None
+    weakest = trust.get("weakest_link")
+    commit = board.get("commit_forms") or []
+    commit_rows = [[org_label(r["organisation"], names), domain_name(r["domain"]), form_name(r["form"]), fmt(r.get("n"))]
+                   for r in commit]
+    commit_table = _table("toezeggingen", _("Toegezegde samenwerkingsvorm per organisatie en domein"),
+                          [_("Organisatie"), _("Domein"), _("Diepste vorm"), "n"], commit_rows, numeric=(3,))
+    return {"gap_table": gap_table, "gap_chart": gap_chart, "autonomy_table": autonomy_table,
+            "autonomy_chart": autonomy_chart, "trust_table": trust_table, "trust_chart": trust_chart,
+            "weakest": weakest, "commit_table": commit_table}
+
+
+def distribution_section(traject, payload) -> dict:
+    rows = [r for r in payload.get("constructs") or [] if r.get("questionnaire") == "ict_staff"
+            and r.get("organisation") is None and r.get("role") is None and r.get("construct") in STAFF_CONSTRUCTS]
+    order = {c: i for i, c in enumerate(STAFF_CONSTRUCTS)}
+    rows.sort(key=lambda r: order[r["construct"]])
+    points = ["1", "2", "3", "4", "5"]
+    labels = [_("1 helemaal oneens"), "2", "3", "4", _("5 helemaal eens")]
+    table_rows = []
+    for r in rows:
+        dist = r.get("distribution") or {}
+        if r.get("suppressed"):
+            table_rows.append([construct_name(r["construct"])] + [too_few()] * 6)
+        else:
+            table_rows.append([construct_name(r["construct"]), fmt(r.get("n"))] + [fmt(dist.get(p, 0)) for p in points])
+    table = _table("verdelingen", _("Antwoordverdeling per construct (aantal antwoorden, na omscoren)"),
+                   [_("Construct"), "n"] + points, table_rows)
+    chart = charts.stacked_bars([{"label": construct_name(r["construct"]), "distribution": r.get("distribution"),
+                                  "n": r.get("n"), "suppressed": r.get("suppressed")} for r in rows], points, labels,
+                                _("Antwoordverdeling per construct"),
+                                _("Aandeel antwoorden per schaalpunt (1–5) per construct, alle ICT-medewerkers."),
+                                label_width=230) if rows else None
+    return {"table": table, "chart": chart}
+
+
+def foto_section(traject, payload) -> dict:
+    names = {o.code: o.name for o in traject.organisations}
+    foto = payload.get("ict_foto") or []
+    rows = []
+    for r in foto:
+        a, d = r.get("answers") or {}, r.get("derived") or {}
+        rows.append([org_label(r["organisation"], names), fmt(a.get("users_students")), fmt(a.get("users_staff")),
+                     fmt(a.get("fte_ict"), 1), fmt(d.get("fte_per_1000_pupils"), 2), pct(d.get("retiring_share")),
+                     fmt(a.get("single_person_dependencies")), "€ " + fmt(d.get("cost_total")),
+                     "€ " + fmt(d.get("cost_per_pupil")), fmt(d.get("devices_per_pupil"), 2)])
+    pooled = pooled_foto(foto)
+    if foto:
+        rows.append([_("Totaal"), fmt(pooled["pupils"]), fmt(sum((r.get("answers") or {}).get("users_staff") or 0 for r in foto)),
+                     fmt(pooled["fte"], 1), fmt(pooled["fte"] / pooled["pupils"] * 1000 if pooled["fte"] and pooled["pupils"] else None, 2),
+                     pct(pooled["retiring_share"]), fmt(pooled["single_person"]), "€ " + fmt(pooled["cost_total"]),
+                     "€ " + fmt(pooled["cost_per_pupil"]), "–"])
+    table = _table("ict_foto", _("ICT-foto: gebruikers, organisatie en kosten"),
+                   [_("Organisatie"), _("Leerlingen"), _("Medewerkers"), _("ICT-fte"), _("Fte per 1.000 leerlingen"),
+                    _("Pensioen < 5 jaar"), _("Eénpersoonsafhankelijkheden"), _("Kosten per jaar"),
+                    _("Kosten per leerling"), _("Devices per leerling")], rows)
+    systems = []
+    for r in foto:
+        a = r.get("answers") or {}
+        systems.append([org_label(r["organisation"], names)] + [str(a.get(k) or "–") for k in
+                                                                ("server_model", "admin_system", "elo", "office_suite", "identity")]
+                       + [fmt(a.get("service_satisfaction")), fmt(a.get("network_state")), fmt(a.get("servicedesk_hours_week"))])
+    systems_table = _table("systemen", _("ICT-foto: systemen en dienstverlening"),
+                           [_("Organisatie"), _("Servers"), _("Administratie"), _("ELO"), _("Kantoorpakket"),
+                            _("Identiteit"), _("Tevredenheid (1–5)"), _("Netwerk (1–5)"), _("Servicedesk uur/week")],
+                           systems, numeric=(6, 7, 8))
+    costs = [{"label": org_label(r["organisation"], names), "value": (r.get("derived") or {}).get("cost_per_pupil")}
+             for r in foto]
+    top = max([c["value"] or 0 for c in costs] + [1])
+    chart = charts.bar_chart(costs, _("ICT-kosten per leerling (€)"),
+                             _("Totale ICT-kosten per jaar gedeeld door het aantal leerlingen, per organisatie."),
+                             maximum=float(int(top / 100 + 1) * 100), reference=pooled["cost_per_pupil"],
+                             label_width=250) if foto else None
+    return {"table": table, "systems_table": systems_table, "chart": chart, "pooled": pooled}
+
+
+def preferences_section(traject, payload) -> dict:
+    rows = [r for r in payload.get("preferences") or [] if r.get("organisation") is None]
+    lookup = {(r["domain"], r["form"]): r for r in rows}
+    forms = ["geen"] + list(FORMS)
+    table_rows = []
+    for domain in DOMAINS:
+        if not any((domain, f) in lookup for f in forms):
+            continue
+        first = next((lookup[(domain, f)] for f in forms if (domain, f) in lookup), None)
+        cells = [domain_name(domain), n_cell(first)]
+        for f in forms:
+            r = lookup.get((domain, f))
+            cells.append("–" if r is None else (too_few() if r.get("suppressed") else pct(r.get("share"))))
+        table_rows.append(cells)
+    table = _table("voorkeuren", _("Gewenste samenwerkingsvorm per domein (ICT-medewerkers)"),
+                   [_("Domein"), "n"] + [form_name(f) for f in forms], table_rows)
+    return {"table": table}
+
+
+def comments_section(traject, payload) -> list[dict]:
+    return [c for c in payload.get("comments") or [] if c.get("text")]
+
+
+def dashboard(traject, payload, *, include_comments: bool) -> dict:
+    return {
+        "response": response_section(traject, payload),
+        "indices": indices_section(traject, payload),
+        "heatmap": heatmap_section(traject, payload),
+        "motives": motives_section(traject, payload),
+        "board": board_section(traject, payload),
+        "distributions": distribution_section(traject, payload),
+        "foto": foto_section(traject, payload),
+        "preferences": preferences_section(traject, payload),
+        "comments": comments_section(traject, payload) if include_comments else [],
+    }
+
+
+# --- feasibility, SWOT and roadmap tables (report and XLSX) -----------------------------------
+
+def feasibility_table(feas: dict) -> dict:
+    by = {(c["domain"], c["form"]): c for c in feas["cells"]}
+    recs = {r["domain"]: r for r in feas["recommendations"]}
+    rows = []
+    for domain in feas["domains"]:
+        cells = [domain_name(domain)]
+        for form in FORMS:
+            c = by[(domain, form)]
+            text = fmt(c["score"]) if c["score"] is not None else _("geen score")
+            if c["override"]:
+                text += " *"
+            if c["knockouts"] and not c["override"]:
+                text += " ✕"
+            cells.append(text)
+        cells.append(form_name(recs[domain]["form"]))
+        rows.append(cells)
+    return _table("haalbaarheid", _("Haalbaarheid per domein en samenwerkingsvorm (0–100)"),
+                  [_("Domein")] + [form_name(f) for f in FORMS] + [_("Advies")], rows, numeric=(1, 2, 3, 4),
+                  note=_("✕ = knock-out (niet haalbaar ongeacht de score); * = score overschreven door de regisseur."))
+
+
+def preconditions_table(feas: dict) -> dict:
+    rows = []
+    for r in feas["recommendations"]:
+        texts = [p["text_en"] if language() == "en" else p["text_nl"] for p in r["preconditions"]]
+        blockers = r["next"]["blockers"] if r.get("next") else []
+        nxt = "; ".join(b["text_en"] if language() == "en" else b["text_nl"] for b in blockers)
+        rows.append([domain_name(r["domain"]), form_name(r["form"]), fmt(r.get("score")),
+                     "; ".join(texts) or _("geen"),
+                     (form_name(r["next"]["form"]) + ": " + nxt) if r.get("next") else "–"])
+    return _table("voorwaarden", _("Advies per domein met voorwaarden"),
+                  [_("Domein"), _("Aanbevolen vorm"), _("Score"), _("Niet vervulde voorwaarden"), _("Volgende stap")],
+                  rows, numeric=(2,))
