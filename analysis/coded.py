@@ -211,6 +211,11 @@ def person_scores(coded, min_share=0.5):
         ``construct``, ``person``, ``score`` (item scale), ``score100`` (0–100), ``n_items``,
         ``org``, ``role_code``; plus ``organisation`` and ``role`` labels.
     """
+    return _person_scores(coded, min_share)[0]
+
+
+def _person_scores(coded, min_share):
+    """:func:`person_scores` and, per row of ``coded.answers``, whether it counts in a score."""
     if not 0 < min_share <= 1:
         raise ValueError(f"min_share must lie in (0, 1], got {min_share!r}")
     answers = coded.answers
@@ -222,11 +227,12 @@ def person_scores(coded, min_share=0.5):
     person = (pair_keys % n_people).astype(np.int64)
     needed = coded.constructs["n_items"].to_numpy()[construct] * min_share - _EPS
     keep = counts >= needed
+    counted = keep[pair]
     construct, person, score, counts = construct[keep], person[keep], sums[keep] / counts[keep], counts[keep]
     low = coded.constructs["min"].to_numpy()[construct]
     high = coded.constructs["max"].to_numpy()[construct]
     people = coded.people
-    return pd.DataFrame({
+    scores = pd.DataFrame({
         "construct": construct,
         "person": person,
         "score": score,
@@ -235,3 +241,117 @@ def person_scores(coded, min_share=0.5):
         "org": people["org"].to_numpy()[person],
         "role_code": people["role_code"].to_numpy()[person],
     })
+    return scores, counted
+
+
+@dataclass
+class Prepared:
+    """Likert answers coded once, with the construct scores: the shared input of
+    :func:`analysis.construct_indicators`, :func:`analysis.index_indicators` and
+    :func:`analysis.compare_groups` (pass it instead of ``responses`` and leave ``items`` out).
+
+    Attributes
+    ----------
+    coded : Coded
+        From :func:`code_answers`.
+    scores : DataFrame
+        From :func:`person_scores` with ``min_share``.
+    counted : ndarray of bool
+        Per row of ``coded.answers``: the person counts in that construct (is in ``scores``).
+    min_share : float
+        The least share of a construct's items the scores were computed with.
+    """
+
+    coded: Coded
+    scores: pd.DataFrame
+    counted: np.ndarray
+    min_share: float
+
+    def only(self, questionnaire):
+        """The same prepared answers restricted to one questionnaire's constructs.
+
+        Codes are kept (not renumbered), so every analysis gives exactly what it gives on
+        answers prepared from that questionnaire's responses and items alone.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> items = [{"question": "q", "construct": "c", "min": 1, "max": 5, "questionnaire": qn}
+        ...          for qn in ("staff", "board")]
+        >>> responses = pd.DataFrame({"respondent": ["r1", "r2"], "question": ["q", "q"], "value": [4, 2],
+        ...                           "organisation": ["A", "A"], "role": ["ict_staff", "board"],
+        ...                           "questionnaire": ["staff", "board"]})
+        >>> prepare(responses, items).only("staff").scores["score"].tolist()
+        [4.0]
+        """
+        constructs = self.coded.constructs["questionnaire"].to_numpy() == questionnaire
+        answers = constructs[self.coded.answers["construct"].to_numpy()]
+        scores = constructs[self.scores["construct"].to_numpy()]
+        if answers.all() and scores.all():
+            return self
+        coded = Coded(answers=self.coded.answers.loc[answers], people=self.coded.people,
+                      constructs=self.coded.constructs, items=self.coded.items)
+        return Prepared(coded=coded, scores=self.scores.loc[scores], counted=self.counted[answers],
+                        min_share=self.min_share)
+
+    def score_frame(self):
+        """One row per person and construct: ``questionnaire``, ``construct``, ``respondent``,
+        ``organisation``, ``role``, ``score``, ``score100``, ``n_items`` (in score order, unsorted)."""
+        construct = self.scores["construct"].to_numpy()
+        person = self.scores["person"].to_numpy()
+        constructs, people = self.coded.constructs, self.coded.people
+        return pd.DataFrame({
+            "questionnaire": constructs["questionnaire"].to_numpy()[construct],
+            "construct": constructs["construct"].to_numpy()[construct],
+            "respondent": people["respondent"].to_numpy()[person],
+            "organisation": people["organisation"].to_numpy()[person],
+            "role": people["role"].to_numpy()[person],
+            "score": self.scores["score"].to_numpy(),
+            "score100": self.scores["score100"].to_numpy(),
+            "n_items": self.scores["n_items"].to_numpy(),
+        })
+
+
+def prepare(responses, items, min_share=0.5):
+    """Code the likert answers and score the constructs once, for several analyses.
+
+    Parameters
+    ----------
+    responses, items :
+        As for :func:`analysis.scores.construct_scores`.
+    min_share : float, default 0.5
+        Least share of a construct's items a respondent must have answered.
+
+    Returns
+    -------
+    Prepared
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> items = [{"question": "q1", "construct": "c", "reverse": True, "min": 1, "max": 5}]
+    >>> responses = pd.DataFrame({"respondent": ["r1"], "question": ["q1"], "value": [2],
+    ...                           "organisation": ["A"], "role": ["board"]})
+    >>> prepare(responses, items).scores[["construct", "person", "score"]].to_dict("records")
+    [{'construct': 0, 'person': 0, 'score': 4.0}]
+    """
+    coded = code_answers(responses, items)
+    scores, counted = _person_scores(coded, min_share)
+    return Prepared(coded=coded, scores=scores, counted=counted, min_share=min_share)
+
+
+def as_prepared(responses, items, min_share=None):
+    """``responses`` if it is :class:`Prepared` (then ``items`` must be None), else ``prepare(...)``.
+
+    ``min_share`` None means 0.5 for raw responses and the prepared value otherwise; a prepared
+    input with another ``min_share`` is an error.
+    """
+    if isinstance(responses, Prepared):
+        if items is not None:
+            raise ValueError("prepared answers carry their items; pass items=None")
+        if min_share is not None and min_share != responses.min_share:
+            raise ValueError(f"the answers were prepared with min_share={responses.min_share!r}, not {min_share!r}")
+        return responses
+    if items is None:
+        raise ValueError("items are required with raw responses")
+    return prepare(responses, items, 0.5 if min_share is None else min_share)

@@ -4,9 +4,14 @@ import itertools
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from analysis._frames import check_threshold, plain
+from analysis.coded import Prepared
+
+# The columns compare_groups can use from prepared answers (see Prepared.score_frame).
+_PREPARED_COLUMNS = pd.DataFrame(columns=["questionnaire", "construct", "respondent", "organisation", "role",
+                                          "score", "score100", "n_items"])
 
 
 def holm(p_values):
@@ -62,6 +67,109 @@ def rank_biserial(u, n1, n2):
     return float(2 * u / (n1 * n2) - 1)
 
 
+def _tie_table(samples):
+    """Counts per group (rows) of each distinct pooled value (columns, ascending), as int64."""
+    sizes = np.array([len(sample) for sample in samples], dtype=np.int64)
+    pooled = np.concatenate(samples).astype(float, copy=False)
+    distinct, value = np.unique(pooled, return_inverse=True)
+    group = np.repeat(np.arange(len(samples)), sizes)
+    width = len(distinct)
+    return np.bincount(group * width + value.ravel(), minlength=len(samples) * width).reshape(len(samples), width)
+
+
+def kruskal_from_counts(counts):
+    """Kruskal–Wallis H and p from a tie table, exactly as ``scipy.stats.kruskal`` computes them.
+
+    ``counts[i, v]`` is how often group ``i`` has the ``v``-th smallest distinct value. Average
+    ranks are half-integers, so the rank sums are exact and every later step repeats scipy's
+    floating-point operations in scipy's order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> h, p = kruskal_from_counts(np.array([[2, 1, 0], [0, 1, 2]]))
+    >>> round(float(h), 4), round(float(p), 4)
+    (3.3333, 0.0679)
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    sizes = [int(n) for n in counts.sum(axis=1)]
+    totaln = sum(sizes)
+    ties_per_value = counts.sum(axis=0)
+    below = np.cumsum(ties_per_value) - ties_per_value
+    rank_sums = (counts @ (2 * below + ties_per_value + 1)) / 2  # 2 × average rank is an integer
+    tie_sum = np.float64(np.sum(ties_per_value.astype(float) ** 3 - ties_per_value))
+    ties = 1 - tie_sum / (totaln**3 - totaln)
+    ssbn = sum(rank_sums[i] ** 2 / sizes[i] for i in range(len(sizes)))
+    h = 12.0 / (totaln * (totaln + 1)) * ssbn - 3 * (totaln + 1)
+    h /= ties
+    return h, special.chdtrc(np.float64(len(sizes) - 1), h)
+
+
+def mannwhitney_from_counts(counts):
+    """Two-sided Mann–Whitney U of every pair of groups of a tie table, all pairs at once.
+
+    Returns ``(u, p, exact)`` as k × k arrays: ``u[a, b]`` is U of group ``a`` against group
+    ``b`` (``U = Σ_v counts[a, v]·(#b below v + ½·counts[b, v])``, which equals scipy's
+    ``R₁ - n₁(n₁+1)/2`` exactly), ``p[a, b]`` the p-value of the normal approximation with tie
+    and continuity correction as ``scipy.stats.mannwhitneyu(method="asymptotic")`` computes it,
+    and ``exact[a, b]`` whether scipy's default ``method="auto"`` would use the exact
+    distribution instead (a group of at most 8 and no ties within the pair).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> u, p, exact = mannwhitney_from_counts(np.array([[2, 1, 0], [0, 1, 2]]))
+    >>> float(u[0, 1]), float(u[1, 0]), round(float(p[0, 1]), 4), bool(exact[0, 1])
+    (0.5, 8.5, 0.1101, False)
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    sizes = counts.sum(axis=1)
+    below = np.cumsum(counts, axis=1) - counts
+    u = (counts @ (2 * below + counts).T) / 2
+    # Σ_v f(c_a + c_b) with f(x) = x³ - x, via f(a + b) = f(a) + f(b) + 3ab(a + b).
+    cubes = (counts**3 - counts).sum(axis=1)
+    squares = counts**2
+    cross = squares @ counts.T
+    tie_term = (cubes[:, None] + cubes[None, :] + 3 * (cross + cross.T)).astype(float)
+    n1, n2 = sizes[:, None], sizes[None, :]
+    mu = n1 * n2 / 2
+    n = n1 + n2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.sqrt(n1 * n2 / 12 * ((n + 1) - tie_term / (n * (n - 1))))
+        numerator = np.maximum(u, n1 * n2 - u) - mu
+        numerator -= 0.5
+        z = numerator / s
+    p = special.ndtr(-z)
+    p *= 2
+    p = np.clip(p, 0., 1.)
+    exact = ~((n1 > 8) & (n2 > 8)) & (tie_term == 0)
+    return u, p, exact
+
+
+def pairwise_mannwhitneyu(samples):
+    """``scipy.stats.mannwhitneyu(a, b, alternative="two-sided")`` for every pair, ranked once.
+
+    Returns
+    -------
+    list of tuple
+        ``(u, p)`` per pair in ``itertools.combinations`` order; equal to scipy's results.
+
+    Examples
+    --------
+    >>> [(float(u), round(float(p), 4)) for u, p in pairwise_mannwhitneyu([[1, 2, 2], [2, 3, 4], [5, 6, 9]])]
+    [(1.0, 0.1642), (0.0, 0.0765), (0.0, 0.1)]
+    """
+    samples = [np.asarray(sample, dtype=float) for sample in samples]
+    u, p, exact = mannwhitney_from_counts(_tie_table(samples))
+    result = []
+    for a, b in itertools.combinations(range(len(samples)), 2):
+        if exact[a, b]:
+            result.append(tuple(stats.mannwhitneyu(samples[a], samples[b], alternative="two-sided")))
+        else:
+            result.append((u[a, b], p[a, b]))
+    return result
+
+
 def _compare(values_by_group):
     groups = list(values_by_group)
     samples = [values_by_group[g] for g in groups]
@@ -70,17 +178,132 @@ def _compare(values_by_group):
     pooled = np.concatenate(samples)
     if np.ptp(pooled) == 0:
         return {"tested": False, "reason": "no variation"}
-    h, p = stats.kruskal(*samples)
+    # Rank once per measure: a tie table gives Kruskal–Wallis and every Mann–Whitney pair.
+    counts = _tie_table(samples)
+    h, p = kruskal_from_counts(counts)
     result = {"tested": True, "h": float(h), "df": k - 1, "p": float(p), "eta2_h": eta_squared_h(h, k, n)}
+    u_all, p_all, exact = mannwhitney_from_counts(counts)
     pairs = []
     for a, b in itertools.combinations(range(k), 2):
-        u, p_pair = stats.mannwhitneyu(samples[a], samples[b], alternative="two-sided")
+        if exact[a, b]:
+            u, p_pair = stats.mannwhitneyu(samples[a], samples[b], alternative="two-sided")
+        else:
+            u, p_pair = u_all[a, b], p_all[a, b]
         pairs.append({"a": groups[a], "b": groups[b], "n_a": len(samples[a]), "n_b": len(samples[b]),
                       "u": float(u), "p": float(p_pair), "r_rb": rank_biserial(u, len(samples[a]), len(samples[b]))})
     for pair, adjusted in zip(pairs, holm([pair["p"] for pair in pairs])):
         pair["p_holm"] = adjusted
     result["pairs"] = pairs
     return result
+
+
+def _cells_of_frame(scores_df, by, value, within):
+    """Row cells of a scores frame: ``(cell per row, cell keys, values)`` or None for the loop path.
+
+    Cells are the (measure, group) combinations in sorted order (as nested sorted groupbys give
+    them); ``cell`` is -1 for rows without a value or group.
+    """
+    keys = within + by
+    if any(isinstance(scores_df[c].dtype, pd.CategoricalDtype) for c in keys):
+        return None  # unobserved categories count as (empty) groups: keep the groupby loop
+    frame = scores_df.loc[scores_df[value].notna() & scores_df[by].notna().all(axis=1), keys + [value]]
+    grouped = frame.groupby(keys, sort=True, dropna=False)
+    cells = grouped.ngroup().to_numpy()
+    return cells, grouped.size().index.to_frame(index=False), frame[value].to_numpy(dtype=float)
+
+
+def _cells_of_prepared(prepared, by, value, within):
+    """As :func:`_cells_of_frame` on ``prepared.score_frame()``, from the integer codes."""
+    constructs, people, scores = prepared.coded.constructs, prepared.coded.people, prepared.scores
+    if not set(within) <= {"questionnaire", "construct"} or not set(by) <= {"organisation", "role", "respondent"} \
+            or value not in ("score", "score100"):
+        return _cells_of_frame(prepared.score_frame(), by, value, within)
+    group_of = people[by].groupby(by, sort=False, dropna=True).ngroup()
+    group_of = group_of.fillna(-1).to_numpy(dtype=np.int64)
+    group = group_of[scores["person"].to_numpy()]
+    measure = scores["construct"].to_numpy()
+    values = scores[value].to_numpy(dtype=float)
+    keep = group >= 0
+    n_groups = int(group_of.max()) + 1 if len(group_of) else 1
+    composite, uniques = pd.factorize(measure[keep] * n_groups + group[keep])
+    first_person = np.zeros(max(n_groups, 1), dtype=np.int64)
+    first_person[group_of[group_of >= 0]] = np.flatnonzero(group_of >= 0)  # any member carries the labels
+    table = pd.DataFrame({column: constructs[column].to_numpy()[uniques // n_groups] for column in within})
+    for column in by:
+        table[column] = people[column].to_numpy()[first_person[uniques % n_groups]]
+    grouped = table.groupby(within + by, sort=True, dropna=False)
+    sorted_cell = grouped.ngroup().to_numpy()
+    cells = np.full(len(values), -1, dtype=np.int64)
+    cells[keep] = sorted_cell[composite]
+    return cells, grouped.size().index.to_frame(index=False), values
+
+
+def _compare_cells(cells, cell_keys, values, by, within, threshold):
+    """The per-measure results from row cells (see :func:`_cells_of_frame`)."""
+    inside = cells >= 0
+    cells, values = cells[inside], values[inside]
+    order = np.argsort(cells, kind="stable")  # a group's values keep their row order
+    values = values[order]
+    n_cells = len(cell_keys)
+    sizes = np.bincount(cells, minlength=n_cells)
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    if within:
+        measure = cell_keys.groupby(within, sort=False, dropna=False).ngroup().to_numpy()
+        bounds = np.flatnonzero(np.r_[True, measure[1:] != measure[:-1], True]) if n_cells else np.array([0])
+    else:
+        bounds = np.array([0, n_cells])
+    key_columns = [cell_keys[c].tolist() for c in within]
+    group_columns = [cell_keys[c].tolist() for c in by]
+    results = []
+    for first, stop in zip(bounds[:-1], bounds[1:]):
+        result = {column: plain(keys[first]) for column, keys in zip(within, key_columns)}
+        result["by"] = by[0] if len(by) == 1 else list(by)
+        values_by_group = {}
+        excluded = 0
+        for c in range(first, stop):
+            if sizes[c] >= threshold:
+                label = [plain(column[c]) for column in group_columns]
+                values_by_group[label[0] if len(by) == 1 else tuple(label)] = values[starts[c]:starts[c + 1]]
+            else:
+                excluded += 1
+        results.append(_measure_result(result, values_by_group, excluded))
+    return results
+
+
+def _measure_result(result, values_by_group, excluded):
+    result["groups"] = [{"group": list(g) if isinstance(g, tuple) else g, "n": len(v),
+                         "mean": float(v.mean()), "median": float(np.median(v))}
+                        for g, v in values_by_group.items()]
+    result["excluded_groups"] = excluded
+    if len(values_by_group) < 2:
+        result.update(tested=False, reason="fewer than two groups of at least the threshold")
+    else:
+        result.update(_compare(values_by_group))
+        for pair in result.get("pairs", []):
+            pair["a"] = list(pair["a"]) if isinstance(pair["a"], tuple) else pair["a"]
+            pair["b"] = list(pair["b"]) if isinstance(pair["b"], tuple) else pair["b"]
+    return result
+
+
+def _compare_by_loop(scores_df, by, threshold, value, within):
+    frame = scores_df.loc[scores_df[value].notna() & scores_df[by].notna().all(axis=1)]
+    measures = frame.groupby(within, sort=True, dropna=False) if within else [((), frame)]
+    results = []
+    for key, sub in measures:
+        key = key if isinstance(key, tuple) else (key,)
+        result = {column: plain(k) for column, k in zip(within, key)}
+        result["by"] = by[0] if len(by) == 1 else list(by)
+        values_by_group = {}
+        excluded = 0
+        for group, values in sub.groupby(by, sort=True)[value]:
+            group = group if isinstance(group, tuple) else (group,)
+            label = plain(group[0]) if len(by) == 1 else [plain(g) for g in group]
+            if len(values) >= threshold:
+                values_by_group[label if len(by) == 1 else tuple(label)] = values.to_numpy(dtype=float)
+            else:
+                excluded += 1
+        results.append(_measure_result(result, values_by_group, excluded))
+    return results
 
 
 def compare_groups(scores_df, by, threshold, *, value="score", within=("questionnaire", "construct")):
@@ -93,8 +316,10 @@ def compare_groups(scores_df, by, threshold, *, value="score", within=("question
 
     Parameters
     ----------
-    scores_df : DataFrame
-        One row per respondent and measure, e.g. from :func:`analysis.scores.construct_scores`.
+    scores_df : DataFrame or Prepared
+        One row per respondent and measure, e.g. from :func:`analysis.scores.construct_scores`;
+        or answers prepared by :func:`analysis.prepare`, whose construct scores are then used
+        (columns as :meth:`analysis.coded.Prepared.score_frame`), grouped on integer codes.
     by : str or list of str
         Column(s) that form the groups, e.g. ``"organisation"`` or ``["organisation", "role"]``.
     threshold : int
@@ -124,39 +349,21 @@ def compare_groups(scores_df, by, threshold, *, value="score", within=("question
     [('A', 'B', -0.96), ('A', 'C', -0.6), ('B', 'C', 0.76)]
     """
     threshold = check_threshold(threshold)
+    prepared = None
+    if isinstance(scores_df, Prepared):
+        prepared = scores_df
+        scores_df = _PREPARED_COLUMNS
     if not isinstance(scores_df, pd.DataFrame):
-        raise ValueError("scores_df must be a pandas DataFrame")
+        raise ValueError("scores_df must be a pandas DataFrame or Prepared")
     by = [by] if isinstance(by, str) else list(by)
     missing = [c for c in by + [value] if c not in scores_df.columns]
     if not by or missing:
         raise ValueError(f"scores_df lacks column(s): {', '.join(missing) or 'by'}")
     within = [c for c in within if c in scores_df.columns]
-    frame = scores_df.loc[scores_df[value].notna() & scores_df[by].notna().all(axis=1)]
-    measures = frame.groupby(within, sort=True, dropna=False) if within else [((), frame)]
-    results = []
-    for key, sub in measures:
-        key = key if isinstance(key, tuple) else (key,)
-        result = {column: plain(k) for column, k in zip(within, key)}
-        result["by"] = by[0] if len(by) == 1 else list(by)
-        values_by_group = {}
-        excluded = 0
-        for group, values in sub.groupby(by, sort=True)[value]:
-            group = group if isinstance(group, tuple) else (group,)
-            label = plain(group[0]) if len(by) == 1 else [plain(g) for g in group]
-            if len(values) >= threshold:
-                values_by_group[label if len(by) == 1 else tuple(label)] = values.to_numpy(dtype=float)
-            else:
-                excluded += 1
-        result["groups"] = [{"group": list(g) if isinstance(g, tuple) else g, "n": len(v),
-                             "mean": float(v.mean()), "median": float(np.median(v))}
-                            for g, v in values_by_group.items()]
-        result["excluded_groups"] = excluded
-        if len(values_by_group) < 2:
-            result.update(tested=False, reason="fewer than two groups of at least the threshold")
-        else:
-            result.update(_compare(values_by_group))
-            for pair in result.get("pairs", []):
-                pair["a"] = list(pair["a"]) if isinstance(pair["a"], tuple) else pair["a"]
-                pair["b"] = list(pair["b"]) if isinstance(pair["b"], tuple) else pair["b"]
-        results.append(result)
-    return results
+    if prepared is not None:
+        cells = _cells_of_prepared(prepared, by, value, within)
+    else:
+        cells = _cells_of_frame(scores_df, by, value, within)
+    if cells is None:
+        return _compare_by_loop(scores_df, by, threshold, value, within)
+    return _compare_cells(*cells, by, within, threshold)

@@ -29,6 +29,42 @@ def _fill(table, level):
     return table
 
 
+def level_keys(measure, org, role, level):
+    """One integer key per row for the groups of ``level``, -1 for rows outside them.
+
+    ``measure``, ``org`` and ``role`` are integer code arrays (org and role -1 when missing).
+    Returns ``(keys, decode)`` where ``decode(keys)`` gives ``(measure, org, role_code)`` arrays
+    with -1 (:data:`ALL`) for the levels not split on.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> keys, decode = level_keys(np.array([0, 1]), np.array([2, -1]), np.array([0, 1]), ("org",))
+    >>> int(keys[1]), [a.tolist() for a in decode(keys[:1])]
+    (-1, [[0], [2], [-1]])
+    """
+    measure = np.asarray(measure, dtype=np.int64)
+    org = np.asarray(org, dtype=np.int64)
+    role = np.asarray(role, dtype=np.int64)
+    n_org = int(org.max()) + 2 if len(org) else 1
+    n_role = int(role.max()) + 2 if len(role) else 1
+    use_org = "org" in level
+    use_role = "role_code" in level
+    keys = (measure * n_org + (org + 1 if use_org else 0)) * n_role + (role + 1 if use_role else 0)
+    outside = np.zeros(len(keys), dtype=bool)
+    if use_org:
+        outside |= org == ALL
+    if use_role:
+        outside |= role == ALL
+    keys[outside] = -1
+
+    def decode(k):
+        k = np.asarray(k, dtype=np.int64)
+        return k // (n_org * n_role), (k // n_role) % n_org - 1, k % n_role - 1
+
+    return keys, decode
+
+
 def moments(frame, value, measure="measure"):
     """n, mean, sd, median and the 95% t interval of ``value`` for every group of every measure.
 
@@ -43,11 +79,24 @@ def moments(frame, value, measure="measure"):
     DataFrame
         ``measure``, ``org``, ``role_code`` (-1 for "all"), ``n``, ``mean``, ``sd``, ``median``,
         ``ci_low``, ``ci_high``.
+
+    Notes
+    -----
+    One pandas groupby per level over a single integer key and no copies of the frame; the
+    figures of a group depend only on its values in row order, as with a groupby per column.
     """
+    values = frame[value].to_numpy()
+    codes = (frame[measure].to_numpy(), frame["org"].to_numpy(), frame["role_code"].to_numpy())
     tables = []
-    for level, rows in level_rows(frame):
-        table = rows.groupby([measure] + list(level), sort=False)[value].agg(["size", "mean", "std", "median"]).reset_index()
-        tables.append(_fill(table.rename(columns={"size": "n", "std": "sd"}), level))
+    for level in LEVELS:
+        keys, decode = level_keys(*codes, level)
+        inside = keys >= 0
+        table = (pd.Series(values[inside]).groupby(keys[inside], sort=False)
+                 .agg(["size", "mean", "std", "median"]))
+        m, org, role = decode(table.index.to_numpy())
+        tables.append(pd.DataFrame({measure: m, "org": org, "role_code": role, "n": table["size"].to_numpy(),
+                                    "mean": table["mean"].to_numpy(), "sd": table["std"].to_numpy(),
+                                    "median": table["median"].to_numpy()}))
     table = pd.concat(tables, ignore_index=True)
     n = table["n"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -64,16 +113,21 @@ def add_bootstrap(frame, table, value, measure="measure"):
     wanted = (table["n"] >= BCA_MIN_N) & (table["n"] < BCA_MAX_N)
     if wanted.any():
         position = {key: i for i, key in enumerate(zip(table[measure], table["org"], table["role_code"]))}
-        for level, rows in level_rows(frame):
-            keys = [measure] + list(level)
-            sizes = rows.groupby(keys, sort=False)[value].transform("size")
-            small = sizes.between(BCA_MIN_N, BCA_MAX_N - 1).to_numpy()
-            if not small.any():
+        values = frame[value].to_numpy()
+        codes = (frame[measure].to_numpy(), frame["org"].to_numpy(), frame["role_code"].to_numpy())
+        for level in LEVELS:
+            keys, decode = level_keys(*codes, level)
+            inside = np.flatnonzero(keys >= 0)
+            sizes = np.bincount(keys[inside])
+            small = (sizes >= BCA_MIN_N) & (sizes < BCA_MAX_N)
+            rows = inside[small[keys[inside]]]
+            if not len(rows):
                 continue
-            for key, values in rows.loc[small].groupby(keys, sort=False)[value]:
-                key = dict(zip(keys, key))
-                i = position[(key[measure], key.get("org", ALL), key.get("role_code", ALL))]
-                lows[i], highs[i] = bca_interval(values.to_numpy())
+            rows = rows[np.argsort(keys[rows], kind="stable")]  # row order kept within a group
+            starts = np.flatnonzero(np.r_[True, keys[rows][1:] != keys[rows][:-1]])
+            for group, (m, org, role) in zip(np.split(rows, starts[1:]), zip(*decode(keys[rows[starts]]))):
+                i = position[(m, org, role)]
+                lows[i], highs[i] = bca_interval(values[group])
     table["bca_low"] = lows
     table["bca_high"] = highs
     return table

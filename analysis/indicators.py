@@ -5,10 +5,10 @@ import pandas as pd
 
 from analysis._frames import check_threshold
 from analysis.anonymity import suppress
-from analysis.coded import code_answers, person_scores
-from analysis.groups import ALL, add_bootstrap, label_groups, level_rows, moments, records, sort_rows
+from analysis.coded import as_prepared
+from analysis.groups import LEVELS, add_bootstrap, label_groups, level_keys, moments, records, sort_rows
 from analysis.intervals import wilson_interval
-from analysis.reliability import MIN_ITEMS, MIN_RESPONDENTS, feldt_interval
+from analysis.reliability import MIN_ITEMS, MIN_RESPONDENTS, feldt_intervals
 
 #: The fields of API v1 ``constructs`` rows, in order; extra fields follow them.
 API_FIELDS = ["questionnaire", "construct", "organisation", "role", "n", "mean", "sd", "ci_low", "ci_high",
@@ -20,17 +20,19 @@ def _point(value):
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def _distributions(answers):
-    """Answer counts per scale point for every group: ``{(construct, org, role_code): {value: count}}``."""
-    finest = answers.groupby(["measure", "org", "role_code", "value"], sort=False).size().rename("count").reset_index()
+def _distributions(measure, org, role, values):
+    """Answer counts per scale point for every group: ``{(measure, org, role_code): {value: count}}``."""
+    value_code, points = pd.factorize(values)
     result = {}
-    for level, rows in level_rows(finest):
-        counts = rows.groupby(["measure"] + list(level) + ["value"], sort=False)["count"].sum()
-        names = ["measure"] + list(level) + ["value"]
-        for key, count in counts.items():
-            group = dict(zip(names, key))
-            cell = (group["measure"], group.get("org", ALL), group.get("role_code", ALL))
-            result.setdefault(cell, {})[group["value"]] = int(count)
+    n_values = max(len(points), 1)
+    for level in LEVELS:
+        keys, decode = level_keys(measure, org, role, level)
+        inside = keys >= 0
+        cells, counts = np.unique(keys[inside] * n_values + value_code[inside], return_counts=True)
+        m, o, r = decode(cells // n_values)
+        for cell, point, count in zip(zip(m.tolist(), o.tolist(), r.tolist()), points[cells % n_values].tolist(),
+                                      counts.tolist()):
+            result.setdefault(cell, {})[point] = count
     return result
 
 
@@ -47,96 +49,91 @@ def _distribution_fields(counts, low, high):
     }
 
 
-def _group_ids(org, role, level, n_roles):
-    if level == ():
-        return np.zeros(len(org), dtype=np.int64), np.ones(len(org), dtype=bool)
-    if level == ("org",):
-        return org, org != ALL
-    if level == ("role_code",):
-        return role, role != ALL
-    return org * n_roles + role, (org != ALL) & (role != ALL)
+def _alphas(measure, person, item, values, coded):
+    """Cronbach's alpha and Feldt interval per group, over respondents who answered all items.
 
-
-def _alphas(answers, coded):
-    """Cronbach's alpha and Feldt interval per group, over respondents who answered all items."""
-    result = {}
+    The arrays are the counted answers (see :attr:`analysis.coded.Prepared.counted`).
+    """
+    found = []
     people = coded.people
-    n_roles = int(people["role_code"].max()) + 2
+    org_of = people["org"].to_numpy()
+    role_of = people["role_code"].to_numpy()
+    n_items = coded.constructs["n_items"].to_numpy()
     positions = coded.items["position"].to_numpy()
-    for measure, sub in answers.groupby("measure", sort=False):
-        k = int(coded.constructs.at[measure, "n_items"])
+    # The rows of one measure together, in their original order (as a groupby would give them).
+    order = np.argsort(measure, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, measure[order][1:] != measure[order][:-1], True]) if len(order) else [0]
+    for start, stop in zip(bounds[:-1], bounds[1:]):
+        rows = order[start:stop]
+        m = int(measure[rows[0]])
+        k = int(n_items[m])
         if k < MIN_ITEMS:
             continue
-        row, persons = pd.factorize(sub["person"].to_numpy())
+        row, persons = pd.factorize(person[rows])
         dense = np.full((len(persons), k), np.nan)
-        dense[row, positions[sub["item"].to_numpy()]] = sub["value"].to_numpy()
+        dense[row, positions[item[rows]]] = values[rows]
         complete = ~np.isnan(dense).any(axis=1)
         if complete.sum() < MIN_RESPONDENTS:
             continue
         dense = np.column_stack([dense[complete], dense[complete].sum(axis=1)])
-        org = people["org"].to_numpy()[persons[complete]]
-        role = people["role_code"].to_numpy()[persons[complete]]
-        for level in ((), ("org",), ("role_code",), ("org", "role_code")):
-            ids, mask = _group_ids(org, role, level, n_roles)
-            ids, values = ids[mask], dense[mask]
+        members = persons[complete]
+        for level in LEVELS:
+            keys, decode = level_keys(np.full(len(members), m), org_of[members], role_of[members], level)
+            mask = keys >= 0
+            ids, part = keys[mask], dense[mask]
             if len(ids) == 0:
                 continue
             group, group_keys = pd.factorize(ids)
             n = np.bincount(group)
-            means = np.column_stack([np.bincount(group, weights=values[:, j]) for j in range(k + 1)]) / n[:, None]
-            deviations = (values - means[group]) ** 2
+            means = np.column_stack([np.bincount(group, weights=part[:, j]) for j in range(k + 1)]) / n[:, None]
+            deviations = (part - means[group]) ** 2
             with np.errstate(invalid="ignore", divide="ignore"):
                 variances = np.column_stack([np.bincount(group, weights=deviations[:, j]) for j in range(k + 1)])
                 variances /= (n - 1)[:, None]
-            for g, key in enumerate(group_keys):
+            cells = zip(*(a.tolist() for a in decode(group_keys)))
+            for g, cell in enumerate(cells):
                 if n[g] < MIN_RESPONDENTS or not variances[g, k] > 0:
                     continue
                 alpha = float(k / (k - 1) * (1 - variances[g, :k].sum() / variances[g, k]))
-                if level == ():
-                    cell = (measure, ALL, ALL)
-                elif level == ("org",):
-                    cell = (measure, int(key), ALL)
-                elif level == ("role_code",):
-                    cell = (measure, ALL, int(key))
-                else:
-                    cell = (measure, int(key) // n_roles, int(key) % n_roles)
-                result[cell] = (alpha, feldt_interval(alpha, int(n[g]), k))
-    return result
+                found.append((cell, alpha, int(n[g]), k))
+    intervals = feldt_intervals([f[1] for f in found], [f[2] for f in found], [f[3] for f in found])
+    return {cell: (alpha, interval) for (cell, alpha, _, _), interval in zip(found, intervals)}
 
 
-def indicator_table(responses, items, min_share=0.5):
+def indicator_table(responses, items=None, min_share=None):
     """Unsuppressed construct indicator rows; see :func:`construct_indicators`."""
-    coded = code_answers(responses, items)
-    scores = person_scores(coded, min_share).rename(columns={"construct": "measure"})
+    prepared = as_prepared(responses, items, min_share)
+    coded, scores = prepared.coded, prepared.scores
     if scores.empty:
         return []
-    table = moments(scores, "score")
+    table = moments(scores, "score", measure="construct")
+    add_bootstrap(scores, table, "score", measure="construct")
+    measure = table["construct"].to_numpy()
     constructs = coded.constructs
-    low = constructs["min"].to_numpy()[table["measure"].to_numpy()]
-    high = constructs["max"].to_numpy()[table["measure"].to_numpy()]
+    low = constructs["min"].to_numpy()[measure]
+    high = constructs["max"].to_numpy()[measure]
     table["score"] = (table["mean"] - low) / (high - low) * 100
-    add_bootstrap(scores, table, "score")
     # Distribution, top-2-box and alpha count only the respondents in the construct's n.
-    answers = coded.answers.rename(columns={"construct": "measure"})
-    n_people = max(len(coded.people), 1)
-    included = pd.Index(scores["measure"].to_numpy() * n_people + scores["person"].to_numpy())
-    answers = answers.loc[included.get_indexer(answers["measure"].to_numpy() * n_people
-                                               + answers["person"].to_numpy()) >= 0]
-    answers = answers.assign(org=coded.people["org"].to_numpy()[answers["person"].to_numpy()],
-                             role_code=coded.people["role_code"].to_numpy()[answers["person"].to_numpy()])
-    distributions = _distributions(answers)
-    alphas = _alphas(answers, coded)
+    answers = coded.answers
+    counted = prepared.counted
+    a_measure = answers["construct"].to_numpy()[counted]
+    a_person = answers["person"].to_numpy()[counted]
+    a_values = answers["value"].to_numpy()[counted]
+    org = coded.people["org"].to_numpy()[a_person]
+    role = coded.people["role_code"].to_numpy()[a_person]
+    distributions = _distributions(a_measure, org, role, a_values)
+    alphas = _alphas(a_measure, a_person, answers["item"].to_numpy()[counted], a_values, coded)
     label_groups(table, coded.people)
-    table["questionnaire"] = constructs["questionnaire"].to_numpy()[table["measure"].to_numpy()]
-    table["construct"] = constructs["construct"].to_numpy()[table["measure"].to_numpy()]
+    table["questionnaire"] = constructs["questionnaire"].to_numpy()[measure]
+    table["construct"] = constructs["construct"].to_numpy()[measure]
+    lows = constructs["min"].to_numpy()
+    highs = constructs["max"].to_numpy()
     out = []
-    cells = zip(table["measure"], table["org"], table["role_code"])
+    cells = zip(measure.tolist(), table["org"].tolist(), table["role_code"].tolist())
     columns = ["questionnaire", "construct", "organisation", "role", "n", "mean", "sd", "ci_low", "ci_high",
                "score", "median", "bca_low", "bca_high"]
     for row, cell in zip(records(table, columns), cells):
-        measure = cell[0]
-        fields = _distribution_fields(distributions.get(cell, {}), constructs.at[measure, "min"],
-                                      constructs.at[measure, "max"])
+        fields = _distribution_fields(distributions.get(cell, {}), lows[cell[0]], highs[cell[0]])
         alpha, alpha_ci = alphas.get(cell, (None, None))
         full = {field: row.get(field) for field in API_FIELDS}
         full.update(top2box=fields["top2box"], alpha=alpha, alpha_ci=alpha_ci, suppressed=False)
@@ -146,7 +143,7 @@ def indicator_table(responses, items, min_share=0.5):
     return sort_rows(out, ("questionnaire", "construct"))
 
 
-def construct_indicators(responses, items, threshold, min_share=0.5):
+def construct_indicators(responses, items=None, threshold=None, min_share=None):
     """Indicators of every construct for every reporting group, with suppression applied.
 
     Groups are (all, all), each organisation, each role and each organisation × role; in a row
@@ -155,15 +152,18 @@ def construct_indicators(responses, items, threshold, min_share=0.5):
 
     Parameters
     ----------
-    responses : DataFrame
-        Long answers; see :func:`analysis.scores.construct_scores`.
+    responses : DataFrame or Prepared
+        Long answers; see :func:`analysis.scores.construct_scores`. Or answers already coded
+        and scored by :func:`analysis.prepare` (then leave ``items`` out), to share that work
+        with :func:`analysis.index_indicators` and :func:`analysis.compare_groups`.
     items : DataFrame or list of dict
         Item metadata; see :func:`analysis.scores.construct_scores`.
     threshold : int
         Anonymity threshold: groups with fewer respondents are suppressed, together with the
         complementary groups they could be worked out from (:func:`analysis.anonymity.suppress`).
     min_share : float, default 0.5
-        Least share of a construct's items a respondent must have answered.
+        Least share of a construct's items a respondent must have answered (prepared answers
+        bring their own).
 
     Returns
     -------

@@ -7,7 +7,7 @@ import pandas as pd
 
 from analysis._frames import check_threshold
 from analysis.anonymity import suppress
-from analysis.coded import code_answers, person_scores
+from analysis.coded import as_prepared
 from analysis.groups import label_groups, moments, records, sort_rows
 
 #: Constructs averaged into each index (DOMAIN.md, "Draagvlak model"; our design proposal).
@@ -69,7 +69,7 @@ def check_model(weights=None, index_constructs=None):
     return checked, {name: list(constructs) for name, constructs in index_constructs.items()}
 
 
-def person_indices(scores, constructs, weights, index_constructs):
+def person_indices(scores, constructs, weights, index_constructs, people=None):
     """Per person: each index as the mean of its constructs' 0–100 scores, and draagvlak.
 
     Parameters
@@ -78,6 +78,9 @@ def person_indices(scores, constructs, weights, index_constructs):
         From :func:`analysis.coded.person_scores`.
     constructs : DataFrame
         The construct table of the coded answers (``construct`` names by code).
+    people : DataFrame, optional
+        The people table of the coded answers; when given, ``org`` and ``role_code`` are read
+        from it by person code instead of from ``scores`` (the same values, without a search).
 
     Returns
     -------
@@ -110,24 +113,28 @@ def person_indices(scores, constructs, weights, index_constructs):
     who = np.flatnonzero(complete)
     overall = pd.DataFrame({"index": len(names), "person": who, "value": draagvlak[who]})
     frame = pd.concat([per_index, overall], ignore_index=True)
-    org = scores.drop_duplicates("person").set_index("person")
-    frame["org"] = org["org"].reindex(frame["person"]).to_numpy()
-    frame["role_code"] = org["role_code"].reindex(frame["person"]).to_numpy()
+    if people is not None:
+        frame["org"] = people["org"].to_numpy()[frame["person"].to_numpy()]
+        frame["role_code"] = people["role_code"].to_numpy()[frame["person"].to_numpy()]
+    else:
+        org = scores.drop_duplicates("person").set_index("person")
+        frame["org"] = org["org"].reindex(frame["person"]).to_numpy()
+        frame["role_code"] = org["role_code"].reindex(frame["person"]).to_numpy()
     frame["index"] = frame["index"].astype(np.int64)
     return frame, names + ["draagvlak"]
 
 
-def index_table(responses, items, weights=None, index_constructs=None, min_share=0.5):
+def index_table(responses, items=None, weights=None, index_constructs=None, min_share=None):
     """Unsuppressed index rows; see :func:`index_indicators`."""
     weights, index_constructs = check_model(weights, index_constructs)
-    coded = code_answers(responses, items)
-    scores = person_scores(coded, min_share)
+    prepared = as_prepared(responses, items, min_share)
+    coded, scores = prepared.coded, prepared.scores
     if scores.empty:
         return []
-    frame, names = person_indices(scores, coded.constructs, weights, index_constructs)
+    frame, names = person_indices(scores, coded.constructs, weights, index_constructs, coded.people)
     if frame.empty:
         return []
-    table = moments(frame.rename(columns={"index": "measure"}), "value")
+    table = moments(frame, "value", measure="index").rename(columns={"index": "measure"})
     label_groups(table, coded.people)
     table["index"] = np.asarray(names, dtype=object)[table["measure"].to_numpy()]
     oriented = np.where(table["index"].isin(REVERSED_INDICES), 100 - table["mean"], table["mean"])
@@ -139,7 +146,7 @@ def index_table(responses, items, weights=None, index_constructs=None, min_share
     return sort_rows(rows, ("index",), order)
 
 
-def index_indicators(responses, items, threshold, weights=None, index_constructs=None, min_share=0.5):
+def index_indicators(responses, items=None, threshold=None, weights=None, index_constructs=None, min_share=None):
     """Draagvlak indices on 0–100 for every reporting group, with suppression applied.
 
     A respondent's construct score on 0–100 is ``(score - min)/(max - min)·100``; an index is
@@ -152,7 +159,9 @@ def index_indicators(responses, items, threshold, weights=None, index_constructs
     Parameters
     ----------
     responses, items :
-        As for :func:`analysis.scores.construct_scores`.
+        As for :func:`analysis.scores.construct_scores`; or ``responses`` prepared by
+        :func:`analysis.prepare` (restricted with ``.only(questionnaire)`` when it holds more
+        than the staff questionnaire) and no ``items``.
     threshold : int
         Anonymity threshold; see :func:`analysis.anonymity.suppress`.
     weights : dict, optional
@@ -160,7 +169,8 @@ def index_indicators(responses, items, threshold, weights=None, index_constructs
     index_constructs : dict, optional
         ``{index: [construct, ...]}``; default :data:`DEFAULT_INDEX_CONSTRUCTS`.
     min_share : float, default 0.5
-        Least share of a construct's items a respondent must have answered.
+        Least share of a construct's items a respondent must have answered (prepared answers
+        bring their own).
 
     Returns
     -------

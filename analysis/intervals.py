@@ -1,5 +1,6 @@
 """Confidence intervals and the descriptive summary of one group's scores."""
 
+import functools
 import math
 import warnings
 
@@ -58,6 +59,12 @@ def t_interval(x, level=0.95):
     return mean - half, mean + half
 
 
+@functools.lru_cache(maxsize=16)
+def _z(level):
+    """The two-sided normal quantile of ``level`` (cached: the indicators ask for it per group)."""
+    return float(stats.norm.ppf(0.5 + level / 2))
+
+
 def wilson_interval(k, n, level=0.95):
     """Wilson score interval for a proportion ``k / n`` (Wilson 1927; Newcombe 1998, method 3).
 
@@ -88,7 +95,7 @@ def wilson_interval(k, n, level=0.95):
         raise ValueError(f"need 0 <= k <= n, got k={k!r}, n={n!r}")
     if n == 0:
         return None, None
-    z = float(stats.norm.ppf(0.5 + level / 2))
+    z = _z(level)
     p = k / n
     denominator = 1 + z * z / n
     centre = p + z * z / (2 * n)
