@@ -93,7 +93,7 @@ def seed(database_url: str, responses: int) -> tuple[int, str]:
         qid = q.id
         questions = definition.questions()
         codes = [(o.code, o.students) for o in traject.organisations]
-        rnd = random.Random(11)
+        rnd = random.Random(11 + responses)
         raw = db.session.connection().connection.driver_connection
         with raw.cursor() as cursor:
             with cursor.copy("COPY responses (id, questionnaire_id, organisation_code, role, submitted_on, "
