@@ -215,7 +215,7 @@ def person_scores(coded, min_share=0.5):
 
 
 def _person_scores(coded, min_share):
-    """:func:`person_scores` and, per row of ``coded.answers``, whether it counts in a score."""
+    """:func:`person_scores` and, per row of ``coded.answers``, the row of the score it counts in (-1: none)."""
     if not 0 < min_share <= 1:
         raise ValueError(f"min_share must lie in (0, 1], got {min_share!r}")
     answers = coded.answers
@@ -227,7 +227,7 @@ def _person_scores(coded, min_share):
     person = (pair_keys % n_people).astype(np.int64)
     needed = coded.constructs["n_items"].to_numpy()[construct] * min_share - _EPS
     keep = counts >= needed
-    counted = keep[pair]
+    score_row = np.where(keep, np.cumsum(keep) - 1, -1)[pair]
     construct, person, score, counts = construct[keep], person[keep], sums[keep] / counts[keep], counts[keep]
     low = coded.constructs["min"].to_numpy()[construct]
     high = coded.constructs["max"].to_numpy()[construct]
@@ -241,7 +241,7 @@ def _person_scores(coded, min_share):
         "org": people["org"].to_numpy()[person],
         "role_code": people["role_code"].to_numpy()[person],
     })
-    return scores, counted
+    return scores, score_row
 
 
 @dataclass
@@ -256,16 +256,22 @@ class Prepared:
         From :func:`code_answers`.
     scores : DataFrame
         From :func:`person_scores` with ``min_share``.
-    counted : ndarray of bool
-        Per row of ``coded.answers``: the person counts in that construct (is in ``scores``).
+    score_row : ndarray of int
+        Per row of ``coded.answers``: the position in ``scores`` of the score it counts in, or
+        -1 when the person answered too few of the construct's items to be scored.
     min_share : float
         The least share of a construct's items the scores were computed with.
     """
 
     coded: Coded
     scores: pd.DataFrame
-    counted: np.ndarray
+    score_row: np.ndarray
     min_share: float
+
+    @property
+    def counted(self):
+        """Per row of ``coded.answers``: whether it counts in a score (the person is in ``n``)."""
+        return self.score_row >= 0
 
     def only(self, questionnaire):
         """The same prepared answers restricted to one questionnaire's constructs.
@@ -291,7 +297,9 @@ class Prepared:
             return self
         coded = Coded(answers=self.coded.answers.loc[answers], people=self.coded.people,
                       constructs=self.coded.constructs, items=self.coded.items)
-        return Prepared(coded=coded, scores=self.scores.loc[scores], counted=self.counted[answers],
+        renumber = np.full(len(scores) + 1, -1, dtype=np.int64)  # the extra last entry maps -1 to -1
+        renumber[np.flatnonzero(scores)] = np.arange(int(scores.sum()))
+        return Prepared(coded=coded, scores=self.scores.loc[scores], score_row=renumber[self.score_row[answers]],
                         min_share=self.min_share)
 
     def score_frame(self):
@@ -336,8 +344,8 @@ def prepare(responses, items, min_share=0.5):
     [{'construct': 0, 'person': 0, 'score': 4.0}]
     """
     coded = code_answers(responses, items)
-    scores, counted = _person_scores(coded, min_share)
-    return Prepared(coded=coded, scores=scores, counted=counted, min_share=min_share)
+    scores, score_row = _person_scores(coded, min_share)
+    return Prepared(coded=coded, scores=scores, score_row=score_row, min_share=min_share)
 
 
 def as_prepared(responses, items, min_share=None):

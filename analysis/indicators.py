@@ -1,12 +1,14 @@
 """Construct indicators per group: n, mean, intervals, 0–100 score, top-2-box, distribution, alpha."""
 
+import math
+
 import numpy as np
 import pandas as pd
 
 from analysis._frames import check_threshold
 from analysis.anonymity import suppress
 from analysis.coded import as_prepared
-from analysis.groups import LEVELS, add_bootstrap, label_groups, level_keys, moments, records, sort_rows
+from analysis.groups import ALL, LEVELS, add_bootstrap, label_groups, level_keys, moments, records, sort_rows
 from analysis.intervals import wilson_interval
 from analysis.reliability import MIN_ITEMS, MIN_RESPONDENTS, feldt_intervals
 
@@ -23,16 +25,33 @@ def _point(value):
 def _distributions(measure, org, role, values):
     """Answer counts per scale point for every group: ``{(measure, org, role_code): {value: count}}``."""
     value_code, points = pd.factorize(values)
-    result = {}
+    points = points.tolist()
     n_values = max(len(points), 1)
-    for level in LEVELS:
-        keys, decode = level_keys(measure, org, role, level)
-        inside = keys >= 0
-        cells, counts = np.unique(keys[inside] * n_values + value_code[inside], return_counts=True)
-        m, o, r = decode(cells // n_values)
-        for cell, point, count in zip(zip(m.tolist(), o.tolist(), r.tolist()), points[cells % n_values].tolist(),
-                                      counts.tolist()):
-            result.setdefault(cell, {})[point] = count
+    sizes = (int(measure.max()) + 1 if len(measure) else 1, int(org.max()) + 2 if len(org) else 1,
+             int(role.max()) + 2 if len(role) else 1, n_values)
+    result = {}
+    if math.prod(sizes) > 4 * len(values) + 1_000_000:  # many distinct values: count the present cells only
+        for level in LEVELS:
+            keys, decode = level_keys(measure, org, role, level)
+            inside = keys >= 0
+            cells, counts = np.unique(keys[inside] * n_values + value_code[inside], return_counts=True)
+            m, o, r = decode(cells // n_values)
+            for cell, point, count in zip(zip(m.tolist(), o.tolist(), r.tolist()), (cells % n_values).tolist(),
+                                          counts.tolist()):
+                result.setdefault(cell, {})[points[point]] = count
+        return result
+    # One count over (measure, organisation + 1, role + 1, value); index 0 is "missing".
+    finest = np.bincount(((measure * sizes[1] + org + 1) * sizes[2] + role + 1) * n_values + value_code,
+                         minlength=math.prod(sizes)).reshape(sizes)
+    tables = (finest.sum(axis=(1, 2))[:, None, None, :], finest[:, 1:].sum(axis=2)[:, :, None, :],
+              finest[:, :, 1:].sum(axis=1)[:, None, :, :], finest[:, 1:, 1:])
+    for level, table in zip(LEVELS, tables):
+        m, o, r, v = np.nonzero(table)
+        counts = table[m, o, r, v].tolist()
+        o = o if "org" in level else np.full(len(o), ALL)  # the "missing" index 0 is sliced off
+        r = r if "role_code" in level else np.full(len(r), ALL)
+        for cell, point, count in zip(zip(m.tolist(), o.tolist(), r.tolist()), v.tolist(), counts):
+            result.setdefault(cell, {})[points[point]] = count
     return result
 
 
@@ -49,34 +68,47 @@ def _distribution_fields(counts, low, high):
     }
 
 
-def _alphas(measure, person, item, values, coded):
+def _alphas(prepared):
     """Cronbach's alpha and Feldt interval per group, over respondents who answered all items.
 
-    The arrays are the counted answers (see :attr:`analysis.coded.Prepared.counted`).
+    Only respondents counted in the construct's n take part. Each construct's respondents ×
+    items matrix is a slice of one flat array filled in a single scatter; its rows are in the
+    order of the scores (first appearance of the respondent in the construct's answers).
     """
-    found = []
+    coded, scores = prepared.coded, prepared.scores
     people = coded.people
     org_of = people["org"].to_numpy()
     role_of = people["role_code"].to_numpy()
-    n_items = coded.constructs["n_items"].to_numpy()
+    n_items = coded.constructs["n_items"].to_numpy().astype(np.int64)
     positions = coded.items["position"].to_numpy()
-    # The rows of one measure together, in their original order (as a groupby would give them).
-    order = np.argsort(measure, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, measure[order][1:] != measure[order][:-1], True]) if len(order) else [0]
-    for start, stop in zip(bounds[:-1], bounds[1:]):
-        rows = order[start:stop]
-        m = int(measure[rows[0]])
+    measure_of = scores["construct"].to_numpy()
+    person_of = scores["person"].to_numpy()
+    n_measures = len(n_items)
+    per_measure = np.bincount(measure_of, minlength=n_measures)
+    starts = np.concatenate([[0], np.cumsum(per_measure)])
+    order = np.argsort(measure_of.astype(np.int32 if n_measures < 2**31 else np.int64), kind="stable")
+    row_in_measure = np.empty(len(order), dtype=np.int64)
+    row_in_measure[order] = np.arange(len(order)) - np.repeat(starts[:-1], per_measure)
+    offsets = np.concatenate([[0], np.cumsum(per_measure * n_items)])
+    flat = np.full(int(offsets[-1]), np.nan)
+    answers = coded.answers
+    score_row = prepared.score_row
+    counted = score_row >= 0
+    row = score_row[counted]
+    measure = measure_of[row]
+    flat[offsets[measure] + row_in_measure[row] * n_items[measure] + positions[answers["item"].to_numpy()[counted]]] = \
+        answers["value"].to_numpy()[counted]
+    found = []
+    for m in np.flatnonzero(per_measure).tolist():
         k = int(n_items[m])
         if k < MIN_ITEMS:
             continue
-        row, persons = pd.factorize(person[rows])
-        dense = np.full((len(persons), k), np.nan)
-        dense[row, positions[item[rows]]] = values[rows]
+        dense = flat[offsets[m]:offsets[m + 1]].reshape(-1, k)
         complete = ~np.isnan(dense).any(axis=1)
         if complete.sum() < MIN_RESPONDENTS:
             continue
         dense = np.column_stack([dense[complete], dense[complete].sum(axis=1)])
-        members = persons[complete]
+        members = person_of[order[starts[m]:starts[m + 1]]][complete]
         for level in LEVELS:
             keys, decode = level_keys(np.full(len(members), m), org_of[members], role_of[members], level)
             mask = keys >= 0
@@ -122,7 +154,7 @@ def indicator_table(responses, items=None, min_share=None):
     org = coded.people["org"].to_numpy()[a_person]
     role = coded.people["role_code"].to_numpy()[a_person]
     distributions = _distributions(a_measure, org, role, a_values)
-    alphas = _alphas(a_measure, a_person, answers["item"].to_numpy()[counted], a_values, coded)
+    alphas = _alphas(prepared)
     label_groups(table, coded.people)
     table["questionnaire"] = constructs["questionnaire"].to_numpy()[measure]
     table["construct"] = constructs["construct"].to_numpy()[measure]

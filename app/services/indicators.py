@@ -28,7 +28,6 @@ from sqlalchemy.exc import DBAPIError
 import analysis
 from analysis.anonymity import hidden_groups
 from analysis.board import COMMIT_FORMS
-from analysis.coded import code_answers, person_scores
 from app.extensions import db
 from app.models import IndicatorSnapshot, Job, Organisation, Participant, Questionnaire, Response, Traject
 from surveys.model import Questionnaire as Definition
@@ -222,10 +221,8 @@ def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -
         role_arr = np.asarray(roles, dtype=object)
         if likert_keys:
             matrix = _numeric_matrix([by_key[k] for k in likert_keys])  # k × n
-            answered = ~np.isnan(matrix)
-            item_index, person_index = np.nonzero(answered)
-            order = np.lexsort((item_index, person_index))  # respondent by respondent
-            item_index, person_index = item_index[order], person_index[order]
+            # Respondent by respondent, items in order: the nonzero entries of the transpose.
+            person_index, item_index = np.nonzero(~np.isnan(matrix.T))
             role_codes = pd.Index(ROLES).get_indexer(role_arr)
             if (role_codes < 0).any():
                 raise ValueError(f"onbekende rol in de antwoorden: {role_arr[role_codes < 0][0]!r}")
@@ -479,17 +476,6 @@ def response_rates(traject: Traject) -> list[dict]:
                   key=lambda r: (r["questionnaire"], str(r["organisation"]), r["role"]))
 
 
-def _staff_scores(staff: pd.DataFrame, staff_items: pd.DataFrame) -> pd.DataFrame:
-    """Construct scores per respondent (as analysis.construct_scores, without its final sort)."""
-    coded = code_answers(staff, staff_items)
-    scores = person_scores(coded)
-    return pd.DataFrame({
-        "questionnaire": STAFF,
-        "construct": coded.constructs["construct"].to_numpy()[scores["construct"].to_numpy()],
-        "organisation": coded.people["organisation"].to_numpy()[scores["person"].to_numpy()],
-        "score": scores["score"].to_numpy()})
-
-
 def compute_payload(traject: Traject, frames: Frames, groups: dict[str, Instrument],
                     progress: Progress | None = None) -> dict:
     """Run the analysis package over the frames; the payload shape is documented in docs/worker.md."""
@@ -498,15 +484,17 @@ def compute_payload(traject: Traject, frames: Frames, groups: dict[str, Instrume
     likert, items = frames.likert, frames.items
     likert_items = items.loc[items["min"].notna()]
     motive_mask = (likert["questionnaire"] == MOTIVES).to_numpy() if len(likert) else np.zeros(0, dtype=bool)
-    constructs = analysis.construct_indicators(likert, likert_items, threshold) if len(likert) else []
+    staff_mask = (likert["questionnaire"] == STAFF).to_numpy() if len(likert) else np.zeros(0, dtype=bool)
+    # Code and score the likert answers once; constructs, indices and comparisons share them.
+    prepared = analysis.prepare(likert, likert_items) if len(likert) else None
+    constructs = analysis.construct_indicators(prepared, threshold=threshold) if prepared is not None else []
     progress(0.5, "constructen")
-    staff = likert.loc[(likert["questionnaire"] == STAFF).to_numpy()] if len(likert) else likert
-    staff_items = _items_of(likert_items, STAFF)
     weights = traject.index_weights or None
-    indices = analysis.index_indicators(staff, staff_items, threshold, weights=weights) if len(staff) else []
-    comparisons = []
-    if len(staff):
-        comparisons = analysis.compare_groups(_staff_scores(staff, staff_items), "organisation", threshold)
+    indices, comparisons = [], []
+    if staff_mask.any():
+        staff_prepared = prepared.only(STAFF)
+        indices = analysis.index_indicators(staff_prepared, threshold=threshold, weights=weights)
+        comparisons = analysis.compare_groups(staff_prepared, "organisation", threshold)
     progress(0.7, "indices")
     motives = []
     if motive_mask.any():
@@ -518,7 +506,7 @@ def compute_payload(traject: Traject, frames: Frames, groups: dict[str, Instrume
     board_choices = _subset(frames.choices, BOARD, ("board",)) if len(frames.choices) else frames.choices
     gap_frame = pd.concat([board_likert.loc[board_likert["question"].isin(
                                _items_of(items, BOARD, "autonomy_willingness")["question"])],
-                           _plain_columns(staff.loc[staff["question"].isin(
+                           _plain_columns(likert.loc[staff_mask & likert["question"].isin(
                                _items_of(items, STAFF, "domain_support")["question"]).to_numpy()])],
                           ignore_index=True) if len(likert) else likert
     gap_items = pd.concat([_items_of(items, BOARD, "autonomy_willingness"), _items_of(items, STAFF, "domain_support")],

@@ -1,0 +1,182 @@
+"""The optimised paths give exactly (bit for bit) what the reference implementations give.
+
+- tie-table Kruskal–Wallis and pairwise Mann–Whitney against scipy.stats.kruskal / mannwhitneyu;
+- construct_indicators, index_indicators and compare_groups on prepared answers, on raw answers
+  and in the implementation before the rewrite (tests/analysis/reference_analysis.py).
+"""
+
+import importlib.util
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import analysis
+from analysis.coded import Prepared, prepare
+from analysis.comparisons import _tie_table, kruskal_from_counts, mannwhitney_from_counts, pairwise_mannwhitneyu
+
+_spec = importlib.util.spec_from_file_location("reference_analysis", Path(__file__).with_name("reference_analysis.py"))
+reference = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(reference)
+
+CONSTRUCTS = {"appropriateness": 3, "personal_valence": 2, "affective_commitment": 3, "discrepancy": 2,
+              "pressure": 2, "efficacy": 3, "knowledge": 2, "capacity": 2, "management_support": 3,
+              "leadership_trust": 2, "routine_seeking": 4, "emotional_reaction": 3, "short_term_focus": 2,
+              "cognitive_rigidity": 3}
+
+
+def _items(questionnaire, constructs, scale=(1, 5)):
+    return [{"question": f"{c}_{i}", "construct": c, "reverse": i == 2, "min": scale[0], "max": scale[1],
+             "questionnaire": questionnaire} for c, k in constructs.items() for i in range(1, k + 1)]
+
+
+def _simulated(seed, n=1500):
+    staff = _items("ict_staff", CONSTRUCTS)
+    board = _items("board_commitment", {"appropriateness": 3, "pressure": 2})
+    organisations = {"ZL": 10, "BM": 5, "AC": 2, "DV": 1, "EX": 0.3, "KL": 0.1}
+    responses = analysis.simulate_responses({"ict_staff": staff, "board_commitment": board}, organisations,
+                                            {"ict_staff": n, "board_commitment": 40}, seed=seed)
+    # Some respondents without an organisation (they count in the totals only).
+    lost = responses["respondent"].isin(responses["respondent"].drop_duplicates().sample(frac=0.02, random_state=seed))
+    responses.loc[lost, "organisation"] = None
+    return responses, pd.DataFrame(staff + board)
+
+
+def _categorical(responses):
+    """The frame as the service reads it: categorical key columns."""
+    return responses.assign(**{c: responses[c].astype("category")
+                               for c in ("respondent", "question", "organisation", "role", "questionnaire")})
+
+
+# -- rank tests -----------------------------------------------------------------------------------
+
+def _samples(rng, sizes, distinct):
+    return [rng.integers(0, distinct, size).astype(float) / 3 for size in sizes]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_pairwise_mann_whitney_equals_scipy_bit_for_bit(seed):
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(2, 7))
+    sizes = rng.integers(1, 60, size=k)
+    distinct = int(rng.choice([2, 3, 5, 13, 1000]))  # heavy ties ... almost none
+    samples = _samples(rng, sizes, distinct)
+    for (u, p), (a, b) in zip(pairwise_mannwhitneyu(samples), itertools.combinations(range(k), 2)):
+        expected = stats.mannwhitneyu(samples[a], samples[b], alternative="two-sided")
+        assert (float(u), float(p)) == (float(expected.statistic), float(expected.pvalue))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_asymptotic_mann_whitney_equals_scipy_asymptotic_bit_for_bit(seed):
+    rng = np.random.default_rng(100 + seed)
+    samples = _samples(rng, rng.integers(1, 400, size=4), int(rng.choice([2, 4, 9, 10_000])))
+    u, p, _ = mannwhitney_from_counts(_tie_table(samples))
+    for a, b in itertools.permutations(range(4), 2):
+        expected = stats.mannwhitneyu(samples[a], samples[b], alternative="two-sided", method="asymptotic")
+        assert (u[a, b], p[a, b]) == (expected.statistic, expected.pvalue)
+
+
+def test_small_groups_without_ties_use_the_exact_distribution_like_scipy():
+    samples = [np.array([1.0, 2.5, 4.0]), np.array([3.0, 5.0, 6.0, 7.0]), np.array([0.5, 8.0, 9.0, 10.0, 11.0])]
+    _, _, exact = mannwhitney_from_counts(_tie_table(samples))
+    assert exact[0, 1] and exact[1, 2]
+    for (u, p), (a, b) in zip(pairwise_mannwhitneyu(samples), itertools.combinations(range(3), 2)):
+        assert (u, p) == tuple(stats.mannwhitneyu(samples[a], samples[b], alternative="two-sided"))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_kruskal_from_counts_equals_scipy_bit_for_bit(seed):
+    rng = np.random.default_rng(200 + seed)
+    samples = _samples(rng, rng.integers(1, 300, size=int(rng.integers(2, 8))), int(rng.choice([2, 3, 7, 10_000])))
+    if np.ptp(np.concatenate(samples)) == 0:
+        return
+    h, p = kruskal_from_counts(_tie_table(samples))
+    expected = stats.kruskal(*samples)
+    assert (float(h), float(p)) == (float(expected.statistic), float(expected.pvalue))
+
+
+# -- indicators, indices, comparisons -----------------------------------------------------------
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_construct_indicators_equal_the_reference(seed):
+    responses, items = _simulated(seed)
+    expected = reference.construct_indicators(responses, items, 5)
+    assert analysis.construct_indicators(responses, items, 5) == expected
+    assert analysis.construct_indicators(prepare(responses, items), threshold=5) == expected
+    assert analysis.construct_indicators(prepare(_categorical(responses), items), threshold=5) == expected
+
+
+def test_construct_indicators_with_min_share_and_bootstrap_groups_equal_the_reference():
+    responses, items = _simulated(4, n=220)  # small groups: BCa intervals for 10 <= n < 30
+    expected = reference.construct_indicators(responses, items, 3, min_share=0.7)
+    assert any(row["bca_low"] is not None for row in expected)
+    assert analysis.construct_indicators(responses, items, 3, min_share=0.7) == expected
+    assert analysis.construct_indicators(prepare(responses, items, min_share=0.7), threshold=3) == expected
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_index_indicators_on_the_staff_part_equal_the_reference(seed):
+    responses, items = _simulated(seed)
+    staff = responses.loc[responses["questionnaire"] == "ict_staff"]
+    staff_items = items.loc[items["questionnaire"] == "ict_staff"]
+    weights = {"wil": 0.4, "moet": 0.1, "kun": 0.2, "steun": 0.2, "weerstand": 0.1}
+    for w in (None, weights):
+        expected = reference.index_indicators(staff, staff_items, 5, weights=w)
+        assert analysis.index_indicators(staff, staff_items, 5, weights=w) == expected
+        # Prepared over every questionnaire, then restricted: the codes are kept, so nothing changes.
+        only = prepare(_categorical(responses), items).only("ict_staff")
+        assert analysis.index_indicators(only, threshold=5, weights=w) == expected
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_compare_groups_on_prepared_answers_equals_the_reference(seed):
+    responses, items = _simulated(seed)
+    staff = responses.loc[responses["questionnaire"] == "ict_staff"]
+    staff_items = items.loc[items["questionnaire"] == "ict_staff"]
+    scores = analysis.construct_scores(staff, staff_items)
+    prepared = prepare(responses, items).only("ict_staff")
+    for by in ("organisation", "role", ["organisation", "role"]):
+        expected = reference.compare_groups(scores, by, 5)
+        assert analysis.compare_groups(scores, by, 5) == expected
+        assert analysis.compare_groups(prepared, by, 5) == expected
+        assert analysis.compare_groups(prepared.score_frame(), by, 5) == expected
+    # Scores in the prepared (unsorted) order, as the service used to pass them.
+    frame = prepared.score_frame()
+    assert analysis.compare_groups(prepared, "organisation", 5) == reference.compare_groups(frame, "organisation", 5)
+
+
+def test_compare_groups_on_frames_with_missing_keys_equals_the_reference():
+    rng = np.random.default_rng(7)
+    n = 3000
+    frame = pd.DataFrame({
+        "questionnaire": rng.choice(["a", "b", None], n), "construct": rng.choice(["x", "y"], n),
+        "organisation": rng.choice(["P", "Q", "R", "S", None], n, p=[0.4, 0.3, 0.2, 0.05, 0.05]),
+        "role": rng.choice(["ict_staff", "ict_lead"], n), "score": rng.integers(1, 6, n) / 2.0})
+    frame.loc[rng.random(n) < 0.02, "score"] = np.nan
+    for by, threshold in (("organisation", 5), (["organisation", "role"], 20), ("role", 1)):
+        for within in (("questionnaire", "construct"), ("construct",), ()):
+            assert analysis.compare_groups(frame, by, threshold, within=within) == \
+                reference.compare_groups(frame, by, threshold, within=within)
+
+
+def test_compare_groups_without_variation_and_with_one_group():
+    frame = pd.DataFrame({"construct": ["c"] * 12, "organisation": ["A"] * 6 + ["B"] * 6, "score": [3.0] * 12})
+    assert analysis.compare_groups(frame, "organisation", 5) == reference.compare_groups(frame, "organisation", 5)
+    assert analysis.compare_groups(frame, "organisation", 7) == reference.compare_groups(frame, "organisation", 7)
+
+
+def test_prepared_answers_refuse_items_and_another_min_share():
+    responses, items = _simulated(1, n=50)
+    prepared = prepare(responses, items)
+    assert isinstance(prepared, Prepared) and isinstance(analysis.prepare(responses, items), Prepared)
+    with pytest.raises(ValueError, match="items"):
+        analysis.construct_indicators(prepared, items, 5)
+    with pytest.raises(ValueError, match="min_share"):
+        analysis.index_indicators(prepared, threshold=5, min_share=0.8)
+    with pytest.raises(ValueError, match="items are required"):
+        analysis.construct_indicators(responses, threshold=5)
+    with pytest.raises(ValueError, match="threshold"):
+        analysis.construct_indicators(prepared)
