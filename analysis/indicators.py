@@ -68,6 +68,16 @@ def _distribution_fields(counts, low, high):
     }
 
 
+def _counted(prepared, *columns):
+    """``score_row`` and the given ``coded.answers`` columns of the answers that count in a score."""
+    score_row = prepared.score_row
+    arrays = [prepared.coded.answers[column].to_numpy() for column in columns]
+    counted = score_row >= 0
+    if counted.all():  # the usual case: no copies
+        return [score_row] + arrays
+    return [score_row[counted]] + [array[counted] for array in arrays]
+
+
 def _alphas(prepared):
     """Cronbach's alpha and Feldt interval per group, over respondents who answered all items.
 
@@ -90,14 +100,11 @@ def _alphas(prepared):
     row_in_measure = np.empty(len(order), dtype=np.int64)
     row_in_measure[order] = np.arange(len(order)) - np.repeat(starts[:-1], per_measure)
     offsets = np.concatenate([[0], np.cumsum(per_measure * n_items)])
+    # Where each score's row starts in the flat array; an answer lands at that start + its position.
+    start_of = offsets[measure_of] + row_in_measure * n_items[measure_of]
+    score_row, item, value = _counted(prepared, "item", "value")
     flat = np.full(int(offsets[-1]), np.nan)
-    answers = coded.answers
-    score_row = prepared.score_row
-    counted = score_row >= 0
-    row = score_row[counted]
-    measure = measure_of[row]
-    flat[offsets[measure] + row_in_measure[row] * n_items[measure] + positions[answers["item"].to_numpy()[counted]]] = \
-        answers["value"].to_numpy()[counted]
+    flat[start_of[score_row] + positions[item]] = value
     found = []
     for m in np.flatnonzero(per_measure).tolist():
         k = int(n_items[m])
@@ -107,27 +114,35 @@ def _alphas(prepared):
         complete = ~np.isnan(dense).any(axis=1)
         if complete.sum() < MIN_RESPONDENTS:
             continue
-        dense = np.column_stack([dense[complete], dense[complete].sum(axis=1)])
+        complete_rows = dense[complete]
+        dense = np.column_stack([complete_rows, complete_rows.sum(axis=1)])
         members = person_of[order[starts[m]:starts[m + 1]]][complete]
+        # Every group of every level in one pass: the rows of each level once more, in row order,
+        # so each group's sums add its rows in the same order as a pass per level would.
+        measure_codes, org_codes, role_codes = np.full(len(members), m), org_of[members], role_of[members]
+        keys, rows = [], []
         for level in LEVELS:
-            keys, decode = level_keys(np.full(len(members), m), org_of[members], role_of[members], level)
-            mask = keys >= 0
-            ids, part = keys[mask], dense[mask]
-            if len(ids) == 0:
+            level_key, decode = level_keys(measure_codes, org_codes, role_codes, level)
+            inside = np.flatnonzero(level_key >= 0)
+            keys.append(level_key[inside])
+            rows.append(inside)
+        keys = np.concatenate(keys)
+        present = np.bincount(keys)
+        group_keys = np.flatnonzero(present)
+        group = (np.cumsum(present > 0) - 1)[keys]
+        part = np.asfortranarray(dense[np.concatenate(rows)])  # contiguous columns for bincount
+        n = present[group_keys]
+        means = np.column_stack([np.bincount(group, weights=part[:, j]) for j in range(k + 1)]) / n[:, None]
+        deviations = np.asfortranarray((part - means[group]) ** 2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            variances = np.column_stack([np.bincount(group, weights=deviations[:, j]) for j in range(k + 1)])
+            variances /= (n - 1)[:, None]
+        cells = zip(*(a.tolist() for a in decode(group_keys)))
+        for g, cell in enumerate(cells):
+            if n[g] < MIN_RESPONDENTS or not variances[g, k] > 0:
                 continue
-            group, group_keys = pd.factorize(ids)
-            n = np.bincount(group)
-            means = np.column_stack([np.bincount(group, weights=part[:, j]) for j in range(k + 1)]) / n[:, None]
-            deviations = (part - means[group]) ** 2
-            with np.errstate(invalid="ignore", divide="ignore"):
-                variances = np.column_stack([np.bincount(group, weights=deviations[:, j]) for j in range(k + 1)])
-                variances /= (n - 1)[:, None]
-            cells = zip(*(a.tolist() for a in decode(group_keys)))
-            for g, cell in enumerate(cells):
-                if n[g] < MIN_RESPONDENTS or not variances[g, k] > 0:
-                    continue
-                alpha = float(k / (k - 1) * (1 - variances[g, :k].sum() / variances[g, k]))
-                found.append((cell, alpha, int(n[g]), k))
+            alpha = float(k / (k - 1) * (1 - variances[g, :k].sum() / variances[g, k]))
+            found.append((cell, alpha, int(n[g]), k))
     intervals = feldt_intervals([f[1] for f in found], [f[2] for f in found], [f[3] for f in found])
     return {cell: (alpha, interval) for (cell, alpha, _, _), interval in zip(found, intervals)}
 
@@ -146,13 +161,9 @@ def indicator_table(responses, items=None, min_share=None):
     high = constructs["max"].to_numpy()[measure]
     table["score"] = (table["mean"] - low) / (high - low) * 100
     # Distribution, top-2-box and alpha count only the respondents in the construct's n.
-    answers = coded.answers
-    counted = prepared.counted
-    a_measure = answers["construct"].to_numpy()[counted]
-    a_person = answers["person"].to_numpy()[counted]
-    a_values = answers["value"].to_numpy()[counted]
-    org = coded.people["org"].to_numpy()[a_person]
-    role = coded.people["role_code"].to_numpy()[a_person]
+    score_row, a_measure, a_values = _counted(prepared, "construct", "value")
+    org = scores["org"].to_numpy()[score_row]
+    role = scores["role_code"].to_numpy()[score_row]
     distributions = _distributions(a_measure, org, role, a_values)
     alphas = _alphas(prepared)
     label_groups(table, coded.people)
