@@ -161,7 +161,11 @@ def code_answers(responses, items):
 
     answered = ~np.isnan(values)
     pair = person[answered] * len(items) + item[answered]
-    if pd.Series(pair).duplicated().any():
+    if n_people * len(items) <= 4 * len(pair) + 1_000_000:  # a count is cheaper than a hash table
+        twice = len(pair) > 0 and np.bincount(pair).max() > 1
+    else:
+        twice = pd.Series(pair).duplicated().any()
+    if twice:
         raise ValueError("a respondent answered the same question twice")
 
     # A construct is one item construct within one questionnaire of the people answering it.
@@ -187,8 +191,11 @@ def code_answers(responses, items):
         "org": org_of,
         "role_code": role_of,
     })
-    answers = pd.DataFrame({"person": person[answered], "item": item[answered],
-                            "construct": construct[answered].astype(np.int64), "value": values[answered]})
+    columns = {"person": person, "item": item, "construct": construct.astype(np.int64, copy=False), "value": values}
+    if not answered.all():
+        columns = {name: column[answered] for name, column in columns.items()}
+    # The columns are fresh arrays: no copy into a consolidated block.
+    answers = pd.DataFrame(columns, copy=False)
     return Coded(answers=answers, people=people, constructs=constructs, items=items)
 
 
@@ -232,7 +239,7 @@ def _person_scores(coded, min_share):
     low = coded.constructs["min"].to_numpy()[construct]
     high = coded.constructs["max"].to_numpy()[construct]
     people = coded.people
-    scores = pd.DataFrame({
+    scores = pd.DataFrame(copy=False, data={
         "construct": construct,
         "person": person,
         "score": score,

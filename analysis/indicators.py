@@ -133,9 +133,9 @@ def _alphas(prepared):
         part = np.asfortranarray(dense[np.concatenate(rows)])  # contiguous columns for bincount
         n = present[group_keys]
         means = np.column_stack([np.bincount(group, weights=part[:, j]) for j in range(k + 1)]) / n[:, None]
-        deviations = np.asfortranarray((part - means[group]) ** 2)
         with np.errstate(invalid="ignore", divide="ignore"):
-            variances = np.column_stack([np.bincount(group, weights=deviations[:, j]) for j in range(k + 1)])
+            variances = np.column_stack([np.bincount(group, weights=(part[:, j] - means[:, j][group]) ** 2)
+                                         for j in range(k + 1)])
             variances /= (n - 1)[:, None]
         cells = zip(*(a.tolist() for a in decode(group_keys)))
         for g, cell in enumerate(cells):
