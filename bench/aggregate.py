@@ -72,24 +72,24 @@ def fill(respondents: int, seed: int):
     return traject, questionnaire
 
 
-def floor(questionnaire_id: int) -> float:
-    """Only read the same rows into a DataFrame."""
+def floor(questionnaire_id: int) -> tuple[float, float]:
+    """Only read the same rows into a DataFrame: (wall seconds, this process's CPU seconds)."""
     from app.extensions import db
     from app.models import Response
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     rows = db.session.execute(select(Response.id, Response.organisation_code, Response.role, Response.answers)
                               .where(Response.questionnaire_id == questionnaire_id, Response.is_latest.is_(True))
                               .execution_options(yield_per=5_000))
     frame = pd.DataFrame([tuple(r) for part in rows.partitions() for r in part],
                          columns=["id", "organisation", "role", "answers"])
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert len(frame)
     db.session.rollback()
-    return seconds
+    return seconds, cpu
 
 
-def recompute(traject) -> float:
+def recompute(traject) -> tuple[float, float]:
     from app.extensions import db
     from app.models import IndicatorSnapshot
     from app.services import indicators
@@ -97,11 +97,11 @@ def recompute(traject) -> float:
     db.session.execute(delete(IndicatorSnapshot))
     db.session.commit()
     db.session.expire_all()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = indicators.compute_snapshot(traject)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert result.created and result.snapshot.responses > 0
-    return seconds
+    return seconds, cpu
 
 
 def main() -> None:
@@ -132,20 +132,29 @@ def main() -> None:
                 profiler.runcall(recompute, traject)
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
             floor(questionnaire.id)
-            recomputes, floors = [], []
+            recomputes, floors, recompute_cpus, floor_cpus = [], [], [], []
             for _ in range(args.repeat):
-                floors.append(floor(questionnaire.id))
-                recomputes.append(recompute(traject))
+                seconds, cpu = floor(questionnaire.id)
+                floors.append(seconds)
+                floor_cpus.append(cpu)
+                seconds, cpu = recompute(traject)
+                recomputes.append(seconds)
+                recompute_cpus.append(cpu)
             recompute_s, floor_s = statistics.median(recomputes), statistics.median(floors)
+            recompute_cpu, floor_cpu = statistics.median(recompute_cpus), statistics.median(floor_cpus)
             print("recompute (compute_snapshot) s:", " ".join(f"{s:.3f}" for s in recomputes))
             print("floor (rows into a DataFrame) s:", " ".join(f"{s:.3f}" for s in floors))
             print(f"median recompute {recompute_s:.3f} s, floor {floor_s:.3f} s, ratio {recompute_s / floor_s:.2f}")
+            print(f"median CPU of this process (not PostgreSQL's): recompute {recompute_cpu:.3f} s, "
+                  f"floor {floor_cpu:.3f} s; load average {os.getloadavg()[0]:.2f}")
             db.session.remove()
             db.engine.dispose()
         print(json.dumps({"respondents": args.respondents, "items": ITEMS, "recompute_s": round(recompute_s, 3),
                           "floor_s": round(floor_s, 3), "ratio": round(recompute_s / floor_s, 3),
                           "recompute_runs": [round(s, 3) for s in recomputes],
-                          "floor_runs": [round(s, 3) for s in floors]}))
+                          "floor_runs": [round(s, 3) for s in floors],
+                          "recompute_cpu_s": round(recompute_cpu, 3), "floor_cpu_s": round(floor_cpu, 3),
+                          "load_average": round(os.getloadavg()[0], 2)}))
     finally:
         admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
