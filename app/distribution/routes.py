@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 from flask import Response as FlaskResponse
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -56,17 +56,32 @@ def enqueue_invitations(questionnaire: Questionnaire, *, participant_ids: list[i
                    created_by=created_by, task_kwargs=kwargs)
 
 
+def job_message(job: Job) -> str:
+    """A finished mail job's outcome in the reader's language (the worker stores Dutch text)."""
+    result = job.result or {}
+    if job.state != "done" or "queued" not in result or job.kind not in ("invitations", "reminders"):
+        return job.message or ""
+    if job.message and not job.message.endswith(" verstuurd.") and not job.message.startswith("Geen "):
+        return job.message  # an SMTP refusal: the worker's own words
+    n = result["queued"]
+    if job.kind == "invitations":
+        return (ngettext("%(num)s uitnodiging verstuurd.", "%(num)s uitnodigingen verstuurd.", n) if n
+                else _("Geen uitnodigingen te versturen."))
+    return (ngettext("%(num)s herinnering verstuurd.", "%(num)s herinneringen verstuurd.", n) if n
+            else _("Geen herinneringen te versturen."))
+
+
 def _flash_job(job: Job) -> None:
     if job.state == "failed":
         flash(_("Versturen mislukt: %(msg)s", msg=job.message), "error")
     elif job.state == "done":
-        flash(job.message or _("Klaar."), "success")
+        flash(job_message(job) or _("Klaar."), "success")
     else:
         flash(_("De berichten worden op de achtergrond verstuurd."), "success")
 
 
 def _after_adding(questionnaire: Questionnaire, count: int) -> None:
-    flash(_("%(n)s deelnemers toegevoegd.", n=count), "success")
+    flash(ngettext("%(num)s deelnemer toegevoegd.", "%(num)s deelnemers toegevoegd.", count), "success")
     if invitations.mailable(questionnaire):
         _flash_job(enqueue_invitations(questionnaire, created_by=current_user.id))
     else:
@@ -117,7 +132,7 @@ def participants(qid: int):
                            title=_title(questionnaire), form=form, page=page, closed=closed,
                            mailable=invitations.mailable(questionnaire),
                            pending=invitations.pending_invitations(questionnaire),
-                           due=invitations.due_reminders(questionnaire), jobs=jobs,
+                           due=invitations.due_reminders(questionnaire), jobs=jobs, job_message=job_message,
                            send_form=SendForm()), status
 
 

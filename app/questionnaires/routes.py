@@ -9,17 +9,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
+from app.i18n import pick
 from app.models import Questionnaire
 from app.questionnaires import bp
 from app.questionnaires.formdata import raw_answers_from_form
 from app.questionnaires.forms import (BlankForm, ConfirmForm, ImportForm, MoveForm, PublishForm,
                                       QuestionForm, SectionForm, SettingsForm, TemplateForm)
 from app.questionnaires.labels import audience_label, status_label, type_label
+from app.respond.display import answer_errors
 from app.security.access import can_edit, role_required, traject_for
 from app.services import questionnaires as service
 from app.services.questionnaires import QuestionnaireError
 from surveys.model import UnknownKey
-from surveys.templates import list_templates
+from surveys.templates import list_templates, load_template
 
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 
@@ -98,7 +100,9 @@ def create(traject_id: int):
                 db.session.commit()
                 flash(_("Vragenlijst aangemaakt als concept."), "success")
                 return redirect(url_for("questionnaires.show", qid=q.id))
-    return render_template("questionnaires/new.html", traject=traject, templates=list_templates(),
+    # list_templates() gives the Dutch title (the API's shape); the page shows the reader's language.
+    templates = [dict(t, title=pick(load_template(t["key"]).title)) for t in list_templates()]
+    return render_template("questionnaires/new.html", traject=traject, templates=templates,
                            template_form=template_form, blank_form=blank_form)
 
 
@@ -466,7 +470,7 @@ def preview(qid: int):
     keys = [s.key for s in definition.sections]
     index = keys.index(section.key)
     return render_template("questionnaires/preview.html", q=q, traject=traject, definition=definition,
-                           section=section, answers=answers, errors=errors, checked=checked,
+                           section=section, answers=answers, errors=answer_errors(errors), checked=checked,
                            phone=phone, lang=lang, index=index,
                            previous_key=keys[index - 1] if index > 0 else None,
                            next_key=keys[index + 1] if index + 1 < len(keys) else None,

@@ -13,9 +13,9 @@ def _redact_tokens_in_logs(state) -> None:
 
 @bp.context_processor
 def _respond_helpers() -> dict:
-    from app.respond.display import answer_text
+    from app.respond.display import answer_message, answer_text
 
-    return {"answer_text": answer_text}
+    return {"answer_text": answer_text, "answer_message": answer_message}
 
 
 from app.respond import routes  # noqa: E402,F401

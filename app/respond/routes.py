@@ -18,6 +18,7 @@ from app.i18n import select_locale
 from app.models import Participant, Questionnaire, Response
 from app.questionnaires.formdata import raw_answers_from_form
 from app.respond import bp
+from app.respond.display import answer_errors
 from app.security.access import role_required, traject_for
 from app.services import audit
 from app.services import responses as service
@@ -119,7 +120,7 @@ def section(token: str, section_key: str):
     index = keys.index(section_key)
     visible = [q.key for q in defn.visible_questions(answers)]
     return render_template("respond/section.html", token=token, questionnaire=questionnaire,
-                           defn=defn, section=current, answers=answers, errors=errors,
+                           defn=defn, section=current, answers=answers, errors=answer_errors(errors),
                            lang=select_locale(), step=index + 1, total=len(keys) + 1,
                            first=index == 0, last=index == len(keys) - 1, visible=visible,
                            error_questions=[q for q in current.questions if q.key in errors]
@@ -206,7 +207,7 @@ def statement(traject_id: int):
             return redirect(url_for("respond.statement", traject_id=traject.id))
     visible = [q.key for q in defn.visible_questions(answers)]
     return render_template("respond/statement.html", traject=traject, questionnaire=questionnaire,
-                           defn=defn, answers=answers, errors=errors, history=history, latest=latest,
+                           defn=defn, answers=answers, errors=answer_errors(errors), history=history, latest=latest,
                            lang=select_locale(), visible=visible,
                            sections=defn.visible_sections(answers),
                            error_questions=[q for q in defn.questions() if q.key in errors]

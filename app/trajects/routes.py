@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -142,7 +142,8 @@ def import_organisations(traject_id: int):
         report = traject_service.import_organisations(traject, text)
         if report.ok:
             db.session.commit()
-            flash(_("%(n)s organisaties geïmporteerd.", n=len(report.created)), "success")
+            flash(ngettext("%(num)s organisatie geïmporteerd.", "%(num)s organisaties geïmporteerd.",
+                           len(report.created)), "success")
             return redirect(url_for("trajects.show", traject_id=traject.id))
         db.session.rollback()
         traject = traject_for(current_user, traject_id, write=True)
