@@ -48,7 +48,7 @@ def _confrontation_table(state) -> dict:
     columns = [_("Intern \\ extern")] + [f"{e.quadrant}{i + 1}" for i, e in enumerate(external)] + [_("Som")]
     rows = []
     for item in state["internal"]:
-        rows.append([f"{item.quadrant}. {item.text_nl}"] + [f"{state['scores'].get((item.id, e.id), 0):+d}"
+        rows.append([f"{item.quadrant}. {item.text_en if views.language() == 'en' and item.text_en else item.text_nl}"] + [f"{state['scores'].get((item.id, e.id), 0):+d}"
                                                           for e in external] + [f"{state['result']['rows'][item.id]:+d}"])
     if state["internal"]:
         rows.append([_("Som")] + [f"{state['result']['columns'][e.id]:+d}" for e in external]
@@ -67,14 +67,15 @@ def _roadmap_table(rows) -> dict:
 
 
 def _method_table(traject) -> dict:
-    from surveys.templates import list_templates
+    from surveys.templates import list_templates, load_template
 
     rows = [[_("Anonimiteitsdrempel"), _("%(n)s respondenten per groep", n=traject.anonymity_threshold)],
             [_("Drempel open antwoorden"), _("%(n)s respondenten per groep", n=traject.comment_threshold)],
             [_("Onderdrukking"), _("Groepen onder de drempel tonen „te weinig respons”; aanvullende onderdrukking voorkomt terugrekenen uit totalen.")],
             [_("Betrouwbaarheidsintervallen"), _("95%-t-interval van het gemiddelde; Cronbachs alfa met Feldt-interval.")],
             [_("Draagvlakindex"), _("0,30·WIL + 0,15·MOET + 0,20·KUN + 0,20·STEUN + 0,15·(100 − WEERSTAND); onder 50 is een knelpunt.")]]
-    rows += [[_("Instrument"), f"{t['title']} ({t['key']})"] for t in list_templates()]
+    titles = {t["key"]: load_template(t["key"]).title for t in list_templates()}
+    rows += [[_("Instrument"), f"{title.get(views.language()) or title['nl']} ({key})"] for key, title in titles.items()]
     return views._table("methode", _("Methode en anonimiteit"), [_("Onderwerp"), _("Toelichting")], rows, numeric=())
 
 

@@ -99,6 +99,12 @@ def _scale_to_100(row, key):
 
 # --- sections -------------------------------------------------------------------------------
 
+def _questionnaire_short(key) -> str:
+    """A short name of the instrument, so rows of different questionnaires can be told apart."""
+    return {"ict_staff": _("ICT-medewerkers"), "motives": _("Motieven"), "ict_foto": _("ICT-foto"),
+            "board_commitment": _("Commitmentverklaring")}.get(key, str(key or "–"))
+
+
 def response_section(traject, payload) -> dict:
     names = {o.code: o.name for o in traject.organisations}
     threshold = traject.anonymity_threshold
@@ -111,18 +117,19 @@ def response_section(traject, payload) -> dict:
         hidden = 0 < completed < threshold
         rate = completed / invited if invited else None
         label = f"{r.get('organisation') or '–'} · {role_label(r['role'])}" if r.get("role") else str(r.get("organisation"))
-        rows.append([org_label(r.get("organisation"), names), role_label(r.get("role")),
+        label = f"{_questionnaire_short(r.get('questionnaire'))}: {label}"
+        rows.append([_questionnaire_short(r.get("questionnaire")), org_label(r.get("organisation"), names), role_label(r.get("role")),
                      fmt(invited), too_few() if hidden else fmt(completed), too_few() if hidden else pct(rate)])
         chart_rows.append({"label": label, "value": None if rate is None else rate * 100, "n": None if hidden else completed,
                            "suppressed": hidden})
     deadline = traject.deadline
     days = (deadline - date.today()).days if deadline else None
     table = _table("respons", _("Respons per organisatie en rol"),
-                   [_("Organisatie"), _("Rol"), _("Uitgenodigd"), _("Ingevuld"), _("Respons")],
-                   rows, numeric=(2, 3, 4))
+                   [_("Vragenlijst"), _("Organisatie"), _("Rol"), _("Uitgenodigd"), _("Ingevuld"), _("Respons")],
+                   rows, numeric=(3, 4, 5))
     chart = charts.bar_chart(chart_rows, _("Respons per organisatie en rol"),
                              _("Percentage ingevulde vragenlijsten per organisatie en rol; groepen onder de drempel tonen geen aantal."),
-                             reference=None, label_width=230) if chart_rows else None
+                             reference=None, label_width=330) if chart_rows else None
     return {"table": table, "chart": chart, "deadline": deadline, "days": days}
 
 
