@@ -1,144 +1,184 @@
-"""The respondent on a phone: personal link, half the sections, leave, resume, finish, submit once;
-and one section keyboard-only (Tab, Space, Enter)."""
+"""Journey 2, the ICT-medewerker on a phone, keyboard only (Tab, Shift+Tab, Space, Enter and the
+arrow keys; no mouse or touch): the personal link, the language link, an empty page that puts the
+focus on the error summary, half the sections, "save and continue later", the same link in a fresh
+browser ("continue where you left off"), the rest, review, submit once; the link then says it was
+used. In Dutch and in English; every main page screenshotted and checked with axe-core."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Response
-from app.services.demo import load_demo
+from builders import gen_traject, gen_user
 from respond_builders import gen_participant, gen_questionnaire
+from surveys.templates import load_template
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
-AREA = "respondent"
+JOURNEY = "2-ict-medewerker"
 
 
 @pytest.fixture
-def invitation(app):
-    """The demo traject with an open ict_staff questionnaire (from its template) and one invitee."""
-    traject, _ = load_demo()
-    db.session.commit()
-    questionnaire = gen_questionnaire(traject, "ict_staff")
-    participant, token = gen_participant(questionnaire, organisation="ZL", email="medewerker@zl.nl",
-                                         name="Mia Medewerker")
-    return questionnaire, participant, token
+def invitation(in_app):
+    """A traject with an open ict_staff questionnaire (from its template) and one invitee."""
+    with in_app():
+        regisseur = gen_user("regisseur", name="Ria Regisseur")
+        traject = gen_traject(regisseur, name="Verkenning ICT-samenwerking Noordoostpolder",
+                              description="Scholen verkennen samen hun ICT-dienstverlening.", organisations=("ZL",))
+        questionnaire = gen_questionnaire(traject, "ict_staff")
+        participant, token = gen_participant(questionnaire, organisation="ZL", name="Mia Medewerker")
+        return questionnaire.id, len(questionnaire.definition["sections"]), token
 
 
-def _fill_section(page) -> None:
-    """Answer every question on the page with a valid, middle-of-the-road answer."""
-    radios = page.eval_on_selector_all("input[type=radio]", "els => [...new Set(els.map(e => e.name))]")
-    for name in radios:
-        options = page.locator(f"input[type=radio][name='{name}']")
-        options.nth(min(3, options.count() - 1)).check()
-    boxes = page.eval_on_selector_all("input[type=checkbox]", "els => [...new Set(els.map(e => e.name))]")
-    for name in boxes:
-        page.locator(f"input[type=checkbox][name='{name}']").first.check()
-    for area in page.locator(".q-section textarea").all():
-        area.fill("Meer overleg tussen de scholen.")
-    for field in page.locator(".q-section input[inputmode=decimal]").all():
-        field.fill("1")
+def _focused(page) -> dict:
+    return page.evaluate("""() => { const el = document.activeElement;
+        return {tag: el.tagName, type: el.type || '', name: el.name || '', value: el.value || '', id: el.id || '',
+                text: (el.innerText || '').trim(), inputmode: el.getAttribute('inputmode') || '',
+                group: el.type === 'radio' ? document.querySelectorAll(`input[type=radio][name="${el.name}"]`).length : 0,
+                checked: !!el.checked}; }""")
+
+
+def _tab_to(page, wanted, limit: int = 120, back: bool = False) -> None:
+    """Press Tab (or Shift+Tab) until wanted(focused element) holds."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        if wanted(_focused(page)):
+            return
+    raise AssertionError("de focus kwam er met het toetsenbord nooit")
+
+
+def _press_and_wait(page, key: str = "Enter") -> None:
+    with page.expect_navigation():
+        page.keyboard.press(key)
+    page.wait_for_load_state("load")
+
+
+def _answer_by_keyboard(page) -> None:
+    """Answer every question of the section with the keyboard, stopping on the "next" button:
+    Space picks the first option of a radio group, arrows move to a middle answer; Space ticks the
+    first box of a multiple choice; text is typed."""
+    done: set[str] = set()
+    for _ in range(600):
+        page.keyboard.press("Tab")
+        el = _focused(page)
+        if el["tag"] == "BUTTON" and el["value"] == "volgende":
+            return
+        if el["type"] == "radio" and el["name"] not in done:
+            done.add(el["name"])
+            if not el["checked"]:
+                page.keyboard.press("Space")
+            for _ in range(min(3, el["group"] - 1)):
+                page.keyboard.press("ArrowRight")
+            assert _focused(page)["checked"]
+        elif el["type"] == "checkbox" and el["name"] not in done:
+            done.add(el["name"])
+            page.keyboard.press("Space")
+        elif el["tag"] == "TEXTAREA" and el["name"] not in done:
+            done.add(el["name"])
+            page.keyboard.type("Meer overleg tussen de scholen.")
+        elif el["inputmode"] == "decimal" and el["name"] not in done:
+            done.add(el["name"])
+            page.keyboard.type("1")
+    raise AssertionError("geen knop 'Volgende' gevonden")
 
 
 def _no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def _responses() -> int:
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(Response))
+def _responses(in_app, questionnaire_id: int) -> int:
+    with in_app():
+        return db.session.scalar(select(func.count()).select_from(Response)
+                                 .where(Response.questionnaire_id == questionnaire_id))
 
 
-def test_phone_respondent_leaves_halfway_resumes_and_submits_once(invitation, live_server, phone, screenshots):
-    questionnaire, _, token = invitation
+def _open_link(page, link: str, lang: str) -> None:
+    page.goto(link)
+    if lang == "en":  # the header's language link, by keyboard
+        _tab_to(page, lambda el: el["tag"] == "A" and el["text"] == "English")
+        _press_and_wait(page)
+    assert page.evaluate("document.documentElement.lang") == lang
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_ict_staff_member_answers_on_a_phone_with_the_keyboard(lang, invitation, live_server, phone, journey,
+                                                               translate, in_app):
+    t = lambda msgid, **values: translate(lang, msgid, **values)  # noqa: E731
+    questionnaire_id, total, token = invitation
+    title = load_template("ict_staff").title[lang]
     link = f"{live_server}/v/{token}"
-    page = phone().new_page()
-    page.goto(link)
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Draagvlak ICT-samenwerking")
-    assert page.get_by_text("Uw antwoorden worden zonder uw naam opgeslagen").is_visible()
-    assert _no_horizontal_scroll(page)
-    screenshots(page, AREA, "01-intro")
-    page.get_by_role("link", name="Beginnen").click()
-
-    total = len(questionnaire.definition["sections"])
+    trip = journey(JOURNEY, lang)
+    steps = total + 1
     half = total // 2
-    for step in range(1, half + 1):
-        assert page.get_by_text(f"Stap {step} van {total + 1}").is_visible()
-        _fill_section(page)
-        if step == 1:
-            screenshots(page, AREA, "02-eerste-sectie")
-        page.get_by_role("button", name="Volgende").click()
-    assert page.get_by_text(f"Stap {half + 1} van {total + 1}").is_visible()
-    page.close()  # the respondent leaves
 
-    # later, the same link (a fresh browser session: resuming does not rely on cookies)
+    def at_step(page, step: int) -> None:
+        expect(page.get_by_text(t("Stap %(step)s van %(total)s", step=step, total=steps))).to_be_visible()
+        assert _no_horizontal_scroll(page), page.url
+
     page = phone().new_page()
-    page.goto(link)
-    resume = page.get_by_role("link", name="Verder waar u was")
-    assert resume.is_visible()
-    screenshots(page, AREA, "03-verder-waar-u-was")
-    resume.click()
-    assert page.get_by_text(f"Stap {half + 1} van {total + 1}").is_visible()
-    for step in range(half + 1, total + 1):
-        _fill_section(page)
-        if step == total:
-            page.get_by_role("button", name="Naar controleren en verzenden").click()
-        else:
-            page.get_by_role("button", name="Volgende").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Controleren en verzenden"
-    assert page.get_by_role("link", name="Wijzigen").count() == total
+    _open_link(page, link, lang)
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.get_by_text(t("Uw antwoorden worden zonder uw naam opgeslagen. Niemand — ook de regisseur niet — kan "
+                              "zien wat u heeft ingevuld: we bewaren alleen dát u heeft meegedaan, niet wanneer "
+                              "en niet welke antwoorden van u zijn."))).to_be_visible()
     assert _no_horizontal_scroll(page)
-    screenshots(page, AREA, "04-controleren")
-    assert _responses() == 0
-    page.get_by_role("button", name="Verzenden").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Dank u wel"
-    screenshots(page, AREA, "05-bedankt")
-    assert _responses() == 1
+    trip.page(page, "uitleg")
+    _tab_to(page, lambda el: el["tag"] == "A" and el["text"] == t("Beginnen"))
+    _press_and_wait(page)
 
-    page.goto(link)
-    assert page.get_by_text("U heeft deze vragenlijst al ingevuld — dank u").is_visible()
-    screenshots(page, AREA, "06-link-gebruikt")
-    # going back to an old page cannot submit again
-    page.goto(f"{link}/_controle")
-    assert page.get_by_text("al ingevuld").first.is_visible()
-    assert _responses() == 1
-
-
-def _tab_to(page, predicate: str, limit: int = 80) -> None:
-    """Press Tab until `predicate` (JS on document.activeElement `el`) holds."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!({predicate}); }})()"):
-            return
-    raise AssertionError(f"focus never reached {predicate}")
-
-
-def test_keyboard_only_section_with_error_summary_focus(invitation, live_server, desktop, screenshots):
-    questionnaire, _, token = invitation
-    page = desktop.new_page()
-    page.goto(f"{live_server}/v/{token}")
-    _tab_to(page, "el.tagName === 'A' && el.textContent.trim() === 'Beginnen'")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"**/v/{token}/verandering")
-
-    # Submitting the empty page with the keyboard: the error summary gets the focus.
-    _tab_to(page, "el.tagName === 'BUTTON' && el.value === 'volgende'")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.activeElement.id") == "foutoverzicht"
-    screenshots(page, AREA, "07-toetsenbord-foutoverzicht")
-    # The summary's links lead to the questions.
+    # "Next" on an empty page: the error summary gets the focus, its links lead to the questions
+    _tab_to(page, lambda el: el["tag"] == "BUTTON" and el["value"] == "volgende")
+    _press_and_wait(page)
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'foutoverzicht'")
+    trip.page(page, "foutoverzicht")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('href')").startswith("#q-")
 
-    section = questionnaire.definition["sections"][0]
-    for question in section["questions"]:
-        _tab_to(page, f"el.type === 'radio' && el.name === '{question['key']}'")
-        page.keyboard.press("Space")
-        assert page.evaluate("document.activeElement.checked")
-    screenshots(page, AREA, "08-toetsenbord-ingevuld")
-    _tab_to(page, "el.tagName === 'BUTTON' && el.value === 'volgende'")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"**/v/{token}/{questionnaire.definition['sections'][1]['key']}")
-    assert page.get_by_text(f"Stap 2 van {len(questionnaire.definition['sections']) + 1}").is_visible()
+    for step in range(1, half + 1):
+        at_step(page, step)
+        _answer_by_keyboard(page)
+        if step == 1:
+            trip.page(page, "eerste-onderdeel-ingevuld")
+        _press_and_wait(page)
+
+    # Halfway: save and leave
+    at_step(page, half + 1)
+    trip.page(page, "halverwege")
+    _tab_to(page, lambda el: el["tag"] == "BUTTON" and el["value"] == "opslaan")
+    _press_and_wait(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Uw antwoorden zijn opgeslagen"))
+    trip.page(page, "opgeslagen")
+    page.context.close()
+
+    # Later, the same link in a fresh browser (resuming does not rely on cookies)
+    page = phone().new_page()
+    _open_link(page, link, lang)
+    trip.page(page, "verder-waar-u-was")
+    _tab_to(page, lambda el: el["tag"] == "A" and el["text"] == t("Verder waar u was"))
+    _press_and_wait(page)
+    at_step(page, half + 1)
+    for step in range(half + 1, total + 1):
+        at_step(page, step)
+        _answer_by_keyboard(page)
+        _press_and_wait(page)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Controleren en verzenden"))
+    expect(page.get_by_role("link", name=t("Wijzigen"))).to_have_count(total)
+    assert _no_horizontal_scroll(page)
+    trip.page(page, "controleren")
+    assert _responses(in_app, questionnaire_id) == 0
+    _tab_to(page, lambda el: el["tag"] == "BUTTON" and el["text"] == t("Verzenden"))
+    _press_and_wait(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Dank u wel"))
+    trip.page(page, "bedankt")
+    assert _responses(in_app, questionnaire_id) == 1
+
+    # The link now says it was used, and an old page cannot submit again
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("U heeft deze vragenlijst al ingevuld — dank u"))
+    trip.page(page, "link-gebruikt")
+    page.goto(f"{link}/_controle")
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("U heeft deze vragenlijst al ingevuld — dank u"))
+    assert _responses(in_app, questionnaire_id) == 1
+    trip.finish()
