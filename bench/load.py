@@ -121,6 +121,10 @@ class Recorder:
         try:
             response = session.request(method, url, allow_redirects=False, timeout=30, **kw)
             failed = response.status_code not in ok
+            # Production cookies are Secure; this local benchmark speaks plain HTTP, so keep the
+            # session cookie (it carries the CSRF secret) as a browser behind TLS would.
+            for cookie in response.cookies:
+                session.cookies.set(cookie.name, cookie.value)
         except requests.RequestException:
             response, failed = None, True
         elapsed = time.perf_counter() - start
