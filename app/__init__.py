@@ -65,6 +65,22 @@ def register_celery(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from werkzeug.routing import IntegerConverter
+
+    class DatabaseIdConverter(IntegerConverter):
+        """`<int:...>` in our routes is always a database id: one beyond PostgreSQL's integer
+        range cannot exist, so it answers 404 instead of a database error. The limit is in the
+        regex, not only in `max`: werkzeug checks the method before the converter, so a POST to a
+        path whose GET route exists would answer 405 for an out-of-range id."""
+
+        regex = (r"(?:\d{1,9}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}|21474[0-7]\d{4}"
+                 r"|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])")
+
+        def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's name
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = DatabaseIdConverter
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.distribution import bp as distribution_bp

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import db
 from app.models import AuditEvent
@@ -109,7 +110,7 @@ def test_no_inline_script_or_style_in_templates():
 def _fill(rule, traject_id: int) -> str:
     values = {}
     for name, converter in rule._converters.items():
-        values[name] = traject_id if converter.__class__.__name__ == "IntegerConverter" else "x"
+        values[name] = traject_id if isinstance(converter, IntegerConverter) else "x"
     return rule.build(values, append_unknown=False)[1]
 
 
