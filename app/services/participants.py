@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import PARTICIPANT_ROLES, Participant, Questionnaire
 from app.services import audit
 from app.services.tokens import issue_token
-from app.services.trajects import read_csv
+from app.services.trajects import BAD_TEXT_MESSAGE, read_csv, unstorable_text
 
 EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 MAX_ROWS = 5000
@@ -123,7 +123,7 @@ def validate_rows(questionnaire: Questionnaire, rows: list, *, role_aliases: boo
             issues.append(RowIssue(index, "email", "Moet tekst zijn."))
         elif not email:
             issues.append(RowIssue(index, "email", "Vul een e-mailadres in."))
-        elif len(email) > 254 or not EMAIL_RE.match(email):
+        elif len(email) > 254 or not EMAIL_RE.match(email) or unstorable_text(email):
             issues.append(RowIssue(index, "email", f"'{email[:60]}' is geen geldig e-mailadres."))
         else:
             email = email.lower()
@@ -138,6 +138,8 @@ def validate_rows(questionnaire: Questionnaire, rows: list, *, role_aliases: boo
             issues.append(RowIssue(index, "name", "Moet tekst zijn."))
         elif len(name) > 200:
             issues.append(RowIssue(index, "name", "De naam mag hoogstens 200 tekens lang zijn."))
+        elif unstorable_text(name):
+            issues.append(RowIssue(index, "name", BAD_TEXT_MESSAGE))
         role = _text(row.get("role"))
         if role is None:
             issues.append(RowIssue(index, "role", "Moet tekst zijn."))

@@ -14,6 +14,24 @@ from app.models.trajects import MIN_ANONYMITY_THRESHOLD
 from app.services import audit
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+# No school has more respondents than this; a larger threshold would not fit the integer column.
+MAX_THRESHOLD = 100_000
+# Control characters (NUL included: PostgreSQL text cannot hold it) never belong in a name; they
+# would also break the XLSX report. Tab and line breaks are allowed where text may span lines.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+BAD_TEXT_MESSAGE = "De tekst bevat ongeldige tekens."
+
+
+def unstorable_text(value: str, *, multiline: bool = False) -> bool:
+    """True for text we refuse to store: control characters or lone surrogates (not UTF-8)."""
+    if (_CONTROL_RE if multiline else _LINE_CONTROL_RE).search(value):
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 ORGANISATION_COLUMNS = ("code", "name", "staff", "students", "locations", "region")
 # Dutch column headers are accepted too, since regisseurs export from Dutch spreadsheets.
 COLUMN_ALIASES = {"naam": "name", "medewerkers": "staff", "personeel": "staff",
@@ -38,6 +56,8 @@ def check_thresholds(anonymity_threshold, comment_threshold) -> dict[str, list[s
     if anonymity_threshold < MIN_ANONYMITY_THRESHOLD:
         errors["anonymity_threshold"] = [
             f"De anonimiteitsdrempel is minstens {MIN_ANONYMITY_THRESHOLD}."]
+    elif anonymity_threshold > MAX_THRESHOLD:
+        errors["anonymity_threshold"] = [f"De anonimiteitsdrempel is hoogstens {MAX_THRESHOLD}."]
     try:
         comment_threshold = int(comment_threshold)
     except (TypeError, ValueError):
@@ -46,6 +66,8 @@ def check_thresholds(anonymity_threshold, comment_threshold) -> dict[str, list[s
     if comment_threshold < anonymity_threshold:
         errors["comment_threshold"] = [
             "De drempel voor open antwoorden mag niet lager zijn dan de anonimiteitsdrempel."]
+    elif comment_threshold > MAX_THRESHOLD:
+        errors["comment_threshold"] = [f"De drempel voor open antwoorden is hoogstens {MAX_THRESHOLD}."]
     return errors
 
 
@@ -57,6 +79,10 @@ def create_traject(owner: User, *, name: str, description: str = "", phase: str 
         errors["name"] = ["Vul een naam in."]
     elif len(name.strip()) > 200:
         errors["name"] = ["De naam mag hoogstens 200 tekens lang zijn."]
+    elif unstorable_text(name):
+        errors["name"] = [BAD_TEXT_MESSAGE]
+    if description and unstorable_text(description, multiline=True):
+        errors["description"] = [BAD_TEXT_MESSAGE]
     if phase not in PHASES:
         errors["phase"] = [f"Onbekende fase; kies uit {', '.join(PHASES)}."]
     if errors:
@@ -76,6 +102,10 @@ def update_traject(traject: Traject, **values) -> Traject:
                               values.get("comment_threshold", traject.comment_threshold))
     if "name" in values and not (values["name"] or "").strip():
         errors["name"] = ["Vul een naam in."]
+    elif "name" in values and unstorable_text(values["name"]):
+        errors["name"] = [BAD_TEXT_MESSAGE]
+    if isinstance(values.get("description"), str) and unstorable_text(values["description"], multiline=True):
+        errors["description"] = [BAD_TEXT_MESSAGE]
     if "phase" in values and values["phase"] not in PHASES:
         errors["phase"] = [f"Onbekende fase; kies uit {', '.join(PHASES)}."]
     if errors:
@@ -86,16 +116,22 @@ def update_traject(traject: Traject, **values) -> Traject:
     return traject
 
 
+MAX_COUNT = 10_000_000  # staff, students, locations: far above any school, within the integer column
+
+
 def _int_or_none(value, label: str, errors: list[str]):
     if value is None or str(value).strip() == "":
         return None
     try:
         number = int(str(value).strip().replace(".", "").replace(" ", ""))
     except ValueError:
-        errors.append(f"{label}: '{value}' is geen geheel getal.")
+        errors.append(f"{label}: '{str(value)[:40]}' is geen geheel getal.")
         return None
     if number < 0:
         errors.append(f"{label}: mag niet negatief zijn.")
+    elif number > MAX_COUNT:
+        errors.append(f"{label}: hoogstens {MAX_COUNT}.")
+        return None
     return number
 
 
@@ -114,7 +150,12 @@ def organisation_errors(data: dict, existing_codes: set[str]) -> tuple[dict, dic
         errors["name"] = ["Vul een naam in."]
     elif len(name) > 200:
         errors["name"] = ["De naam mag hoogstens 200 tekens lang zijn."]
-    clean = {"code": code, "name": name, "region": (data.get("region") or "").strip()[:100]}
+    elif unstorable_text(name):
+        errors["name"] = [BAD_TEXT_MESSAGE]
+    region = (data.get("region") or "").strip()[:100]
+    if unstorable_text(region):
+        errors["region"] = [BAD_TEXT_MESSAGE]
+    clean = {"code": code, "name": name, "region": region}
     for key, label in (("staff", "Medewerkers"), ("students", "Leerlingen"), ("locations", "Locaties")):
         field_errors: list[str] = []
         clean[key] = _int_or_none(data.get(key), label, field_errors)
