@@ -118,7 +118,7 @@ def save_section(participant: Participant, section_key: str, raw: dict,
     for key in keys:
         if key in clean:
             answers[key] = clean[key]
-        elif key in errors and _given(raw.get(key)):
+        elif key in errors and _given(raw.get(key)) and _storable(raw[key]):
             answers[key] = raw[key]
     draft = draft_for(participant)
     if draft is None:
@@ -127,6 +127,22 @@ def save_section(participant: Participant, section_key: str, raw: dict,
     draft.answers = answers
     draft.section_key = next_section or section_key
     return answers, errors
+
+
+def _storable(value) -> bool:
+    """Whether a raw answer may be kept as typed: no NUL (PostgreSQL text refuses it), no lone
+    surrogates (not UTF-8). Such an answer is dropped; its error message still shows."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return False
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_storable(v) for v in value)
+    return True
 
 
 def _given(value) -> bool:

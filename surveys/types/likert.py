@@ -36,7 +36,10 @@ class LikertType(QuestionType):
             text = raw.strip()
             if not text.lstrip("-").isdigit() or len(text) > 6:
                 raise AnswerError(message)
-            value = int(text)
+            try:
+                value = int(text)
+            except ValueError:  # isdigit() passes "--1" after lstrip and digits like "²"
+                raise AnswerError(message) from None
         elif isinstance(raw, int):
             value = raw
         elif isinstance(raw, float) and raw.is_integer():
