@@ -30,7 +30,13 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 # -- the app, served once per session -------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def browser_database_url(tmp_path_factory):
+def chromium_available():
+    """Checked first, so a machine without Chromium skips (or, under CI, fails) before any setup."""
+    require_service("Chromium (/usr/bin/chromium)", os.path.exists(CHROMIUM))
+
+
+@pytest.fixture(scope="session")
+def browser_database_url(chromium_available, tmp_path_factory):
     """A database of the browser tests' own: other tests truncate theirs, these share data."""
     if pg_available():
         name = create_pg_database("draagvlak_browser")
@@ -110,8 +116,7 @@ def simulated_demo(live_app):
 # -- the browser ------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def browser():
-    require_service("Chromium (/usr/bin/chromium)", os.path.exists(CHROMIUM))
+def browser(chromium_available):
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - the test extra installs it
