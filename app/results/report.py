@@ -121,8 +121,13 @@ def render_pdf(html: str) -> bytes:
 
 def render_xlsx(context: dict) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+
+    def clean(value) -> str:
+        # Control characters (from names stored before input was checked) are illegal in XLSX.
+        return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -135,17 +140,17 @@ def render_xlsx(context: dict) -> bytes:
             k += 1
         used.add(name)
         sheet = workbook.create_sheet(name)
-        sheet.append([table["title"]])
+        sheet.append([clean(table["title"])])
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append(list(table["columns"]))
+        sheet.append([clean(c) for c in table["columns"]])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="EEF2F5")
         for row in table["rows"]:
-            sheet.append([str(c) for c in row])
+            sheet.append([clean(c) for c in row])
         if table.get("note"):
             sheet.append([])
-            sheet.append([table["note"]])
+            sheet.append([clean(table["note"])])
         for i, column in enumerate(table["columns"], start=1):
             width = max([len(str(column))] + [len(str(r[i - 1])) for r in table["rows"] if len(r) >= i])
             sheet.column_dimensions[get_column_letter(i)].width = min(60, max(10, width + 2))

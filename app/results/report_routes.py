@@ -41,9 +41,11 @@ def report(traject_id: int):
 
 
 @bp.route("/trajecten/<int:traject_id>/rapport/bouwen", methods=["POST"])
-@role_required("regisseur")
+@login_required
 def report_build(traject_id: int):
-    traject = traject_for(current_user, traject_id, write=True)
+    # Any member may have the report built: it reads the latest aggregates and changes no data,
+    # so a bestuurder can get the PDF without waiting for the regisseur (the API does the same).
+    traject = traject_for(current_user, traject_id)
     if not CsrfForm().validate_on_submit():
         abort(400)
     job = report_service.request_build(traject, current_user)

@@ -7,12 +7,13 @@ and the XLSX show exactly the same, already safe, figures.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from flask_babel import gettext as _
 
 from analysis.feasibility import CRITERION_NAMES, DOMAINS, FORM_NAMES, FORMS
 from analysis.swot import DOMAIN_NAMES, INDEX_NAMES, MOTIVE_NAMES, pooled_foto
-from app.i18n import role_label
+from app.i18n import pick, role_label
 from app.results import charts
 from app.results.format import fmt, language, pct
 from surveys.constructs import CONSTRUCTS, INDEX_CONSTRUCTS
@@ -329,7 +330,7 @@ def foto_section(traject, payload) -> dict:
     systems = []
     for r in foto:
         a = r.get("answers") or {}
-        systems.append([org_label(r["organisation"], names)] + [str(a.get(k) or "–") for k in
+        systems.append([org_label(r["organisation"], names)] + [_foto_option(k, a.get(k)) for k in
                                                                 ("server_model", "admin_system", "elo", "office_suite", "identity")]
                        + [fmt(a.get("service_satisfaction")), fmt(a.get("network_state")), fmt(a.get("servicedesk_hours_week"))])
     systems_table = _table("systemen", _("ICT-foto: systemen en dienstverlening"),
@@ -418,3 +419,19 @@ def preconditions_table(feas: dict) -> dict:
     return _table("voorwaarden", _("Advies per domein met voorwaarden"),
                   [_("Domein"), _("Aanbevolen vorm"), _("Score"), _("Niet vervulde voorwaarden"), _("Volgende stap")],
                   rows, numeric=(2,))
+
+
+@lru_cache(maxsize=1)
+def _foto_options() -> dict:
+    """{question key: {option value: {"nl", "en"} label}} of the ICT-foto instrument."""
+    from surveys.templates import load_template
+
+    return {q.key: {o["value"]: o["label"] for o in (q.options or [])}
+            for q in load_template("ict_foto").questions()}
+
+
+def _foto_option(key: str, value) -> str:
+    """An ICT-foto choice as its label in the reader's language ('somtoday' → 'SOMtoday')."""
+    if not value:
+        return "–"
+    return pick(_foto_options().get(key, {}).get(value)) or str(value)

@@ -122,8 +122,8 @@ def simulate(traject: Traject, respondents: int, seed: int = 0) -> SimulationRes
     participants: list[dict] = []
     counts: dict[str, int] = {}
 
-    def invite(questionnaire, key, role, code, completed, n):
-        participants.append({
+    def invite(questionnaire, key, role, code, completed, n, user_id=None):
+        participants.append({"user_id": user_id,
             "questionnaire_id": questionnaire.id, "email": f"{key}-{n:05d}@{SIM_DOMAIN}",
             "name": f"Gesimuleerd {n}", "role": role, "organisation_id": organisations[code].id,
             "invited_at": datetime.now(timezone.utc) - timedelta(days=21), "completed": completed,
@@ -193,7 +193,9 @@ def simulate(traject: Traject, respondents: int, seed: int = 0) -> SimulationRes
         values.update(board_conditions=CONDITIONS[n % len(CONDITIONS)],
                       signature_name=user.name if user else f"Bestuurder {organisations[code].name}",
                       signature_agree=True)
-        invite(board_q, "board_commitment", "board", code, True, n)
+        # Linked to the demo bestuurder's account, so their statement page shows it and a
+        # revision continues it instead of adding a second statement for the school.
+        invite(board_q, "board_commitment", "board", code, True, n, user.id if user else None)
         responses.append({"id": new_id(), "questionnaire_id": board_q.id, "organisation_code": code, "role": "board",
                           "submitted_on": today - timedelta(days=2), "answers": values,
                           "participant_id": ("board_commitment", n), "user_id": user.id if user else None,

@@ -140,7 +140,7 @@ EXPECTED = {
     ("results.roadmap_save", "POST"): ("/trajecten/{tid}/routekaart/acties/{aid}", OWNER_WRITE),
     ("results.roadmap_delete", "POST"): ("/trajecten/{tid}/routekaart/acties/{aid}/verwijderen", OWNER_WRITE),
     ("results.report", "GET"): ("/trajecten/{tid}/rapport", MEMBER_READ),
-    ("results.report_build", "POST"): ("/trajecten/{tid}/rapport/bouwen", OWNER_WRITE),
+    ("results.report_build", "POST"): ("/trajecten/{tid}/rapport/bouwen", MEMBER_READ),
     ("results.report_download", "GET"): ("/trajecten/{tid}/rapport.pdf", MEMBER_READ),
     ("results.jobs", "GET"): ("/trajecten/{tid}/taken", MEMBER_READ),
     ("results.job_status", "GET"): ("/trajecten/{tid}/taken/{jid}.json", MEMBER_READ),
