@@ -204,3 +204,34 @@ def test_an_empty_traject_gives_an_empty_snapshot(app):
     traject = gen_traject()
     result = indicators.compute_snapshot(traject)
     assert result.created and result.snapshot.payload["constructs"] == [] and result.snapshot.responses == 0
+
+
+def test_the_parallel_read_gives_the_same_frames_and_payload(demo, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the two-connection read is PostgreSQL only")
+    groups = indicators.instruments(demo)
+    monkeypatch.setattr(indicators, "PARALLEL_READ_MIN_ROWS", 10**9)
+    serial = indicators.read_frames(demo, groups)
+    db.session.rollback()
+    monkeypatch.setattr(indicators, "PARALLEL_READ_MIN_ROWS", 2)  # every instrument in two halves
+    parallel = indicators.read_frames(demo, groups)
+    db.session.rollback()
+    for name in ("likert", "choices", "texts"):
+        assert getattr(parallel, name).equals(getattr(serial, name)), name
+    assert parallel.digest == serial.digest and parallel.counts == serial.counts
+    assert indicators.compute_payload(demo, parallel, groups) == indicators.compute_payload(demo, serial, groups)
+
+
+def test_a_stored_answer_of_the_wrong_type_is_read_the_tolerant_way(demo, monkeypatch):
+    row = db.session.scalar(select(Response).join(Questionnaire).where(Questionnaire.template_key == "ict_staff")
+                            .limit(1))
+    key = next(k for k, v in row.answers.items() if isinstance(v, int))
+    db.session.execute(text("UPDATE responses SET answers = CAST(:a AS json) WHERE id = :id"),
+                       {"a": __import__("json").dumps({**row.answers, key: "veel"}), "id": row.id})
+    db.session.commit()
+    for minimum in (2, 10**9):  # the two-connection read and the single read fall back alike
+        monkeypatch.setattr(indicators, "PARALLEL_READ_MIN_ROWS", minimum)
+        frames = indicators.read_frames(demo)
+        db.session.rollback()
+        assert frames.counts["by_questionnaire"]["ict_staff"] == 160
+        assert frames.digest is None
