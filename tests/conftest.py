@@ -89,7 +89,7 @@ def _fresh_g_per_request(app) -> None:
 
 
 @pytest.fixture
-def make_app(database_url, _schema, tmp_path):
+def make_app(database_url, _schema, tmp_path, request):
     """Build an extra app with config overrides; its connections are closed afterwards."""
     from app import create_app
     from app.extensions import db
@@ -106,8 +106,11 @@ def make_app(database_url, _schema, tmp_path):
     for index, app in enumerate(made):
         with app.app_context():
             db.session.remove()
-            if index == 0:
-                _truncate_all(db)  # rows written through this app must not leak into later tests
+            # Rows written through this app must not leak into later tests. When the test also
+            # uses `app`, that fixture truncates after its own session is closed; truncating here
+            # would wait forever on that session's locks.
+            if index == 0 and "app" not in request.fixturenames:
+                _truncate_all(db)
             db.engine.dispose()
 
 
@@ -157,5 +160,7 @@ def redis_url():
     except redis.exceptions.RedisError:
         available = False
     require_service("Redis", available)
+    # Start from an empty queue: a message left by an earlier test would be consumed first.
+    redis.Redis.from_url(REDIS_TEST_URL).flushdb()
     yield REDIS_TEST_URL
     redis.Redis.from_url(REDIS_TEST_URL).flushdb()
