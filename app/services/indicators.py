@@ -208,10 +208,10 @@ def _parallel_plan(instrument: Instrument) -> tuple[str | None, str | None]:
     Runs in the session's own transaction (not in a savepoint: PostgreSQL exports no snapshot
     from a subtransaction); the snapshot stays valid until that transaction ends.
     """
-    ids_list = ",".join(str(int(i)) for i in instrument.ids)
     with db.session.connection().connection.driver_connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY r.ctid)::text "
-                       f"FROM responses r WHERE r.questionnaire_id IN ({ids_list}) AND r.is_latest")
+        cursor.execute("SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY r.ctid)::text "
+                       "FROM responses r WHERE r.questionnaire_id = ANY(%s) AND r.is_latest",
+                       ([int(i) for i in instrument.ids],))
         count, median = cursor.fetchone()
         if count < PARALLEL_READ_MIN_ROWS or not median:
             return None, None
