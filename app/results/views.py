@@ -114,8 +114,9 @@ def response_section(traject, payload) -> dict:
                                                                       str(r.get("organisation")),
                                                                       ROLE_ORDER.index(r["role"]) if r.get("role") in ROLE_ORDER else 9)):
         invited, completed = r.get("invited") or 0, r.get("completed") or 0
-        # A completed count below the threshold would give away a suppressed group's n.
-        hidden = 0 < completed < threshold
+        # A completed count below the threshold would give away a suppressed group's n; identified
+        # questionnaires (one respondent per school by design) have no such group to protect.
+        hidden = r.get("anonymous", True) and 0 < completed < threshold
         rate = completed / invited if invited else None
         label = f"{r.get('organisation') or '–'} · {role_label(r['role'])}" if r.get("role") else str(r.get("organisation"))
         label = f"{_questionnaire_short(r.get('questionnaire'))}: {label}"

@@ -545,14 +545,19 @@ def comments(texts: pd.DataFrame, comment_threshold: int) -> list[dict]:
 def response_rates(traject: Traject) -> list[dict]:
     rows = db.session.execute(
         select(func.coalesce(Questionnaire.template_key, Questionnaire.key), Organisation.code, Participant.role,
-               func.count(Participant.id), func.count(Participant.id).filter(Participant.completed.is_(True)))
+               func.count(Participant.id), func.count(Participant.id).filter(Participant.completed.is_(True)),
+               Questionnaire.anonymous)
         .join(Questionnaire, Participant.questionnaire_id == Questionnaire.id)
         .outerjoin(Organisation, Participant.organisation_id == Organisation.id)
         .where(Questionnaire.traject_id == traject.id)
-        .group_by(func.coalesce(Questionnaire.template_key, Questionnaire.key), Organisation.code, Participant.role)
+        .group_by(func.coalesce(Questionnaire.template_key, Questionnaire.key), Organisation.code, Participant.role,
+                  Questionnaire.anonymous)
     ).all()
+    # `anonymous` tells pages whether a small completed count must be hidden: for identified
+    # questionnaires (ICT-foto, board statements) one respondent per school is the design.
     return sorted(({"questionnaire": q, "organisation": org, "role": role, "invited": int(invited),
-                    "completed": int(completed)} for q, org, role, invited, completed in rows),
+                    "completed": int(completed), "anonymous": bool(anonymous)}
+                   for q, org, role, invited, completed, anonymous in rows),
                   key=lambda r: (r["questionnaire"], str(r["organisation"]), r["role"]))
 
 

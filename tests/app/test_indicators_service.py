@@ -93,6 +93,8 @@ def test_payload_has_every_section_and_suppresses_small_groups(demo):
     assert all(c["role"] != "ict_lead" for c in payload["comments"])
     assert {r["questionnaire"] for r in payload["response_rates"]} == {"ict_staff", "motives", "board_commitment",
                                                                        "ict_foto"}
+    anonymity = {r["questionnaire"]: r["anonymous"] for r in payload["response_rates"]}
+    assert anonymity == {"ict_staff": True, "motives": True, "board_commitment": False, "ict_foto": False}
     assert result.snapshot.counts["by_questionnaire"]["ict_staff"] == 160
     assert result.stale_cleared
 

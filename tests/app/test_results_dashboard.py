@@ -86,6 +86,23 @@ def test_small_response_counts_are_not_shown(client, app):
     assert ">3<" not in section and "(n = 3)" not in section
 
 
+def test_identified_questionnaires_show_their_single_respondent(client, app):
+    """One ICT-foto and one statement per school is the design: nothing to hide there."""
+    owner = gen_user("regisseur")
+    traject = gen_case_traject(owner)
+    payload = build_payload()
+    payload["response_rates"] = [{"questionnaire": "ict_foto", "organisation": "BC", "role": "ict_lead",
+                                  "invited": 1, "completed": 1, "anonymous": False},
+                                 {"questionnaire": "ict_staff", "organisation": "BC", "role": "ict_staff",
+                                  "invited": 9, "completed": 3, "anonymous": True}]
+    gen_snapshot(traject, payload)
+    login(client, owner)
+    html = client.get(f"/trajecten/{traject.id}/resultaten").get_data(as_text=True)
+    section = html[html.index('id="respons"'):html.index('id="indices"')]
+    assert "100%" in section and "(n = 1)" in section
+    assert "33%" not in section and "(n = 3)" not in section and "te weinig respons" in section
+
+
 def _participant(traject, status):
     q = Questionnaire(traject_id=traject.id, key="ict_staff", title={"nl": "Draagvlak ICT", "en": "Support"},
                       status=status, anonymous=True, audience="ict_staff", definition={})
