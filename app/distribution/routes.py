@@ -20,6 +20,7 @@ from app.security.access import can_edit, role_required, traject_for
 from app.services import invitations
 from app.services import participants as participant_service
 from app.services.tokens import participant_for_token
+from app.services.trajects import decode_upload
 
 INVITATIONS_TASK = "worker.tasks.mail.send_invitations"
 REMINDERS_TASK = "worker.tasks.mail.send_reminders"
@@ -143,11 +144,7 @@ def import_participants(qid: int):
     form = ParticipantImportForm()
     report = None
     if form.validate_on_submit():
-        raw = form.file.data.read()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")  # Excel on Windows saves CP-1252
+        text = decode_upload(form.file.data.read())
         report = participant_service.import_participants(questionnaire, text)
         if report.ok:
             db.session.commit()

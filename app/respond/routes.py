@@ -10,7 +10,7 @@ from flask import (abort, current_app, flash, make_response, redirect, render_te
                    stream_with_context, url_for)
 from flask import Response as FlaskResponse
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -47,16 +47,23 @@ def _status_page(participant: Participant, state: str, code: int = 200):
                            traject=participant.questionnaire.traject), code
 
 
+def _open_participant(token: str) -> Participant:
+    """The participant of a link that can be answered now; otherwise the page for its state
+    (used, closed, not yet open, opted out) ends the request."""
+    participant = _participant(token)
+    state = service.participant_state(participant)
+    if state != "open":
+        abort(make_response(*_status_page(participant, state)))
+    return participant
+
+
 def _steps(defn, answers: dict) -> list:
     return defn.visible_sections(answers)
 
 
 @bp.route("/v/<token>")
 def start(token: str):
-    participant = _participant(token)
-    state = service.participant_state(participant)
-    if state != "open":
-        return _status_page(participant, state)
+    participant = _open_participant(token)
     questionnaire = participant.questionnaire
     defn = service.definition(questionnaire)
     answers = service.draft_answers(participant)
@@ -71,10 +78,7 @@ def start(token: str):
 
 @bp.route("/v/<token>/<section_key>", methods=["GET", "POST"])
 def section(token: str, section_key: str):
-    participant = _participant(token)
-    state = service.participant_state(participant)
-    if state != "open":
-        return _status_page(participant, state)
+    participant = _open_participant(token)
     questionnaire = participant.questionnaire
     defn = service.definition(questionnaire)
     answers = service.draft_answers(participant)
@@ -129,20 +133,14 @@ def section(token: str, section_key: str):
 
 @bp.route("/v/<token>/_opgeslagen")
 def saved(token: str):
-    participant = _participant(token)
-    state = service.participant_state(participant)
-    if state != "open":
-        return _status_page(participant, state)
+    participant = _open_participant(token)
     return render_template("respond/saved.html", token=token, questionnaire=participant.questionnaire,
                            resume=service.resume_section(participant))
 
 
 @bp.route("/v/<token>/_controle")
 def review(token: str):
-    participant = _participant(token)
-    state = service.participant_state(participant)
-    if state != "open":
-        return _status_page(participant, state)
+    participant = _open_participant(token)
     questionnaire = participant.questionnaire
     defn = service.definition(questionnaire)
     answers = service.draft_answers(participant)

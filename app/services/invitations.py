@@ -269,6 +269,23 @@ def open_questionnaires(now: datetime | None = None) -> list[Questionnaire]:
     return [q for q in candidates if mailable(q, now)]
 
 
+def _targets(questionnaire_id: int | None, now, result: SendResult, what: str) -> list[Questionnaire] | None:
+    """The questionnaires to mail: every open one, or the given one if it can be mailed now.
+
+    None (with `result.error` set) when the given questionnaire is gone or not open.
+    """
+    if questionnaire_id is None:
+        return open_questionnaires(now)
+    questionnaire = db.session.get(Questionnaire, questionnaire_id)
+    if questionnaire is None:
+        result.error = "Vragenlijst bestaat niet meer."
+        return None
+    if not mailable(questionnaire, now):
+        result.error = f"De vragenlijst is niet open; er zijn geen {what} verstuurd."
+        return None
+    return [questionnaire]
+
+
 def send_invitations(questionnaire_id: int | None = None, *, participant_ids: list[int] | None = None,
                      resend: bool = False, created_by: int | None = None,
                      progress: Progress | None = None) -> SendResult:
@@ -279,17 +296,9 @@ def send_invitations(questionnaire_id: int | None = None, *, participant_ids: li
     """
     result = SendResult()
     now = utcnow()
-    if questionnaire_id is None:
-        targets = open_questionnaires(now)
-    else:
-        questionnaire = db.session.get(Questionnaire, questionnaire_id)
-        if questionnaire is None:
-            result.error = "Vragenlijst bestaat niet meer."
-            return result
-        if not mailable(questionnaire, now):
-            result.error = "De vragenlijst is niet open; er zijn geen uitnodigingen verstuurd."
-            return result
-        targets = [questionnaire]
+    targets = _targets(questionnaire_id, now, result, "uitnodigingen")
+    if targets is None:
+        return result
     conditions = invitation_conditions(resend=resend and participant_ids is not None)
     work = [(q, _ids(q, conditions, participant_ids)) for q in targets]
     total = sum(len(ids) for _, ids in work)
@@ -310,17 +319,9 @@ def send_reminders(questionnaire_id: int | None = None, *, created_by: int | Non
     number of reminders and at least the interval after the last mail; never after closing."""
     result = SendResult()
     now = utcnow()
-    if questionnaire_id is None:
-        targets = open_questionnaires(now)
-    else:
-        questionnaire = db.session.get(Questionnaire, questionnaire_id)
-        if questionnaire is None:
-            result.error = "Vragenlijst bestaat niet meer."
-            return result
-        if not mailable(questionnaire, now):
-            result.error = "De vragenlijst is niet open; er zijn geen herinneringen verstuurd."
-            return result
-        targets = [questionnaire]
+    targets = _targets(questionnaire_id, now, result, "herinneringen")
+    if targets is None:
+        return result
     work = [(q, reminder_conditions(q, now)) for q in targets]
     work = [(q, conditions, _ids(q, conditions)) for q, conditions in work]
     total = sum(len(ids) for _, _, ids in work)

@@ -200,6 +200,14 @@ class ImportReport:
         return not self.row_errors
 
 
+def decode_upload(raw: bytes) -> str:
+    """An uploaded CSV as text: UTF-8, or CP-1252, which Excel on Windows saves."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
 def read_csv(text: str) -> tuple[list[str], list[dict]]:
     """Read a CSV with ';' or ',' as separator (Dutch Excel writes ';'), header in row 1."""
     text = text.lstrip("\ufeff")

@@ -134,11 +134,7 @@ def import_organisations(traject_id: int):
     form = ImportForm()
     report = None
     if form.validate_on_submit():
-        raw = form.file.data.read()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")  # Excel on Windows saves CP-1252
+        text = traject_service.decode_upload(form.file.data.read())
         report = traject_service.import_organisations(traject, text)
         if report.ok:
             db.session.commit()

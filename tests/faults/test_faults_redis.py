@@ -6,11 +6,7 @@ lost recompute to a real worker, which writes a snapshot.
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -18,10 +14,10 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import IndicatorSnapshot, Job, Participant, Response, Traject
 from builders import gen_traject
+from celery_worker import start_worker, stop_worker
 from config import Config
 from respond_builders import VALID_SMALL, gen_participant, gen_questionnaire
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
@@ -30,29 +26,6 @@ def _broker_app(make_app, broker_url: str):
                                 task_eager_propagates=False, broker_connection_timeout=1,
                                 broker_connection_max_retries=1),
                     RECOMPUTE_REQUEUE_AFTER=0)
-
-
-def _start_worker(database_url: str, broker_url: str, log_path: Path) -> tuple[subprocess.Popen, object]:
-    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=broker_url, DRAAGVLAK_ENV="development",
-               SECRET_KEY="testing-not-secret")
-    log = log_path.open("w")
-    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker",
-                               "--pool=solo", "--loglevel=warning", "--without-gossip", "--without-mingle",
-                               "--without-heartbeat"],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                              start_new_session=True)
-    return worker, log
-
-
-def _stop_worker(worker: subprocess.Popen, log) -> None:
-    if worker.poll() is None:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=10)
-    log.close()
 
 
 def test_submissions_survive_a_redis_outage_and_the_sweep_catches_up(app, make_app, database_url,
@@ -88,7 +61,8 @@ def test_submissions_survive_a_redis_outage_and_the_sweep_catches_up(app, make_a
 
         private_redis.start()
         assert client.get("/api/v1/health").get_json()["broker"] == "ok"
-        worker, log = _start_worker(database_url, private_redis.url, tmp_path / "worker.log")
+        worker, log = start_worker(database_url, private_redis.url, tmp_path / "worker.log",
+                                   SECRET_KEY="testing-not-secret")
         try:
             from worker.tasks.indicators import sweep_stale_trajects
 
@@ -107,4 +81,4 @@ def test_submissions_survive_a_redis_outage_and_the_sweep_catches_up(app, make_a
             db.session.expire_all()
             assert db.session.get(Traject, traject_id).indicators_stale is False
         finally:
-            _stop_worker(worker, log)
+            stop_worker(worker, log)

@@ -1,17 +1,12 @@
 """The real Redis: broker health, a real Celery worker consuming a task, and Redis-backed rate limits."""
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import redis
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Job
-
-ROOT = Path(__file__).resolve().parents[2]
+from celery_worker import start_worker, stop_worker
 
 
 def test_health_reports_a_reachable_broker(make_app, redis_url):
@@ -38,11 +33,7 @@ def test_a_real_worker_consumes_a_task_from_redis(app, database_url, redis_url, 
     from app.jobs import enqueue
 
     app.extensions["celery"].conf.update(broker_url=redis_url, task_always_eager=False)
-    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, DRAAGVLAK_ENV="development")
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker",
-                               "--pool=solo", "--loglevel=warning", "--without-gossip", "--without-mingle"],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    worker, log = start_worker(database_url, redis_url, tmp_path / "worker.log")
     try:
         job = enqueue("worker.tasks.ping", kind="ping")
         deadline = time.time() + 60
@@ -55,6 +46,4 @@ def test_a_real_worker_consumes_a_task_from_redis(app, database_url, redis_url, 
             time.sleep(0.3)
         assert state == "done", (tmp_path / "worker.log").read_text()
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-        log.close()
+        stop_worker(worker, log)

@@ -1,8 +1,5 @@
 """Real Celery workers against the real Redis: a submission becomes a snapshot, and a killed worker's run converges."""
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,30 +10,7 @@ from app.jobs import enqueue_recompute
 from app.models import IndicatorSnapshot, Job, Traject
 from app.services import indicators, simulation
 from builders import gen_traject
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _start_worker(database_url, redis_url, log_path, **env):
-    environment = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, DRAAGVLAK_ENV="development",
-                       **env)
-    log = open(log_path, "a")
-    process = subprocess.Popen([sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker", "--pool=solo",
-                                "--loglevel=info", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-                               cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
-    return process, log
-
-
-def _stop(process, log):
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-    log.close()
-
+from celery_worker import start_worker, stop_worker
 
 def _wait(predicate, timeout, what, log_path):
     deadline = time.time() + timeout
@@ -61,7 +35,7 @@ def test_a_real_worker_turns_a_submission_into_a_snapshot(app, database_url, red
     app.extensions["celery"].conf.update(broker_url=redis_url, task_always_eager=False)
     traject = _stale_traject()
     log_path = tmp_path / "worker.log"
-    worker, log = _start_worker(database_url, redis_url, log_path)
+    worker, log = start_worker(database_url, redis_url, log_path)
     try:
         job = enqueue_recompute(traject.id)
         assert job.state == "queued"
@@ -71,7 +45,7 @@ def test_a_real_worker_turns_a_submission_into_a_snapshot(app, database_url, red
         assert db.session.get(Traject, traject.id).indicators_stale is False
         assert db.session.get(Job, job.id).result["status"] == "computed"
     finally:
-        _stop(worker, log)
+        stop_worker(worker, log)
 
 
 def test_a_worker_killed_mid_run_converges_on_a_new_worker(app, database_url, redis_url, tmp_path):
@@ -79,7 +53,7 @@ def test_a_worker_killed_mid_run_converges_on_a_new_worker(app, database_url, re
     traject = _stale_traject()
     log_path = tmp_path / "worker.log"
     # Slow stages, and Redis hands an unacknowledged task out again after 4 seconds.
-    first, first_log = _start_worker(database_url, redis_url, log_path, RECOMPUTE_TEST_DELAY="2",
+    first, first_log = start_worker(database_url, redis_url, log_path, RECOMPUTE_TEST_DELAY="2",
                                      CELERY_VISIBILITY_TIMEOUT="4")
     second = second_log = None
     try:
@@ -91,11 +65,11 @@ def test_a_worker_killed_mid_run_converges_on_a_new_worker(app, database_url, re
         db.session.expire_all()
         assert db.session.get(Job, job.id).state == "running"
         assert db.session.scalar(select(func.count(IndicatorSnapshot.id))) == 0
-        second, second_log = _start_worker(database_url, redis_url, log_path, CELERY_VISIBILITY_TIMEOUT="4")
+        second, second_log = start_worker(database_url, redis_url, log_path, CELERY_VISIBILITY_TIMEOUT="4")
         _wait(lambda: db.session.get(Job, job.id).state == "done", 120, "job na herlevering klaar", log_path)
         assert db.session.scalar(select(func.count(IndicatorSnapshot.id))) == 1
         assert db.session.get(Traject, traject.id).indicators_stale is False
     finally:
-        _stop(first, first_log)
+        stop_worker(first, first_log)
         if second is not None:
-            _stop(second, second_log)
+            stop_worker(second, second_log)

@@ -1,10 +1,6 @@
 """The mail tasks against a real SMTP server (aiosmtpd on 127.0.0.1) and a real worker on Redis."""
-import os
 import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -16,8 +12,8 @@ from app.models import Job, OutboxMessage, Participant
 from app.services.tokens import token_for
 from builders import gen_traject, gen_user
 from builders_distribution import gen_participant, gen_questionnaire
+from celery_worker import start_worker, stop_worker
 
-ROOT = Path(__file__).resolve().parents[2]
 INVITE = "worker.tasks.mail.send_invitations"
 REMIND = "worker.tasks.mail.send_reminders"
 
@@ -151,11 +147,7 @@ def test_a_real_worker_sends_invitations_from_redis(app, database_url, redis_url
     questionnaire = _questionnaire()
     for _ in range(3):
         gen_participant(questionnaire)
-    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, DRAAGVLAK_ENV="development")
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker",
-                               "--pool=solo", "--loglevel=warning", "--without-gossip", "--without-mingle"],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    worker, log = start_worker(database_url, redis_url, tmp_path / "worker.log")
     try:
         job = _enqueue(INVITE, questionnaire)
         deadline = time.time() + 60
@@ -170,6 +162,4 @@ def test_a_real_worker_sends_invitations_from_redis(app, database_url, redis_url
         assert db.session.get(Job, job.id).progress == 1.0
         assert len(db.session.scalars(select(OutboxMessage)).all()) == 3
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-        log.close()
+        stop_worker(worker, log)
