@@ -58,6 +58,13 @@ class Config:
     RECOMPUTE_TEST_DELAY = float(os.environ.get("RECOMPUTE_TEST_DELAY", "0") or 0)
 
     RATELIMIT_STORAGE_URI = "memory://"
+    # Redis down must never mean 500: the limiter counts in process memory until Redis answers
+    # again (it checks back after 1, 2, 4 … 32 s) and swallows any other storage error.
+    # `/api/v1/health` says which storage counts ("rate_limits": "redis" | "memory").
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Short socket timeouts, so a Redis that hangs (not only one that refuses) costs a second at most.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
@@ -157,6 +164,7 @@ class ProductionConfig(Config):
                 result_backend=None,
                 task_always_eager=False,
                 task_eager_propagates=False,
+                **_broker_options(env),
             )
             attrs["RATELIMIT_STORAGE_URI"] = redis_url
         return type("ProductionConfig", (cls,), attrs)
@@ -184,10 +192,19 @@ class ProductionConfig(Config):
             )
 
 
-def _visibility_timeout() -> dict:
-    """Redis redelivers an unacknowledged task after this many seconds (CELERY_VISIBILITY_TIMEOUT)."""
-    seconds = os.environ.get("CELERY_VISIBILITY_TIMEOUT")
-    return {"broker_transport_options": {"visibility_timeout": float(seconds)}} if seconds else {}
+def _broker_options(environ=None) -> dict:
+    """Settings of a real Redis broker, the same in development and production.
+
+    `CELERY_VISIBILITY_TIMEOUT` (seconds, default 3600): Redis redelivers an unacknowledged task
+    (its worker was killed) after this long. Short socket timeouts and few publish retries keep a
+    request that enqueues fast when Redis is down: the job stays `queued` and the sweep re-sends it.
+    """
+    env = os.environ if environ is None else environ
+    transport = {"visibility_timeout": float(env.get("CELERY_VISIBILITY_TIMEOUT") or 3600),
+                 "socket_connect_timeout": 2, "socket_timeout": 5}
+    return {"broker_transport_options": transport, "broker_connection_timeout": 2,
+            "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                          "interval_max": 0.2}}
 
 
 def config_for(name: str | None = None) -> type[Config]:
@@ -208,7 +225,7 @@ def config_for(name: str | None = None) -> type[Config]:
                     "REDIS_URL": redis_url,
                     "CELERY": dict(
                         Config.CELERY, broker_url=redis_url, task_always_eager=False,
-                        **_visibility_timeout(),
+                        **_broker_options(),
                     ),
                 },
             )

@@ -34,10 +34,13 @@ SCHEMAS: dict = {
                                "status": {"type": "integer"}, "detail": {"type": "string"},
                                "errors": {"type": "object", "additionalProperties":
                                           {"type": "array", "items": {"type": "string"}}}}},
-    "Health": {"type": "object", "required": ["status", "database", "broker"],
+    "Health": {"type": "object", "required": ["status", "database", "broker", "rate_limits"],
                "properties": {"status": {"type": "string"},
                               "database": {"type": "string", "enum": ["ok", "down"]},
-                              "broker": {"type": "string", "enum": ["ok", "eager", "down"]}}},
+                              "broker": {"type": "string", "enum": ["ok", "eager", "down"]},
+                              "rate_limits": {"type": "string", "enum": ["redis", "memory", "off"],
+                                              "description": "Where rate limits count; 'memory' "
+                                                             "also while Redis is unreachable"}}},
     "Traject": {"type": "object",
                 "required": ["id", "name", "phase", "anonymity_threshold", "comment_threshold"],
                 "properties": {"id": {"type": "integer"}, "name": {"type": "string"},

@@ -7,7 +7,8 @@ from builders import add_member, api_token, gen_traject, gen_user
 def test_health_needs_no_token(client):
     response = client.get("/api/v1/health")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok", "broker": "eager"}
+    assert response.json == {"status": "ok", "database": "ok", "broker": "eager",
+                             "rate_limits": "off"}
 
 
 def test_missing_or_bad_token_is_a_401_problem(client, app):

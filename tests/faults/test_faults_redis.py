@@ -82,3 +82,76 @@ def test_submissions_survive_a_redis_outage_and_the_sweep_catches_up(app, make_a
             assert db.session.get(Traject, traject_id).indicators_stale is False
         finally:
             stop_worker(worker, log)
+
+
+def test_redis_killed_under_a_loop_of_submissions_gives_no_5xx_and_loses_nothing(make_app, private_redis, tmp_path):
+    """Redis is both the limiter's storage and the broker; it is SIGKILLed mid-loop and restarted.
+
+    Every request — submissions, logins, the opt-out page, an API call with a bad token — answers
+    as it would with Redis up (no 5xx), every submission is stored, and the health check says the
+    rate limits fell back to memory and went back to Redis.
+    """
+    from builders import PASSWORD, gen_user
+
+    broker_app = make_app(
+        CELERY=dict(Config.CELERY, broker_url=private_redis.url, task_always_eager=False,
+                    task_eager_propagates=False, broker_connection_timeout=1,
+                    broker_connection_max_retries=1,
+                    task_publish_retry_policy={"max_retries": 1, "interval_start": 0,
+                                               "interval_step": 0.2, "interval_max": 0.2}),
+        RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=private_redis.url,
+        SUBMIT_RATE_LIMIT="1000 per minute", LOGIN_RATE_LIMIT="1000 per minute")
+    from app.extensions import limiter
+
+    with broker_app.app_context():
+        limiter._storage_dead = False  # the limiter object is shared by every app of the test session
+        user = gen_user("regisseur", email="rita@example.nl")
+        traject = gen_traject(user, name="Storing Redis onder last")
+        questionnaire = gen_questionnaire(traject)
+        tokens = [gen_participant(questionnaire, organisation=code)[1]
+                  for code in ("AA", "BB") for _ in range(20)]
+        client = broker_app.test_client()
+        assert client.get("/api/v1/health").get_json()["rate_limits"] == "redis"
+
+        statuses, kill_at, back_at = [], 8, 30
+        started = time.monotonic()
+        for index, token in enumerate(tokens):
+            if index == kill_at:
+                private_redis.stop()
+            if index == back_at:
+                private_redis.start()
+            statuses.append(client.post("/api/v1/responses",
+                                        json={"token": token, "answers": VALID_SMALL}).status_code)
+            if kill_at <= index < back_at and index % 5 == 0:
+                # While Redis is down: a login, the opt-out page and a bad API token behave normally.
+                statuses.append(client.post("/login", data={"email": user.email, "password": "wrong"}).status_code)
+                statuses.append(client.get("/afmelden/" + "x" * 43).status_code)
+                statuses.append(client.get("/api/v1/trajects",
+                                           headers={"Authorization": "Bearer nope"}).status_code)
+                health = client.get("/api/v1/health").get_json()
+                assert health["rate_limits"] == "memory" and health["broker"] == "down"
+        login = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        statuses.append(login.status_code)
+        elapsed = time.monotonic() - started
+
+        server_errors = [code for code in statuses if code >= 500]
+        print(f"redis fault: {len(tokens)} submissions, {len(statuses)} requests, "
+              f"{len(server_errors)} 5xx, {elapsed:.1f} s")
+        assert server_errors == []
+        assert statuses[:1] == [201] and statuses.count(201) == len(tokens)
+        assert login.status_code == 302
+        db.session.expire_all()
+        stored = db.session.scalar(select(func.count()).select_from(Response)
+                                   .where(Response.questionnaire_id == questionnaire.id))
+        assert stored == len(tokens), "lost responses"
+        assert db.session.get(Traject, traject.id).indicators_stale is True
+        # Redis is back: the limiter returns to it by itself (it checks back after 1, 2, 4 … s).
+        deadline = time.monotonic() + 20
+        state = None
+        while time.monotonic() < deadline:
+            client.post("/login", data={"email": user.email, "password": "wrong"})
+            state = client.get("/api/v1/health").get_json()["rate_limits"]
+            if state == "redis" and not limiter._storage_dead:
+                break
+            time.sleep(1)
+        assert state == "redis"
