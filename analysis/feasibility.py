@@ -25,7 +25,9 @@ CRITERION_NAMES = {
     "preference": ("voorkeur medewerkers voor deze vorm", "staff preference for this form"),
     "centre_party": ("een partij met capaciteit om taken uit te voeren", "a party with capacity to perform tasks"),
 }
-FORM_NAMES = {"geen": ("geen samenwerking", "no cooperation"), "projectbasis": ("projectbasis", "project basis"),
+#: The recommendation of a domain whose evidence does not allow a conclusion (not "geen").
+UNKNOWN = "onbekend"
+FORM_NAMES = {"geen": ("geen samenwerking", "no cooperation"), UNKNOWN: ("onvoldoende gegevens", "insufficient data"), "projectbasis": ("projectbasis", "project basis"),
               "netwerkmodel": ("netwerkmodel", "network model"), "centrummodel": ("centrummodel", "centre model"),
               "ssc": ("shared service center (SSC)", "shared service centre (SSC)")}
 
@@ -327,9 +329,41 @@ def _preconditions(criteria, form, model):
     return unmet
 
 
+def _missing_data(criterion, form, weight=None):
+    nl, en = CRITERION_NAMES[criterion]
+    fnl, fen = FORM_NAMES[form]
+    share = f" (gewicht {weight:.0%} herverdeeld over de andere criteria)" if weight else ""
+    share_en = f" (weight {weight:.0%} spread over the other criteria)" if weight else ""
+    return {"criterion": criterion, "value": None, "limit": None, "missing": True,
+            "text_nl": f"Gegevens over {nl} ontbreken; de score van {fnl} telt dit criterium niet mee{share}.",
+            "text_en": f"Data on {en} are missing; the {fen} score leaves this criterion out{share_en}."}
+
+
+def _open_data(criteria, cell, model):
+    """Missing evidence of a cell as open preconditions: unknown, left out of the score, never a zero."""
+    weights = model.weights[cell["form"]]
+    missing = [_missing_data(c, cell["form"], weights.get(c)) for c in cell["missing"]]
+    listed = set(cell["missing"])
+    for forms, only, criterion, _limit in model.knockouts:
+        if cell["form"] in forms and (only is None or cell["domain"] in only) and criterion not in listed \
+                and _value(criteria, criterion, cell["form"]) is None:
+            missing.append(_missing_data(criterion, cell["form"]))
+            listed.add(criterion)
+    return missing
+
+
 def _recommend(domain, criteria, row, model):
+    """The deepest feasible form; ``onbekend`` (onvoldoende gegevens) when no form is feasible and a
+    form that is not knocked out has no score for lack of evidence, so "geen" cannot be concluded."""
     by_form = {c["form"]: c for c in row}
     chosen = next((c for c in reversed(row) if c["feasible"]), None)
+    if chosen is None:
+        unknown = [c for c in row if c["score"] is None and not c["knockouts"]]
+        if unknown:
+            first = unknown[0]
+            return {"domain": domain, "form": UNKNOWN, "status": "insufficient", "score": None,
+                    "coverage": first["coverage"], "preconditions": _open_data(criteria, first, model),
+                    "next": None}
     form = chosen["form"] if chosen else "geen"
     deeper = [f for f in FORMS if DEPTH[f] == DEPTH[form] + 1]
     nxt = None
@@ -338,12 +372,18 @@ def _recommend(domain, criteria, row, model):
         blockers = list(cell["knockouts"]) if not cell["override"] else []
         if cell["score"] is None or cell["score"] < cell["threshold"]:
             blockers.append({"criterion": "score", "value": cell["score"], "limit": cell["threshold"],
-                             "text_nl": (f"De score is {cell['score']:.0f}; " if cell["score"] is not None
-                                         else "Er is geen score; ") + f"nodig is {cell['threshold']:.0f}.",
-                             "text_en": (f"The score is {cell['score']:.0f}; " if cell["score"] is not None
-                                         else "There is no score; ") + f"{cell['threshold']:.0f} is needed."})
+                             "text_nl": (f"De score is {cell['score']:.0f}" if cell["score"] is not None
+                                         else "Er is geen score") + f"; nodig is {cell['threshold']:.0f}.",
+                             "text_en": (f"The score is {cell['score']:.0f}" if cell["score"] is not None
+                                         else "There is no score") + f"; {cell['threshold']:.0f} is needed."})
         blockers += [p for p in _preconditions(criteria, deeper[0], model)
                      if p["criterion"] not in {b["criterion"] for b in blockers}]
         nxt = {"form": deeper[0], "blockers": blockers}
-    return {"domain": domain, "form": form, "score": chosen["score"] if chosen else None,
-            "preconditions": _preconditions(criteria, form, model) if chosen else [], "next": nxt}
+    preconditions = []
+    if chosen:
+        preconditions = _preconditions(criteria, form, model)
+        named = {p["criterion"] for p in preconditions}
+        preconditions += [m for m in _open_data(criteria, chosen, model) if m["criterion"] not in named]
+    return {"domain": domain, "form": form, "status": "advice" if chosen else "none",
+            "score": chosen["score"] if chosen else None, "coverage": chosen["coverage"] if chosen else None,
+            "preconditions": preconditions, "next": nxt}

@@ -2,8 +2,11 @@
 
 import re
 
-from analysis.feasibility import DEPTH, FORM_NAMES
+from analysis.feasibility import DEPTH, FORM_NAMES, UNKNOWN
 from analysis.swot import DOMAIN_NAMES
+
+#: Recommendations that introduce no form (no cooperation, or too little evidence to say).
+NO_STEP = ("geen", UNKNOWN)
 
 HORIZONS = ("kort", "middellang", "lang")
 #: How far each horizon starts from the first quarter, in quarters.
@@ -106,7 +109,7 @@ def propose_actions(feasibility, start="2026-K1"):
         domain, form = rec["domain"], rec["form"]
         dnl, den = DOMAIN_NAMES.get(domain, (domain, domain))
         base = DOMAIN_HORIZON.get(domain, "middellang")
-        if form != "geen" and not (domain == "overleg" and DEPTH[form] <= DEPTH["netwerkmodel"]):
+        if form not in NO_STEP and not (domain == "overleg" and DEPTH[form] <= DEPTH["netwerkmodel"]):
             fnl, fen = FORM_NAMES[form]
             horizon = _later(base, FORM_HORIZON[form])
             deps = ["overleg"] + (["prep:intentiebesluit"] if DEPTH[form] >= DEPTH["centrummodel"]
@@ -114,7 +117,7 @@ def propose_actions(feasibility, start="2026-K1"):
             add(f"{domain}:{form}", horizon, f"{dnl[0].upper()}{dnl[1:]}: samenwerken als {fnl}",
                 f"{den[0].upper()}{den[1:]}: cooperate as {fen}", domain=domain, form=form, depends_on=deps, step=1)
         nxt = rec.get("next")
-        if not nxt or form == "geen" or domain == "overleg":
+        if not nxt or form in NO_STEP or domain == "overleg":
             continue
         fixable = [b for b in nxt.get("blockers", []) if b["criterion"] != "score"]
         if not fixable or any(b["criterion"] not in PREPARATIONS for b in fixable):

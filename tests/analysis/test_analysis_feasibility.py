@@ -3,7 +3,8 @@ import dataclasses
 
 import pytest
 
-from analysis.feasibility import FEASIBILITY_MODEL, FORMS, feasibility_inputs, feasibility_matrix
+from analysis.feasibility import (DOMAINS, FEASIBILITY_MODEL, FORM_NAMES, FORMS, UNKNOWN, feasibility_inputs,
+                                  feasibility_matrix)
 
 
 def _criteria(**changes):
@@ -86,10 +87,81 @@ def test_threshold_and_unmet_preconditions():
     assert rec["next"]["form"] == "centrummodel" and {"score", "trust", "commitment"} <= blockers
 
 
-def test_low_coverage_gives_no_score_and_geen():
+def test_low_coverage_gives_no_score_and_says_insufficient_data_not_geen():
+    # draagvlak alone backs .20 of the projectbasis weight (< .5): no form has a score, so "geen"
+    # cannot be concluded either: the domain says "onvoldoende gegevens".
     result = feasibility_matrix({"domains": {"netwerk": {"draagvlak": 80.0}}})
     assert all(c["score"] is None for c in result["cells"])
-    assert result["recommendations"][0]["form"] == "geen"
+    rec = result["recommendations"][0]
+    assert rec["form"] == UNKNOWN and rec["status"] == "insufficient" and rec["score"] is None
+    assert FORM_NAMES[rec["form"]][0] == "onvoldoende gegevens"
+    missing = {p["criterion"] for p in rec["preconditions"]}
+    assert {"domain_support", "commitment", "trust", "preference"} <= missing and "draagvlak" not in missing
+
+
+def test_a_traject_without_any_response_gets_no_geen_samenwerking():
+    result = feasibility_matrix(feasibility_inputs({}))
+    assert len(result["recommendations"]) == len(DOMAINS)
+    assert {r["form"] for r in result["recommendations"]} == {UNKNOWN}
+    assert all(r["score"] is None and r["preconditions"] for r in result["recommendations"])
+
+
+def test_geen_only_when_every_form_is_scored_or_knocked_out():
+    # every criterion 30: all forms scored below their thresholds → a real "geen"
+    low = {k: 30.0 for k in ("draagvlak", "domain_support", "autonomy", "trust", "standardisation", "scale",
+                             "vulnerability", "savings")}
+    result = feasibility_matrix({"domains": {"inkoop": _criteria(**low, commitment={f: 30.0 for f in FORMS},
+                                                                 preference={f: 30.0 for f in FORMS})}})
+    rec = result["recommendations"][0]
+    assert rec["form"] == "geen" and rec["status"] == "none"
+
+
+def test_unknown_evidence_is_left_out_and_renormalised_never_a_zero():
+    # Hand-worked, netwerkmodel weights: draagvlak .20, domain_support .15, commitment .15,
+    # autonomy .10, trust .15, standardisation .05, scale .05, vulnerability .05, savings .05,
+    # preference .05. Unknown: domain_support, trust, preference (.15 + .15 + .05 = .35).
+    # Known weight .65 (≥ .5, so the cell has a score):
+    #   .20·80 + .15·60 + .10·70 + .05·40 + .05·100 + .05·50 + .05·20 = 16 + 9 + 7 + 2 + 5 + 2.5 + 1 = 42.5
+    #   score = 42.5 / .65 = 65.3846…
+    # Had the unknowns counted as 0, the score would be 42.5 / 1 = 42.5 (below the 55 threshold).
+    criteria = _criteria(draagvlak=80.0, domain_support=None, commitment={f: 60.0 for f in FORMS}, autonomy=70.0,
+                         trust=None, standardisation=40.0, scale=100.0, vulnerability=50.0, savings=20.0,
+                         preference=None)
+    result = feasibility_matrix({"domains": {"inkoop": criteria}})
+    cell = _cell(result, "inkoop", "netwerkmodel")
+    assert cell["coverage"] == pytest.approx(0.65)
+    assert cell["score"] == pytest.approx(42.5 / 0.65)
+    assert cell["score"] == pytest.approx(65.3846, abs=1e-4)
+    assert set(cell["missing"]) == {"domain_support", "trust", "preference"}
+    # contributions use the renormalised weight: draagvlak .20/.65·80 = 24.615…
+    draagvlak = next(c for c in cell["contributions"] if c["criterion"] == "draagvlak")
+    assert draagvlak["contribution"] == pytest.approx(0.20 / 0.65 * 80)
+    # trust is unknown: it knocks nothing out (a 0 would have: the trust knock-out is 40)
+    assert cell["knockouts"] == []
+    # centrummodel: commitment 60 ≥ 50, autonomy 70 ≥ 40, trust unknown, centre party 100 → no knock-out.
+    # known weight: 1 − (.10 + .15 + .05) = .70;
+    #   .15·80 + .15·60 + .15·70 + .10·40 + .05·100 + .05·50 + .05·20 = 12 + 9 + 10.5 + 4 + 5 + 2.5 + 1 = 44
+    #   score = 44 / .70 = 62.857… ≥ 60 → centrummodel is recommended
+    centre = _cell(result, "inkoop", "centrummodel")
+    assert centre["score"] == pytest.approx(44 / 0.70)
+    rec = result["recommendations"][0]
+    assert rec["form"] == "centrummodel" and rec["status"] == "advice"
+    # the unknowns are open preconditions of the advice, each said as missing data
+    conditions = {p["criterion"]: p for p in rec["preconditions"]}
+    assert {"domain_support", "trust", "preference"} <= set(conditions)
+    assert conditions["trust"]["value"] is None and "ontbreken" in conditions["trust"]["text_nl"]
+    assert "ontbreken" in conditions["domain_support"]["text_nl"]
+
+
+def test_unknown_knock_out_criterion_is_an_open_precondition():
+    # ssc: autonomy unknown (a knock-out criterion below 60) is no knock-out but an open precondition.
+    # Known weight of ssc: 1 − .20 = .80, all other criteria 70 → score 70 ≥ 65.
+    result = feasibility_matrix({"domains": {"inkoop": _criteria(autonomy=None)}})
+    cell = _cell(result, "inkoop", "ssc")
+    assert cell["score"] == pytest.approx(70 * 0.80 / 0.80) and cell["knockouts"] == []
+    rec = result["recommendations"][0]
+    assert rec["form"] == "ssc"
+    assert any(p["criterion"] == "autonomy" and p["value"] is None for p in rec["preconditions"])
 
 
 def test_override_replaces_the_score_and_keeps_knock_outs_visible():
