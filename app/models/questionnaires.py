@@ -85,6 +85,9 @@ class Participant(db.Model):
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     # Only *that* the invitation was used; for anonymous questionnaires no time and no link to the response.
     completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # SHA-256 of (participant id, the random secret in the cookie of the browser that started the
+    # draft): the draft is readable only from that browser (app/services/tokens.py).
+    browser_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     questionnaire = relationship("Questionnaire", back_populates="participants")

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -46,6 +47,10 @@ class Traject(db.Model):
     # Outbox flag: set in the same transaction as a submission, cleared by a recompute.
     indicators_stale: Mapped[bool] = mapped_column(Boolean, default=False)
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # "Zelf verspreiden": a traject without SMTP in which the regisseur hands out the personal links
+    # of anonymous questionnaires (links CSV, outbox). Off by default; every change is audited, and
+    # the respondents' intro page and the report's method statement say when it is on.
+    self_distribution: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
