@@ -18,14 +18,14 @@ from typing import Callable
 
 from babel.dates import format_date, format_datetime, get_timezone
 from flask import current_app, has_request_context, render_template, url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from app.extensions import db
 from app.models import Participant, Questionnaire, TrajectMember, User
 from app.services import audit
 from app.services.mail import deliver, queue_mail, smtp_configured
-from app.services.participants import ROLE_NAMES, is_closed
-from app.services.tokens import participant_for_token, personal_link, token_for
+from app.services.participants import ROLE_NAMES, is_closed, links_visible
+from app.services.tokens import participant_for_token, personal_link, rotate_token, token_for
 
 log = logging.getLogger("draagvlak.mail")
 PLACEHOLDER = re.compile(r"\[\[(link|afmelden):(\d+)\]\]")
@@ -68,6 +68,32 @@ def render_links(body: str, traject_id: int | None) -> str:
         participant = db.session.get(Participant, int(match.group(2)))
         if participant is None or participant.questionnaire.traject_id != traject_id:
             return "(link niet beschikbaar)"
+        links = links_for(participant)
+        if links is None:
+            return "(link niet meer geldig)"
+        return links[0] if match.group(1) == "link" else links[1]
+
+    if "[[" not in body:
+        return body
+    with url_context():
+        return PLACEHOLDER.sub(fill, body)
+
+
+HIDDEN_LINK = "(persoonlijke link: alleen in de mail aan de deelnemer)"
+HIDDEN_OPTOUT = "(afmeldlink: alleen in de mail aan de deelnemer)"
+
+
+def display_links(body: str, traject_id: int | None) -> str:
+    """A stored mail body as the regisseur may read it (outbox page): links of identified
+    questionnaires, and of anonymous ones only in a self-distribution traject, are filled in;
+    other personal links stay with their participant."""
+
+    def fill(match: re.Match) -> str:
+        participant = db.session.get(Participant, int(match.group(2)))
+        if participant is None or participant.questionnaire.traject_id != traject_id:
+            return "(link niet beschikbaar)"
+        if not links_visible(participant.questionnaire):
+            return HIDDEN_LINK if match.group(1) == "link" else HIDDEN_OPTOUT
         links = links_for(participant)
         if links is None:
             return "(link niet meer geldig)"
@@ -161,6 +187,52 @@ def _ids(questionnaire: Questionnaire, conditions: list, participant_ids: list[i
 
 def pending_invitations(questionnaire: Questionnaire) -> int:
     return len(_ids(questionnaire, invitation_conditions()))
+
+
+def pending_participants(questionnaire: Questionnaire, limit: int | None = None) -> list[Participant]:
+    """Who the next "Uitnodigingen versturen" mails: not yet invited (and reachable)."""
+    query = (select(Participant).where(Participant.questionnaire_id == questionnaire.id, *invitation_conditions())
+             .order_by(Participant.id))
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def sample_invitation(questionnaire: Questionnaire, participant: Participant, sender_id: int | None = None
+                      ) -> tuple[str, str]:
+    """Subject and body of the invitation `participant` will get, with the links left out."""
+    subject, body = compose("invitation", participant, questionnaire, sender_name(questionnaire, sender_id))
+    return subject, PLACEHOLDER.sub(lambda m: "(persoonlijke link)" if m.group(1) == "link" else "(afmeldlink)",
+                                    body)
+
+
+def send_fresh_link(participant: Participant) -> None:
+    """The respondent asked for a fresh link (their link is in use on another device): void the
+    old token, free the link from its browser and mail the invitation again through the normal
+    mail path (commits). Delivered over SMTP, the message is not kept (nobody needs the record,
+    and it would tell the regisseur who is answering); without SMTP it waits in the outbox.
+    Without SMTP the draft is deleted too, since the new link passes through the regisseur."""
+    from app.models import ResponseDraft
+
+    questionnaire = participant.questionnaire
+    rotate_token(participant)
+    if not smtp_configured():
+        db.session.execute(delete(ResponseDraft).where(ResponseDraft.participant_id == participant.id))
+    with url_context():
+        subject, body = compose("invitation", participant, questionnaire, sender_name(questionnaire))
+    message = queue_mail(participant.email, subject, body, kind="invitation", traject_id=questionnaire.traject_id)
+    audit.record("participant.fresh_link", object_type="Questionnaire", object_id=questionnaire.id,
+                 traject_id=questionnaire.traject_id, actor_id=None)
+    db.session.commit()
+    if smtp_configured():
+        try:
+            deliver([message], body_for=lambda m: render_links(m.body, questionnaire.traject_id))
+        except (OSError, smtplib.SMTPException) as exc:
+            log.warning("Nieuwe link niet verstuurd: %s", type(exc).__name__)
+            message.status = "failed"
+        if message.status == "sent":
+            db.session.delete(message)
+        db.session.commit()
 
 
 def due_reminders(questionnaire: Questionnaire, now: datetime | None = None) -> int:
@@ -360,10 +432,20 @@ def _cell(value: str | None) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+class LinksNotAvailable(PermissionError):
+    """An anonymous questionnaire's links go by mail only (unless the traject self-distributes)."""
+
+
 def link_rows(questionnaire: Questionnaire) -> list[list[str]]:
-    """Rows for the mail-merge CSV: participants who have not completed and did not opt out."""
+    """Rows for the mail-merge CSV: participants who have not completed and did not opt out.
+
+    Raises LinksNotAvailable for an anonymous questionnaire outside self-distribution."""
+    if not links_visible(questionnaire):
+        raise LinksNotAvailable("De persoonlijke links van een anonieme vragenlijst gaan alleen per mail.")
+    # Anonymous (self-distribution): every participant, so the list does not tell who answered.
+    conditions = [Participant.email.is_not(None)] if questionnaire.anonymous else list(_reachable())
     participants = db.session.scalars(select(Participant).where(
-        Participant.questionnaire_id == questionnaire.id, *_reachable()).order_by(Participant.id)).all()
+        Participant.questionnaire_id == questionnaire.id, *conditions).order_by(Participant.id)).all()
     rows = []
     with url_context():
         for participant in participants:

@@ -76,6 +76,60 @@ class ParticipantImport:
         return not self.row_errors
 
 
+def links_visible(questionnaire: Questionnaire) -> bool:
+    """May the regisseur see the personal links (links CSV, outbox)? For an identified
+    questionnaire yes; for an anonymous one only in a traject set to self-distribution."""
+    return not questionnaire.anonymous or bool(questionnaire.traject.self_distribution)
+
+
+def person_status_visible(questionnaire: Questionnaire) -> bool:
+    """Per-person completion (ingevuld, afgemeld, reminders) is shown only for identified ones."""
+    return not questionnaire.anonymous
+
+
+SELF_DISTRIBUTION_STATEMENT = (
+    "In dit traject zijn de persoonlijke links van de anonieme vragenlijsten niet alleen per mail "
+    "verstuurd: de regisseur kon ze downloaden en heeft ze zelf verspreid (zelf verspreiden). Wie "
+    "een link in handen had, kon daarmee antwoorden; een concept was alleen te lezen in de browser "
+    "waarin het was begonnen.")
+
+
+class SelfDistributionError(ValueError):
+    """A Dutch reason why self-distribution cannot be switched on."""
+
+
+def set_self_distribution(traject, on: bool) -> bool:
+    """Switch "zelf verspreiden" on or off for a traject (no commit); audited. Only a traject
+    without a mail server may hand out links itself. Returns whether anything changed."""
+    from app.services.mail import smtp_configured
+
+    on = bool(on)
+    if on and smtp_configured():
+        raise SelfDistributionError("Er is een mailserver ingesteld: de persoonlijke links gaan per mail "
+                                    "naar de deelnemers, zelf verspreiden is niet nodig.")
+    if bool(traject.self_distribution) == on:
+        return False
+    traject.self_distribution = on
+    audit.record("traject.self_distribution_on" if on else "traject.self_distribution_off",
+                 obj=traject, traject_id=traject.id)
+    return True
+
+
+def self_distribution_used(traject) -> bool:
+    """On now, or on at any moment before (the links handed out then may still be in use)."""
+    from app.models import AuditEvent
+
+    if traject.self_distribution:
+        return True
+    return db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.traject_id == traject.id, AuditEvent.action == "traject.self_distribution_on").limit(1)) is not None
+
+
+def self_distribution_statement(traject) -> str | None:
+    """The sentence for the report's method statement, or None when links went by mail only."""
+    return SELF_DISTRIBUTION_STATEMENT if self_distribution_used(traject) else None
+
+
 def is_closed(questionnaire: Questionnaire, now: datetime | None = None) -> bool:
     """Closed by status, or past its close date."""
     now = now or datetime.now(timezone.utc)
@@ -256,19 +310,56 @@ class RateRow:
     invited: int = 0
     completed: int = 0
     opted_out: int = 0
+    # Anonymous questionnaires: completed, opted out and the rate are hidden for this group
+    # (below the anonymity threshold, or hidden so that no hidden count can be worked out).
+    suppressed: bool = False
 
     @property
     def percentage(self) -> float | None:
+        if self.suppressed:
+            return None
         return 100.0 * self.completed / self.invited if self.invited else None
 
     def as_dict(self) -> dict:
+        if self.suppressed:
+            return {"organisation": self.organisation_code, "role": self.role, "invited": self.invited,
+                    "completed": None, "opted_out": None, "response_rate": None, "suppressed": True}
         return {"organisation": self.organisation_code, "role": self.role, "invited": self.invited,
                 "completed": self.completed, "opted_out": self.opted_out,
-                "response_rate": self.completed / self.invited if self.invited else None}
+                "response_rate": self.completed / self.invited if self.invited else None,
+                "suppressed": False}
 
 
 def response_rates(questionnaire: Questionnaire) -> tuple[list[RateRow], list[RateRow], RateRow]:
-    """Rows per organisation × role, subtotals per role, and the total, from the current database."""
+    """Rows per organisation × role, subtotals per role, and the total, from the current database.
+
+    For an anonymous questionnaire the groups that must not show their completed count are marked
+    `suppressed` (see `suppress_rates`): every page and API answer reads these rows.
+    """
+    rows, roles, total = _raw_response_rates(questionnaire)
+    if questionnaire.anonymous:
+        suppress_rates(rows, roles, total, questionnaire.traject.anonymity_threshold)
+    return rows, roles, total
+
+
+_NO_ORGANISATION = "\x00geen"  # a participant whose organisation was removed: its own group
+
+
+def suppress_rates(rows: list[RateRow], roles: list[RateRow], total: RateRow, threshold: int) -> set:
+    """Mark the groups whose completed count may not be shown: fewer than `threshold` completed,
+    and complementary suppression over (organisation, role), (all, role) and (all, all), decided
+    by the one disclosure rule in `analysis.anonymity.hidden_groups`. Returns the hidden keys."""
+    from analysis.anonymity import hidden_groups
+
+    keyed = ([((row.organisation_code or _NO_ORGANISATION, row.role), row) for row in rows]
+             + [((None, row.role), row) for row in roles] + [((None, None), total)])
+    hidden = hidden_groups({key: row.completed for key, row in keyed}, threshold)
+    for key, row in keyed:
+        row.suppressed = key in hidden
+    return hidden
+
+
+def _raw_response_rates(questionnaire: Questionnaire) -> tuple[list[RateRow], list[RateRow], RateRow]:
     from sqlalchemy import case
 
     query = (select(Participant.organisation_id, Participant.role, func.count(Participant.id),

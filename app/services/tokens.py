@@ -49,3 +49,40 @@ def participant_for_token(token: str) -> Participant | None:
 
 def personal_link(token: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("respond.start", token=token)
+
+
+# -- one browser per draft -------------------------------------------------------------------------
+# The first browser that saves an answer with a personal link gets a random secret in a cookie;
+# the participant row keeps only a hash of (participant id, secret). Any other browser — no cookie
+# or another one — cannot read the draft or submit, and can only ask for a fresh link by mail.
+
+BROWSER_COOKIE = "draagvlak_apparaat"
+
+
+def new_browser_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def browser_hash(participant: Participant, secret: str) -> str:
+    return hashlib.sha256(f"browser:{participant.id}:{secret}".encode()).hexdigest()
+
+
+def bind_browser(participant: Participant, secret: str) -> None:
+    """Tie the participant's draft to the browser holding `secret` (no commit)."""
+    participant.browser_hash = browser_hash(participant, secret)
+
+
+def browser_matches(participant: Participant, secret: str | None) -> bool:
+    """True when no browser holds the link yet, or `secret` is that browser's."""
+    if participant.browser_hash is None:
+        return True
+    if not secret or len(secret) > 100:
+        return False
+    return hmac.compare_digest(browser_hash(participant, secret), participant.browser_hash)
+
+
+def rotate_token(participant: Participant) -> str:
+    """Void the participant's link (a new salt, so a new token and hash) and free it from its
+    browser; returns the new token (no commit)."""
+    participant.browser_hash = None
+    return issue_token(participant)
