@@ -70,8 +70,15 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"
     TOKEN_RATE_LIMIT = "30 per minute"
     SUBMIT_RATE_LIMIT = "60 per minute"  # POST /api/v1/responses, per address
+    # Failed sign-ins back off instead of locking (app/services/accounts.authenticate): per account
+    # and client address after 5 failures 30 s, doubling up to 15 min; per account over all
+    # addresses only after 20 failures, 5 s doubling up to 60 s, so nobody is locked out for long.
     LOCKOUT_AFTER_FAILURES = 5
-    LOCKOUT_MINUTES = 15
+    LOGIN_BACKOFF_SECONDS = 30
+    LOGIN_BACKOFF_MAX_SECONDS = 15 * 60
+    LOGIN_ACCOUNT_BACKOFF_AFTER = 20
+    LOGIN_ACCOUNT_BACKOFF_SECONDS = 5
+    LOGIN_ACCOUNT_BACKOFF_MAX_SECONDS = 60
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a reset link stays valid
 
     # Mail: without MAIL_SERVER every message lands in the outbox table instead of SMTP.

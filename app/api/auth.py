@@ -52,6 +52,7 @@ def _authenticate():
         user = user_for_api_token(secret.strip())
         if user is not None:
             db.session.commit()  # last_used_at
+            g.api_token_prefix = secret.strip()[:8]  # stored beside the hash; audit events name it
     g.api_user_checked = user
     return user
 
@@ -67,9 +68,46 @@ def require_role(*roles: str) -> None:
         abort(problem(403, "Uw rol mag deze actie niet uitvoeren."))
 
 
+# No body of the contract nests deeper than 4 (participants[i].field, answers.key[list]); a
+# body nested far deeper is an attack on the parser or on code that walks it recursively.
+MAX_JSON_DEPTH = 16
+
+
+def json_depth_exceeds(data, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when `data` nests lists/objects deeper than `limit` (iterative: no recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > limit:
+                return True
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def parsed_json_body():
+    """The request body parsed as JSON (cached), None when it is not JSON; a 400 problem when it
+    is nested deeper than MAX_JSON_DEPTH or too deep for the parser itself."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        raise ApiProblem(400, f"De JSON-body is te diep genest (hoogstens {MAX_JSON_DEPTH} niveaus).") from None
+    if data is not None and json_depth_exceeds(data):
+        raise ApiProblem(400, f"De JSON-body is te diep genest (hoogstens {MAX_JSON_DEPTH} niveaus).")
+    return data
+
+
+def check_json_body():
+    """before_request of the API: every JSON body is checked once, before any view walks it."""
+    if request.content_length or request.headers.get("Transfer-Encoding"):
+        if request.is_json:
+            parsed_json_body()
+
+
 def json_object() -> dict:
     """The request's JSON body as an object, or a 400/422 problem."""
-    data = request.get_json(silent=True)
+    data = parsed_json_body()
     if data is None:
         raise ApiProblem(400, "De body moet geldige JSON zijn (Content-Type: application/json).")
     if not isinstance(data, dict):

@@ -104,3 +104,149 @@ def create_organisation(tid: int):
     return jsonify(organisation_json(organisation)), 201
 
 
+
+
+PATCH_FIELDS = ("name", "description", "deadline", "phase", "anonymity_threshold", "comment_threshold")
+
+
+def _patch_values(data: dict) -> dict:
+    """The PATCH body's known fields, type-checked; unknown fields are ignored."""
+    from datetime import date
+
+    errors: dict[str, list[str]] = {}
+    values: dict = {}
+    for key in PATCH_FIELDS:
+        if key not in data:
+            continue
+        value = data[key]
+        if key in ("anonymity_threshold", "comment_threshold"):
+            if isinstance(value, bool) or not isinstance(value, int):
+                errors[key] = ["Moet een geheel getal zijn."]
+        elif key == "deadline":
+            if value is not None:
+                try:
+                    value = date.fromisoformat(value) if isinstance(value, str) else None
+                except ValueError:
+                    value = None
+                if value is None:
+                    errors[key] = ["Een datum als JJJJ-MM-DD, of null."]
+        elif key == "name":
+            if not isinstance(value, str) or not value.strip():
+                errors[key] = ["Vul een naam in (tekst)."]
+            elif len(value.strip()) > 200:
+                errors[key] = ["De naam mag hoogstens 200 tekens lang zijn."]
+        elif not isinstance(value, str):
+            errors[key] = ["Moet tekst zijn."]
+        values[key] = value
+    if errors:
+        raise ApiProblem(422, "De traject-gegevens zijn niet geldig.", errors)
+    return values
+
+
+@bp.patch("/trajects/<int:tid>")
+@token_required
+def update_traject(tid: int):
+    """Edit a traject; lowering a threshold after a questionnaire was published answers 409."""
+    traject = api_traject(tid, write=True)
+    values = _patch_values(json_object())
+    try:
+        traject_service.update_traject(traject, **values)
+    except traject_service.ThresholdFrozen as exc:
+        db.session.rollback()
+        raise ApiProblem(409, str(exc), exc.errors) from None
+    except traject_service.TrajectError as exc:
+        db.session.rollback()
+        raise ApiProblem(422, str(exc), exc.errors) from None
+    db.session.commit()
+    return jsonify(traject_json(traject))
+
+
+MEMBER_ROLES = ("regisseur", "bestuurder", "ict_lead")
+
+
+@bp.post("/trajects/<int:tid>/members")
+@token_required
+def add_member(tid: int):
+    """Add a member; creates the account (without a password) when the email is new."""
+    from app.services import accounts
+
+    traject = api_traject(tid, write=True)
+    data = json_object()
+    errors: dict[str, list[str]] = {}
+    email, name, role = data.get("email"), data.get("name"), data.get("role")
+    code = data.get("organisation")
+    if not isinstance(email, str) or "@" not in email:
+        errors["email"] = ["Vul een geldig e-mailadres in."]
+    if not isinstance(name, str) or not name.strip():
+        errors["name"] = ["Vul een naam in (tekst)."]
+    if role not in MEMBER_ROLES:
+        errors["role"] = [f"Kies uit {', '.join(MEMBER_ROLES)}."]
+    organisation = None
+    if code is not None:
+        if not isinstance(code, str):
+            errors["organisation"] = ["Een organisatiecode (tekst)."]
+        else:
+            organisation = traject.organisation_by_code(code.strip().upper())
+            if organisation is None:
+                errors["organisation"] = [f"Onbekende organisatie {code!r} in dit traject."]
+    if role in ("bestuurder", "ict_lead") and organisation is None and "organisation" not in errors:
+        errors["organisation"] = ["Een bestuurder of ICT-leidinggevende hoort bij een organisatie."]
+    if errors:
+        raise ApiProblem(422, "Het lid is niet geldig.", errors)
+    user = accounts.find_user(email)
+    if user is not None and is_member(user, traject):
+        raise ApiProblem(409, f"{user.email} is al lid van dit traject.")
+    try:
+        if user is None:
+            user = accounts.create_user(email=email, name=name, role=role, password=None,
+                                        organisation=organisation)
+            db.session.flush()
+        elif user.role != role:
+            raise ApiProblem(422, "Het lid is niet geldig.",
+                             {"role": [f"Dit account bestaat al met de rol {user.role}."]})
+        traject_service.add_member(traject, user)
+    except (accounts.AccountError, traject_service.TrajectError) as exc:
+        db.session.rollback()
+        raise ApiProblem(422, str(exc), getattr(exc, "errors", None) or {"email": [str(exc)]}) from None
+    db.session.commit()
+    return jsonify({"id": user.id, "email": user.email, "role": user.role,
+                    "organisation": user.organisation.code if user.organisation is not None else None}), 201
+
+
+def _document() -> None:
+    from app.api.spec import TID, _errors, _json, _ok, register
+
+    register("/api/v1/trajects/{tid}", {"patch": {
+        "summary": "Edit a traject (regisseur); lowering a threshold after publishing answers 409",
+        "parameters": [TID],
+        "requestBody": {"required": True, **_json({"$ref": "#/components/schemas/TrajectUpdate"})},
+        "responses": {"200": _ok({"$ref": "#/components/schemas/Traject"}), **_errors(400, 401, 403, 404, 409, 422)}}},
+        {"TrajectUpdate": {"type": "object", "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 200},
+            "description": {"type": "string"},
+            "deadline": {"type": ["string", "null"], "format": "date"},
+            "phase": {"type": "string", "enum": ["ict_foto", "analyse", "voorstellen"]},
+            "anonymity_threshold": {"type": "integer", "minimum": 3, "maximum": 100000,
+                                    "description": "may not be lowered once a questionnaire was published"},
+            "comment_threshold": {"type": "integer", "maximum": 100000,
+                                  "description": "at least anonymity_threshold; may not be lowered once a "
+                                                 "questionnaire was published"}}}})
+    register("/api/v1/trajects/{tid}/members", {"post": {
+        "summary": "Add a member to a traject (regisseur); creates the account without a password",
+        "parameters": [TID],
+        "requestBody": {"required": True, **_json({"$ref": "#/components/schemas/MemberCreate"})},
+        "responses": {"201": _ok({"$ref": "#/components/schemas/Member"}, "Created"),
+                      **_errors(400, 401, 403, 404, 409, 422)}}},
+        {"MemberCreate": {"type": "object", "required": ["email", "name", "role"], "properties": {
+            "email": {"type": "string", "format": "email", "maxLength": 254},
+            "name": {"type": "string", "minLength": 1, "maxLength": 200},
+            "role": {"type": "string", "enum": list(MEMBER_ROLES)},
+            "organisation": {"type": "string", "description": "organisation code; required for "
+                                                                "bestuurder and ict_lead"}}},
+         "Member": {"type": "object", "required": ["id", "email", "role", "organisation"], "properties": {
+             "id": {"type": "integer"}, "email": {"type": "string"},
+             "role": {"type": "string", "enum": list(MEMBER_ROLES)},
+             "organisation": {"type": ["string", "null"]}}}})
+
+
+_document()

@@ -1,8 +1,8 @@
-"""Account routes: login with rate limit and lockout, logout, password change and reset."""
+"""Account routes: login with rate limit and backoff, logout, password change and reset."""
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
@@ -11,6 +11,9 @@ from app.extensions import db, limiter
 from app.security.access import is_safe_next
 from app.services import accounts, audit
 from app.services.mail import send_now
+
+
+RESET_LINK_PLACEHOLDER = "[herstellink: alleen in de verstuurde e-mail]"
 
 
 def _login_limit() -> str:
@@ -25,10 +28,15 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user, code, minutes = accounts.authenticate(form.email.data, form.password.data)
+        user, code, seconds = accounts.authenticate(form.email.data, form.password.data, request.remote_addr)
         if code == "locked":
-            error = _("Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen. "
-                      "Probeer het over %(minutes)s minuten opnieuw.", minutes=minutes)
+            if seconds >= 120:
+                wait = ngettext("%(num)s minuut", "%(num)s minuten", (seconds + 59) // 60)
+            else:
+                wait = ngettext("%(num)s seconde", "%(num)s seconden", seconds)
+            error = _("Inloggen is tijdelijk geblokkeerd na te veel mislukte pogingen. "
+                      "Wacht %(wait)s en probeer het dan opnieuw. Bent u uw wachtwoord vergeten? "
+                      "Vraag dan een nieuw wachtwoord aan.", wait=wait)
         elif code == "invalid":
             error = _("Onbekend e-mailadres of onjuist wachtwoord.")
         if user is not None:
@@ -41,7 +49,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    audit.record("logout", obj=current_user._get_current_object())
+    user = current_user._get_current_object()
+    # End the session on the server too: a copied session or remember cookie stops working.
+    user.end_sessions()
+    audit.record("logout", obj=user)
     db.session.commit()
     logout_user()
     flash(_("U bent uitgelogd."), "info")
@@ -80,9 +91,13 @@ def reset_request():
             minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
             body = (f"Beste {user.name},\n\nU vroeg een nieuw wachtwoord aan voor Draagvlak. "
                     f"Kies een nieuw wachtwoord via deze link (geldig voor {minutes} minuten, één keer te gebruiken):\n\n"
-                    f"{link}\n\nHeeft u dit niet aangevraagd? Dan kunt u dit bericht negeren.\n")
+                    f"{RESET_LINK_PLACEHOLDER}\n\nHeeft u dit niet aangevraagd? Dan kunt u dit bericht negeren.\n")
             audit.record("password.reset_requested", obj=user, actor_id=user.id)
-            send_now(user.email, "Draagvlak: nieuw wachtwoord instellen", body, kind="password_reset")
+            # The outbox keeps the placeholder, never the link: whoever reads the database or the
+            # outbox cannot reset this account. The link exists only in the mail that is sent
+            # (without SMTP no link goes anywhere; see docs/security.md).
+            send_now(user.email, "Draagvlak: nieuw wachtwoord instellen", body, kind="password_reset",
+                     body_for=lambda message: message.body.replace(RESET_LINK_PLACEHOLDER, link))
         # The same answer whether or not the address exists, so accounts cannot be probed.
         flash(_("Als dit adres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail met een herstellink."), "info")
         return redirect(url_for("auth.login"))
@@ -98,8 +113,10 @@ def reset(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         user.set_password(form.new.data)
+        user.end_sessions()
         user.failed_logins = 0
         user.locked_until = None
+        accounts.clear_login_throttles(user.email)
         audit.record("password.reset", obj=user, actor_id=user.id)
         db.session.commit()
         flash(_("Uw wachtwoord is ingesteld. U kunt nu inloggen."), "success")

@@ -37,6 +37,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Part of the session id: logout and a password change or reset raise it, so every cookie
+    # issued before (a copied session cookie, a remember cookie) stops working on the server.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     organisation = relationship("Organisation", foreign_keys=[organisation_id])
@@ -54,8 +57,13 @@ class User(UserMixin, db.Model):
         return bool(self.active)
 
     def get_id(self) -> str:
-        # Part of the password hash in the session id: a password change logs out other sessions.
-        return f"{self.id}:{self.password_hash[-8:]}"
+        # Part of the password hash and the session generation in the session id: a password
+        # change logs out other sessions, and logout ends the session on the server.
+        return f"{self.id}:{self.password_hash[-8:]}:{self.session_generation or 0}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember cookie of this user (no commit)."""
+        self.session_generation = (self.session_generation or 0) + 1
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
@@ -77,3 +85,18 @@ class ApiToken(db.Model):
     @staticmethod
     def new_secret() -> str:
         return "dv_" + secrets.token_urlsafe(32)
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins per account and client address (and per account overall), for backoff.
+
+    `key` is a keyed hash (SECRET_KEY) of the normalised email and the address, so the table
+    holds no address or email in the clear and unknown emails are throttled like known ones."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account: Mapped[str] = mapped_column(String(64), index=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -1,14 +1,19 @@
-"""Account services: creating users, logging in with lockout, API tokens, password resets."""
+"""Account services: creating users, logging in with backoff, API tokens, password resets."""
 from __future__ import annotations
 
+import hashlib
+import hmac
+import math
+import secrets
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.models import ROLES, ApiToken, Organisation, User, hash_token
+from app.models.accounts import LoginThrottle
 from app.models.base import utcnow
 from app.services import audit
 
@@ -32,21 +37,35 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def create_user(*, email: str, name: str, role: str, password: str,
+def create_user(*, email: str, name: str, role: str, password: str | None,
                 organisation: Organisation | None = None) -> User:
-    """Create a user (no commit). Raises AccountError with a Dutch reason."""
+    """Create a user (no commit). Raises AccountError with a Dutch reason.
+
+    `password=None` creates the account without a usable password (API `/members`): the user
+    sets one through the reset mail, or works with an API token."""
+    from app.services.trajects import BAD_TEXT_MESSAGE, unstorable_text
+
     email = normalise_email(email)
-    if "@" not in email or "." not in email.split("@")[-1]:
+    if "@" not in email or "." not in email.split("@")[-1] or len(email) > 254 or unstorable_text(email):
         raise AccountError(f"'{email}' is geen geldig e-mailadres.")
     if role not in ROLES:
         raise AccountError(f"Onbekende rol '{role}'; kies uit {', '.join(ROLES)}.")
     if not (name or "").strip():
         raise AccountError("Vul een naam in.")
-    validate_password(password)
+    if len(name.strip()) > 200:
+        raise AccountError("De naam mag hoogstens 200 tekens lang zijn.")
+    if unstorable_text(name):
+        raise AccountError(BAD_TEXT_MESSAGE)
+    if password is not None:
+        validate_password(password)
     if find_user(email) is not None:
         raise AccountError(f"Er bestaat al een account met e-mailadres {email}.")
     user = User(email=email, name=name.strip(), role=role, organisation=organisation, active=True)
-    user.set_password(password)
+    if password is None:
+        # Not a hash: no password matches it; distinct per user (the session id uses its tail).
+        user.password_hash = "!unusable$" + secrets.token_hex(16)
+    else:
+        user.set_password(password)
     db.session.add(user)
     return user
 
@@ -58,29 +77,87 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def authenticate(email: str, password: str) -> tuple[User | None, str | None, int]:
-    """Check a login. Returns (user, None, 0), (None, "invalid", 0) or (None, "locked", minutes).
+def _throttle_key(*parts: str) -> str:
+    secret = (current_app.config.get("SECRET_KEY") or "").encode()
+    return hmac.new(secret, "|".join(parts).encode(), hashlib.sha256).hexdigest()
 
+
+def _throttle_keys(email: str, address: str | None) -> tuple[str, str, str]:
+    """(account hash, key per account and address, key per account over all addresses)."""
+    account = _throttle_key("account", normalise_email(email))
+    return account, _throttle_key("pair", account, address or "-"), _throttle_key("all", account)
+
+
+def _remaining(row: LoginThrottle | None, now: datetime) -> int:
+    blocked = _aware(row.blocked_until) if row is not None else None
+    if blocked is None or blocked <= now:
+        return 0
+    return max(1, math.ceil((blocked - now).total_seconds()))
+
+
+def _fail(key: str, account: str, *, after: int, base: int, cap: int, now: datetime) -> int:
+    """Count a failure; returns the seconds the key is blocked now (0: not blocked)."""
+    row = db.session.get(LoginThrottle, key)
+    if row is None:
+        row = LoginThrottle(key=key, account=account, failures=0)
+        db.session.add(row)
+    row.failures = (row.failures or 0) + 1
+    if row.failures < after:
+        return 0
+    seconds = min(cap, base * 2 ** min(row.failures - after, 20))
+    row.blocked_until = now + timedelta(seconds=seconds)
+    return seconds
+
+
+def login_wait(email: str, address: str | None) -> int:
+    """Seconds before this address may try this account again (0: now)."""
+    now = utcnow()
+    _, pair, overall = _throttle_keys(email, address)
+    return max(_remaining(db.session.get(LoginThrottle, pair), now),
+               _remaining(db.session.get(LoginThrottle, overall), now))
+
+
+def clear_login_throttles(email: str) -> None:
+    """Forget every failure of an account (after a password reset); no commit."""
+    account, _, _ = _throttle_keys(email, None)
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.account == account))
+
+
+def authenticate(email: str, password: str, address: str | None = None) -> tuple[User | None, str | None, int]:
+    """Check a login. Returns (user, None, 0), (None, "invalid", 0) or (None, "locked", seconds).
+
+    No hard lock: failures back off per account *and* client address (after
+    LOCKOUT_AFTER_FAILURES, LOGIN_BACKOFF_SECONDS, doubling up to LOGIN_BACKOFF_MAX_SECONDS), and
+    per account over all addresses only briefly (after LOGIN_ACCOUNT_BACKOFF_AFTER failures,
+    at most LOGIN_ACCOUNT_BACKOFF_MAX_SECONDS), so an attacker's failures cannot keep the real
+    user, on another address, out. Unknown emails are throttled exactly like known ones.
     Commits the attempt, so failures count even when the request ends in an error page."""
     cfg = current_app.config
+    now = utcnow()
+    wait = login_wait(email, address)
+    if wait:
+        return None, "locked", wait
     user = find_user(email)
     if user is None:
         # Spend the same time on a hash check so a missing account is not revealed by timing.
         User(password_hash="scrypt:32768:8:1$x$" + "0" * 128).check_password(password or "")
-        return None, "invalid", 0
-    locked_until = _aware(user.locked_until)
-    if locked_until and locked_until > utcnow():
-        minutes = max(1, int((locked_until - utcnow()).total_seconds() // 60) + 1)
-        return None, "locked", minutes
-    if not user.check_password(password or "") or not user.active:
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= cfg["LOCKOUT_AFTER_FAILURES"]:
-            user.locked_until = utcnow() + timedelta(minutes=cfg["LOCKOUT_MINUTES"])
-            user.failed_logins = 0
-            audit.record("account.locked", obj=user, actor_id=user.id)
-        audit.record("login.failed", obj=user, actor_id=None)
+    if user is None or not user.check_password(password or "") or not user.active:
+        account, pair, overall = _throttle_keys(email, address)
+        blocked = _fail(pair, account, after=cfg["LOCKOUT_AFTER_FAILURES"], base=cfg["LOGIN_BACKOFF_SECONDS"],
+                        cap=cfg["LOGIN_BACKOFF_MAX_SECONDS"], now=now)
+        blocked_all = _fail(overall, account, after=cfg["LOGIN_ACCOUNT_BACKOFF_AFTER"],
+                            base=cfg["LOGIN_ACCOUNT_BACKOFF_SECONDS"],
+                            cap=cfg["LOGIN_ACCOUNT_BACKOFF_MAX_SECONDS"], now=now)
+        if user is not None:
+            user.failed_logins = (user.failed_logins or 0) + 1
+            audit.record("login.failed", obj=user, actor_id=None)
+            if blocked or blocked_all:
+                audit.record("account.locked", obj=user, actor_id=user.id, seconds=max(blocked, blocked_all),
+                             scope="address" if blocked >= blocked_all else "account")
         db.session.commit()
         return None, "invalid", 0
+    _, pair, overall = _throttle_keys(email, address)
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_((pair, overall))))
     user.failed_logins = 0
     user.locked_until = None
     audit.record("login", obj=user, actor_id=user.id)
@@ -93,6 +170,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AccountError("Het huidige wachtwoord klopt niet.")
     validate_password(new)
     user.set_password(new)
+    user.end_sessions()
     audit.record("password.changed", obj=user, actor_id=user.id)
 
 

@@ -56,13 +56,16 @@ def deliver(messages: list[OutboxMessage], body_for=None) -> tuple[int, int]:
 
 
 def send_now(recipient: str, subject: str, body: str, *, kind: str = "other",
-             traject_id: int | None = None) -> OutboxMessage:
-    """Queue one message and deliver it right away when SMTP is configured (commits)."""
+             traject_id: int | None = None, body_for=None) -> OutboxMessage:
+    """Queue one message and deliver it right away when SMTP is configured (commits).
+
+    `body_for(message)`, as in `deliver`: the text sent when the stored body holds a placeholder
+    (the password-reset link is never stored)."""
     message = queue_mail(recipient, subject, body, kind=kind, traject_id=traject_id)
     db.session.commit()
     if smtp_configured():
         try:
-            deliver([message])
+            deliver([message], body_for=body_for)
         except (OSError, smtplib.SMTPException) as exc:
             current_app.logger.warning("Mail niet verstuurd: %s", type(exc).__name__)
             message.status = "failed"

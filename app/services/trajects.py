@@ -18,13 +18,17 @@ CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 MAX_THRESHOLD = 100_000
 # Control characters (NUL included: PostgreSQL text cannot hold it) never belong in a name; they
 # would also break the XLSX report. Tab and line breaks are allowed where text may span lines.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LINE_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+# Bidi controls (U+202A–U+202E embeddings and overrides, U+2066–U+2069 isolates, U+200E/U+200F
+# marks) are refused too: U+202E before "fdp.exe" displays it as "exe.pdf", so a name could show a different
+# school, person or text than it holds ("Trojan Source").
+_BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL_RE = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f{_BIDI}]")
+_LINE_CONTROL_RE = re.compile(f"[\\x00-\\x1f\\x7f{_BIDI}]")
 BAD_TEXT_MESSAGE = "De tekst bevat ongeldige tekens."
 
 
 def unstorable_text(value: str, *, multiline: bool = False) -> bool:
-    """True for text we refuse to store: control characters or lone surrogates (not UTF-8)."""
+    """True for text we refuse to store: control or bidi characters, lone surrogates (not UTF-8)."""
     if (_CONTROL_RE if multiline else _LINE_CONTROL_RE).search(value):
         return True
     try:
@@ -97,9 +101,45 @@ def create_traject(owner: User, *, name: str, description: str = "", phase: str 
     return traject
 
 
+class ThresholdFrozen(TrajectError):
+    """Lowering a threshold after a questionnaire was published: respondents were promised it."""
+
+
+THRESHOLD_FROZEN_MESSAGE = ("De drempel kan niet meer omlaag: er is al een vragenlijst van dit traject "
+                            "gepubliceerd, en de respondenten is deze drempel beloofd. Verhogen mag wel.")
+
+
+def has_published_questionnaire(traject: Traject) -> bool:
+    """True once any questionnaire of the traject has been published (open or closed)."""
+    from app.models import Questionnaire
+
+    return db.session.scalar(select(Questionnaire.id).where(
+        Questionnaire.traject_id == traject.id,
+        (Questionnaire.status.in_(("open", "closed"))) | Questionnaire.published_at.is_not(None)).limit(1)) is not None
+
+
+def lowered_thresholds(traject: Traject, values: dict) -> list[str]:
+    """The thresholds in `values` that are lower than the traject's current ones."""
+    lowered = []
+    for key in ("anonymity_threshold", "comment_threshold"):
+        if key not in values or values[key] is None:
+            continue
+        try:
+            new = int(values[key])
+        except (TypeError, ValueError):
+            continue  # check_thresholds reports it
+        if new < getattr(traject, key):
+            lowered.append(key)
+    return lowered
+
+
 def update_traject(traject: Traject, **values) -> Traject:
+    """Edit a traject (no commit). Lowering a threshold after publishing raises ThresholdFrozen."""
     errors = check_thresholds(values.get("anonymity_threshold", traject.anonymity_threshold),
                               values.get("comment_threshold", traject.comment_threshold))
+    lowered = lowered_thresholds(traject, values)
+    if lowered and has_published_questionnaire(traject):
+        raise ThresholdFrozen(THRESHOLD_FROZEN_MESSAGE, {key: [THRESHOLD_FROZEN_MESSAGE] for key in lowered})
     if "name" in values and not (values["name"] or "").strip():
         errors["name"] = ["Vul een naam in."]
     elif "name" in values and unstorable_text(values["name"]):

@@ -65,12 +65,20 @@ def show(traject_id: int):
 def edit(traject_id: int):
     traject = traject_for(current_user, traject_id, write=True)
     form = TrajectForm(obj=traject)
+    status = 200
     if form.validate_on_submit():
         try:
             traject_service.update_traject(
                 traject, name=form.name.data, description=form.description.data or "",
                 phase=form.phase.data, anonymity_threshold=form.anonymity_threshold.data,
                 comment_threshold=form.comment_threshold.data, deadline=form.deadline.data)
+        except traject_service.ThresholdFrozen as exc:
+            db.session.rollback()
+            traject = traject_for(current_user, traject_id, write=True)
+            message = _("De drempel kan niet meer omlaag: er is al een vragenlijst van dit traject "
+                        "gepubliceerd, en de respondenten is deze drempel beloofd. Verhogen mag wel.")
+            _apply_errors(form, {key: [message] for key in exc.errors})
+            status = 409
         except traject_service.TrajectError as exc:
             db.session.rollback()
             traject = traject_for(current_user, traject_id, write=True)
@@ -79,7 +87,8 @@ def edit(traject_id: int):
             db.session.commit()
             flash(_("Wijzigingen opgeslagen."), "success")
             return redirect(url_for("trajects.show", traject_id=traject.id))
-    return render_template("trajects/form.html", form=form, traject=traject)
+    return render_template("trajects/form.html", form=form, traject=traject,
+                           thresholds_frozen=traject_service.has_published_questionnaire(traject)), status
 
 
 @bp.route("/<int:traject_id>/organisaties/nieuw", methods=["GET", "POST"])

@@ -1,6 +1,8 @@
 """Accounts: login, lockout, rate limit, logout, password change and the e-mailed reset link."""
 import re
 
+import pytest
+
 from sqlalchemy import select
 
 from app.extensions import db
@@ -66,11 +68,38 @@ def test_password_change_requires_current_password(client, app):
     assert db.session.get(User, user.id).check_password("nieuw-wachtwoord-1")
 
 
-def test_reset_link_is_mailed_works_once_and_expires(client, app):
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on 127.0.0.1 (aiosmtpd); the app delivers to it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self):
+            self.bodies = []
+
+        async def handle_DATA(self, server, session, envelope):
+            from email import message_from_bytes, policy
+
+            self.bodies.append(message_from_bytes(envelope.content, policy=policy.default).get_content())
+            return "250 Message accepted"
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    yield inbox
+    controller.stop()
+
+
+def test_reset_link_is_mailed_works_once_and_expires(client, app, smtp):
     user = gen_user("bestuurder")
     client.post("/wachtwoord-vergeten", data={"email": user.email})
-    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == user.email))
-    link = re.search(r"http://localhost(/wachtwoord-herstellen/\S+)", mail.body).group(1)
+    link = re.search(r"http://localhost(/wachtwoord-herstellen/\S+)", smtp.bodies[-1]).group(1)
     assert client.get(link).status_code == 200
     assert client.post(link, data={"new": "heel-nieuw-wachtwoord", "repeat": "heel-nieuw-wachtwoord"}).status_code == 302
     assert login(client, user, "heel-nieuw-wachtwoord").status_code == 302
@@ -78,9 +107,23 @@ def test_reset_link_is_mailed_works_once_and_expires(client, app):
     assert client.get(link).status_code == 410  # used: the hash changed
     app.config["PASSWORD_RESET_MAX_AGE"] = -1
     client.post("/wachtwoord-vergeten", data={"email": user.email})
-    newest = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
-    expired = re.search(r"http://localhost(/wachtwoord-herstellen/\S+)", newest.body).group(1)
+    expired = re.search(r"http://localhost(/wachtwoord-herstellen/\S+)", smtp.bodies[-1]).group(1)
     assert client.get(expired).status_code == 410
+
+
+def test_the_stored_reset_mail_holds_no_working_link(client, app, smtp):
+    user = gen_user("bestuurder")
+    client.post("/wachtwoord-vergeten", data={"email": user.email})
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == user.email))
+    assert mail.status == "sent"
+    assert "wachtwoord-herstellen" not in mail.body and "herstellink" in mail.body
+    sent_token = re.search(r"/wachtwoord-herstellen/(\S+)", smtp.bodies[-1]).group(1)
+    assert sent_token not in mail.body
+    # Without SMTP the mail waits in the outbox, still without a link anyone could use.
+    app.config["MAIL_SERVER"] = None
+    client.post("/wachtwoord-vergeten", data={"email": user.email})
+    queued = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert queued.status == "outbox" and "wachtwoord-herstellen" not in queued.body
 
 
 def test_reset_request_does_not_reveal_whether_an_account_exists(client, app):

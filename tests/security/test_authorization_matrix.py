@@ -150,6 +150,8 @@ EXPECTED = {
     ("api.list_trajects", "GET"): ("/api/v1/trajects", API_ANY),
     ("api.create_traject", "POST"): ("/api/v1/trajects", API_REGISSEUR_ROLE),
     ("api.get_traject", "GET"): ("/api/v1/trajects/{tid}", API_MEMBER_READ),
+    ("api.update_traject", "PATCH"): ("/api/v1/trajects/{tid}", API_OWNER_WRITE),
+    ("api.add_member", "POST"): ("/api/v1/trajects/{tid}/members", API_OWNER_WRITE),
     ("api.list_organisations", "GET"): ("/api/v1/trajects/{tid}/organisations", API_MEMBER_READ),
     ("api.create_organisation", "POST"): ("/api/v1/trajects/{tid}/organisations", API_OWNER_WRITE),
     ("api.list_questionnaire_templates", "GET"): ("/api/v1/templates", API_ANY),
