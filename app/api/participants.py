@@ -1,7 +1,10 @@
-"""API: participants of a questionnaire (invitations with their one-time token) and response rates."""
+"""API: participants of a questionnaire, sending their invitations, and response rates.
+
+Tokens are answered only for identified questionnaires (ICT-foto, board statements); an anonymous
+questionnaire's links reach their participants by mail only (`/invitations`)."""
 from __future__ import annotations
 
-from flask import abort, g, jsonify
+from flask import abort, g, jsonify, request
 
 from app.api import bp
 from app.api.auth import ApiProblem, json_object, token_required
@@ -51,15 +54,29 @@ def add_participants(qid: int):
                              errors=_errors(exc.issues)) from None
         invalid = [issue for issue in exc.issues if not issue.conflict]
         raise ApiProblem(422, str(exc), errors=_errors(invalid)) from None
-    result = [{"email": a.participant.email, "token": a.token, "url": personal_link(a.token)} for a in added]
-    db.session.commit()
-    if invitations.mailable(questionnaire):
-        enqueue(INVITATIONS_TASK, kind="invitations", traject_id=questionnaire.traject_id,
-                created_by=g.api_user.id, task_kwargs={"questionnaire_id": questionnaire.id})
+    if questionnaire.anonymous:
+        result = [{"email": a.participant.email} for a in added]
+    else:
+        result = [{"email": a.participant.email, "token": a.token, "url": personal_link(a.token)} for a in added]
+    db.session.commit()  # adding participants sends nothing: POST .../invitations does
     response = jsonify({"invitations": result})
     response.status_code = 201
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post("/questionnaires/<int:qid>/invitations")
+@token_required
+def send_invitations(qid: int):
+    """Mail every participant not yet invited their personal link (an open questionnaire only)."""
+    questionnaire = api_questionnaire(qid, write=True)
+    if request.get_data(cache=True):
+        json_object()  # `{}`; anything but a JSON object answers 400/422
+    if not invitations.mailable(questionnaire):
+        raise ApiProblem(409, "De vragenlijst is niet open; er zijn geen uitnodigingen verstuurd.")
+    job = enqueue(INVITATIONS_TASK, kind="invitations", traject_id=questionnaire.traject_id,
+                  created_by=g.api_user.id, task_kwargs={"questionnaire_id": questionnaire.id})
+    return jsonify({"job": job.id}), 202
 
 
 def _errors(issues) -> dict[str, list[str]]:
@@ -74,25 +91,33 @@ def _errors(issues) -> dict[str, list[str]]:
 @token_required
 def response_rate(qid: int):
     questionnaire = api_questionnaire(qid)
+    # Suppressed for an anonymous questionnaire (threshold and complementary): see response_rates.
     rows, roles, total = participant_service.response_rates(questionnaire)
-    return jsonify({"questionnaire": questionnaire.id,
+    return jsonify({"questionnaire": questionnaire.id, "anonymous": bool(questionnaire.anonymous),
                     "closes_at": questionnaire.closes_at.isoformat() if questionnaire.closes_at else None,
                     "groups": [r.as_dict() for r in rows], "roles": [r.as_dict() for r in roles],
                     "total": total.as_dict()})
 
 
 _ROLE = {"type": "string", "enum": ["ict_staff", "ict_lead", "board"]}
-_RATE = {"type": "object", "required": ["organisation", "role", "invited", "completed", "opted_out", "response_rate"],
+_RATE = {"type": "object", "required": ["organisation", "role", "invited", "completed", "response_rate", "suppressed"],
          "properties": {"organisation": {"type": ["string", "null"]}, "role": {"type": ["string", "null"]},
-                        "invited": {"type": "integer"}, "completed": {"type": "integer"},
-                        "opted_out": {"type": "integer"},
-                        "response_rate": {"type": ["number", "null"], "minimum": 0, "maximum": 1}}}
+                        "invited": {"type": "integer", "description": "participants on the list"},
+                        "completed": {"type": ["integer", "null"]},
+                        "opted_out": {"type": ["integer", "null"]},
+                        "response_rate": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+                        "suppressed": {"type": "boolean", "description":
+                                       "anonymous questionnaire: completed, opted_out and response_rate "
+                                       "are null for a group below the anonymity threshold or hidden by "
+                                       "complementary suppression"}}}
 
 register("/api/v1/questionnaires/{qid}/participants", {"post": {
-    "summary": "Invite participants; answers each one's personal token once",
+    "summary": "Add participants; nothing is sent (see /invitations)",
     "description": "All rows or none. A bad row answers 422 with errors keyed `participants[i].field`; "
-                   "an email already invited to this questionnaire answers 409. Invitation mails are "
-                   "queued (without SMTP they land in the traject's outbox).",
+                   "an email already invited to this questionnaire answers 409. For an identified "
+                   "questionnaire (ICT-foto, board statements) each invitation carries its token and "
+                   "url, only here; for an anonymous one no token or url is ever returned: the link "
+                   "reaches the participant by mail only. Adding participants sends nothing.",
     "parameters": [QID],
     "requestBody": {"required": True, "content": {"application/json": {"schema": {
         "$ref": "#/components/schemas/ParticipantsCreate"}}}},
@@ -111,18 +136,31 @@ register("/api/v1/questionnaires/{qid}/participants", {"post": {
                                                                "items": {"$ref": "#/components/schemas/ParticipantCreate"}}}},
         "Invitations": {"type": "object", "required": ["invitations"],
                         "properties": {"invitations": {"type": "array", "items": {
-                            "type": "object", "required": ["email", "token", "url"],
+                            "type": "object", "required": ["email"],
                             "properties": {"email": {"type": "string"}, "token": {"type": "string"},
                                            "url": {"type": "string", "format": "uri"}}}}}},
+        "InvitationsJob": {"type": "object", "required": ["job"], "properties": {"job": {"type": "string"}}},
         "ResponseRate": {"type": "object", "required": ["questionnaire", "closes_at", "groups", "roles", "total"],
-                         "properties": {"questionnaire": {"type": "integer"},
+                         "properties": {"questionnaire": {"type": "integer"}, "anonymous": {"type": "boolean"},
                                         "closes_at": {"type": ["string", "null"], "format": "date-time"},
                                         "groups": {"type": "array", "items": _RATE},
                                         "roles": {"type": "array", "items": _RATE}, "total": _RATE}},
     })
 
+register("/api/v1/questionnaires/{qid}/invitations", {"post": {
+    "summary": "Mail an invitation with the personal link to every participant not yet invited",
+    "description": "An open questionnaire only, else 409. Answers 202 with the job to poll at /api/v1/jobs/{id}.",
+    "parameters": [QID],
+    "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
+    "responses": {"202": {"description": "Accepted", "content": {"application/json": {"schema": {
+        "$ref": "#/components/schemas/InvitationsJob"}}}},
+        "400": PROBLEM, "401": PROBLEM, "403": PROBLEM, "404": PROBLEM, "409": PROBLEM}}})
+
 register("/api/v1/questionnaires/{qid}/response-rate", {"get": {
     "summary": "Response per organisation × role, per role and in total, from the current database",
+    "description": "For an anonymous questionnaire, completed, opted_out and response_rate are null "
+                   "(suppressed: true) for every group with fewer completed than the anonymity "
+                   "threshold, and for as many more as complementary suppression needs.",
     "parameters": [QID],
     "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {
         "$ref": "#/components/schemas/ResponseRate"}}}}, "401": PROBLEM, "404": PROBLEM}}})

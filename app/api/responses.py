@@ -42,6 +42,10 @@ def submit_response():
     participant = participant_for_token(token.strip())
     if participant is None:
         raise ApiProblem(404, "Onbekend token.")
+    if participant.browser_hash is not None and service.participant_state(participant) == "open":
+        # A draft started in a browser is answered from that browser only (no submit in its name).
+        raise ApiProblem(409, "Deze link is al in gebruik op een ander apparaat; vraag via de link een "
+                              "nieuwe aan.")
     try:
         service.submit(participant, answers)
     except service.SubmitError as exc:

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -27,3 +27,8 @@ class SendForm(FlaskForm):
 
 class OptOutForm(FlaskForm):
     submit = SubmitField(_l("Afmelden"))
+
+
+class SelfDistributionForm(FlaskForm):
+    enabled = BooleanField(_l("Zelf verspreiden: ik deel de persoonlijke links van anonieme vragenlijsten zelf uit"))
+    submit = SubmitField(_l("Opslaan"))

@@ -12,12 +12,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.distribution import bp
-from app.distribution.forms import OptOutForm, ParticipantForm, ParticipantImportForm, SendForm
+from app.distribution.forms import OptOutForm, ParticipantForm, ParticipantImportForm, SelfDistributionForm, SendForm
 from app.extensions import db, limiter
 from app.jobs import enqueue
 from app.models import Job, Participant, Questionnaire
 from app.security.access import can_edit, role_required, traject_for
 from app.services import invitations
+from app.services.mail import smtp_configured
 from app.services import participants as participant_service
 from app.services.tokens import participant_for_token
 from app.services.trajects import decode_upload
@@ -81,12 +82,11 @@ def _flash_job(job: Job) -> None:
         flash(_("De berichten worden op de achtergrond verstuurd."), "success")
 
 
-def _after_adding(questionnaire: Questionnaire, count: int) -> None:
+def _after_adding(questionnaire: Questionnaire, count: int):
+    """Adding sends nothing: the regisseur reviews who gets what, then presses the send button."""
     flash(ngettext("%(num)s deelnemer toegevoegd.", "%(num)s deelnemers toegevoegd.", count), "success")
-    if invitations.mailable(questionnaire):
-        _flash_job(enqueue_invitations(questionnaire, created_by=current_user.id))
-    else:
-        flash(_("De uitnodigingen gaan uit zodra de vragenlijst open is."), "info")
+    flash(_("Er is nog niets verstuurd. Controleer hieronder wie welke uitnodiging krijgt."), "info")
+    return redirect(url_for("distribution.review_invitations", qid=questionnaire.id))
 
 
 @bp.route("/vragenlijsten/<int:qid>/deelnemers", methods=["GET", "POST"])
@@ -119,8 +119,7 @@ def participants(qid: int):
             status = 422
         else:
             db.session.commit()
-            _after_adding(questionnaire, len(added))
-            return redirect(url_for("distribution.participants", qid=qid))
+            return _after_adding(questionnaire, len(added))
     elif request.method == "POST":
         status = 422
     query = (select(Participant).where(Participant.questionnaire_id == questionnaire.id)
@@ -129,12 +128,39 @@ def participants(qid: int):
     jobs = db.session.scalars(select(Job).where(Job.traject_id == traject.id,
                                                 Job.kind.in_(("invitations", "reminders")))
                               .order_by(Job.created_at.desc()).limit(5)).all()
+    person_status = participant_service.person_status_visible(questionnaire)
     return render_template("distribution/participants.html", questionnaire=questionnaire, traject=traject,
                            title=_title(questionnaire), form=form, page=page, closed=closed,
                            mailable=invitations.mailable(questionnaire),
                            pending=invitations.pending_invitations(questionnaire),
-                           due=invitations.due_reminders(questionnaire), jobs=jobs, job_message=job_message,
+                           # How many reminders are due tells how many have not answered yet.
+                           due=invitations.due_reminders(questionnaire) if person_status else None,
+                           person_status=person_status,
+                           links_visible=participant_service.links_visible(questionnaire),
+                           jobs=jobs, job_message=lambda job: _job_text(job, person_status),
                            send_form=SendForm()), status
+
+
+def _job_text(job: Job, counts: bool) -> str:
+    """Reminder counts of an anonymous questionnaire tell how many have not answered: left out."""
+    if not counts and job.kind == "reminders" and job.state == "done":
+        return _("Herinneringen verstuurd aan wie nog niet heeft ingevuld.")
+    return job_message(job)
+
+
+@bp.route("/vragenlijsten/<int:qid>/deelnemers/versturen")
+@role_required("regisseur")
+def review_invitations(qid: int):
+    """Before anything is mailed: who will receive what, a sample of the mail, and the button."""
+    questionnaire = _questionnaire(qid)
+    pending = invitations.pending_participants(questionnaire)
+    sample = (invitations.sample_invitation(questionnaire, pending[0], current_user.id) if pending else None)
+    return render_template("distribution/review.html", questionnaire=questionnaire,
+                           traject=questionnaire.traject, title=_title(questionnaire), pending=pending[:200],
+                           pending_count=len(pending), sample=sample,
+                           mailable=invitations.mailable(questionnaire), smtp=smtp_configured(),
+                           links_visible=participant_service.links_visible(questionnaire),
+                           send_form=SendForm())
 
 
 @bp.route("/vragenlijsten/<int:qid>/deelnemers/import", methods=["GET", "POST"])
@@ -148,8 +174,7 @@ def import_participants(qid: int):
         report = participant_service.import_participants(questionnaire, text)
         if report.ok:
             db.session.commit()
-            _after_adding(questionnaire, len(report.created))
-            return redirect(url_for("distribution.participants", qid=qid))
+            return _after_adding(questionnaire, len(report.created))
         db.session.rollback()
         questionnaire = _questionnaire(qid)
     status = 422 if report is not None and not report.ok else 200
@@ -178,7 +203,11 @@ def resend_invitation(qid: int, pid: int):
     if participant is None or participant.questionnaire_id != questionnaire.id:
         abort(404)
     if SendForm().validate_on_submit():
-        if not invitations.mailable(questionnaire):
+        if not participant_service.person_status_visible(questionnaire):
+            # Whether it went out would tell whether this person answered: reminders do this job.
+            flash(_("Bij een anonieme vragenlijst wordt niet per persoon opnieuw uitgenodigd; herinneringen gaan "
+                    "vanzelf naar wie nog niet heeft ingevuld."), "info")
+        elif not invitations.mailable(questionnaire):
             flash(_("De vragenlijst is niet open; er zijn geen uitnodigingen verstuurd."), "error")
         else:
             _flash_job(enqueue_invitations(questionnaire, participant_ids=[participant.id], resend=True,
@@ -203,7 +232,13 @@ def send_reminders(qid: int):
 @role_required("regisseur")
 def links_csv(qid: int):
     questionnaire = _questionnaire(qid)
-    rows = invitations.link_rows(questionnaire)
+    try:
+        rows = invitations.link_rows(questionnaire)
+    except invitations.LinksNotAvailable:
+        flash(_("De persoonlijke links van een anonieme vragenlijst gaan alleen per mail naar de deelnemers. "
+                "Alleen in een traject zonder mailserver kunt u ze zelf verspreiden (instelling op de pagina "
+                "Deelnemers en respons van het traject)."), "error")
+        return redirect(url_for("distribution.participants", qid=qid))
     db.session.commit()  # the export.links audit event
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
@@ -245,8 +280,32 @@ def overview(traject_id: int):
     questionnaires = db.session.scalars(select(Questionnaire).where(Questionnaire.traject_id == traject.id)
                                         .order_by(Questionnaire.created_at, Questionnaire.id)).all()
     summary = {q.id: participant_service.response_rates(q)[2] for q in questionnaires}
+    editable = can_edit(current_user, traject)
+    form = SelfDistributionForm(enabled=traject.self_distribution) if editable else None
     return render_template("distribution/overview.html", traject=traject, questionnaires=questionnaires,
-                           summary=summary, editable=can_edit(current_user, traject))
+                           summary=summary, editable=editable, form=form, smtp=smtp_configured())
+
+
+@bp.route("/trajecten/<int:traject_id>/verspreiding/zelf-verspreiden", methods=["POST"])
+@role_required("regisseur")
+def self_distribution(traject_id: int):
+    """Switch "zelf verspreiden" on or off (audited); only for a traject without a mail server."""
+    traject = traject_for(current_user, traject_id, write=True)
+    form = SelfDistributionForm()
+    if form.validate_on_submit():
+        try:
+            changed = participant_service.set_self_distribution(traject, bool(form.enabled.data))
+        except participant_service.SelfDistributionError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            if changed and traject.self_distribution:
+                flash(_("Zelf verspreiden staat aan: u kunt de persoonlijke links downloaden. De deelnemers lezen "
+                        "dit op de eerste pagina van de vragenlijst, en het rapport vermeldt het."), "success")
+            elif changed:
+                flash(_("Zelf verspreiden staat uit: de persoonlijke links van anonieme vragenlijsten gaan "
+                        "alleen per mail."), "success")
+    return redirect(url_for("distribution.overview", traject_id=traject.id))
 
 
 def _optout_limit() -> str:
@@ -272,5 +331,6 @@ def opt_out(token: str):
 
 @bp.app_template_filter("personal_links")
 def personal_links_filter(body: str, traject_id: int | None) -> str:
-    """Fill link placeholders of an outbox message for the regisseur's outbox page."""
-    return invitations.render_links(body or "", traject_id)
+    """Fill link placeholders of an outbox message for the regisseur's outbox page; links of
+    anonymous questionnaires stay hidden (unless the traject self-distributes)."""
+    return invitations.display_links(body or "", traject_id)

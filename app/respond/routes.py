@@ -6,14 +6,14 @@ start with a letter, so the two can never collide.
 """
 from __future__ import annotations
 
-from flask import (abort, current_app, flash, make_response, redirect, render_template, request,
+from flask import (abort, current_app, flash, g, make_response, redirect, render_template, request,
                    stream_with_context, url_for)
 from flask import Response as FlaskResponse
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.extensions import db, limiter
 from app.i18n import select_locale
 from app.models import Participant, Questionnaire, Response
 from app.questionnaires.formdata import raw_answers_from_form
@@ -22,8 +22,9 @@ from app.respond.display import answer_errors
 from app.security.access import role_required, traject_for
 from app.services import audit
 from app.services import responses as service
-from app.services import responses_csv
-from app.services.tokens import participant_for_token
+from app.services import invitations, responses_csv
+from app.services.tokens import (BROWSER_COOKIE, bind_browser, browser_matches, new_browser_secret,
+                                 participant_for_token)
 from surveys.model import UnknownKey
 
 STATUS_TEMPLATES = {"used": "respond/used.html", "closed": "respond/closed.html",
@@ -57,13 +58,76 @@ def _open_participant(token: str) -> Participant:
     return participant
 
 
+# -- one browser per draft ------------------------------------------------------------------------
+BROWSER_COOKIE_MAX_AGE = 180 * 24 * 3600
+
+
+def _browser_secret() -> str | None:
+    return request.cookies.get(BROWSER_COOKIE)
+
+
+def _in_use_page(participant: Participant, token: str):
+    return render_template("respond/in_use.html", token=token, questionnaire=participant.questionnaire,
+                           traject=participant.questionnaire.traject), 409
+
+
+def _bound_participant(token: str, *, bind: bool = False) -> Participant:
+    """The participant of an open link, read from the browser that started its draft.
+
+    Another browser (no cookie, or another one) gets "Deze link is al in gebruik op een ander
+    apparaat" and nothing of the draft. The first browser that saves (`bind`), or that opens a
+    link with a draft but no browser yet, gets a random secret in a cookie; only its hash is kept.
+    A GET of the intro does not bind: mail scanners open links, and must not take them.
+    """
+    participant = _open_participant(token)
+    secret = _browser_secret()
+    if not browser_matches(participant, secret):
+        abort(make_response(*_in_use_page(participant, token)))
+    if participant.browser_hash is None and (bind or service.draft_for(participant) is not None):
+        secret = secret if secret and len(secret) <= 100 else new_browser_secret()
+        won = bind_browser(participant, secret)
+        db.session.commit()
+        if not won:
+            abort(make_response(*_in_use_page(participant, token)))
+        g.browser_secret = secret
+    return participant
+
+
+@bp.after_request
+def _set_browser_cookie(response):
+    secret = g.pop("browser_secret", None)
+    if secret:
+        response.set_cookie(BROWSER_COOKIE, secret, max_age=BROWSER_COOKIE_MAX_AGE, path="/v/",
+                            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+                            httponly=True, samesite="Lax")
+    return response
+
+
+def _fresh_link_limit() -> str:
+    return current_app.config.get("FRESH_LINK_RATE_LIMIT", "5 per hour")
+
+
+@bp.route("/v/<token>/_nieuwe-link", methods=["POST"])
+@limiter.limit(_fresh_link_limit)
+def fresh_link(token: str):
+    """Another device asks for a fresh link: the old one stops working, the new one goes by mail
+    to the participant's own address (never to the page that asked)."""
+    participant = _open_participant(token)
+    if browser_matches(participant, _browser_secret()) and participant.browser_hash is not None:
+        return redirect(url_for("respond.start", token=token))
+    if participant.email:
+        invitations.send_fresh_link(participant)
+    return render_template("respond/link_sent.html", questionnaire=participant.questionnaire,
+                           traject=participant.questionnaire.traject)
+
+
 def _steps(defn, answers: dict) -> list:
     return defn.visible_sections(answers)
 
 
 @bp.route("/v/<token>")
 def start(token: str):
-    participant = _open_participant(token)
+    participant = _bound_participant(token)
     questionnaire = participant.questionnaire
     defn = service.definition(questionnaire)
     answers = service.draft_answers(participant)
@@ -78,7 +142,7 @@ def start(token: str):
 
 @bp.route("/v/<token>/<section_key>", methods=["GET", "POST"])
 def section(token: str, section_key: str):
-    participant = _open_participant(token)
+    participant = _bound_participant(token, bind=request.method == "POST")
     questionnaire = participant.questionnaire
     defn = service.definition(questionnaire)
     answers = service.draft_answers(participant)
@@ -133,14 +197,14 @@ def section(token: str, section_key: str):
 
 @bp.route("/v/<token>/_opgeslagen")
 def saved(token: str):
-    participant = _open_participant(token)
+    participant = _bound_participant(token)
     return render_template("respond/saved.html", token=token, questionnaire=participant.questionnaire,
                            resume=service.resume_section(participant))
 
 
 @bp.route("/v/<token>/_controle")
 def review(token: str):
-    participant = _open_participant(token)
+    participant = _bound_participant(token)
     questionnaire = participant.questionnaire
     defn = service.definition(questionnaire)
     answers = service.draft_answers(participant)
@@ -153,6 +217,8 @@ def review(token: str):
 @bp.route("/v/<token>/_verzenden", methods=["POST"])
 def submit(token: str):
     participant = _participant(token)
+    if service.participant_state(participant) == "open":
+        participant = _bound_participant(token)
     answers = service.draft_answers(participant)
     try:
         service.submit(participant, answers)

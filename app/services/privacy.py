@@ -33,6 +33,14 @@ ANONYMOUS_STATEMENT = (
     "daarom niet op te zoeken of te exporteren per persoon. Dat is zo ontworpen. Van de uitnodiging "
     "is alleen vastgelegd dát die is gebruikt.")
 
+ANONYMOUS_DRAFT_STATEMENT = (
+    "Een concept van een anonieme vragenlijst staat niet in deze export: het is alleen te lezen in de "
+    "browser waarin de deelnemer het begon, en wordt bij het insturen verwijderd.")
+ANONYMOUS_STATUS_STATEMENT = (
+    "Of en wanneer deze persoon een anonieme vragenlijst heeft ingevuld, herinneringen kreeg of zich "
+    "afmeldde, staat niet in deze export: dat toont Draagvlak per persoon aan niemand. De deelnemer "
+    "ziet het zelf met de eigen link.")
+
 
 class PrivacyError(ValueError):
     """A Dutch, user-facing reason why a privacy action was refused."""
@@ -290,10 +298,30 @@ def export_participant(traject: Traject, email: str) -> dict | None:
         .order_by(OutboxMessage.created_at, OutboxMessage.id)))
     if not participants and account is None and not outbox:
         return None
+    # Reminders go to those who had not answered yet: for an anonymous questionnaire they would
+    # tell who answered, so they stay out of the export (like the per-person status).
+    anonymous_ids = {p.id for p in participants if p.questionnaire.anonymous}
+    outbox = [m for m in outbox if not (m.kind == "reminder" and _mail_participant(m) in anonymous_ids)]
 
     participant_rows, responses, anonymous = [], [], []
     for p in participants:
         questionnaire = p.questionnaire
+        if questionnaire.anonymous:
+            # The regisseur makes this export: a draft, and whether (or how far) this person answered
+            # an anonymous questionnaire, are not theirs to read. The respondent sees it with their link.
+            participant_rows.append({
+                "id": p.id, "questionnaire": _questionnaire_json(questionnaire), "email": p.email,
+                "name": p.name, "role": p.role,
+                "organisation": p.organisation.code if p.organisation else None,
+                "invitation": {"invited_at": _iso(p.invited_at),
+                               "token": "alleen als hash opgeslagen; niet in deze export" if p.token_hash
+                               else None,
+                               "status": ANONYMOUS_STATUS_STATEMENT},
+                "created_at": _iso(p.created_at),
+                "draft": ANONYMOUS_DRAFT_STATEMENT,
+            })
+            anonymous.append({"questionnaire": _questionnaire_json(questionnaire), "statement": ANONYMOUS_STATEMENT})
+            continue
         draft = db.session.scalar(select(ResponseDraft).where(ResponseDraft.participant_id == p.id))
         participant_rows.append({
             "id": p.id, "questionnaire": _questionnaire_json(questionnaire), "email": p.email,
@@ -308,9 +336,6 @@ def export_participant(traject: Traject, email: str) -> dict | None:
             "draft": ({"answers": draft.answers, "section": draft.section_key,
                        "updated_at": _iso(draft.updated_at)} if draft is not None else None),
         })
-        if questionnaire.anonymous:
-            anonymous.append({"questionnaire": _questionnaire_json(questionnaire),
-                              "completed": bool(p.completed), "statement": ANONYMOUS_STATEMENT})
     conditions = [Response.participant_id.in_([p.id for p in participants])] if participants else []
     if account is not None:
         conditions.append(Response.user_id == account.id)
@@ -358,6 +383,14 @@ def export_participant(traject: Traject, email: str) -> dict | None:
                  participants=len(participant_rows), identified_responses=len(responses),
                  outbox=len(outbox), account=account_json is not None)
     return result
+
+
+def _mail_participant(message: OutboxMessage) -> int | None:
+    """The participant a stored invitation or reminder is for (its link placeholder)."""
+    import re
+
+    match = re.search(r"\[\[(?:link|afmelden):(\d+)\]\]", message.body or "")
+    return int(match.group(1)) if match else None
 
 
 #: User-level events shown on the account page and in an export.

@@ -12,7 +12,7 @@ import hmac
 import secrets
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Participant, hash_token
@@ -67,9 +67,15 @@ def browser_hash(participant: Participant, secret: str) -> str:
     return hashlib.sha256(f"browser:{participant.id}:{secret}".encode()).hexdigest()
 
 
-def bind_browser(participant: Participant, secret: str) -> None:
-    """Tie the participant's draft to the browser holding `secret` (no commit)."""
-    participant.browser_hash = browser_hash(participant, secret)
+def bind_browser(participant: Participant, secret: str) -> bool:
+    """Tie the participant's draft to the browser holding `secret`, unless another browser got
+    it first (a conditional UPDATE, so two browsers cannot both win); no commit."""
+    value = browser_hash(participant, secret)
+    done = db.session.execute(update(Participant).where(Participant.id == participant.id,
+                                                        Participant.browser_hash.is_(None))
+                              .values(browser_hash=value).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(participant, ["browser_hash"])
+    return bool(done) and participant.browser_hash == value
 
 
 def browser_matches(participant: Participant, secret: str | None) -> bool:

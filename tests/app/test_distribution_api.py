@@ -1,4 +1,5 @@
-"""API: POST /api/v1/questionnaires/{qid}/participants — 201 with tokens once, 422, 409, 404, 403."""
+"""API: POST /api/v1/questionnaires/{qid}/participants — 201 (tokens only for identified questionnaires,
+nothing sent), 422, 409, 404, 403; POST .../invitations — 202 with a job, 409 when not open."""
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -26,9 +27,21 @@ ROWS = [{"email": "Anna@ZL.nl", "name": "Anna", "role": "ict_staff", "organisati
         {"email": "bram@bm.nl", "name": "Bram", "role": "ict_lead", "organisation": "bm"}]
 
 
-def test_created_answers_each_token_once_and_queues_invitations(client, app):
+def test_anonymous_questionnaire_answers_no_token_and_sends_nothing(client, app):
     _, _, questionnaire, headers = _setup()
+    assert questionnaire.anonymous
     response = client.post(_url(questionnaire), json={"participants": ROWS}, headers=headers)
+    assert response.status_code == 201, response.json
+    assert response.json == {"invitations": [{"email": "anna@zl.nl"}, {"email": "bram@bm.nl"}]}
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    assert all(p.token_hash for p in db.session.scalars(select(Participant)))
+
+
+def test_identified_questionnaire_answers_each_token_once_and_sends_nothing(client, app):
+    _, _, questionnaire, headers = _setup("ict_foto")
+    assert not questionnaire.anonymous
+    rows = [dict(row, role="ict_lead") for row in ROWS]
+    response = client.post(_url(questionnaire), json={"participants": rows}, headers=headers)
     assert response.status_code == 201, response.json
     invitations = response.json["invitations"]
     assert [i["email"] for i in invitations] == ["anna@zl.nl", "bram@bm.nl"]
@@ -36,9 +49,26 @@ def test_created_answers_each_token_once_and_queues_invitations(client, app):
         assert invitation["url"] == f"http://localhost/v/{invitation['token']}"
         participant = participant_for_token(invitation["token"])
         assert participant is not None and participant.token_hash != invitation["token"]
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_invitations_endpoint_queues_the_mails_once_and_refuses_a_closed_questionnaire(client, app):
+    _, _, questionnaire, headers = _setup()
+    client.post(_url(questionnaire), json={"participants": ROWS}, headers=headers)
+    url = f"/api/v1/questionnaires/{questionnaire.id}/invitations"
+    response = client.post(url, json={}, headers=headers)
+    assert response.status_code == 202 and set(response.json) == {"job"}
+    assert client.get(f"/api/v1/jobs/{response.json['job']}", headers=headers).status_code == 200
     assert db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == "invitation")) == 2
-    assert all(invitation["token"] not in m.body for m in db.session.scalars(select(OutboxMessage))
-               for invitation in invitations)
+    assert client.post(url, json={}, headers=headers).status_code == 202
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 2  # nobody twice
+    assert client.post(url, json=[1], headers=headers).status_code == 422
+    questionnaire.status = "closed"
+    db.session.commit()
+    assert client.post(url, json={}, headers=headers).status_code == 409
+    _, _, draft, draft_headers = _setup(status="draft")
+    assert client.post(f"/api/v1/questionnaires/{draft.id}/invitations", json={},
+                       headers=draft_headers).status_code == 409
 
 
 def test_any_bad_row_is_422_keyed_by_row_and_field_and_nothing_is_created(client, app):
@@ -93,6 +123,7 @@ def test_response_rate_endpoint(client, app):
     gen_participant(questionnaire, organisation="ZL", completed=True)
     gen_participant(questionnaire, organisation="ZL")
     body = client.get(f"/api/v1/questionnaires/{questionnaire.id}/response-rate", headers=headers).json
-    assert body["total"] == {"organisation": None, "role": None, "invited": 2, "completed": 1, "opted_out": 0,
-                             "response_rate": 0.5}
+    # Anonymous, one completed of a threshold of 5: every count is suppressed, `invited` stays.
+    assert body["total"] == {"organisation": None, "role": None, "invited": 2, "completed": None, "opted_out": None,
+                             "response_rate": None, "suppressed": True}
     assert body["groups"][0]["organisation"] == "ZL" and body["groups"][0]["role"] == "ict_staff"

@@ -1,9 +1,18 @@
 """Follow-up: response per organisation × role with totals, against the deadline, live from the database."""
 from datetime import datetime, timedelta, timezone
 
+from app.extensions import db
 from app.services.participants import response_rates
 from builders import add_member, gen_traject, gen_user, login
 from builders_distribution import gen_participant, gen_questionnaire
+
+
+def _identified(questionnaire):
+    """Per-group counts without suppression: as for an identified questionnaire (the suppression of
+    anonymous ones is tested in tests/privacy/test_attack_completion.py)."""
+    questionnaire.anonymous = False
+    db.session.commit()
+    return questionnaire
 
 
 def _filled(questionnaire):
@@ -15,7 +24,7 @@ def _filled(questionnaire):
 
 def test_figures_per_organisation_and_role_with_totals(app):
     traject = gen_traject(organisations=("ZL", "BM"))
-    questionnaire = gen_questionnaire(traject)
+    questionnaire = _identified(gen_questionnaire(traject))
     _filled(questionnaire)
     gen_participant(questionnaire, organisation="BM", opted_out=True)
     rows, roles, total = response_rates(questionnaire)
@@ -29,7 +38,8 @@ def test_figures_per_organisation_and_role_with_totals(app):
 def test_page_shows_rates_meters_days_left_and_is_live(client, app):
     owner = gen_user("regisseur")
     traject = gen_traject(owner, organisations=("ZL", "BM"))
-    questionnaire = gen_questionnaire(traject, closes_at=datetime.now(timezone.utc) + timedelta(days=10, hours=1))
+    questionnaire = _identified(gen_questionnaire(traject, closes_at=datetime.now(timezone.utc)
+                                                  + timedelta(days=10, hours=1)))
     _filled(questionnaire)
     login(client, owner)
     page = client.get(f"/vragenlijsten/{questionnaire.id}/respons").get_data(as_text=True)
