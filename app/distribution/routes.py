@@ -73,11 +73,11 @@ def job_message(job: Job) -> str:
             else _("Geen herinneringen te versturen."))
 
 
-def _flash_job(job: Job) -> None:
+def _flash_job(job: Job, counts: bool = True) -> None:
     if job.state == "failed":
         flash(_("Versturen mislukt: %(msg)s", msg=job.message), "error")
     elif job.state == "done":
-        flash(job_message(job) or _("Klaar."), "success")
+        flash(_job_text(job, counts) or _("Klaar."), "success")
     else:
         flash(_("De berichten worden op de achtergrond verstuurd."), "success")
 
@@ -224,7 +224,8 @@ def send_reminders(qid: int):
             flash(_("De vragenlijst is niet open; er zijn geen herinneringen verstuurd."), "error")
         else:
             _flash_job(enqueue(REMINDERS_TASK, kind="reminders", traject_id=questionnaire.traject_id,
-                               created_by=current_user.id, task_kwargs={"questionnaire_id": questionnaire.id}))
+                               created_by=current_user.id, task_kwargs={"questionnaire_id": questionnaire.id}),
+                       counts=participant_service.person_status_visible(questionnaire))
     return redirect(url_for("distribution.participants", qid=qid))
 
 

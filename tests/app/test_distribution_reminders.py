@@ -70,11 +70,19 @@ def test_button_enqueues_the_reminder_task(client, app):
     gen_participant(questionnaire, invited_days_ago=10)
     login(client, owner)
     page = client.get(f"/vragenlijsten/{questionnaire.id}/deelnemers").get_data(as_text=True)
-    assert "Herinnering nu mogelijk voor: 1" in page
+    # Anonymous: how many reminders are due would tell how many have not answered.
+    assert "Herinnering nu mogelijk voor" not in page and "toont Draagvlak bij een anonieme vragenlijst" in page
     response = client.post(f"/vragenlijsten/{questionnaire.id}/deelnemers/herinneren")
     assert response.status_code == 302
     job = db.session.scalar(select(Job).where(Job.kind == "reminders"))
     assert job.state == "done" and job.result["queued"] == 1 and len(_reminded()) == 1
+    page = client.get(f"/vragenlijsten/{questionnaire.id}/deelnemers").get_data(as_text=True)
+    assert "1 herinnering verstuurd" not in page and "Herinneringen verstuurd aan wie nog niet" in page
+    # Identified: the regisseur sees the count.
+    questionnaire.anonymous = False
+    db.session.commit()
+    page = client.get(f"/vragenlijsten/{questionnaire.id}/deelnemers").get_data(as_text=True)
+    assert "Herinnering nu mogelijk voor: 0" in page
 
 
 def test_beat_schedule_runs_reminders_and_pending_invitations(app):

@@ -184,7 +184,10 @@ def test_export_for_one_participant(client, app):
     staff = json.loads(client.post(f"/trajecten/{traject_id}/privacy/export",
                                    data={"email": "jan@school.nl"}).get_data(as_text=True))
     assert staff["identified_responses"] == []
-    assert staff["anonymous_questionnaires"][0]["completed"] is True
+    # Of an anonymous questionnaire neither the draft nor whether this person answered is exported.
+    assert "completed" not in staff["anonymous_questionnaires"][0]
+    assert "completed" not in staff["participants"][0]["invitation"]
+    assert "niet in deze export" in staff["participants"][0]["draft"]
     assert "niet aan personen gekoppeld" in staff["anonymous_questionnaires"][0]["statement"]
     assert [m["subject"] for m in staff["outbox"]] == ["Uitnodiging"]  # not the other traject's mail
 
