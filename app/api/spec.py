@@ -64,7 +64,7 @@ SCHEMAS: dict = {
                                     "locations": {"type": ["integer", "null"]},
                                     "region": {"type": "string"}}},
     "OrganisationCreate": {"type": "object", "required": ["code", "name"],
-                           "properties": {"code": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,20}$"},
+                           "properties": {"code": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$"},
                                           "name": {"type": "string", "minLength": 1, "maxLength": 200},
                                           "staff": {"type": ["integer", "null"], "minimum": 0, "maximum": 10000000},
                                           "students": {"type": ["integer", "null"], "minimum": 0, "maximum": 10000000},

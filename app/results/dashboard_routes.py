@@ -27,7 +27,9 @@ def dashboard(traject_id: int):
     editable = can_edit(current_user, traject)
     payload = dict(snapshot.payload or {}) if snapshot is not None else {}
     # Bestuurders read aggregates only; free-text answers are raw answers, so only the regisseur sees them.
-    d = views.dashboard(traject, payload, include_comments=editable) if snapshot is not None else None
+    # Board trust: the full matrix (who rated whom how) for the regisseur; bestuurders see what each board receives.
+    d = views.dashboard(traject, payload, include_comments=editable,
+                        full_trust=current_user.role == "regisseur") if snapshot is not None else None
     return render_template("results/dashboard.html", traject=traject, snapshot=snapshot, d=d, editable=editable)
 
 

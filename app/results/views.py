@@ -233,7 +233,56 @@ def motives_section(traject, payload) -> dict:
     return {"table": table, "chart": chart}
 
 
-def board_section(traject, payload) -> dict:
+# A board's received trust is shown (to bestuurders, in the report) only when at least this many
+# other boards rated it: a bestuurder knows their own rating, and with fewer raters the average
+# minus their own would be one other board's individual rating.
+MIN_TRUST_RATERS = 3
+
+
+def received_trust_rows(cells: list[dict]) -> list[dict]:
+    """Per rated board: the number of other boards that rated it and, when at least
+    MIN_TRUST_RATERS did, the mean of their ratings (item scale and 0–100); never a single cell."""
+    by_target: dict = {}
+    for c in cells:
+        if c.get("from") == c.get("to") or c.get("mean") is None:
+            continue
+        by_target.setdefault(c["to"], []).append(c)
+    rows = []
+    for code in sorted(by_target, key=str):
+        got = by_target[code]
+        shown = len(got) >= MIN_TRUST_RATERS
+        rows.append({"organisation": code, "raters": len(got), "suppressed": not shown,
+                     "mean": sum(c["mean"] for c in got) / len(got) if shown else None,
+                     "score": (sum(c["score"] for c in got if c.get("score") is not None) / len(got)
+                               if shown and all(c.get("score") is not None for c in got) else None)})
+    return rows
+
+
+def received_trust(traject, cells: list[dict]):
+    """(table, chart) of what each board receives on average from the others."""
+    names = {o.code: o.name for o in traject.organisations}
+    rows = received_trust_rows(cells)
+    hidden = _("te weinig beoordelaars")
+    table_rows = [[org_label(r["organisation"], names), fmt(r["raters"]),
+                   hidden if r["suppressed"] else fmt(r["mean"], 2),
+                   hidden if r["suppressed"] else fmt(r["score"])] for r in rows]
+    table = _table("vertrouwen", _("Vertrouwen dat elk bestuur ontvangt"),
+                   [_("Bestuur"), _("Beoordelende besturen"), _("Gemiddeld ontvangen (1–5)"), _("Score (0–100)")],
+                   table_rows, numeric=(1, 2, 3),
+                   note=_("Per bestuur het gemiddelde van wat de andere besturen over het vertrouwen erin "
+                          "antwoordden; wie wie hoe beoordeelde ziet alleen de regisseur. Met minder dan "
+                          "%(n)s beoordelende besturen blijft het gemiddelde verborgen.", n=MIN_TRUST_RATERS))
+    chart = charts.bar_chart(
+        [{"label": org_label(r["organisation"], names), "value": r["score"], "n": r["raters"],
+          "suppressed": r["suppressed"]} for r in rows],
+        _("Ontvangen vertrouwen per bestuur"),
+        _("Gemiddeld vertrouwen dat elk bestuur van de andere besturen ontvangt, score 0–100."),
+        reference=None, label_width=250) if rows else None
+    return table, chart
+
+
+def board_section(traject, payload, *, full_trust: bool = False) -> dict:
+    """Board tables; `full_trust` (the regisseur only) shows who rated whom how."""
     names = {o.code: o.name for o in traject.organisations}
     board = payload.get("board") or {}
     gap = sorted(board.get("gap") or [], key=lambda r: (str(r.get("organisation")), DOMAINS.index(r["domain"])
@@ -267,13 +316,21 @@ def board_section(traject, payload) -> dict:
     trust = board.get("trust") or {}
     cells = trust.get("cells") or []
     codes = [o.code for o in traject.organisations]
-    trust_rows = [[c["from"], c["to"], fmt(c.get("n")), fmt(c.get("mean"), 2), fmt(c.get("score"))] for c in cells]
-    trust_table = _table("vertrouwen", _("Vertrouwen tussen besturen"),
-                         [_("Van"), _("Naar"), "n", _("Gemiddelde (1–5)"), _("Score (0–100)")], trust_rows, numeric=(2, 3, 4))
-    trust_chart = charts.trust_grid(codes, cells, _("Vertrouwensmatrix"),
-                                    _("Vertrouwen van het bestuur in de rij in het bestuur in de kolom, score 0–100."))\
-        if cells else None
-    weakest = trust.get("weakest_link")
+    if full_trust:
+        # The regisseur: the full matrix, who rated whom how (identified answers of the boards).
+        trust_rows = [[c["from"], c["to"], fmt(c.get("n")), fmt(c.get("mean"), 2), fmt(c.get("score"))] for c in cells]
+        trust_table = _table("vertrouwen", _("Vertrouwen tussen besturen"),
+                             [_("Van"), _("Naar"), "n", _("Gemiddelde (1–5)"), _("Score (0–100)")], trust_rows,
+                             numeric=(2, 3, 4),
+                             note=_("Alleen de regisseur ziet wie wie hoe beoordeelde; bestuurders en het rapport "
+                                    "tonen per bestuur alleen het gemiddelde dat het van de andere besturen ontvangt."))
+        trust_chart = charts.trust_grid(codes, cells, _("Vertrouwensmatrix"),
+                                        _("Vertrouwen van het bestuur in de rij in het bestuur in de kolom, score 0–100."))\
+            if cells else None
+        weakest = trust.get("weakest_link")
+    else:
+        trust_table, trust_chart = received_trust(traject, cells)
+        weakest = None
     commit = board.get("commit_forms") or []
     commit_rows = [[org_label(r["organisation"], names), domain_name(r["domain"]), form_name(r["form"]), fmt(r.get("n"))]
                    for r in commit]
@@ -371,13 +428,14 @@ def comments_section(traject, payload) -> list[dict]:
     return [c for c in payload.get("comments") or [] if c.get("text")]
 
 
-def dashboard(traject, payload, *, include_comments: bool) -> dict:
+def dashboard(traject, payload, *, include_comments: bool, full_trust: bool = False) -> dict:
+    """`full_trust`: the trust matrix of the boards, for the regisseur's page only (never the report)."""
     return {
         "response": response_section(traject, payload),
         "indices": indices_section(traject, payload),
         "heatmap": heatmap_section(traject, payload),
         "motives": motives_section(traject, payload),
-        "board": board_section(traject, payload),
+        "board": board_section(traject, payload, full_trust=full_trust),
         "distributions": distribution_section(traject, payload),
         "foto": foto_section(traject, payload),
         "preferences": preferences_section(traject, payload),

@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Questionnaire, Response, Traject
 from app.services.responses import definition
+from app.results.cells import formula_like, safe_csv
 
 FIXED_COLUMNS = ["response_id", "organisation", "role", "submitted_on"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -102,6 +103,9 @@ def generate(questionnaire_id: int, chunk_size: int = 1000) -> Iterator[str]:
     questions = defn.questions()
     keys = [q.key for q in questions]
     text_positions = [i for i, q in enumerate(questions) if q.type == "text"]
+    # Option values of a custom questionnaire could look like a formula: quote those columns too.
+    risky_positions = [i for i, q in enumerate(questions) if i not in text_positions and any(
+        formula_like(str(o.get("value") if isinstance(o, dict) else o)) for o in (q.options or []))]
     hidden, hidden_roles, no_text = suppression(questionnaire, questionnaire.traject)
 
     buffer = io.StringIO()
@@ -132,6 +136,8 @@ def generate(questionnaire_id: int, chunk_size: int = 1000) -> Iterator[str]:
             values = [value if type(value) in _PLAIN else format_value(value) for value in values]
         for i in text_positions:
             values[i] = "" if drop_text else format_value(answers.get(keys[i]), text=True)
+        for i in risky_positions:
+            values[i] = safe_csv(format_value(answers.get(keys[i])))
         cells.extend(values)
         writer.writerow(cells)
         written += 1

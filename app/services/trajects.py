@@ -13,7 +13,8 @@ from app.models import PHASES, Organisation, Traject, TrajectMember, User
 from app.models.trajects import MIN_ANONYMITY_THRESHOLD
 from app.services import audit
 
-CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+# A code starts with a letter or digit: one starting with "-" would read as a formula in a CSV.
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$")
 # No school has more respondents than this; a larger threshold would not fit the integer column.
 MAX_THRESHOLD = 100_000
 # Control characters (NUL included: PostgreSQL text cannot hold it) never belong in a name; they
@@ -182,7 +183,7 @@ def organisation_errors(data: dict, existing_codes: set[str]) -> tuple[dict, dic
     if not code:
         errors["code"] = ["Vul een code in."]
     elif not CODE_RE.match(code):
-        errors["code"] = ["Een code bestaat uit hoogstens 20 letters, cijfers, - of _."]
+        errors["code"] = ["Een code bestaat uit hoogstens 20 letters, cijfers, - of _, en begint met een letter of cijfer."]
     elif code in existing_codes:
         errors["code"] = [f"De code {code} bestaat al in dit traject."]
     name = (data.get("name") or "").strip()
