@@ -49,11 +49,17 @@ class Config:
             # The outbox sweep: stale trajects and recompute jobs the broker lost (docs/worker.md).
             "sweep-stale-trajects": {"task": "worker.tasks.indicators.sweep_stale_trajects",
                                      "schedule": 60.0},
+            # Every job queued or running longer than its kind's limit is sent again (app.jobs).
+            "sweep-jobs": {"task": "worker.tasks.jobs.sweep_jobs", "schedule": 60.0},
         },
     }
     REDIS_URL: str | None = None
-    # A queued recompute job older than this many seconds is handed to the broker again.
-    RECOMPUTE_REQUEUE_AFTER = 300
+    # A queued recompute job older than this many seconds is handed to the broker again: after a
+    # broker outage the indicators catch up within about a minute (the sweep runs every minute).
+    RECOMPUTE_REQUEUE_AFTER = 60
+    # Per kind of job (queued seconds, running seconds without progress) before the job sweep sends
+    # it again; app.jobs.JOB_KINDS has the defaults.
+    JOB_LIMITS: dict = {}
     # Tests only: seconds the recompute task sleeps between stages, so a worker can be killed mid-run.
     RECOMPUTE_TEST_DELAY = float(os.environ.get("RECOMPUTE_TEST_DELAY", "0") or 0)
 
@@ -89,6 +95,18 @@ class Config:
     MAIL_USE_TLS = False
     MAIL_SENDER = "Draagvlak <noreply@draagvlak.local>"
     MAIL_BATCH_SIZE = 50
+    # Delivery (app/services/delivery.py, docs/distribution.md): a claimed message belongs to its
+    # worker for MAIL_CLAIM_LEASE seconds; a 4xx answer is retried after these delays, at most
+    # MAIL_MAX_ATTEMPTS times; a run that found the server unreachable (or left retries) is sent
+    # again after MAIL_SERVER_DOWN_RETRY[run] seconds, at most MAIL_MAX_RUNS times.
+    MAIL_TIMEOUT = 30
+    MAIL_CLAIM_LEASE = 120
+    MAIL_MAX_ATTEMPTS = 5
+    MAIL_RETRY_BACKOFF = (60, 300, 900, 1800)
+    MAIL_SERVER_DOWN_RETRY = (60, 120, 300, 600, 900)
+    MAIL_MAX_RUNS = 8
+    # Tests only: seconds the worker waits before each message, so it can be killed mid-batch.
+    MAIL_TEST_DELAY = float(os.environ.get("MAIL_TEST_DELAY", "0") or 0)
     OPTOUT_RATE_LIMIT = "20 per minute"
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
@@ -163,6 +181,7 @@ class ProductionConfig(Config):
             "DEMO_ALLOWED": env.get("DEMO_ALLOWED", "false").lower() in ("1", "true", "yes"),
             # Only for load benchmarks, where every virtual user shares one address.
             "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "true").lower() in ("1", "true", "yes"),
+            **_delivery_settings(env),
         }
         if redis_url:
             attrs["CELERY"] = dict(
@@ -199,6 +218,24 @@ class ProductionConfig(Config):
             )
 
 
+def _delivery_settings(environ=None) -> dict:
+    """Delivery settings from the environment (development and production): MAIL_CLAIM_LEASE,
+    MAIL_MAX_ATTEMPTS, MAIL_MAX_RUNS (numbers), MAIL_RETRY_BACKOFF and MAIL_SERVER_DOWN_RETRY
+    (comma-separated seconds)."""
+    env = os.environ if environ is None else environ
+    out: dict = {}
+    for name in ("MAIL_CLAIM_LEASE", "MAIL_TIMEOUT"):
+        if env.get(name):
+            out[name] = float(env[name])
+    for name in ("MAIL_MAX_ATTEMPTS", "MAIL_MAX_RUNS"):
+        if env.get(name):
+            out[name] = int(env[name])
+    for name in ("MAIL_RETRY_BACKOFF", "MAIL_SERVER_DOWN_RETRY"):
+        if env.get(name):
+            out[name] = tuple(float(x) for x in env[name].split(",") if x.strip())
+    return out
+
+
 def _broker_options(environ=None) -> dict:
     """Settings of a real Redis broker, the same in development and production.
 
@@ -223,6 +260,11 @@ def config_for(name: str | None = None) -> type[Config]:
         return TestingConfig
     if name == "development":
         cls = DevelopmentConfig
+        mail = dict(_delivery_settings())
+        if os.environ.get("MAIL_SERVER"):
+            mail.update(MAIL_SERVER=os.environ["MAIL_SERVER"], MAIL_PORT=int(os.environ.get("MAIL_PORT", "25")))
+        if mail:
+            cls = type("DevelopmentConfig", (cls,), mail)
         if os.environ.get("REDIS_URL"):
             redis_url = os.environ["REDIS_URL"]
             return type(

@@ -244,15 +244,32 @@ def due_reminders(questionnaire: Questionnaire, now: datetime | None = None) -> 
 
 @dataclass
 class SendResult:
-    queued: int = 0     # messages created (in the outbox, or handed to SMTP)
-    sent: int = 0       # delivered over SMTP
-    failed: int = 0     # refused by SMTP; the participant counts as not mailed
-    skipped: int = 0    # no longer eligible when their batch came up
+    queued: int = 0       # messages created (in the outbox, or to be sent over SMTP)
+    sent: int = 0         # accepted by the SMTP server
+    failed: int = 0       # refused for good (5xx, or too many 4xx); the participant counts as not mailed
+    skipped: int = 0      # no longer eligible when their batch came up
+    retry: int = 0        # refused for now (4xx) or cut off: sent again at `retry_at`
+    unconfirmed: int = 0  # handed over by a worker that died before the answer: not sent again
+    pending: int = 0      # waiting because the mail server could not be reached
+    retry_at: datetime | None = None
     error: str | None = None
     server_down: bool = False
 
     def as_dict(self) -> dict:
-        return {"queued": self.queued, "sent": self.sent, "failed": self.failed, "skipped": self.skipped}
+        return {"queued": self.queued, "sent": self.sent, "failed": self.failed, "skipped": self.skipped,
+                "retry": self.retry, "unconfirmed": self.unconfirmed, "pending": self.pending,
+                "retry_at": self.retry_at.isoformat() if self.retry_at else None}
+
+    def add(self, report) -> None:
+        """Fold in a delivery report (app/services/delivery.py)."""
+        self.sent += report.sent
+        self.failed += report.failed
+        self.unconfirmed += report.unconfirmed
+        self.retry, self.pending = self.retry + report.retry, self.pending + report.pending
+        if report.retry_at is not None:
+            self.retry_at = min(self.retry_at, report.retry_at) if self.retry_at else report.retry_at
+        if report.server_down:
+            self.server_down, self.error = True, report.error
 
 
 class MailServerDown(RuntimeError):
@@ -260,77 +277,110 @@ class MailServerDown(RuntimeError):
 
 
 def _send_batch(kind: str, questionnaire: Questionnaire, ids: list[int], conditions: list,
-                sender: str, now: datetime, result: SendResult) -> None:
-    """Lock the batch's rows (skip rows another worker holds), re-check, mail, mark, commit."""
+                sender: str, now: datetime, result: SendResult, job_id: str | None = None) -> None:
+    """Lock the batch's rows (skip rows another worker holds), re-check, and create one outbox
+    row per participant with the participant's mark in the same commit. Nothing is sent here:
+    `delivery.deliver_pending` sends the rows one by one (claim, hand over, mark sent)."""
+    from app.services import delivery
+
     participants = db.session.scalars(
         select(Participant).where(Participant.id.in_(ids), *conditions)
         .order_by(Participant.id).with_for_update(skip_locked=True)).all()
     result.skipped += len(ids) - len(participants)
-    batch = []
-    for participant in participants:
-        subject, body = compose(kind, participant, questionnaire, sender)
-        message = queue_mail(participant.email, subject, body, kind=kind, traject_id=questionnaire.traject_id)
-        before = (participant.invited_at, participant.reminders_sent, participant.last_reminded_at)
+
+    def mark(participant: Participant) -> None:
         if kind == "invitation":
             participant.invited_at = now
         else:
             participant.reminders_sent = (participant.reminders_sent or 0) + 1
             participant.last_reminded_at = now
-        batch.append((participant, message, before))
-    db.session.flush()
-    down = None
-    if smtp_configured() and batch:
-        try:
-            deliver([m for _, m, _ in batch], body_for=lambda m: render_links(m.body, questionnaire.traject_id))
-        except (OSError, smtplib.SMTPException) as exc:
-            down = exc
-        for participant, message, before in batch:
-            if message.status != "sent":
-                # Not delivered: undo the mark, so a later run mails this participant again.
-                message.status = "failed"
-                participant.invited_at, participant.reminders_sent, participant.last_reminded_at = before
-                result.failed += 1
-            else:
-                result.sent += 1
-    result.queued += len(batch)
+
+    result.queued += delivery.create_messages(
+        kind, questionnaire, participants, lambda p: compose(kind, p, questionnaire, sender), mark,
+        job_id=job_id, smtp=smtp_configured())
     db.session.commit()
-    if down is not None:
-        raise MailServerDown(f"Mailserver niet bereikbaar ({type(down).__name__}).")
+
+
+def _deliver(kind: str, questionnaire_ids: list[int] | None, result: SendResult,
+             progress: Progress | None = None, done_before: int = 0, total: int = 0) -> None:
+    """Send the due messages of `kind` over SMTP (nothing without SMTP)."""
+    from app.services import delivery
+
+    if not smtp_configured():
+        return
+
+    def step(done: int, count: int) -> None:
+        if progress is not None:
+            progress(min(done_before + done, max(total, done_before + count)), max(total, done_before + count))
+
+    with url_context():
+        report = delivery.deliver_pending(kind, questionnaire_ids,
+                                          render=lambda m: render_links(m.body, m.traject_id), progress=step)
+    result.add(report)
 
 
 def _run(kind: str, questionnaire: Questionnaire, ids: list[int], conditions: list, *,
          created_by: int | None, progress: Progress | None, done_before: int, total: int,
-         result: SendResult) -> int:
+         result: SendResult, job_id: str | None = None) -> int:
     size = max(1, int(current_app.config.get("MAIL_BATCH_SIZE") or 50))
     sender = sender_name(questionnaire, created_by)
     now = utcnow()
+    outbox_only = not smtp_configured()
     done = done_before
     with url_context():
         for start in range(0, len(ids), size):
             chunk = ids[start:start + size]
-            _send_batch(kind, questionnaire, chunk, conditions, sender, now, result)
+            _send_batch(kind, questionnaire, chunk, conditions, sender, now, result, job_id)
             done += len(chunk)
-            if progress is not None:
+            if outbox_only and progress is not None:  # without SMTP a message is done once stored
                 progress(done, total)
+    if not outbox_only:
+        _deliver(kind, [questionnaire.id], result, progress, done_before, total)
+        if progress is not None:
+            progress(done, total)
     return done
 
 
 def _run_and_record(kind: str, questionnaire: Questionnaire, ids: list[int], conditions: list, *,
                     created_by: int | None, progress: Progress | None, done_before: int, total: int,
-                    result: SendResult) -> int:
+                    result: SendResult, job_id: str | None = None) -> int:
     """Send one questionnaire's mails and leave one audit event with its counts (also on failure)."""
     if not ids:
+        # Nobody new, but messages of an earlier run may still wait (a crash, a retry).
+        part = SendResult()
+        _deliver(kind, [questionnaire.id], part)
+        _fold(result, part)
         return done_before
     part = SendResult()
     try:
         return _run(kind, questionnaire, ids, conditions, created_by=created_by, progress=progress,
-                    done_before=done_before, total=total, result=part)
+                    done_before=done_before, total=total, result=part, job_id=job_id)
     finally:
-        for key in ("queued", "sent", "failed", "skipped"):
-            setattr(result, key, getattr(result, key) + getattr(part, key))
+        _fold(result, part)
+        counts = {k: v for k, v in part.as_dict().items() if k != "retry_at"}
         audit.record(f"{kind}s.sent", obj=questionnaire, traject_id=questionnaire.traject_id,
-                     actor_id=created_by, **part.as_dict())
+                     actor_id=created_by, **counts)
         db.session.commit()
+
+
+def _fold(result: SendResult, part: SendResult) -> None:
+    for key in ("queued", "sent", "failed", "skipped", "retry", "unconfirmed", "pending"):
+        setattr(result, key, getattr(result, key) + getattr(part, key))
+    if part.retry_at is not None:
+        result.retry_at = min(result.retry_at, part.retry_at) if result.retry_at else part.retry_at
+    if part.server_down:
+        result.server_down, result.error = True, part.error
+
+
+def deliver_waiting(kind: str, questionnaire_id: int | None = None,
+                    progress: Progress | None = None) -> SendResult:
+    """A planned retry: only send what waits in the outbox (4xx, SMTP down, a dead worker's claim);
+    nobody new is selected."""
+    result = SendResult()
+    _deliver(kind, [questionnaire_id] if questionnaire_id is not None else None, result, progress)
+    log.info("Nieuwe poging (%s): %s verstuurd, %s mislukt, %s wachten", kind, result.sent, result.failed,
+             result.retry + result.pending)
+    return result
 
 
 def open_questionnaires(now: datetime | None = None) -> list[Questionnaire]:
@@ -360,35 +410,45 @@ def _targets(questionnaire_id: int | None, now, result: SendResult, what: str) -
 
 def send_invitations(questionnaire_id: int | None = None, *, participant_ids: list[int] | None = None,
                      resend: bool = False, created_by: int | None = None,
-                     progress: Progress | None = None) -> SendResult:
+                     progress: Progress | None = None, job_id: str | None = None) -> SendResult:
     """Invite participants who were not invited yet (or, with `resend`, again the given ones).
 
-    Idempotent: a participant is marked in the same transaction as their message, and a rerun
-    skips them. Without `questionnaire_id`, every open questionnaire's pending invitations.
+    Exactly once: a participant is marked in the same transaction as their outbox row, a rerun
+    skips them, and each row is sent once (app/services/delivery.py). A resend is tied to its job:
+    a rerun of the same job sends nothing again. Without `questionnaire_id`, every open
+    questionnaire's pending invitations.
     """
+    from sqlalchemy import exists
+
+    from app.models import OutboxMessage
+
     result = SendResult()
     now = utcnow()
     targets = _targets(questionnaire_id, now, result, "uitnodigingen")
     if targets is None:
         return result
-    conditions = invitation_conditions(resend=resend and participant_ids is not None)
+    resending = resend and participant_ids is not None
+    conditions = invitation_conditions(resend=resending)
+    if resending and job_id:
+        conditions.append(~exists().where(OutboxMessage.participant_id == Participant.id,
+                                          OutboxMessage.kind == "invitation", OutboxMessage.job_id == job_id))
     work = [(q, _ids(q, conditions, participant_ids)) for q in targets]
     total = sum(len(ids) for _, ids in work)
     done = 0
-    try:
-        for questionnaire, ids in work:
-            done = _run_and_record("invitation", questionnaire, ids, conditions, created_by=created_by,
-                                   progress=progress, done_before=done, total=total, result=result)
-    except MailServerDown as exc:
-        result.error, result.server_down = str(exc), True
-    log.info("Uitnodigingen: %s in de outbox, %s verstuurd, %s mislukt", result.queued, result.sent, result.failed)
+    for questionnaire, ids in work:
+        done = _run_and_record("invitation", questionnaire, ids, conditions, created_by=created_by,
+                               progress=progress, done_before=done, total=total, result=result, job_id=job_id)
+    log.info("Uitnodigingen: %s aangemaakt, %s verstuurd, %s mislukt, %s later opnieuw",
+             result.queued, result.sent, result.failed, result.retry + result.pending)
     return result
 
 
 def send_reminders(questionnaire_id: int | None = None, *, created_by: int | None = None,
-                   progress: Progress | None = None) -> SendResult:
+                   progress: Progress | None = None, job_id: str | None = None) -> SendResult:
     """Remind non-responders only: invited, not completed, not opted out, below the maximum
-    number of reminders and at least the interval after the last mail; never after closing."""
+    number of reminders and at least the interval after the last mail; never after closing.
+    Two runs at once remind nobody twice: the participant row lock and the re-checked
+    conditions decide who gets an outbox row, and each row is sent once."""
     result = SendResult()
     now = utcnow()
     targets = _targets(questionnaire_id, now, result, "herinneringen")
@@ -398,13 +458,11 @@ def send_reminders(questionnaire_id: int | None = None, *, created_by: int | Non
     work = [(q, conditions, _ids(q, conditions)) for q, conditions in work]
     total = sum(len(ids) for _, _, ids in work)
     done = 0
-    try:
-        for questionnaire, conditions, ids in work:
-            done = _run_and_record("reminder", questionnaire, ids, conditions, created_by=created_by,
-                                   progress=progress, done_before=done, total=total, result=result)
-    except MailServerDown as exc:
-        result.error, result.server_down = str(exc), True
-    log.info("Herinneringen: %s in de outbox, %s verstuurd, %s mislukt", result.queued, result.sent, result.failed)
+    for questionnaire, conditions, ids in work:
+        done = _run_and_record("reminder", questionnaire, ids, conditions, created_by=created_by,
+                               progress=progress, done_before=done, total=total, result=result, job_id=job_id)
+    log.info("Herinneringen: %s aangemaakt, %s verstuurd, %s mislukt, %s later opnieuw",
+             result.queued, result.sent, result.failed, result.retry + result.pending)
     return result
 
 

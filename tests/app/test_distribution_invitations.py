@@ -98,8 +98,8 @@ def test_task_sends_in_batches_updates_progress_and_is_idempotent(app, monkeypat
     monkeypatch.setattr(invitations, "_send_batch", spy)
     real_progress = __import__("worker.tasks.mail", fromlist=["_progress"])._progress
 
-    def record_progress(job):
-        update = real_progress(job)
+    def record_progress(task, job_id):
+        update = real_progress(task, job_id)
 
         def wrapped(done, total):
             progress.append((done, total))

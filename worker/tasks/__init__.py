@@ -4,3 +4,4 @@ from worker.tasks import indicators  # noqa: F401
 from worker.tasks import privacy  # noqa: F401
 from worker.tasks import mail  # noqa: F401
 from worker.tasks import reports  # noqa: F401,E402
+from worker.tasks import jobs  # noqa: F401,E402

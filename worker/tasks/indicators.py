@@ -6,7 +6,7 @@ from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from app.jobs import RECOMPUTE_TASK, celery_app, enqueue_recompute
+from app.jobs import RECOMPUTE_TASK, JobTask, dispatch, enqueue_recompute
 from app.services import indicators
 
 SWEEP_TASK = "worker.tasks.indicators.sweep_stale_trajects"
@@ -14,7 +14,7 @@ RETRYABLE = (OperationalError, DBAPIError, BrokerError, ConnectionError)
 MAX_RETRIES = 5
 
 
-@shared_task(name=RECOMPUTE_TASK, bind=True, acks_late=True, reject_on_worker_lost=True,
+@shared_task(name=RECOMPUTE_TASK, bind=True, base=JobTask, acks_late=True, reject_on_worker_lost=True,
              autoretry_for=RETRYABLE, retry_backoff=2, retry_backoff_max=60, retry_jitter=True,
              max_retries=MAX_RETRIES)
 def recompute_indicators(self, traject_id: int, job_id: str | None = None) -> dict:
@@ -35,19 +35,16 @@ def recompute_indicators(self, traject_id: int, job_id: str | None = None) -> di
 
 
 def _resend(job) -> None:
-    celery = celery_app()
-    kwargs = {"traject_id": job.traject_id, "job_id": job.id}
-    if celery.conf.task_always_eager:
-        celery.tasks[RECOMPUTE_TASK].apply(kwargs=kwargs)
-    else:
-        celery.send_task(RECOMPUTE_TASK, kwargs=kwargs)
+    if job.task_name is None:  # a row from before jobs kept their task
+        job.task_name, job.task_kwargs = RECOMPUTE_TASK, {"traject_id": job.traject_id}
+    dispatch(job)
 
 
 @shared_task(name=SWEEP_TASK, acks_late=True)
 def sweep_stale_trajects(job_id: str | None = None) -> dict:
     """Beat, every minute: recompute stale trajects and resend queued jobs the broker lost."""
     result = indicators.sweep(enqueue_recompute, _resend,
-                              requeue_after=float(current_app.config.get("RECOMPUTE_REQUEUE_AFTER", 300)))
+                              requeue_after=float(current_app.config.get("RECOMPUTE_REQUEUE_AFTER", 60)))
     if job_id:
         indicators._set_job(job_id, state="done", progress=1.0, result=result)
     return result
