@@ -114,7 +114,7 @@ def _breaker(cell, ns, hidden, parts):
     return min(candidates, key=lambda c: (len(_determined(ns, hidden | {c}, parts)), ns[c], str(c[0]), str(c[1])))
 
 
-def hidden_groups(ns, threshold):
+def hidden_groups(ns, threshold, forced=()):
     """Decide which groups of one measure to suppress.
 
     Primary suppression hides every group with ``n < threshold`` (and so everything under a
@@ -131,6 +131,9 @@ def hidden_groups(ns, threshold):
         ``{(organisation, role): n}`` for the groups of one measure, None meaning "all".
     threshold : int
         Least number of respondents a visible group needs.
+    forced : iterable of tuple, optional
+        Groups to hide whatever their n (the release rules of :mod:`analysis.disclosure`); the
+        complementary rules then protect them like the small ones.
 
     Returns
     -------
@@ -148,7 +151,7 @@ def hidden_groups(ns, threshold):
     if any(n < 0 for n in ns.values()):
         raise ValueError("group sizes must be non-negative")
     parts = partitions(ns)
-    hidden = {cell for cell, n in ns.items() if n < threshold}
+    hidden = {cell for cell, n in ns.items() if n < threshold} | {cell for cell in forced if cell in ns}
     while True:
         extra = _partition_pass(ns, hidden, parts, threshold)
         if extra is None:

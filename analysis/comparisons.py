@@ -238,7 +238,7 @@ def _cells_of_prepared(prepared, by, value, within):
     return cells, grouped.size().index.to_frame(index=False), values
 
 
-def _compare_cells(cells, cell_keys, values, by, within, threshold):
+def _compare_cells(cells, cell_keys, values, by, within, threshold, allowed=None):
     """The per-measure results from row cells (see :func:`_cells_of_frame`)."""
     inside = cells >= 0
     cells, values = cells[inside], values[inside]
@@ -261,9 +261,10 @@ def _compare_cells(cells, cell_keys, values, by, within, threshold):
         values_by_group = {}
         excluded = 0
         for c in range(first, stop):
-            if sizes[c] >= threshold:
-                label = [plain(column[c]) for column in group_columns]
-                values_by_group[label[0] if len(by) == 1 else tuple(label)] = values[starts[c]:starts[c + 1]]
+            label = [plain(column[c]) for column in group_columns]
+            label = label[0] if len(by) == 1 else tuple(label)
+            if sizes[c] >= threshold and (allowed is None or label in allowed):
+                values_by_group[label] = values[starts[c]:starts[c + 1]]
             else:
                 excluded += 1
         results.append(_measure_result(result, values_by_group, excluded))
@@ -285,7 +286,7 @@ def _measure_result(result, values_by_group, excluded):
     return result
 
 
-def _compare_by_loop(scores_df, by, threshold, value, within):
+def _compare_by_loop(scores_df, by, threshold, value, within, allowed=None):
     frame = scores_df.loc[scores_df[value].notna() & scores_df[by].notna().all(axis=1)]
     measures = frame.groupby(within, sort=True, dropna=False) if within else [((), frame)]
     results = []
@@ -298,15 +299,17 @@ def _compare_by_loop(scores_df, by, threshold, value, within):
         for group, values in sub.groupby(by, sort=True)[value]:
             group = group if isinstance(group, tuple) else (group,)
             label = plain(group[0]) if len(by) == 1 else [plain(g) for g in group]
-            if len(values) >= threshold:
-                values_by_group[label if len(by) == 1 else tuple(label)] = values.to_numpy(dtype=float)
+            label = label if len(by) == 1 else tuple(label)
+            if len(values) >= threshold and (allowed is None or label in allowed):
+                values_by_group[label] = values.to_numpy(dtype=float)
             else:
                 excluded += 1
         results.append(_measure_result(result, values_by_group, excluded))
     return results
 
 
-def compare_groups(scores_df, by, threshold, *, value="score", within=("questionnaire", "construct")):
+def compare_groups(scores_df, by, threshold, *, value="score", within=("questionnaire", "construct"),
+                   allowed=None):
     """Test whether groups differ, per measure, using only groups of at least ``threshold``.
 
     Kruskal–Wallis H over the groups with its effect size η²_H, then every pair with a
@@ -328,6 +331,9 @@ def compare_groups(scores_df, by, threshold, *, value="score", within=("question
         Column with the values.
     within : sequence of str, default ("questionnaire", "construct")
         Columns that separate measures; those absent from ``scores_df`` are ignored.
+    allowed : collection, optional
+        Only these group labels may take part (the groups a release shows, see
+        :mod:`analysis.disclosure`); the others count as excluded.
 
     Returns
     -------
@@ -365,5 +371,5 @@ def compare_groups(scores_df, by, threshold, *, value="score", within=("question
     else:
         cells = _cells_of_frame(scores_df, by, value, within)
     if cells is None:
-        return _compare_by_loop(scores_df, by, threshold, value, within)
-    return _compare_cells(*cells, by, within, threshold)
+        return _compare_by_loop(scores_df, by, threshold, value, within, allowed)
+    return _compare_cells(*cells, by, within, threshold, allowed)

@@ -32,8 +32,8 @@ def indicators_json(snapshot) -> dict:
         return {"snapshot": None, "constructs": [], "indices": []}
     payload = snapshot.payload or {}
     return {
-        "snapshot": {"id": snapshot.id, "computed_at": _utc(snapshot.computed_at), "responses": snapshot.responses,
-                     "anonymity_threshold": snapshot.anonymity_threshold},
+        "snapshot": {"id": snapshot.id, "number": snapshot.number, "released_on": snapshot.released_on.isoformat(),
+                     "responses": snapshot.responses, "anonymity_threshold": snapshot.anonymity_threshold},
         "constructs": [{k: row.get(k) for k in CONSTRUCT_FIELDS} for row in payload.get("constructs", [])],
         "indices": [{k: row.get(k) for k in INDEX_FIELDS} for row in payload.get("indices", [])],
     }
@@ -106,13 +106,14 @@ spec.register("/api/v1/jobs/{id}", {"get": {
         "state": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
         "progress": {"type": "number", "minimum": 0, "maximum": 1}, "message": {"type": "string"}}}})
 spec.register("/api/v1/trajects/{tid}/indicators", {"get": {
-    "summary": "Indicators from the latest snapshot; snapshot null and empty lists before the first recompute",
+    "summary": "Indicators from the latest release; snapshot null and empty lists before the first release",
     "parameters": [TID],
     "responses": {"200": _ok("#/components/schemas/Indicators"), **_errors(401, 404)}}},
     schemas={"Indicators": {"type": "object", "required": ["snapshot", "constructs", "indices"], "properties": {
         "snapshot": {"oneOf": [{"type": "null"}, {"type": "object",
-                     "required": ["id", "computed_at", "responses", "anonymity_threshold"], "properties": {
-                         "id": {"type": "integer"}, "computed_at": {"type": "string", "format": "date-time"},
+                     "required": ["id", "released_on", "responses", "anonymity_threshold"], "properties": {
+                         "id": {"type": "integer"}, "number": {"type": "integer"},
+                         "released_on": {"type": "string", "format": "date"},
                          "responses": {"type": "integer"}, "anonymity_threshold": {"type": "integer"}}}]},
         "constructs": {"type": "array", "items": {"type": "object", "required": list(CONSTRUCT_FIELDS), "properties": {
             "questionnaire": _STR, "construct": {"type": "string"}, "organisation": _STR, "role": _STR, "n": _INT,

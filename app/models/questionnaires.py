@@ -88,6 +88,9 @@ class Participant(db.Model):
     # SHA-256 of (participant id, the random secret in the cookie of the browser that started the
     # draft): the draft is readable only from that browser (app/services/tokens.py).
     browser_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # On the list before the first response of its (organisation, role) group: only such
+    # responses can unlock a group (padding rule, analysis/disclosure.py). Set at that first response.
+    early: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     questionnaire = relationship("Questionnaire", back_populates="participants")
@@ -128,15 +131,24 @@ class Response(db.Model):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     is_latest: Mapped[bool] = mapped_column(Boolean, default=True)
     signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Number of the release that first included this response (None: not released yet). Responses
+    # released together are interchangeable in every figure: the release audit works on them.
+    released_in: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class IndicatorSnapshot(db.Model):
-    """One recompute's results for a traject; pages and the API read the latest."""
+    """A *release* of a traject's indicators: every page, export and API answer reads the latest.
+
+    Only releases are stored (recomputes that may not be released stay in memory). A release
+    carries its date, never a time of day: ``computed_at`` is midnight UTC of ``released_on``.
+    """
 
     __tablename__ = "indicator_snapshots"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     traject_id: Mapped[int] = mapped_column(ForeignKey("trajects.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer, default=1)
+    released_on: Mapped[date] = mapped_column(Date, default=date.today)
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     input_fingerprint: Mapped[str] = mapped_column(String(64))
     code_version: Mapped[str] = mapped_column(String(40))

@@ -31,7 +31,10 @@ def _job_json(job: Job) -> dict:
 @login_required
 def jobs(traject_id: int):
     traject = traject_for(current_user, traject_id)
-    recent = db.session.scalars(select(Job).where(Job.traject_id == traject.id)
+    # Recomputes nobody asked for (the sweep after submissions) are not listed: their times
+    # would tell when anonymous answers came in (docs/privacy.md, metadata).
+    recent = db.session.scalars(select(Job).where(Job.traject_id == traject.id,
+                                                  (Job.kind != "recompute") | Job.created_by.is_not(None))
                                 .order_by(Job.created_at.desc()).limit(RECENT)).all()
     return render_template("results/jobs.html", traject=traject, jobs=recent, form=FlaskForm(),
                            editable=can_edit(current_user, traject), state_label=_state_label,

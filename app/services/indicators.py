@@ -16,7 +16,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as dt_time
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -27,10 +28,11 @@ from sqlalchemy import Text, cast, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 import analysis
-from analysis.anonymity import hidden_groups
+from analysis import disclosure
 from analysis.board import COMMIT_FORMS
 from app.extensions import db
 from app.models import IndicatorSnapshot, Job, Organisation, Participant, Questionnaire, Response, Traject
+from app.services import releases
 from surveys.model import Questionnaire as Definition
 from surveys.types.likert import scale_bounds
 
@@ -127,6 +129,9 @@ class Frames:
     items: pd.DataFrame
     counts: dict
     digest: str | None = None  # answers_digest, when the read produced it on the way
+    # Per instrument key: respondent, organisation, role of every response read (who the
+    # response counts and rates sum over; see app/services/releases.py).
+    people: dict = field(default_factory=dict)
 
 
 def _read_columns(instrument: Instrument, columns: list[tuple[str, str]]):
@@ -272,6 +277,7 @@ def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -
     hashes: list[tuple[str, str]] | None = []
     question_codes: dict[str, int] = {}
     org_codes: dict[str | None, int] = {}
+    people: dict[str, pd.DataFrame] = {}
     for instrument in groups.values():
         likert_keys = instrument.keys_of("likert")
         choice_keys = instrument.keys_of("choice")
@@ -286,6 +292,8 @@ def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -
         else:
             hashes.extend(zip(ids, answer_hashes))
         n = len(ids)
+        people[instrument.key] = pd.DataFrame({"respondent": list(ids), "organisation": list(orgs),
+                                               "role": list(roles)})
         counts["by_questionnaire"][instrument.key] = n
         counts["responses"] += n
         if n == 0:
@@ -322,7 +330,7 @@ def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -
     texts = (pd.concat(text_parts, ignore_index=True).rename(columns={"value": "text"}) if text_parts
              else pd.DataFrame(columns=["respondent", "question", "text", "organisation", "role", "questionnaire"]))
     return Frames(likert=likert, choices=choices, texts=texts, items=items, counts=counts,
-                  digest=_digest(hashes) if hashes is not None else None)
+                  digest=_digest(hashes) if hashes is not None else None, people=people)
 
 
 def _numeric_matrix(columns: list[list]) -> np.ndarray:
@@ -435,8 +443,10 @@ def answers_digest(groups: dict[str, Instrument]) -> str:
 
 
 def input_fingerprint(traject: Traject, groups: dict[str, Instrument], digest: str | None = None) -> str:
+    closed = db.session.scalars(select(Questionnaire.id).where(Questionnaire.id.in_(_all_ids(groups)),
+                                                               Questionnaire.status == "closed")).all()
     settings = {"threshold": traject.anonymity_threshold, "comment_threshold": traject.comment_threshold,
-                "weights": traject.index_weights,
+                "weights": traject.index_weights, "closed": sorted(closed),
                 "questionnaires": {g.key: [g.ids, g.fingerprints] for g in groups.values()}}
     digest = hashlib.sha256((digest or answers_digest(groups)).encode())
     digest.update(json.dumps(settings, sort_keys=True, separators=(",", ":")).encode())
@@ -494,11 +504,16 @@ def ict_foto(traject: Traject, groups: dict[str, Instrument]) -> list[dict]:
             for code, answers in sorted(latest.items())]
 
 
-def preferences(choices: pd.DataFrame, items: pd.DataFrame, threshold: int) -> list[dict]:
-    """Staff's preferred cooperation form per domain and school, small groups suppressed."""
+def _preference_answers(choices: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
     meta = _items_of(items, STAFF, "preferred_form")
     staff = _subset(choices, STAFF, STAFF_ROLES)
-    staff = staff.merge(meta[["question", "domain"]], on="question", how="inner")
+    return staff.merge(meta[["question", "domain"]], on="question", how="inner")
+
+
+def preferences(choices: pd.DataFrame, items: pd.DataFrame) -> list[dict]:
+    """Staff's preferred cooperation form per domain, in all and per school (unsuppressed: the
+    release hides groups, app/services/releases.py)."""
+    staff = _preference_answers(choices, items)
     if staff.empty:
         return []
     options = {}
@@ -510,20 +525,13 @@ def preferences(choices: pd.DataFrame, items: pd.DataFrame, threshold: int) -> l
                 options[form] = True
         all_forms = forms + list(options)
         by_org = sub.loc[sub["organisation"].notna()].groupby("organisation", sort=True)
-        ns = {(None, None): int(sub["respondent"].nunique())}
-        ns.update({(org, None): int(g["respondent"].nunique()) for org, g in by_org})
-        hidden = hidden_groups(ns, threshold)
-        groups = [(None, sub)] + [(org, g) for org, g in by_org]
-        for org, group in groups:
-            total = ns[(org, None)]
+        for org, group in [(None, sub)] + [(org, g) for org, g in by_org]:
+            total = int(group["respondent"].nunique())
             counts = group["value"].value_counts()
-            suppressed = (org, None) in hidden
             for form in all_forms:
                 n = int(counts.get(form, 0))
-                rows.append({"domain": domain, "form": form, "organisation": org,
-                             "n": None if suppressed else n,
-                             "share": None if suppressed or not total else n / total,
-                             "suppressed": suppressed})
+                rows.append({"domain": domain, "form": form, "organisation": org, "role": None,
+                             "n": n, "share": n / total if total else None, "suppressed": False})
     return rows
 
 
@@ -561,9 +569,25 @@ def response_rates(traject: Traject) -> list[dict]:
                   key=lambda r: (r["questionnaire"], str(r["organisation"]), r["role"]))
 
 
-def compute_payload(traject: Traject, frames: Frames, groups: dict[str, Instrument],
-                    progress: Progress | None = None) -> dict:
-    """Run the analysis package over the frames; the payload shape is documented in docs/worker.md."""
+def _staff_extra_members(frames: Frames) -> pd.DataFrame:
+    """Who the per-domain staff figures sum over: the gap's staff side and the preferred forms."""
+    items, parts = frames.items, []
+    support = _items_of(items, STAFF, "domain_support")[["question", "domain"]]
+    if len(frames.likert) and len(support):
+        likert = _plain_columns(_subset(frames.likert, STAFF, STAFF_ROLES))
+        gap = likert.merge(support, on="question", how="inner")
+        parts.append(pd.DataFrame({"measure": "gap:" + gap["domain"].astype(str), "respondent": gap["respondent"]}))
+    if len(frames.choices):
+        pref = _preference_answers(frames.choices, items)
+        parts.append(pd.DataFrame({"measure": "pref:" + pref["domain"].astype(str), "respondent": pref["respondent"]}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["measure", "respondent"])
+
+
+def compute_raw(traject: Traject, frames: Frames, groups: dict[str, Instrument],
+                progress: Progress | None = None) -> releases.Raw:
+    """Run the analysis package over the frames, unsuppressed: disclosure is decided afterwards."""
+    from analysis.indices import check_model, index_table, person_indices
+
     progress = progress or (lambda fraction, message: None)
     threshold = traject.anonymity_threshold
     likert, items = frames.likert, frames.items
@@ -572,20 +596,38 @@ def compute_payload(traject: Traject, frames: Frames, groups: dict[str, Instrume
     staff_mask = (likert["questionnaire"] == STAFF).to_numpy() if len(likert) else np.zeros(0, dtype=bool)
     # Code and score the likert answers once; constructs, indices and comparisons share them.
     prepared = analysis.prepare(likert, likert_items) if len(likert) else None
-    constructs = analysis.construct_indicators(prepared, threshold=threshold) if prepared is not None else []
+    constructs = analysis.indicator_table(prepared) if prepared is not None else []
     progress(0.5, "constructen")
     weights = traject.index_weights or None
-    indices, comparisons = [], []
+    members = {}
+    indices, compare, index_members = [], None, None
     if staff_mask.any():
         staff_prepared = prepared.only(STAFF)
-        indices = analysis.index_indicators(staff_prepared, threshold=threshold, weights=weights)
-        comparisons = analysis.compare_groups(staff_prepared, "organisation", threshold)
+        indices = index_table(staff_prepared, weights=weights)
+        model_weights, model = check_model(weights)
+        per_person, names = person_indices(staff_prepared.scores, staff_prepared.coded.constructs, model_weights,
+                                           model, people=staff_prepared.coded.people)
+        index_members = pd.DataFrame({
+            "index": np.asarray(names, dtype=object)[per_person["index"].to_numpy()],
+            "respondent": staff_prepared.coded.people["respondent"].to_numpy()[per_person["person"].to_numpy()]})
+
+        def compare(allowed, staff_prepared=staff_prepared):
+            return analysis.compare_groups(staff_prepared, "organisation", threshold, allowed=allowed)
     progress(0.7, "indices")
-    motives = []
+    motives, motive_prepared = [], None
     if motive_mask.any():
         motive_items = _items_of(likert_items, MOTIVES).copy()
         motive_items["construct"] = "motive_" + motive_items["domain"].fillna(motive_items["question"]).astype(str)
-        motives = analysis.construct_indicators(likert.loc[motive_mask], motive_items, threshold)
+        motive_prepared = analysis.prepare(likert.loc[motive_mask], motive_items)
+        motives = analysis.indicator_table(motive_prepared)
+    for key, instrument in groups.items():
+        if not instrument.anonymous or key not in frames.people:
+            continue
+        own = prepared.only(key) if prepared is not None and key in set(items["questionnaire"]) else None
+        members[key] = disclosure.members(
+            frames.people[key], own if key != MOTIVES else motive_prepared,
+            index_members=index_members if key == STAFF else None,
+            extra=_staff_extra_members(frames) if key == STAFF else None)
     board_likert = _plain_columns(_subset(likert, BOARD, ("board",))) if len(likert) else likert
     board_items = _items_of(items, BOARD)
     board_choices = _subset(frames.choices, BOARD, ("board",)) if len(frames.choices) else frames.choices
@@ -601,28 +643,34 @@ def compute_payload(traject: Traject, frames: Frames, groups: dict[str, Instrume
         {"cells": [], "mean_received": {}, "asymmetry": [], "weakest_link": None},
         "autonomy": analysis.autonomy_willingness(board_likert, board_items) if len(board_likert) else [],
         "commit_forms": analysis.commit_forms(board_choices, board_items) if len(board_choices) else [],
-        "gap": analysis.board_staff_gap(gap_frame, gap_items, threshold) if len(gap_frame) else [],
     }
     progress(0.8, "bestuur")
-    return {
-        "constructs": constructs,
-        "indices": indices,
-        "motives": motives,
-        "comparisons": comparisons,
-        "board": board,
-        "ict_foto": ict_foto(traject, groups),
-        "preferences": preferences(frames.choices, items, threshold) if len(frames.choices) else [],
-        "comments": comments(frames.texts, traject.comment_threshold),
-        "response_rates": response_rates(traject),
-    }
+    return releases.Raw(
+        constructs=constructs, motives=motives, indices=indices,
+        gap=analysis.board_staff_gap(gap_frame, gap_items, threshold) if len(gap_frame) else [],
+        preferences=preferences(frames.choices, items) if len(frames.choices) else [],
+        comments=comments(frames.texts, traject.comment_threshold), rates=response_rates(traject),
+        members=members, board=board, ict_foto=ict_foto(traject, groups), compare=compare,
+        extra={"responses_by_key": dict(frames.counts["by_questionnaire"])})
+
+
+def compute_payload(traject: Traject, frames: Frames, groups: dict[str, Instrument],
+                    progress: Progress | None = None) -> dict:
+    """The payload the next release would show (the shape is documented in docs/worker.md)."""
+    history = releases.releases_of(traject.id)
+    previous = history[-1] if history else None
+    number = (previous.number + 1) if previous is not None else 1
+    raw = compute_raw(traject, frames, groups, progress)
+    return releases.assemble(traject, groups, raw, previous, history, number).payload
 
 
 # -- snapshots ----------------------------------------------------------------------------------
 
 def latest_snapshot(traject: Traject | int) -> IndicatorSnapshot | None:
     traject_id = traject if isinstance(traject, int) else traject.id
+    # Only releases are stored; the newest is the one every output reads.
     return db.session.scalar(select(IndicatorSnapshot).where(IndicatorSnapshot.traject_id == traject_id)
-                             .order_by(IndicatorSnapshot.computed_at.desc(), IndicatorSnapshot.id.desc()).limit(1))
+                             .order_by(IndicatorSnapshot.number.desc(), IndicatorSnapshot.id.desc()).limit(1))
 
 
 @dataclass
@@ -645,7 +693,7 @@ def mark_stale(traject_id: int) -> None:
 
 
 def _finish(traject: Traject, marker: str, groups: dict[str, Instrument],
-            snapshot: IndicatorSnapshot | None) -> bool:
+            snapshot: IndicatorSnapshot | None, released_ids: list[str] | None = None) -> bool:
     """Write the snapshot and clear the stale flag in one transaction, unless new input arrived.
 
     The traject row is locked first: a submission's UPDATE of the stale flag holds the same row
@@ -655,6 +703,7 @@ def _finish(traject: Traject, marker: str, groups: dict[str, Instrument],
     unchanged = response_marker(groups) == marker
     if snapshot is not None:
         db.session.add(snapshot)
+        releases.mark_released(released_ids or [], snapshot.number)
     if unchanged:
         db.session.execute(update(Traject).where(Traject.id == traject.id)
                            .values(indicators_stale=False, updated_at=Traject.updated_at)
@@ -679,15 +728,35 @@ def compute_snapshot(traject: Traject, progress: Progress | None = None) -> Snap
     if latest is not None and latest.input_fingerprint == fingerprint and latest.code_version == version:
         cleared = _finish(traject, marker, groups, None)
         return SnapshotResult(latest, False, cleared, time.perf_counter() - started)
-    payload = compute_payload(traject, frames, groups, progress)
-    snapshot = IndicatorSnapshot(
-        traject_id=traject.id, computed_at=datetime.now(timezone.utc), input_fingerprint=fingerprint,
-        code_version=version, responses=frames.counts["responses"],
-        anonymity_threshold=traject.anonymity_threshold, counts=frames.counts, payload=payload,
-        message="")
+    history = releases.releases_of(traject.id)
+    number = (latest.number + 1) if latest is not None else 1
+    raw = compute_raw(traject, frames, groups, progress)
+    release = releases.assemble(traject, groups, raw, latest, history, number)
     progress(0.9, "opslaan")
-    cleared = _finish(traject, marker, groups, snapshot)
+    if latest is not None and releases.same_payload(latest.payload, release.payload):
+        # Nothing that may be shown has changed (or every change is held back): no new release.
+        cleared = _finish(traject, marker, groups, None)
+        return SnapshotResult(latest, False, cleared, time.perf_counter() - started)
+    released_on = date.today()
+    snapshot = IndicatorSnapshot(
+        traject_id=traject.id, number=number, released_on=released_on,
+        # A release carries its date, never the moment: no time of any submission can be read off it.
+        computed_at=datetime.combine(released_on, dt_time.min, tzinfo=timezone.utc),
+        input_fingerprint=fingerprint, code_version=version, responses=release.responses,
+        anonymity_threshold=traject.anonymity_threshold,
+        counts={"by_questionnaire": _released_by_questionnaire(frames, release, groups),
+                "disclosure": release.state},
+        payload=release.payload, message="")
+    cleared = _finish(traject, marker, groups, snapshot, release.released_ids)
     return SnapshotResult(snapshot, True, cleared, time.perf_counter() - started)
+
+
+def _released_by_questionnaire(frames: Frames, release: releases.Release, groups: dict[str, Instrument]) -> dict:
+    out = {}
+    for key, n in frames.counts["by_questionnaire"].items():
+        state = release.state.get(key)
+        out[key] = int(state["responses"]) if state is not None else int(n)
+    return out
 
 
 # -- jobs ---------------------------------------------------------------------------------------

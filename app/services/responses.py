@@ -250,6 +250,9 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None,
             response.is_latest = True
             if is_signed(questionnaire):
                 response.signed_at = datetime.now(timezone.utc)
+        if anonymous:
+            _mark_early_at_first_response(questionnaire.id, participant.organisation_id, participant.role,
+                                          organisation_code)
         db.session.add(response)
         db.session.execute(ResponseDraft.__table__.delete()
                            .where(ResponseDraft.participant_id == participant_id))
@@ -272,11 +275,33 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None,
     return db.session.get(Response, response_id)
 
 
+def _mark_early_at_first_response(questionnaire_id: int, organisation_id: int | None, role: str,
+                                  organisation_code: str | None) -> None:
+    """At a group's first response, mark everyone then on its list as *early*.
+
+    Only responses of early participants can unlock a group (the padding rule in
+    analysis/disclosure.py): participants added once answers are coming in cannot make a small
+    group visible. The flag says nothing about when or what anyone answered.
+    """
+    code = Response.organisation_code.is_(None) if organisation_code is None else \
+        Response.organisation_code == organisation_code
+    first = db.session.scalar(select(func.count()).select_from(Response).where(
+        Response.questionnaire_id == questionnaire_id, Response.role == role, code)) == 0
+    if not first:
+        return
+    org = Participant.organisation_id.is_(None) if organisation_id is None else \
+        Participant.organisation_id == organisation_id
+    db.session.execute(update(Participant).where(Participant.questionnaire_id == questionnaire_id,
+                                                 Participant.role == role, org)
+                       .values(early=True).execution_options(synchronize_session=False))
+
+
 def _enqueue_recompute(traject_id: int) -> None:
-    from app.jobs import enqueue_recompute
+    from app.jobs import recompute_quietly
 
     try:
-        enqueue_recompute(traject_id)
+        # No Job row: a submission must not leave a visible trace of its moment (docs/privacy.md).
+        recompute_quietly(traject_id)
     except Exception:  # the stale flag is the outbox: the beat sweep recomputes later
         db.session.rollback()
         current_app.logger.warning("Herberekening niet in de wachtrij gezet; de sweep pakt het op.")

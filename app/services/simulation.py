@@ -127,7 +127,9 @@ def simulate(traject: Traject, respondents: int, seed: int = 0) -> SimulationRes
             "questionnaire_id": questionnaire.id, "email": f"{key}-{n:05d}@{SIM_DOMAIN}",
             "name": f"Gesimuleerd {n}", "role": role, "organisation_id": organisations[code].id,
             "invited_at": datetime.now(timezone.utc) - timedelta(days=21), "completed": completed,
-            "reminders_sent": 0, "opted_out": False, "created_at": datetime.now(timezone.utc)})
+            "reminders_sent": 0, "opted_out": False, "created_at": datetime.now(timezone.utc),
+            # All simulated participants are on the list before any response (padding rule).
+            "early": True})
 
     def anonymous(key, frame, extra=None):
         questionnaire = questionnaires[key]

@@ -1,0 +1,509 @@
+"""Disclosure control: which groups a release may show, and the audit of a series of releases.
+
+Every output of anonymous data (indicators API, dashboard, CSV, XLSX, PDF, SWOT, feasibility) reads
+one *release*, and every release has one set of hidden groups per questionnaire, decided here.
+A group is ``(organisation, role)`` with None meaning "all". The rules (docs/privacy.md):
+
+- **threshold**: a group with fewer than ``k`` respondents is hidden, in every measure;
+- **padding**: a group is shown only when at least ``k`` of its responses come from participants
+  who were on the list before the group's first response (``early`` counts);
+- **growth**: a group's figures may change from one release to the next only when its number of
+  respondents changed by at least ``k`` since the last release in which it was visible; a group
+  whose n changed by fewer is hidden, and when it was visible in the latest release the new
+  release is *held* (not made) unless the questionnaire closed;
+- **complementary**: hiding is closed under the partition sums of every measure
+  (:func:`analysis.anonymity.hidden_groups`), and one set serves all measures of a questionnaire.
+
+:func:`audit` checks a series of releases the way an attacker would use them: every visible
+figure is a sum over a set of respondents; no linear combination of them may isolate one person.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import numpy as np
+
+from analysis._frames import check_threshold
+from analysis.anonymity import hidden_groups
+
+Cell = tuple  # (organisation | None, role | None)
+
+
+def cell_key(cell: Cell) -> str:
+    """A group as a JSON-safe key: ``"org|role"`` with empty parts for "all".
+
+    >>> cell_key(("A", None)), cell_key((None, "ict_staff"))
+    ('A|', '|ict_staff')
+    """
+    org, role = cell
+    return f"{org or ''}|{role or ''}"
+
+
+def parse_cell(key: str) -> Cell:
+    """The inverse of :func:`cell_key`.
+
+    >>> parse_cell("A|"), parse_cell("|")
+    (('A', None), (None, None))
+    """
+    org, _, role = key.partition("|")
+    return (org or None, role or None)
+
+
+def with_margins(counts: dict) -> dict:
+    """Counts per (organisation, role) cell plus every margin: (org, all), (all, role), (all, all).
+
+    >>> sorted(with_margins({("A", "x"): 2, ("B", "x"): 3}).items(), key=str)
+    [(('A', 'x'), 2), (('A', None), 2), (('B', 'x'), 3), (('B', None), 3), ((None, 'x'), 5), ((None, None), 5)]
+    """
+    out: dict = {}
+    for (org, role), n in counts.items():
+        for cell in {(org, role), (org, None), (None, role), (None, None)}:
+            out[cell] = out.get(cell, 0) + int(n)
+    return out
+
+
+@dataclass
+class Decision:
+    """The outcome of :func:`decide` for one questionnaire."""
+
+    hidden: set = field(default_factory=set)
+    #: Groups hidden because their n changed by fewer than k since they were last visible.
+    growth: set = field(default_factory=set)
+    #: Groups hidden because fewer than k of their responses come from the original list.
+    padded: set = field(default_factory=set)
+    #: True when a group visible in the latest release changed by fewer than k: no new release.
+    hold: bool = False
+
+
+def close_hidden(measures: dict, threshold: int, forced=()) -> set:
+    """The smallest set containing ``forced`` that is safe in every measure (a fixed point).
+
+    Parameters
+    ----------
+    measures : dict
+        ``{measure: {cell: n}}``; a cell absent from a measure has no figure there.
+    threshold : int
+    forced : iterable of cells
+        Groups that must be hidden whatever their n.
+
+    Examples
+    --------
+    >>> m1 = {(None, None): 12, ("A", None): 6, ("B", None): 6}
+    >>> m2 = {(None, None): 11, ("A", None): 6, ("B", None): 5}
+    >>> sorted(close_hidden({"x": m1, "y": m2}, 6))
+    [('A', None), ('B', None)]
+    """
+    threshold = check_threshold(threshold)
+    hidden = set(forced)
+    while True:
+        grown = set(hidden)
+        for ns in measures.values():
+            grown |= hidden_groups(ns, threshold, forced=[c for c in hidden if c in ns])
+        if grown == hidden:
+            return hidden
+        hidden = grown
+
+
+def decide(measures: dict, threshold: int, *, early: dict | None = None, last_visible: dict | None = None,
+           visible_before=(), closed: bool = False) -> Decision:
+    """Decide the hidden groups of one questionnaire's next release.
+
+    Parameters
+    ----------
+    measures : dict
+        ``{measure: {cell: n}}`` of the candidate release, margins included.
+    threshold : int
+        The traject's anonymity threshold ``k``.
+    early : dict, optional
+        ``{cell: responses from participants listed before the group's first response}``,
+        margins included; a cell missing here counts as 0. None skips the padding rule.
+    last_visible : dict, optional
+        ``{measure: {cell: n}}``: each group's n in the last release in which it was visible.
+    visible_before : iterable of cells
+        The groups visible in the latest release.
+    closed : bool
+        The questionnaire has closed: the release is made even if it hides groups shown before.
+
+    Examples
+    --------
+    Five respondents released, a sixth arrives: the group may not show 6.
+
+    >>> d = decide({"c": {(None, None): 6}}, 5, last_visible={"c": {(None, None): 5}},
+    ...            visible_before=[(None, None)])
+    >>> d.hold, sorted(d.growth)
+    (True, [(None, None)])
+    >>> decide({"c": {(None, None): 10}}, 5, last_visible={"c": {(None, None): 5}}).hidden
+    set()
+    """
+    threshold = check_threshold(threshold)
+    last_visible = last_visible or {}
+    growth = set()
+    for measure, ns in measures.items():
+        before = last_visible.get(measure, {})
+        growth |= {cell for cell, n in ns.items() if cell in before and 0 < abs(n - before[cell]) < threshold}
+    padded = set()
+    if early is not None:
+        cells = {cell for ns in measures.values() for cell in ns}
+        padded = {cell for cell in cells if early.get(cell, 0) < threshold}
+    hidden = close_hidden(measures, threshold, growth | padded)
+    hold = not closed and bool(growth & set(visible_before))
+    return Decision(hidden=hidden, growth=growth, padded=padded, hold=hold)
+
+
+def next_last_visible(last_visible: dict | None, measures: dict, hidden) -> dict:
+    """``last_visible`` updated with the groups a release shows.
+
+    >>> next_last_visible({"c": {(None, None): 5}}, {"c": {(None, None): 6, ("A", None): 6}}, {(None, None)})
+    {'c': {(None, None): 5, ('A', None): 6}}
+    """
+    out = {m: dict(ns) for m, ns in (last_visible or {}).items()}
+    for measure, ns in measures.items():
+        target = out.setdefault(measure, {})
+        target.update({cell: int(n) for cell, n in ns.items() if cell not in hidden})
+    return out
+
+
+# -- the audit ----------------------------------------------------------------------------------
+
+def isolated(rows, respondents) -> list:
+    """Respondents whose own value follows from a linear combination of the released sums.
+
+    Each row of ``rows`` is the set of respondents a released figure sums over (a mean times its
+    n, or a count). Respondent ``i`` is isolated when the unit vector ``e_i`` lies in the row space
+    of the respondent-by-figure incidence matrix: its leverage (squared norm of its row in an
+    orthonormal basis of that space) is 1.
+
+    >>> isolated([{"a", "b"}, {"a"}], ["a", "b", "c"])
+    ['a', 'b']
+    >>> isolated([{"a", "b", "c"}, {"a", "b"}, {"b", "c"}], ["a", "b", "c"])
+    ['a', 'b', 'c']
+    >>> isolated([{"a", "b", "c"}, {"d", "e", "f"}], list("abcdef"))
+    []
+    """
+    respondents = list(respondents)
+    column = {r: j for j, r in enumerate(respondents)}
+    rows = [row for row in rows if row]
+    if not rows or not respondents:
+        return []
+    matrix = np.zeros((len(rows), len(respondents)))
+    for i, row in enumerate(rows):
+        for r in row:
+            matrix[i, column[r]] = 1.0
+    # Orthonormal basis of the row space from the SVD; leverage = squared row norms of V_r.
+    _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
+    rank = int((singular > 1e-9 * max(1.0, singular[0])).sum())
+    leverage = (vt[:rank] ** 2).sum(axis=0)
+    return [r for r, h in zip(respondents, leverage) if h > 1 - 1e-9]
+
+
+def small_sets(rows, respondents, threshold: int, *, limit: int = 20_000) -> list:
+    """Sets of fewer than ``threshold`` respondents whose total follows from the released sums.
+
+    Enumerates every set below the threshold (up to ``limit`` sets; meant for the small trajects
+    of the property tests) and checks whether its indicator vector lies in the row space.
+
+    >>> small_sets([{"a", "b", "c"}, {"a", "b"}], list("abc"), 3)
+    [('c',), ('a', 'b')]
+    """
+    respondents = list(respondents)
+    column = {r: j for j, r in enumerate(respondents)}
+    rows = [row for row in rows if row]
+    if not rows:
+        return []
+    matrix = np.zeros((len(rows), len(respondents)))
+    for i, row in enumerate(rows):
+        for r in row:
+            matrix[i, column[r]] = 1.0
+    rank = np.linalg.matrix_rank(matrix)
+    found, checked = [], 0
+    for size in range(1, threshold):
+        for subset in combinations(respondents, size):
+            checked += 1
+            if checked > limit:
+                return found
+            vector = np.zeros(len(respondents))
+            vector[[column[r] for r in subset]] = 1.0
+            if np.linalg.matrix_rank(np.vstack([matrix, vector])) == rank:
+                found.append(subset)
+    return found
+
+
+def audit(releases, respondents, threshold: int, *, subsets: bool = False) -> dict:
+    """Audit all releases of one questionnaire together.
+
+    Parameters
+    ----------
+    releases : list of dict
+        Per release ``{measure: {cell: set of respondents}}`` for the *visible* groups only.
+    respondents : iterable
+        Everyone who responded.
+    threshold : int
+    subsets : bool
+        Also look for sets of 2 … k−1 respondents (slow; small trajects only).
+
+    Returns
+    -------
+    dict
+        ``{measure: [isolated respondents or sets]}`` for the measures that leak; empty if safe.
+
+    Examples
+    --------
+    >>> r1 = {"c": {(None, None): {"a", "b", "c", "d", "e"}}}
+    >>> r2 = {"c": {(None, None): {"a", "b", "c", "d", "e", "f"}}}
+    >>> audit([r1, r2], "abcdef", 5)
+    {'c': ['f']}
+    """
+    respondents = list(respondents)
+    measures = sorted({m for release in releases for m in release}, key=str)
+    leaks = {}
+    for measure in measures:
+        rows = [frozenset(s) for release in releases for s in release.get(measure, {}).values()]
+        bad = isolated(rows, respondents)
+        if subsets and not bad:
+            bad = small_sets(rows, respondents, threshold)
+        if bad:
+            leaks[measure] = bad
+    return leaks
+
+
+# -- the release gate ---------------------------------------------------------------------------
+# Respondents who share a finest cell (organisation, role) and the release that first included
+# them are interchangeable in every released figure: they form one *atom*. A figure of group G
+# in release j sums the atoms of cells inside G with batch <= j. A set of respondents can only be
+# isolated as a union of whole atoms, so the audit works on a matrix of a few hundred atoms,
+# however many respondents there are.
+
+def _inside(group: Cell, org, role) -> bool:
+    return (group[0] is None or group[0] == org) and (group[1] is None or group[1] == role)
+
+
+def figure_rows(atoms: dict, releases) -> list:
+    """The released figures of one measure as sets of atoms.
+
+    Parameters
+    ----------
+    atoms : dict
+        ``{(organisation, role, batch): size}`` of the measure's respondents.
+    releases : iterable of (int, iterable of cells)
+        Each release's number and the groups it showed for this measure.
+    """
+    rows = []
+    for number, cells in releases:
+        for group in cells:
+            row = frozenset(a for a in atoms if a[2] <= number and _inside(group, a[0], a[1]))
+            if row:
+                rows.append(row)
+    return rows
+
+
+def atom_leaks(atoms: dict, rows, threshold: int, *, max_union: int = 3, limit: int = 5_000) -> list:
+    """Unions of atoms holding fewer than ``threshold`` respondents whose total the rows give away.
+
+    Checks each small atom, then unions of up to ``max_union`` small atoms (at most ``limit`` of
+    them), by whether the union's indicator vector lies in the row space.
+
+    >>> atoms = {("A", "s", 1): 6, ("A", "l", 1): 1}
+    >>> atom_leaks(atoms, [frozenset(atoms), frozenset([("A", "s", 1)])], 5)
+    [(('A', 'l', 1),)]
+    >>> atom_leaks(atoms, [frozenset(atoms)], 5)
+    []
+    """
+    rows = [row for row in rows if row]
+    small = [a for a, size in atoms.items() if 0 < size < threshold]
+    if not rows or not small:
+        return []
+    order = sorted(atoms, key=str)
+    column = {a: j for j, a in enumerate(order)}
+    matrix = np.zeros((len(rows), len(order)))
+    for i, row in enumerate(rows):
+        matrix[i, [column[a] for a in row]] = 1.0
+    _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
+    rank = int((singular > 1e-9 * max(1.0, singular[0])).sum())
+    basis = vt[:rank]  # orthonormal rows spanning the row space
+
+    def in_space(vector):
+        return float(np.linalg.norm(vector - basis.T @ (basis @ vector))) < 1e-7 * max(1.0, np.linalg.norm(vector))
+
+    leaks, checked = [], 0
+    small = sorted(small, key=str)
+    for size in range(1, max_union + 1):
+        for union in combinations(small, size):
+            if sum(atoms[a] for a in union) >= threshold:
+                continue
+            checked += 1
+            if checked > limit:
+                return leaks
+            vector = np.zeros(len(order))
+            vector[[column[a] for a in union]] = 1.0
+            if in_space(vector):
+                leaks.append(union)
+        if leaks:
+            return leaks
+    return leaks
+
+
+def measures_of(atoms_by_measure: dict) -> dict:
+    """``{measure: {group: n}}`` with margins, from the atoms (all batches together)."""
+    out = {}
+    for measure, atoms in atoms_by_measure.items():
+        counts: dict = {}
+        for (org, role, _), size in atoms.items():
+            counts[(org, role)] = counts.get((org, role), 0) + size
+        out[measure] = with_margins(counts)
+    return out
+
+
+def plan(atoms_by_measure: dict, threshold: int, *, number: int, history=(), early: dict | None = None,
+         last_visible: dict | None = None, closed: bool = False) -> Decision:
+    """Decide one questionnaire's next release: the rules of :func:`decide`, then the audit.
+
+    Parameters
+    ----------
+    atoms_by_measure : dict
+        ``{measure: {(organisation, role, batch): size}}``; respondents not released before
+        carry ``batch = number``.
+    threshold : int
+    number : int
+        The number the new release would get (larger than every earlier one).
+    history : sequence of (int, dict)
+        Earlier releases as ``(number, {measure: [visible groups]})``, oldest first.
+    early, last_visible, closed :
+        As for :func:`decide`; the groups visible in the latest release come from ``history``.
+
+    Returns
+    -------
+    Decision
+        With ``hold`` also set when no extra hiding can make the release pass the audit.
+
+    Examples
+    --------
+    Release 1 showed organisation A (6 staff and 1 lead) but not its roles; at close one staff
+    member more arrives. Showing (A, staff) now would give the lead's answers away.
+
+    >>> atoms = {"c": {("A", "s", 1): 6, ("A", "l", 1): 1, ("A", "s", 2): 1}}
+    >>> history = [(1, {"c": [("A", None), (None, None)]})]
+    >>> d = plan(atoms, 5, number=2, history=history, closed=True)
+    >>> ("A", "s") in d.hidden, d.hold
+    (True, False)
+    """
+    threshold = check_threshold(threshold)
+    history = list(history)
+    visible_before = set()
+    if history:
+        visible_before = {cell for cells in history[-1][1].values() for cell in cells}
+    measures = measures_of(atoms_by_measure)
+    decision = decide(measures, threshold, early=early, last_visible=last_visible,
+                      visible_before=visible_before, closed=closed)
+    if decision.hold:
+        return decision
+    forced = set(decision.hidden)
+    for _ in range(64):
+        leaking = None
+        for measure, atoms in atoms_by_measure.items():
+            visible = [c for c in measures[measure] if c not in forced]
+            past = [(n, cells.get(measure, ())) for n, cells in history]
+            leaks = atom_leaks(atoms, figure_rows(atoms, past + [(number, visible)]), threshold)
+            if leaks:
+                leaking = (measure, leaks[0], visible)
+                break
+        if leaking is None:
+            decision.hidden = forced
+            return decision
+        measure, union, visible = leaking
+        # Hide a group of this release that holds the leaking atoms: newly shown groups first,
+        # then the smallest (the fewest figures lost).
+        candidates = [c for c in visible if any(_inside(c, a[0], a[1]) for a in union)]
+        if not candidates:
+            break
+        choice = min(candidates, key=lambda c: (c in visible_before, measures[measure][c], str(c)))
+        forced = close_hidden(measures, threshold, forced | {choice})
+    decision.hold = True
+    return decision
+
+
+# -- applying a release's hidden groups to result rows --------------------------------------------
+
+_ROW_KEYS = {"questionnaire", "construct", "index", "organisation", "role", "suppressed", "domain", "form",
+             "reason"}
+
+
+def hide_rows(rows, hidden) -> list:
+    """Rows with the figures of hidden groups blanked (``suppressed: True``), keys kept.
+
+    >>> hide_rows([{"construct": "c", "organisation": "A", "role": None, "n": 6, "mean": 3.0}], {("A", None)})
+    [{'construct': 'c', 'organisation': 'A', 'role': None, 'n': None, 'mean': None, 'suppressed': True}]
+    """
+    out = []
+    for row in rows:
+        row = dict(row)
+        if (row.get("organisation"), row.get("role")) in hidden:
+            for key in row:
+                if key not in _ROW_KEYS:
+                    row[key] = None
+            row["suppressed"] = True
+        else:
+            row.setdefault("suppressed", False)
+        out.append(row)
+    return out
+
+
+def members(people, prepared=None, *, index_members=None, extra=None):
+    """Who each released figure of one questionnaire sums over, as a long frame.
+
+    Parameters
+    ----------
+    people : DataFrame
+        ``respondent``, ``organisation``, ``role`` of every response of the questionnaire
+        (the ``responses`` measure: response counts and rates).
+    prepared : analysis.coded.Prepared, optional
+        The questionnaire's prepared likert answers: one measure ``construct:<name>`` per construct.
+    index_members : DataFrame, optional
+        ``index``, ``respondent`` (from :func:`analysis.indices.person_indices`): ``index:<name>``.
+    extra : DataFrame, optional
+        Further ``measure``, ``respondent`` pairs (e.g. the staff side of the gap per domain).
+
+    Returns
+    -------
+    DataFrame
+        ``measure``, ``respondent``, ``organisation``, ``role``, one row per respondent and measure.
+    """
+    import pandas as pd
+
+    people = people[["respondent", "organisation", "role"]].drop_duplicates("respondent")
+    parts = [people.assign(measure="responses")]
+    if prepared is not None and len(prepared.scores):
+        scores = prepared.score_frame()
+        parts.append(pd.DataFrame({"measure": "construct:" + scores["construct"].astype(str),
+                                   "respondent": scores["respondent"].to_numpy()}))
+    for frame in (index_members, extra):
+        if frame is None or not len(frame):
+            continue
+        if "measure" not in frame.columns:
+            frame = frame.assign(measure="index:" + frame["index"].astype(str))
+        parts.append(frame[["measure", "respondent"]])
+    lookup = people.set_index("respondent")
+    out = []
+    for part in parts:
+        if "organisation" not in part.columns:
+            part = part.join(lookup, on="respondent", how="inner")
+        out.append(part[["measure", "respondent", "organisation", "role"]])
+    return pd.concat(out, ignore_index=True).drop_duplicates(["measure", "respondent"])
+
+
+def atoms_of(member_frame, batch_of, number: int) -> dict:
+    """``{measure: {(organisation, role, batch): size}}``; unreleased respondents get ``number``.
+
+    ``batch_of`` maps a respondent to the number of the release that first included it.
+    """
+    batches = member_frame["respondent"].map(batch_of).fillna(number).astype(int)
+    frame = member_frame.assign(batch=batches.to_numpy())
+    frame = frame.assign(organisation=frame["organisation"].astype(object).where(frame["organisation"].notna(), None),
+                         role=frame["role"].astype(object).where(frame["role"].notna(), None))
+    out: dict = {}
+    sizes = frame.groupby(["measure", "organisation", "role", "batch"], dropna=False, sort=True).size()
+    for (measure, org, role, batch), size in sizes.items():
+        org = None if org is None or (isinstance(org, float) and org != org) else org
+        role = None if role is None or (isinstance(role, float) and role != role) else role
+        out.setdefault(measure, {})[(org, role, int(batch))] = int(size)
+    return out

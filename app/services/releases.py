@@ -1,0 +1,270 @@
+"""Releases: turn one recompute's raw figures into what may be shown, per the rules of analysis.disclosure.
+
+A recompute computes every figure unsuppressed, in memory. For each anonymous instrument this
+module asks :func:`analysis.disclosure.plan` for the hidden groups of a new release (threshold,
+padding, growth since the last release, complementary hiding, and the audit over all earlier
+releases); when the plan *holds*, the instrument's part of the previous release is kept as it
+was. Identified instruments (ICT-foto, board statements) are not anonymous and are always fresh.
+The result is one payload with one set of hidden groups per instrument, shared by every output.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from analysis import disclosure
+from app.extensions import db
+from app.models import IndicatorSnapshot, Organisation, Participant, Questionnaire, Response
+from app.services.responses import questionnaire_state
+
+STAFF = "ict_staff"
+MOTIVES = "motives"
+# Payload sections that belong wholly to the staff instrument (kept together when it is held).
+STAFF_SECTIONS = ("indices", "comparisons", "preferences")
+
+
+@dataclass
+class Raw:
+    """Everything one recompute computed, before disclosure control."""
+
+    constructs: list          # unsuppressed construct rows of every instrument
+    motives: list             # unsuppressed motive rows (the motives instrument)
+    indices: list             # unsuppressed index rows (staff)
+    gap: list                 # board-staff gap rows (staff side unsuppressed)
+    preferences: list         # staff preferred forms, unsuppressed
+    comments: list            # every free-text answer: questionnaire, question, organisation, role, text
+    rates: list               # live invited counts per questionnaire, organisation, role
+    members: dict             # instrument key -> analysis.disclosure.members frame
+    board: dict               # identified board analyses (trust, autonomy, commit forms)
+    ict_foto: list
+    compare: object = None    # callable(allowed organisations) -> comparisons (staff)
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Release:
+    payload: dict
+    state: dict               # per instrument: visible groups, last visible n, held
+    released_ids: list        # responses this release includes for the first time
+    responses: int            # responses in the released figures
+
+
+def releases_of(traject_id: int) -> list[IndicatorSnapshot]:
+    return db.session.scalars(select(IndicatorSnapshot).where(IndicatorSnapshot.traject_id == traject_id)
+                              .order_by(IndicatorSnapshot.number, IndicatorSnapshot.id)).all()
+
+
+def _batches(ids: list[int]) -> dict:
+    rows = db.session.execute(select(Response.id, Response.released_in)
+                              .where(Response.questionnaire_id.in_(ids), Response.released_in.is_not(None))).all()
+    return {rid: batch for rid, batch in rows}
+
+
+def _early(ids: list[int]) -> dict:
+    """Completed invitations of participants listed before their group's first response, with margins."""
+    rows = db.session.execute(
+        select(Organisation.code, Participant.role, func.count(Participant.id))
+        .outerjoin(Organisation, Participant.organisation_id == Organisation.id)
+        .where(Participant.questionnaire_id.in_(ids), Participant.early.is_(True), Participant.completed.is_(True))
+        .group_by(Organisation.code, Participant.role)).all()
+    return disclosure.with_margins({(org, role): n for org, role, n in rows})
+
+
+def _closed(ids: list[int]) -> bool:
+    questionnaires = db.session.scalars(select(Questionnaire).where(Questionnaire.id.in_(ids))).all()
+    return bool(questionnaires) and all(questionnaire_state(q) == "closed" for q in questionnaires)
+
+
+def _cells(keys) -> list:
+    return [disclosure.parse_cell(k) for k in keys]
+
+
+def _decode_measures(encoded: dict) -> dict:
+    return {m: {disclosure.parse_cell(k): n for k, n in cells.items()} for m, cells in (encoded or {}).items()}
+
+
+def _encode_measures(measures: dict) -> dict:
+    return {m: {disclosure.cell_key(c): int(n) for c, n in sorted(cells.items(), key=str)}
+            for m, cells in sorted(measures.items())}
+
+
+def _previous_state(history: list[IndicatorSnapshot], key: str):
+    """([(number, {measure: [cells]})], last_visible) of one instrument over the earlier releases."""
+    past, last_visible = [], {}
+    for snapshot in history:
+        state = ((snapshot.counts or {}).get("disclosure") or {}).get(key)
+        if state is None:
+            continue
+        past.append((snapshot.number, {m: _cells(cells) for m, cells in state.get("visible", {}).items()}))
+        last_visible = _decode_measures(state.get("last_visible"))
+    return past, last_visible
+
+
+def plan_instrument(traject, instrument, member_frame: pd.DataFrame, history, number: int):
+    """The disclosure decision for one anonymous instrument, and the atoms it was made on."""
+    batch_of = _batches(instrument.ids)
+    atoms = disclosure.atoms_of(member_frame, batch_of, number) if len(member_frame) else {}
+    past, last_visible = _previous_state(history, instrument.key)
+    decision = disclosure.plan(atoms, traject.anonymity_threshold, number=number, history=past,
+                               early=_early(instrument.ids), last_visible=last_visible,
+                               closed=_closed(instrument.ids))
+    return decision, atoms, last_visible, batch_of
+
+
+def _rates(raw_rates: list, key: str, counts: dict, hidden: set) -> list:
+    """Response per (organisation, role) of one anonymous instrument from the release's own counts."""
+    rows = []
+    for r in raw_rates:
+        if r["questionnaire"] != key:
+            continue
+        cell = (r["organisation"], r["role"])
+        completed = counts.get(cell, 0)
+        rows.append(dict(r, completed=None if cell in hidden else completed, suppressed=cell in hidden))
+    return rows
+
+
+def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None, history: list,
+             number: int) -> Release:
+    """The payload of the next release; instruments whose plan holds keep their previous part."""
+    threshold = traject.anonymity_threshold
+    old = (previous.payload or {}) if previous is not None else {}
+    old_state = ((previous.counts or {}).get("disclosure") or {}) if previous is not None else {}
+    anonymous = [g for g in groups.values() if g.anonymous]
+    identified_keys = {g.key for g in groups.values() if not g.anonymous}
+    payload = {
+        "constructs": disclosure.hide_rows(
+            [r for r in _identified_suppressed(raw.constructs, identified_keys, threshold)], set()),
+        "indices": [], "motives": [], "comparisons": [], "preferences": [], "comments": [],
+        "board": dict(raw.board, gap=[]), "ict_foto": raw.ict_foto,
+        "response_rates": [dict(r, suppressed=False) for r in raw.rates if r["questionnaire"] in identified_keys],
+    }
+    state, released_ids, responses = {}, [], 0
+    hidden_by_key = {}
+    for instrument in anonymous:
+        key = instrument.key
+        frame = raw.members.get(key)
+        frame = frame if frame is not None else pd.DataFrame(columns=["measure", "respondent", "organisation", "role"])
+        decision, atoms, last_visible, batch_of = plan_instrument(traject, instrument, frame, history, number)
+        measures = disclosure.measures_of(atoms)
+        respondents = frame.loc[frame["measure"] == "responses", "respondent"].tolist()
+        unchanged = (key in old_state and all(rid in batch_of for rid in respondents)
+                     and len(respondents) == int(old_state[key].get("responses", -1))
+                     and not (decision.hold is False and _closed_now(instrument, old_state[key])))
+        if (decision.hold or unchanged) and key in old_state:
+            _carry(payload, old, key)
+            state[key] = dict(old_state[key], held=bool(decision.hold))
+            responses += int(old_state[key].get("responses", 0))
+            hidden_by_key[key] = {disclosure.parse_cell(c) for c in old_state[key].get("hidden", [])}
+            continue
+        hidden = decision.hidden if not decision.hold else {c for ns in measures.values() for c in ns}
+        hidden_by_key[key] = hidden
+        visible = {m: sorted((c for c in ns if c not in hidden), key=str) for m, ns in measures.items()}
+        counts = measures.get("responses", {})
+        state[key] = {
+            "visible": {m: [disclosure.cell_key(c) for c in cells] for m, cells in visible.items()},
+            "last_visible": _encode_measures(disclosure.next_last_visible(last_visible, measures, hidden)),
+            "hidden": sorted(disclosure.cell_key(c) for c in hidden),
+            "growth": sorted(disclosure.cell_key(c) for c in decision.growth if c in hidden),
+            "padded": sorted(disclosure.cell_key(c) for c in decision.padded if c in hidden),
+            "responses": int(counts.get((None, None), 0)),
+            "counts": {disclosure.cell_key(c): int(n) for c, n in sorted(counts.items(), key=str)},
+            "held": False,
+            "closed": _closed(instrument.ids),
+        }
+        responses += state[key]["responses"]
+        released_ids += [rid for rid in frame.loc[frame["measure"] == "responses", "respondent"].tolist()
+                         if rid not in batch_of]
+        _fresh(payload, raw, key, hidden, counts, traject)
+    payload["response_rates"].sort(key=lambda r: (str(r["questionnaire"]), str(r["organisation"]), str(r["role"])))
+    identified = sum(int(raw.extra.get("responses_by_key", {}).get(k, 0)) for k in identified_keys)
+    return Release(payload=payload, state=state, released_ids=released_ids, responses=responses + identified)
+
+
+def _closed_now(instrument, old: dict) -> bool:
+    """The instrument closed since its last release (closing allows a release of everything)."""
+    return _closed(instrument.ids) and not old.get("closed", False)
+
+
+def _identified_suppressed(rows: list, identified: set, threshold: int) -> list:
+    from analysis.anonymity import suppress
+
+    mine = [r for r in rows if r.get("questionnaire") in identified]
+    return suppress(mine, threshold) if mine else []
+
+
+def _fresh(payload: dict, raw: Raw, key: str, hidden: set, counts: dict, traject) -> None:
+    """Add one released instrument's figures, its hidden groups blanked."""
+    payload["constructs"] += disclosure.hide_rows([r for r in raw.constructs if r.get("questionnaire") == key], hidden)
+    if key == MOTIVES:
+        payload["motives"] = disclosure.hide_rows(raw.motives, hidden)
+    if key == STAFF:
+        payload["indices"] = disclosure.hide_rows(raw.indices, hidden)
+        payload["preferences"] = disclosure.hide_rows(raw.preferences, hidden)
+        allowed = {org for (org, role) in counts if org is not None and role is None and (org, None) not in hidden}
+        payload["comparisons"] = raw.compare(allowed) if raw.compare is not None else []
+        payload["board"]["gap"] = _hide_gap(raw.gap, hidden)
+    payload["comments"] += [c for c in raw.comments if c["questionnaire"] == key
+                            and (c["organisation"], c["role"]) not in hidden
+                            and (c["organisation"], None) not in hidden]
+    payload["response_rates"] += _rates(raw.rates, key, counts, hidden)
+
+
+def _hide_gap(rows: list, hidden: set) -> list:
+    out = []
+    for row in rows:
+        row = dict(row)
+        if (row.get("organisation"), None) in hidden or row.get("staff_suppressed"):
+            row.update(staff=None, staff_n=None, staff_suppressed=True, gap=None)
+        out.append(row)
+    return out
+
+
+def _carry(payload: dict, old: dict, key: str) -> None:
+    """Keep an instrument's part of the previous release unchanged (its plan holds)."""
+    payload["constructs"] += [r for r in old.get("constructs", []) if r.get("questionnaire") == key]
+    if key == MOTIVES:
+        payload["motives"] = list(old.get("motives", []))
+    if key == STAFF:
+        for section in STAFF_SECTIONS:
+            payload[section] = list(old.get(section, []))
+        payload["board"]["gap"] = list((old.get("board") or {}).get("gap", []))
+    payload["comments"] += [c for c in old.get("comments", []) if c.get("questionnaire") == key]
+    payload["response_rates"] += [r for r in old.get("response_rates", []) if r.get("questionnaire") == key]
+
+
+def same_payload(a: dict | None, b: dict | None) -> bool:
+    dump = lambda p: json.dumps(p, sort_keys=True, default=str)  # noqa: E731
+    return a is not None and b is not None and dump(a) == dump(b)
+
+
+def mark_released(ids: list[str], number: int) -> None:
+    """Record the release that first included these responses (in the release's transaction)."""
+    from sqlalchemy import update
+
+    for start in range(0, len(ids), 5_000):
+        chunk = ids[start:start + 5_000]
+        db.session.execute(update(Response).where(Response.id.in_(chunk), Response.released_in.is_(None))
+                           .values(released_in=number).execution_options(synchronize_session=False))
+
+
+def hidden_groups_of(snapshot: IndicatorSnapshot | None, key: str) -> set | None:
+    """The hidden groups of one instrument in a release (None: the release does not hold it)."""
+    if snapshot is None:
+        return None
+    state = ((snapshot.counts or {}).get("disclosure") or {}).get(key)
+    if state is None:
+        return None
+    return {disclosure.parse_cell(c) for c in state.get("hidden", [])}
+
+
+def released_counts(snapshot: IndicatorSnapshot | None, key: str) -> dict | None:
+    """Responses per group (margins included) of one instrument in a release."""
+    if snapshot is None:
+        return None
+    state = ((snapshot.counts or {}).get("disclosure") or {}).get(key)
+    if state is None:
+        return None
+    return {disclosure.parse_cell(c): n for c, n in state.get("counts", {}).items()}
