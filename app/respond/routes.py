@@ -113,8 +113,8 @@ def fresh_link(token: str):
     """Another device asks for a fresh link: the old one stops working, the new one goes by mail
     to the participant's own address (never to the page that asked)."""
     participant = _open_participant(token)
-    if browser_matches(participant, _browser_secret()) and participant.browser_hash is not None:
-        return redirect(url_for("respond.start", token=token))
+    if participant.browser_hash is None or browser_matches(participant, _browser_secret()):
+        return redirect(url_for("respond.start", token=token))  # nothing to free
     if participant.email:
         invitations.send_fresh_link(participant)
     return render_template("respond/link_sent.html", questionnaire=participant.questionnaire,
