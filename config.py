@@ -139,6 +139,58 @@ class DevelopmentConfig(Config):
     )
     PUBLIC_BASE_URL = f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
 
+    @classmethod
+    def from_environ(cls, environ: os._Environ | dict | None = None) -> type["DevelopmentConfig"]:
+        """The development class with every variable of the README's configuration table that is
+        set in the environment (so `make run` can use a real SMTP server, PostgreSQL, …)."""
+        env = os.environ if environ is None else environ
+        attrs = {**_delivery_settings(env), **environment_settings(env)}
+        if not env.get("PUBLIC_BASE_URL") and env.get("PORT"):
+            attrs["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{env['PORT']}"
+        return type("DevelopmentConfig", (cls,), attrs) if attrs else cls
+
+
+def _flag(value: str) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on", "ja")
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(str(value).strip())
+    except ValueError:
+        port = 0
+    if not 0 < port < 65536:
+        raise ValueError(f"MAIL_PORT moet een poortnummer zijn (1–65535), niet {value!r}.")
+    return port
+
+
+def environment_settings(environ=None) -> dict:
+    """The README's configuration table, read from the environment: each variable that is set
+    wins over the class default (development and production alike). REDIS_URL and PORT are
+    handled by the callers (REDIS_URL also changes Celery and the rate-limit storage)."""
+    env = os.environ if environ is None else environ
+    attrs: dict = {}
+    if env.get("SECRET_KEY"):
+        attrs["SECRET_KEY"] = env["SECRET_KEY"]
+    if env.get("DATABASE_URL"):
+        attrs["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
+    if "MAIL_SERVER" in env:
+        attrs["MAIL_SERVER"] = env["MAIL_SERVER"].strip() or None
+    if env.get("MAIL_PORT"):
+        attrs["MAIL_PORT"] = _port(env["MAIL_PORT"])
+    for name in ("MAIL_USERNAME", "MAIL_PASSWORD"):
+        if name in env:
+            attrs[name] = env[name] or None
+    if env.get("MAIL_USE_TLS"):
+        attrs["MAIL_USE_TLS"] = _flag(env["MAIL_USE_TLS"])
+    if env.get("MAIL_SENDER"):
+        attrs["MAIL_SENDER"] = env["MAIL_SENDER"]
+    if env.get("PUBLIC_BASE_URL"):
+        attrs["PUBLIC_BASE_URL"] = env["PUBLIC_BASE_URL"]
+    if env.get("DEMO_ALLOWED"):
+        attrs["DEMO_ALLOWED"] = _flag(env["DEMO_ALLOWED"])
+    return attrs
+
 
 class TestingConfig(Config):
     """Used by pytest; the database URL is set by the test fixtures."""
@@ -172,13 +224,13 @@ class ProductionConfig(Config):
             "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL", cls.SQLALCHEMY_DATABASE_URI),
             "REDIS_URL": redis_url,
             "MAIL_SERVER": env.get("MAIL_SERVER") or None,
-            "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+            "MAIL_PORT": _port(env.get("MAIL_PORT") or "25"),
             "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
             "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
-            "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "false").lower() in ("1", "true", "yes"),
-            "MAIL_SENDER": env.get("MAIL_SENDER", cls.MAIL_SENDER),
-            "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", cls.PUBLIC_BASE_URL),
-            "DEMO_ALLOWED": env.get("DEMO_ALLOWED", "false").lower() in ("1", "true", "yes"),
+            "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS", "false")),
+            "MAIL_SENDER": env.get("MAIL_SENDER") or cls.MAIL_SENDER,
+            "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL") or cls.PUBLIC_BASE_URL,
+            "DEMO_ALLOWED": _flag(env.get("DEMO_ALLOWED", "false")),
             # Only for load benchmarks, where every virtual user shares one address.
             "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "true").lower() in ("1", "true", "yes"),
             **_delivery_settings(env),
@@ -259,12 +311,7 @@ def config_for(name: str | None = None) -> type[Config]:
     if name == "testing":
         return TestingConfig
     if name == "development":
-        cls = DevelopmentConfig
-        mail = dict(_delivery_settings())
-        if os.environ.get("MAIL_SERVER"):
-            mail.update(MAIL_SERVER=os.environ["MAIL_SERVER"], MAIL_PORT=int(os.environ.get("MAIL_PORT", "25")))
-        if mail:
-            cls = type("DevelopmentConfig", (cls,), mail)
+        cls = DevelopmentConfig.from_environ()
         if os.environ.get("REDIS_URL"):
             redis_url = os.environ["REDIS_URL"]
             return type(

@@ -1,10 +1,13 @@
 """Configuration: production fails fast, warns on SQLite, and nothing connects at import."""
+import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from config import ProductionConfig, config_for
+from config import DevelopmentConfig, ProductionConfig, config_for
 
 
 def test_production_refuses_to_start_without_secret_key():
@@ -56,3 +59,82 @@ def test_nothing_connects_at_import_or_app_creation():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+# -- every variable of the README's configuration table, in every environment -----------------------
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+SAMPLES = {
+    "SECRET_KEY": ("k" * 40, "SECRET_KEY", "k" * 40),
+    "DATABASE_URL": ("postgresql+psycopg://u@db.example/draagvlak", "SQLALCHEMY_DATABASE_URI",
+                     "postgresql+psycopg://u@db.example/draagvlak"),
+    "REDIS_URL": ("redis://redis.example:6379/2", "REDIS_URL", "redis://redis.example:6379/2"),
+    "MAIL_SERVER": ("smtp.school.example", "MAIL_SERVER", "smtp.school.example"),
+    "MAIL_PORT": ("2525", "MAIL_PORT", 2525),
+    "MAIL_USERNAME": ("mailer", "MAIL_USERNAME", "mailer"),
+    "MAIL_PASSWORD": ("geheim-wachtwoord", "MAIL_PASSWORD", "geheim-wachtwoord"),
+    "MAIL_USE_TLS": ("true", "MAIL_USE_TLS", True),
+    "MAIL_SENDER": ("Draagvlak <dv@school.example>", "MAIL_SENDER", "Draagvlak <dv@school.example>"),
+    "PUBLIC_BASE_URL": ("https://draagvlak.school.example", "PUBLIC_BASE_URL", "https://draagvlak.school.example"),
+    "PORT": ("5077", "PUBLIC_BASE_URL", "http://127.0.0.1:5077"),
+    "DEMO_ALLOWED": ("true", "DEMO_ALLOWED", True),
+}
+
+
+def readme_variables() -> list[str]:
+    """The backticked variable names in the first column of the README's configuration table."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    names = []
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            first = line.split("|")[1]
+            names += re.findall(r"`([A-Z][A-Z0-9_]+)`", first)
+    return names
+
+
+def test_the_readme_table_is_what_this_test_covers():
+    assert set(readme_variables()) == set(SAMPLES) - {"DRAAGVLAK_ENV"}
+
+
+@pytest.mark.parametrize("variable", sorted(SAMPLES))
+def test_every_documented_variable_is_read_in_development(variable):
+    value, key, expected = SAMPLES[variable]
+    cls = DevelopmentConfig.from_environ({variable: value})
+    if variable == "REDIS_URL":  # REDIS_URL is applied in config_for (it also changes Celery)
+        return
+    assert getattr(cls, key) == expected
+
+
+@pytest.mark.parametrize("variable", sorted(set(SAMPLES) - {"PORT"}))
+def test_every_documented_variable_is_read_in_production(variable):
+    value, key, expected = SAMPLES[variable]
+    cls = ProductionConfig.from_environ({"SECRET_KEY": "s" * 40, variable: value})
+    assert getattr(cls, key) == expected
+
+
+def test_development_reads_redis_url_through_config_for(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://redis.example:6379/2")
+    cls = config_for("development")
+    assert cls.REDIS_URL == "redis://redis.example:6379/2"
+    assert cls.CELERY["broker_url"] == "redis://redis.example:6379/2"
+
+
+def test_a_bad_mail_port_is_refused_with_a_clear_message():
+    with pytest.raises(ValueError, match="MAIL_PORT"):
+        DevelopmentConfig.from_environ({"MAIL_PORT": "smtp"})
+
+
+def test_make_run_honours_mail_server_and_port_in_development(tmp_path):
+    # `make run` starts `flask --app app ...` with the caller's environment and DRAAGVLAK_ENV unset.
+    env = {k: v for k, v in os.environ.items() if k not in ("DRAAGVLAK_ENV", "DATABASE_URL", "REDIS_URL")}
+    env.update(MAIL_SERVER="smtp.school.example", MAIL_PORT="2525", MAIL_USE_TLS="yes",
+               MAIL_SENDER="Draagvlak <dv@school.example>", PORT="5077",
+               DATABASE_URL=f"sqlite:///{tmp_path / 'dev.sqlite'}")
+    code = ("from app import create_app; app = create_app();"
+            "c = app.config; print(c['MAIL_SERVER'], c['MAIL_PORT'], c['MAIL_USE_TLS'], c['PUBLIC_BASE_URL'],"
+            " c['SQLALCHEMY_DATABASE_URI'].endswith('dev.sqlite'), sep='|')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env,
+                            cwd=README.parent)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "smtp.school.example|2525|True|http://127.0.0.1:5077|True"
