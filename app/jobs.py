@@ -53,6 +53,7 @@ JOB_KINDS: dict[str, JobKind] = {
 }
 DEFAULT_KIND = JobKind("", 300, 1800)
 MAX_SWEEP_RESENDS = 5
+NOT_QUEUED_GRACE = 10.0  # seconds
 
 
 def kind_limits(kind: str) -> JobKind:
@@ -163,6 +164,12 @@ def stuck(job: Job, now: datetime | None = None) -> bool:
     if job.state == "queued":
         if job.retry_at is not None:
             return now > _aware(job.retry_at) + timedelta(seconds=limits.queued_limit)
+        if job.sent_at is None and job.task_name is not None:
+            # Never reached the broker (it was down): nothing can run it twice, so it is sent again
+            # at the first sweep after a short grace (the enqueue itself may still be under way).
+            created = _aware(job.created_at)
+            grace = float(current_app.config.get("JOB_NOT_QUEUED_GRACE", NOT_QUEUED_GRACE))
+            return created is not None and (now - created).total_seconds() > grace
         since = _aware(job.sent_at) or _aware(job.created_at)
         return since is not None and (now - since).total_seconds() > limits.queued_limit
     if job.state == "running":
@@ -261,7 +268,7 @@ def enqueue(task_name: str, *, kind: str, traject_id: int | None = None,
 
 def retry_job(job: Job) -> bool:
     """The retry button: a job that never reached the queue, or failed, is sent again."""
-    if job.state in ("done", "running"):
+    if job.state == "done" or (job.state == "running" and not stuck(job)):
         return False
     job.state, job.retry_at, job.progress = "queued", None, 0.0
     job.message = ""
@@ -281,8 +288,8 @@ def sweep_jobs(now: datetime | None = None) -> dict:
     jobs = db.session.scalars(select(Job).where(Job.state.in_(("queued", "running")))
                               .order_by(Job.created_at)).all()
     for job in jobs:
-        if job.kind == "recompute" and job.state == "queued":
-            continue
+        if job.kind == "recompute" and job.state == "queued" and job.sent_at is not None:
+            continue  # the indicator sweep re-sends these (and covers stale trajects)
         if not stuck(job, now):
             continue
         if (job.attempts or 0) > MAX_SWEEP_RESENDS:

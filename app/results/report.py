@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from analysis.feasibility import FEASIBILITY_MODEL
 from app.extensions import db
-from app.jobs import enqueue
+from app.jobs import enqueue, retry_job, stuck
 from app.models import Job, Traject
 from app.models.advice import Report
 from app.results import views
@@ -215,6 +215,11 @@ def request_build(traject: Traject, user=None) -> Job:
     """Start a build unless one is queued or running; returns its job."""
     job = active_job(traject)
     if job is not None:
-        return job
+        if not stuck(job):
+            return job
+        # Queued or running past its limit (its message was lost while the broker was down, or
+        # its worker died): it never blocks a new request, it is handed to the broker again.
+        retry_job(job)
+        return db.session.get(Job, job.id)
     return enqueue(REPORT_TASK, kind="report", traject_id=traject.id, created_by=getattr(user, "id", None),
                    dedupe=True, task_kwargs={"traject_id": traject.id})

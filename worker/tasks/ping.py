@@ -4,10 +4,11 @@ from __future__ import annotations
 from celery import shared_task
 
 from app.extensions import db
+from app.jobs import JobTask
 from app.models import Job
 
 
-@shared_task(name="worker.tasks.ping")
+@shared_task(name="worker.tasks.ping", base=JobTask)
 def ping(job_id: str | None = None) -> str:
     """A no-op task the health tests use to prove a worker consumes from the broker."""
     if job_id:

@@ -4,10 +4,11 @@ from __future__ import annotations
 from celery import shared_task
 
 from app.extensions import db
+from app.jobs import JobTask
 from app.services import privacy
 
 
-@shared_task(name="worker.tasks.privacy.apply_retention")
+@shared_task(name="worker.tasks.privacy.apply_retention", base=JobTask)
 def apply_retention() -> dict:
     """Run by beat once a day; safe to run more often (a traject already done is skipped)."""
     try:

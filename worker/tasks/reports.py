@@ -6,6 +6,7 @@ import logging
 from celery import shared_task
 
 from app.extensions import db
+from app.jobs import JobTask
 from app.models import Job, Traject
 from app.models.advice import Report
 from app.models.base import utcnow
@@ -20,7 +21,7 @@ def _progress(job_id: str | None, share: float, message: str = "") -> None:
         db.session.commit()
 
 
-@shared_task(name="worker.tasks.reports.build_report")
+@shared_task(name="worker.tasks.reports.build_report", base=JobTask)
 def build_report(traject_id: int, job_id: str | None = None) -> dict:
     """Render the report of `traject_id` to files; the Report row keeps the files and the fingerprint."""
     from app.results.report import build_files
