@@ -507,3 +507,95 @@ def atoms_of(member_frame, batch_of, number: int) -> dict:
         role = None if role is None or (isinstance(role, float) and role != role) else role
         out.setdefault(measure, {})[(org, role, int(batch))] = int(size)
     return out
+
+
+# -- the responses CSV --------------------------------------------------------------------------
+
+def csv_labels(counts: dict, shown: dict, threshold: int) -> dict:
+    """Which labels each (organisation, role) cell's rows may carry in a row-level export.
+
+    Parameters
+    ----------
+    counts : dict
+        ``{(organisation, role): rows}`` for the finest cells.
+    shown : dict
+        ``{group: n}`` of the groups the release shows (margins included).
+    threshold : int
+
+    Returns
+    -------
+    dict
+        ``{cell: (show_organisation, show_role)}``. Every combination of labels that rows carry
+        holds 0 or at least ``threshold`` rows, and for every shown group its n minus the rows
+        labelled as belonging to it is 0 or at least ``threshold``, so neither the CSV alone nor
+        the CSV beside the indicators narrows a hidden group down (API.md, *Disclosure*).
+
+    Raises
+    ------
+    ValueError
+        When even unlabelled rows would be fewer than ``threshold`` (nothing can be exported).
+
+    Examples
+    --------
+    Organisation A has 7 staff and 3 leads; the indicators show A and the roles.
+
+    >>> counts = {("A", "s"): 7, ("A", "l"): 3, ("B", "s"): 6, ("B", "l"): 5}
+    >>> shown = {(None, None): 21, ("A", None): 10, ("B", None): 11, (None, "s"): 13, (None, "l"): 8}
+    >>> labels = csv_labels(counts, shown, 5)
+    >>> [labels[c] for c in [("A", "s"), ("A", "l"), ("B", "s"), ("B", "l")]]
+    [(False, True), (False, False), (True, True), (False, False)]
+
+    The 3 leads of A lose both labels and are joined by B's 5 leads (8 rows without labels); A's
+    staff lose the organisation, since A's n minus them would be the 3 leads.
+    """
+    threshold = check_threshold(threshold)
+    cells = {c: int(n) for c, n in counts.items() if n}
+    if sum(cells.values()) < threshold:
+        raise ValueError("fewer responses than the threshold")
+    state = {c: [True, True] for c in cells}
+
+    def label(c):
+        return (c[0] if state[c][0] else None, c[1] if state[c][1] else None)
+
+    for _ in range(4 * len(cells) + 4):
+        changed = False
+        classes: dict = {}
+        for c, n in cells.items():
+            classes.setdefault(label(c), []).append(c)
+        for key, members_ in classes.items():
+            size = sum(cells[c] for c in members_)
+            if size >= threshold:
+                continue
+            changed = True
+            if key[0] is not None:
+                for c in members_:
+                    state[c][0] = False
+            elif key[1] is not None:
+                for c in members_:
+                    state[c][1] = False
+            else:  # unlabelled rows too few: merge the smallest labelled class into them
+                others = [(sum(cells[c] for c in m), str(k), m) for k, m in classes.items() if k != key]
+                if not others:
+                    raise ValueError("fewer responses than the threshold")
+                for c in min(others)[2]:
+                    state[c] = [False, False]
+            break
+        if changed:
+            continue
+        for group, n in shown.items():
+            if group == (None, None):
+                continue
+            inside = [c for c in cells if _inside(group, c[0], c[1])]
+            labelled = sum(cells[c] for c in inside if (group[0] is None or state[c][0])
+                           and (group[1] is None or state[c][1]))
+            if 0 < n - labelled < threshold:
+                for c in inside:
+                    if group[0] is not None:
+                        state[c][0] = False
+                    else:
+                        state[c][1] = False
+                changed = True
+                break
+        if not changed:
+            return {c: (state[c][0], state[c][1]) for c in cells}
+    return {c: (False, False) for c in cells}

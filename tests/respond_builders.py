@@ -83,3 +83,11 @@ def gen_participant(questionnaire: Questionnaire, *, role: str = "ict_staff",
 
 VALID_SMALL = {"wil_1": 4, "wil_2": 5, "samen": True, "domeinen": ["inkoop"], "fte": 2,
                "opmerking": "Goed plan"}
+
+
+def close_and_release(client, owner, questionnaire) -> None:
+    """Close a questionnaire through the API; closing makes the release of all its responses."""
+    from builders import api_token
+
+    response = client.post(f"/api/v1/questionnaires/{questionnaire.id}/close", headers=api_token(owner))
+    assert response.status_code == 200, response.get_data(as_text=True)

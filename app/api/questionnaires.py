@@ -119,7 +119,8 @@ def close_questionnaire(qid: int):
     except QuestionnaireError as exc:
         _raise(exc)
     db.session.commit()
-    return jsonify(questionnaire_json(q))
+    service.after_close(q)
+    return jsonify(questionnaire_json(db.session.get(type(q), q.id)))
 
 
 _TEXT = {"type": "object", "required": ["nl", "en"],

@@ -65,6 +65,12 @@ def responses_csv(qid: int):
         abort(problem(404, "Vragenlijst niet gevonden."))
     # Bestuurders read aggregated results only, never raw answers.
     require_role("regisseur")
+    from app.services import responses_csv as csv_service
+
+    try:
+        csv_service.labels_for(questionnaire, questionnaire.traject)
+    except csv_service.ExportRefused as refused:
+        abort(problem(409, str(refused)))
     audit.record("export.responses_csv", obj=questionnaire, traject_id=questionnaire.traject_id,
                  actor_id=g.api_user.id, via="api")
     db.session.commit()

@@ -367,7 +367,11 @@ def delete_section(qid: int, key: str):
 @bp.post("/vragenlijsten/<int:qid>/sluiten")
 @role_required("regisseur")
 def close(qid: int):
-    return _post_action(qid, service.close, _("Vragenlijst gesloten."))
+    response = _post_action(qid, service.close, _("Vragenlijst gesloten."))
+    closed = db.session.get(Questionnaire, qid)
+    if closed is not None and closed.status == "closed":
+        service.after_close(closed)
+    return response
 
 
 @bp.post("/vragenlijsten/<int:qid>/dupliceren")

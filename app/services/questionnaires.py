@@ -616,6 +616,20 @@ def close(q: Questionnaire) -> None:
     q.status = "closed"
     q.closed_at = utcnow()
     audit.record("questionnaire.closed", obj=q, traject_id=q.traject_id)
+    # Closing allows the release of every response (analysis/disclosure.py): recompute.
+    from app.services.indicators import mark_stale
+
+    mark_stale(q.traject_id)
+
+
+def after_close(q: Questionnaire) -> None:
+    """After the close is committed: ask for the recompute that makes the closing release."""
+    from app.jobs import recompute_quietly
+
+    try:
+        recompute_quietly(q.traject_id)
+    except Exception:  # noqa: BLE001 - broker down: the stale flag makes the sweep do it
+        db.session.rollback()
 
 
 def next_version(q: Questionnaire) -> Questionnaire | None:

@@ -5,14 +5,12 @@ definition order. Values: lists joined with `|`, booleans `ja`/`nee`, numbers wi
 point, unanswered empty; a text answer that starts with `= + - @` gets a leading `'` so a
 spreadsheet never runs it as a formula.
 
-For an anonymous questionnaire rows are ordered by the random response id (not by submission),
-and groups are protected with the traject's thresholds:
-- the `organisation` of an (organisation, role) group with fewer responses than the anonymity
-  threshold is left empty; when that would leave just one organisation empty for a role, or empty
-  cells fewer than the threshold, the next smallest organisations are emptied too, so a hidden
-  group cannot be worked out from the visible ones;
-- the `role` of a role with fewer responses than the threshold (over all organisations) is empty;
-- text answers of an (organisation, role) group below the comment threshold are left out.
+For an anonymous questionnaire the export exists only after closing, once the latest release
+holds every response (two downloads while it is open would differ by the newest rows); rows are
+ordered by the random response id (not by submission), and the labels follow the release's shown
+groups (analysis.disclosure.csv_labels): every combination of labels rows carry holds 0 or at
+least the threshold, and no shown group's n minus its labelled rows is a small group; text
+answers of a label combination below the comment threshold are left out.
 Identified questionnaires (ICT-foto, board statements) export the latest revision per participant,
 by organisation; they hold no names or e-mail addresses either.
 """
@@ -25,9 +23,12 @@ from typing import Iterator
 
 from sqlalchemy import func, select
 
+from analysis import disclosure
 from app.extensions import db
 from app.models import Questionnaire, Response, Traject
-from app.services.responses import definition
+from app.services import releases
+from app.services.indicators import latest_snapshot
+from app.services.responses import definition, questionnaire_state
 from app.results.cells import formula_like, safe_csv
 
 FIXED_COLUMNS = ["response_id", "organisation", "role", "submitted_on"]
@@ -62,38 +63,57 @@ def _rows_query(questionnaire: Questionnaire):
         Response.organisation_code, Response.role, Response.id)
 
 
-def suppression(questionnaire: Questionnaire, traject: Traject) -> tuple[set, set, set]:
-    """(hidden organisation cells as (org, role), hidden roles, groups without text) for an
-    anonymous questionnaire; three empty sets for an identified one."""
+class ExportRefused(Exception):
+    """The CSV of an anonymous questionnaire cannot be given now (the message says why, in Dutch)."""
+
+
+def _instrument_key(questionnaire: Questionnaire) -> str:
+    return questionnaire.template_key or questionnaire.key
+
+
+def labels_for(questionnaire: Questionnaire, traject: Traject) -> tuple[dict, set]:
+    """(labels per (organisation, role) cell, cells without text) for the export.
+
+    Identified questionnaires keep every label. For an anonymous one the export exists only
+    once the questionnaire has closed and the latest release holds all of its responses; the
+    labels follow that release's shown groups (analysis.disclosure.csv_labels), so the CSV
+    neither shows a small group nor narrows one down beside the indicators.
+    """
     if not questionnaire.anonymous:
-        return set(), set(), set()
-    counts: dict[tuple[str | None, str], int] = {
-        (org, role): n for org, role, n in db.session.execute(
-            select(Response.organisation_code, Response.role, func.count())
-            .where(Response.questionnaire_id == questionnaire.id, Response.participant_id.is_(None))
-            .group_by(Response.organisation_code, Response.role))}
-    threshold = traject.anonymity_threshold
-    hidden: set[tuple[str | None, str]] = set()
-    by_role: dict[str, dict[str | None, int]] = defaultdict(dict)
-    for (org, role), n in counts.items():
-        by_role[role][org] = n
-    role_totals = {role: sum(orgs.values()) for role, orgs in by_role.items()}
-    for role, orgs in by_role.items():
-        hidden |= {(org, role) for org in _complement(orgs, threshold)}
-    hidden_roles = _complement(role_totals, threshold)
-    no_text = {group for group, n in counts.items() if n < traject.comment_threshold}
-    return hidden, hidden_roles, no_text
-
-
-def _complement(counts: dict, threshold: int) -> set:
-    """The cells to hide: those below the threshold, plus the next smallest ones while a single
-    hidden cell, or hidden cells that together are still a small group, would point straight at
-    who they are (complementary suppression)."""
-    small = {key for key, n in counts.items() if n < threshold}
-    while small and len(small) < len(counts) and (
-            len(small) == 1 or sum(counts[k] for k in small) < threshold):
-        small.add(min((k for k in counts if k not in small), key=lambda k: (counts[k], str(k))))
-    return small
+        return {}, set()
+    if questionnaire_state(questionnaire) != "closed":
+        raise ExportRefused("De antwoorden van een anonieme vragenlijst zijn pas na het sluiten te downloaden: "
+                            "een tussentijdse download zou met een latere te vergelijken zijn.")
+    counts = {(org, role): n for org, role, n in db.session.execute(
+        select(Response.organisation_code, Response.role, func.count())
+        .where(Response.questionnaire_id == questionnaire.id, Response.participant_id.is_(None))
+        .group_by(Response.organisation_code, Response.role))}
+    if not counts:
+        return {}, set()  # a header only: nothing to protect
+    release = latest_snapshot(traject)
+    shown_counts = releases.released_counts(release, _instrument_key(questionnaire))
+    hidden = releases.hidden_groups_of(release, _instrument_key(questionnaire))
+    unreleased = db.session.scalar(select(func.count()).select_from(Response).where(
+        Response.questionnaire_id == questionnaire.id, Response.released_in.is_(None)))
+    if shown_counts is None or hidden is None or unreleased:
+        raise ExportRefused("De laatste antwoorden zijn nog niet vrijgegeven; probeer het na de herberekening opnieuw.")
+    shown = {cell: n for cell, n in shown_counts.items() if cell not in hidden}
+    try:
+        labels = disclosure.csv_labels(counts, shown, traject.anonymity_threshold)
+    except ValueError:
+        raise ExportRefused("Te weinig antwoorden om ze zonder herleidbaarheid te exporteren.") from None
+    classes: dict = defaultdict(int)
+    for cell, n in counts.items():
+        show_org, show_role = labels.get(cell, (False, False))
+        classes[(cell[0] if show_org else None, cell[1] if show_role else None)] += n
+    no_text = set()
+    for cell, (show_org, show_role) in labels.items():
+        key = (cell[0] if show_org else None, cell[1] if show_role else None)
+        # Text needs the comment threshold both in its own group (as on the pages) and among
+        # the rows that carry the same labels.
+        if classes[key] < traject.comment_threshold or counts[cell] < traject.comment_threshold:
+            no_text.add(cell)
+    return labels, no_text
 
 
 def generate(questionnaire_id: int, chunk_size: int = 1000) -> Iterator[str]:
@@ -106,7 +126,7 @@ def generate(questionnaire_id: int, chunk_size: int = 1000) -> Iterator[str]:
     # Option values of a custom questionnaire could look like a formula: quote those columns too.
     risky_positions = [i for i, q in enumerate(questions) if i not in text_positions and any(
         formula_like(str(o.get("value") if isinstance(o, dict) else o)) for o in (q.options or []))]
-    hidden, hidden_roles, no_text = suppression(questionnaire, questionnaire.traject)
+    labels, no_text = labels_for(questionnaire, questionnaire.traject)
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -125,9 +145,8 @@ def generate(questionnaire_id: int, chunk_size: int = 1000) -> Iterator[str]:
         group = (org, role)
         answers = answers or {}
         drop_text = group in no_text
-        cells = [response_id,
-                 "" if group in hidden else (org or ""),
-                 "" if role in hidden_roles else role,
+        show_org, show_role = labels.get(group, (True, True)) if labels else (True, True)
+        cells = [response_id, (org or "") if show_org else "", role if show_role else "",
                  submitted_on.isoformat()]
         values = [answers.get(key) for key in keys]
         # The hot path of large exports: ints, option strings and None are written by the csv

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, Response
 from builders import add_member, api_token, gen_traject, gen_user
-from respond_builders import VALID_SMALL, gen_participant, gen_questionnaire, small_definition
+from respond_builders import VALID_SMALL, close_and_release, gen_participant, gen_questionnaire, small_definition
 
 
 def _count() -> int:
@@ -113,7 +113,13 @@ def test_csv_regisseur_gets_streamed_csv_with_columns_in_definition_order(app, c
     for _ in range(3):
         _, token = gen_participant(questionnaire)
         assert _post(client, token, VALID_SMALL).status_code == 201
-    response = client.get(f"/api/v1/questionnaires/{questionnaire.id}/responses.csv", headers=api_token(owner))
+    url = f"/api/v1/questionnaires/{questionnaire.id}/responses.csv"
+    # While it is open an anonymous questionnaire's rows are not given out (two downloads around a
+    # submission would differ by one row).
+    refused = client.get(url, headers=api_token(owner))
+    assert refused.status_code == 409 and refused.mimetype == "application/problem+json"
+    close_and_release(client, owner, questionnaire)
+    response = client.get(url, headers=api_token(owner))
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.is_streamed
     header = response.get_data(as_text=True).splitlines()[0]
@@ -149,12 +155,13 @@ def test_csv_small_groups_lose_organisation_and_text(app, client):
         for _ in range(n):
             _, token = gen_participant(questionnaire, organisation=org)
             assert _post(client, token, dict(VALID_SMALL, opmerking=f"tekst {org}")).status_code == 201
+    close_and_release(client, owner, questionnaire)
     rows = _csv(client.get(f"/api/v1/questionnaires/{questionnaire.id}/responses.csv",
                            headers=api_token(owner)))
     by_org = {}
     for row in rows:
         by_org.setdefault(row["organisation"], []).append(row)
-    # CC (1) is below 3; alone it would be recognisable, so BB (the next smallest) is emptied too.
+    # CC (1) is below 3; alone it would be recognisable, so BB (the next smallest) loses its labels too.
     assert sorted(by_org) == ["", "AA"]
     assert len(by_org["AA"]) == 4 and len(by_org[""]) == 4
     # text only for groups of at least 4 (the comment threshold)
@@ -171,6 +178,7 @@ def test_csv_rows_ordered_by_random_id_not_by_submission(app, client):
     for i in range(30):
         _, token = gen_participant(questionnaire)
         assert _post(client, token, dict(VALID_SMALL, fte=i)).status_code == 201
+    close_and_release(client, owner, questionnaire)
     rows = _csv(client.get(f"/api/v1/questionnaires/{questionnaire.id}/responses.csv",
                            headers=api_token(owner)))
     ids = [r["response_id"] for r in rows]
@@ -188,11 +196,13 @@ def test_openapi_documents_the_response_paths(app, client):
 def test_csv_generator_streams_in_chunks(app, client):
     from app.services.responses_csv import generate
 
-    traject = gen_traject(anonymity_threshold=3, comment_threshold=3)
+    owner = gen_user("regisseur")
+    traject = gen_traject(owner, anonymity_threshold=3, comment_threshold=3)
     questionnaire = gen_questionnaire(traject)
     for _ in range(5):
         _, token = gen_participant(questionnaire)
         assert _post(client, token, VALID_SMALL).status_code == 201
+    close_and_release(client, owner, questionnaire)
     chunks = list(generate(questionnaire.id, chunk_size=2))
     assert len(chunks) == 4  # header, 2 + 2 rows, the last row
     assert sum(chunk.count("\r\n") for chunk in chunks) == 6

@@ -16,7 +16,7 @@ from app.models import OutboxMessage, Participant, Response, ResponseDraft
 from builders import api_token, gen_traject, gen_user
 from conftest import pg_available, require_service
 from live_server import serve
-from respond_builders import VALID_SMALL, gen_participant, gen_questionnaire
+from respond_builders import VALID_SMALL, close_and_release, gen_participant, gen_questionnaire
 
 pytestmark = pytest.mark.postgres
 N = 24
@@ -81,7 +81,9 @@ def test_nothing_ties_an_anonymous_response_to_its_invitation(app, live_url, cli
         assert not any(isinstance(v, str) and any(s in v for s in secrets) for v in r.answers.values())
     assert {c.name for c in Response.__table__.columns} == {
         "id", "questionnaire_id", "organisation_code", "role", "submitted_on", "answers",
-        "participant_id", "user_id", "revision", "is_latest", "signed_at"}
+        "participant_id", "user_id", "revision", "is_latest", "signed_at",
+        # the release that first included it: a batch of at least k, never a moment
+        "released_in"}
 
     # 2. every column of every table: no row outside `responses` mentions a response id, and no
     #    token is stored anywhere; the participant rows only say *that* they completed.
@@ -103,6 +105,7 @@ def test_nothing_ties_an_anonymous_response_to_its_invitation(app, live_url, cli
     assert db.session.scalar(select(func.count()).select_from(ResponseDraft)) == 0
 
     # 3. outputs: API answers, pages, the CSV, outbox mails and the captured log records
+    close_and_release(client, owner, questionnaire)
     csv_text = client.get(f"/api/v1/questionnaires/{questionnaire.id}/responses.csv",
                           headers=api_token(owner)).get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(csv_text)))

@@ -101,6 +101,9 @@ def test_regisseur_downloads_csv_from_the_ui_bestuurder_cannot(app, client):
     html = client.get(f"/trajecten/{traject.id}/antwoorden").get_data(as_text=True)
     url = f"/trajecten/{traject.id}/vragenlijsten/{questionnaire.id}/antwoorden.csv"
     assert url in html
+    assert client.get(url).status_code == 302  # anonymous and still open: refused with a message
+    questionnaire.status = "closed"
+    db.session.commit()
     response = client.get(url)
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.get_data(as_text=True).startswith("response_id,organisation,role,submitted_on,wil_1")
