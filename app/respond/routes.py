@@ -302,6 +302,11 @@ def responses_csv_download(traject_id: int, questionnaire_id: int):
     questionnaire = db.session.get(Questionnaire, questionnaire_id)
     if questionnaire is None or questionnaire.traject_id != traject.id:
         abort(404)
+    try:
+        responses_csv.labels_for(questionnaire, traject)
+    except responses_csv.ExportRefused as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("questionnaires.show", qid=questionnaire.id))
     audit.record("export.responses_csv", obj=questionnaire, traject_id=traject.id, via="web")
     db.session.commit()
     return csv_response(questionnaire)
@@ -310,6 +315,7 @@ def responses_csv_download(traject_id: int, questionnaire_id: int):
 def csv_response(questionnaire: Questionnaire) -> FlaskResponse:
     """The streamed CSV download of a questionnaire's responses (web and API alike)."""
     filename = f"antwoorden-{questionnaire.key}-v{questionnaire.version}.csv"
+    responses_csv.labels_for(questionnaire, questionnaire.traject)  # raises ExportRefused before streaming
     rows = responses_csv.generate(questionnaire.id, chunk_size=current_app.config.get("CSV_CHUNK_SIZE", 1000))
     response = FlaskResponse(stream_with_context(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
