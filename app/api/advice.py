@@ -1,15 +1,18 @@
 """API: the current SWOT, feasibility matrix and roadmap of a traject, and the advice report files."""
 from __future__ import annotations
 
+import io
 import os
 
 from flask import g, jsonify, send_file
 
 from app.api import bp, spec
-from app.api.auth import token_required
+from app.api.auth import ApiProblem, json_object, token_required
 from app.api.trajects import api_traject
 from app.extensions import db
-from app.services import advice, audit
+from app.models.advice import AdviceVersion
+from app.services import advice, advice_versions, audit
+from app.services.advice import AdviceError
 
 _NUM = {"type": ["number", "null"]}
 _STR = {"type": ["string", "null"]}
@@ -64,6 +67,8 @@ SCHEMAS = {
     "ReportJob": {"type": "object", "required": ["job", "state"], "properties": {
         "job": {"type": "string"}, "state": {"type": "string", "enum": ["queued", "running", "done", "failed"]}}},
 }
+MIMETYPES = {"pdf": "application/pdf",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 _TID = {"name": "tid", "in": "path", "required": True, "schema": {"type": "integer"}}
 _ERRORS = {"401": spec.PROBLEM, "404": spec.PROBLEM}
 
@@ -154,7 +159,6 @@ def get_roadmap(tid: int):
 
 def _report_file(tid: int, fmt: str):
     from app.results import report as report_service
-    from app.results.report_routes import MIMETYPES
 
     traject = api_traject(tid)
     advice.sync_swot(traject)
@@ -189,3 +193,249 @@ _doc_file("/api/v1/trajects/{tid}/report.pdf", "The advice report as PDF (202 wh
           "application/pdf")
 _doc_file("/api/v1/trajects/{tid}/report.xlsx", "Every table of the advice report as XLSX (202 while built)",
           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# --- advice versions and the decision round ---------------------------------------------------
+
+_DECISION_ENUM = ["yes", "yes_with_conditions", "no", "deferred"]
+_SUMMARY = {"type": "object", "required": ["yes", "yes_with_conditions", "no", "deferred", "pending"],
+            "properties": {k: {"type": "integer"} for k in ("yes", "yes_with_conditions", "no", "deferred", "pending")}}
+SCHEMAS.update({
+    "AdviceVersionSummary": {"type": "object", "required": ["id", "number", "status", "published_at", "snapshot"],
+                             "properties": {"id": {"type": "integer"}, "number": {"type": "integer"},
+                                            "status": {"type": "string", "enum": ["published"]},
+                                            "published_at": {"type": "string", "format": "date-time"},
+                                            "snapshot": {"type": ["integer", "null"]}, "note": {"type": "string"},
+                                            "decisions": {"type": "string", "enum": ["open", "closed"]},
+                                            "warnings": {"type": "array", "items": {"type": "string"}}}},
+    "AdviceVersionCreate": {"type": "object", "properties": {
+        "note": {"type": "string", "maxLength": 5000},
+        "confirm": {"type": "boolean", "description": "required (true) when the advice has gaps in its evidence"}}},
+    "AdviceVersion": {"type": "object", "required": ["id", "number", "published_at", "note", "recommendations",
+                                                     "roadmap", "swot"], "properties": {
+        "id": {"type": "integer"}, "number": {"type": "integer"}, "status": {"type": "string"},
+        "published_at": {"type": "string", "format": "date-time"}, "note": {"type": "string"},
+        "snapshot": {"type": ["object", "null"]},
+        "recommendations": {"type": "array", "items": {"type": "object", "required": ["domain", "form", "score",
+                                                                                     "conditions"], "properties": {
+            "domain": {"type": "string"}, "form": {"type": "string"}, "status": {"type": "string"}, "score": _NUM,
+            "conditions": {"type": "array", "items": {"type": "object"}}}}},
+        "feasibility": {"type": "object"}, "roadmap": {"type": "array", "items": {"type": "object"}},
+        "swot": {"type": "object"}, "texts": {"type": "object"},
+        "gaps": {"type": "array", "items": {"type": "object"}},
+        "changes": {"type": "array", "items": {"type": "object"}}}},
+    "DecisionCreate": {"type": "object", "required": ["decision"], "properties": {
+        "decision": {"type": "string", "enum": _DECISION_ENUM}, "conditions": {"type": "string", "maxLength": 5000},
+        "motivation": {"type": "string", "maxLength": 5000}, "name": {"type": "string", "maxLength": 200},
+        "function": {"type": "string", "maxLength": 200},
+        "domain_conditions": {"type": "object", "additionalProperties": {"type": "string"}}}},
+    "Decision": {"type": "object", "required": ["organisation", "decision", "conditions", "motivation", "revision",
+                                                "signed_by", "signed_at"], "properties": {
+        "organisation": {"type": "string"}, "decision": {"type": "string", "enum": _DECISION_ENUM},
+        "conditions": {"type": "string"}, "domain_conditions": {"type": "object"}, "motivation": {"type": "string"},
+        "revision": {"type": "integer"}, "signed_by": {"type": "string"}, "function": {"type": "string"},
+        "signed_at": {"type": "string", "format": "date"}, "final": {"type": "boolean"},
+        "mr": {"type": ["object", "null"]}}},
+    "Decisions": {"type": "object", "required": ["items", "next", "summary", "status"], "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Decision"}}, "next": {"type": "null"},
+        "summary": _SUMMARY, "status": {"type": "string", "enum": ["open", "closed"]}}},
+    "DecisionsClosed": {"type": "object", "required": ["status", "summary"], "properties": {
+        "status": {"type": "string", "enum": ["closed"]}, "summary": _SUMMARY}},
+})
+_VID = {"name": "vid", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def version_summary_json(version, warnings=None) -> dict:
+    body = {"id": version.id, "number": version.number, "status": version.status,
+            "published_at": _utc(version.published_at), "snapshot": version.snapshot_id, "note": version.note or "",
+            "decisions": "open" if version.round_open else "closed"}
+    if warnings is not None:
+        body["warnings"] = warnings
+    return body
+
+
+def version_json(version) -> dict:
+    doc = version.document
+    return {"id": version.id, "number": version.number, "status": version.status,
+            "published_at": _utc(version.published_at), "note": version.note or "",
+            "snapshot": {k: v for k, v in (doc.get("snapshot") or {}).items() if k != "payload"} or None,
+            "recommendations": doc.get("recommendations", []), "feasibility": doc.get("feasibility", {}),
+            "roadmap": doc.get("roadmap", []), "swot": doc.get("swot", {}), "texts": doc.get("texts", {}),
+            "gaps": doc.get("gaps", []), "changes": advice_versions.changes_of(version)}
+
+
+def decision_json(row, mr=None) -> dict:
+    return {"organisation": row.organisation_code, "decision": row.decision, "conditions": row.conditions or "",
+            "domain_conditions": row.domain_conditions or {}, "motivation": row.motivation or "",
+            "revision": row.revision, "signed_by": row.signed_name, "function": row.signed_function or "",
+            "signed_at": row.signed_on.isoformat(),
+            "final": row.decision != "deferred" and advice_versions.mr_recorded(mr),
+            "mr": None if mr is None else {"council": mr.council, "outcome": mr.outcome,
+                                           "received_on": mr.received_on.isoformat() if mr.received_on else None,
+                                           "staff_move": mr.staff_move, "pmr_outcome": mr.pmr_outcome}}
+
+
+def api_version(vid: int, *, write: bool = False):
+    version = db.session.get(AdviceVersion, vid)
+    if version is None:
+        raise ApiProblem(404, "Adviesversie niet gevonden.")
+    traject = api_traject(version.traject_id, write=write)
+    return version, traject
+
+
+@bp.post("/trajects/<int:tid>/advice-versions")
+@token_required
+def create_advice_version(tid: int):
+    traject = api_traject(tid, write=True)
+    from flask import request
+
+    body = json_object() if request.get_data() else {}  # the body is optional
+    note = body.get("note", "")
+    if not isinstance(note, str):
+        raise ApiProblem(422, "De toelichting is geen tekst.", {"note": ["Geef tekst."]})
+    confirm = body.get("confirm", False)
+    if not isinstance(confirm, bool):
+        raise ApiProblem(422, "confirm is true of false.", {"confirm": ["Geef true of false."]})
+    advice.sync_swot(traject)
+    try:
+        version = advice_versions.publish(traject, g.api_user, note=note, confirm_gaps=confirm)
+    except AdviceError as exc:
+        db.session.rollback()
+        raise ApiProblem(422, str(exc), exc.errors) from None
+    audit.record("advice.version_published_api", obj=version, traject_id=traject.id, actor_id=g.api_user.id)
+    db.session.commit()
+    advice_versions.deliver_queued(traject)
+    warnings = [gap["text_nl"] for gap in version.document.get("gaps", [])]
+    advice_versions.request_files(version, g.api_user)
+    version = db.session.get(AdviceVersion, version.id)
+    return jsonify(version_summary_json(version, warnings)), 201
+
+
+@bp.get("/trajects/<int:tid>/advice-versions")
+@token_required
+def list_advice_versions(tid: int):
+    traject = api_traject(tid)
+    return jsonify({"items": [version_summary_json(v) for v in advice_versions.versions(traject)], "next": None})
+
+
+@bp.get("/advice-versions/<int:vid>")
+@token_required
+def get_advice_version(vid: int):
+    version, _ = api_version(vid)
+    return jsonify(version_json(version))
+
+
+def _version_file(vid: int, fmt: str):
+    version, traject = api_version(vid)
+    stored = advice_versions.file_of(version, fmt)
+    if stored is None:
+        job = advice_versions.request_files(version, g.api_user)
+        stored = advice_versions.file_of(version, fmt)
+        if stored is None:
+            return jsonify({"job": job.id, "state": job.state}), 202
+    audit.record("export.advice_version", obj=version, traject_id=traject.id, actor_id=g.api_user.id, format=fmt,
+                 number=version.number, via="api")
+    db.session.commit()
+    return send_file(io.BytesIO(stored.data), mimetype=MIMETYPES[fmt], as_attachment=True, etag=stored.sha256,
+                     last_modified=stored.built_at, download_name=f"advies-{traject.id}-versie-{version.number}.{fmt}")
+
+
+@bp.get("/advice-versions/<int:vid>/report.pdf")
+@token_required
+def get_advice_version_pdf(vid: int):
+    return _version_file(vid, "pdf")
+
+
+@bp.get("/advice-versions/<int:vid>/report.xlsx")
+@token_required
+def get_advice_version_xlsx(vid: int):
+    return _version_file(vid, "xlsx")
+
+
+@bp.post("/advice-versions/<int:vid>/decisions")
+@token_required
+def create_decision(vid: int):
+    user = g.api_user
+    # The role first, whatever the id: only a bestuurder records a board's decision (a regisseur never).
+    if user.role != "bestuurder":
+        raise ApiProblem(403, "Alleen een bestuurder legt het besluit van zijn bestuur vast.")
+    version, traject = api_version(vid)
+    if advice_versions.organisation_of(user, traject) is None:
+        raise ApiProblem(403, "Uw account hoort niet bij een school van dit traject.")
+    body = json_object()
+    if not version.round_open:
+        raise ApiProblem(409, "De besluitronde van deze versie is gesloten.")
+    domain_conditions = body.get("domain_conditions") or {}
+    if not isinstance(domain_conditions, dict):
+        raise ApiProblem(422, "domain_conditions is een object.", {"domain_conditions": ["Geef een object."]})
+    try:
+        row = advice_versions.record_decision(
+            version, user, decision=body.get("decision"), conditions=body.get("conditions"),
+            motivation=body.get("motivation"), signed_name=body.get("name"), signed_function=body.get("function"),
+            domain_conditions=domain_conditions)
+    except advice_versions.RoundClosed as exc:
+        db.session.rollback()
+        raise ApiProblem(409, str(exc)) from None
+    except AdviceError as exc:
+        db.session.rollback()
+        raise ApiProblem(422, str(exc), exc.errors) from None
+    db.session.commit()
+    return jsonify(decision_json(row, advice_versions.mr_advice(version).get(row.organisation_code))), 201
+
+
+@bp.get("/advice-versions/<int:vid>/decisions")
+@token_required
+def list_decisions(vid: int):
+    version, traject = api_version(vid)
+    mr = advice_versions.mr_advice(version)
+    latest = advice_versions.latest_decisions(version)
+    return jsonify({"items": [decision_json(latest[k], mr.get(k)) for k in sorted(latest)], "next": None,
+                    "summary": advice_versions.summary(version, traject),
+                    "status": "open" if version.round_open else "closed"})
+
+
+@bp.post("/advice-versions/<int:vid>/close-decisions")
+@token_required
+def close_decisions(vid: int):
+    version, traject = api_version(vid, write=True)
+    try:
+        counts = advice_versions.close_round(version, g.api_user)
+    except advice_versions.RoundClosed as exc:
+        db.session.rollback()
+        raise ApiProblem(409, str(exc)) from None
+    db.session.commit()
+    advice_versions.deliver_queued(traject)
+    return jsonify({"status": "closed", "summary": counts})
+
+
+_V_ERRORS = {"401": spec.PROBLEM, "404": spec.PROBLEM}
+spec.register("/api/v1/trajects/{tid}/advice-versions", {
+    "get": {"summary": "Published advice versions, newest first", "parameters": [_TID],
+            "responses": {"200": spec._ok(spec._list_of("#/components/schemas/AdviceVersionSummary")), **_V_ERRORS}},
+    "post": {"summary": "Publish the current advice as the next frozen version (regisseur)", "parameters": [_TID],
+             "requestBody": {"required": False, **spec._json({"$ref": "#/components/schemas/AdviceVersionCreate"})},
+             "responses": {"201": spec._ok({"$ref": "#/components/schemas/AdviceVersionSummary"}, "Published"),
+                           **spec._errors(400, 401, 403, 404, 409, 422)}}}, SCHEMAS)
+spec.register("/api/v1/advice-versions/{vid}", {"get": {
+    "summary": "One frozen advice version; it never changes", "parameters": [_VID],
+    "responses": {"200": spec._ok({"$ref": "#/components/schemas/AdviceVersion"}), **_V_ERRORS}}}, SCHEMAS)
+for _fmt, _media in MIMETYPES.items():
+    spec.register(f"/api/v1/advice-versions/{{vid}}/report.{_fmt}", {"get": {
+        "summary": f"The version's report as {_fmt.upper()}, the same bytes every time (202 while it is built)",
+        "parameters": [_VID], "responses": {
+            "200": {"description": "The report file", "content": {_media: {"schema": {"type": "string",
+                                                                                      "format": "binary"}}}},
+            "202": spec._ok({"$ref": "#/components/schemas/ReportJob"}, "Being built; poll /api/v1/jobs/{id}"),
+            **_V_ERRORS}}}, SCHEMAS)
+spec.register("/api/v1/advice-versions/{vid}/decisions", {
+    "get": {"summary": "The latest decision per board, the summary and the round's status", "parameters": [_VID],
+            "responses": {"200": spec._ok({"$ref": "#/components/schemas/Decisions"}), **_V_ERRORS}},
+    "post": {"summary": "Record (a new revision of) the caller's board's intention decision (bestuurder)",
+             "parameters": [_VID],
+             "requestBody": {"required": True, **spec._json({"$ref": "#/components/schemas/DecisionCreate"})},
+             "responses": {"201": spec._ok({"$ref": "#/components/schemas/Decision"}, "Recorded"),
+                           **spec._errors(400, 401, 403, 404, 409, 422)}}}, SCHEMAS)
+spec.register("/api/v1/advice-versions/{vid}/close-decisions", {"post": {
+    "summary": "Close the decision round of a version (regisseur)", "parameters": [_VID],
+    "responses": {"200": spec._ok({"$ref": "#/components/schemas/DecisionsClosed"}),
+                  **spec._errors(401, 403, 404, 409)}}}, SCHEMAS)

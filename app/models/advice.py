@@ -1,10 +1,10 @@
 """The advice a regisseur builds on the indicators: SWOT items and scores, feasibility overrides, roadmap, reports."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, LargeBinary,
+                        String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -128,3 +128,116 @@ class Report(db.Model):
     message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     built_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+DECISIONS = ("yes", "yes_with_conditions", "no", "deferred")
+MR_COUNCILS = ("mr", "gmr")
+MR_OUTCOMES = ("positief", "negatief", "onder_voorwaarden", "nog_niet_ontvangen")
+CHAPTERS = ("samenvatting", "ict_foto", "analyse", "voorstellen")  # the case's three steps
+
+
+class AdviceText(db.Model):
+    """The regisseur's own text opening a chapter of the advice (current; frozen into each version)."""
+
+    __tablename__ = "advice_texts"
+    __table_args__ = (UniqueConstraint("traject_id", "chapter", name="uq_advice_texts_chapter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    traject_id: Mapped[int] = mapped_column(ForeignKey("trajects.id", ondelete="CASCADE"), index=True)
+    chapter: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class AdviceVersion(db.Model):
+    """A published, frozen advice: `document` never changes after publishing; its files are built once."""
+
+    __tablename__ = "advice_versions"
+    __table_args__ = (UniqueConstraint("traject_id", "number", name="uq_advice_versions_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    traject_id: Mapped[int] = mapped_column(ForeignKey("trajects.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    snapshot_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicator_snapshots.id", ondelete="SET NULL"), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    document: Mapped[dict] = mapped_column(JSON)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of the canonical document
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    decisions_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decisions_closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                            nullable=True)
+
+    @property
+    def status(self) -> str:
+        return "published"
+
+    @property
+    def round_open(self) -> bool:
+        return self.decisions_closed_at is None
+
+
+class AdviceVersionFile(db.Model):
+    """A report file of a version, written once: the same bytes are served on every download."""
+
+    __tablename__ = "advice_version_files"
+    __table_args__ = (UniqueConstraint("version_id", "format", name="uq_advice_version_files_format"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("advice_versions.id", ondelete="CASCADE"), index=True)
+    format: Mapped[str] = mapped_column(String(10))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BoardDecision(db.Model):
+    """One revision of a board's intention decision on a version; revisions are never changed."""
+
+    __tablename__ = "board_decisions"
+    __table_args__ = (
+        CheckConstraint(f"decision IN {DECISIONS!r}", name="decision"),
+        UniqueConstraint("version_id", "organisation_code", "revision", name="uq_board_decisions_revision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("advice_versions.id", ondelete="CASCADE"), index=True)
+    organisation_code: Mapped[str] = mapped_column(String(20))
+    revision: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(String(24))
+    conditions: Mapped[str] = mapped_column(Text, default="")
+    #: ``{domain: condition}`` when conditions are given per domain
+    domain_conditions: Mapped[dict] = mapped_column(JSON, default=dict)
+    motivation: Mapped[str] = mapped_column(Text, default="")
+    signed_name: Mapped[str] = mapped_column(String(200))
+    signed_function: Mapped[str] = mapped_column(String(200), default="")
+    signed_on: Mapped[date] = mapped_column(Date)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MrAdvice(db.Model):
+    """Medezeggenschap per school on a version: the MR/GMR advice and, where staff move, the PMR consent."""
+
+    __tablename__ = "mr_advice"
+    __table_args__ = (
+        CheckConstraint(f"council IN {MR_COUNCILS!r}", name="council"),
+        CheckConstraint(f"outcome IN {MR_OUTCOMES!r}", name="outcome"),
+        CheckConstraint(f"pmr_outcome IS NULL OR pmr_outcome IN {MR_OUTCOMES!r}", name="pmr_outcome"),
+        UniqueConstraint("version_id", "organisation_code", name="uq_mr_advice_school"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("advice_versions.id", ondelete="CASCADE"), index=True)
+    organisation_code: Mapped[str] = mapped_column(String(20))
+    council: Mapped[str] = mapped_column(String(4), default="mr")
+    sent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    outcome: Mapped[str] = mapped_column(String(24), default="nog_niet_ontvangen")
+    staff_move: Mapped[bool] = mapped_column(Boolean, default=False)
+    pmr_sent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    pmr_received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    pmr_outcome: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

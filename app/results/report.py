@@ -1,25 +1,32 @@
-"""The advice report: one context for the HTML page, the PDF (WeasyPrint) and the XLSX (one sheet per table)."""
+"""The advice report: ONE document (app/services/advice_document.py) presented as HTML, PDF and XLSX.
+
+`report_context(document)` turns the document into display values in the reader's language; the
+on-screen page, the print template (WeasyPrint) and the XLSX writer all take that context. The
+live report presents the traject's current document; a published version presents its frozen one
+and its files are built once (`build_version_files`). No route module is imported here.
+"""
 from __future__ import annotations
 
 import io
 import os
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from types import SimpleNamespace
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from analysis.feasibility import FEASIBILITY_MODEL
+from analysis.feasibility import FORMS, UNKNOWN
 from app.extensions import db
 from app.jobs import enqueue, retry_job, stuck
 from app.models import Job, Traject
-from app.models.advice import Report
-from app.results import views
-from app.results.format import fmt
-from app.services import advice
+from app.models.advice import CHAPTERS, Report
+from app.results import charts, views
+from app.results.format import fmt, language
+from app.services import advice, advice_document
 
 REPORT_TASK = "worker.tasks.reports.build_report"
-SECTION_TITLES = ("ICT-foto", "Motieven", "Draagvlak", "SWOT", "Haalbaarheid", "Routekaart", "Methode en anonimiteit")
+NBSP = "\u00a0"
 
 
 def report_dir(traject: Traject) -> str:
@@ -29,82 +36,352 @@ def report_dir(traject: Traject) -> str:
     return path
 
 
-def _swot_table(traject, scope, names) -> dict:
-    items = advice.swot_items(traject, scope)
-    chosen = {q: [i for i in rows if i.selected] for q, rows in items.items()}
-    if not any(chosen.values()):
-        chosen = items  # nothing selected yet: show what the rules derived
+# --- labels (the report's own; it never reaches into route modules) --------------------------
+
+def horizon_label(h: str) -> str:
+    return {"kort": _("Korte termijn"), "middellang": _("Middellange termijn"), "lang": _("Lange termijn")}.get(h, h)
+
+
+def status_label(s: str) -> str:
+    return {"open": _("Open"), "bezig": _("Bezig"), "klaar": _("Klaar")}.get(s, s)
+
+
+def chapter_title(chapter: str) -> str:
+    return {"samenvatting": _("Samenvatting"), "ict_foto": _("Stap 1 · ICT-foto: de huidige situatie"),
+            "analyse": _("Stap 2 · Motieven, draagvlak en sterkte-zwakte"),
+            "voorstellen": _("Stap 3 · Voorstellen: stap voor stap samenwerken")}.get(chapter, chapter)
+
+
+def quadrant_label(q: str) -> str:
+    return {"S": _("Sterkte"), "W": _("Zwakte"), "O": _("Kans"), "T": _("Bedreiging")}.get(q, q)
+
+
+def decision_label(d: str) -> str:
+    return {"yes": _("Ja"), "yes_with_conditions": _("Ja, onder voorwaarden"), "no": _("Nee"),
+            "deferred": _("Aangehouden")}.get(d, d)
+
+
+def mr_outcome_label(o: str | None) -> str:
+    return {"positief": _("Positief"), "negatief": _("Negatief"), "onder_voorwaarden": _("Onder voorwaarden"),
+            "nog_niet_ontvangen": _("Nog niet ontvangen"), None: "–"}.get(o, o)
+
+
+def _text(item: dict, nl: str = "text_nl", en: str = "text_en") -> str:
+    return item.get(en) if language() == "en" and item.get(en) else item.get(nl, "")
+
+
+def action_title(a: dict) -> str:
+    return a.get("title_en") if language() == "en" and a.get("title_en") and a.get("key") else a.get("title", "")
+
+
+def item_source(item: dict) -> str:
+    if item.get("source") == "auto":
+        return _("afgeleid uit de resultaten")
+    if (item.get("rule") or "").startswith("default."):
+        return _("uit de casus")
+    return _("eigen punt")
+
+
+def amounts(cell):
+    """Amounts stay on one line: a non-breaking space after the euro sign and inside ranges."""
+    if not isinstance(cell, str):
+        return cell
+    return cell.replace("€ ", "€" + NBSP).replace(" – ", NBSP + "–" + NBSP)
+
+
+def _clean_table(table: dict) -> dict:
+    table = dict(table)
+    table["rows"] = [[amounts(c) for c in row] for row in table["rows"]]
+    return table
+
+
+def _table(key, title, columns, rows, note="", numeric=None, widths=None):
+    t = views._table(key, title, columns, rows, note=note, numeric=numeric or ())
+    if numeric is not None:
+        t["numeric"] = set(numeric)  # () means: no numeric column (views reads it as "all but the first")
+    t["widths"] = widths or []
+    return t
+
+
+def caption(svg) -> str:
+    """The visible caption of a chart: its accessible title."""
+    import re
+
+    found = re.search(r"<title[^>]*>(.*?)</title>", str(svg or ""), re.S)
+    from markupsafe import Markup
+
+    return Markup(found.group(1)) if found else ""
+
+
+def chart_height(svg) -> int:
+    import re
+
+    found = re.search(r'viewBox="0 0 \d+ (\d+)"', str(svg or ""))
+    return int(found.group(1)) if found else 0
+
+
+# --- the context ----------------------------------------------------------------------------
+
+def _traject_view(document: dict):
+    t = document["traject"]
+    deadline = date.fromisoformat(t["deadline"][:10]) if t.get("deadline") else None
+    return SimpleNamespace(id=t["id"], name=t["name"], anonymity_threshold=t["anonymity_threshold"],
+                           comment_threshold=t["comment_threshold"], deadline=deadline,
+                           organisations=[SimpleNamespace(**o) for o in t["organisations"]])
+
+
+def _headline(payload: dict) -> dict | None:
+    rows = [r for r in payload.get("indices") or [] if r.get("index") == "draagvlak" and r.get("organisation") is None]
+    chosen = [r for r in rows if r.get("role") == "ict_staff"] or [r for r in rows if r.get("role") is None]
+    if not chosen:
+        return None
+    r = chosen[0]
+    if r.get("suppressed") or r.get("value") is None:
+        return {"suppressed": True, "value": None, "n": None, "ci": None}
+    ci = (f"{fmt(r['ci_low'])}–{fmt(r['ci_high'])}" if r.get("ci_low") is not None else None)
+    return {"suppressed": False, "value": fmt(r["value"]), "n": r.get("n"), "ci": ci,
+            "knelpunt": r["value"] < 50}
+
+
+def _why(cell: dict | None) -> str:
+    """The criteria that carry and that hold back a cell's score, from its contributions."""
+    if not cell or cell.get("score") is None or not cell.get("contributions"):
+        return ""
+    ranked = sorted(cell["contributions"], key=lambda c: -c["value"])
+    high = ", ".join(f"{views.criterion_name(c['criterion']).lower()} ({fmt(c['value'])})" for c in ranked[:2])
+    low = ranked[-1]
+    text = _("Sterkst: %(high)s.", high=high)
+    if low["value"] < 50:
+        text += " " + _("Zwakst: %(low)s.", low=f"{views.criterion_name(low['criterion']).lower()} ({fmt(low['value'])})")
+    return text
+
+
+def recommendation_rows(document: dict) -> list[dict]:
     rows = []
-    for q, label in (("S", _("Sterkte")), ("W", _("Zwakte")), ("O", _("Kans")), ("T", _("Bedreiging"))):
-        for item in chosen[q]:
-            rows.append([label, item.text_en if views.language() == "en" and item.text_en else item.text_nl,
-                         item.rule or _("eigen punt")])
-    title = _("SWOT: hele traject") if scope is None else _("SWOT: %(org)s", org=names.get(scope, scope))
-    return views._table(f"swot_{scope or 'traject'}", title, [_("Kwadrant"), _("Punt"), _("Regel")], rows, numeric=())
+    cells = {(c["domain"], c["form"]): c for c in document.get("feasibility", {}).get("cells", [])}
+    for r in document.get("recommendations", []):
+        conditions = [_text(c) for c in r.get("conditions", [])]
+        if r["form"] == "geen" and r.get("next"):
+            conditions = [_text(b) for b in r["next"].get("blockers", [])]
+        rows.append({"why": _why(cells.get((r["domain"], r["form"]))),
+                     "domain": views.domain_name(r["domain"]), "code": r["domain"], "form": views.form_name(r["form"]),
+                     "insufficient": r["form"] == UNKNOWN, "score": fmt(r.get("score")), "conditions": conditions,
+                     "next": (views.form_name(r["next"]["form"]), [_text(b) for b in r["next"].get("blockers", [])])
+                     if r.get("next") and r["form"] not in ("geen", UNKNOWN) else None})
+    return rows
 
 
-def _confrontation_table(state) -> dict:
-    external = state["external"]
-    columns = [_("Intern \\ extern")] + [f"{e.quadrant}{i + 1}" for i, e in enumerate(external)] + [_("Som")]
+def _risks(document: dict) -> list[str]:
+    swot = document["swot"]
+    items = {i["id"]: i for scope in swot["scopes"] if scope["organisation"] is None for i in scope["items"]}
+    risks = [_text(items[a["item"]]) for a in swot["confrontation"]["attention"]
+             if a["item"] in items and items[a["item"]]["quadrant"] in ("W", "T")]
+    if not risks:
+        chosen = [i for i in items.values() if i["quadrant"] in ("W", "T") and i["selected"]] or \
+            [i for i in items.values() if i["quadrant"] in ("W", "T") and i["source"] == "auto"]
+        risks = [_text(i) for i in chosen]
+    return risks[:5]
+
+
+def _swot_tables(document: dict, names: dict) -> list[dict]:
+    tables = []
+    for scope in document["swot"]["scopes"]:
+        items = scope["items"]
+        chosen = [i for i in items if i["selected"]] or ([i for i in items] if scope["organisation"] is None else
+                                                          [i for i in items if i["source"] == "auto"])
+        order = {"S": 0, "W": 1, "O": 2, "T": 3}
+        rows = [[quadrant_label(i["quadrant"]), _text(i), item_source(i)]
+                for i in sorted(chosen, key=lambda i: order.get(i["quadrant"], 9))]
+        if not rows and scope["organisation"] is not None:
+            continue
+        org = scope["organisation"]
+        title = _("SWOT: hele traject") if org is None else _("SWOT: %(org)s", org=names.get(org, org))
+        tables.append(_table(f"swot_{org or 'traject'}", title, [_("Kwadrant"), _("Punt"), _("Bron")], rows,
+                             numeric=(), widths=[16, 62, 22]))
+    return tables
+
+
+def _confrontation(document: dict):
+    swot = document["swot"]
+    items = {i["id"]: i for scope in swot["scopes"] for i in scope["items"]}
+    c = swot["confrontation"]
+    internal = [items[i] for i in c["internal"] if i in items]
+    external = [items[i] for i in c["external"] if i in items]
+    if not internal or not external:
+        return None, []
+    scores = {(a, b): s for a, b, s in c["scores"]}
+    labels = {e["id"]: f"{e['quadrant']}{k + 1}" for k, e in enumerate(external)}
+    columns = [_("Intern \\ extern")] + [labels[e["id"]] for e in external] + [_("Som")]
+    rows = [[f"{quadrant_label(i['quadrant'])}: {_text(i)}"] + [f"{scores.get((i['id'], e['id']), 0):+d}" for e in external]
+            + [f"{c['rows'].get(str(i['id']), 0):+d}"] for i in internal]
+    rows.append([_("Som")] + [f"{c['columns'].get(str(e['id']), 0):+d}" for e in external] + [str(c["total"])])
+    legend = [(labels[e["id"]], quadrant_label(e["quadrant"]), _text(e)) for e in external]
+    return _table("confrontatie", _("Confrontatiematrix"), columns, rows), legend
+
+
+def _feasibility_table(document: dict) -> dict:
+    feas = document["feasibility"]
+    by = {(c["domain"], c["form"]): c for c in feas["cells"]}
+    recs = {r["domain"]: r for r in document["recommendations"]}
     rows = []
-    for item in state["internal"]:
-        rows.append([f"{item.quadrant}. {item.text_en if views.language() == 'en' and item.text_en else item.text_nl}"] + [f"{state['scores'].get((item.id, e.id), 0):+d}"
-                                                          for e in external] + [f"{state['result']['rows'][item.id]:+d}"])
-    if state["internal"]:
-        rows.append([_("Som")] + [f"{state['result']['columns'][e.id]:+d}" for e in external]
-                    + [str(state["result"]["total"])])
-    return views._table("confrontatie", _("Confrontatiematrix"), columns, rows)
+    for domain in feas["domains"]:
+        cells = [views.domain_name(domain)]
+        for form in FORMS:
+            c = by[(domain, form)]
+            text = fmt(c["score"]) if c["score"] is not None else _("onvoldoende gegevens")
+            if c["override"]:
+                text += " *"
+            if c["knockouts"] and not c["override"]:
+                text += " ✕"
+            cells.append(text)
+        cells.append(views.form_name(recs[domain]["form"]))
+        rows.append(cells)
+    return _table("haalbaarheid", _("Haalbaarheid per domein en samenwerkingsvorm (0–100)"),
+                  [_("Domein")] + [views.form_name(f) for f in FORMS] + [_("Advies")], rows, numeric=(1, 2, 3, 4),
+                  note=_("✕ = niet haalbaar ongeacht de score (een harde voorwaarde is niet vervuld); * = score "
+                         "overschreven door de regisseur. Ontbrekende gegevens tellen niet mee: de gewichten van "
+                         "de overige criteria worden herverdeeld."))
 
 
-def _roadmap_table(rows) -> dict:
-    from app.results.roadmap_routes import action_title, horizon_label, status_label
+def _conditions_table(document: dict) -> dict:
+    rows = []
+    for r in recommendation_rows(document):
+        rows.append([r["domain"], r["form"] + (f" ({r['score']})" if r["score"] != "–" else ""),
+                     "\n".join(r["conditions"]) or _("Alle voorwaarden zijn vervuld.")])
+    return _table("voorwaarden", _("Advies per domein met de open voorwaarden"),
+                  [_("Domein"), _("Advies"), _("Open voorwaarden")], rows, numeric=(), widths=[18, 22, 60])
 
-    by_id = {a.id: a for a in rows}
-    data = [[action_title(a), horizon_label(a.horizon), a.quarter or "–", a.owner or "–", status_label(a.status),
-             "; ".join(action_title(by_id[d]) for d in a.depends_on or [] if d in by_id) or "–"] for a in rows]
-    return views._table("routekaart", _("Routekaart"), [_("Actie"), _("Termijn"), _("Kwartaal"), _("Eigenaar"),
-                                                        _("Status"), _("Hangt af van")], data, numeric=())
+
+def _roadmap_table(document: dict) -> dict:
+    actions = document["roadmap"]
+    by_id = {a["id"]: a for a in actions}
+    rows = [[action_title(a), horizon_label(a["horizon"]), a.get("quarter") or "–", a.get("owner") or "–",
+             "\n".join(action_title(by_id[d]) for d in a.get("depends_on") or [] if d in by_id) or "–"]
+            for a in actions]
+    return _table("routekaart", _("Routekaart"), [_("Actie"), _("Termijn"), _("Kwartaal"), _("Eigenaar"),
+                                                  _("Hangt af van")], rows, numeric=(), widths=[40, 14, 10, 12, 24])
+
+
+def _timeline(document: dict):
+    actions = [a for a in document["roadmap"] if a.get("quarter")]
+    if not actions:
+        return None
+    from analysis.roadmap import quarter_add
+
+    present = sorted({a["quarter"] for a in actions})
+    span, q = [], present[0]
+    while q <= present[-1] and len(span) < 16:
+        span.append(q)
+        q = quarter_add(q, 1)
+    # A long roadmap is drawn narrower per quarter, so the figure stays inside the page margins.
+    return charts.timeline([{"label": action_title(a), "quarter": a["quarter"], "horizon": a["horizon"],
+                             "status": a["status"]} for a in actions if a["quarter"] in span], span,
+                           _("Tijdlijn van de routekaart"),
+                           _("Elke actie in het kwartaal waarin ze gepland is; donkerder is een langere termijn."),
+                           label_width=340)
 
 
 def _method_table(traject) -> dict:
-    from surveys.templates import list_templates, load_template
-
     rows = [[_("Anonimiteitsdrempel"), _("%(n)s respondenten per groep", n=traject.anonymity_threshold)],
             [_("Drempel open antwoorden"), _("%(n)s respondenten per groep", n=traject.comment_threshold)],
             [_("Onderdrukking"), _("Groepen onder de drempel tonen „te weinig respons”; aanvullende onderdrukking voorkomt terugrekenen uit totalen.")],
             [_("Betrouwbaarheidsintervallen"), _("95%-t-interval van het gemiddelde; Cronbachs alfa met Feldt-interval.")],
-            [_("Draagvlakindex"), _("0,30·WIL + 0,15·MOET + 0,20·KUN + 0,20·STEUN + 0,15·(100 − WEERSTAND); onder 50 is een knelpunt.")]]
-    titles = {t["key"]: load_template(t["key"]).title for t in list_templates()}
-    rows += [[_("Instrument"), f"{title.get(views.language()) or title['nl']} ({key})"] for key, title in titles.items()]
-    return views._table("methode", _("Methode en anonimiteit"), [_("Onderwerp"), _("Toelichting")], rows, numeric=())
+            [_("Draagvlakindex"), _("0,30·WIL + 0,15·MOET + 0,20·KUN + 0,20·STEUN + 0,15·(100 − WEERSTAND); onder 50 is een knelpunt.")],
+            [_("Ontbrekende gegevens"), _("Een criterium zonder gegevens telt niet mee in de haalbaarheid (de andere gewichten worden herverdeeld) en staat als open voorwaarde bij het advies; met minder dan de helft van het gewicht onderbouwd krijgt een vorm geen score.")]]
+    return _table("methode", _("Methode en anonimiteit"), [_("Onderwerp"), _("Toelichting")], rows, numeric=(),
+                  widths=[30, 70])
 
 
-def report_context(traject: Traject) -> dict:
-    """Everything the report shows, as display values (suppression already applied)."""
-    snapshot = advice.latest_snapshot(traject)
-    payload = dict(snapshot.payload or {}) if snapshot is not None else {}
+def _outcome_tables(outcome: dict | None, names: dict) -> list[dict]:
+    if not outcome:
+        return []
+    rows = []
+    for s in outcome["schools"]:
+        d, mr = s["decision"], s["mr"]
+        conditions = ""
+        if d is not None:
+            conditions = "\n".join([d.conditions] + [f"{views.domain_name(k)}: {v}" for k, v in
+                                                       sorted((d.domain_conditions or {}).items())]).strip()
+        rows.append([s["organisation"].name, decision_label(d.decision) if d else _("Nog geen besluit"),
+                     conditions or "–",
+                     (f"{d.signed_name}, {d.signed_function}, {d.signed_on.isoformat()}" if d else "–"),
+                     (f"{mr.council.upper()}: {mr_outcome_label(mr.outcome)}" if mr else _("Nog niet voorgelegd"))
+                     + (f"\nPMR: {mr_outcome_label(mr.pmr_outcome)}" if mr and mr.staff_move else "")])
+    decisions = _table("besluiten", _("Intentiebesluiten per school"),
+                       [_("School"), _("Besluit"), _("Voorwaarden"), _("Ondertekend"), _("Medezeggenschap")], rows,
+                       numeric=(), widths=[18, 14, 34, 18, 16], note=outcome["line"])
+    agreement = [[views.domain_name(a["domain"]), views.form_name(a["form"]),
+                  ", ".join(names.get(c, c) for c in a["agree"]) or "–",
+                  ", ".join(names.get(c, c) for c in a["conditional"]) or "–",
+                  ", ".join(names.get(c, c) for c in a["disagree"]) or "–"] for a in outcome["domains"]]
+    per_domain = _table("instemming", _("Instemming per domein met de aanbevolen vorm"),
+                        [_("Domein"), _("Advies"), _("Akkoord"), _("Onder voorwaarden"), _("Niet akkoord")], agreement,
+                        numeric=(), widths=[16, 18, 24, 22, 20])
+    return [decisions, per_domain]
+
+
+def iso_date(value) -> str:
+    """A date from the document (ISO text) in the reader's format; '–' when absent."""
+    if not value:
+        return "–"
+    from flask_babel import format_date
+
+    return format_date(date.fromisoformat(str(value)[:10]), "long")
+
+
+def _foto_key_table(payload: dict, names: dict) -> dict | None:
+    from app.results.format import pct
+
+    foto = payload.get("ict_foto") or []
+    if not foto:
+        return None
+    rows = []
+    for r in foto:
+        a, d = r.get("answers") or {}, r.get("derived") or {}
+        rows.append([names.get(r.get("organisation"), r.get("organisation")), fmt(a.get("users_students")),
+                     fmt(a.get("fte_ict"), 1), pct(d.get("retiring_share")),
+                     fmt(a.get("single_person_dependencies")), "€ " + fmt(d.get("cost_per_pupil"))])
+    return _table("foto_kern", _("Kerncijfers per school"),
+                  [_("School"), _("Leerlingen"), _("ICT-fte"), _("ICT-fte met pensioen binnen 5 jaar"),
+                   _("Taken die één persoon kent"), _("ICT-kosten per leerling")], rows, numeric=(1, 2, 3, 4, 5))
+
+
+def report_context(document: dict, *, version=None, outcome: dict | None = None) -> dict:
+    """Display values of one advice document (suppression was applied when the snapshot was made)."""
+    traject = _traject_view(document)
+    snapshot = document.get("snapshot")
+    payload = (snapshot or {}).get("payload") or {}
     names = {o.code: o.name for o in traject.organisations}
     d = views.dashboard(traject, payload, include_comments=False)
-    state = advice.confrontation_state(traject, None)
-    feas = advice.feasibility(traject, payload)
-    cells = {(c["domain"], c["form"]): c for c in feas["cells"]}
-    recs = {r["domain"]: r for r in feas["recommendations"]}
-    rows = advice.actions(traject)
-    from app.results.roadmap_routes import roadmap_timeline
-
-    swot_tables = [_swot_table(traject, None, names)] + [
-        t for t in (_swot_table(traject, o.code, names) for o in traject.organisations) if t["rows"]]
-    tables = [d["foto"]["table"], d["foto"]["systems_table"], d["motives"]["table"], d["indices"]["table"],
-              d["heatmap"]["table"], d["distributions"]["table"], d["preferences"]["table"], d["board"]["gap_table"],
-              d["board"]["autonomy_table"], d["board"]["trust_table"], d["board"]["commit_table"],
-              d["response"]["table"], *swot_tables, _confrontation_table(state), views.feasibility_table(feas),
-              views.preconditions_table(feas), _roadmap_table(rows), _method_table(traject)]
-    return {"traject": traject, "snapshot": snapshot, "d": d, "state": state, "feas": feas, "cells": cells,
-            "recs": recs, "rows": rows, "timeline": roadmap_timeline(rows), "swot_tables": swot_tables,
-            "confrontation_table": tables[-5], "feasibility_table": tables[-4], "preconditions_table": tables[-3],
-            "roadmap_table": tables[-2], "method_table": tables[-1], "tables": tables, "views": views,
-            "forms": list(FEASIBILITY_MODEL.weights), "generated": datetime.now(timezone.utc), "fmt": fmt,
-            "too_few": _("te weinig respons")}
+    confrontation_table, legend = _confrontation(document)
+    swot_tables = _swot_tables(document, names)
+    feasibility_table, conditions_table = _feasibility_table(document), _conditions_table(document)
+    roadmap_table, method_table = _roadmap_table(document), _method_table(traject)
+    outcome_tables = _outcome_tables(outcome, names)
+    foto_key = _foto_key_table(payload, names)
+    dashboard_tables = [d["foto"]["table"], d["foto"]["systems_table"], d["motives"]["table"], d["indices"]["table"],
+                        d["heatmap"]["table"], d["distributions"]["table"], d["preferences"]["table"],
+                        d["board"]["gap_table"], d["board"]["autonomy_table"], d["board"]["trust_table"],
+                        d["board"]["commit_table"], d["response"]["table"]]
+    tables = [_clean_table(t) for t in [conditions_table, *dashboard_tables, *swot_tables]
+              + ([confrontation_table] if confrontation_table else [])
+              + [feasibility_table, roadmap_table, *outcome_tables, method_table]]
+    texts = document.get("texts") or {}
+    overrides = document["feasibility"].get("overrides") or []
+    gap_texts = [_text(g) for g in document.get("gaps") or []]
+    published = (document.get("version") or {})
+    return {"document": document, "traject": traject, "snapshot": snapshot, "d": d, "views": views, "fmt": fmt,
+            "recommendations": recommendation_rows(document), "headline": _headline(payload),
+            "risks": _risks(document), "gaps": gap_texts, "texts": {c: texts.get(c, "") for c in CHAPTERS},
+            "chapter_title": chapter_title, "swot_tables": [_clean_table(t) for t in swot_tables],
+            "confrontation_table": confrontation_table, "legend": legend,
+            "feasibility_table": feasibility_table, "conditions_table": conditions_table,
+            "roadmap_table": roadmap_table, "method_table": method_table, "timeline": _timeline(document),
+            "overrides": overrides, "outcome": outcome, "foto_key": foto_key, "outcome_tables": outcome_tables,
+            "tables": tables, "by_key": {t["key"]: t for t in tables},
+            "version": version, "published": published, "note": document.get("note") or "",
+            "generated": datetime.now(timezone.utc), "too_few": _("te weinig respons"),
+            "amounts": amounts, "iso_date": iso_date, "caption": caption, "chart_height": chart_height}
 
 
 def render_print_html(context: dict) -> str:
@@ -125,9 +402,15 @@ def render_xlsx(context: dict) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    def clean(value) -> str:
+    try:  # formula safety (another module's): a user text never becomes a formula
+        from app.results.cells import safe_cell
+    except ImportError:  # not there yet: every value is written as a plain string
+        safe_cell = None
+
+    def clean(value):
         # Control characters (from names stored before input was checked) are illegal in XLSX.
-        return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+        text = ILLEGAL_CHARACTERS_RE.sub("", str(value)).replace(NBSP, " ")
+        return safe_cell(text) if safe_cell is not None else text
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -163,35 +446,59 @@ def render_xlsx(context: dict) -> bytes:
     return out.getvalue()
 
 
+def render_files(context: dict) -> dict[str, bytes]:
+    """PDF, XLSX and print HTML of one context, in Dutch (the language of the boards' documents)."""
+    html = render_print_html(context)
+    return {"pdf": render_pdf(html), "xlsx": render_xlsx(context), "html": html.encode("utf-8")}
+
+
+def _in_dutch(make):
+    with current_app.test_request_context("/"):
+        from flask_babel import force_locale
+
+        with force_locale("nl"):
+            return make()
+
+
 def build_files(traject: Traject, progress=lambda share, message="": None) -> tuple[dict, str]:
     """Write the PDF and XLSX of the current state; returns (files, fingerprint)."""
     advice.sync_swot(traject)
     db.session.commit()
     fingerprint = advice.state_fingerprint(traject)
     progress(0.2, "context")
-    with current_app.test_request_context("/"):
-        from flask_babel import force_locale
 
-        with force_locale("nl"):
-            context = report_context(traject)
-            progress(0.4, "html")
-            html = render_print_html(context)
-            progress(0.5, "pdf")
-            pdf = render_pdf(html)
-            progress(0.8, "xlsx")
-            xlsx = render_xlsx(context)
+    def make():
+        document = advice_document.build(traject)
+        progress(0.4, "render")
+        return render_files(report_context(document))
+
+    data = _in_dutch(make)
     folder = report_dir(traject)
     stem = os.path.join(folder, f"adviesrapport-{traject.id}-{fingerprint[:12]}")
     files = {}
-    for ext, data in (("pdf", pdf), ("xlsx", xlsx), ("html", html.encode("utf-8"))):
+    for ext, content in data.items():
         path = f"{stem}.{ext}"
         tmp = path + ".tmp"
         with open(tmp, "wb") as fh:
-            fh.write(data)
+            fh.write(content)
         os.replace(tmp, path)  # atomic: a download never sees half a file
         files[ext] = path
     progress(0.95, "files")
     return files, fingerprint
+
+
+def build_version_files(version, progress=lambda share, message="": None) -> dict[str, str]:
+    """Render a published version's frozen document once and store the bytes; existing files stay."""
+    from app.services import advice_versions
+
+    missing = [f for f in advice_versions.FORMATS if advice_versions.file_of(version, f) is None]
+    if missing:
+        progress(0.3, "render")
+        data = _in_dutch(lambda: render_files(report_context(version.document, version=version)))
+        for fmt_ in missing:
+            advice_versions.store_file(version, fmt_, data[fmt_])
+    progress(0.95, "files")
+    return {f: advice_versions.file_of(version, f).sha256 for f in advice_versions.FORMATS}
 
 
 def current_report(traject: Traject) -> Report | None:

@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
+from app.models.advice import CHAPTERS
 from app.results import bp, report as report_service
 from app.results.forms import CsrfForm
 from app.security.access import can_edit, role_required, traject_for
-from app.services import advice, audit
+from app.services import advice, advice_document, advice_versions, audit
 
 MIMETYPES = {"pdf": "application/pdf",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -35,9 +36,12 @@ def report(traject_id: int):
     if editable:
         advice.sync_swot(traject)
         db.session.commit()
-    context = report_service.report_context(traject)
-    return render_template("results/report.html", current=report_service.current_report(traject),
-                           job=report_service.active_job(traject), editable=editable, form=CsrfForm(), **context)
+    document = advice_document.build(traject)
+    context = report_service.report_context(document)
+    return render_template("results/report.html", **dict(context, traject=traject),
+                           current=report_service.current_report(traject), job=report_service.active_job(traject),
+                           editable=editable, form=CsrfForm(), versions=advice_versions.versions(traject),
+                           chapters=CHAPTERS, own_texts=advice_document.texts(traject), gap_list=document["gaps"])
 
 
 @bp.route("/trajecten/<int:traject_id>/rapport/bouwen", methods=["POST"])
@@ -67,3 +71,6 @@ def report_download(traject_id: int, fmt: str):
         flash(_("Er is geen actueel rapport; bouw het rapport opnieuw."), "error")
         return redirect(url_for("results.report", traject_id=traject.id, _anchor="downloads"))
     return send_report_file(traject, current, fmt)
+
+
+from app.results import version_routes  # noqa: E402,F401  (published versions, decisions, outcome)

@@ -29,6 +29,7 @@ REGISSEUR_ROLE = dict(zip(ACTORS, ["login", "login", 403, 403, "ok", "ok"]))
 MEMBER_READ = dict(zip(ACTORS, ["login", "login", "ok", "ok", 404, "ok"]))
 OWNER_WRITE = dict(zip(ACTORS, ["login", "login", 403, 403, 404, "ok"]))
 BOARD_ONLY = dict(zip(ACTORS, ["login", "login", 403, "ok", 403, 403]))
+API_BOARD_ONLY = dict(zip(ACTORS, [401, 401, 403, "ok", 403, 403]))  # a regisseur never records a board's decision
 TOKEN = dict(zip(ACTORS, [404, "ok", 404, 404, 404, 404]))  # only the holder of a valid token
 RESET_TOKEN = dict(zip(ACTORS, [410] * 6))  # nobody in the matrix holds a valid reset link
 API_PUBLIC = PUBLIC
@@ -145,6 +146,16 @@ EXPECTED = {
     ("results.report", "GET"): ("/trajecten/{tid}/rapport", MEMBER_READ),
     ("results.report_build", "POST"): ("/trajecten/{tid}/rapport/bouwen", MEMBER_READ),
     ("results.report_download", "GET"): ("/trajecten/{tid}/rapport.pdf", MEMBER_READ),
+    ("results.report_texts", "POST"): ("/trajecten/{tid}/rapport/teksten", OWNER_WRITE),
+    ("results.version_publish", "POST"): ("/trajecten/{tid}/adviesversies", OWNER_WRITE),
+    ("results.versions", "GET"): ("/trajecten/{tid}/adviesversies", MEMBER_READ),
+    ("results.version_show", "GET"): ("/adviesversies/{vid}", MEMBER_READ),
+    ("results.version_download", "GET"): ("/adviesversies/{vid}/rapport.pdf", MEMBER_READ),
+    ("results.version_decision", "GET"): ("/adviesversies/{vid}/besluit", BOARD_ONLY),
+    ("results.version_decision", "POST"): ("/adviesversies/{vid}/besluit", BOARD_ONLY),
+    ("results.version_outcome", "GET"): ("/adviesversies/{vid}/uitkomst", MEMBER_READ),
+    ("results.version_close", "POST"): ("/adviesversies/{vid}/besluitronde-sluiten", OWNER_WRITE),
+    ("results.version_mr", "POST"): ("/adviesversies/{vid}/medezeggenschap/{oid}", OWNER_WRITE),
     ("results.jobs", "GET"): ("/trajecten/{tid}/taken", MEMBER_READ),
     ("results.job_status", "GET"): ("/trajecten/{tid}/taken/{jid}.json", MEMBER_READ),
     ("results.recompute", "POST"): ("/trajecten/{tid}/taken/herberekenen", OWNER_WRITE),
@@ -174,6 +185,14 @@ EXPECTED = {
     ("api.get_roadmap", "GET"): ("/api/v1/trajects/{tid}/roadmap", API_MEMBER_READ),
     ("api.get_report_pdf", "GET"): ("/api/v1/trajects/{tid}/report.pdf", API_MEMBER_READ),
     ("api.get_report_xlsx", "GET"): ("/api/v1/trajects/{tid}/report.xlsx", API_MEMBER_READ),
+    ("api.create_advice_version", "POST"): ("/api/v1/trajects/{tid}/advice-versions", API_OWNER_WRITE),
+    ("api.list_advice_versions", "GET"): ("/api/v1/trajects/{tid}/advice-versions", API_MEMBER_READ),
+    ("api.get_advice_version", "GET"): ("/api/v1/advice-versions/{vid}", API_MEMBER_READ),
+    ("api.get_advice_version_pdf", "GET"): ("/api/v1/advice-versions/{vid}/report.pdf", API_MEMBER_READ),
+    ("api.get_advice_version_xlsx", "GET"): ("/api/v1/advice-versions/{vid}/report.xlsx", API_MEMBER_READ),
+    ("api.create_decision", "POST"): ("/api/v1/advice-versions/{vid}/decisions", API_BOARD_ONLY),
+    ("api.list_decisions", "GET"): ("/api/v1/advice-versions/{vid}/decisions", API_MEMBER_READ),
+    ("api.close_decisions", "POST"): ("/api/v1/advice-versions/{vid}/close-decisions", API_OWNER_WRITE),
     ("api.get_indicators", "GET"): ("/api/v1/trajects/{tid}/indicators", API_MEMBER_READ),
 }
 # Routes whose rule has optional parts register twice; the second form maps to the same rights.
@@ -222,6 +241,7 @@ def world(app):
     action = RoadmapAction(traject_id=traject.id, title="Gezamenlijk overleg", horizon="kort")
     db.session.add_all([job, swot, action])
     db.session.commit()
+    version = _advice_version(traject, regisseur)
     definition = questionnaire_service.definition_of(draft_q)
     member = db.session.query(TrajectMember).filter_by(traject_id=traject.id, user_id=board.id).one()
     values = {
@@ -229,9 +249,19 @@ def world(app):
         "skey": definition.sections[0].key, "qkey": definition.sections[0].questions[0].key,
         "rskey": questionnaire_service.definition_of(open_q).sections[0].key,
         "pid": added[0].participant.id, "token": added[0].token, "jid": job.id, "sid": swot.id, "aid": action.id,
+        "vid": version.id,
     }
     users = {"ict_lead": lead, "bestuurder": board, "other_regisseur": other, "regisseur": regisseur}
     return values, users
+
+
+def _advice_version(traject, regisseur):
+    """A published advice version of the world's traject (for the version and decision routes)."""
+    from app.services import advice_versions
+
+    version = advice_versions.publish(traject, regisseur, confirm_gaps=True)
+    db.session.commit()
+    return version
 
 
 def _classify(response) -> object:

@@ -64,3 +64,30 @@ def _fail(job_id, report_id, message: str) -> None:
         if job is not None:
             job.state, job.message = "failed", message[:2000]
     db.session.commit()
+
+
+@shared_task(name="worker.tasks.reports.build_version_report", base=JobTask)
+def build_version_report(version_id: int, job_id: str | None = None) -> dict:
+    """Render a published version's frozen document to PDF and XLSX once; existing files are kept."""
+    from app.models.advice import AdviceVersion
+    from app.results.report import build_version_files
+
+    _progress(job_id, 0.05, "start")
+    version = db.session.get(AdviceVersion, version_id)
+    if version is None:
+        _fail(job_id, None, "Adviesversie bestaat niet meer.")
+        return {"state": "failed"}
+    try:
+        hashes = build_version_files(version, progress=lambda share, message="": _progress(job_id, share, message))
+    except Exception as exc:  # the job row must say it failed, whatever broke
+        db.session.rollback()
+        logging.getLogger("draagvlak").exception("Rapport van adviesversie %s mislukt", version_id)
+        _fail(job_id, None, f"{type(exc).__name__}: {exc}")
+        return {"state": "failed", "version": version_id}
+    if job_id:
+        job = db.session.get(Job, job_id)
+        if job is not None:
+            job.state, job.progress, job.message = "done", 1.0, ""
+            job.result = {"version": version_id, "formats": sorted(hashes)}
+    db.session.commit()
+    return {"state": "done", "version": version_id}
