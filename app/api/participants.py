@@ -154,7 +154,7 @@ register("/api/v1/questionnaires/{qid}/invitations", {"post": {
     "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
     "responses": {"202": {"description": "Accepted", "content": {"application/json": {"schema": {
         "$ref": "#/components/schemas/InvitationsJob"}}}},
-        "400": PROBLEM, "401": PROBLEM, "403": PROBLEM, "404": PROBLEM, "409": PROBLEM}}})
+        "400": PROBLEM, "401": PROBLEM, "403": PROBLEM, "404": PROBLEM, "409": PROBLEM, "422": PROBLEM}}})
 
 register("/api/v1/questionnaires/{qid}/response-rate", {"get": {
     "summary": "Response per organisation × role, per role and in total, from the current database",
