@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 from flask import Response as FlaskResponse
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import format_time, gettext as _, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -59,18 +59,45 @@ def enqueue_invitations(questionnaire: Questionnaire, *, participant_ids: list[i
 
 
 def job_message(job: Job) -> str:
-    """A finished mail job's outcome in the reader's language (the worker stores Dutch text)."""
+    """A mail job's outcome in the reader's language (the worker stores Dutch text): how many
+    were sent, failed, and will be retried when."""
     result = job.result or {}
-    if job.state != "done" or "queued" not in result or job.kind not in ("invitations", "reminders"):
+    if "queued" not in result or job.kind not in ("invitations", "reminders"):
+        return job.message or ""
+    waiting = (result.get("retry") or 0) + (result.get("pending") or 0)
+    if any(result.get(key) for key in ("sent", "failed", "unconfirmed")) or waiting:
+        return _delivery_text(job, result, waiting)
+    if job.state != "done":
         return job.message or ""
     if job.message and not job.message.endswith(" verstuurd.") and not job.message.startswith("Geen "):
-        return job.message  # an SMTP refusal: the worker's own words
+        return job.message  # not open, gone: the worker's own words
     n = result["queued"]
     if job.kind == "invitations":
         return (ngettext("%(num)s uitnodiging verstuurd.", "%(num)s uitnodigingen verstuurd.", n) if n
                 else _("Geen uitnodigingen te versturen."))
     return (ngettext("%(num)s herinnering verstuurd.", "%(num)s herinneringen verstuurd.", n) if n
             else _("Geen herinneringen te versturen."))
+
+
+def _delivery_text(job: Job, result: dict, waiting: int) -> str:
+    sent = result.get("sent") or 0
+    if job.kind == "invitations":
+        parts = [ngettext("%(num)s uitnodiging verstuurd", "%(num)s uitnodigingen verstuurd", sent)]
+    else:
+        parts = [ngettext("%(num)s herinnering verstuurd", "%(num)s herinneringen verstuurd", sent)]
+    if result.get("failed"):
+        parts.append(_("%(num)s mislukt", num=result["failed"]))
+    if result.get("unconfirmed"):
+        parts.append(_("%(num)s onbevestigd", num=result["unconfirmed"]))
+    if waiting and job.state == "queued" and job.retry_at is not None:
+        parts.append(_("%(num)s worden opnieuw geprobeerd om %(time)s", num=waiting,
+                       time=format_time(job.retry_at, "HH:mm:ss")))
+    elif waiting:
+        parts.append(_("%(num)s wachten in de outbox op de volgende verzendronde", num=waiting))
+    text = ", ".join(parts) + "."
+    if result.get("pending") and job.state == "queued":
+        text = _("Mailserver onbereikbaar.") + " " + text
+    return text
 
 
 def _flash_job(job: Job, counts: bool = True) -> None:
@@ -126,6 +153,7 @@ def participants(qid: int):
              .order_by(Participant.id))
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
     jobs = db.session.scalars(select(Job).where(Job.traject_id == traject.id,
+                                                Job.questionnaire_id == questionnaire.id,
                                                 Job.kind.in_(("invitations", "reminders")))
                               .order_by(Job.created_at.desc()).limit(5)).all()
     person_status = participant_service.person_status_visible(questionnaire)

@@ -159,6 +159,7 @@ EXPECTED = {
     ("results.jobs", "GET"): ("/trajecten/{tid}/taken", MEMBER_READ),
     ("results.job_status", "GET"): ("/trajecten/{tid}/taken/{jid}.json", MEMBER_READ),
     ("results.recompute", "POST"): ("/trajecten/{tid}/taken/herberekenen", OWNER_WRITE),
+    ("results.retry", "POST"): ("/trajecten/{tid}/taken/{jid}/opnieuw", OWNER_WRITE),
     ("api.health", "GET"): ("/api/v1/health", API_PUBLIC),
     ("api.openapi", "GET"): ("/api/v1/openapi.json", API_PUBLIC),
     ("api.list_trajects", "GET"): ("/api/v1/trajects", API_ANY),
