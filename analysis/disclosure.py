@@ -511,7 +511,7 @@ def atoms_of(member_frame, batch_of, number: int) -> dict:
 
 # -- the responses CSV --------------------------------------------------------------------------
 
-def csv_labels(counts: dict, shown: dict, threshold: int) -> dict:
+def csv_labels(counts: dict, shown: dict, threshold: int, early: dict | None = None) -> dict:
     """Which labels each (organisation, role) cell's rows may carry in a row-level export.
 
     Parameters
@@ -521,6 +521,9 @@ def csv_labels(counts: dict, shown: dict, threshold: int) -> dict:
     shown : dict
         ``{group: n}`` of the groups the release shows (margins included).
     threshold : int
+    early : dict, optional
+        ``{(organisation, role): rows from participants listed before the group's first
+        response}``: a label combination also needs ``threshold`` such rows (padding rule).
 
     Returns
     -------
@@ -564,7 +567,8 @@ def csv_labels(counts: dict, shown: dict, threshold: int) -> dict:
             classes.setdefault(label(c), []).append(c)
         for key, members_ in classes.items():
             size = sum(cells[c] for c in members_)
-            if size >= threshold:
+            known = sum((early or {}).get(c, 0) for c in members_) if early is not None else size
+            if size >= threshold and known >= threshold:
                 continue
             changed = True
             if key[0] is not None:

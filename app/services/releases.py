@@ -65,12 +65,17 @@ def _batches(ids: list[int]) -> dict:
 
 def _early(ids: list[int]) -> dict:
     """Completed invitations of participants listed before their group's first response, with margins."""
+    return disclosure.with_margins(early_cells(ids))
+
+
+def early_cells(ids: list[int]) -> dict:
+    """Completed invitations of early participants per (organisation, role) cell."""
     rows = db.session.execute(
         select(Organisation.code, Participant.role, func.count(Participant.id))
         .outerjoin(Organisation, Participant.organisation_id == Organisation.id)
         .where(Participant.questionnaire_id.in_(ids), Participant.early.is_(True), Participant.completed.is_(True))
         .group_by(Organisation.code, Participant.role)).all()
-    return disclosure.with_margins({(org, role): n for org, role, n in rows})
+    return {(org, role): n for org, role, n in rows}
 
 
 def _closed(ids: list[int]) -> bool:

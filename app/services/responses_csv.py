@@ -99,7 +99,8 @@ def labels_for(questionnaire: Questionnaire, traject: Traject) -> tuple[dict, se
         raise ExportRefused("De laatste antwoorden zijn nog niet vrijgegeven; probeer het na de herberekening opnieuw.")
     shown = {cell: n for cell, n in shown_counts.items() if cell not in hidden}
     try:
-        labels = disclosure.csv_labels(counts, shown, traject.anonymity_threshold)
+        labels = disclosure.csv_labels(counts, shown, traject.anonymity_threshold,
+                                       early=releases.early_cells([questionnaire.id]))
     except ValueError:
         raise ExportRefused("Te weinig antwoorden om ze zonder herleidbaarheid te exporteren.") from None
     classes: dict = defaultdict(int)
