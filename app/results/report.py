@@ -293,28 +293,38 @@ def _method_table(traject) -> dict:
 
 
 def _outcome_tables(outcome: dict | None, names: dict) -> list[dict]:
+    """Decisions per school and agreement per domain, from `advice_versions.outcome_json`."""
     if not outcome:
         return []
     rows = []
     for s in outcome["schools"]:
-        d, mr = s["decision"], s["mr"]
+        d, mr = s.get("decision"), s.get("mr")
         conditions = ""
         if d is not None:
-            conditions = "\n".join([d.conditions] + [f"{views.domain_name(k)}: {v}" for k, v in
-                                                       sorted((d.domain_conditions or {}).items())]).strip()
-        rows.append([s["organisation"].name, decision_label(d.decision) if d else _("Nog geen besluit"),
+            conditions = "\n".join([d["conditions"]] + [f"{views.domain_name(k)}: {v}" for k, v in
+                                                          sorted((d.get("domain_conditions") or {}).items())]).strip()
+        council = ""
+        if mr:
+            council = f"{mr['council'].upper()}: {mr_outcome_label(mr['outcome'])}"
+            if mr.get("received_on"):
+                council += f" ({iso_date(mr['received_on'])})"
+            if mr.get("staff_move"):
+                council += f"\nPMR: {mr_outcome_label(mr.get('pmr_outcome'))}"
+        rows.append([s["name"], (decision_label(d["decision"]) if d else _("Nog geen besluit"))
+                     + ("" if s.get("final") or not d else "\n" + _("nog niet definitief")),
                      conditions or "–",
-                     (f"{d.signed_name}, {d.signed_function}, {d.signed_on.isoformat()}" if d else "–"),
-                     (f"{mr.council.upper()}: {mr_outcome_label(mr.outcome)}" if mr else _("Nog niet voorgelegd"))
-                     + (f"\nPMR: {mr_outcome_label(mr.pmr_outcome)}" if mr and mr.staff_move else "")])
-    decisions = _table("besluiten", _("Intentiebesluiten per school"),
+                     (f"{d['signed_name']}, {d['signed_function']}\n{iso_date(d['signed_on'])}".replace(", \n", "\n")
+                      if d else "–"),
+                     council or _("Nog niet voorgelegd")])
+    decisions = _table("besluiten", _("Intentiebesluiten over versie %(n)s per school", n=outcome["number"]),
                        [_("School"), _("Besluit"), _("Voorwaarden"), _("Ondertekend"), _("Medezeggenschap")], rows,
-                       numeric=(), widths=[18, 14, 34, 18, 16], note=outcome["line"])
+                       numeric=(), widths=[18, 16, 34, 16, 16], note=outcome["line"] + ".")
     agreement = [[views.domain_name(a["domain"]), views.form_name(a["form"]),
                   ", ".join(names.get(c, c) for c in a["agree"]) or "–",
                   ", ".join(names.get(c, c) for c in a["conditional"]) or "–",
                   ", ".join(names.get(c, c) for c in a["disagree"]) or "–"] for a in outcome["domains"]]
-    per_domain = _table("instemming", _("Instemming per domein met de aanbevolen vorm"),
+    per_domain = _table("instemming", _("Instemming per domein met de aanbevolen vorm (versie %(n)s)",
+                                        n=outcome["number"]),
                         [_("Domein"), _("Advies"), _("Akkoord"), _("Onder voorwaarden"), _("Niet akkoord")], agreement,
                         numeric=(), widths=[16, 18, 24, 22, 20])
     return [decisions, per_domain]
@@ -357,6 +367,7 @@ def report_context(document: dict, *, version=None, outcome: dict | None = None)
     swot_tables = _swot_tables(document, names)
     feasibility_table, conditions_table = _feasibility_table(document), _conditions_table(document)
     roadmap_table, method_table = _roadmap_table(document), _method_table(traject)
+    outcome = outcome if outcome is not None else document.get("previous_outcome")
     outcome_tables = _outcome_tables(outcome, names)
     foto_key = _foto_key_table(payload, names)
     dashboard_tables = [d["foto"]["table"], d["foto"]["systems_table"], d["motives"]["table"], d["indices"]["table"],

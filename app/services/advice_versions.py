@@ -64,6 +64,10 @@ def publish(traject: Traject, user: User, *, note: str = "", confirm_gaps: bool 
     number = (db.session.scalar(select(func.max(AdviceVersion.number))
                                 .where(AdviceVersion.traject_id == traject.id)) or 0) + 1
     document["version"] = {"number": number, "published_at": utcnow().isoformat(), "published_by": user.name}
+    previous = db.session.scalar(select(AdviceVersion).where(AdviceVersion.traject_id == traject.id)
+                                 .order_by(AdviceVersion.number.desc()).limit(1))
+    # The boards' decisions on the previous version travel with the new one (an annex of its report).
+    document["previous_outcome"] = outcome_json(previous) if previous is not None else None
     document = advice_document.canonical(document)
     version = AdviceVersion(traject_id=traject.id, number=number, note=note, document=document,
                             snapshot_id=(document.get("snapshot") or {}).get("id"),
@@ -365,3 +369,24 @@ def outcome(version: AdviceVersion) -> dict:
     return {"schools": schools, "summary": counts, "line": summary_line(counts, len(traject.organisations)),
             "domains": domain_agreement(version, traject), "revisions": revisions(version),
             "closed": not version.round_open}
+
+
+def outcome_json(version: AdviceVersion) -> dict:
+    """The outcome as plain data (frozen into the next version; the same shape the report's annex reads)."""
+    result = outcome(version)
+    schools = []
+    for s in result["schools"]:
+        d, mr = s["decision"], s["mr"]
+        schools.append({
+            "code": s["organisation"].code, "name": s["organisation"].name, "final": s["final"],
+            "decision": None if d is None else {
+                "decision": d.decision, "conditions": d.conditions or "", "domain_conditions": d.domain_conditions or {},
+                "motivation": d.motivation or "", "revision": d.revision, "signed_name": d.signed_name,
+                "signed_function": d.signed_function or "", "signed_on": d.signed_on.isoformat()},
+            "mr": None if mr is None else {
+                "council": mr.council, "outcome": mr.outcome, "sent_on": mr.sent_on.isoformat() if mr.sent_on else None,
+                "received_on": mr.received_on.isoformat() if mr.received_on else None, "staff_move": mr.staff_move,
+                "pmr_outcome": mr.pmr_outcome,
+                "pmr_received_on": mr.pmr_received_on.isoformat() if mr.pmr_received_on else None}})
+    return {"number": version.number, "closed": result["closed"], "summary": result["summary"], "line": result["line"],
+            "schools": schools, "domains": result["domains"]}

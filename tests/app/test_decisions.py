@@ -148,3 +148,28 @@ def test_web_decision_form_outcome_page_and_mr_advice(client, app):
     # closing on the web
     assert client.post(f"/adviesversies/{version.id}/besluitronde-sluiten").status_code == 302
     assert client.post(f"/adviesversies/{version.id}/besluitronde-sluiten").status_code == 409
+
+
+def test_the_next_version_carries_the_decisions_on_the_previous_one_in_its_report(client, app, tmp_path):
+    import subprocess
+
+    owner, traject, boards, lead, version = _world()
+    _post(client, version.id, boards["ZL"], {"decision": "yes_with_conditions", "conditions": "Eerst de aanbesteding"})
+    _post(client, version.id, boards["BM"], {"decision": "no"})
+    advice_versions.save_mr_advice(version, "ZL", council="mr", sent_on="2027-01-10", received_on="2027-02-01",
+                                   outcome="positief")
+    advice_versions.close_round(version, owner)
+    db.session.commit()
+    v2 = advice_versions.publish(traject, owner, confirm_gaps=True)
+    db.session.commit()
+    previous = v2.document["previous_outcome"]
+    assert previous["number"] == 1 and previous["closed"]
+    assert previous["line"] == "1 van 5 besturen akkoord, 1 onder voorwaarden, 1 nee, 3 nog geen besluit"
+    advice_versions.request_files(v2, owner)
+    path = tmp_path / "v2.pdf"
+    path.write_bytes(advice_versions.file_of(v2, "pdf").data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Intentiebesluiten over versie 1" in text and "Eerst de aanbesteding" in text
+    assert "1 van 5 besturen akkoord" in text
+    # version 1's own document is untouched
+    assert "previous_outcome" in version.document and version.document["previous_outcome"] is None
