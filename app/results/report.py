@@ -152,7 +152,8 @@ def _why(cell: dict | None) -> str:
     low = ranked[-1]
     text = _("Sterkst: %(high)s.", high=high)
     if low["value"] < 50:
-        text += " " + _("Zwakst: %(low)s.", low=f"{views.criterion_name(low['criterion']).lower()} ({fmt(low['value'])})")
+        weakest = f"{views.criterion_name(low['criterion']).lower()} ({fmt(low['value'])})"
+        text += " " + _("Zwakst: %(low)s.", low=weakest)
     return text
 
 
