@@ -108,15 +108,14 @@ def _questionnaire_short(key) -> str:
 
 def response_section(traject, payload) -> dict:
     names = {o.code: o.name for o in traject.organisations}
-    threshold = traject.anonymity_threshold
     rows, chart_rows = [], []
     for r in sorted(payload.get("response_rates") or [], key=lambda r: (str(r.get("questionnaire")),
                                                                       str(r.get("organisation")),
                                                                       ROLE_ORDER.index(r["role"]) if r.get("role") in ROLE_ORDER else 9)):
         invited, completed = r.get("invited") or 0, r.get("completed") or 0
-        # A completed count below the threshold would give away a suppressed group's n; identified
-        # questionnaires (one respondent per school by design) have no such group to protect.
-        hidden = r.get("anonymous", True) and 0 < completed < threshold
+        # The release decides (one set of hidden groups for every output, analysis/disclosure.py);
+        # identified questionnaires (one respondent per school by design) hide nothing.
+        hidden = bool(r.get("suppressed")) or r.get("completed") is None
         rate = completed / invited if invited else None
         label = f"{r.get('organisation') or '–'} · {role_label(r['role'])}" if r.get("role") else str(r.get("organisation"))
         label = f"{_questionnaire_short(r.get('questionnaire'))}: {label}"
@@ -239,18 +238,73 @@ def motives_section(traject, payload) -> dict:
 MIN_TRUST_RATERS = 3
 
 
-def received_trust_rows(cells: list[dict]) -> list[dict]:
+def _trust_sums_visible(constructs: list[dict]) -> tuple[bool, set]:
+    """(total visible, organisations whose given trust is visible) among the released construct
+    rows: the board statement's `trust` construct is the mean of what a board gave."""
+    total, given = False, set()
+    for r in constructs or []:
+        if r.get("construct") != "trust" or r.get("suppressed") or r.get("n") is None:
+            continue
+        if r.get("role") not in (None, "board"):
+            continue
+        if r.get("organisation") is None:
+            total = True
+        else:
+            given.add(r["organisation"])
+    return total, given
+
+
+def trust_isolates_a_rating(cells: list[dict], shown_targets: set, constructs: list[dict]) -> bool:
+    """True when some bestuurder could work out another board's single rating from what is
+    shown: the received averages of `shown_targets` (column sums of the trust matrix), the
+    visible `trust` construct rows (the total and per-organisation means: row sums) and their own
+    ratings (their row). A rank test per viewer: a cell is determined when its unit vector lies in
+    the row space of what that viewer knows."""
+    import numpy as np
+
+    index = {(c["from"], c["to"]): i for i, c in enumerate(cells)}
+    if not index:
+        return False
+    total, given = _trust_sums_visible(constructs)
+    rows = [[1.0 if key[1] == target else 0.0 for key in index] for target in shown_targets]
+    rows += [[1.0 if key[0] == org else 0.0 for key in index] for org in given]
+    if total:
+        rows.append([1.0] * len(index))
+    for viewer in {key[0] for key in index} | {key[1] for key in index}:
+        known = rows + [[1.0 if key == own else 0.0 for key in index] for own in index if own[0] == viewer]
+        if not known:
+            continue
+        base = np.array(known)
+        rank = np.linalg.matrix_rank(base)
+        for key, i in index.items():
+            if key[0] == viewer:
+                continue
+            unit = np.zeros(len(index))
+            unit[i] = 1.0
+            if np.linalg.matrix_rank(np.vstack([base, unit])) == rank:
+                return True
+    return False
+
+
+def received_trust_rows(cells: list[dict], constructs: list[dict] | None = None) -> list[dict]:
     """Per rated board: the number of other boards that rated it and, when at least
-    MIN_TRUST_RATERS did, the mean of their ratings (item scale and 0–100); never a single cell."""
+    MIN_TRUST_RATERS did, the mean of their ratings (item scale and 0–100); never a single cell.
+    When the shown averages together with the visible totals would let any bestuurder work out
+    one other board's rating (e.g. the total minus the shown averages leaves a hidden board with
+    two raters, one of them the viewer), every average is hidden."""
     by_target: dict = {}
     for c in cells:
         if c.get("from") == c.get("to") or c.get("mean") is None:
             continue
         by_target.setdefault(c["to"], []).append(c)
+    shown_targets = {code for code, got in by_target.items() if len(got) >= MIN_TRUST_RATERS}
+    kept = [c for got in by_target.values() for c in got]
+    if shown_targets and trust_isolates_a_rating(kept, shown_targets, constructs or []):
+        shown_targets = set()
     rows = []
     for code in sorted(by_target, key=str):
         got = by_target[code]
-        shown = len(got) >= MIN_TRUST_RATERS
+        shown = code in shown_targets
         rows.append({"organisation": code, "raters": len(got), "suppressed": not shown,
                      "mean": sum(c["mean"] for c in got) / len(got) if shown else None,
                      "score": (sum(c["score"] for c in got if c.get("score") is not None) / len(got)
@@ -258,10 +312,10 @@ def received_trust_rows(cells: list[dict]) -> list[dict]:
     return rows
 
 
-def received_trust(traject, cells: list[dict]):
+def received_trust(traject, cells: list[dict], constructs: list[dict] | None = None):
     """(table, chart) of what each board receives on average from the others."""
     names = {o.code: o.name for o in traject.organisations}
-    rows = received_trust_rows(cells)
+    rows = received_trust_rows(cells, constructs)
     hidden = _("te weinig beoordelaars")
     table_rows = [[org_label(r["organisation"], names), fmt(r["raters"]),
                    hidden if r["suppressed"] else fmt(r["mean"], 2),
@@ -329,7 +383,7 @@ def board_section(traject, payload, *, full_trust: bool = False) -> dict:
             if cells else None
         weakest = trust.get("weakest_link")
     else:
-        trust_table, trust_chart = received_trust(traject, cells)
+        trust_table, trust_chart = received_trust(traject, cells, payload.get("constructs") or [])
         weakest = None
     commit = board.get("commit_forms") or []
     commit_rows = [[org_label(r["organisation"], names), domain_name(r["domain"]), form_name(r["form"]), fmt(r.get("n"))]

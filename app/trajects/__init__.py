@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("trajects", __name__, url_prefix="/trajecten")
 
-from app.trajects import routes  # noqa: E402,F401
+from app.trajects import participant_list_routes, routes  # noqa: E402,F401

@@ -123,3 +123,24 @@ def test_padding_a_group_of_one_does_not_unlock_it(app, client):
         f"/api/v1/questionnaires/{questionnaire.id}/responses.csv", headers=api_token(owner)).get_data(as_text=True))))
     assert not any(row["organisation"] == "AA" for row in rows)
     assert db.session.query(Response).filter(Response.released_in.is_(None)).count() == 0
+
+
+def test_padding_is_visible_to_the_organisations_bestuurder(app, client):
+    from datetime import timedelta
+
+    owner, _, traject, questionnaire = _setup()
+    board_aa = gen_user("bestuurder", email="bestuur-aa@school.nl")
+    board_aa.organisation_id = traject.organisation_by_code("AA").id
+    add_member(traject, board_aa)
+    questionnaire.published_at = questionnaire.published_at - timedelta(days=2)
+    db.session.commit()
+    listed, _ = gen_participant(questionnaire, organisation="AA", email="echt@school.nl")
+    listed.created_at = questionnaire.published_at - timedelta(days=1)
+    gen_participant(questionnaire, organisation="BB", email="ander@school.nl")
+    db.session.commit()
+    _post(client, gen_participant(questionnaire, organisation="AA", email="extra@school.nl")[1], 5)
+    login(client, board_aa)
+    page = client.get(f"/trajecten/{traject.id}/deelnemerslijst").get_data(as_text=True)
+    assert "echt@school.nl" in page and "extra@school.nl" in page and "ander@school.nl" not in page
+    assert "1 deelnemer is na het publiceren toegevoegd." in page
+    assert "ingevuld" not in page.lower().replace("wie de vragenlijst heeft ingevuld", "")

@@ -65,6 +65,7 @@ EXPECTED = {
     ("trajects.import_organisations", "GET"): ("/trajecten/{tid}/organisaties/import", OWNER_WRITE),
     ("trajects.import_organisations", "POST"): ("/trajecten/{tid}/organisaties/import", OWNER_WRITE),
     ("trajects.members", "GET"): ("/trajecten/{tid}/leden", MEMBER_READ),
+    ("trajects.participant_list_page", "GET"): ("/trajecten/{tid}/deelnemerslijst", dict(MEMBER_READ, ict_lead=403)),
     ("trajects.members", "POST"): ("/trajecten/{tid}/leden", dict(MEMBER_READ, ict_lead=403, bestuurder=403)),
     ("trajects.remove_member", "POST"): ("/trajecten/{tid}/leden/{mid}/verwijderen", OWNER_WRITE),
     ("trajects.audit_log", "GET"): ("/trajecten/{tid}/logboek", OWNER_WRITE),
