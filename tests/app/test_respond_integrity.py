@@ -73,7 +73,9 @@ def test_same_token_submitted_concurrently_in_the_browser_flow_stores_one_respon
     for key, data in (("houding", {"wil_1": "4", "wil_2": "5"}), ("keuzes", {"samen": "ja"}), ("open", {})):
         reply = setup.post(f"{live_url}/v/{token}/{key}", data=dict(data, actie="volgende"), timeout=30)
         assert reply.status_code == 200
-    send = lambda s: s.post(f"{live_url}/v/{token}/_verzenden", allow_redirects=False, timeout=30)  # noqa: E731
+    # The same browser (its draft cookie) pressing "Verzenden" many times at once.
+    send = lambda s: s.post(f"{live_url}/v/{token}/_verzenden", allow_redirects=False,  # noqa: E731
+                            cookies=setup.cookies.get_dict(), timeout=30)
     results = _fire([send] * CONCURRENT)
     codes = sorted(r.status_code for r in results)
     assert codes == [302] + [409] * (CONCURRENT - 1), codes
