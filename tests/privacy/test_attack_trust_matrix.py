@@ -19,19 +19,19 @@ from builders import add_member, api_token, gen_user, login
 from builders_results import build_payload, gen_case_traject, gen_snapshot
 
 CODES = ("ZL", "BM", "EC", "VN", "BC")
-# BC is rated by two boards only: its average stays hidden.
+# In `world_hidden` BC is rated by two boards only (ZL and BM): its average stays hidden.
 MISSING = {("VN", "BC"), ("EC", "BC")}
 
 
-def _trust() -> dict:
+def _trust(missing=frozenset()) -> dict:
     cells = []
     # distinct ratings whose 2-decimal spelling no received average shares (checked in `world`)
     values = iter([4.343, 4.006, 2.69, 2.06, 3.044, 2.629, 4.107, 2.233, 2.909, 3.325, 4.592, 3.018, 2.149,
-                   3.998, 3.462, 2.027, 4.598, 4.883])
+                   3.998, 3.462, 2.027, 4.598, 4.883, 4.21, 4.568])
     for a, b in itertools.permutations(CODES, 2):
-        if (a, b) in MISSING:
-            continue
         mean = next(values)
+        if (a, b) in missing:
+            continue
         cells.append({"from": a, "to": b, "n": 1, "mean": mean, "score": (mean - 1) / 4 * 100})
     weakest = min(cells, key=lambda c: c["mean"])
     return {"cells": cells, "mean_received": {}, "asymmetry": [],
@@ -43,15 +43,14 @@ def _variants(value: float) -> set[str]:
     return {f"{value:.2f}".replace(".", ",")}
 
 
-@pytest.fixture
-def world(app):
+def _world(missing):
     regisseur = gen_user("regisseur")
     traject = gen_case_traject(regisseur)
     zl = db.session.query(Organisation).filter_by(traject_id=traject.id, code="ZL").one()
     board = gen_user("bestuurder", organisation=zl)
     add_member(traject, board)
     payload = build_payload()
-    trust = _trust()
+    trust = _trust(missing)
     payload["board"]["trust"] = trust
     gen_snapshot(traject, payload)
     cells = trust["cells"]
@@ -67,6 +66,18 @@ def world(app):
     return traject, regisseur, board, individual, received
 
 
+@pytest.fixture
+def world(app):
+    """Every board rated by the four others."""
+    return _world(frozenset())
+
+
+@pytest.fixture
+def world_hidden(app):
+    """BC rated by two boards only, and the traject-wide trust mean visible in the indicators."""
+    return _world(frozenset(MISSING))
+
+
 def _trust_table(html: str) -> str:
     match = re.search(r'<table class="data-table[^"]*" id="(?:tabel|r)-vertrouwen">(.*?)</table>', html, re.S)
     assert match, "no trust table on the page"
@@ -80,10 +91,32 @@ def test_the_bestuurder_dashboard_shows_only_received_averages(client, world):
     table = _trust_table(html)
     assert not {s for s in individual if s in html}, "an individual board's rating is on the page"
     assert "Zwakste schakel" not in html and "Vertrouwensmatrix" not in html
+    assert len(received) == len(CODES)
     for code, value in received.items():
         assert _variants(value) & {s for s in _variants(value) if s in table}, code
-    bc_row = re.search(r"<tr><th scope=\"row\">Berechja College</th>(.*?)</tr>", table, re.S).group(1)
-    assert "te weinig beoordelaars" in bc_row
+
+
+def test_a_hidden_board_cannot_be_worked_out_from_the_totals(client, world_hidden):
+    """BC has two raters (ZL and BM). Shown averages of the other four boards plus the visible
+    traject-wide trust mean would give ZL→BC + BM→BC, and ZL's bestuurder knows ZL→BC: so no
+    average is shown at all."""
+    from app.results.views import received_trust_rows, trust_isolates_a_rating
+
+    traject, _, board, individual, received = world_hidden
+    login(client, board)
+    html = client.get(f"/trajecten/{traject.id}/resultaten").get_data(as_text=True)
+    table = _trust_table(html)
+    assert not {s for s in individual if s in html}
+    assert not {s for value in received.values() for s in _variants(value) if s in table}
+    assert table.count("te weinig beoordelaars") >= 2 * len(CODES)
+    # the rule itself: with the total visible the four averages isolate BM→BC for ZL's viewer
+    cells = _trust(frozenset(MISSING))["cells"]
+    total_row = [{"construct": "trust", "organisation": None, "role": None, "n": 10, "suppressed": False}]
+    assert trust_isolates_a_rating(cells, {"ZL", "BM", "EC", "VN"}, total_row)
+    assert not trust_isolates_a_rating(cells, {"ZL", "BM", "EC", "VN"}, [])
+    assert [r["suppressed"] for r in received_trust_rows(cells, [])] == [True, False, False, False, False]
+    # BC (hidden) comes first in code order: BC, BM, EC, VN, ZL
+    assert all(r["suppressed"] for r in received_trust_rows(cells, total_row))
 
 
 def test_the_regisseur_sees_the_full_matrix(client, world):
