@@ -1,7 +1,8 @@
 """Journey 1, the regisseur sets up: log in, create a traject, add organisations (one by the form,
 one by CSV), create the ICT staff questionnaire from its template, publish it, invite participants
-(one by the form, two by CSV), send the invitations and read the outbox: a mail with a personal link
-that works. In Dutch and in English; every main page screenshotted and checked with axe-core."""
+(one by the form, two by CSV), review who gets what and send the invitations, see that the outbox
+keeps the anonymous links to the participants, switch on self-distribution, and open a link from
+the outbox. In Dutch and in English; every main page screenshotted and checked with axe-core."""
 from __future__ import annotations
 
 import re
@@ -42,7 +43,7 @@ def test_regisseur_sets_up_a_traject_and_invites(lang, demo, live_server, new_co
     page.get_by_label(t("Naam"), exact=True).fill(name)
     page.get_by_label(t("Omschrijving")).fill("Twee scholen verkennen een gezamenlijke servicedesk.")
     page.get_by_label(t("Deadline respons")).fill("2030-06-30")
-    page.get_by_role("button", name=t("Opslaan")).click()
+    page.get_by_role("button", name=t("Opslaan"), exact=True).click()
     expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
     trip.page(page, "traject")
 
@@ -55,7 +56,7 @@ def test_regisseur_sets_up_a_traject_and_invites(lang, demo, live_server, new_co
     page.get_by_label(t("Leerlingen")).fill("720")
     page.get_by_label(t("Locaties")).fill("2")
     page.get_by_label(t("Regio")).fill("Lemsterland")
-    page.get_by_role("button", name=t("Opslaan")).click()
+    page.get_by_role("button", name=t("Opslaan"), exact=True).click()
     expect(page.get_by_role("cell", name="Lemster College", exact=True)).to_be_visible()
 
     # ... and one by CSV upload
@@ -92,7 +93,11 @@ def test_regisseur_sets_up_a_traject_and_invites(lang, demo, live_server, new_co
     page.get_by_label(t("Rol")).select_option("ict_staff")
     page.get_by_label(t("Organisatie"), exact=True).select_option("LC")
     page.get_by_role("button", name=t("Deelnemer toevoegen")).click()
+    # Adding sends nothing: a review step shows who will receive what, with a sample of the mail.
+    expect(page.get_by_role("heading", level=1, name=t("Uitnodigingen versturen: %(title)s", title=title))
+           ).to_be_visible()
     expect(page.get_by_role("cell", name="sanne@lemstercollege.nl")).to_be_visible()
+    page.get_by_role("link", name=t("Terug naar de deelnemers")).click()
 
     page.get_by_role("link", name=t("Importeren uit CSV")).click()
     trip.page(page, "deelnemers-importeren")
@@ -102,23 +107,34 @@ def test_regisseur_sets_up_a_traject_and_invites(lang, demo, live_server, new_co
                    "Jan Netwerk;jan@lemstercollege.nl;ICT-medewerker;LC\n"
                    "Fenna Werkplek;fenna@jfc.nl;ict_staff;JF\n").encode("utf-8")}])
     page.get_by_role("button", name=t("Importeren")).click()
-    expect(page.get_by_role("heading", level=2, name=t("Deelnemers (%(n)s)", n=3))).to_be_visible()
-    trip.page(page, "deelnemers-toegevoegd")
+    expect(page.get_by_role("heading", level=1, name=t("Uitnodigingen versturen: %(title)s", title=title))
+           ).to_be_visible()
+    for address in ("sanne@lemstercollege.nl", "jan@lemstercollege.nl", "fenna@jfc.nl"):
+        expect(page.get_by_role("cell", name=address)).to_be_visible()
+    trip.page(page, "uitnodigingen-controleren")
 
-    # Invitations: participants added to an open questionnaire are invited at once (a task, eager
-    # here), so the "send invitations" button has nobody left to send to.
-    expect(page.get_by_role("button", name=t("Uitnodigingen versturen"))).to_be_disabled()
-    expect(page.get_by_role("cell", name=t("nog niet ingevuld"))).to_have_count(3)
-    expect(page.get_by_text(t("Nog niet uitgenodigd: %(n)s. Herinnering nu mogelijk voor: %(m)s "
-                              "(alleen wie nog niet heeft ingevuld en zich niet heeft afgemeld).", n=0, m=0))).to_be_visible()
+    # Invitations go out only with the button.
+    page.get_by_role("button", name=t("Uitnodigingen versturen")).click()
+    expect(page.get_by_role("heading", level=2, name=t("Deelnemers (%(n)s)", n=3))).to_be_visible()
+    # Anonymous: per person only that the invitation went out, no completion status.
+    expect(page.get_by_role("cell", name=t("nog niet ingevuld"))).to_have_count(0)
     trip.page(page, "uitnodigingen-verstuurd")
 
-    # The outbox: one mail each, with a personal link that opens the questionnaire
+    # The outbox: one mail each; the personal link of an anonymous questionnaire stays with its
+    # participant (by mail only) ...
     page.get_by_role("link", name=t("Outbox"), exact=True).click()
     expect(page.get_by_role("heading", level=1, name=t("Outbox"))).to_be_visible()
     mail = page.locator("article.mail", has_text="sanne@lemstercollege.nl")
     expect(mail).to_have_count(1)
+    assert not re.search(re.escape(live_server) + r"/v/[A-Za-z0-9_-]+", mail.locator("pre").inner_text())
     trip.page(page, "outbox")
+    # ... unless this traject without a mail server switches on self-distribution (audited).
+    page.goto(page.url.replace("/outbox", "/verspreiding"))
+    page.get_by_label(t("Zelf verspreiden: ik deel de persoonlijke links van anonieme vragenlijsten zelf uit")).check()
+    page.get_by_role("button", name=t("Opslaan"), exact=True).click()
+    expect(page.get_by_text(t("Zelf verspreiden staat aan."))).to_be_visible()
+    page.goto(page.url.replace("/verspreiding", "/outbox"))
+    mail = page.locator("article.mail", has_text="sanne@lemstercollege.nl")
     body = mail.locator("pre").inner_text()
     link = re.search(re.escape(live_server) + r"/v/[A-Za-z0-9_-]+", body)
     assert link, body
