@@ -338,14 +338,21 @@ def response_rates(questionnaire: Questionnaire) -> tuple[list[RateRow], list[Ra
     """
     rows, roles, total = _raw_response_rates(questionnaire)
     if questionnaire.anonymous:
-        suppress_rates(rows, roles, total, questionnaire.traject.anonymity_threshold)
+        # The groups the latest release hides stay hidden here too: one set for every output.
+        from app.services import releases
+        from app.services.indicators import latest_snapshot
+
+        released = releases.hidden_groups_of(latest_snapshot(questionnaire.traject_id),
+                                              questionnaire.template_key or questionnaire.key) or set()
+        suppress_rates(rows, roles, total, questionnaire.traject.anonymity_threshold, forced=released)
     return rows, roles, total
 
 
 _NO_ORGANISATION = "\x00geen"  # a participant whose organisation was removed: its own group
 
 
-def suppress_rates(rows: list[RateRow], roles: list[RateRow], total: RateRow, threshold: int) -> set:
+def suppress_rates(rows: list[RateRow], roles: list[RateRow], total: RateRow, threshold: int,
+                   forced=()) -> set:
     """Mark the groups whose completed count may not be shown: fewer than `threshold` completed,
     and complementary suppression over (organisation, role), (all, role) and (all, all), decided
     by the one disclosure rule in `analysis.anonymity.hidden_groups`. Returns the hidden keys."""
@@ -353,7 +360,8 @@ def suppress_rates(rows: list[RateRow], roles: list[RateRow], total: RateRow, th
 
     keyed = ([((row.organisation_code or _NO_ORGANISATION, row.role), row) for row in rows]
              + [((None, row.role), row) for row in roles] + [((None, None), total)])
-    hidden = hidden_groups({key: row.completed for key, row in keyed}, threshold)
+    ns = {key: row.completed for key, row in keyed}
+    hidden = hidden_groups(ns, threshold, forced=[cell for cell in forced if cell in ns])
     for key, row in keyed:
         row.suppressed = key in hidden
     return hidden
