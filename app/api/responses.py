@@ -98,8 +98,9 @@ register("/api/v1/questionnaires/{qid}/responses.csv", {"get": {
     "summary": "All responses as a streamed CSV (regisseur of the traject)",
     "description": ("Columns response_id, organisation, role, submitted_on, then one per question "
                     "key. Lists are joined with '|', booleans are 'ja'/'nee'. Anonymous "
-                    "questionnaires: random ids in random order, a date only, small groups' "
-                    "organisation empty, text of groups below the comment threshold left out."),
+                    "questionnaires: 409 while open or before the closing release; then every "
+                    "response, random ids in random order, a date only, labels that keep small "
+                    "groups hidden, text of groups below the comment threshold left out."),
     "parameters": [QID],
     "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
-                  **_errors(401, 403, 404)}}})
+                  **_errors(401, 403, 404, 409)}}})
