@@ -119,9 +119,11 @@ def test_ict_staff_member_answers_on_a_phone_with_the_keyboard(lang, invitation,
     page = phone().new_page()
     _open_link(page, link, lang)
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
-    expect(page.get_by_text(t("Uw antwoorden worden zonder uw naam opgeslagen. Niemand — ook de regisseur niet — kan "
-                              "zien wat u heeft ingevuld: we bewaren alleen dát u heeft meegedaan, niet wanneer "
-                              "en niet welke antwoorden van u zijn."))).to_be_visible()
+    expect(page.get_by_text(t("Uw antwoorden worden zonder uw naam opgeslagen, met alleen de datum (geen tijdstip). "
+                              "Niemand — ook de regisseur en uw bestuurder niet — kan zien wat u heeft ingevuld: bij "
+                              "uw uitnodiging staat alleen dát u heeft meegedaan, niet wanneer en niet welke antwoorden "
+                              "van u zijn. Wie u aan de lijst heeft toegevoegd, ziet niet of u heeft ingevuld; het "
+                              "systeem weet het alleen om u geen herinnering te sturen."))).to_be_visible()
     assert _no_horizontal_scroll(page)
     trip.page(page, "uitleg")
     _tab_to(page, lambda el: el["tag"] == "A" and el["text"] == t("Beginnen"))
