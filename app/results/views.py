@@ -274,14 +274,13 @@ def trust_isolates_a_rating(cells: list[dict], shown_targets: set, constructs: l
         known = rows + [[1.0 if key == own else 0.0 for key in index] for own in index if own[0] == viewer]
         if not known:
             continue
-        base = np.array(known)
-        rank = np.linalg.matrix_rank(base)
+        # e_i lies in the row space exactly when the projector onto it has 1 on the diagonal at i
+        # (one reduced SVD per viewer: fast also for many schools).
+        _, singular, vt = np.linalg.svd(np.array(known), full_matrices=False)
+        rank = int((singular > 1e-9 * max(1.0, float(singular.max(initial=0.0)))).sum())
+        diagonal = (vt[:rank] ** 2).sum(axis=0)
         for key, i in index.items():
-            if key[0] == viewer:
-                continue
-            unit = np.zeros(len(index))
-            unit[i] = 1.0
-            if np.linalg.matrix_rank(np.vstack([base, unit])) == rank:
+            if key[0] != viewer and diagonal[i] > 1 - 1e-9:
                 return True
     return False
 
