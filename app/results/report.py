@@ -304,6 +304,8 @@ def _outcome_tables(outcome: dict | None, names: dict) -> list[dict]:
         if d is not None:
             conditions = "\n".join([d["conditions"]] + [f"{views.domain_name(k)}: {v}" for k, v in
                                                           sorted((d.get("domain_conditions") or {}).items())]).strip()
+            if d.get("motivation"):
+                conditions = (conditions + "\n" if conditions else "") + _("Motivering: %(m)s", m=d["motivation"])
         council = ""
         if mr:
             council = f"{mr['council'].upper()}: {mr_outcome_label(mr['outcome'])}"
@@ -312,14 +314,14 @@ def _outcome_tables(outcome: dict | None, names: dict) -> list[dict]:
             if mr.get("staff_move"):
                 council += f"\nPMR: {mr_outcome_label(mr.get('pmr_outcome'))}"
         rows.append([s["name"], (decision_label(d["decision"]) if d else _("Nog geen besluit"))
-                     + ("" if s.get("final") or not d else "\n" + _("nog niet definitief")),
+                     + ("" if s.get("final") or not d or d["decision"] == "deferred" else "\n" + _("nog niet definitief")),
                      conditions or "–",
                      (f"{d['signed_name']}, {d['signed_function']}\n{iso_date(d['signed_on'])}".replace(", \n", "\n")
                       if d else "–"),
                      council or _("Nog niet voorgelegd")])
     decisions = _table("besluiten", _("Intentiebesluiten over versie %(n)s per school", n=outcome["number"]),
                        [_("School"), _("Besluit"), _("Voorwaarden"), _("Ondertekend"), _("Medezeggenschap")], rows,
-                       numeric=(), widths=[18, 16, 34, 16, 16], note=outcome["line"] + ".")
+                       numeric=(), widths=[19, 14, 30, 17, 20], note=outcome["line"] + ".")
     agreement = [[views.domain_name(a["domain"]), views.form_name(a["form"]),
                   ", ".join(names.get(c, c) for c in a["agree"]) or "–",
                   ", ".join(names.get(c, c) for c in a["conditional"]) or "–",
