@@ -104,7 +104,9 @@ spec.register("/api/v1/jobs/{id}", {"get": {
     schemas={"Job": {"type": "object", "required": ["id", "state", "progress"], "properties": {
         "id": {"type": "string"}, "kind": {"type": "string"},
         "state": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
-        "progress": {"type": "number", "minimum": 0, "maximum": 1}, "message": {"type": "string"}}}})
+        "progress": {"type": "number", "minimum": 0, "maximum": 1}, "message": {"type": "string"},
+        "retry_at": {"type": ["string", "null"], "format": "date-time",
+                     "description": "When a planned retry runs (mail: SMTP unreachable or 4xx)"}}}})
 spec.register("/api/v1/trajects/{tid}/indicators", {"get": {
     "summary": "Indicators from the latest release; snapshot null and empty lists before the first release",
     "parameters": [TID],

@@ -45,4 +45,5 @@ class Job(db.Model):
 
     def as_api(self) -> dict:
         return {"id": self.id, "kind": self.kind, "state": self.state,
-                "progress": float(self.progress or 0.0), "message": self.message}
+                "progress": float(self.progress or 0.0), "message": self.message,
+                "retry_at": self.retry_at.isoformat() if self.retry_at else None}

@@ -175,7 +175,14 @@ def _send_one(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes,
     if code != 354:
         return code, reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
     smtp.send(data)
-    handed()
+    try:
+        handed()
+    except BaseException:
+        # The database is gone before the hand-over was recorded: drop the connection without the
+        # final "." (and without QUIT, which would become part of the message), so the server
+        # discards it. The row stays `sending` and is sent again once its lease has passed.
+        smtp.close()
+        raise
     try:
         smtp.send(b".\r\n")
         code, reply = smtp.getreply()
@@ -324,9 +331,17 @@ def deliver_pending(kind: str, questionnaire_ids: list[int] | None, render: Call
             done += 1
             if progress is not None and (done % 10 == 0 or done == total):
                 progress(done, max(total, done))
+    except BaseException:
+        if smtp is not None:
+            smtp.close()  # mid-transaction: no QUIT, the server discards what it has not accepted
+        smtp = None
+        raise
     finally:
         _close(smtp)
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the database may be what failed; the task retries
+            pass
     _summarise(report, kind, questionnaire_ids)
     return report
 

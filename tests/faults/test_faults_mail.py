@@ -214,3 +214,62 @@ def test_report_requested_while_the_broker_is_down_is_built_once_it_returns(app,
         assert again.id != job.id
     finally:
         stop_worker(worker, log)
+
+
+def test_database_outage_mid_batch_mails_everyone_exactly_once(private_postgres, private_redis, tmp_path):
+    """PostgreSQL crashes (pg_ctl stop -m immediate) while the worker sends, and comes back: the
+    task retries, a message whose hand-over was not recorded is sent again only if the server
+    never got its final ".", and everyone gets exactly one mail."""
+    from app import create_app
+    from config import Config
+
+    private_postgres.create_database("draagvlak")
+    url = private_postgres.url("draagvlak")
+    app = create_app("testing", {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}},
+        "CELERY": dict(Config.CELERY, broker_url=private_redis.url, task_always_eager=False,
+                       broker_connection_timeout=1, broker_connection_max_retries=1)})
+    smtp = FaultSMTP()
+    smtp.start()
+    log_path = tmp_path / "worker.log"
+    worker = log = None
+    with app.app_context():
+        db.create_all()
+        try:
+            questionnaire, participants = _questionnaire(80)
+            expected = {p.email for p in participants}
+            worker, log = start_worker(url, private_redis.url, log_path, SECRET_KEY="testing-not-secret",
+                                       CELERY_VISIBILITY_TIMEOUT="4", MAIL_CLAIM_LEASE="3", MAIL_TEST_DELAY="0.03",
+                                       **smtp.env())
+            job = _enqueue(INVITE, questionnaire)
+            job_id = job.id
+            wait_for(lambda: smtp.inbox.total() >= 20, 60, "20 mails aangekomen", log_path, interval=0.02)
+            db.session.remove()
+            private_postgres.stop("immediate")
+            during = smtp.inbox.total()
+            time.sleep(3)
+            private_postgres.start()
+            done = wait_for(lambda: (lambda j: j if j and j.state in ("done", "failed") else None)(
+                _safe_job(job_id)), 90, "job klaar na de storing", log_path)
+            figures = _figures("database outage mid-batch", smtp.inbox, expected)
+            statuses = dict(db.session.execute(select(OutboxMessage.status, func.count())
+                                               .group_by(OutboxMessage.status)).all())
+            print(f"PostgreSQL down after {during} received; outbox afterwards: {statuses}")
+            assert during < len(expected)
+            assert figures["duplicates"] == 0 and figures["lost"] == 0 and figures["extra"] == 0
+            assert done.state == "done", done.message
+        finally:
+            if worker is not None:
+                stop_worker(worker, log)
+            smtp.stop()
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _safe_job(job_id):
+    try:
+        return _job(job_id)
+    except Exception:  # the database may still be starting
+        db.session.rollback()
+        return None

@@ -16,6 +16,7 @@ from datetime import timezone
 from babel.dates import format_time, get_timezone
 from celery import shared_task
 from flask import current_app
+from sqlalchemy.exc import DBAPIError, PendingRollbackError
 
 from app.extensions import db
 from app.jobs import JobTask, schedule_retry, utcnow
@@ -23,6 +24,10 @@ from app.models import Job
 from app.services import invitations
 
 MAIL_KINDS = {"invitation": "uitnodigingen", "reminder": "herinneringen"}
+# The database went away mid-run: the task runs again (backoff up to a minute); the outbox makes
+# that safe (docs/distribution.md, "Delivery guarantee").
+RETRY_ON = dict(autoretry_for=(DBAPIError, PendingRollbackError), retry_backoff=2, retry_backoff_max=60,
+                retry_jitter=False, max_retries=12)
 
 
 def _progress(task: JobTask, job_id: str | None):
@@ -105,7 +110,7 @@ def _previous(job_id: str | None) -> dict | None:
 
 
 @shared_task(name="worker.tasks.mail.send_invitations", bind=True, base=JobTask, acks_late=True,
-             reject_on_worker_lost=True)
+             reject_on_worker_lost=True, **RETRY_ON)
 def send_invitations(self, questionnaire_id: int | None = None, job_id: str | None = None,
                      participant_ids: list[int] | None = None, resend: bool = False,
                      deliver_only: bool = False) -> dict:
@@ -124,7 +129,7 @@ def send_invitations(self, questionnaire_id: int | None = None, job_id: str | No
 
 
 @shared_task(name="worker.tasks.mail.send_reminders", bind=True, base=JobTask, acks_late=True,
-             reject_on_worker_lost=True)
+             reject_on_worker_lost=True, **RETRY_ON)
 def send_reminders(self, questionnaire_id: int | None = None, job_id: str | None = None,
                    deliver_only: bool = False) -> dict:
     """Remind non-responders of a questionnaire (None: every open questionnaire); safe to redeliver."""
