@@ -421,21 +421,25 @@ def render_xlsx(context: dict) -> bytes:
     except ImportError:  # not there yet: every value is written as a plain string
         safe_cell = None
 
-    def clean(value):
+    def text(value) -> str:
         # Control characters (from names stored before input was checked) are illegal in XLSX.
-        text = ILLEGAL_CHARACTERS_RE.sub("", str(value)).replace(NBSP, " ")
-        return safe_cell(text) if safe_cell is not None else text
+        return ILLEGAL_CHARACTERS_RE.sub("", str(value)).replace(NBSP, " ")
+
+    def clean(value):
+        # Every cell is user-visible text; one that looks like a formula stays text (safe_cell).
+        return safe_cell(text(value)) if safe_cell is not None else text(value)
 
     workbook = Workbook()
     workbook.remove(workbook.active)
     used = set()
     for table in context["tables"]:
-        name = table["key"][:31]
-        k = 2
-        while name in used:
-            name = f"{table['key'][:28]}_{k}"
+        # The sheet is named by its title (a reader never sees an internal key); Excel allows 31 characters.
+        base = "".join(" " if ch in '[]:*?/\\' else ch for ch in text(table["title"])).strip().lstrip("'")[:31] or "Tabel"
+        name, k = base, 2
+        while name.lower() in used:
+            name = f"{base[:27]} ({k})"
             k += 1
-        used.add(name)
+        used.add(name.lower())
         sheet = workbook.create_sheet(name)
         sheet.append([clean(table["title"])])
         sheet["A1"].font = Font(bold=True, size=13)
