@@ -704,6 +704,7 @@ def _finish(traject: Traject, marker: str, groups: dict[str, Instrument],
     if snapshot is not None:
         db.session.add(snapshot)
         releases.mark_released(released_ids or [], snapshot.number)
+        releases.clear_superseded(traject.id, snapshot.number)
     if unchanged:
         db.session.execute(update(Traject).where(Traject.id == traject.id)
                            .values(indicators_stale=False, updated_at=Traject.updated_at)

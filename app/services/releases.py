@@ -255,6 +255,16 @@ def mark_released(ids: list[str], number: int) -> None:
                            .values(released_in=number).execution_options(synchronize_session=False))
 
 
+def clear_superseded(traject_id: int, number: int) -> None:
+    """Empty the figures of earlier releases: only the latest is shown; what stays of the others is
+    the disclosure state the audit of the next release needs (which groups each showed, no figures)."""
+    from sqlalchemy import update
+
+    db.session.execute(update(IndicatorSnapshot)
+                       .where(IndicatorSnapshot.traject_id == traject_id, IndicatorSnapshot.number < number)
+                       .values(payload={}).execution_options(synchronize_session=False))
+
+
 def hidden_groups_of(snapshot: IndicatorSnapshot | None, key: str) -> set | None:
     """The hidden groups of one instrument in a release (None: the release does not hold it)."""
     if snapshot is None:
