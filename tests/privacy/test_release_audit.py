@@ -104,3 +104,35 @@ def test_padding_does_not_unlock_a_group():
     for release in releases:
         assert ("A", "ict_staff") not in release["responses"]
         assert ("A", None) not in release["responses"]
+
+
+cells = st.dictionaries(st.tuples(st.sampled_from(ORGS), st.sampled_from(ROLES)),
+                        st.integers(min_value=1, max_value=12), min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(counts=cells, threshold=st.integers(min_value=3, max_value=6), data=st.data())
+def test_csv_labels_never_narrow_a_group_down(counts, threshold, data):
+    """API.md: no label combination of fewer than k rows; for every shown group its n minus the rows
+    labelled with it is 0 or at least k; with early counts, every combination holds k early rows."""
+    from analysis.anonymity import hidden_groups
+    from analysis.disclosure import csv_labels
+
+    margins = with_margins(counts)
+    hidden = hidden_groups(margins, threshold)
+    shown = {c: n for c, n in margins.items() if c not in hidden}
+    early = {c: data.draw(st.integers(min_value=0, max_value=n)) for c, n in counts.items()}
+    if sum(counts.values()) < threshold or sum(early.values()) < threshold:
+        return
+    labels = csv_labels(counts, shown, threshold, early=early)
+    combos, known = {}, {}
+    for cell, n in counts.items():
+        key = (cell[0] if labels[cell][0] else None, cell[1] if labels[cell][1] else None)
+        combos[key] = combos.get(key, 0) + n
+        known[key] = known.get(key, 0) + early[cell]
+    assert all(n >= threshold for n in combos.values()), combos
+    assert all(n >= threshold for n in known.values()), known
+    for group, n in shown.items():
+        labelled = sum(m for cell, m in counts.items() if _inside(group, *cell)
+                       and (group[0] is None or labels[cell][0]) and (group[1] is None or labels[cell][1]))
+        assert n - labelled == 0 or n - labelled >= threshold, (group, n, labelled)
