@@ -188,3 +188,22 @@ def test_identified_questionnaires_still_answer_their_token(client, app):
                                                  "organisation": "AA"}]}).get_json()
     (invitation,) = answer["invitations"]
     assert invitation["url"].endswith(f"/v/{invitation['token']}")
+
+
+def test_without_smtp_a_fresh_link_waits_in_the_outbox_hidden_and_the_draft_is_gone(client, app):
+    """Without a mail server the new link would pass through the regisseur's outbox: it is shown
+    there hidden (no self-distribution), and the draft does not survive the hand-over."""
+    from builders_distribution import gen_participant
+
+    regisseur = gen_user("regisseur")
+    traject = gen_traject(regisseur, organisations=("AA",))
+    questionnaire = gen_questionnaire(traject)
+    participant, token = gen_participant(questionnaire, email=VICTIM, organisation="AA")
+    _victim_saves_a_draft(app, token)
+    assert app.test_client().post(f"/v/{token}/_nieuwe-link").status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(ResponseDraft)) == 0
+    (message,) = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == VICTIM)).all()
+    login(client, regisseur)
+    outbox = client.get(f"/trajecten/{traject.id}/outbox").get_data(as_text=True)
+    assert "/v/" not in outbox and "alleen in de mail aan de deelnemer" in outbox
+    assert app.test_client().get(f"/v/{token}").status_code == 404  # the old link is void
