@@ -26,6 +26,9 @@ from app.results.format import fmt, language
 from app.services import advice, advice_document
 
 REPORT_TASK = "worker.tasks.reports.build_report"
+#: Headings every report carries (the summary, the case's three steps, the annexes)
+SECTION_TITLES = ("Samenvatting", "Stap 1 · ICT-foto", "Stap 2 · Motieven", "Stap 3 · Voorstellen", "Bijlage A",
+                  "Bijlage B", "Bijlage C · Methode en anonimiteit")
 NBSP = "\u00a0"
 
 
@@ -434,7 +437,8 @@ def render_xlsx(context: dict) -> bytes:
     used = set()
     for table in context["tables"]:
         # The sheet is named by its title (a reader never sees an internal key); Excel allows 31 characters.
-        base = "".join(" " if ch in '[]:*?/\\' else ch for ch in text(table["title"])).strip().lstrip("'")[:31] or "Tabel"
+        title = text(table["title"]).replace(": ", " - ")
+        base = "".join(" " if ch in '[]:*?/\\' else ch for ch in title).strip().lstrip("'")[:31] or "Tabel"
         name, k = base, 2
         while name.lower() in used:
             name = f"{base[:27]} ({k})"

@@ -23,7 +23,7 @@ def test_formula_like_text_stays_text_and_sheets_carry_titles():
                           {"key": "swot_ZL", "title": "SWOT: hele traject", "columns": ["Kwadrant"], "rows": [],
                            "note": ""}]}
     workbook = load_workbook(io.BytesIO(render_xlsx(context)))
-    assert workbook.sheetnames == ["SWOT  hele traject", "SWOT  hele traject (2)"]
-    sheet = workbook["SWOT  hele traject"]
+    assert workbook.sheetnames == ["SWOT - hele traject", "SWOT - hele traject (2)"]
+    sheet = workbook["SWOT - hele traject"]
     assert sheet["B3"].data_type == "s" and sheet["B3"].value.startswith("=HYPERLINK")
     assert sheet["B4"].data_type == "s"
