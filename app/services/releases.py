@@ -156,7 +156,7 @@ def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None
         measures = disclosure.measures_of(atoms)
         respondents = frame.loc[frame["measure"] == "responses", "respondent"].tolist()
         unchanged = (key in old_state and all(rid in batch_of for rid in respondents)
-                     and len(respondents) == int(old_state[key].get("responses", -1))
+                     and len(respondents) == int(old_state[key].get("total", -1))
                      and not (decision.hold is False and _closed_now(instrument, old_state[key])))
         if (decision.hold or unchanged) and key in old_state:
             _carry(payload, old, key)
@@ -174,7 +174,9 @@ def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None
             "hidden": sorted(disclosure.cell_key(c) for c in hidden),
             "growth": sorted(disclosure.cell_key(c) for c in decision.growth if c in hidden),
             "padded": sorted(disclosure.cell_key(c) for c in decision.padded if c in hidden),
-            "responses": int(counts.get((None, None), 0)),
+            # The released total, only when the release shows it (a hidden total is no count to give).
+            "responses": int(counts.get((None, None), 0)) if (None, None) not in hidden else 0,
+            "total": int(counts.get((None, None), 0)),
             "counts": {disclosure.cell_key(c): int(n) for c, n in sorted(counts.items(), key=str)},
             "held": False,
             "closed": _closed(instrument.ids),

@@ -74,10 +74,11 @@ def test_small_response_counts_are_not_shown(client, app):
     owner = gen_user("regisseur")
     traject = gen_case_traject(owner)
     payload = build_payload()
+    # As a release stores them: the hidden group's count is gone, and the page must say so.
     payload["response_rates"] = [{"questionnaire": "ict_staff", "organisation": "BC", "role": "ict_staff",
-                                  "invited": 9, "completed": 3},
+                                  "invited": 9, "completed": None, "suppressed": True},
                                  {"questionnaire": "ict_staff", "organisation": "ZL", "role": "ict_staff",
-                                  "invited": 30, "completed": 21}]
+                                  "invited": 30, "completed": 21, "suppressed": False}]
     gen_snapshot(traject, payload)
     login(client, owner)
     html = client.get(f"/trajecten/{traject.id}/resultaten").get_data(as_text=True)
@@ -94,7 +95,7 @@ def test_identified_questionnaires_show_their_single_respondent(client, app):
     payload["response_rates"] = [{"questionnaire": "ict_foto", "organisation": "BC", "role": "ict_lead",
                                   "invited": 1, "completed": 1, "anonymous": False},
                                  {"questionnaire": "ict_staff", "organisation": "BC", "role": "ict_staff",
-                                  "invited": 9, "completed": 3, "anonymous": True}]
+                                  "invited": 9, "completed": None, "anonymous": True, "suppressed": True}]
     gen_snapshot(traject, payload)
     login(client, owner)
     html = client.get(f"/trajecten/{traject.id}/resultaten").get_data(as_text=True)
