@@ -289,14 +289,14 @@ def deliver_pending(kind: str, questionnaire_ids: list[int] | None, render: Call
                 _set(message_id, status="unconfirmed", lease_until=None,
                      last_error=f"verbinding verbroken na overdracht ({exc})")
                 report.unconfirmed += 1
-                _close(smtp)
+                smtp.close()  # broken or silent: no QUIT (it would wait for an answer)
                 smtp = None
                 continue
             except (OSError, smtplib.SMTPException) as exc:
                 # Before the final ".": the server cannot have accepted it; send it again now.
                 _set(message_id, status="retry", lease_until=None, next_attempt_at=utcnow(),
                      last_error=f"verbinding verbroken ({type(exc).__name__})")
-                _close(smtp)
+                smtp.close()  # possibly mid-DATA: a QUIT would become part of the message
                 smtp = None
                 if message.attempts >= max_attempts:
                     _fail(message_id, "te veel verbroken verbindingen")
@@ -320,7 +320,7 @@ def deliver_pending(kind: str, questionnaire_ids: list[int] | None, render: Call
                     _fail(message_id, text)
                     report.failed += 1
                 if code == 421:  # the server closes the connection: a new one for the rest
-                    _close(smtp)
+                    smtp.close()
                     smtp = None
                 else:
                     try:

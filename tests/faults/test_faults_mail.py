@@ -19,7 +19,7 @@ from app.models import Job, OutboxMessage, Participant
 from app.services.tokens import token_for
 from builders import gen_traject, gen_user
 from builders_distribution import gen_participant, gen_questionnaire
-from celery_worker import start_worker, stop_worker
+from celery_worker import pool_children, start_worker, stop_worker
 from fault_smtp import FaultSMTP, wait_for
 
 pytestmark = pytest.mark.slow
@@ -41,7 +41,8 @@ def rig(app, database_url, private_redis, tmp_path):
                         MAIL_RETRY_BACKOFF="1,1,2", MAIL_SERVER_DOWN_RETRY="2,2,3", MAIL_MAX_ATTEMPTS="4",
                         **smtp.env())
         settings.update(env)
-        process, log = start_worker(database_url, private_redis.url, log_path, **settings)
+        pool = settings.pop("pool", "solo")
+        process, log = start_worker(database_url, private_redis.url, log_path, pool=pool, **settings)
         workers.append((process, log))
         return process
 
@@ -112,6 +113,32 @@ def test_worker_killed_mid_batch_mails_everyone_exactly_once(app, rig):
         assert token_for(participant) in rig.smtp.inbox.bodies[participant.email][0]
     assert not db.session.scalar(select(func.count()).select_from(OutboxMessage)
                                  .where(OutboxMessage.body.like("%/v/%")))
+
+
+def test_pool_process_killed_mid_batch_mails_everyone_exactly_once(app, rig):
+    """A prefork worker whose pool process is SIGKILLed: the task comes back at once
+    (reject_on_worker_lost), finds the dead process's claim still leased, waits for the lease
+    and finishes; nobody twice, nobody missing."""
+    questionnaire, participants = _questionnaire(100)
+    expected = {p.email for p in participants}
+    rig.smtp.start()
+    worker = rig.worker(pool="prefork", MAIL_TEST_DELAY="0.03")
+    job = _enqueue(INVITE, questionnaire)
+    wait_for(lambda: rig.smtp.inbox.total() >= 30, 60, "30 mails aangekomen", rig.log, interval=0.02)
+    children = pool_children(worker)
+    assert len(children) == 1
+    import os
+
+    os.kill(children[0], signal.SIGKILL)
+    at_kill = rig.smtp.inbox.total()
+    assert at_kill < len(expected)
+    done = wait_for(lambda: _finished(job.id), 60, "job klaar na het doden van het poolproces", rig.log)
+    figures = _figures("pool process kill -9 mid-batch", rig.smtp.inbox, expected)
+    statuses = dict(db.session.execute(select(OutboxMessage.status, func.count())
+                                       .group_by(OutboxMessage.status)).all())
+    print(f"pool process killed after {at_kill} received; outbox afterwards: {statuses}")
+    assert figures["duplicates"] == 0 and figures["lost"] == 0 and figures["extra"] == 0
+    assert done.state == "done", done.message
 
 
 def test_smtp_down_then_up_is_retried_and_everyone_gets_one_mail(app, rig):
