@@ -153,7 +153,7 @@ def test_the_xlsx_report_and_the_api_show_no_individual_rating(client, world):
     texts = {str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row
              if cell.value is not None}
     assert not {s for s in individual if any(s in t for t in texts)}
-    assert "vertrouwen" in workbook.sheetnames
+    assert any(name.startswith("Vertrouwen") for name in workbook.sheetnames)  # sheets carry their titles
     # the API: indicators carry no trust cells either
     indicators = client.get(f"/api/v1/trajects/{traject.id}/indicators", headers=headers).get_json()
     numbers, stack = set(), [indicators]
