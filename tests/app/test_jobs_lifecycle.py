@@ -118,3 +118,19 @@ def _texts():
     job.state, job.retry_at = "queued", datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc)
     job.result = {"queued": 30, "sent": 0, "failed": 0, "retry": 0, "pending": 30, "unconfirmed": 0}
     assert job_message(job).startswith("Mailserver onbereikbaar. 0 uitnodigingen verstuurd, 30 worden opnieuw")
+
+
+def test_a_stuck_report_job_does_not_block_a_new_build(app, monkeypatch):
+    from app.results import report as report_service
+
+    traject = gen_traject(gen_user())
+    fresh = Job(kind="report", traject_id=traject.id, state="queued", task_name="worker.tasks.reports.build_report",
+                task_kwargs={"traject_id": traject.id}, sent_at=_ago(5), attempts=1)
+    db.session.add(fresh)
+    db.session.commit()
+    retried = []
+    monkeypatch.setattr(report_service, "retry_job", lambda job: retried.append(job.id) or True)
+    assert report_service.request_build(traject).id == fresh.id and retried == []  # still fine: reused
+    fresh.sent_at = fresh.created_at = _ago(600)  # lost while the broker was down
+    db.session.commit()
+    assert report_service.request_build(traject).id == fresh.id and retried == [fresh.id]  # handed over again
