@@ -238,8 +238,9 @@ def summary(version: AdviceVersion, traject: Traject | None = None) -> dict:
 
 
 def summary_line(counts: dict, total: int, lang: str = "nl") -> str:
-    """'3 van 5 besturen akkoord, 1 onder voorwaarden, 1 nee' (akkoord counts yes and with conditions)."""
-    agreed = counts["yes"] + counts["yes_with_conditions"]
+    """'3 van 5 besturen akkoord, 1 onder voorwaarden, 1 nee': akkoord is an unconditional yes, the other
+    parts name the rest, so the counts add up to the number of schools."""
+    agreed = counts["yes"]
     if lang == "en":
         parts = [f"{agreed} of {total} boards agree"]
         labels = (("yes_with_conditions", "under conditions"), ("no", "no"), ("deferred", "deferred"),

@@ -83,14 +83,15 @@ def test_revisions_are_kept_until_the_round_closes_then_409(client, app):
     mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == boards["VN"].email)).all()
     assert sorted(m.kind for m in mails) == ["advice_version", "decision_round"]
     closing = next(m for m in mails if m.kind == "decision_round")
-    assert "2 van 5 besturen akkoord, 1 onder voorwaarden, 1 nee, 2 nog geen besluit" in closing.body
+    assert "1 van 5 besturen akkoord, 1 onder voorwaarden, 1 nee, 2 nog geen besluit" in closing.body
 
 
 def test_summary_line_reads_like_the_case():
-    counts = {"yes": 2, "yes_with_conditions": 1, "no": 1, "deferred": 1, "pending": 0}
-    assert advice_versions.summary_line(counts, 5) == "3 van 5 besturen akkoord, 1 onder voorwaarden, 1 nee, 1 aangehouden"
-    assert advice_versions.summary_line({**counts, "deferred": 0, "yes": 3}, 5) == \
-        "4 van 5 besturen akkoord, 1 onder voorwaarden, 1 nee"
+    counts = {"yes": 3, "yes_with_conditions": 1, "no": 1, "deferred": 0, "pending": 0}
+    assert advice_versions.summary_line(counts, 5) == "3 van 5 besturen akkoord, 1 onder voorwaarden, 1 nee"
+    assert advice_versions.summary_line({**counts, "yes": 2, "deferred": 1}, 5) == \
+        "2 van 5 besturen akkoord, 1 onder voorwaarden, 1 nee, 1 aangehouden"
+    assert advice_versions.summary_line(counts, 5, "en") == "3 of 5 boards agree, 1 under conditions, 1 no"
 
 
 def test_web_decision_form_outcome_page_and_mr_advice(client, app):
@@ -120,7 +121,7 @@ def test_web_decision_form_outcome_page_and_mr_advice(client, app):
     client.post(f"/adviesversies/{version.id}/medezeggenschap/{zl.id}", data={"council": "mr", "outcome": "positief"})
     assert advice_versions.mr_advice(version).get("ZL") is None
     html = client.get(f"/adviesversies/{version.id}/uitkomst").get_data(as_text=True)
-    assert "1 van 5 besturen akkoord, 1 onder voorwaarden, 1 nee, 3 nog geen besluit" in html
+    assert "0 van 5 besturen akkoord, 1 onder voorwaarden, 1 nee, 3 nog geen besluit" in html
     assert "advies medezeggenschap ontbreekt" in html  # not final without the MR's advice
     client.post(f"/adviesversies/{version.id}/medezeggenschap/{zl.id}", data={
         "council": "gmr", "sent_on": "2027-01-16", "received_on": "2027-02-20", "outcome": "positief",
@@ -164,12 +165,12 @@ def test_the_next_version_carries_the_decisions_on_the_previous_one_in_its_repor
     db.session.commit()
     previous = v2.document["previous_outcome"]
     assert previous["number"] == 1 and previous["closed"]
-    assert previous["line"] == "1 van 5 besturen akkoord, 1 onder voorwaarden, 1 nee, 3 nog geen besluit"
+    assert previous["line"] == "0 van 5 besturen akkoord, 1 onder voorwaarden, 1 nee, 3 nog geen besluit"
     advice_versions.request_files(v2, owner)
     path = tmp_path / "v2.pdf"
     path.write_bytes(advice_versions.file_of(v2, "pdf").data)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "Intentiebesluiten over versie 1" in text and "Eerst de aanbesteding" in text
-    assert "1 van 5 besturen akkoord" in text
+    assert "0 van 5 besturen akkoord" in text
     # version 1's own document is untouched
     assert "previous_outcome" in version.document and version.document["previous_outcome"] is None
