@@ -25,7 +25,7 @@ def _broker_app(make_app, broker_url: str):
     return make_app(CELERY=dict(Config.CELERY, broker_url=broker_url, task_always_eager=False,
                                 task_eager_propagates=False, broker_connection_timeout=1,
                                 broker_connection_max_retries=1),
-                    RECOMPUTE_REQUEUE_AFTER=0)
+                    RECOMPUTE_REQUEUE_AFTER=0, JOB_NOT_QUEUED_GRACE=0)
 
 
 def test_submissions_survive_a_redis_outage_and_the_sweep_catches_up(app, make_app, database_url,
@@ -58,16 +58,23 @@ def test_submissions_survive_a_redis_outage_and_the_sweep_catches_up(app, make_a
                                  .where(IndicatorSnapshot.traject_id == traject_id)) == 0
         health = client.get("/api/v1/health").get_json()
         assert health["broker"] == "down" and health["database"] == "ok"
+        from worker.tasks.indicators import sweep_stale_trajects
+
+        # A beat sweep during the outage makes a recompute job that cannot reach the broker …
+        during = sweep_stale_trajects.apply().get()
+        lost = db.session.get(Job, during["enqueued"][0])
+        assert lost.state == "queued" and lost.sent_at is None and lost.not_queued
 
         private_redis.start()
         assert client.get("/api/v1/health").get_json()["broker"] == "ok"
         worker, log = start_worker(database_url, private_redis.url, tmp_path / "worker.log",
                                    SECRET_KEY="testing-not-secret")
         try:
-            from worker.tasks.indicators import sweep_stale_trajects
-
-            result = sweep_stale_trajects.apply().get()
+            back = time.monotonic()
+            result = sweep_stale_trajects.apply().get()  # … the first sweep after the outage sends it
             assert traject_id in result["stale"]
+            db.session.expire_all()
+            assert db.session.get(Job, lost.id).sent_at is not None
             deadline = time.monotonic() + 45
             snapshot = None
             while time.monotonic() < deadline and snapshot is None:
@@ -77,6 +84,7 @@ def test_submissions_survive_a_redis_outage_and_the_sweep_catches_up(app, make_a
                 if snapshot is None:
                     time.sleep(0.3)
             assert snapshot is not None, (tmp_path / "worker.log").read_text()
+            print(f"\nbroker back -> snapshot in {time.monotonic() - back:.1f} s after the first sweep")
             assert snapshot.responses == len(tokens)
             db.session.expire_all()
             assert db.session.get(Traject, traject_id).indicators_stale is False
