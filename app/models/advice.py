@@ -241,3 +241,25 @@ class MrAdvice(db.Model):
     pmr_outcome: Mapped[str | None] = mapped_column(String(24), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+STEPS = ("ict_foto", "analyse", "voorstellen", "besluit", "uitwerking")
+
+
+class PhaseGate(db.Model):
+    """The regisseur went on past a step that still lacked something, with a written reason (audited)."""
+
+    __tablename__ = "phase_gates"
+    __table_args__ = (
+        CheckConstraint(f"step IN {STEPS!r}", name="step"),
+        CheckConstraint("length(reason) > 0", name="reason_required"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    traject_id: Mapped[int] = mapped_column(ForeignKey("trajects.id", ondelete="CASCADE"), index=True)
+    step: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    #: what the step still lacked when the regisseur went on (the page's texts, frozen)
+    lacking: Mapped[list] = mapped_column(JSON, default=list)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

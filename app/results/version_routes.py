@@ -213,3 +213,36 @@ def version_mr(version_id: int, organisation_id: int):
         db.session.commit()
         flash(_("De medezeggenschap van %(school)s is vastgelegd.", school=organisation.name), "success")
     return redirect(url_for("results.version_outcome", version_id=version.id, _anchor=f"mr-{organisation.code}"))
+
+
+# --- steps with gates -----------------------------------------------------------------------
+
+@bp.route("/trajecten/<int:traject_id>/voortgang")
+@login_required
+def phases(traject_id: int):
+    from app.services import advice_phases
+
+    traject = traject_for(current_user, traject_id)
+    state = advice_phases.steps(traject)
+    return render_template("results/phases.html", traject=traject, state=state,
+                           plan=advice_phases.uitwerking_plan(traject), editable=can_edit(current_user, traject),
+                           lang=views.language(), views=views, horizon_label=report_service.horizon_label)
+
+
+@bp.route("/trajecten/<int:traject_id>/voortgang/<any(ict_foto, analyse, voorstellen, besluit, uitwerking):step>/doorgaan",
+          methods=["POST"])
+@role_required("regisseur")
+def phase_go_on(traject_id: int, step: str):
+    from app.services import advice_phases
+
+    traject = traject_for(current_user, traject_id, write=True)
+    _check_csrf()
+    try:
+        advice_phases.go_on(traject, step, request.form.get("reason", ""), current_user)
+    except AdviceError as exc:
+        db.session.rollback()
+        _flash_errors(exc)
+    else:
+        db.session.commit()
+        flash(_("U gaat door na deze stap; uw reden is vastgelegd in het logboek."), "success")
+    return redirect(url_for("results.phases", traject_id=traject.id, _anchor=f"stap-{step}"))

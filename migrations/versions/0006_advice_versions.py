@@ -1,4 +1,4 @@
-"""advice versions: chapter texts, frozen versions with their files, board decisions, MR advice
+"""advice versions: chapter texts, frozen versions with their files, board decisions, MR advice, phase gates
 
 Revision ID: 0006_advice_versions
 Revises: 0005_hardening
@@ -115,6 +115,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_mr_advice_version_id'), ['version_id'], unique=False)
 
 
+    op.create_table('phase_gates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('traject_id', sa.Integer(), nullable=False),
+    sa.Column('step', sa.String(length=20), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('lacking', sa.JSON(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("step IN ('ict_foto', 'analyse', 'voorstellen', 'besluit', 'uitwerking')", name=op.f('ck_phase_gates_step')),
+    sa.CheckConstraint('length(reason) > 0', name=op.f('ck_phase_gates_reason_required')),
+    sa.ForeignKeyConstraint(['traject_id'], ['trajects.id'], name=op.f('fk_phase_gates_traject_id_trajects'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_phase_gates_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_phase_gates'))
+    )
+    with op.batch_alter_table('phase_gates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_phase_gates_traject_id'), ['traject_id'], unique=False)
+
+
 def downgrade():
-    for table in ('mr_advice', 'board_decisions', 'advice_version_files', 'advice_versions', 'advice_texts'):
+    for table in ('phase_gates', 'mr_advice', 'board_decisions', 'advice_version_files', 'advice_versions', 'advice_texts'):
         op.drop_table(table)
