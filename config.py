@@ -60,6 +60,11 @@ class Config:
     # Per kind of job (queued seconds, running seconds without progress) before the job sweep sends
     # it again; app.jobs.JOB_KINDS has the defaults.
     JOB_LIMITS: dict = {}
+    # A job that never reached the broker is sent again by the first sweep after this many seconds.
+    JOB_NOT_QUEUED_GRACE = 10
+    # After a failed publish the broker is left alone for this many seconds (per process), so a
+    # Redis that hangs costs one request its timeouts, not every request (app.jobs.publish).
+    BROKER_RETRY_AFTER = 10
     # Tests only: seconds the recompute task sleeps between stages, so a worker can be killed mid-run.
     RECOMPUTE_TEST_DELAY = float(os.environ.get("RECOMPUTE_TEST_DELAY", "0") or 0)
 
@@ -297,7 +302,7 @@ def _broker_options(environ=None) -> dict:
     """
     env = os.environ if environ is None else environ
     transport = {"visibility_timeout": float(env.get("CELERY_VISIBILITY_TIMEOUT") or 3600),
-                 "socket_connect_timeout": 2, "socket_timeout": 5}
+                 "socket_connect_timeout": 2, "socket_timeout": 3}
     return {"broker_transport_options": transport, "broker_connection_timeout": 2,
             "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
                                           "interval_max": 0.2}}

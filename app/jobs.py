@@ -6,12 +6,13 @@ web app never imports `worker` (the worker imports the app, not the other way ro
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from celery import Celery, Task
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Job
@@ -152,9 +153,34 @@ def broker_state() -> str:
     try:
         with celery.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
+        global _broker_down_until
+        _broker_down_until = 0.0  # it answers again: the next enqueue need not wait for the breaker
         return "ok"
     except Exception:  # any broker failure means the same thing to the health check
         return "down"
+
+
+class BrokerUnavailable(RuntimeError):
+    """The broker failed moments ago; not tried again yet (see `publish`)."""
+
+
+_broker_down_until = 0.0
+
+
+def publish(task_name: str, kwargs: dict, *, countdown: float | None = None) -> None:
+    """`send_task`, with a short circuit breaker: after a failure the broker is not tried again in
+    this process for `BROKER_RETRY_AFTER` seconds (default 10). A Redis that hangs would otherwise
+    cost every request its socket timeout; the job stays queued (or the stale flag set) and the
+    sweep sends it once the broker answers."""
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        raise BrokerUnavailable("wachtrij kort geleden onbereikbaar")
+    try:
+        celery_app().send_task(task_name, kwargs=kwargs, countdown=countdown)
+    except Exception:
+        _broker_down_until = time.monotonic() + float(current_app.config.get("BROKER_RETRY_AFTER", 10))
+        raise
+    _broker_down_until = 0.0
 
 
 def stuck(job: Job, now: datetime | None = None) -> bool:
@@ -203,7 +229,7 @@ def dispatch(job: Job, *, countdown: float | None = None) -> bool:
         db.session.expire_all()
         return True
     try:
-        celery.send_task(task_name, kwargs=kwargs, countdown=countdown)
+        publish(task_name, kwargs, countdown=countdown)
     except Exception as exc:  # broker down: the job stays queued; the sweep catches up
         db.session.rollback()
         current_app.logger.warning("Taak %s niet aan de broker gegeven: %s", task_name, type(exc).__name__)
@@ -331,4 +357,4 @@ def recompute_quietly(traject_id: int) -> None:
         celery.tasks[RECOMPUTE_TASK].apply(kwargs=kwargs)
         db.session.expire_all()
     else:
-        celery.send_task(RECOMPUTE_TASK, kwargs=kwargs)
+        publish(RECOMPUTE_TASK, kwargs)

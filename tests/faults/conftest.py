@@ -75,6 +75,13 @@ class PrivateRedis:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port(self.port)
 
+    def pause(self) -> None:
+        """SIGSTOP: a Redis that hangs (the port stays open, nothing answers)."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         """Kill it hard (SIGKILL): what a crashed or OOM-killed Redis looks like."""
         if self.process is not None and self.process.poll() is None:

@@ -217,7 +217,7 @@ def test_report_requested_while_the_broker_is_down_is_built_once_it_returns(app,
         broker_url=private_redis.url, task_always_eager=False, broker_connection_timeout=1,
         broker_connection_max_retries=1,
         task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2})
-    app.config["JOB_NOT_QUEUED_GRACE"] = 1
+    app.config.update(JOB_NOT_QUEUED_GRACE=1, BROKER_RETRY_AFTER=0)
     owner = gen_user("regisseur")
     traject = gen_case_traject(owner)
     gen_snapshot(traject)

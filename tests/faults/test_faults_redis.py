@@ -25,7 +25,7 @@ def _broker_app(make_app, broker_url: str):
     return make_app(CELERY=dict(Config.CELERY, broker_url=broker_url, task_always_eager=False,
                                 task_eager_propagates=False, broker_connection_timeout=1,
                                 broker_connection_max_retries=1),
-                    RECOMPUTE_REQUEUE_AFTER=0, JOB_NOT_QUEUED_GRACE=0)
+                    RECOMPUTE_REQUEUE_AFTER=0, JOB_NOT_QUEUED_GRACE=0, BROKER_RETRY_AFTER=0)
 
 
 def test_submissions_survive_a_redis_outage_and_the_sweep_catches_up(app, make_app, database_url,
@@ -163,3 +163,46 @@ def test_redis_killed_under_a_loop_of_submissions_gives_no_5xx_and_loses_nothing
                 break
             time.sleep(1)
         assert state == "redis"
+
+
+def test_a_hanging_redis_gives_no_5xx_and_no_long_requests(make_app, private_redis):
+    """Redis stopped with SIGSTOP (the port open, nothing answers) during submissions, then resumed:
+    the limiter's 1 s socket timeout makes it fall back to memory, and after one failed publish the
+    broker is left alone for BROKER_RETRY_AFTER seconds (app.jobs.publish): no 5xx, nothing lost,
+    only the first request of a stretch pays the timeouts."""
+    from app.extensions import limiter
+
+    broker_app = make_app(
+        CELERY=dict(Config.CELERY, broker_url=private_redis.url, task_always_eager=False,
+                    task_eager_propagates=False, broker_connection_timeout=1, broker_connection_max_retries=1,
+                    broker_transport_options={"socket_timeout": 2, "socket_connect_timeout": 1},
+                    task_publish_retry_policy={"max_retries": 1, "interval_start": 0,
+                                               "interval_step": 0.2, "interval_max": 0.2}),
+        RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=private_redis.url, SUBMIT_RATE_LIMIT="1000 per minute")
+    with broker_app.app_context():
+        limiter._storage_dead = False
+        questionnaire = gen_questionnaire(gen_traject(name="Redis hangt"))
+        tokens = [gen_participant(questionnaire)[1] for _ in range(24)]
+        client = broker_app.test_client()
+        statuses, slowest, durations = [], 0.0, []
+        try:
+            for index, token in enumerate(tokens):
+                if index == 6:
+                    private_redis.pause()
+                if index == 18:
+                    private_redis.resume()
+                started = time.monotonic()
+                statuses.append(client.post("/api/v1/responses",
+                                            json={"token": token, "answers": VALID_SMALL}).status_code)
+                durations.append(round(time.monotonic() - started, 1))
+                slowest = max(slowest, durations[-1])
+        finally:
+            private_redis.resume()
+        print(f"\nhanging redis: {len(statuses)} submissions, {sum(c >= 500 for c in statuses)} 5xx, "
+              f"slowest {slowest:.1f} s, per request {durations}")
+        assert [c for c in statuses if c >= 500] == [] and statuses.count(201) == len(tokens)
+        assert slowest < 10
+        assert sum(d > 1.5 for d in durations) <= 2, durations  # the breaker: not every request waits
+        db.session.expire_all()
+        assert db.session.scalar(select(func.count()).select_from(Response)
+                                 .where(Response.questionnaire_id == questionnaire.id)) == len(tokens)
