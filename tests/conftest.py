@@ -164,3 +164,14 @@ def redis_url():
     redis.Redis.from_url(REDIS_TEST_URL).flushdb()
     yield REDIS_TEST_URL
     redis.Redis.from_url(REDIS_TEST_URL).flushdb()
+
+
+@pytest.fixture(autouse=True)
+def _broker_breaker_closed():
+    """A failed publish in one test must not keep the broker closed for the next (app.jobs.publish)."""
+    import sys
+
+    jobs = sys.modules.get("app.jobs")
+    if jobs is not None:
+        jobs._broker_down_until = 0.0
+    yield
