@@ -134,3 +134,21 @@ def test_a_stuck_report_job_does_not_block_a_new_build(app, monkeypatch):
     fresh.sent_at = fresh.created_at = _ago(600)  # lost while the broker was down
     db.session.commit()
     assert report_service.request_build(traject).id == fresh.id and retried == [fresh.id]  # handed over again
+
+
+def test_a_beat_run_that_leaves_mail_waiting_gets_a_job_with_a_planned_retry(app):
+    import socket
+
+    from builders_distribution import gen_participant
+    from worker.tasks.mail import send_invitations
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)  # nothing listens there
+    questionnaire = gen_questionnaire(gen_traject(gen_user("regisseur")))
+    gen_participant(questionnaire)
+    send_invitations.apply(kwargs={"questionnaire_id": None})  # what beat runs, without a job
+    job = db.session.scalar(db.select(Job).where(Job.kind == "invitations"))
+    assert job is not None and job.state == "queued" and job.retry_at is not None
+    assert job.task_kwargs["deliver_only"] is True and "Mailserver onbereikbaar" in job.message

@@ -11,7 +11,7 @@ A run ends in one of three ways (the job's `result` always holds the counts):
 """
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import timedelta, timezone
 
 from babel.dates import format_time, get_timezone
 from celery import shared_task
@@ -24,6 +24,7 @@ from app.models import Job
 from app.services import invitations
 
 MAIL_KINDS = {"invitation": "uitnodigingen", "reminder": "herinneringen"}
+TASKS = {"invitation": "worker.tasks.mail.send_invitations", "reminder": "worker.tasks.mail.send_reminders"}
 # The database went away mid-run: the task runs again (backoff up to a minute); the outbox makes
 # that safe (docs/distribution.md, "Delivery guarantee").
 RETRY_ON = dict(autoretry_for=(DBAPIError, PendingRollbackError), retry_backoff=2, retry_backoff_max=60,
@@ -56,7 +57,8 @@ def summary_text(result: dict, what: str) -> str:
     return ", ".join(parts)
 
 
-def _finish(job_id: str | None, result: invitations.SendResult, kind: str, previous: dict | None) -> dict:
+def _finish(job_id: str | None, result: invitations.SendResult, kind: str, previous: dict | None,
+            questionnaire_id: int | None = None) -> dict:
     what = MAIL_KINDS[kind]
     summary = result.as_dict()
     if previous:  # a planned retry adds to what the earlier runs of this job did
@@ -64,7 +66,20 @@ def _finish(job_id: str | None, result: invitations.SendResult, kind: str, previ
             summary[key] = summary.get(key, 0) + (previous.get(key) or 0)
     job = db.session.get(Job, job_id) if job_id else None
     if job is None:
-        return summary
+        if not (result.retry or result.pending or result.server_down or result.retry_at):
+            return summary
+        # A beat run (no job) that leaves messages waiting: a job row now, so its retry is planned
+        # like any other (and shown), instead of waiting for the next beat run.
+        job = Job(kind="invitations" if kind == "invitation" else "reminders", state="running",
+                  questionnaire_id=questionnaire_id, attempts=1, sent_at=utcnow(),
+                  task_name=TASKS[kind], task_kwargs={"questionnaire_id": questionnaire_id, "deliver_only": True})
+        if questionnaire_id is not None:
+            from app.models import Questionnaire
+
+            questionnaire = db.session.get(Questionnaire, questionnaire_id)
+            job.traject_id = questionnaire.traject_id if questionnaire is not None else None
+        db.session.add(job)
+        db.session.commit()
     db.session.refresh(job)
     job.result = summary
     waiting = result.retry + result.pending
@@ -83,10 +98,7 @@ def _finish(job_id: str | None, result: invitations.SendResult, kind: str, previ
         else:
             seconds = max(1.0, (result.retry_at - utcnow()).total_seconds()) if result.retry_at else 60.0
             reason = summary_text(summary, what)
-        at = utcnow().timestamp() + seconds
-        from datetime import datetime
-
-        message = f"{reason}; nieuwe poging om {_clock(datetime.fromtimestamp(at, timezone.utc))}."
+        message = f"{reason}; nieuwe poging om {_clock(utcnow() + timedelta(seconds=seconds))}."
         db.session.commit()
         schedule_retry(job.id, seconds, message)
         return summary
@@ -125,7 +137,7 @@ def send_invitations(self, questionnaire_id: int | None = None, job_id: str | No
         result = invitations.send_invitations(questionnaire_id, participant_ids=participant_ids, resend=resend,
                                               created_by=job.created_by if job else None,
                                               progress=_progress(self, job_id), job_id=job_id)
-    return _finish(job_id, result, "invitation", previous)
+    return _finish(job_id, result, "invitation", previous, questionnaire_id)
 
 
 @shared_task(name="worker.tasks.mail.send_reminders", bind=True, base=JobTask, acks_late=True,
@@ -142,4 +154,4 @@ def send_reminders(self, questionnaire_id: int | None = None, job_id: str | None
         job = db.session.get(Job, job_id) if job_id else None
         result = invitations.send_reminders(questionnaire_id, created_by=job.created_by if job else None,
                                             progress=_progress(self, job_id), job_id=job_id)
-    return _finish(job_id, result, "reminder", previous)
+    return _finish(job_id, result, "reminder", previous, questionnaire_id)
