@@ -152,3 +152,17 @@ def test_a_beat_run_that_leaves_mail_waiting_gets_a_job_with_a_planned_retry(app
     job = db.session.scalar(db.select(Job).where(Job.kind == "invitations"))
     assert job is not None and job.state == "queued" and job.retry_at is not None
     assert job.task_kwargs["deliver_only"] is True and "Mailserver onbereikbaar" in job.message
+
+
+def test_the_report_page_says_a_request_did_not_reach_the_queue_and_offers_a_retry(client, app):
+    from builders_results import gen_case_traject, gen_snapshot
+
+    owner = gen_user("regisseur")
+    traject = gen_case_traject(owner)
+    gen_snapshot(traject)
+    db.session.add(Job(kind="report", traject_id=traject.id, state="queued", created_by=owner.id,
+                       task_name="worker.tasks.reports.build_report", task_kwargs={"traject_id": traject.id}))
+    db.session.commit()
+    login(client, owner)
+    page = client.get(f"/trajecten/{traject.id}/rapport").get_data(as_text=True)
+    assert "de wachtrij was onbereikbaar" in page and "Rapport bouwen" in page
