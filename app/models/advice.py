@@ -263,3 +263,18 @@ class PhaseGate(db.Model):
     lacking: Mapped[list] = mapped_column(JSON, default=list)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Consultation(db.Model):
+    """A short consultation on the proposals of a published version: an anonymous questionnaire
+    (one support item per domain recommendation, an optional concern) for ICT staff and boards."""
+
+    __tablename__ = "consultations"
+    __table_args__ = (UniqueConstraint("version_id", name="uq_consultations_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("advice_versions.id", ondelete="CASCADE"), index=True)
+    questionnaire_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaires.id", ondelete="SET NULL"),
+                                                         nullable=True)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    opened_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)

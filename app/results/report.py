@@ -160,14 +160,28 @@ def _why(cell: dict | None) -> str:
     return text
 
 
+def support_text(cell: dict | None) -> str:
+    if not cell or cell.get("suppressed") or cell.get("score") is None:
+        return _("te weinig respons")
+    return _("%(s)s (n = %(n)s)", s=fmt(cell["score"]), n=cell["n"])
+
+
 def recommendation_rows(document: dict) -> list[dict]:
     rows = []
     cells = {(c["domain"], c["form"]): c for c in document.get("feasibility", {}).get("cells", [])}
+    consultation = document.get("previous_consultation") or {}
+    consulted = {p["domain"]: p for p in consultation.get("proposals") or []}
     for r in document.get("recommendations", []):
         conditions = [_text(c) for c in r.get("conditions", [])]
         if r["form"] == "geen" and r.get("next"):
             conditions = [_text(b) for b in r["next"].get("blockers", [])]
+        voice = consulted.get(r["domain"])
         rows.append({"why": _why(cells.get((r["domain"], r["form"]))),
+                     "consulted": None if voice is None else _(
+                         "Consultatie op versie %(v)s (%(form)s): steun %(all)s; ICT-medewerkers %(staff)s; besturen %(board)s.",
+                         v=consultation["version"], form=views.form_name(voice["form"]).lower(),
+                         all=support_text(voice["all"]), staff=support_text(voice["ict_staff"]),
+                         board=support_text(voice["board"])),
                      "domain": views.domain_name(r["domain"]), "code": r["domain"], "form": views.form_name(r["form"]),
                      "insufficient": r["form"] == UNKNOWN, "score": fmt(r.get("score")), "conditions": conditions,
                      "next": (views.form_name(r["next"]["form"]), [_text(b) for b in r["next"].get("blockers", [])])
@@ -345,6 +359,17 @@ def iso_date(value) -> str:
     return format_date(date.fromisoformat(str(value)[:10]), "long")
 
 
+def _consultation_table(consultation: dict | None) -> dict | None:
+    if not consultation:
+        return None
+    rows = [[views.domain_name(p["domain"]), views.form_name(p["form"]), support_text(p["all"]),
+             support_text(p["ict_staff"]), support_text(p["board"])] for p in consultation["proposals"]]
+    return _table("consultatie", _("Draagvlak per voorstel van versie %(n)s (0–100, met n)", n=consultation["version"]),
+                  [_("Domein"), _("Voorstel"), _("Iedereen"), _("ICT-medewerkers"), _("Besturen")], rows,
+                  numeric=(2, 3, 4), widths=[20, 20, 20, 20, 20],
+                  note=_("Groepen met minder dan %(t)s respondenten tonen „te weinig respons”.", t=consultation["threshold"]))
+
+
 def _foto_key_table(payload: dict, names: dict) -> dict | None:
     from app.results.format import pct
 
@@ -375,6 +400,9 @@ def report_context(document: dict, *, version=None, outcome: dict | None = None)
     roadmap_table, method_table = _roadmap_table(document), _method_table(traject)
     outcome = outcome if outcome is not None else document.get("previous_outcome")
     outcome_tables = _outcome_tables(outcome, names)
+    consultation_table = _consultation_table(document.get("previous_consultation"))
+    if consultation_table:
+        outcome_tables = outcome_tables + [consultation_table]
     foto_key = _foto_key_table(payload, names)
     dashboard_tables = [d["foto"]["table"], d["foto"]["systems_table"], d["motives"]["table"], d["indices"]["table"],
                         d["heatmap"]["table"], d["distributions"]["table"], d["preferences"]["table"],

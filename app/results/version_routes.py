@@ -113,6 +113,13 @@ def version_download(version_id: int, fmt: str):
                      last_modified=stored.built_at)
 
 
+def support_text(cell: dict | None) -> str:
+    """'72 (n = 14)' on 0–100, or 'te weinig respons' below the threshold."""
+    if not cell or cell.get("suppressed") or cell.get("score") is None:
+        return _("te weinig respons")
+    return _("%(s)s (n = %(n)s)", s=views.fmt(cell["score"]), n=cell["n"])
+
+
 def _board_version(version_id: int):
     """A bestuurder of this traject with a school in it; anyone else 403 (a regisseur never decides)."""
     if current_user.role != "bestuurder":
@@ -169,7 +176,11 @@ def version_outcome(version_id: int):
     names = {o.code: o.name for o in traject.organisations}
     line = advice_versions.summary_line(result["summary"], len(traject.organisations), views.language())
     own = advice_versions.organisation_of(current_user, traject) if current_user.role == "bestuurder" else None
+    from app.services import advice_consultation
+
+    consultation = advice_consultation.results(version)
     return render_template("results/outcome.html", traject=traject, version=version, result=result, names=names,
+                           consultation=consultation, support=support_text,
                            line=line, editable=can_edit(current_user, traject), own=own, views=views,
                            label=report_service.decision_label, mr_label=report_service.mr_outcome_label,
                            outcomes=MR_OUTCOMES, councils=MR_COUNCILS, form=CsrfForm())
@@ -246,3 +257,22 @@ def phase_go_on(traject_id: int, step: str):
         db.session.commit()
         flash(_("U gaat door na deze stap; uw reden is vastgelegd in het logboek."), "success")
     return redirect(url_for("results.phases", traject_id=traject.id, _anchor=f"stap-{step}"))
+
+
+@bp.route("/adviesversies/<int:version_id>/consultatie", methods=["POST"])
+@role_required("regisseur")
+def version_consultation(version_id: int):
+    from app.services import advice_consultation
+
+    version, traject = version_for(version_id, write=True)
+    _check_csrf()
+    try:
+        row = advice_consultation.open_consultation(version, current_user)
+    except AdviceError as exc:
+        db.session.rollback()
+        _flash_errors(exc)
+        return redirect(url_for("results.version_outcome", version_id=version.id, _anchor="consultatie"))
+    db.session.commit()
+    flash(_("De consultatie is als concept-vragenlijst aangemaakt. Publiceer haar en nodig ICT-medewerkers en besturen uit."),
+          "success")
+    return redirect(url_for("questionnaires.show", qid=row.questionnaire_id))

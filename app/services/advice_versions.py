@@ -68,6 +68,10 @@ def publish(traject: Traject, user: User, *, note: str = "", confirm_gaps: bool 
                                  .order_by(AdviceVersion.number.desc()).limit(1))
     # The boards' decisions on the previous version travel with the new one (an annex of its report).
     document["previous_outcome"] = outcome_json(previous) if previous is not None else None
+    from app.services import advice_consultation
+
+    # …and so does the consultation on its proposals (draagvlak per proposal, suppressed below the threshold).
+    document["previous_consultation"] = advice_consultation.results(previous) if previous is not None else None
     document = advice_document.canonical(document)
     version = AdviceVersion(traject_id=traject.id, number=number, note=note, document=document,
                             snapshot_id=(document.get("snapshot") or {}).get("id"),

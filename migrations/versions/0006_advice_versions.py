@@ -1,4 +1,4 @@
-"""advice versions: chapter texts, frozen versions with their files, board decisions, MR advice, phase gates
+"""advice versions: chapter texts, frozen versions with their files, board decisions, MR advice, phase gates, consultations
 
 Revision ID: 0006_advice_versions
 Revises: 0005_hardening
@@ -132,7 +132,22 @@ def upgrade():
     with op.batch_alter_table('phase_gates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_phase_gates_traject_id'), ['traject_id'], unique=False)
 
+    op.create_table('consultations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('questionnaire_id', sa.Integer(), nullable=True),
+    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('opened_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['version_id'], ['advice_versions.id'], name=op.f('fk_consultations_version_id_advice_versions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['questionnaire_id'], ['questionnaires.id'], name=op.f('fk_consultations_questionnaire_id_questionnaires'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['opened_by'], ['users.id'], name=op.f('fk_consultations_opened_by_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_consultations')),
+    sa.UniqueConstraint('version_id', name='uq_consultations_version')
+    )
+    with op.batch_alter_table('consultations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consultations_version_id'), ['version_id'], unique=False)
+
 
 def downgrade():
-    for table in ('phase_gates', 'mr_advice', 'board_decisions', 'advice_version_files', 'advice_versions', 'advice_texts'):
+    for table in ('consultations', 'phase_gates', 'mr_advice', 'board_decisions', 'advice_version_files', 'advice_versions', 'advice_texts'):
         op.drop_table(table)

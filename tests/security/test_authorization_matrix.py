@@ -158,6 +158,7 @@ EXPECTED = {
     ("results.version_close", "POST"): ("/adviesversies/{vid}/besluitronde-sluiten", OWNER_WRITE),
     ("results.version_mr", "POST"): ("/adviesversies/{vid}/medezeggenschap/{oid}", OWNER_WRITE),
     ("results.phases", "GET"): ("/trajecten/{tid}/voortgang", MEMBER_READ),
+    ("results.version_consultation", "POST"): ("/adviesversies/{vid}/consultatie", OWNER_WRITE),
     ("results.phase_go_on", "POST"): ("/trajecten/{tid}/voortgang/analyse/doorgaan", OWNER_WRITE),
     ("results.jobs", "GET"): ("/trajecten/{tid}/taken", MEMBER_READ),
     ("results.job_status", "GET"): ("/trajecten/{tid}/taken/{jid}.json", MEMBER_READ),
