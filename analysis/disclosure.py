@@ -448,64 +448,97 @@ def hide_rows(rows, hidden) -> list:
     return out
 
 
-def members(people, prepared=None, *, index_members=None, extra=None):
-    """Who each released figure of one questionnaire sums over, as a long frame.
+@dataclass
+class Members:
+    """Who each released figure of one questionnaire sums over, coded with integers.
+
+    ``people`` has one row per response (``respondent``, ``organisation``, ``role``); each pair
+    ``(measure[i], person[i])`` says that person ``person[i]`` (a row of ``people``) counts in
+    measure ``names[measure[i]]``. Measure 0 is ``responses``: everyone.
+    """
+
+    people: object
+    names: list
+    measure: np.ndarray
+    person: np.ndarray
+
+    @property
+    def respondents(self) -> list:
+        return self.people["respondent"].tolist()
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+
+def members(people, prepared=None, *, index_members=None, extra=None) -> Members:
+    """The :class:`Members` of one questionnaire.
 
     Parameters
     ----------
     people : DataFrame
-        ``respondent``, ``organisation``, ``role`` of every response of the questionnaire
-        (the ``responses`` measure: response counts and rates).
+        ``respondent``, ``organisation``, ``role`` of every response of the questionnaire.
     prepared : analysis.coded.Prepared, optional
         The questionnaire's prepared likert answers: one measure ``construct:<name>`` per construct.
     index_members : DataFrame, optional
         ``index``, ``respondent`` (from :func:`analysis.indices.person_indices`): ``index:<name>``.
     extra : DataFrame, optional
         Further ``measure``, ``respondent`` pairs (e.g. the staff side of the gap per domain).
-
-    Returns
-    -------
-    DataFrame
-        ``measure``, ``respondent``, ``organisation``, ``role``, one row per respondent and measure.
     """
     import pandas as pd
 
-    people = people[["respondent", "organisation", "role"]].drop_duplicates("respondent")
-    parts = [people.assign(measure="responses")]
+    people = people[["respondent", "organisation", "role"]].drop_duplicates("respondent").reset_index(drop=True)
+    lookup = pd.Index(people["respondent"])
+    names, measures, persons = ["responses"], [np.zeros(len(people), dtype=np.int64)], [np.arange(len(people))]
+
+    def add(labels, who):
+        codes, uniques = pd.factorize(np.asarray(labels, dtype=object))
+        found = who >= 0
+        measures.append(codes[found] + len(names))
+        persons.append(who[found])
+        names.extend(uniques.tolist())
+
     if prepared is not None and len(prepared.scores):
-        scores = prepared.score_frame()
-        parts.append(pd.DataFrame({"measure": "construct:" + scores["construct"].astype(str),
-                                   "respondent": scores["respondent"].to_numpy()}))
-    for frame in (index_members, extra):
-        if frame is None or not len(frame):
-            continue
-        if "measure" not in frame.columns:
-            frame = frame.assign(measure="index:" + frame["index"].astype(str))
-        parts.append(frame[["measure", "respondent"]])
-    lookup = people.set_index("respondent")
-    out = []
-    for part in parts:
-        if "organisation" not in part.columns:
-            part = part.join(lookup, on="respondent", how="inner")
-        out.append(part[["measure", "respondent", "organisation", "role"]])
-    return pd.concat(out, ignore_index=True).drop_duplicates(["measure", "respondent"])
+        coded_people = lookup.get_indexer(prepared.coded.people["respondent"].to_numpy())
+        construct = prepared.scores["construct"].to_numpy()
+        labels = np.asarray(["construct:" + str(c) for c in prepared.coded.constructs["construct"]], dtype=object)
+        add(labels[construct], coded_people[prepared.scores["person"].to_numpy()])
+    if index_members is not None and len(index_members):
+        add(("index:" + index_members["index"].astype(str)).to_numpy(),
+            lookup.get_indexer(index_members["respondent"].to_numpy()))
+    if extra is not None and len(extra):
+        extra = extra.drop_duplicates(["measure", "respondent"])  # several items per domain: once each
+        add(extra["measure"].to_numpy(), lookup.get_indexer(extra["respondent"].to_numpy()))
+    return Members(people=people, names=names, measure=np.concatenate(measures), person=np.concatenate(persons))
 
 
-def atoms_of(member_frame, batch_of, number: int) -> dict:
+def atoms_of(found: Members, batch_of, number: int) -> dict:
     """``{measure: {(organisation, role, batch): size}}``; unreleased respondents get ``number``.
 
-    ``batch_of`` maps a respondent to the number of the release that first included it.
+    ``batch_of`` maps a respondent to the number of the release that first included it. A person
+    counts once per measure.
     """
-    batches = member_frame["respondent"].map(batch_of).fillna(number).astype(int)
-    frame = member_frame.assign(batch=batches.to_numpy())
-    frame = frame.assign(organisation=frame["organisation"].astype(object).where(frame["organisation"].notna(), None),
-                         role=frame["role"].astype(object).where(frame["role"].notna(), None))
+    import pandas as pd
+
+    if not len(found):
+        return {}
+    people = found.people
+    batch = np.array([batch_of.get(r, number) for r in people["respondent"]], dtype=np.int64)
+    cells = list(zip(people["organisation"].tolist(), people["role"].tolist()))
+    cell_code, cell_values = pd.factorize(pd.Series(cells, dtype=object))
+    batches, batch_code = np.unique(batch, return_inverse=True)
+    n_cells, n_batches = len(cell_values), len(batches)
+    # Each (measure, person) pair occurs once (members() sees to it): count per (measure, cell, batch).
+    person = found.person
+    key = (found.measure * n_cells + cell_code[person]) * n_batches + batch_code[person]
+    counts = np.bincount(key, minlength=len(found.names) * n_cells * n_batches)
+    keys = np.flatnonzero(counts)
     out: dict = {}
-    sizes = frame.groupby(["measure", "organisation", "role", "batch"], dropna=False, sort=True).size()
-    for (measure, org, role, batch), size in sizes.items():
+    for k, size in zip(keys.tolist(), counts[keys].tolist()):
+        m, rest = divmod(k, n_cells * n_batches)
+        c, b = divmod(rest, n_batches)
+        org, role = cell_values[c]
         org = None if org is None or (isinstance(org, float) and org != org) else org
-        role = None if role is None or (isinstance(role, float) and role != role) else role
-        out.setdefault(measure, {})[(org, role, int(batch))] = int(size)
+        out.setdefault(found.names[m], {})[(org, role, int(batches[b]))] = int(size)
     return out
 
 

@@ -572,14 +572,19 @@ def response_rates(traject: Traject) -> list[dict]:
 def _staff_extra_members(frames: Frames) -> pd.DataFrame:
     """Who the per-domain staff figures sum over: the gap's staff side and the preferred forms."""
     items, parts = frames.items, []
-    support = _items_of(items, STAFF, "domain_support")[["question", "domain"]]
-    if len(frames.likert) and len(support):
-        likert = _plain_columns(_subset(frames.likert, STAFF, STAFF_ROLES))
-        gap = likert.merge(support, on="question", how="inner")
-        parts.append(pd.DataFrame({"measure": "gap:" + gap["domain"].astype(str), "respondent": gap["respondent"]}))
+    support = _items_of(items, STAFF, "domain_support")
+    likert = frames.likert
+    if len(likert) and len(support):
+        domain_of = dict(zip(support["question"], "gap:" + support["domain"].astype(str)))
+        mask = ((likert["questionnaire"] == STAFF) & likert["role"].isin(STAFF_ROLES)
+                & likert["question"].isin(list(domain_of))).to_numpy()
+        sub = likert.loc[mask, ["respondent", "question"]]
+        parts.append(pd.DataFrame({"measure": sub["question"].astype(object).map(domain_of).to_numpy(),
+                                   "respondent": sub["respondent"].astype(object).to_numpy()}))
     if len(frames.choices):
         pref = _preference_answers(frames.choices, items)
-        parts.append(pd.DataFrame({"measure": "pref:" + pref["domain"].astype(str), "respondent": pref["respondent"]}))
+        parts.append(pd.DataFrame({"measure": ("pref:" + pref["domain"].astype(str)).to_numpy(),
+                                   "respondent": pref["respondent"].to_numpy()}))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["measure", "respondent"])
 
 

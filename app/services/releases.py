@@ -37,7 +37,7 @@ class Raw:
     preferences: list         # staff preferred forms, unsuppressed
     comments: list            # every free-text answer: questionnaire, question, organisation, role, text
     rates: list               # live invited counts per questionnaire, organisation, role
-    members: dict             # instrument key -> analysis.disclosure.members frame
+    members: dict             # instrument key -> analysis.disclosure.Members
     board: dict               # identified board analyses (trust, autonomy, commit forms)
     ict_foto: list
     compare: object = None    # callable(allowed organisations) -> comparisons (staff)
@@ -108,10 +108,10 @@ def _previous_state(history: list[IndicatorSnapshot], key: str):
     return past, last_visible
 
 
-def plan_instrument(traject, instrument, member_frame: pd.DataFrame, history, number: int):
+def plan_instrument(traject, instrument, found: disclosure.Members | None, history, number: int):
     """The disclosure decision for one anonymous instrument, and the atoms it was made on."""
     batch_of = _batches(instrument.ids)
-    atoms = disclosure.atoms_of(member_frame, batch_of, number) if len(member_frame) else {}
+    atoms = disclosure.atoms_of(found, batch_of, number) if found is not None else {}
     past, last_visible = _previous_state(history, instrument.key)
     decision = disclosure.plan(atoms, traject.anonymity_threshold, number=number, history=past,
                                early=_early(instrument.ids), last_visible=last_visible,
@@ -150,11 +150,10 @@ def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None
     hidden_by_key = {}
     for instrument in anonymous:
         key = instrument.key
-        frame = raw.members.get(key)
-        frame = frame if frame is not None else pd.DataFrame(columns=["measure", "respondent", "organisation", "role"])
-        decision, atoms, last_visible, batch_of = plan_instrument(traject, instrument, frame, history, number)
+        found = raw.members.get(key)
+        decision, atoms, last_visible, batch_of = plan_instrument(traject, instrument, found, history, number)
         measures = disclosure.measures_of(atoms)
-        respondents = frame.loc[frame["measure"] == "responses", "respondent"].tolist()
+        respondents = found.respondents if found is not None else []
         unchanged = (key in old_state and all(rid in batch_of for rid in respondents)
                      and len(respondents) == int(old_state[key].get("total", -1))
                      and not (decision.hold is False and _closed_now(instrument, old_state[key])))
@@ -182,8 +181,7 @@ def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None
             "closed": _closed(instrument.ids),
         }
         responses += state[key]["responses"]
-        released_ids += [rid for rid in frame.loc[frame["measure"] == "responses", "respondent"].tolist()
-                         if rid not in batch_of]
+        released_ids += [rid for rid in respondents if rid not in batch_of]
         _fresh(payload, raw, key, hidden, counts, traject)
     payload["response_rates"].sort(key=lambda r: (str(r["questionnaire"]), str(r["organisation"]), str(r["role"])))
     identified = sum(int(raw.extra.get("responses_by_key", {}).get(k, 0)) for k in identified_keys)
@@ -249,8 +247,15 @@ def same_payload(a: dict | None, b: dict | None) -> bool:
 
 def mark_released(ids: list[str], number: int) -> None:
     """Record the release that first included these responses (in the release's transaction)."""
-    from sqlalchemy import update
+    from sqlalchemy import text, update
 
+    if not ids:
+        return
+    if db.engine.dialect.name == "postgresql":
+        # One array parameter: far cheaper than long IN lists at 20,000 responses.
+        db.session.execute(text("UPDATE responses SET released_in = :n WHERE id = ANY(:ids) AND released_in IS NULL"),
+                           {"n": number, "ids": list(ids)})
+        return
     for start in range(0, len(ids), 5_000):
         chunk = ids[start:start + 5_000]
         db.session.execute(update(Response).where(Response.id.in_(chunk), Response.released_in.is_(None))
