@@ -39,8 +39,10 @@ class Config:
         # Celery beat (`make beat`): invitations held back until a questionnaire opened go out
         # within the quarter; reminders to non-responders of every open questionnaire once a day.
         "beat_schedule": {
+            # Only what already waits in the outbox (a retry): new participants are invited by
+            # the regisseur's "Uitnodigingen versturen", never by the clock (nothing sent by surprise).
             "send-pending-invitations": {"task": "worker.tasks.mail.send_invitations",
-                                         "schedule": 15 * 60.0},
+                                         "schedule": 15 * 60.0, "kwargs": {"deliver_only": True}},
             "send-reminders-daily": {"task": "worker.tasks.mail.send_reminders",
                                      "schedule": crontab(hour=8, minute=0)},
             # Privacy: raw responses of archived trajects past their retention (snapshots stay).
