@@ -267,7 +267,7 @@ def _conditions_table(document: dict) -> dict:
         rows.append([r["domain"], r["form"] + (f" ({r['score']})" if r["score"] != "–" else ""),
                      "\n".join(r["conditions"]) or _("Alle voorwaarden zijn vervuld.")])
     return _table("voorwaarden", _("Advies per domein met de open voorwaarden"),
-                  [_("Domein"), _("Advies"), _("Open voorwaarden")], rows, numeric=(), widths=[18, 22, 60])
+                  [_("Domein"), _("Advies"), _("Open voorwaarden")], rows, numeric=(), widths=[23, 21, 56])
 
 
 def _roadmap_table(document: dict) -> dict:
