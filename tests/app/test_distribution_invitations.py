@@ -216,3 +216,18 @@ def test_bestuurder_cannot_download_links(client, app):
     login(client, board)
     assert client.get(f"/vragenlijsten/{questionnaire.id}/deelnemers/links.csv").status_code == 403
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "export.links")) == 0
+
+
+def test_the_beat_run_invites_nobody_new(app):
+    """Nothing is sent by surprise: the 15-minute beat entry only delivers what already waits."""
+    from app.jobs import celery_app
+
+    questionnaire = gen_questionnaire(gen_traject())
+    participant = gen_participant(questionnaire)[0]
+    entry = app.config["CELERY"]["beat_schedule"]["send-pending-invitations"]
+    celery = celery_app()
+    celery.loader.import_default_modules()
+    celery.tasks[entry["task"]].apply(kwargs=entry.get("kwargs", {}))
+    db.session.expire_all()
+    assert db.session.get(Participant, participant.id).invited_at is None
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
