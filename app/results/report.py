@@ -299,13 +299,28 @@ def _timeline(document: dict):
                            label_width=340)
 
 
-def _method_table(traject) -> dict:
+def _disclosure_rows(document: dict) -> list:
+    """How the figures were released, who handed out the links, who was added late (docs/privacy.md)."""
+    t, snapshot = document["traject"], document.get("snapshot") or {}
+    rows = []
+    if snapshot.get("released_on"):
+        rows.append([_("Vrijgave"), _("De cijfers komen uit vrijgave %(nr)s van %(d)s. Een nieuwe vrijgave komt er pas als elke getoonde groep ten minste %(k)s nieuwe antwoorden heeft (of de vragenlijst sluit), en elke vrijgave is tegen alle eerdere gecontroleerd: geen verschil tussen twee uitkomsten wijst een kleine groep aan.", nr=snapshot.get("number") or "–", d=iso_date(snapshot["released_on"][:10]), k=t["anonymity_threshold"])])
+    late = t.get("added_after_publishing") or {}
+    if late:
+        rows.append([_("Deelnemerslijst"), _("Na het publiceren zijn deelnemers toegevoegd: %(list)s. Hun antwoorden tellen mee, maar kunnen een kleine groep niet zichtbaar maken; de bestuurder van elke school ziet de deelnemerslijst van de eigen school.", list=", ".join(f"{code or '–'} {n}" for code, n in sorted(late.items(), key=lambda x: str(x[0]))))])
+    if t.get("self_distribution"):
+        rows.append([_("Verspreiding van de links"), t["self_distribution"]])
+    return rows
+
+
+def _method_table(traject, document: dict | None = None) -> dict:
     rows = [[_("Anonimiteitsdrempel"), _("%(n)s respondenten per groep", n=traject.anonymity_threshold)],
             [_("Drempel open antwoorden"), _("%(n)s respondenten per groep", n=traject.comment_threshold)],
             [_("Onderdrukking"), _("Groepen onder de drempel tonen „te weinig respons”; aanvullende onderdrukking voorkomt terugrekenen uit totalen.")],
             [_("Betrouwbaarheidsintervallen"), _("95%-t-interval van het gemiddelde; Cronbachs alfa met Feldt-interval.")],
             [_("Draagvlakindex"), _("0,30·WIL + 0,15·MOET + 0,20·KUN + 0,20·STEUN + 0,15·(100 − WEERSTAND); onder 50 is een knelpunt.")],
             [_("Ontbrekende gegevens"), _("Een criterium zonder gegevens telt niet mee in de haalbaarheid (de andere gewichten worden herverdeeld) en staat als open voorwaarde bij het advies; met minder dan de helft van het gewicht onderbouwd krijgt een vorm geen score.")]]
+    rows += _disclosure_rows(document) if document is not None else []
     return _table("methode", _("Methode en anonimiteit"), [_("Onderwerp"), _("Toelichting")], rows, numeric=(),
                   widths=[30, 70])
 
@@ -397,7 +412,7 @@ def report_context(document: dict, *, version=None, outcome: dict | None = None)
     confrontation_table, legend = _confrontation(document)
     swot_tables = _swot_tables(document, names)
     feasibility_table, conditions_table = _feasibility_table(document), _conditions_table(document)
-    roadmap_table, method_table = _roadmap_table(document), _method_table(traject)
+    roadmap_table, method_table = _roadmap_table(document), _method_table(traject, document)
     outcome = outcome if outcome is not None else document.get("previous_outcome")
     outcome_tables = _outcome_tables(outcome, names)
     consultation_table = _consultation_table(document.get("previous_consultation"))

@@ -35,7 +35,7 @@ from analysis.swot import DOMAIN_NAMES
 from app.extensions import db
 from app.models import Traject
 from app.models.advice import CHAPTERS, AdviceText
-from app.services import advice
+from app.services import advice, participant_list, participants
 
 SCHEMA = 1
 
@@ -82,7 +82,8 @@ def _snapshot(snapshot) -> dict | None:
     if snapshot is None:
         return None
     released = getattr(snapshot, "released_on", None)
-    return {"id": snapshot.id, "released_on": _iso(released), "computed_at": _iso(snapshot.computed_at),
+    return {"id": snapshot.id, "number": getattr(snapshot, "number", None), "released_on": _iso(released),
+            "computed_at": _iso(snapshot.computed_at),
             "responses": snapshot.responses, "anonymity_threshold": snapshot.anonymity_threshold,
             "payload": dict(snapshot.payload or {})}
 
@@ -174,7 +175,11 @@ def build(traject: Traject) -> dict:
         "traject": {"id": traject.id, "name": traject.name, "anonymity_threshold": traject.anonymity_threshold,
                     "comment_threshold": traject.comment_threshold, "deadline": _iso(traject.deadline),
                     "organisations": [{"code": o.code, "name": o.name, "students": o.students, "staff": o.staff,
-                                       "locations": o.locations} for o in traject.organisations]},
+                                       "locations": o.locations} for o in traject.organisations],
+                    # For the method statement: links handed out by the regisseur, and participants
+                    # added after publishing (the padding defence, docs/privacy.md).
+                    "self_distribution": participants.self_distribution_statement(traject),
+                    "added_after_publishing": participant_list.added_after_publishing(traject)},
         "snapshot": _snapshot(snapshot),
         "texts": texts(traject),
         "note": "",

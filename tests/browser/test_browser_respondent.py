@@ -151,10 +151,17 @@ def test_ict_staff_member_answers_on_a_phone_with_the_keyboard(lang, invitation,
     _press_and_wait(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Uw antwoorden zijn opgeslagen"))
     trip.page(page, "opgeslagen")
-    page.context.close()
+    same_browser = page.context
+    page.close()
 
-    # Later, the same link in a fresh browser (resuming does not rely on cookies)
-    page = phone().new_page()
+    # Another device cannot read the draft: it is bound to the browser that started it.
+    other = phone().new_page()
+    other.goto(link)
+    expect(other.get_by_role("heading", level=1)).to_have_text(translate("nl", "Deze link is al in gebruik op een ander apparaat"))
+    other.context.close()
+
+    # Later, the same link in the same browser: go on where you were
+    page = same_browser.new_page()
     _open_link(page, link, lang)
     trip.page(page, "verder-waar-u-was")
     _tab_to(page, lambda el: el["tag"] == "A" and el["text"] == t("Verder waar u was"))

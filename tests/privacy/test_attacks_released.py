@@ -144,3 +144,21 @@ def test_padding_is_visible_to_the_organisations_bestuurder(app, client):
     assert "echt@school.nl" in page and "extra@school.nl" in page and "ander@school.nl" not in page
     assert "1 deelnemer is na het publiceren toegevoegd." in page
     assert "ingevuld" not in page.lower().replace("wie de vragenlijst heeft ingevuld", "")
+
+
+def test_the_reports_method_statement_names_the_release_and_late_additions(app, client):
+    from datetime import timedelta
+
+    from app.results.report import report_context
+    from app.services import advice_document
+
+    owner, _, traject, questionnaire = _setup()
+    questionnaire.published_at = questionnaire.published_at - timedelta(days=1)
+    db.session.commit()
+    for token in [gen_participant(questionnaire)[1] for _ in range(K)]:
+        _post(client, token, 4)
+    with app.test_request_context():
+        context = report_context(advice_document.build(traject))
+        text = " ".join(" ".join(map(str, row)) for row in context["method_table"]["rows"])
+    # Release 1 showed nothing (fewer than K); release 2 came with the K-th response.
+    assert "uit vrijgave 2 van" in text and "Na het publiceren zijn deelnemers toegevoegd: AA 5" in text
