@@ -340,8 +340,8 @@ def deliver_pending(kind: str, questionnaire_ids: list[int] | None, render: Call
         _close(smtp)
         try:
             db.session.rollback()
-        except Exception:  # noqa: BLE001 - the database may be what failed; the task retries
-            pass
+        except Exception as exc:  # noqa: BLE001 - the database may be what failed; the task retries
+            log.warning("Rollback na verzenden mislukt: %s", type(exc).__name__)
     _summarise(report, kind, questionnaire_ids)
     return report
 
