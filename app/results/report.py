@@ -415,6 +415,11 @@ def report_context(document: dict, *, version=None, outcome: dict | None = None)
     feasibility_table, conditions_table = _feasibility_table(document), _conditions_table(document)
     roadmap_table, method_table = _roadmap_table(document), _method_table(traject, document)
     outcome = outcome if outcome is not None else document.get("previous_outcome")
+    if outcome and outcome.get("summary"):
+        # The frozen line is Dutch; say it again in the reader's language (the document stays as it is).
+        from app.services.advice_versions import summary_line
+
+        outcome = dict(outcome, line=summary_line(outcome["summary"], len(outcome["schools"]), language()))
     outcome_tables = _outcome_tables(outcome, names)
     consultation_table = _consultation_table(document.get("previous_consultation"))
     if consultation_table:
