@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from sqlalchemy import select
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from app.extensions import db
 from app.models import AuditEvent
@@ -109,7 +109,12 @@ def test_no_inline_script_or_style_in_templates():
 def _fill(rule, traject_id: int) -> str:
     values = {}
     for name, converter in rule._converters.items():
-        values[name] = traject_id if isinstance(converter, IntegerConverter) else "x"
+        if isinstance(converter, IntegerConverter):
+            values[name] = traject_id
+        elif isinstance(converter, AnyConverter):  # e.g. a phase step: one of its fixed values
+            values[name] = sorted(converter.items)[0]
+        else:
+            values[name] = "x"
     return rule.build(values, append_unknown=False)[1]
 
 

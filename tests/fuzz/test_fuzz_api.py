@@ -66,10 +66,15 @@ CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance,
 # Examples per operation and generation method; the report files are built (PDF) on first
 # request, so they get fewer. Seeded (derandomize): every CI run sends the same requests.
 EXAMPLES = {DataGenerationMethod.positive: 25, DataGenerationMethod.negative: 12}
-SLOW = {"/api/v1/trajects/{tid}/report.pdf": 6, "/api/v1/trajects/{tid}/report.xlsx": 6}
+SLOW = {"/api/v1/trajects/{tid}/report.pdf": 6, "/api/v1/trajects/{tid}/report.xlsx": 6,
+        "/api/v1/advice-versions/{vid}/report.pdf": 4, "/api/v1/advice-versions/{vid}/report.xlsx": 4,
+        "/api/v1/trajects/{tid}/advice-versions": 10}
 # Closing the open questionnaire or creating many objects changes what later operations see;
 # these run last, so the others meet an open questionnaire.
-LAST = ("/api/v1/questionnaires/{qid}/close",)
+LAST = ("/api/v1/questionnaires/{qid}/close", "/api/v1/advice-versions/{vid}/close-decisions")
+# Only a bestuurder records a board's decision: that operation is sent with a bestuurder's token.
+AS_BOARD = ("/api/v1/advice-versions/{vid}/decisions",)
+PUBLISH = "/api/v1/trajects/{tid}/advice-versions"
 
 
 def _world(app):
@@ -79,13 +84,21 @@ def _world(app):
     traject = gen_traject(user, organisations=("AA", "BB"))
     open_q = gen_questionnaire(traject, "ict_staff")
     draft_q = gen_questionnaire(traject, "motives", status="draft")
+    closed_q = gen_questionnaire(traject, "ict_staff", status="closed")  # its (empty) CSV can be given
     tokens = [gen_participant(open_q, organisation=code)[1] for code in ("AA", "BB", "AA", "BB")]
     other = gen_traject(gen_user("regisseur"), organisations=("ZZ",))
     other_q = gen_questionnaire(other, "ict_staff")
     job = enqueue_recompute(traject.id, created_by=user.id)
+    from app.models import TrajectMember
+    from app.services import advice_versions
+
+    board = gen_user("bestuurder")
+    board.organisation_id = traject.organisation_by_code("AA").id
+    db.session.add(TrajectMember(traject=traject, user=board))
+    version = advice_versions.publish(traject, user, confirm_gaps=True)
     db.session.commit()
-    return {"headers": api_token(user), "tid": [traject.id, other.id],
-            "qid": [open_q.id, draft_q.id, other_q.id], "id": [job.id], "tokens": tokens,
+    return {"headers": api_token(user), "board_headers": api_token(board), "tid": [traject.id, other.id],
+            "qid": [open_q.id, draft_q.id, closed_q.id, other_q.id], "id": [job.id], "vid": [version.id], "tokens": tokens,
             "codes": ["AA", "BB"], "answers": valid_answers(definition(open_q))}
 
 
@@ -93,7 +106,7 @@ def _bias(case, world, draw):
     """Mostly swap generated ids, tokens, organisation codes and emails for real or well-formed
     ones (the first, simplest draw is the swap), so requests get past the 404s and into the
     handlers; the rest stays as generated."""
-    for name in ("tid", "qid", "id"):
+    for name in ("tid", "qid", "id", "vid"):
         if case.path_parameters and name in case.path_parameters and draw(st.integers(0, 3)) < 3:
             case.path_parameters[name] = draw(st.sampled_from(world[name]))
     body = case.body
@@ -145,7 +158,11 @@ def test_every_operation_conforms_to_the_schema(app, client, method):
         @given(case=strategy, data=st.data())
         def run(case, data):
             _bias(case, world, data.draw)
+            if operation.path == PUBLISH and isinstance(case.body, dict) and data.draw(st.integers(0, 3)) < 3:
+                case.body["confirm"] = True  # publishing with evidence gaps needs the confirmation
             headers = dict(world["headers"]) if operation.path != "/api/v1/responses" else {}
+            if operation.path in AS_BOARD and operation.method.upper() == "POST":
+                headers = dict(world["board_headers"])
             response = case.call_wsgi(headers=headers)
             db.session.rollback()  # the test keeps one app context; start each request clean
             seen[response.status_code] += 1
