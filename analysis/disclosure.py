@@ -166,6 +166,22 @@ def next_last_visible(last_visible: dict | None, measures: dict, hidden) -> dict
 
 # -- the audit ----------------------------------------------------------------------------------
 
+def _incidence(rows, columns) -> np.ndarray:
+    """The 0/1 matrix of released figures (rows: sets) over ``columns`` (respondents or atoms)."""
+    column = {c: j for j, c in enumerate(columns)}
+    matrix = np.zeros((len(rows), len(columns)))
+    for i, row in enumerate(rows):
+        matrix[i, [column[c] for c in row]] = 1.0
+    return matrix
+
+
+def _row_space(matrix: np.ndarray) -> np.ndarray:
+    """Orthonormal rows spanning the row space of ``matrix`` (from its SVD)."""
+    _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
+    rank = int((singular > 1e-9 * max(1.0, singular[0])).sum())
+    return vt[:rank]
+
+
 def isolated(rows, respondents) -> list:
     """Respondents whose own value follows from a linear combination of the released sums.
 
@@ -182,18 +198,11 @@ def isolated(rows, respondents) -> list:
     []
     """
     respondents = list(respondents)
-    column = {r: j for j, r in enumerate(respondents)}
     rows = [row for row in rows if row]
     if not rows or not respondents:
         return []
-    matrix = np.zeros((len(rows), len(respondents)))
-    for i, row in enumerate(rows):
-        for r in row:
-            matrix[i, column[r]] = 1.0
-    # Orthonormal basis of the row space from the SVD; leverage = squared row norms of V_r.
-    _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
-    rank = int((singular > 1e-9 * max(1.0, singular[0])).sum())
-    leverage = (vt[:rank] ** 2).sum(axis=0)
+    # Leverage: the squared column norms of an orthonormal basis of the row space.
+    leverage = (_row_space(_incidence(rows, respondents)) ** 2).sum(axis=0)
     return [r for r, h in zip(respondents, leverage) if h > 1 - 1e-9]
 
 
@@ -211,10 +220,7 @@ def small_sets(rows, respondents, threshold: int, *, limit: int = 20_000) -> lis
     rows = [row for row in rows if row]
     if not rows:
         return []
-    matrix = np.zeros((len(rows), len(respondents)))
-    for i, row in enumerate(rows):
-        for r in row:
-            matrix[i, column[r]] = 1.0
+    matrix = _incidence(rows, respondents)
     rank = np.linalg.matrix_rank(matrix)
     found, checked = [], 0
     for size in range(1, threshold):
@@ -315,12 +321,7 @@ def atom_leaks(atoms: dict, rows, threshold: int, *, max_union: int = 3, limit: 
         return []
     order = sorted(atoms, key=str)
     column = {a: j for j, a in enumerate(order)}
-    matrix = np.zeros((len(rows), len(order)))
-    for i, row in enumerate(rows):
-        matrix[i, [column[a] for a in row]] = 1.0
-    _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
-    rank = int((singular > 1e-9 * max(1.0, singular[0])).sum())
-    basis = vt[:rank]  # orthonormal rows spanning the row space
+    basis = _row_space(_incidence(rows, order))
 
     def in_space(vector):
         return float(np.linalg.norm(vector - basis.T @ (basis @ vector))) < 1e-7 * max(1.0, np.linalg.norm(vector))

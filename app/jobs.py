@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from celery import Celery, Task
 from flask import Flask, current_app, has_app_context
@@ -16,14 +16,7 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Job
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+from app.models.base import aware, utcnow
 
 
 RECOMPUTE_TASK = "worker.tasks.indicators.recompute_indicators"
@@ -189,17 +182,17 @@ def stuck(job: Job, now: datetime | None = None) -> bool:
     limits = kind_limits(job.kind)
     if job.state == "queued":
         if job.retry_at is not None:
-            return now > _aware(job.retry_at) + timedelta(seconds=limits.queued_limit)
+            return now > aware(job.retry_at) + timedelta(seconds=limits.queued_limit)
         if job.sent_at is None and job.task_name is not None:
             # Never reached the broker (it was down): nothing can run it twice, so it is sent again
             # at the first sweep after a short grace (the enqueue itself may still be under way).
-            created = _aware(job.created_at)
+            created = aware(job.created_at)
             grace = float(current_app.config.get("JOB_NOT_QUEUED_GRACE", NOT_QUEUED_GRACE))
             return created is not None and (now - created).total_seconds() > grace
-        since = _aware(job.sent_at) or _aware(job.created_at)
+        since = aware(job.sent_at) or aware(job.created_at)
         return since is not None and (now - since).total_seconds() > limits.queued_limit
     if job.state == "running":
-        since = _aware(job.updated_at) or _aware(job.created_at)
+        since = aware(job.updated_at) or aware(job.created_at)
         return since is not None and (now - since).total_seconds() > limits.running_limit
     return False
 

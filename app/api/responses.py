@@ -68,7 +68,7 @@ def responses_csv(qid: int):
     from app.services import responses_csv as csv_service
 
     try:
-        csv_service.labels_for(questionnaire, questionnaire.traject)
+        labels = csv_service.labels_for(questionnaire, questionnaire.traject)
     except csv_service.ExportRefused as refused:
         abort(problem(409, str(refused)))
     audit.record("export.responses_csv", obj=questionnaire, traject_id=questionnaire.traject_id,
@@ -76,7 +76,7 @@ def responses_csv(qid: int):
     db.session.commit()
     from app.respond.routes import csv_response
 
-    return csv_response(questionnaire)
+    return csv_response(questionnaire, labels)
 
 
 register("/api/v1/responses", {"post": {

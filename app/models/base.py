@@ -7,3 +7,8 @@ from datetime import datetime, timezone
 def utcnow() -> datetime:
     """Current time in UTC; passed as a callable so every row gets its own time."""
     return datetime.now(timezone.utc)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """A stored time as timezone-aware UTC (SQLite returns naive datetimes); None stays None."""
+    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value

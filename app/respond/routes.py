@@ -303,20 +303,21 @@ def responses_csv_download(traject_id: int, questionnaire_id: int):
     if questionnaire is None or questionnaire.traject_id != traject.id:
         abort(404)
     try:
-        responses_csv.labels_for(questionnaire, traject)
+        labels = responses_csv.labels_for(questionnaire, traject)
     except responses_csv.ExportRefused as refused:
         flash(str(refused), "error")
         return redirect(url_for("questionnaires.show", qid=questionnaire.id))
     audit.record("export.responses_csv", obj=questionnaire, traject_id=traject.id, via="web")
     db.session.commit()
-    return csv_response(questionnaire)
+    return csv_response(questionnaire, labels)
 
 
-def csv_response(questionnaire: Questionnaire) -> FlaskResponse:
-    """The streamed CSV download of a questionnaire's responses (web and API alike)."""
+def csv_response(questionnaire: Questionnaire, labels: tuple[dict, set]) -> FlaskResponse:
+    """The streamed CSV download of a questionnaire's responses (web and API alike); `labels` is
+    what `responses_csv.labels_for` answered, checked before the response starts."""
     filename = f"antwoorden-{questionnaire.key}-v{questionnaire.version}.csv"
-    responses_csv.labels_for(questionnaire, questionnaire.traject)  # raises ExportRefused before streaming
-    rows = responses_csv.generate(questionnaire.id, chunk_size=current_app.config.get("CSV_CHUNK_SIZE", 1000))
+    rows = responses_csv.generate(questionnaire.id, chunk_size=current_app.config.get("CSV_CHUNK_SIZE", 1000),
+                                  labels=labels)
     response = FlaskResponse(stream_with_context(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"

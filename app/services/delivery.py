@@ -32,7 +32,7 @@ import re
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from email import generator, policy
+from email import generator
 from email.message import EmailMessage
 from io import BytesIO
 from typing import Callable
@@ -42,6 +42,7 @@ from sqlalchemy import and_, func, or_, select, update
 
 from app.extensions import db
 from app.models import OutboxMessage, Participant
+from app.models.base import aware
 
 log = logging.getLogger("draagvlak.mail")
 
@@ -50,12 +51,6 @@ ACTIVE = ("pending", "sending", "handed", "retry")
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value
 
 
 @dataclass
@@ -364,10 +359,10 @@ def _summarise(report: DeliveryReport, kind: str, questionnaire_ids: list[int] |
     for status, count, next_attempt, lease_until in rows:
         if status == "retry":
             report.retry = count
-            moments.append(_aware(next_attempt))
+            moments.append(aware(next_attempt))
         elif status in ("sending", "handed"):
             report.in_flight += count
-            moments.append(_aware(lease_until))  # check back when the other worker's lease ends
+            moments.append(aware(lease_until))  # check back when the other worker's lease ends
         elif status == "pending":
             report.pending = count
     moments = [m for m in moments if m is not None]

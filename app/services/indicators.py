@@ -605,7 +605,7 @@ def compute_raw(traject: Traject, frames: Frames, groups: dict[str, Instrument],
     progress(0.5, "constructen")
     weights = traject.index_weights or None
     members = {}
-    indices, compare, index_members = [], None, None
+    indices, compare, index_members, staff_prepared = [], None, None, None
     if staff_mask.any():
         staff_prepared = prepared.only(STAFF)
         indices = index_table(staff_prepared, weights=weights)
@@ -628,7 +628,10 @@ def compute_raw(traject: Traject, frames: Frames, groups: dict[str, Instrument],
     for key, instrument in groups.items():
         if not instrument.anonymous or key not in frames.people:
             continue
-        own = prepared.only(key) if prepared is not None and key in set(items["questionnaire"]) else None
+        if key == STAFF:
+            own = staff_prepared  # restricted once, above
+        else:
+            own = prepared.only(key) if prepared is not None and key in set(items["questionnaire"]) else None
         members[key] = disclosure.members(
             frames.people[key], own if key != MOTIVES else motive_prepared,
             index_members=index_members if key == STAFF else None,

@@ -8,28 +8,23 @@ is shown for anyone: that stays with the system, which alone knows whom to remin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Organisation, Participant, Questionnaire, Traject
+from app.models.base import aware
 
 
 @dataclass
 class ListedParticipant:
-    questionnaire: str
+    questionnaire: dict  # the title in each language: {"nl", "en"}
     organisation: str | None
     name: str | None
     email: str | None
     role: str
     added_after_publishing_on: date | None
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def listed(traject: Traject, organisation_id: int | None = None) -> list[ListedParticipant]:
@@ -43,13 +38,12 @@ def listed(traject: Traject, organisation_id: int | None = None) -> list[ListedP
         stmt = stmt.where(Participant.organisation_id == organisation_id)
     rows = []
     for participant, questionnaire, code in db.session.execute(stmt).all():
-        published, created = _aware(questionnaire.published_at), _aware(participant.created_at)
+        published, created = aware(questionnaire.published_at), aware(participant.created_at)
         late = created.date() if created is not None and published is not None and created > published else None
-        rows.append(ListedParticipant(questionnaire=questionnaire.title.get("nl") if isinstance(questionnaire.title, dict)
-                                      else str(questionnaire.title), organisation=code, name=participant.name,
+        rows.append(ListedParticipant(questionnaire=questionnaire.title, organisation=code, name=participant.name,
                                       email=participant.email, role=participant.role,
                                       added_after_publishing_on=late))
-    return sorted(rows, key=lambda r: (r.questionnaire, str(r.organisation), r.role, str(r.name)))
+    return sorted(rows, key=lambda r: (str(r.questionnaire), str(r.organisation), r.role, str(r.name)))
 
 
 def added_after_publishing(traject: Traject) -> dict:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-import pandas as pd
 from sqlalchemy import func, select
 
 from analysis import disclosure
@@ -108,14 +107,13 @@ def _previous_state(history: list[IndicatorSnapshot], key: str):
     return past, last_visible
 
 
-def plan_instrument(traject, instrument, found: disclosure.Members | None, history, number: int):
+def plan_instrument(traject, instrument, found: disclosure.Members | None, history, number: int, closed: bool):
     """The disclosure decision for one anonymous instrument, and the atoms it was made on."""
     batch_of = _batches(instrument.ids)
     atoms = disclosure.atoms_of(found, batch_of, number) if found is not None else {}
     past, last_visible = _previous_state(history, instrument.key)
     decision = disclosure.plan(atoms, traject.anonymity_threshold, number=number, history=past,
-                               early=_early(instrument.ids), last_visible=last_visible,
-                               closed=_closed(instrument.ids))
+                               early=_early(instrument.ids), last_visible=last_visible, closed=closed)
     return decision, atoms, last_visible, batch_of
 
 
@@ -140,8 +138,7 @@ def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None
     anonymous = [g for g in groups.values() if g.anonymous]
     identified_keys = {g.key for g in groups.values() if not g.anonymous}
     payload = {
-        "constructs": disclosure.hide_rows(
-            [r for r in _identified_suppressed(raw.constructs, identified_keys, threshold)], set()),
+        "constructs": _identified_suppressed(raw.constructs, identified_keys, threshold),
         "indices": [], "motives": [], "comparisons": [], "preferences": [], "comments": [],
         "board": dict(raw.board, gap=[]), "ict_foto": raw.ict_foto,
         "response_rates": [dict(r, suppressed=False) for r in raw.rates if r["questionnaire"] in identified_keys],
@@ -151,12 +148,13 @@ def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None
     for instrument in anonymous:
         key = instrument.key
         found = raw.members.get(key)
-        decision, atoms, last_visible, batch_of = plan_instrument(traject, instrument, found, history, number)
+        closed = _closed(instrument.ids)
+        decision, atoms, last_visible, batch_of = plan_instrument(traject, instrument, found, history, number, closed)
         measures = disclosure.measures_of(atoms)
         respondents = found.respondents if found is not None else []
         unchanged = (key in old_state and all(rid in batch_of for rid in respondents)
                      and len(respondents) == int(old_state[key].get("total", -1))
-                     and not (decision.hold is False and _closed_now(instrument, old_state[key])))
+                     and not (decision.hold is False and closed and not old_state[key].get("closed", False)))
         if (decision.hold or unchanged) and key in old_state:
             _carry(payload, old, key)
             state[key] = dict(old_state[key], held=bool(decision.hold))
@@ -178,7 +176,7 @@ def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None
             "total": int(counts.get((None, None), 0)),
             "counts": {disclosure.cell_key(c): int(n) for c, n in sorted(counts.items(), key=str)},
             "held": False,
-            "closed": _closed(instrument.ids),
+            "closed": closed,
         }
         responses += state[key]["responses"]
         released_ids += [rid for rid in respondents if rid not in batch_of]
@@ -186,11 +184,6 @@ def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None
     payload["response_rates"].sort(key=lambda r: (str(r["questionnaire"]), str(r["organisation"]), str(r["role"])))
     identified = sum(int(raw.extra.get("responses_by_key", {}).get(k, 0)) for k in identified_keys)
     return Release(payload=payload, state=state, released_ids=released_ids, responses=responses + identified)
-
-
-def _closed_now(instrument, old: dict) -> bool:
-    """The instrument closed since its last release (closing allows a release of everything)."""
-    return _closed(instrument.ids) and not old.get("closed", False)
 
 
 def _identified_suppressed(rows: list, identified: set, threshold: int) -> list:

@@ -285,9 +285,9 @@ def _mark_early_at_first_response(questionnaire_id: int, organisation_id: int | 
     """
     code = Response.organisation_code.is_(None) if organisation_code is None else \
         Response.organisation_code == organisation_code
-    first = db.session.scalar(select(func.count()).select_from(Response).where(
-        Response.questionnaire_id == questionnaire_id, Response.role == role, code)) == 0
-    if not first:
+    # One row is enough to know (no count over the group on the submission's hot path).
+    if db.session.scalar(select(Response.id).where(Response.questionnaire_id == questionnaire_id,
+                                                   Response.role == role, code).limit(1)) is not None:
         return
     org = Participant.organisation_id.is_(None) if organisation_id is None else \
         Participant.organisation_id == organisation_id

@@ -117,7 +117,8 @@ def labels_for(questionnaire: Questionnaire, traject: Traject) -> tuple[dict, se
     return labels, no_text
 
 
-def generate(questionnaire_id: int, chunk_size: int = 1000) -> Iterator[str]:
+def generate(questionnaire_id: int, chunk_size: int = 1000,
+             labels: tuple[dict, set] | None = None) -> Iterator[str]:
     """Yield the CSV text in pieces; reads rows `chunk_size` at a time, so memory stays flat."""
     questionnaire = db.session.get(Questionnaire, questionnaire_id)
     defn = definition(questionnaire)
@@ -127,7 +128,8 @@ def generate(questionnaire_id: int, chunk_size: int = 1000) -> Iterator[str]:
     # Option values of a custom questionnaire could look like a formula: quote those columns too.
     risky_positions = [i for i, q in enumerate(questions) if i not in text_positions and any(
         formula_like(str(o.get("value") if isinstance(o, dict) else o)) for o in (q.options or []))]
-    labels, no_text = labels_for(questionnaire, questionnaire.traject)
+    # The caller checked the export with labels_for before the response started; reuse its answer.
+    labels, no_text = labels if labels is not None else labels_for(questionnaire, questionnaire.traject)
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
