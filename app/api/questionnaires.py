@@ -16,6 +16,7 @@ from app.security.access import is_member
 from app.services import questionnaires as service
 from app.services.questionnaires import QuestionnaireError
 from surveys.templates import list_templates
+from surveys.types import QUESTION_TYPES
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -136,8 +137,7 @@ SCHEMAS = {
                               "options", "text"],
                  "properties": {
                      "key": {"type": "string"},
-                     "type": {"type": "string", "enum": ["likert", "single_choice", "multiple_choice",
-                                                         "number", "currency", "text", "ranking", "yes_no"]},
+                     "type": {"type": "string", "enum": list(QUESTION_TYPES)},
                      "construct": {"type": ["string", "null"]}, "domain": {"type": ["string", "null"]},
                      "reverse": {"type": "boolean"}, "required": {"type": "boolean"},
                      "scale": {"oneOf": [{"type": "null"},

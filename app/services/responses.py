@@ -23,9 +23,6 @@ from surveys.model import Questionnaire as Definition
 SIGNED_TEMPLATES = ("board_commitment",)
 SIGNATURE_KEY = "signature_agree"
 SIGNATURE_MESSAGE = "Vink aan dat u deze verklaring namens uw organisatie ondertekent."
-# Seconds a respondent needs per question type, for the time estimate on the intro page.
-SECONDS_PER_TYPE = {"likert": 10, "yes_no": 10, "single_choice": 15, "multiple_choice": 25,
-                    "ranking": 45, "number": 30, "currency": 30, "text": 60}
 
 _definitions: dict[tuple[int, str], Definition] = {}
 
@@ -87,7 +84,7 @@ def participant_state(participant: Participant) -> str:
 
 
 def minutes_needed(defn: Definition) -> int:
-    seconds = sum(SECONDS_PER_TYPE.get(q.type, 20) for q in defn.questions())
+    seconds = sum(q.question_type.seconds for q in defn.questions())
     return max(1, round(seconds / 60))
 
 
