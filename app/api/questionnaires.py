@@ -12,7 +12,7 @@ from app.api.trajects import api_traject
 from app.errors import problem
 from app.extensions import db
 from app.models import Questionnaire
-from app.security.access import is_member
+from app.security.access import is_member, refuse_if_archived
 from app.services import questionnaires as service
 from app.services.questionnaires import QuestionnaireError
 from surveys.templates import list_templates
@@ -32,12 +32,15 @@ def questionnaire_json(q: Questionnaire) -> dict:
 
 
 def api_questionnaire(qid: int, *, write: bool = False) -> Questionnaire:
-    """Object-level check, as api_traject: another traject's questionnaire answers 404."""
+    """Object-level check for every questionnaire path of the API, as api_traject: another
+    traject's questionnaire answers 404, a bestuurder's write 403, and a changing request on an
+    archived traject 409 (an archived traject is read-only, on the web and in the API alike)."""
     q = db.session.get(Questionnaire, qid)
     if q is None or not is_member(g.api_user, q.traject):
         abort(problem(404, "Vragenlijst niet gevonden."))
     if write and g.api_user.role != "regisseur":
         abort(problem(403, "Alleen een regisseur mag deze vragenlijst wijzigen."))
+    refuse_if_archived(q.traject)
     return q
 
 
