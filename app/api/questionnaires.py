@@ -12,6 +12,7 @@ from app.api.trajects import api_traject
 from app.errors import problem
 from app.extensions import db
 from app.models import Questionnaire
+from app.models.base import iso_utc
 from app.security.access import is_member, refuse_if_archived
 from app.services import questionnaires as service
 from app.services.questionnaires import QuestionnaireError
@@ -19,16 +20,12 @@ from surveys.templates import list_templates
 from surveys.types import QUESTION_TYPES
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
-
 def questionnaire_json(q: Questionnaire) -> dict:
     definition = service.definition_of(q)
     return {"id": q.id, "traject": q.traject_id, "template": q.template_key, "title": q.title["nl"],
             "status": q.status, "anonymous": q.anonymous, "questions": definition.api_questions(),
             "key": q.key, "version": q.version, "audience": q.audience, "previous": q.previous_id,
-            "fingerprint": q.fingerprint, "opens_at": _iso(q.opens_at), "closes_at": _iso(q.closes_at)}
+            "fingerprint": q.fingerprint, "opens_at": iso_utc(q.opens_at), "closes_at": iso_utc(q.closes_at)}
 
 
 def api_questionnaire(qid: int, *, write: bool = False) -> Questionnaire:

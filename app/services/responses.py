@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Participant, Questionnaire, Response, ResponseDraft, Traject, User
+from app.models.base import aware
 from surveys.model import Questionnaire as Definition
 
 #: identified instruments whose response is a signed statement
@@ -61,17 +62,13 @@ def questionnaire_state(questionnaire: Questionnaire, now: datetime | None = Non
     now = now or datetime.now(timezone.utc)
     if questionnaire.status == "closed":
         return "closed"
-    if questionnaire.closes_at is not None and _aware(questionnaire.closes_at) <= now:
+    if questionnaire.closes_at is not None and aware(questionnaire.closes_at) <= now:
         return "closed"
     if questionnaire.status != "open":
         return "not_open"
-    if questionnaire.opens_at is not None and _aware(questionnaire.opens_at) > now:
+    if questionnaire.opens_at is not None and aware(questionnaire.opens_at) > now:
         return "not_open"
     return "open"
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def participant_state(participant: Participant) -> str:
