@@ -176,3 +176,40 @@ def test_a_type_registered_at_run_time_reaches_every_place(app, stars):
         assert ("stars_test", "Sterren") in type_choices()
         with force_locale("en"):
             assert "Great" in _render(definition.sections[0], lang="en")
+
+
+SAMPLES = {  # one definition per type with every own field set, for the contract tests below
+    "likert": {"scale": {"min": 1, "max": 7}, "labels": {"nl": ["Oneens", "Eens"], "en": ["No", "Yes"]},
+               "matrix": "m1"},
+    "single_choice": {"options": [{"value": "a", "label": _t("A")}, {"value": "b", "label": _t("B")}]},
+    "multiple_choice": {"options": [{"value": "a", "label": _t("A")}, {"value": "b", "label": _t("B")}],
+                        "min": 1, "max": 2},
+    "ranking": {"options": [{"value": "a", "label": _t("A")}, {"value": "b", "label": _t("B")}], "min": 1, "max": 2},
+    "number": {"min": 0, "max": 12.5, "unit": _t("fte"), "integer": True},
+    "currency": {"min": 0, "max": 1000},
+    "text": {"max_length": 300},
+    "yes_no": {},
+    "nps": {"labels": {"nl": ["Nooit", "Zeker"], "en": ["Never", "Surely"]}},
+}
+
+
+@pytest.mark.parametrize("name", list(QUESTION_TYPES))
+def test_every_type_carries_its_whole_plugin(app, name):
+    """Label, macro file, editor fields the form has, a doc row, a schema fragment for exactly its
+    own fields, and an editor round trip (to_editor then from_editor gives the same definition)."""
+    from pathlib import Path
+
+    from app.questionnaires.forms import TYPE_FIELDS
+    from surveys.model import Question
+
+    question_type = QUESTION_TYPES[name]
+    assert name in SAMPLES, f"add a sample definition of {name!r} to SAMPLES"
+    assert question_type.label["nl"] and question_type.label["en"]
+    assert (Path(app.root_path) / "templates" / question_type.macro).is_file()
+    assert set(question_type.editor_fields) <= set(TYPE_FIELDS)
+    assert all(question_type.doc)
+    assert set(question_type.schema) == set(question_type.allowed_fields)
+    own = SAMPLES[name]
+    Question.from_dict({"key": "q", "type": name, "text": _t("Vraag"), **own}).check("q")
+    errors: dict = {}
+    assert question_type.from_editor(question_type.to_editor(own), errors) == own and errors == {}
