@@ -32,7 +32,8 @@ def schema() -> dict:
         for field, fragment in question_type.schema.items():
             known = question["properties"].setdefault(field, copy.deepcopy(fragment))
             if known != fragment:
-                raise ValueError(f"vraagtype {question_type.name!r}: veld {field!r} botst met een ander type")
+                raise ValueError(f"vraagtype {question_type.name!r}: veld {field!r} "
+                                 "botst met een ander type")
     return result
 
 

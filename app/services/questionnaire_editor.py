@@ -1,7 +1,7 @@
 """Editing a draft questionnaire: its settings, sections and questions, from the editor's flat fields.
 
-Each change goes through ``questionnaires.edit_definition`` (a checked copy, stored whole or not at all, and
-audited). Question fields that depend on the type are read and written by the type itself
+Each change goes through ``questionnaires.edit_definition`` (a checked copy, stored whole or not
+at all, and audited). Question fields that depend on the type are read and written by the type itself
 (``QuestionType.from_editor`` / ``to_editor`` in ``surveys/types/``). No function here commits.
 """
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.models import Questionnaire
-from app.services.questionnaires import (QuestionnaireError, edit_definition, find_question, find_section,
-                                         placeholder_question, question_keys, require_draft)
+from app.services.questionnaires import (QuestionnaireError, edit_definition, find_question,
+                                         find_section, placeholder_question, question_keys,
+                                         require_draft)
 from surveys.model import AUDIENCES, KEY_PATTERN
 from surveys.types import QUESTION_TYPES
 from surveys.types.editor import text_pair
@@ -22,7 +23,7 @@ def update_settings(q: Questionnaire, values: dict) -> None:
     errors: dict[str, list[str]] = {}
     title = text_pair(values.get("title_nl"), values.get("title_en"), "de titel", errors, "title")
     description = text_pair(values.get("description_nl"), values.get("description_en"),
-                        "de omschrijving", errors, "description", optional=True)
+                            "de omschrijving", errors, "description", optional=True)
     audience = values.get("audience")
     if audience not in AUDIENCES:
         errors["audience"] = ["Kies een doelgroep."]
@@ -236,7 +237,7 @@ def _section_values(values: dict) -> dict:
     section = {"key": _key(values.get("key"), errors),
                "title": text_pair(values.get("title_nl"), values.get("title_en"), "de titel", errors, "title")}
     intro = text_pair(values.get("intro_nl"), values.get("intro_en"), "de inleiding", errors, "intro",
-                  optional=True)
+                      optional=True)
     if intro:
         section["intro"] = intro
     condition = _condition(values, errors)
