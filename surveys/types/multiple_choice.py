@@ -19,7 +19,7 @@ class MultipleChoiceType(ListType):
     """
 
     name = "multiple_choice"
-    label = {"nl": "Meerdere keuzes", "en": "Several choices"}
+    label = {"nl": "Meerdere keuzes", "en": "Multiple choice"}
     macro = "questions/types/multiple_choice.html"
     doc = ("`options`, `min`/`max` number of selections", "list of option values, in option order",
            "values joined with `\\|`")

@@ -20,7 +20,7 @@ class SingleChoiceType(QuestionType):
     """
 
     name = "single_choice"
-    label = {"nl": "Eén keuze", "en": "One choice"}
+    label = {"nl": "Eén keuze", "en": "Single choice"}
     allowed_fields = frozenset({"options"})
     macro = "questions/types/single_choice.html"
     editor_fields = ("options",)
