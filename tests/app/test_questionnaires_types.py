@@ -130,7 +130,7 @@ class _Stars:
         class StarsType(QuestionType):
             name = "stars_test"
             label = {"nl": "Sterren", "en": "Stars"}
-            macro = "questions/types/nps.html"  # a row of points, as nps; a real type names its own file
+            macro = "questions/types/likert.html"  # a row of points, as likert; a real type names its own file
             schema = {}
             seconds = 5
 
