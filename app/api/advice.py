@@ -8,6 +8,7 @@ from flask import g, jsonify, send_file
 
 from app.api import bp, spec
 from app.api.auth import ApiProblem, json_object, token_required
+from app.api.validation import validated_body
 from app.api.trajects import api_traject
 from app.extensions import db
 from app.models.advice import AdviceVersion
@@ -285,17 +286,13 @@ def api_version(vid: int, *, write: bool = False):
 
 @bp.post("/trajects/<int:tid>/advice-versions")
 @token_required
+@validated_body
 def create_advice_version(tid: int):
     traject = api_traject(tid, write=True)
     from flask import request
 
     body = json_object() if request.get_data() else {}  # the body is optional
-    note = body.get("note", "")
-    if not isinstance(note, str):
-        raise ApiProblem(422, "De toelichting is geen tekst.", {"note": ["Geef tekst."]})
-    confirm = body.get("confirm", False)
-    if not isinstance(confirm, bool):
-        raise ApiProblem(422, "confirm is true of false.", {"confirm": ["Geef true of false."]})
+    note, confirm = body.get("note", ""), body.get("confirm", False)
     advice.sync_swot(traject)
     try:
         version = advice_versions.publish(traject, g.api_user, note=note, confirm_gaps=confirm)
@@ -354,6 +351,7 @@ def get_advice_version_xlsx(vid: int):
 
 @bp.post("/advice-versions/<int:vid>/decisions")
 @token_required
+@validated_body
 def create_decision(vid: int):
     user = g.api_user
     # The role first, whatever the id: only a bestuurder records a board's decision (a regisseur never).
@@ -366,8 +364,6 @@ def create_decision(vid: int):
     if not version.round_open:
         raise ApiProblem(409, "De besluitronde van deze versie is gesloten.")
     domain_conditions = body.get("domain_conditions") or {}
-    if not isinstance(domain_conditions, dict):
-        raise ApiProblem(422, "domain_conditions is een object.", {"domain_conditions": ["Geef een object."]})
     try:
         row = advice_versions.record_decision(
             version, user, decision=body.get("decision"), conditions=body.get("conditions"),

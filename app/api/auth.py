@@ -105,11 +105,16 @@ def check_json_body():
             parsed_json_body()
 
 
-def json_object() -> dict:
-    """The request's JSON body as an object, or a 400/422 problem."""
+def json_object(*, validate: bool = True) -> dict:
+    """The request's JSON body as an object, or a 400/422 problem; on a `@validated_body` handler
+    also checked against the operation's schema in the OpenAPI document (app/api/validation.py)."""
+    from app.api.validation import check_body
+
     data = parsed_json_body()
     if data is None:
         raise ApiProblem(400, "De body moet geldige JSON zijn (Content-Type: application/json).")
     if not isinstance(data, dict):
         raise ApiProblem(422, "De body moet een JSON-object zijn.", errors={"body": ["Verwacht een object."]})
+    if validate:
+        check_body(data)
     return data
