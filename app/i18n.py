@@ -12,6 +12,22 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def translate(message: object) -> str:
+    """A domain or service message in the reader's language: a `surveys.messages.Message` by its
+    catalog id and parameters; any other text by itself as id (unchanged when not in the catalog)."""
+    from flask_babel import gettext
+
+    msgid = getattr(message, "msgid", None)
+    if msgid is None:
+        return gettext(str(message)) if message else ""
+    return gettext(msgid, **message.params)  # type: ignore[attr-defined]
+
+
+def translate_errors(errors: dict[str, list] | None) -> dict[str, list[str]]:
+    """{field: [message]} in the reader's language."""
+    return {key: [translate(m) for m in messages] for key, messages in (errors or {}).items()}
+
+
 def pick(text: dict | str | None) -> str:
     """Pick the current language from a {'nl','en'} text, falling back to Dutch."""
     if text is None:

@@ -9,13 +9,14 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from .messages import N_
 from .types import AnswerError, get_type
 from .types.likert import scale_bounds
 
 FORMAT = "draagvlak-questionnaire/1"
 AUDIENCES = ("ict_staff", "ict_lead", "board", "all")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-UNKNOWN_QUESTION = "Onbekende vraag."
+UNKNOWN_QUESTION = N_("Onbekende vraag.")
 LIST_TYPES = ("multiple_choice", "ranking")
 
 

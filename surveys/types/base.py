@@ -7,19 +7,23 @@ import re
 from decimal import Decimal
 from typing import Any
 
-REQUIRED_MESSAGE = "Deze vraag is verplicht."
+from surveys.messages import N_, Message
+
+REQUIRED_MESSAGE = N_("Deze vraag is verplicht.")
 
 
 class AnswerError(ValueError):
-    """A respondent's answer is not acceptable; ``message`` is Dutch and shown to the respondent.
+    """A respondent's answer is not acceptable; ``message`` is Dutch and carries its catalog id and
+    parameters (surveys.messages), so the edge shows it in the respondent's language.
 
-    >>> str(AnswerError("Vul een getal in."))
-    'Vul een getal in.'
+    >>> error = AnswerError(N_("Kies minstens %(value)s opties.", value=2))
+    >>> str(error), error.message.msgid
+    ('Kies minstens 2 opties.', 'Kies minstens %(value)s opties.')
     """
 
     def __init__(self, message: str):
         super().__init__(message)
-        self.message = message
+        self.message: Message = message if isinstance(message, Message) else Message(message)
 
 
 def is_empty(raw: Any) -> bool:
@@ -238,6 +242,6 @@ def parse_list(raw: Any) -> list[str]:
         return [part.strip() for part in re.split(r"[|,]", raw) if part.strip()]
     if isinstance(raw, (list, tuple)):
         if not all(isinstance(item, str) for item in raw):
-            raise AnswerError("Kies uit de genoemde opties.")
+            raise AnswerError(N_("Kies uit de genoemde opties."))
         return [item.strip() for item in raw]
-    raise AnswerError("Kies uit de genoemde opties.")
+    raise AnswerError(N_("Kies uit de genoemde opties."))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from surveys.messages import N_
+
 from .base import AnswerError, QuestionType, check_int
 
 DEFAULT_SCALE = {"min": 1, "max": 5}
@@ -29,7 +31,7 @@ class LikertType(QuestionType):
 
     def clean(self, question: Any, raw: Any) -> int:
         low, high = scale_bounds(question)
-        message = f"Kies een waarde van {low} tot en met {high}."
+        message = N_("Kies een waarde van %(low)s tot en met %(high)s.", low=low, high=high)
         if isinstance(raw, bool):
             raise AnswerError(message)
         if isinstance(raw, str):

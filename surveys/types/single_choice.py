@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from surveys.messages import N_
+
 from .base import AnswerError, QuestionType, check_options, option_values
 
-MESSAGE = "Kies een van de genoemde opties."
+MESSAGE = N_("Kies een van de genoemde opties.")
 
 
 class SingleChoiceType(QuestionType):
