@@ -1,7 +1,7 @@
 """Language choice (Dutch first, English switchable) and template helpers."""
 from __future__ import annotations
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 
 
@@ -9,6 +9,11 @@ def select_locale() -> str:
     lang = session.get("lang")
     if lang in current_app.config["LANGUAGES"]:
         return lang
+    if has_request_context() and request.path.startswith("/api/"):
+        # The API has no session: its callers choose by Accept-Language (Dutch unless en is asked).
+        best = request.accept_languages.best_match(current_app.config["LANGUAGES"])
+        if best:
+            return best
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -14,10 +14,10 @@ from app.services.accounts import user_for_api_token
 class ApiProblem(HTTPException):
     """Raise to answer with a problem+json response from anywhere in an API handler."""
 
-    def __init__(self, status: int, detail: str = "", errors: dict | None = None):
+    def __init__(self, status: int, detail: str = "", errors: dict | None = None, *, message_id: str | None = None):
         super().__init__(description=detail)
         self.code = status
-        self.response = problem(status, detail, errors=errors)
+        self.response = problem(status, detail, errors=errors, message_id=message_id)
 
 
 def _token_limit() -> str:

@@ -21,14 +21,11 @@ from app.models.base import utcnow
 from app.models.advice import (ACTION_STATES, QUADRANTS, ConfrontationScore, FeasibilityOverride, RoadmapAction,
                                SwotItem)
 from app.services import audit
+from app.services.errors import ServiceError
 
 
-class AdviceError(ValueError):
-    """A rule of the advice was broken; `errors` maps field names to Dutch messages."""
-
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.errors = errors or {}
+class AdviceError(ServiceError):
+    """A rule of the advice was broken; `errors` maps field names to messages (ids + parameters)."""
 
 
 # --- snapshot -------------------------------------------------------------------------------

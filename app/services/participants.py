@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import PARTICIPANT_ROLES, Participant, Questionnaire
 from app.services import audit
+from app.services.errors import ServiceError
 from app.services.tokens import issue_token
 from app.services.trajects import BAD_TEXT_MESSAGE, read_csv, unstorable_text
 
@@ -46,8 +47,8 @@ class RowIssue:
     conflict: bool = False
 
 
-class ParticipantError(ValueError):
-    """A Dutch, user-facing reason why participants were not added; nothing was created."""
+class ParticipantError(ServiceError):
+    """A user-facing reason why participants were not added; nothing was created."""
 
     def __init__(self, message: str, issues: list[RowIssue] | None = None):
         super().__init__(message)

@@ -21,6 +21,7 @@ from app.models import (ApiToken, AuditEvent, IndicatorSnapshot, OutboxMessage, 
 from app.models.base import utcnow
 from app.models.privacy import DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, PrivacySettings
 from app.services import audit
+from app.services.errors import ServiceError
 
 ARCHIVED_MESSAGE = ("Dit traject is gearchiveerd en de persoonsgegevens zijn gewist; het is alleen "
                     "nog te lezen. Wijzigingen zijn niet meer mogelijk.")
@@ -42,7 +43,7 @@ ANONYMOUS_STATUS_STATEMENT = (
     "ziet het zelf met de eigen link.")
 
 
-class PrivacyError(ValueError):
+class PrivacyError(ServiceError):
     """A Dutch, user-facing reason why a privacy action was refused."""
 
 
