@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, g, jsonify
 from sqlalchemy import select
 
+from app.actions import api_action
 from app.api import bp
 from app.api.auth import ApiProblem, json_object, require_role, token_required
 from app.api.pagination import paginate
@@ -44,12 +45,8 @@ def create_traject():
     values = {"anonymity_threshold": data.get("anonymity_threshold", 5),
               "comment_threshold": data.get("comment_threshold", 10)}
     description = data.get("description", "")
-    try:
-        traject = traject_service.create_traject(g.api_user, name=name, description=description, **values)
-    except traject_service.TrajectError as exc:
-        db.session.rollback()
-        raise ApiProblem(422, str(exc), exc.errors) from None
-    db.session.commit()
+    traject = api_action(lambda: traject_service.create_traject(g.api_user, name=name, description=description,
+                                                                **values))
     return jsonify(traject_json(traject)), 201
 
 
@@ -76,12 +73,7 @@ def create_organisation(tid: int):
     code = data["code"].strip().upper()
     if traject.organisation_by_code(code) is not None:
         raise ApiProblem(409, f"De code {code} bestaat al in dit traject.")
-    try:
-        organisation = traject_service.add_organisation(traject, data)
-    except traject_service.TrajectError as exc:
-        db.session.rollback()
-        raise ApiProblem(422, str(exc), exc.errors) from None
-    db.session.commit()
+    organisation = api_action(lambda: traject_service.add_organisation(traject, data))
     return jsonify(organisation_json(organisation)), 201
 
 
@@ -107,15 +99,7 @@ def update_traject(tid: int):
     """Edit a traject; lowering a threshold after a questionnaire was published answers 409."""
     traject = api_traject(tid, write=True)
     values = _patch_values(json_object())
-    try:
-        traject_service.update_traject(traject, **values)
-    except traject_service.ThresholdFrozen as exc:
-        db.session.rollback()
-        raise ApiProblem(409, str(exc), exc.errors) from None
-    except traject_service.TrajectError as exc:
-        db.session.rollback()
-        raise ApiProblem(422, str(exc), exc.errors) from None
-    db.session.commit()
+    api_action(lambda: traject_service.update_traject(traject, **values))  # ThresholdFrozen: 409
     return jsonify(traject_json(traject))
 
 
@@ -146,19 +130,18 @@ def add_member(tid: int):
     user = accounts.find_user(email)
     if user is not None and is_member(user, traject):
         raise ApiProblem(409, f"{user.email} is al lid van dit traject.")
-    try:
-        if user is None:
-            user = accounts.create_user(email=email, name=name, role=role, password=None,
-                                        organisation=organisation)
+    if user is not None and user.role != role:
+        raise ApiProblem(422, "Het lid is niet geldig.", {"role": [f"Dit account bestaat al met de rol {user.role}."]})
+
+    def add():
+        member = user
+        if member is None:
+            member = accounts.create_user(email=email, name=name, role=role, password=None, organisation=organisation)
             db.session.flush()
-        elif user.role != role:
-            raise ApiProblem(422, "Het lid is niet geldig.",
-                             {"role": [f"Dit account bestaat al met de rol {user.role}."]})
-        traject_service.add_member(traject, user)
-    except (accounts.AccountError, traject_service.TrajectError) as exc:
-        db.session.rollback()
-        raise ApiProblem(422, str(exc), getattr(exc, "errors", None) or {"email": [str(exc)]}) from None
-    db.session.commit()
+        traject_service.add_member(traject, member)
+        return member
+
+    user = api_action(add)
     return jsonify({"id": user.id, "email": user.email, "role": user.role,
                     "organisation": user.organisation.code if user.organisation is not None else None}), 201
 
