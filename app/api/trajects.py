@@ -1,7 +1,7 @@
 """API: trajects and their organisations."""
 from __future__ import annotations
 
-from flask import abort, g, jsonify
+from flask import g, jsonify
 from sqlalchemy import select
 
 from app.actions import api_action
@@ -10,23 +10,16 @@ from app.api.auth import ApiProblem, json_object, require_role, token_required
 from app.api.pagination import paginate
 from app.api.serializers import organisation_json, traject_json
 from app.api.validation import validated_body
-from app.errors import problem
 from app.extensions import db
 from app.models import Organisation, Traject
-from app.security.access import is_member, refuse_if_archived, visible_trajects_query
+from app.security.access import is_member, traject_for, visible_trajects_query
 from app.services import trajects as traject_service
 
 
 def api_traject(traject_id: int, *, write: bool = False) -> Traject:
-    """Object-level check for the API: another traject's id answers 404."""
-    traject = db.session.get(Traject, traject_id)
-
-    if traject is None or not is_member(g.api_user, traject):
-        abort(problem(404, "Traject niet gevonden."))
-    if write and g.api_user.role != "regisseur":
-        abort(problem(403, "Alleen een regisseur mag dit traject wijzigen."))
-    refuse_if_archived(traject)
-    return traject
+    """Object-level check for the API: the pages' rule (app.security.access.traject_for) for the
+    token's user; another traject's id answers 404."""
+    return traject_for(g.api_user, traject_id, write=write)
 
 
 @bp.get("/trajects")
