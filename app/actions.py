@@ -56,9 +56,10 @@ def run_action(action: Callable[[], T], *, success: str | Callable[[T], str] | N
     field errors on `form` (fields the form lacks are flashed) — or its message on `field` (one
     form field) — else flash its message, in the reader's language; `Outcome.error` holds it and
     `Outcome.status` its status for the page."""
+    caught: tuple[type[Exception], ...] = (ServiceError, *errors)
     try:
         result = action()
-    except (ServiceError, *errors) as exc:
+    except caught as exc:
         db.session.rollback()
         refusal = exc if isinstance(exc, ServiceError) else ServiceError(str(exc), getattr(exc, "errors", None))
         if field is not None:

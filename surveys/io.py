@@ -6,7 +6,7 @@ import json
 import pathlib
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 import yaml
@@ -17,16 +17,16 @@ SCHEMA_PATH = pathlib.Path(__file__).parent / "schema" / "questionnaire.schema.j
 
 
 @lru_cache(maxsize=1)
-def schema() -> dict:
+def schema() -> dict[str, Any]:
     """The questionnaire JSON Schema (draft 2020-12)."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return cast("dict[str, Any]", json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
     """A safe YAML loader that refuses duplicate mapping keys instead of keeping the last."""
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     loader.flatten_mapping(node)
     seen = set()
     for key_node, _ in node.value:

@@ -43,7 +43,7 @@ def add_participants(qid: int):
     # The schema's errors and the service's (unknown organisation, a role that does not fit, a
     # duplicate) are answered together, so one correction round suffices.
     schema_errors = body_errors(data)
-    rows = data.get("participants")
+    rows = data.get("participants") or []
     if schema_errors and not (isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows)):
         raise ApiProblem(422, "Geef een niet-lege lijst participants.", errors=schema_errors)
     if participant_service.is_closed(questionnaire):

@@ -26,7 +26,9 @@ def validated_body(view: F) -> F:
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        g.body_validator = _validator_for(_spec_path(request.url_rule.rule), request.method.lower())
+        rule = request.url_rule
+        assert rule is not None  # a view runs only for a matched rule
+        g.body_validator = _validator_for(_spec_path(rule.rule), request.method.lower())
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]

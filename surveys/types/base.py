@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from surveys.messages import N_, Message
 
@@ -186,7 +186,7 @@ class QuestionType:
 
     def encode(self, question: Any, value: Any) -> float | str | None:
         """Encode a clean value for analysis and CSV export (None stays None)."""
-        return value
+        return cast("float | str | None", value)
 
     def check_definition(self, question: Any) -> None:
         """Raise ValueError when ``question`` is not a sound definition of this type."""

@@ -23,7 +23,7 @@ class MultipleChoiceType(QuestionType):
     name = "multiple_choice"
     allowed_fields = frozenset({"options", "min", "max"})
 
-    def clean(self, question: Any, raw: Any) -> list[str]:
+    def clean(self, question: Any, raw: Any) -> list[str] | None:
         chosen = parse_list(raw)
         if not chosen:
             # A form can send only separators, such as "|"; that is no answer at all.

@@ -34,7 +34,7 @@ class RankingType(QuestionType):
     name = "ranking"
     allowed_fields = frozenset({"options", "min", "max"})
 
-    def clean(self, question: Any, raw: Any) -> list[str]:
+    def clean(self, question: Any, raw: Any) -> list[str] | None:
         order = parse_list(raw)
         if not order:
             # A form can send only separators, such as "|"; that is no answer at all.
