@@ -41,8 +41,8 @@ def register_proxy_fix(app: Flask) -> None:
     if any(hops.values()):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"],  # type: ignore[method-assign]
-                                x_host=hops["host"])
+        fixed = ProxyFix(app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"], x_host=hops["host"])
+        app.wsgi_app = fixed  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache, wraps
+from functools import cache, wraps
 from typing import Any, TypeVar
 
 from flask import g, request
@@ -39,7 +39,7 @@ def _spec_path(rule: str) -> str:
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator_for(path: str, method: str) -> Draft202012Validator:
     from app.api.spec import document
 
