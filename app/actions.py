@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from flask import abort, flash, redirect
 from werkzeug.wrappers import Response
@@ -34,6 +34,13 @@ class Outcome(Generic[T]):
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def value(self) -> T:
+        """The result of a successful action (the refusal is raised again otherwise)."""
+        if self.error is not None:
+            raise self.error
+        return cast(T, self.result)
 
     @property
     def status(self) -> int:
@@ -80,7 +87,8 @@ def show_refusal(error: ServiceError, form: Any = None) -> None:
     """The refusal on the page: on the form's fields when it names them, else as a flash."""
     field_errors = translate_errors(error.errors)
     if form is None or not field_errors:
-        flash(translate(error.message), "error")
+        details = [m for messages in field_errors.values() for m in messages]
+        flash(" ".join([translate(error.message), *details]), "error")
         return
     for name, messages in field_errors.items():
         field = getattr(form, name, None)

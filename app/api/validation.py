@@ -27,7 +27,8 @@ def validated_body(view: F) -> F:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         rule = request.url_rule
-        assert rule is not None  # a view runs only for a matched rule
+        if rule is None:  # pragma: no cover - a view runs only for a matched rule
+            raise LookupError("no URL rule for this request")
         g.body_validator = _validator_for(_spec_path(rule.rule), request.method.lower())
         return view(*args, **kwargs)
 
