@@ -133,7 +133,7 @@ def participants(qid: int):
         outcome = run_action(lambda: participant_service.add_participants(questionnaire, [row], source="form"),
                              form=form)
         if outcome.ok:
-            return _after_adding(questionnaire, len(outcome.result or []))
+            return _after_adding(questionnaire, len(outcome.value))
         questionnaire = _questionnaire(qid)
         traject = questionnaire.traject
         status = 422
