@@ -7,7 +7,8 @@ from flask import abort, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from app.errors import problem
-from app.extensions import db, limiter
+from app.actions import commit
+from app.extensions import limiter
 from app.services.accounts import user_for_api_token
 
 
@@ -51,7 +52,7 @@ def _authenticate():
     if scheme.lower() == "bearer" and secret.strip():
         user = user_for_api_token(secret.strip())
         if user is not None:
-            db.session.commit()  # last_used_at
+            commit()  # last_used_at
             g.api_token_prefix = secret.strip()[:8]  # stored beside the hash; audit events name it
     g.api_user_checked = user
     return user

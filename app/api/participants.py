@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import abort, g, jsonify, request
 
+from app.actions import commit
 from app.api import bp
 from app.api.auth import ApiProblem, json_object, token_required
 from app.api.spec import PROBLEM, QID, register
@@ -65,7 +66,7 @@ def add_participants(qid: int):
         result = [{"email": a.participant.email} for a in added]
     else:
         result = [{"email": a.participant.email, "token": a.token, "url": personal_link(a.token)} for a in added]
-    db.session.commit()  # adding participants sends nothing: POST .../invitations does
+    commit()  # adding participants sends nothing: POST .../invitations does
     response = jsonify({"invitations": result})
     response.status_code = 201
     response.headers["Cache-Control"] = "no-store"

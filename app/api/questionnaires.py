@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask import abort, g, jsonify, request
 
+from app.actions import api_action
 from app.api import bp
 from app.api.auth import ApiProblem, json_object, token_required
 from app.api.spec import QID, TID, _errors, _json, _ok, register
@@ -15,7 +16,6 @@ from app.extensions import db
 from app.models import Questionnaire
 from app.security.access import is_member
 from app.services import questionnaires as service
-from app.services.questionnaires import QuestionnaireError
 from surveys.templates import list_templates
 
 
@@ -41,11 +41,6 @@ def api_questionnaire(qid: int, *, write: bool = False) -> Questionnaire:
     return q
 
 
-def _raise(exc: QuestionnaireError):
-    db.session.rollback()
-    raise ApiProblem(409 if exc.conflict else 422, str(exc), exc.errors or None) from None
-
-
 @bp.get("/templates")
 @token_required
 def list_questionnaire_templates():
@@ -58,11 +53,7 @@ def list_questionnaire_templates():
 def create_questionnaire(tid: int):
     traject = api_traject(tid, write=True)
     key = json_object()["template"]
-    try:
-        q = service.create_from_template(traject, key)
-    except QuestionnaireError as exc:
-        _raise(exc)
-    db.session.commit()
+    q = api_action(lambda: service.create_from_template(traject, key))
     return jsonify(questionnaire_json(q)), 201
 
 
@@ -102,11 +93,7 @@ def publish_questionnaire(qid: int):
         raise ApiProblem(422, "De datums zijn niet geldig.", errors)
     if q.status != "draft":
         raise ApiProblem(409, f"Alleen een concept kan gepubliceerd worden; deze vragenlijst is {q.status}.")
-    try:
-        service.publish(q, opens_at, closes_at)
-    except QuestionnaireError as exc:
-        _raise(exc)
-    db.session.commit()
+    api_action(lambda: service.publish(q, opens_at, closes_at))  # a conflict in its state: 409
     return jsonify(questionnaire_json(q))
 
 
@@ -114,11 +101,7 @@ def publish_questionnaire(qid: int):
 @token_required
 def close_questionnaire(qid: int):
     q = api_questionnaire(qid, write=True)
-    try:
-        service.close(q)
-    except QuestionnaireError as exc:
-        _raise(exc)
-    db.session.commit()
+    api_action(lambda: service.close(q))
     service.after_close(q)
     return jsonify(questionnaire_json(db.session.get(type(q), q.id)))
 

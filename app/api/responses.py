@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, g, jsonify, request
 
+from app.actions import commit
 from app.api import bp
 from app.api.auth import ApiProblem, json_object, require_role, token_required
 from app.api.spec import QID, _errors, _json, _ok, register
@@ -67,7 +68,7 @@ def responses_csv(qid: int):
         abort(problem(409, str(refused)))
     audit.record("export.responses_csv", obj=questionnaire, traject_id=questionnaire.traject_id,
                  actor_id=g.api_user.id, via="api")
-    db.session.commit()
+    commit()
     from app.respond.routes import csv_response
 
     return csv_response(questionnaire, labels)
