@@ -8,6 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.actions import commit, show_refusal
 from app.extensions import db
 from app.i18n import pick
 from app.models import Questionnaire
@@ -48,14 +49,7 @@ def _reload(qid: int):
 
 
 def _apply_errors(form, exc: QuestionnaireError) -> None:
-    placed = False
-    for name, messages in exc.errors.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + list(messages)
-            placed = True
-    if not placed or not exc.errors:
-        flash(str(exc), "error")
+    show_refusal(exc, form)  # on the form's fields, else a flash; in the reader's language
 
 
 def _back(q: Questionnaire, anchor: str | None = None):
@@ -97,7 +91,7 @@ def create(traject_id: int):
             _apply_errors(blank_form, exc)
         else:
             if q is not None:
-                db.session.commit()
+                commit()
                 flash(_("Vragenlijst aangemaakt als concept."), "success")
                 return redirect(url_for("questionnaires.show", qid=q.id))
     # list_templates() gives the Dutch title (the API's shape); the page shows the reader's language.
@@ -126,7 +120,7 @@ def import_(traject_id: int):
             form.file.errors = list(form.file.errors) + [str(exc)]
             status = 422
         else:
-            db.session.commit()
+            commit()
             flash(_("Vragenlijst geïmporteerd als concept."), "success")
             return redirect(url_for("questionnaires.show", qid=q.id))
     elif form.is_submitted():
@@ -166,7 +160,7 @@ def settings(qid: int):
             q, traject = _reload(qid)
             _apply_errors(form, exc)
         else:
-            db.session.commit()
+            commit()
             flash(_("Instellingen opgeslagen."), "success")
             return _back(q)
     return render_template("questionnaires/settings.html", q=q, traject=traject, form=form)
@@ -208,7 +202,7 @@ def add_section(qid: int):
             q, traject = _reload(qid)
             _apply_errors(form, exc)
         else:
-            db.session.commit()
+            commit()
             flash(_("Sectie toegevoegd, met een voorbeeldvraag om te bewerken."), "success")
             return _back(q, f"sectie-{key}")
     return render_template("questionnaires/section_form.html", q=q, traject=traject, form=form, section=None)
@@ -237,7 +231,7 @@ def edit_section(qid: int, key: str):
             q, traject = _reload(qid)
             _apply_errors(form, exc)
         else:
-            db.session.commit()
+            commit()
             flash(_("Sectie opgeslagen."), "success")
             return _back(q, f"sectie-{new_key}")
     return render_template("questionnaires/section_form.html", q=q, traject=traject, form=form, section=section)
@@ -261,7 +255,7 @@ def add_question(qid: int, key: str):
             q, traject = _reload(qid)
             _apply_errors(form, exc)
         else:
-            db.session.commit()
+            commit()
             flash(_("Vraag toegevoegd."), "success")
             return _back(q, f"vraag-{new_key}")
     return render_template("questionnaires/question_form.html", q=q, traject=traject, form=form,
@@ -298,7 +292,7 @@ def edit_question(qid: int, key: str):
             q, traject = _reload(qid)
             _apply_errors(form, exc)
         else:
-            db.session.commit()
+            commit()
             flash(_("Vraag opgeslagen."), "success")
             return _back(q, f"vraag-{new_key}")
     return render_template("questionnaires/question_form.html", q=q, traject=traject, form=form,
@@ -317,7 +311,7 @@ def _post_action(qid: int, action, success: str, anchor: str | None = None):
         db.session.rollback()
         flash(str(exc), "error")
         return _back(q, anchor)
-    db.session.commit()
+    commit()
     flash(success, "success")
     if isinstance(result, Questionnaire):
         return redirect(url_for("questionnaires.show", qid=result.id))
@@ -399,7 +393,7 @@ def delete(qid: int):
         db.session.rollback()
         flash(str(exc), "error")
         return _back(q)
-    db.session.commit()
+    commit()
     flash(_("Concept verwijderd."), "success")
     return redirect(url_for("questionnaires.index", traject_id=traject.id))
 
@@ -429,7 +423,7 @@ def publish(qid: int):
             q, traject = _reload(qid)
             _apply_errors(form, exc)
         else:
-            db.session.commit()
+            commit()
             flash(_("Vragenlijst gepubliceerd. De vragen liggen nu vast."), "success")
             return _back(q)
     return render_template("questionnaires/publish.html", q=q, traject=traject, form=form,
