@@ -1,11 +1,12 @@
-# Draagvlak: `make run` sets everything up and serves the demo; `make test` runs the full suite.
+# Draagvlak: `make run` sets everything up and serves the demo; `make test` runs the full suite,
+# `make test-fast` the unit tests only; `make lint` is ruff (lint + format check) and mypy.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app app
 PORT   ?= 5000
 
-.PHONY: run test audit install install-test translations extract-messages worker beat clean
+.PHONY: run test test-fast lint lock audit install install-test translations extract-messages worker beat clean
 
 run: install translations
 	$(FLASK) db upgrade
@@ -15,6 +16,23 @@ run: install translations
 
 test: install-test translations
 	$(BIN)/pytest
+
+# The unit tests: analysis and surveys (pure Python, doctests included) and the architecture rules;
+# no browser, no fault injection, no integration with Redis/PostgreSQL. A few seconds to a minute.
+test-fast: install-test
+	$(BIN)/pytest -q analysis surveys tests/analysis tests/surveys tests/test_architecture.py \
+		-m "not browser and not postgres and not redis and not slow"
+
+# Lint (CI runs it before the tests): ruff's rules and its formatter (check only) over the tree, and
+# mypy (strict on analysis/ and surveys/, gradual on app/; settings in pyproject.toml).
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# After changing a dependency in pyproject.toml: regenerate both lock files from clean virtualenvs.
+lock:
+	PYTHON=$(PYTHON) scripts/lock.sh
 
 # Security audit (CI runs it before the tests): bandit over the code, pip-audit over the installed
 # packages. Accepted findings: inline `# nosec <id>  # reason`, or .bandit-baseline.json; every
@@ -27,12 +45,14 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/pip install --quiet -e .
+# Installs are pinned by the lock files (as constraints: pyproject.toml still says what is needed,
+# the lock says which exact version), so every machine gets the same packages.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -c requirements.lock -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml requirements-dev.lock | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -c requirements-dev.lock -e '.[test,lint]'
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed

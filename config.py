@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from celery.schedules import crontab
 
@@ -129,6 +132,12 @@ class Config:
     HSTS = False
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     DEMO_ALLOWED = True
+    # Behind a reverse proxy (TLS): how many proxies set X-Forwarded-For / -Proto / -Host. 0 (the
+    # default) trusts no header, so rate limits and lockouts key on the connecting address; with
+    # PROXY_FIX_X_FOR=1 they key on the client address the one trusted proxy forwarded.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
 
     @classmethod
     def check(cls) -> None:
@@ -140,63 +149,14 @@ class DevelopmentConfig(Config):
 
     ENV_NAME = "development"
     # A development key only; production refuses to start without its own SECRET_KEY.
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'draagvlak.sqlite'}"
-    )
-    PUBLIC_BASE_URL = f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    SECRET_KEY = "dev-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'draagvlak.sqlite'}"
 
     @classmethod
-    def from_environ(cls, environ: os._Environ | dict | None = None) -> type["DevelopmentConfig"]:
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> type[Config]:
         """The development class with every variable of the README's configuration table that is
         set in the environment (so `make run` can use a real SMTP server, PostgreSQL, …)."""
-        env = os.environ if environ is None else environ
-        attrs = {**_delivery_settings(env), **environment_settings(env)}
-        if not env.get("PUBLIC_BASE_URL") and env.get("PORT"):
-            attrs["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{env['PORT']}"
-        return type("DevelopmentConfig", (cls,), attrs) if attrs else cls
-
-
-def _flag(value: str) -> bool:
-    return str(value).strip().lower() in ("1", "true", "yes", "on", "ja")
-
-
-def _port(value: str) -> int:
-    try:
-        port = int(str(value).strip())
-    except ValueError:
-        port = 0
-    if not 0 < port < 65536:
-        raise ValueError(f"MAIL_PORT moet een poortnummer zijn (1–65535), niet {value!r}.")
-    return port
-
-
-def environment_settings(environ=None) -> dict:
-    """The README's configuration table, read from the environment: each variable that is set
-    wins over the class default (development and production alike). REDIS_URL and PORT are
-    handled by the callers (REDIS_URL also changes Celery and the rate-limit storage)."""
-    env = os.environ if environ is None else environ
-    attrs: dict = {}
-    if env.get("SECRET_KEY"):
-        attrs["SECRET_KEY"] = env["SECRET_KEY"]
-    if env.get("DATABASE_URL"):
-        attrs["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
-    if "MAIL_SERVER" in env:
-        attrs["MAIL_SERVER"] = env["MAIL_SERVER"].strip() or None
-    if env.get("MAIL_PORT"):
-        attrs["MAIL_PORT"] = _port(env["MAIL_PORT"])
-    for name in ("MAIL_USERNAME", "MAIL_PASSWORD"):
-        if name in env:
-            attrs[name] = env[name] or None
-    if env.get("MAIL_USE_TLS"):
-        attrs["MAIL_USE_TLS"] = _flag(env["MAIL_USE_TLS"])
-    if env.get("MAIL_SENDER"):
-        attrs["MAIL_SENDER"] = env["MAIL_SENDER"]
-    if env.get("PUBLIC_BASE_URL"):
-        attrs["PUBLIC_BASE_URL"] = env["PUBLIC_BASE_URL"]
-    if env.get("DEMO_ALLOWED"):
-        attrs["DEMO_ALLOWED"] = _flag(env["DEMO_ALLOWED"])
-    return attrs
+        return Settings.from_environ(environ).apply(cls)
 
 
 class TestingConfig(Config):
@@ -223,36 +183,10 @@ class ProductionConfig(Config):
     DEMO_ALLOWED = False
 
     @classmethod
-    def from_environ(cls, environ: os._Environ | dict | None = None) -> type["ProductionConfig"]:
-        env = os.environ if environ is None else environ
-        redis_url = env.get("REDIS_URL")
-        attrs: dict = {
-            "SECRET_KEY": env.get("SECRET_KEY"),
-            "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL", cls.SQLALCHEMY_DATABASE_URI),
-            "REDIS_URL": redis_url,
-            "MAIL_SERVER": env.get("MAIL_SERVER") or None,
-            "MAIL_PORT": _port(env.get("MAIL_PORT") or "25"),
-            "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
-            "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
-            "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS", "false")),
-            "MAIL_SENDER": env.get("MAIL_SENDER") or cls.MAIL_SENDER,
-            "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL") or cls.PUBLIC_BASE_URL,
-            "DEMO_ALLOWED": _flag(env.get("DEMO_ALLOWED", "false")),
-            # Only for load benchmarks, where every virtual user shares one address.
-            "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "true").lower() in ("1", "true", "yes"),
-            **_delivery_settings(env),
-        }
-        if redis_url:
-            attrs["CELERY"] = dict(
-                Config.CELERY,
-                broker_url=redis_url,
-                result_backend=None,
-                task_always_eager=False,
-                task_eager_propagates=False,
-                **_broker_options(env),
-            )
-            attrs["RATELIMIT_STORAGE_URI"] = redis_url
-        return type("ProductionConfig", (cls,), attrs)
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> type[Config]:
+        """Production reads the same Settings as development; what is unset keeps the defaults
+        above (no SECRET_KEY: `check` refuses to start)."""
+        return Settings.from_environ(environ).apply(cls)
 
     @classmethod
     def check(cls) -> None:
@@ -277,33 +211,128 @@ class ProductionConfig(Config):
             )
 
 
-def _delivery_settings(environ=None) -> dict:
-    """Delivery settings from the environment (development and production): MAIL_CLAIM_LEASE,
-    MAIL_MAX_ATTEMPTS, MAIL_MAX_RUNS (numbers), MAIL_RETRY_BACKOFF and MAIL_SERVER_DOWN_RETRY
-    (comma-separated seconds)."""
-    env = os.environ if environ is None else environ
-    out: dict = {}
-    for name in ("MAIL_CLAIM_LEASE", "MAIL_TIMEOUT"):
-        if env.get(name):
-            out[name] = float(env[name])
-    for name in ("MAIL_MAX_ATTEMPTS", "MAIL_MAX_RUNS"):
-        if env.get(name):
-            out[name] = int(env[name])
-    for name in ("MAIL_RETRY_BACKOFF", "MAIL_SERVER_DOWN_RETRY"):
-        if env.get(name):
-            out[name] = tuple(float(x) for x in env[name].split(",") if x.strip())
-    return out
+def _flag(value: str) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on", "ja")
 
 
-def _broker_options(environ=None) -> dict:
+def _port(value: str) -> int:
+    try:
+        port = int(str(value).strip())
+    except ValueError:
+        port = 0
+    if not 0 < port < 65536:
+        raise ValueError(f"MAIL_PORT moet een poortnummer zijn (1–65535), niet {value!r}.")
+    return port
+
+
+def _hops(value: str) -> int:
+    try:
+        hops = int(str(value).strip())
+    except ValueError:
+        hops = -1
+    if not 0 <= hops <= 5:
+        raise ValueError(f"PROXY_FIX_*: een aantal proxies (0–5), niet {value!r}.")
+    return hops
+
+
+def _seconds(value: str) -> tuple[float, ...]:
+    return tuple(float(x) for x in value.split(",") if x.strip())
+
+
+def _text_or_none(value: str) -> str | None:
+    return value.strip() or None
+
+
+def _var(env: str, parse: Callable[[str], Any] = str, *, key: str | None = None,
+         empty_clears: bool = False) -> Any:
+    """A settings field read from environment variable `env` into Flask config `key` (default:
+    the same name). An empty value counts as unset, unless `empty_clears` (it then sets None)."""
+    return field(default=None, metadata={"env": env, "key": key or env, "parse": parse,
+                                         "empty_clears": empty_clears})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every variable of the README's configuration table, read the same way in development and
+    production (testing ignores the environment). None means "not set": the environment's class
+    default stays. A bad value fails at start with a message naming the variable."""
+
+    secret_key: str | None = _var("SECRET_KEY")
+    database_url: str | None = _var("DATABASE_URL", key="SQLALCHEMY_DATABASE_URI")
+    redis_url: str | None = _var("REDIS_URL")
+    mail_server: str | None = _var("MAIL_SERVER", _text_or_none, empty_clears=True)
+    mail_port: int | None = _var("MAIL_PORT", _port)
+    mail_username: str | None = _var("MAIL_USERNAME", _text_or_none, empty_clears=True)
+    mail_password: str | None = _var("MAIL_PASSWORD", empty_clears=True)
+    mail_use_tls: bool | None = _var("MAIL_USE_TLS", _flag)
+    mail_sender: str | None = _var("MAIL_SENDER")
+    public_base_url: str | None = _var("PUBLIC_BASE_URL")
+    port: int | None = _var("PORT", int)
+    demo_allowed: bool | None = _var("DEMO_ALLOWED", _flag)
+    ratelimit_enabled: bool | None = _var("RATELIMIT_ENABLED", _flag)
+    proxy_fix_x_for: int | None = _var("PROXY_FIX_X_FOR", _hops)
+    proxy_fix_x_proto: int | None = _var("PROXY_FIX_X_PROTO", _hops)
+    proxy_fix_x_host: int | None = _var("PROXY_FIX_X_HOST", _hops)
+    celery_visibility_timeout: float | None = _var("CELERY_VISIBILITY_TIMEOUT", float)
+    mail_timeout: float | None = _var("MAIL_TIMEOUT", float)
+    mail_claim_lease: float | None = _var("MAIL_CLAIM_LEASE", float)
+    mail_max_attempts: int | None = _var("MAIL_MAX_ATTEMPTS", int)
+    mail_max_runs: int | None = _var("MAIL_MAX_RUNS", int)
+    mail_retry_backoff: tuple[float, ...] | None = _var("MAIL_RETRY_BACKOFF", _seconds)
+    mail_server_down_retry: tuple[float, ...] | None = _var("MAIL_SERVER_DOWN_RETRY", _seconds)
+    # Variables that were present (even empty), so "MAIL_SERVER=" can switch SMTP off again.
+    present: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        present = set()
+        for f in fields(cls):
+            name = f.metadata.get("env")
+            if name is None or name not in env:
+                continue
+            raw = env[name]
+            if not raw.strip():
+                if f.metadata["empty_clears"]:
+                    present.add(f.name)
+                continue
+            try:
+                values[f.name] = f.metadata["parse"](raw)
+            except ValueError as exc:
+                raise ValueError(str(exc) if name in str(exc) else f"{name}: ongeldige waarde {raw!r}.") from None
+            present.add(f.name)
+        return cls(**values, present=frozenset(present))
+
+    def config(self, env_name: str) -> dict[str, Any]:
+        """The Flask config keys these settings change, for environment `env_name`."""
+        attrs: dict[str, Any] = {}
+        for f in fields(self):
+            if "env" in f.metadata and f.name in self.present and f.metadata["key"] != "PORT":
+                attrs[f.metadata["key"]] = getattr(self, f.name)
+        attrs.pop("CELERY_VISIBILITY_TIMEOUT", None)  # part of the broker options below
+        if self.port is not None and self.public_base_url is None and env_name == "development":
+            attrs["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{self.port}"
+        if self.redis_url:
+            attrs["CELERY"] = dict(Config.CELERY, broker_url=self.redis_url, result_backend=None,
+                                   task_always_eager=False, task_eager_propagates=False,
+                                   **_broker_options(self.celery_visibility_timeout))
+            attrs["RATELIMIT_STORAGE_URI"] = self.redis_url
+        return attrs
+
+    def apply(self, cls: type[Config]) -> type[Config]:
+        """A subclass of `cls` with these settings applied."""
+        return type(cls.__name__, (cls,), self.config(cls.ENV_NAME))
+
+
+def _broker_options(visibility_timeout: float | None = None) -> dict:
     """Settings of a real Redis broker, the same in development and production.
 
     `CELERY_VISIBILITY_TIMEOUT` (seconds, default 3600): Redis redelivers an unacknowledged task
     (its worker was killed) after this long. Short socket timeouts and few publish retries keep a
     request that enqueues fast when Redis is down: the job stays `queued` and the sweep re-sends it.
     """
-    env = os.environ if environ is None else environ
-    transport = {"visibility_timeout": float(env.get("CELERY_VISIBILITY_TIMEOUT") or 3600),
+    transport = {"visibility_timeout": visibility_timeout or 3600.0,
                  "socket_connect_timeout": 2, "socket_timeout": 3}
     return {"broker_transport_options": transport, "broker_connection_timeout": 2,
             "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
@@ -318,19 +347,5 @@ def config_for(name: str | None = None) -> type[Config]:
     if name == "testing":
         return TestingConfig
     if name == "development":
-        cls = DevelopmentConfig.from_environ()
-        if os.environ.get("REDIS_URL"):
-            redis_url = os.environ["REDIS_URL"]
-            return type(
-                "DevelopmentConfig",
-                (cls,),
-                {
-                    "REDIS_URL": redis_url,
-                    "CELERY": dict(
-                        Config.CELERY, broker_url=redis_url, task_always_eager=False,
-                        **_broker_options(),
-                    ),
-                },
-            )
-        return cls
+        return DevelopmentConfig.from_environ()
     raise ValueError(f"Onbekende omgeving: {name!r} (kies development, testing of production)")

@@ -2,6 +2,7 @@
 
 import math
 import numbers
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ ITEM_COLUMNS = ("question", "construct")
 NO_QUESTIONNAIRE = ""
 
 
-def plain(value):
+def plain(value: Any) -> Any:
     """Return ``value`` as a JSON-ready Python scalar: NaN and NA become None.
 
     Parameters
@@ -46,7 +47,7 @@ def plain(value):
     return value
 
 
-def check_threshold(threshold, name="threshold"):
+def check_threshold(threshold: Any, name: str = "threshold") -> int:
     """Return ``threshold`` as an int after checking it is a whole number of at least 1.
 
     Examples
@@ -63,7 +64,7 @@ def check_threshold(threshold, name="threshold"):
     return int(threshold)
 
 
-def items_frame(items):
+def items_frame(items: Any) -> pd.DataFrame:
     """Return item metadata as a DataFrame with ``reverse``, ``min``, ``max`` filled in.
 
     Parameters
@@ -112,7 +113,7 @@ def items_frame(items):
     return frame
 
 
-def responses_frame(responses):
+def responses_frame(responses: Any) -> pd.DataFrame:
     """Return the long responses frame after checking its columns and roles.
 
     Parameters
@@ -145,10 +146,10 @@ def responses_frame(responses):
         raise ValueError(f"unknown role(s) {unknown}; expected one of {list(ROLES)}")
     if "questionnaire" not in responses.columns:
         responses = responses.assign(questionnaire=None)
-    return responses
+    return cast(pd.DataFrame, responses)
 
 
-def attach_items(responses, items, *, likert_only=True):
+def attach_items(responses: Any, items: Any, *, likert_only: bool = True) -> pd.DataFrame:
     """Join responses to item metadata; keep only items of a construct (and a scale).
 
     Returns
@@ -181,10 +182,10 @@ def attach_items(responses, items, *, likert_only=True):
             raise ValueError("items repeat a question across questionnaires but responses name no questionnaire")
         merged = responses.drop(columns="questionnaire").merge(items, on="question", how="inner", sort=False)
     merged["questionnaire"] = merged["questionnaire"].astype(object).where(merged["questionnaire"].notna(), NO_QUESTIONNAIRE)
-    return merged
+    return cast(pd.DataFrame, merged)
 
 
-def likert_values(merged):
+def likert_values(merged: pd.DataFrame) -> pd.Series:
     """Return reverse-scored numeric answers of ``merged`` and check them against the scale.
 
     Examples

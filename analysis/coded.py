@@ -1,6 +1,7 @@
 """Likert answers joined to their items as integer codes: the fast core under scores and indicators."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,7 +49,7 @@ def _codes(series):
     return codes.astype(np.int64), uniques
 
 
-def code_answers(responses, items):
+def code_answers(responses: Any, items: Any) -> Coded:
     """Join likert answers to their items, check them and reverse score them.
 
     Parameters
@@ -101,7 +102,7 @@ def code_answers(responses, items):
     position_of = pd.Index(question_labels)
     question_position = position_of.get_indexer(items["question"])
     if match_q:
-        table = np.full((len(response_q_labels) + 1, len(question_labels) + 1), -1, dtype=np.int64)
+        table: np.ndarray = np.full((len(response_q_labels) + 1, len(question_labels) + 1), -1, dtype=np.int64)
         q_position = pd.Index(response_q_labels).get_indexer(item_q)
         ok = (q_position >= 0) & (question_position >= 0)
         table[q_position[ok], question_position[ok]] = np.flatnonzero(ok)
@@ -209,7 +210,7 @@ def _labels(labels, codes):
     return out
 
 
-def person_scores(coded, min_share=0.5):
+def person_scores(coded: Coded, min_share: float = 0.5) -> pd.DataFrame:
     """Construct score per person and construct, leaving out those who answered too few items.
 
     Returns

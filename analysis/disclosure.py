@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 
@@ -222,7 +223,8 @@ def small_sets(rows, respondents, threshold: int, *, limit: int = 20_000) -> lis
         return []
     matrix = _incidence(rows, respondents)
     rank = np.linalg.matrix_rank(matrix)
-    found, checked = [], 0
+    found: list[Any] = []
+    checked = 0
     for size in range(1, threshold):
         for subset in combinations(respondents, size):
             checked += 1
@@ -326,7 +328,8 @@ def atom_leaks(atoms: dict, rows, threshold: int, *, max_union: int = 3, limit: 
     def in_space(vector):
         return float(np.linalg.norm(vector - basis.T @ (basis @ vector))) < 1e-7 * max(1.0, np.linalg.norm(vector))
 
-    leaks, checked = [], 0
+    leaks: list[Any] = []
+    checked = 0
     small = sorted(small, key=str)
     for size in range(1, max_union + 1):
         for union in combinations(small, size):
@@ -458,7 +461,7 @@ class Members:
     measure ``names[measure[i]]``. Measure 0 is ``responses``: everyone.
     """
 
-    people: object
+    people: Any  # a DataFrame (respondent, organisation, role)
     names: list
     measure: np.ndarray
     person: np.ndarray
@@ -597,7 +600,7 @@ def csv_labels(counts: dict, shown: dict, threshold: int, early: dict | None = N
     for _ in range(4 * len(cells) + 4):
         changed = False
         classes: dict = {}
-        for c, n in cells.items():
+        for c in cells:
             classes.setdefault(label(c), []).append(c)
         for key, members_ in classes.items():
             size = sum(cells[c] for c in members_)

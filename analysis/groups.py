@@ -1,5 +1,8 @@
 """The reporting groups — (all, all), organisations, roles, organisation × role — and their statistics."""
 
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -13,7 +16,7 @@ LEVELS = ((), ("org",), ("role_code",), ("org", "role_code"))
 ALL = -1
 
 
-def level_rows(frame):
+def level_rows(frame: pd.DataFrame) -> Iterator[tuple[tuple[str, ...], pd.DataFrame]]:
     """Yield ``(level, rows)`` per group level; rows with a missing code count in totals only."""
     for level in LEVELS:
         rows = frame
@@ -22,14 +25,15 @@ def level_rows(frame):
         yield level, rows
 
 
-def _fill(table, level):
+def _fill(table: pd.DataFrame, level: tuple[str, ...]) -> pd.DataFrame:
     for column in ("org", "role_code"):
         if column not in level:
             table[column] = ALL
     return table
 
 
-def level_keys(measure, org, role, level):
+def level_keys(measure: Any, org: Any, role: Any, level: tuple[str, ...]
+               ) -> tuple[np.ndarray, Callable[[Any], tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """One integer key per row for the groups of ``level``, -1 for rows outside them.
 
     ``measure``, ``org`` and ``role`` are integer code arrays (org and role -1 when missing).
@@ -58,14 +62,14 @@ def level_keys(measure, org, role, level):
         outside |= role == ALL
     keys[outside] = -1
 
-    def decode(k):
+    def decode(k: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         k = np.asarray(k, dtype=np.int64)
         return k // (n_org * n_role), (k // n_role) % n_org - 1, k % n_role - 1
 
     return keys, decode
 
 
-def moments(frame, value, measure="measure"):
+def moments(frame: pd.DataFrame, value: str, measure: str = "measure") -> pd.DataFrame:
     """n, mean, sd, median and the 95% t interval of ``value`` for every group of every measure.
 
     Parameters
@@ -106,10 +110,10 @@ def moments(frame, value, measure="measure"):
     return table
 
 
-def add_bootstrap(frame, table, value, measure="measure"):
+def add_bootstrap(frame: pd.DataFrame, table: pd.DataFrame, value: str, measure: str = "measure") -> pd.DataFrame:
     """Add ``bca_low``/``bca_high`` to ``table``: BCa bounds for 10 <= n < 30, None elsewhere."""
-    lows = [None] * len(table)
-    highs = [None] * len(table)
+    lows: list[float | None] = [None] * len(table)
+    highs: list[float | None] = [None] * len(table)
     wanted = (table["n"] >= BCA_MIN_N) & (table["n"] < BCA_MAX_N)
     if wanted.any():
         position = {key: i for i, key in enumerate(zip(table[measure], table["org"], table["role_code"]))}
@@ -133,7 +137,7 @@ def add_bootstrap(frame, table, value, measure="measure"):
     return table
 
 
-def label_groups(table, people):
+def label_groups(table: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     """Replace the ``org`` and ``role_code`` codes by ``organisation`` and ``role`` labels."""
     org_labels = dict(zip(people["org"], people["organisation"]))
     role_labels = dict(zip(people["role_code"], people["role"]))
@@ -144,18 +148,19 @@ def label_groups(table, people):
     return table
 
 
-def sort_rows(rows, measure_keys, measure_order=None):
+def sort_rows(rows: list[dict[str, Any]], measure_keys: Sequence[str],
+              measure_order: Mapping[Any, int] | None = None) -> list[dict[str, Any]]:
     """Order rows by measure, then (all, all), organisations, roles, organisation × role."""
-    def key(row):
+    def key(row: dict[str, Any]) -> tuple[Any, ...]:
         level = (row["organisation"] is not None) + 2 * (row["role"] is not None)
-        measure = tuple(str(row[k]) for k in measure_keys)
+        measure: tuple[Any, ...] = tuple(str(row[k]) for k in measure_keys)
         if measure_order is not None:
             measure = (measure_order.get(row[measure_keys[0]], len(measure_order)),) + measure
         return measure + ((0, 1, 2, 3)[level], str(row["organisation"]), str(row["role"]))
     return sorted(rows, key=key)
 
 
-def records(table, columns):
+def records(table: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     """Rows of ``table`` as plain-Python dicts with ``columns`` in that order."""
     return [{column: plain(v) for column, v in zip(columns, values)}
             for values in table[columns].itertuples(index=False, name=None)]

@@ -3,6 +3,7 @@
 import functools
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -16,17 +17,18 @@ BCA_MIN_N = 10
 BCA_MAX_N = 30
 
 
-def _check_level(level):
+def _check_level(level: float) -> None:
     if not 0 < level < 1:
         raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
 
 
-def _finite(x):
+def _finite(x: Any) -> np.ndarray:
     arr = np.asarray(x, dtype=float).ravel()
-    return arr[~np.isnan(arr)]
+    finite: np.ndarray = arr[~np.isnan(arr)]
+    return finite
 
 
-def t_interval(x, level=0.95):
+def t_interval(x: Any, level: float = 0.95) -> tuple[float | None, float | None]:
     """Student t confidence interval for the mean: ``mean ± t(1-(1-level)/2, n-1)·sd/√n``.
 
     Parameters
@@ -60,12 +62,12 @@ def t_interval(x, level=0.95):
 
 
 @functools.lru_cache(maxsize=16)
-def _z(level):
+def _z(level: float) -> float:
     """The two-sided normal quantile of ``level`` (cached: the indicators ask for it per group)."""
     return float(stats.norm.ppf(0.5 + level / 2))
 
 
-def wilson_interval(k, n, level=0.95):
+def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float | None, float | None]:
     """Wilson score interval for a proportion ``k / n`` (Wilson 1927; Newcombe 1998, method 3).
 
     Parameters
@@ -103,7 +105,8 @@ def wilson_interval(k, n, level=0.95):
     return max(0.0, (centre - half) / denominator), min(1.0, (centre + half) / denominator)
 
 
-def bca_interval(x, n_resamples=2000, seed=BOOTSTRAP_SEED, level=0.95):
+def bca_interval(x: Any, n_resamples: int = 2000, seed: int = BOOTSTRAP_SEED,
+                 level: float = 0.95) -> tuple[float | None, float | None]:
     """Bias-corrected and accelerated bootstrap interval for the mean (Efron 1987).
 
     The observations are sorted first, so the interval depends only on the values and not on
@@ -156,7 +159,7 @@ def bca_interval(x, n_resamples=2000, seed=BOOTSTRAP_SEED, level=0.95):
     return plain(result.confidence_interval.low), plain(result.confidence_interval.high)
 
 
-def describe(x, level=0.95):
+def describe(x: Any, level: float = 0.95) -> dict[str, Any]:
     """Summarise one group's scores the way the indicator pages show them.
 
     Parameters

@@ -1,5 +1,8 @@
 """Scale reliability: Cronbach's alpha, its Feldt interval and item-rest correlations."""
 
+from collections.abc import Sequence
+from typing import Any, cast
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -8,7 +11,7 @@ MIN_ITEMS = 3
 MIN_RESPONDENTS = 3
 
 
-def _complete(wide):
+def _complete(wide: Any) -> pd.DataFrame:
     if isinstance(wide, pd.DataFrame):
         frame = wide.apply(pd.to_numeric, errors="coerce").astype(float)
     else:
@@ -16,10 +19,10 @@ def _complete(wide):
         if arr.ndim != 2:
             raise ValueError("wide must be two-dimensional: respondents x items")
         frame = pd.DataFrame(arr)
-    return frame.dropna(axis=0, how="any")
+    return cast(pd.DataFrame, frame.dropna(axis=0, how="any"))
 
 
-def alpha_from_variances(item_variance_sum, total_variance, k):
+def alpha_from_variances(item_variance_sum: float, total_variance: float, k: int) -> float | None:
     """Cronbach's alpha from the summed item variances and the variance of the sum score.
 
     Returns None when the sum score does not vary or ``k < 2``.
@@ -34,7 +37,7 @@ def alpha_from_variances(item_variance_sum, total_variance, k):
     return float(k / (k - 1) * (1 - item_variance_sum / total_variance))
 
 
-def cronbach_alpha(wide):
+def cronbach_alpha(wide: Any) -> float | None:
     """Cronbach's (1951) alpha, ``k/(k-1)·(1 - Σσ²ᵢ/σ²ₓ)``, over listwise complete respondents.
 
     Parameters
@@ -67,7 +70,7 @@ def cronbach_alpha(wide):
     return alpha_from_variances(item_variance_sum, total_variance, k)
 
 
-def feldt_interval(alpha, n, k, level=0.95):
+def feldt_interval(alpha: float | None, n: int, k: int, level: float = 0.95) -> list[float] | None:
     """Feldt (1965) confidence interval for Cronbach's alpha.
 
     ``low = 1 - (1-α)·F(1-γ/2; n-1, (n-1)(k-1))`` and ``high = 1 - (1-α)·F(γ/2; ...)`` with
@@ -106,7 +109,8 @@ def feldt_interval(alpha, n, k, level=0.95):
     return [1 - (1 - alpha) * upper_quantile, 1 - (1 - alpha) * lower_quantile]
 
 
-def feldt_intervals(alphas, ns, ks, level=0.95):
+def feldt_intervals(alphas: Sequence[float | None], ns: Sequence[int], ks: Sequence[int],
+                    level: float = 0.95) -> list[list[float] | None]:
     """:func:`feldt_interval` for many alphas at once (one vectorised F quantile call each way).
 
     Examples
@@ -118,7 +122,7 @@ def feldt_intervals(alphas, ns, ks, level=0.95):
         raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
     valid = [i for i, (alpha, n, k) in enumerate(zip(alphas, ns, ks))
              if alpha is not None and n >= MIN_RESPONDENTS and k >= MIN_ITEMS]
-    result = [None] * len(alphas)
+    result: list[list[float] | None] = [None] * len(alphas)
     if not valid:
         return result
     df1 = np.array([ns[i] - 1 for i in valid], dtype=float)
@@ -126,12 +130,12 @@ def feldt_intervals(alphas, ns, ks, level=0.95):
     upper = stats.f.ppf(0.5 + level / 2, df1, df2).tolist()
     lower = stats.f.ppf(0.5 - level / 2, df1, df2).tolist()
     for i, upper_quantile, lower_quantile in zip(valid, upper, lower):
-        alpha = alphas[i]
+        alpha = cast(float, alphas[i])  # `valid` holds only indices with an alpha
         result[i] = [1 - (1 - alpha) * upper_quantile, 1 - (1 - alpha) * lower_quantile]
     return result
 
 
-def item_rest_correlations(wide):
+def item_rest_correlations(wide: Any) -> dict[Any, float | None] | None:
     """Corrected item-total correlation: each item against the sum of the other items.
 
     Parameters
@@ -158,7 +162,7 @@ def item_rest_correlations(wide):
         return None
     values = frame.to_numpy()
     total = values.sum(axis=1)
-    result = {}
+    result: dict[Any, float | None] = {}
     for position, item in enumerate(frame.columns):
         item_values = values[:, position]
         rest = total - item_values

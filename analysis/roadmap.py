@@ -1,6 +1,8 @@
 """Roadmap proposals from the feasibility matrix: actions per horizon with owners' quarters and dependencies."""
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from analysis.feasibility import DEPTH, FORM_NAMES, UNKNOWN
 from analysis.swot import DOMAIN_NAMES
@@ -40,7 +42,7 @@ PREPARATIONS = {
 }
 
 
-def quarter_add(quarter, n):
+def quarter_add(quarter: str, n: int) -> str:
     """The quarter ``n`` quarters after ``quarter`` (``"2027-K1"`` style).
 
     Examples
@@ -55,11 +57,11 @@ def quarter_add(quarter, n):
     return f"{index // 4}-K{index % 4 + 1}"
 
 
-def _later(a, b):
+def _later(a: str, b: str) -> str:
     return a if HORIZONS.index(a) >= HORIZONS.index(b) else b
 
 
-def propose_actions(feasibility, start="2026-K1"):
+def propose_actions(feasibility: dict[str, Any], start: str = "2026-K1") -> list[dict[str, Any]]:
     """Actions per horizon from a feasibility result, with dependencies.
 
     Always: joint consultation (kort) and a decision of intent (kort). Per domain with a
@@ -91,9 +93,10 @@ def propose_actions(feasibility, start="2026-K1"):
     [('overleg', 'kort', '2026-K3', []), ('prep:intentiebesluit', 'kort', '2026-K3', []), ('inkoop:netwerkmodel', 'kort', '2026-K4', ['overleg'])]
     """
     quarter_add(start, 0)
-    actions = {}
+    actions: dict[str, dict[str, Any]] = {}
 
-    def add(key, horizon, title_nl, title_en, domain=None, form=None, depends_on=(), step=0):
+    def add(key: str, horizon: str, title_nl: str, title_en: str, domain: str | None = None,
+            form: str | None = None, depends_on: Iterable[str] = (), step: int = 0) -> None:
         if key in actions:
             actions[key]["depends_on"] = sorted(set(actions[key]["depends_on"]) | set(depends_on))
             return

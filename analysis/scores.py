@@ -1,5 +1,7 @@
 """Respondents' construct scores: the mean of a construct's answered items after reverse scoring."""
 
+from typing import Any
+
 import pandas as pd
 
 from analysis.coded import code_answers, person_scores
@@ -7,7 +9,7 @@ from analysis.coded import code_answers, person_scores
 SCORE_COLUMNS = ["respondent", "organisation", "role", "questionnaire", "construct", "score", "n_items"]
 
 
-def construct_scores(responses, items, min_share=0.5):
+def construct_scores(responses: Any, items: Any, min_share: float = 0.5) -> pd.DataFrame:
     """Score every respondent on every construct they answered enough items of.
 
     A reversed answer ``x`` counts as ``min + max - x``. A respondent who answered fewer than

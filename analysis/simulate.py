@@ -1,6 +1,7 @@
 """Seeded synthetic survey responses for benchmarks, demos and tests."""
 
 import numbers
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,19 +14,19 @@ RESISTANCE_CONSTRUCTS = frozenset({"routine_seeking", "emotional_reaction", "sho
                                    "resistance"})
 
 
-def _option_values(options):
+def _option_values(options: Any) -> list[Any]:
     if options is None or (isinstance(options, float) and np.isnan(options)):
         return []
     return [o["value"] if isinstance(o, dict) else o for o in options]
 
 
-def _roles(questionnaire, n, rng):
+def _roles(questionnaire: Any, n: int, rng: np.random.Generator) -> Any:
     if "board" in str(questionnaire):
         return np.full(n, "board", dtype=object)
     return np.where(rng.random(n) < 0.08, "ict_lead", "ict_staff").astype(object)
 
 
-def _organisation_weights(organisations):
+def _organisation_weights(organisations: Any) -> tuple[list[str], np.ndarray]:
     if isinstance(organisations, dict):
         codes = list(organisations)
         weights = np.asarray([float(organisations[c]) for c in codes])
@@ -38,7 +39,8 @@ def _organisation_weights(organisations):
     return codes, weights / weights.sum()
 
 
-def simulate_responses(items_by_questionnaire, organisations, n_respondents, seed=0, *, missing=0.03):
+def simulate_responses(items_by_questionnaire: Any, organisations: Any, n_respondents: int, seed: int = 0, *,
+                       missing: float = 0.03) -> pd.DataFrame:
     """Draw realistic long-format responses from a simple latent-trait model.
 
     Every organisation gets a latent level of support, every respondent a personal level around
@@ -90,7 +92,7 @@ def simulate_responses(items_by_questionnaire, organisations, n_respondents, see
     codes, weights = _organisation_weights(organisations)
     rng = np.random.default_rng(seed)
     org_level = dict(zip(codes, rng.normal(0.0, 0.5, len(codes))))
-    frames = []
+    frames: list[pd.DataFrame] = []
     for questionnaire, items in items_by_questionnaire.items():
         n = n_respondents.get(questionnaire, 0) if isinstance(n_respondents, dict) else n_respondents
         if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 0:

@@ -17,6 +17,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if overrides:
         app.config.update(overrides)
     _ensure_instance_dir(app)
+    register_proxy_fix(app)
     register_extensions(app)
     register_celery(app)
     register_blueprints(app)
@@ -31,6 +32,17 @@ def _ensure_instance_dir(app: Flask) -> None:
     import os
 
     os.makedirs(app.instance_path, exist_ok=True)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind a TLS proxy, trust exactly the configured number of X-Forwarded-* hops (none by
+    default: a client could otherwise pick its own address for rate limits and lockouts)."""
+    hops = {name: int(app.config.get(f"PROXY_FIX_X_{name.upper()}", 0) or 0) for name in ("for", "proto", "host")}
+    if any(hops.values()):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        fixed = ProxyFix(app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"], x_host=hops["host"])
+        app.wsgi_app = fixed  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:

@@ -34,12 +34,15 @@ HTML_TITLES = {
 
 
 def problem(status: int, detail: str = "", *, title: str | None = None,
-            errors: dict | None = None, type_: str = "about:blank"):
-    """An application/problem+json response (RFC 9457)."""
+            errors: dict | None = None, type_: str = "about:blank", message_id: str | None = None):
+    """An application/problem+json response (RFC 9457). `message_id`: the catalog id of a service
+    refusal's `detail` (the Dutch source text), stable whatever language `detail` is in."""
     body = {"type": type_, "title": title or TITLES.get(status, "Fout"), "status": status,
             "detail": detail}
     if errors is not None:
         body["errors"] = errors
+    if message_id is not None:
+        body["message_id"] = message_id
     response = jsonify(body)
     response.status_code = status
     response.mimetype = "application/problem+json"

@@ -1,7 +1,7 @@
 """Language choice (Dutch first, English switchable) and template helpers."""
 from __future__ import annotations
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 
 
@@ -9,7 +9,28 @@ def select_locale() -> str:
     lang = session.get("lang")
     if lang in current_app.config["LANGUAGES"]:
         return lang
+    if has_request_context() and request.path.startswith("/api/"):
+        # The API has no session: its callers choose by Accept-Language (Dutch unless en is asked).
+        best = request.accept_languages.best_match(current_app.config["LANGUAGES"])
+        if best:
+            return best
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def translate(message: object) -> str:
+    """A domain or service message in the reader's language: a `surveys.messages.Message` by its
+    catalog id and parameters; any other text by itself as id (unchanged when not in the catalog)."""
+    from flask_babel import gettext
+
+    msgid = getattr(message, "msgid", None)
+    if msgid is None:
+        return gettext(str(message)) if message else ""
+    return gettext(msgid, **message.params)  # type: ignore[attr-defined]
+
+
+def translate_errors(errors: dict[str, list] | None) -> dict[str, list[str]]:
+    """{field: [message]} in the reader's language."""
+    return {key: [translate(m) for m in messages] for key, messages in (errors or {}).items()}
 
 
 def pick(text: dict | str | None) -> str:

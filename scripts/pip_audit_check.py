@@ -47,7 +47,7 @@ def main() -> int:
         report = json.loads(done.stdout)
     except json.JSONDecodeError:
         tail = (done.stderr or done.stdout or "").strip().splitlines()[-8:]
-        banner(["PIP-AUDIT KON NIET DRAAIEN (exit %d). Is PyPI (pypi.org) bereikbaar?" % done.returncode,
+        banner([f"PIP-AUDIT KON NIET DRAAIEN (exit {done.returncode}). Is PyPI (pypi.org) bereikbaar?",
                 *tail,
                 "Zonder afhankelijkheden-audit faalt deze stap bewust (geen stille pass)."])
         return 2

@@ -19,7 +19,7 @@ SCHEMA_PATH = pathlib.Path(__file__).parent / "schema" / "questionnaire.base.sch
 
 
 @lru_cache(maxsize=1)
-def schema() -> dict:
+def schema() -> dict[str, Any]:
     """The questionnaire JSON Schema (draft 2020-12): the common parts plus every registered type.
 
     A question's ``type`` is one of the registered names, and its properties are the common ones
@@ -41,7 +41,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     """A safe YAML loader that refuses duplicate mapping keys instead of keeping the last."""
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     loader.flatten_mapping(node)
     seen = set()
     for key_node, _ in node.value:

@@ -7,14 +7,15 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, cast
 
-from .types import AnswerError, get_type
+from .messages import N_
+from .types import AnswerError, QuestionType, get_type
 
 FORMAT = "draagvlak-questionnaire/1"
 AUDIENCES = ("ict_staff", "ict_lead", "board", "all")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-UNKNOWN_QUESTION = "Onbekende vraag."
+UNKNOWN_QUESTION = N_("Onbekende vraag.")
 
 
 class UnknownKey(KeyError, ValueError):
@@ -51,13 +52,13 @@ class Condition:
     contains: Any = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> Condition:
+    def from_dict(cls, d: dict[str, Any]) -> Condition:
         if not isinstance(d, dict) or not set(d) <= {"question", "equals", "contains"}:
             raise ValueError("condition: verwacht 'question' met 'equals' of 'contains'")
-        return cls(question=d.get("question"), equals=copy.deepcopy(d.get("equals")),
+        return cls(question=cast(str, d.get("question")), equals=copy.deepcopy(d.get("equals")),
                    contains=copy.deepcopy(d.get("contains")))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"question": self.question}
         if self.equals is not None:
             d["equals"] = copy.deepcopy(self.equals)
@@ -77,18 +78,18 @@ class Question:
 
     key: str
     type: str
-    text: dict
+    text: dict[str, Any]
     construct: str | None = None
     domain: str | None = None
     required: bool = True
     reverse: bool = False
-    help: dict | None = None
-    scale: dict | None = None
-    labels: dict | None = None
-    options: list | None = None
+    help: dict[str, Any] | None = None
+    scale: dict[str, Any] | None = None
+    labels: dict[str, Any] | None = None
+    options: list[Any] | None = None
     min: int | float | None = None
     max: int | float | None = None
-    unit: dict | None = None
+    unit: dict[str, Any] | None = None
     integer: bool = False
     max_length: int | None = None
     matrix: str | None = None
@@ -98,12 +99,12 @@ class Question:
     repeat: str | None = None
 
     @property
-    def question_type(self):
+    def question_type(self) -> QuestionType:
         """The registered QuestionType for ``type``."""
         return get_type(self.type)
 
     @classmethod
-    def from_dict(cls, d: dict) -> Question:
+    def from_dict(cls, d: dict[str, Any]) -> Question:
         if not isinstance(d, dict):
             raise ValueError("verwacht een vraag als object")
         names = {f.name for f in fields(cls)}
@@ -118,7 +119,7 @@ class Question:
                 raise ValueError(f"veld '{required}' ontbreekt")
         return cls(**values)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
@@ -160,12 +161,12 @@ class Question:
         except ValueError as exc:
             raise ValueError(f"{where}: {exc}") from None
 
-    def api_dict(self) -> dict:
+    def api_dict(self) -> dict[str, Any]:
         """This question in the shape of the public API (see API.md, "Questionnaire")."""
         question_type = self.question_type
         options = None
         if "options" in question_type.allowed_fields:
-            options = [{"value": o["value"], "label": o["label"]["nl"]} for o in self.options]
+            options = [{"value": o["value"], "label": o["label"]["nl"]} for o in self.options or []]
         scale = question_type.api_scale(self)
         return {"key": self.key, "type": self.type, "construct": self.construct,
                 "domain": self.domain, "reverse": self.reverse, "required": self.required,
@@ -178,13 +179,13 @@ class Section:
     """A page of questions, shown only when its condition holds."""
 
     key: str
-    title: dict
-    intro: dict | None = None
+    title: dict[str, Any]
+    intro: dict[str, Any] | None = None
     questions: list[Question] = field(default_factory=list)
     condition: Condition | None = None
 
     @classmethod
-    def from_dict(cls, d: dict, where: str = "section") -> Section:
+    def from_dict(cls, d: dict[str, Any], where: str = "section") -> Section:
         if not isinstance(d, dict):
             raise ValueError(f"{where}: verwacht een sectie als object")
         unknown = set(d) - {"key", "title", "intro", "questions", "condition"}
@@ -204,10 +205,11 @@ class Section:
             condition = Condition.from_dict(condition) if condition is not None else None
         except ValueError as exc:
             raise ValueError(f"{where}.{exc}") from None
-        return cls(key=d.get("key"), title=copy.deepcopy(d.get("title")), questions=parsed,
+        return cls(key=cast(str, d.get("key")), title=copy.deepcopy(cast("dict[str, Any]", d.get("title"))),
+                   questions=parsed,
                    intro=copy.deepcopy(d.get("intro")), condition=condition)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"key": self.key, "title": copy.deepcopy(self.title)}
         if self.intro is not None:
             d["intro"] = copy.deepcopy(self.intro)
@@ -232,10 +234,10 @@ class Questionnaire:
 
     key: str
     version: int
-    title: dict
+    title: dict[str, Any]
     audience: str
     anonymous: bool
-    description: dict | None = None
+    description: dict[str, Any] | None = None
     sections: list[Section] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -244,7 +246,7 @@ class Questionnaire:
     # -- construction and serialisation -------------------------------------------------------
 
     @classmethod
-    def from_dict(cls, d: dict) -> Questionnaire:
+    def from_dict(cls, d: dict[str, Any]) -> Questionnaire:
         """Build from a plain dict (as loaded from YAML or JSON); ValueError when unsound."""
         if not isinstance(d, dict):
             raise ValueError("verwacht een vragenlijst als object")
@@ -265,7 +267,7 @@ class Questionnaire:
                    audience=d["audience"], anonymous=d["anonymous"], sections=sections,
                    description=copy.deepcopy(d.get("description")))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """A plain dict that from_dict turns back into an equal questionnaire."""
         d: dict[str, Any] = {"format": FORMAT, "key": self.key, "version": self.version,
                              "title": copy.deepcopy(self.title), "audience": self.audience,
@@ -368,7 +370,7 @@ class Questionnaire:
         return sorted({q.construct for q in self.questions()
                        if q.question_type.analysis == "likert" and q.construct})
 
-    def api_questions(self) -> list[dict]:
+    def api_questions(self) -> list[dict[str, Any]]:
         """The questions in the public API's shape."""
         return [q.api_dict() for q in self.questions()]
 
@@ -383,12 +385,12 @@ class Questionnaire:
         target = self.question(condition.question)
         if condition.equals is not None:
             try:
-                return value == target.question_type.clean(target, condition.equals)
+                return bool(value == target.question_type.clean(target, condition.equals))
             except AnswerError:  # pragma: no cover - check() refuses such definitions
                 return False
         return target.question_type.contains(value, condition.contains)
 
-    def _walk(self, raw_answers: dict) -> tuple[list[Section], list[Question],
+    def _walk(self, raw_answers: dict[str, Any]) -> tuple[list[Section], list[Question],
                                                 dict[str, Any], dict[str, list[str]]]:
         """One pass in order: visible sections and questions, clean values and errors.
 
@@ -417,17 +419,17 @@ class Questionnaire:
                     clean[question.key] = value
         return sections, questions, clean, errors
 
-    def visible_sections(self, answers: dict) -> list[Section]:
+    def visible_sections(self, answers: dict[str, Any]) -> list[Section]:
         """Sections whose condition holds for ``answers`` (raw or clean)."""
         return self._walk(answers)[0]
 
-    def visible_questions(self, answers: dict) -> list[Question]:
+    def visible_questions(self, answers: dict[str, Any]) -> list[Question]:
         """Questions shown for ``answers``: in a visible section and with their condition met."""
         return self._walk(answers)[1]
 
     # -- validation -----------------------------------------------------------------------------
 
-    def validate_section(self, section_key: str, raw_answers: dict
+    def validate_section(self, section_key: str, raw_answers: dict[str, Any]
                          ) -> tuple[dict[str, Any], dict[str, list[str]]]:
         """Validate the visible questions of one section; answers to hidden ones are dropped.
 
@@ -439,7 +441,7 @@ class Questionnaire:
         return ({k: v for k, v in clean.items() if k in keys},
                 {k: v for k, v in errors.items() if k in keys})
 
-    def validate_all(self, raw_answers: dict) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    def validate_all(self, raw_answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
         """Validate a whole response: unknown keys are errors, hidden questions are dropped."""
         if not isinstance(raw_answers, dict):
             raise ValueError("answers: verwacht een object met vraagsleutels")

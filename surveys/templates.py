@@ -6,6 +6,7 @@ import copy
 import pathlib
 import re
 from functools import lru_cache
+from typing import Any, cast
 
 from .model import KEY_PATTERN, Questionnaire, Section
 
@@ -16,7 +17,7 @@ OPEN_TEXT = "open_text"
 
 
 @lru_cache(maxsize=None)
-def _template_dict(key: str) -> dict:
+def _template_dict(key: str) -> dict[str, Any]:
     # Imported here so that reading a template does not need io at import time of the package.
     from .io import load_definition
 
@@ -40,7 +41,7 @@ def template_constructs(questionnaire: Questionnaire) -> list[str]:
                    if q.construct and q.construct != OPEN_TEXT})
 
 
-def list_templates() -> list[dict]:
+def list_templates() -> list[dict[str, Any]]:
     """Summaries of the built-in instruments, in the shape of ``GET /api/v1/templates``."""
     result = []
     for key in TEMPLATE_KEYS:
@@ -50,7 +51,7 @@ def list_templates() -> list[dict]:
     return result
 
 
-def _fill(text: dict | None, name: str) -> dict | None:
+def _fill(text: dict[str, Any] | None, name: str) -> dict[str, Any] | None:
     if text is None:
         return None
     # str.replace, not str.format: other braces in a text must stay as they are.
@@ -93,7 +94,7 @@ def expand_for_traject(questionnaire: Questionnaire,
                     raise ValueError(f"sleutel {clone.key!r} wordt te lang of ongeldig")
                 clone.partner = code
                 clone.repeat = None
-                clone.text = _fill(question.text, name)
+                clone.text = cast("dict[str, Any]", _fill(question.text, name))
                 clone.help = _fill(question.help, name)
                 questions.append(clone)
         if questions:

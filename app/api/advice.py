@@ -6,14 +6,15 @@ import os
 
 from flask import g, jsonify, send_file
 
+from app.actions import api_action, commit
 from app.api import bp, spec
 from app.api.auth import ApiProblem, json_object, token_required
+from app.api.validation import validated_body
 from app.api.trajects import api_traject
 from app.extensions import db
 from app.models.advice import AdviceVersion
 from app.models.base import iso_utc
 from app.services import advice, advice_versions, audit
-from app.services.advice import AdviceError
 
 _NUM = {"type": ["number", "null"]}
 _STR = {"type": ["string", "null"]}
@@ -132,7 +133,7 @@ def roadmap_json(traject) -> dict:
 def get_swot(tid: int):
     traject = api_traject(tid)
     advice.sync_swot(traject)  # derived items follow the latest snapshot; idempotent
-    db.session.commit()
+    commit()
     return jsonify(swot_json(traject))
 
 
@@ -153,12 +154,12 @@ def _report_file(tid: int, fmt: str):
 
     traject = api_traject(tid)
     advice.sync_swot(traject)
-    db.session.commit()
+    commit()
     current = report_service.current_report(traject)
     if current is not None and os.path.exists((current.files or {}).get(fmt, "")):
         audit.record("export.report", obj=current, traject_id=traject.id, actor_id=g.api_user.id, format=fmt,
                      via="api")
-        db.session.commit()
+        commit()
         return send_file(current.files[fmt], mimetype=MIMETYPES[fmt], as_attachment=True, conditional=True,
                          download_name=f"adviesrapport-{traject.id}.{fmt}")
     job = report_service.request_build(traject, g.api_user)
@@ -276,25 +277,21 @@ def api_version(vid: int, *, write: bool = False):
 
 @bp.post("/trajects/<int:tid>/advice-versions")
 @token_required
+@validated_body
 def create_advice_version(tid: int):
     traject = api_traject(tid, write=True)
     from flask import request
 
     body = json_object() if request.get_data() else {}  # the body is optional
-    note = body.get("note", "")
-    if not isinstance(note, str):
-        raise ApiProblem(422, "De toelichting is geen tekst.", {"note": ["Geef tekst."]})
-    confirm = body.get("confirm", False)
-    if not isinstance(confirm, bool):
-        raise ApiProblem(422, "confirm is true of false.", {"confirm": ["Geef true of false."]})
+    note, confirm = body.get("note", ""), body.get("confirm", False)
     advice.sync_swot(traject)
-    try:
-        version = advice_versions.publish(traject, g.api_user, note=note, confirm_gaps=confirm)
-    except AdviceError as exc:
-        db.session.rollback()
-        raise ApiProblem(422, str(exc), exc.errors) from None
-    audit.record("advice.version_published_api", obj=version, traject_id=traject.id, actor_id=g.api_user.id)
-    db.session.commit()
+
+    def publish():
+        published = advice_versions.publish(traject, g.api_user, note=note, confirm_gaps=confirm)
+        audit.record("advice.version_published_api", obj=published, traject_id=traject.id, actor_id=g.api_user.id)
+        return published
+
+    version = api_action(publish)
     advice_versions.deliver_queued(traject)
     warnings = [gap["text_nl"] for gap in version.document.get("gaps", [])]
     advice_versions.request_files(version, g.api_user)
@@ -326,7 +323,7 @@ def _version_file(vid: int, fmt: str):
             return jsonify({"job": job.id, "state": job.state}), 202
     audit.record("export.advice_version", obj=version, traject_id=traject.id, actor_id=g.api_user.id, format=fmt,
                  number=version.number, via="api")
-    db.session.commit()
+    commit()
     return send_file(io.BytesIO(stored.data), mimetype=MIMETYPES[fmt], as_attachment=True, etag=stored.sha256,
                      last_modified=stored.built_at, download_name=f"advies-{traject.id}-versie-{version.number}.{fmt}")
 
@@ -345,6 +342,7 @@ def get_advice_version_xlsx(vid: int):
 
 @bp.post("/advice-versions/<int:vid>/decisions")
 @token_required
+@validated_body
 def create_decision(vid: int):
     user = g.api_user
     # The role first, whatever the id: only a bestuurder records a board's decision (a regisseur never).
@@ -357,20 +355,10 @@ def create_decision(vid: int):
     if not version.round_open:
         raise ApiProblem(409, "De besluitronde van deze versie is gesloten.")
     domain_conditions = body.get("domain_conditions") or {}
-    if not isinstance(domain_conditions, dict):
-        raise ApiProblem(422, "domain_conditions is een object.", {"domain_conditions": ["Geef een object."]})
-    try:
-        row = advice_versions.record_decision(
-            version, user, decision=body.get("decision"), conditions=body.get("conditions"),
-            motivation=body.get("motivation"), signed_name=body.get("name"), signed_function=body.get("function"),
-            domain_conditions=domain_conditions)
-    except advice_versions.RoundClosed as exc:
-        db.session.rollback()
-        raise ApiProblem(409, str(exc)) from None
-    except AdviceError as exc:
-        db.session.rollback()
-        raise ApiProblem(422, str(exc), exc.errors) from None
-    db.session.commit()
+    row = api_action(lambda: advice_versions.record_decision(
+        version, user, decision=body.get("decision"), conditions=body.get("conditions"),
+        motivation=body.get("motivation"), signed_name=body.get("name"), signed_function=body.get("function"),
+        domain_conditions=domain_conditions), conflicts=(advice_versions.RoundClosed,))
     return jsonify(decision_json(row, advice_versions.mr_advice(version).get(row.organisation_code))), 201
 
 
@@ -394,7 +382,7 @@ def close_decisions(vid: int):
     except advice_versions.RoundClosed as exc:
         db.session.rollback()
         raise ApiProblem(409, str(exc)) from None
-    db.session.commit()
+    commit()
     advice_versions.deliver_queued(traject)
     return jsonify({"status": "closed", "summary": counts})
 

@@ -7,17 +7,18 @@ from flask import abort, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from app.errors import problem
-from app.extensions import db, limiter
+from app.actions import commit
+from app.extensions import limiter
 from app.services.accounts import user_for_api_token
 
 
 class ApiProblem(HTTPException):
     """Raise to answer with a problem+json response from anywhere in an API handler."""
 
-    def __init__(self, status: int, detail: str = "", errors: dict | None = None):
+    def __init__(self, status: int, detail: str = "", errors: dict | None = None, *, message_id: str | None = None):
         super().__init__(description=detail)
         self.code = status
-        self.response = problem(status, detail, errors=errors)
+        self.response = problem(status, detail, errors=errors, message_id=message_id)
 
 
 def _token_limit() -> str:
@@ -51,7 +52,7 @@ def _authenticate():
     if scheme.lower() == "bearer" and secret.strip():
         user = user_for_api_token(secret.strip())
         if user is not None:
-            db.session.commit()  # last_used_at
+            commit()  # last_used_at
             g.api_token_prefix = secret.strip()[:8]  # stored beside the hash; audit events name it
     g.api_user_checked = user
     return user
@@ -105,11 +106,16 @@ def check_json_body():
             parsed_json_body()
 
 
-def json_object() -> dict:
-    """The request's JSON body as an object, or a 400/422 problem."""
+def json_object(*, validate: bool = True) -> dict:
+    """The request's JSON body as an object, or a 400/422 problem; on a `@validated_body` handler
+    also checked against the operation's schema in the OpenAPI document (app/api/validation.py)."""
+    from app.api.validation import check_body
+
     data = parsed_json_body()
     if data is None:
         raise ApiProblem(400, "De body moet geldige JSON zijn (Content-Type: application/json).")
     if not isinstance(data, dict):
         raise ApiProblem(422, "De body moet een JSON-object zijn.", errors={"body": ["Verwacht een object."]})
+    if validate:
+        check_body(data)
     return data

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
+from app.actions import commit
 from app.api import bp
 from app.api.auth import ApiProblem, json_object, token_required
 from app.api.questionnaires import api_questionnaire
 from app.api.spec import PROBLEM, QID, register
+from app.api.validation import body_errors, validated_body
 from app.extensions import db
 from app.jobs import enqueue
 from app.services import invitations
@@ -21,30 +23,36 @@ INVITATIONS_TASK = "worker.tasks.mail.send_invitations"
 
 @bp.post("/questionnaires/<int:qid>/participants")
 @token_required
+@validated_body
 def add_participants(qid: int):
     questionnaire = api_questionnaire(qid, write=True)
-    data = json_object()
-    rows = data.get("participants")
-    if not isinstance(rows, list) or not rows:
-        raise ApiProblem(422, "Geef een niet-lege lijst participants.",
-                         errors={"participants": ["Verwacht een niet-lege lijst."]})
+    data = json_object(validate=False)
+    # The schema's errors and the service's (unknown organisation, a role that does not fit, a
+    # duplicate) are answered together, so one correction round suffices.
+    schema_errors = body_errors(data)
+    rows = data.get("participants") or []
+    if schema_errors and not (isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows)):
+        raise ApiProblem(422, "Geef een niet-lege lijst participants.", errors=schema_errors)
     if participant_service.is_closed(questionnaire):
         raise ApiProblem(409, "Deze vragenlijst is gesloten; er kunnen geen deelnemers meer bij.")
     try:
         added = participant_service.add_participants(questionnaire, rows, source="api")
     except participant_service.ParticipantError as exc:
         db.session.rollback()
-        if exc.only_conflicts:
+        if exc.only_conflicts and not schema_errors:
             raise ApiProblem(409, "Een of meer e-mailadressen zijn al uitgenodigd voor deze vragenlijst; "
                              "er is niets aangemaakt.",
                              errors=_errors(exc.issues)) from None
         invalid = [issue for issue in exc.issues if not issue.conflict]
-        raise ApiProblem(422, str(exc), errors=_errors(invalid)) from None
+        raise ApiProblem(422, str(exc), errors=_merge(schema_errors, _errors(invalid))) from None
+    if schema_errors:
+        db.session.rollback()
+        raise ApiProblem(422, "De deelnemers zijn niet geldig; er is niets aangemaakt.", errors=schema_errors)
     if questionnaire.anonymous:
         result = [{"email": a.participant.email} for a in added]
     else:
         result = [{"email": a.participant.email, "token": a.token, "url": personal_link(a.token)} for a in added]
-    db.session.commit()  # adding participants sends nothing: POST .../invitations does
+    commit()  # adding participants sends nothing: POST .../invitations does
     response = jsonify({"invitations": result})
     response.status_code = 201
     response.headers["Cache-Control"] = "no-store"
@@ -53,6 +61,7 @@ def add_participants(qid: int):
 
 @bp.post("/questionnaires/<int:qid>/invitations")
 @token_required
+@validated_body
 def send_invitations(qid: int):
     """Mail every participant not yet invited their personal link (an open questionnaire only)."""
     questionnaire = api_questionnaire(qid, write=True)
@@ -63,6 +72,14 @@ def send_invitations(qid: int):
     job = enqueue(INVITATIONS_TASK, kind="invitations", traject_id=questionnaire.traject_id,
                   created_by=g.api_user.id, task_kwargs={"questionnaire_id": questionnaire.id})
     return jsonify({"job": job.id}), 202
+
+
+def _merge(*sources: dict[str, list[str]]) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for errors in sources:
+        for key, messages in errors.items():
+            merged.setdefault(key, []).extend(m for m in messages if m not in merged[key])
+    return merged
 
 
 def _errors(issues) -> dict[str, list[str]]:

@@ -5,17 +5,18 @@ from datetime import datetime
 
 from flask import abort, g, jsonify, request
 
+from app.actions import api_action
 from app.api import bp
 from app.api.auth import ApiProblem, json_object, token_required
 from app.api.spec import QID, TID, _errors, _json, _ok, register
 from app.api.trajects import api_traject
+from app.api.validation import validated_body
 from app.errors import problem
 from app.extensions import db
 from app.models import Questionnaire
 from app.models.base import iso_utc
 from app.security.access import is_member, refuse_if_archived
 from app.services import questionnaires as service
-from app.services.questionnaires import QuestionnaireError
 from surveys.templates import list_templates
 from surveys.types import QUESTION_TYPES
 
@@ -41,11 +42,6 @@ def api_questionnaire(qid: int, *, write: bool = False) -> Questionnaire:
     return q
 
 
-def _raise(exc: QuestionnaireError):
-    db.session.rollback()
-    raise ApiProblem(409 if exc.conflict else 422, str(exc), exc.errors or None) from None
-
-
 @bp.get("/templates")
 @token_required
 def list_questionnaire_templates():
@@ -54,17 +50,11 @@ def list_questionnaire_templates():
 
 @bp.post("/trajects/<int:tid>/questionnaires")
 @token_required
+@validated_body
 def create_questionnaire(tid: int):
     traject = api_traject(tid, write=True)
-    data = json_object()
-    key = data.get("template")
-    if not isinstance(key, str):
-        raise ApiProblem(422, "Geef een sjabloon op.", {"template": ["Verplicht veld (tekst)."]})
-    try:
-        q = service.create_from_template(traject, key)
-    except QuestionnaireError as exc:
-        _raise(exc)
-    db.session.commit()
+    key = json_object()["template"]
+    q = api_action(lambda: service.create_from_template(traject, key))
     return jsonify(questionnaire_json(q)), 201
 
 
@@ -75,22 +65,23 @@ def get_questionnaire(qid: int):
 
 
 def _moment(data: dict, name: str, errors: dict) -> datetime | None:
+    """The schema checked `format: date-time` (RFC 3339, so with a zone); Python reads it here."""
     value = data.get(name)
     if value is None:
         return None
-    if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
-            moment = None
-        if moment is not None and moment.tzinfo is not None:
-            return moment
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is not None and moment.tzinfo is not None:
+        return moment
     errors[name] = ["Een tijdstip in ISO 8601 met tijdzone, bv. 2026-03-01T08:00:00Z."]
     return None
 
 
 @bp.post("/questionnaires/<int:qid>/publish")
 @token_required
+@validated_body
 def publish_questionnaire(qid: int):
     q = api_questionnaire(qid, write=True)
     data = {}
@@ -103,11 +94,7 @@ def publish_questionnaire(qid: int):
         raise ApiProblem(422, "De datums zijn niet geldig.", errors)
     if q.status != "draft":
         raise ApiProblem(409, f"Alleen een concept kan gepubliceerd worden; deze vragenlijst is {q.status}.")
-    try:
-        service.publish(q, opens_at, closes_at)
-    except QuestionnaireError as exc:
-        _raise(exc)
-    db.session.commit()
+    api_action(lambda: service.publish(q, opens_at, closes_at))  # a conflict in its state: 409
     return jsonify(questionnaire_json(q))
 
 
@@ -115,11 +102,7 @@ def publish_questionnaire(qid: int):
 @token_required
 def close_questionnaire(qid: int):
     q = api_questionnaire(qid, write=True)
-    try:
-        service.close(q)
-    except QuestionnaireError as exc:
-        _raise(exc)
-    db.session.commit()
+    api_action(lambda: service.close(q))
     service.after_close(q)
     return jsonify(questionnaire_json(db.session.get(type(q), q.id)))
 

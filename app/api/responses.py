@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from flask import abort, current_app, g, jsonify, request
 
+from app.actions import commit
 from app.api import bp
 from app.api.auth import ApiProblem, json_object, require_role, token_required
 from app.api.questionnaires import api_questionnaire
 from app.api.spec import QID, _errors, _json, _ok, register
+from app.api.validation import validated_body
 from app.errors import problem
 from app.extensions import db, limiter
 from app.services import audit
@@ -27,17 +29,10 @@ def _submit_limit() -> str:
 
 @bp.post("/responses")
 @limiter.limit(_submit_limit, key_func=lambda: f"api-submit:{request.remote_addr}")
+@validated_body
 def submit_response():
     data = json_object()
-    token = data.get("token")
-    answers = data.get("answers")
-    errors: dict[str, list[str]] = {}
-    if not isinstance(token, str) or not token.strip():
-        errors["token"] = ["Geef het token van de uitnodiging (tekst)."]
-    if not isinstance(answers, dict):
-        errors["answers"] = ["Geef de antwoorden als object: {\"<vraagsleutel>\": waarde}."]
-    if errors:
-        raise ApiProblem(422, "Het verzoek is niet compleet.", errors)
+    token, answers = data["token"], data["answers"]
     participant = participant_for_token(token.strip())
     if participant is None:
         raise ApiProblem(404, "Onbekend token.")
@@ -70,7 +65,7 @@ def responses_csv(qid: int):
         abort(problem(409, str(refused)))
     audit.record("export.responses_csv", obj=questionnaire, traject_id=questionnaire.traject_id,
                  actor_id=g.api_user.id, via="api")
-    db.session.commit()
+    commit()
     from app.respond.routes import csv_response
 
     return csv_response(questionnaire, labels)

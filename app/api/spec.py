@@ -32,6 +32,9 @@ SCHEMAS: dict = {
     "Problem": {"type": "object", "required": ["type", "title", "status", "detail"],
                 "properties": {"type": {"type": "string"}, "title": {"type": "string"},
                                "status": {"type": "integer"}, "detail": {"type": "string"},
+                               "message_id": {"type": "string", "description": "catalog id of a service "
+                                              "refusal's detail (its Dutch source text); detail is in the "
+                                              "language of Accept-Language (nl or en)"},
                                "errors": {"type": "object", "additionalProperties":
                                           {"type": "array", "items": {"type": "string"}}}}},
     "Health": {"type": "object", "required": ["status", "database", "broker", "rate_limits"],

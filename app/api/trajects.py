@@ -1,30 +1,25 @@
 """API: trajects and their organisations."""
 from __future__ import annotations
 
-from flask import abort, g, jsonify
+from flask import g, jsonify
 from sqlalchemy import select
 
+from app.actions import api_action
 from app.api import bp
 from app.api.auth import ApiProblem, json_object, require_role, token_required
 from app.api.pagination import paginate
 from app.api.serializers import organisation_json, traject_json
-from app.errors import problem
+from app.api.validation import validated_body
 from app.extensions import db
 from app.models import Organisation, Traject
-from app.security.access import is_member, refuse_if_archived, visible_trajects_query
+from app.security.access import is_member, traject_for, visible_trajects_query
 from app.services import trajects as traject_service
 
 
 def api_traject(traject_id: int, *, write: bool = False) -> Traject:
-    """Object-level check for the API: another traject's id answers 404."""
-    traject = db.session.get(Traject, traject_id)
-
-    if traject is None or not is_member(g.api_user, traject):
-        abort(problem(404, "Traject niet gevonden."))
-    if write and g.api_user.role != "regisseur":
-        abort(problem(403, "Alleen een regisseur mag dit traject wijzigen."))
-    refuse_if_archived(traject)
-    return traject
+    """Object-level check for the API: the pages' rule (app.security.access.traject_for) for the
+    token's user; another traject's id answers 404."""
+    return traject_for(g.api_user, traject_id, write=write)
 
 
 @bp.get("/trajects")
@@ -35,29 +30,16 @@ def list_trajects():
 
 @bp.post("/trajects")
 @token_required
+@validated_body
 def create_traject():
     require_role("regisseur")
     data = json_object()
-    errors: dict[str, list[str]] = {}
-    name = data.get("name")
-    if not isinstance(name, str) or not name.strip():
-        errors["name"] = ["Vul een naam in (tekst)."]
+    name = data["name"]
     values = {"anonymity_threshold": data.get("anonymity_threshold", 5),
               "comment_threshold": data.get("comment_threshold", 10)}
-    for key, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, int):
-            errors[key] = ["Moet een geheel getal zijn."]
     description = data.get("description", "")
-    if not isinstance(description, str):
-        errors["description"] = ["Moet tekst zijn."]
-    if errors:
-        raise ApiProblem(422, "De traject-gegevens zijn niet geldig.", errors)
-    try:
-        traject = traject_service.create_traject(g.api_user, name=name, description=description, **values)
-    except traject_service.TrajectError as exc:
-        db.session.rollback()
-        raise ApiProblem(422, str(exc), exc.errors) from None
-    db.session.commit()
+    traject = api_action(lambda: traject_service.create_traject(g.api_user, name=name, description=description,
+                                                                **values))
     return jsonify(traject_json(traject)), 201
 
 
@@ -77,30 +59,14 @@ def list_organisations(tid: int):
 
 @bp.post("/trajects/<int:tid>/organisations")
 @token_required
+@validated_body
 def create_organisation(tid: int):
     traject = api_traject(tid, write=True)
     data = json_object()
-    errors: dict[str, list[str]] = {}
-    for key in ("code", "name"):
-        if not isinstance(data.get(key), str):
-            errors[key] = ["Verplicht veld (tekst)."]
-    for key in ("staff", "students", "locations"):
-        value = data.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            errors[key] = ["Moet een geheel getal ≥ 0 zijn."]
-    if data.get("region") is not None and not isinstance(data.get("region"), str):
-        errors["region"] = ["Moet tekst zijn."]
-    if errors:
-        raise ApiProblem(422, "De organisatie is niet geldig.", errors)
     code = data["code"].strip().upper()
     if traject.organisation_by_code(code) is not None:
         raise ApiProblem(409, f"De code {code} bestaat al in dit traject.")
-    try:
-        organisation = traject_service.add_organisation(traject, data)
-    except traject_service.TrajectError as exc:
-        db.session.rollback()
-        raise ApiProblem(422, str(exc), exc.errors) from None
-    db.session.commit()
+    organisation = api_action(lambda: traject_service.add_organisation(traject, data))
     return jsonify(organisation_json(organisation)), 201
 
 
@@ -110,54 +76,23 @@ PATCH_FIELDS = ("name", "description", "deadline", "phase", "anonymity_threshold
 
 
 def _patch_values(data: dict) -> dict:
-    """The PATCH body's known fields, type-checked; unknown fields are ignored."""
+    """The PATCH body's known fields (checked against TrajectUpdate); unknown fields are ignored."""
     from datetime import date
 
-    errors: dict[str, list[str]] = {}
-    values: dict = {}
-    for key in PATCH_FIELDS:
-        if key not in data:
-            continue
-        value = data[key]
-        if key in ("anonymity_threshold", "comment_threshold"):
-            if isinstance(value, bool) or not isinstance(value, int):
-                errors[key] = ["Moet een geheel getal zijn."]
-        elif key == "deadline":
-            if value is not None:
-                try:
-                    value = date.fromisoformat(value) if isinstance(value, str) else None
-                except ValueError:
-                    value = None
-                if value is None:
-                    errors[key] = ["Een datum als JJJJ-MM-DD, of null."]
-        elif key == "name":
-            if not isinstance(value, str) or not value.strip():
-                errors[key] = ["Vul een naam in (tekst)."]
-            elif len(value.strip()) > 200:
-                errors[key] = ["De naam mag hoogstens 200 tekens lang zijn."]
-        elif not isinstance(value, str):
-            errors[key] = ["Moet tekst zijn."]
-        values[key] = value
-    if errors:
-        raise ApiProblem(422, "De traject-gegevens zijn niet geldig.", errors)
+    values = {key: data[key] for key in PATCH_FIELDS if key in data}
+    if values.get("deadline") is not None:
+        values["deadline"] = date.fromisoformat(values["deadline"])  # format: date in the schema
     return values
 
 
 @bp.patch("/trajects/<int:tid>")
 @token_required
+@validated_body
 def update_traject(tid: int):
     """Edit a traject; lowering a threshold after a questionnaire was published answers 409."""
     traject = api_traject(tid, write=True)
     values = _patch_values(json_object())
-    try:
-        traject_service.update_traject(traject, **values)
-    except traject_service.ThresholdFrozen as exc:
-        db.session.rollback()
-        raise ApiProblem(409, str(exc), exc.errors) from None
-    except traject_service.TrajectError as exc:
-        db.session.rollback()
-        raise ApiProblem(422, str(exc), exc.errors) from None
-    db.session.commit()
+    api_action(lambda: traject_service.update_traject(traject, **values))  # ThresholdFrozen: 409
     return jsonify(traject_json(traject))
 
 
@@ -166,6 +101,7 @@ MEMBER_ROLES = ("regisseur", "bestuurder", "ict_lead")
 
 @bp.post("/trajects/<int:tid>/members")
 @token_required
+@validated_body
 def add_member(tid: int):
     """Add a member; creates the account (without a password) when the email is new."""
     from app.services import accounts
@@ -173,22 +109,13 @@ def add_member(tid: int):
     traject = api_traject(tid, write=True)
     data = json_object()
     errors: dict[str, list[str]] = {}
-    email, name, role = data.get("email"), data.get("name"), data.get("role")
+    email, name, role = data["email"], data["name"], data["role"]
     code = data.get("organisation")
-    if not isinstance(email, str) or "@" not in email:
-        errors["email"] = ["Vul een geldig e-mailadres in."]
-    if not isinstance(name, str) or not name.strip():
-        errors["name"] = ["Vul een naam in (tekst)."]
-    if role not in MEMBER_ROLES:
-        errors["role"] = [f"Kies uit {', '.join(MEMBER_ROLES)}."]
     organisation = None
     if code is not None:
-        if not isinstance(code, str):
-            errors["organisation"] = ["Een organisatiecode (tekst)."]
-        else:
-            organisation = traject.organisation_by_code(code.strip().upper())
-            if organisation is None:
-                errors["organisation"] = [f"Onbekende organisatie {code!r} in dit traject."]
+        organisation = traject.organisation_by_code(code.strip().upper())
+        if organisation is None:
+            errors["organisation"] = [f"Onbekende organisatie {code!r} in dit traject."]
     if role in ("bestuurder", "ict_lead") and organisation is None and "organisation" not in errors:
         errors["organisation"] = ["Een bestuurder of ICT-leidinggevende hoort bij een organisatie."]
     if errors:
@@ -196,19 +123,18 @@ def add_member(tid: int):
     user = accounts.find_user(email)
     if user is not None and is_member(user, traject):
         raise ApiProblem(409, f"{user.email} is al lid van dit traject.")
-    try:
-        if user is None:
-            user = accounts.create_user(email=email, name=name, role=role, password=None,
-                                        organisation=organisation)
+    if user is not None and user.role != role:
+        raise ApiProblem(422, "Het lid is niet geldig.", {"role": [f"Dit account bestaat al met de rol {user.role}."]})
+
+    def add():
+        member = user
+        if member is None:
+            member = accounts.create_user(email=email, name=name, role=role, password=None, organisation=organisation)
             db.session.flush()
-        elif user.role != role:
-            raise ApiProblem(422, "Het lid is niet geldig.",
-                             {"role": [f"Dit account bestaat al met de rol {user.role}."]})
-        traject_service.add_member(traject, user)
-    except (accounts.AccountError, traject_service.TrajectError) as exc:
-        db.session.rollback()
-        raise ApiProblem(422, str(exc), getattr(exc, "errors", None) or {"email": [str(exc)]}) from None
-    db.session.commit()
+        traject_service.add_member(traject, member)
+        return member
+
+    user = api_action(add)
     return jsonify({"id": user.id, "email": user.email, "role": user.role,
                     "organisation": user.organisation.code if user.organisation is not None else None}), 201
 

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
 from app.auth.forms import LoginForm, PasswordChangeForm, ResetForm, ResetRequestForm
-from app.extensions import db, limiter
+from app.actions import commit, run_action
+from app.extensions import limiter
 from app.security.access import is_safe_next
 from app.services import accounts, audit
 from app.services.mail import send_now
@@ -53,7 +54,7 @@ def logout():
     # End the session on the server too: a copied session or remember cookie stops working.
     user.end_sessions()
     audit.record("logout", obj=user)
-    db.session.commit()
+    commit()
     logout_user()
     flash(_("U bent uitgelogd."), "info")
     return redirect(url_for("auth.login"))
@@ -64,12 +65,9 @@ def logout():
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
-            accounts.change_password(current_user, form.current.data, form.new.data)
-        except accounts.AccountError as exc:
-            form.current.errors.append(str(exc))
-        else:
-            db.session.commit()
+        outcome = run_action(lambda: accounts.change_password(current_user, form.current.data, form.new.data),
+                             field=form.current)
+        if outcome.ok:
             login_user(current_user._get_current_object())  # the session id includes the hash tail: renew it
             flash(_("Uw wachtwoord is gewijzigd."), "success")
             return redirect(url_for("main.home"))
@@ -118,7 +116,7 @@ def reset(token: str):
         user.locked_until = None
         accounts.clear_login_throttles(user.email)
         audit.record("password.reset", obj=user, actor_id=user.id)
-        db.session.commit()
+        commit()
         flash(_("Uw wachtwoord is ingesteld. U kunt nu inloggen."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.distribution import bp
 from app.distribution.forms import OptOutForm, ParticipantForm, ParticipantImportForm, SelfDistributionForm, SendForm
+from app.actions import commit, run_action
 from app.extensions import db, limiter
 from app.jobs import enqueue
 from app.models import Job, Participant, Questionnaire
@@ -129,24 +130,13 @@ def participants(qid: int):
     if form.validate_on_submit():
         row = {"name": form.name.data or "", "email": form.email.data, "role": form.role.data,
                "organisation": form.organisation.data}
-        try:
-            added = participant_service.add_participants(questionnaire, [row], source="form")
-        except participant_service.ParticipantError as exc:
-            db.session.rollback()
-            questionnaire = _questionnaire(qid)
-            traject = questionnaire.traject
-            if not exc.issues:
-                flash(str(exc), "error")
-            for issue in exc.issues:
-                target = getattr(form, issue.field, None)
-                if target is not None:
-                    target.errors = list(target.errors) + [issue.message]
-                else:
-                    flash(issue.message, "error")
-            status = 422
-        else:
-            db.session.commit()
-            return _after_adding(questionnaire, len(added))
+        outcome = run_action(lambda: participant_service.add_participants(questionnaire, [row], source="form"),
+                             form=form)
+        if outcome.ok:
+            return _after_adding(questionnaire, len(outcome.value))
+        questionnaire = _questionnaire(qid)
+        traject = questionnaire.traject
+        status = 422
     elif request.method == "POST":
         status = 422
     query = (select(Participant).where(Participant.questionnaire_id == questionnaire.id)
@@ -201,7 +191,7 @@ def import_participants(qid: int):
         text = decode_upload(form.file.data.read())
         report = participant_service.import_participants(questionnaire, text)
         if report.ok:
-            db.session.commit()
+            commit()
             return _after_adding(questionnaire, len(report.created))
         db.session.rollback()
         questionnaire = _questionnaire(qid)
@@ -268,7 +258,7 @@ def links_csv(qid: int):
                 "Alleen in een traject zonder mailserver kunt u ze zelf verspreiden (instelling op de pagina "
                 "Deelnemers en respons van het traject)."), "error")
         return redirect(url_for("distribution.participants", qid=qid))
-    db.session.commit()  # the export.links audit event
+    commit()  # the export.links audit event
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(invitations.LINK_COLUMNS)
@@ -322,12 +312,9 @@ def self_distribution(traject_id: int):
     traject = traject_for(current_user, traject_id, write=True)
     form = SelfDistributionForm()
     if form.validate_on_submit():
-        try:
-            changed = participant_service.set_self_distribution(traject, bool(form.enabled.data))
-        except participant_service.SelfDistributionError as exc:
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        outcome = run_action(lambda: participant_service.set_self_distribution(traject, bool(form.enabled.data)))
+        if outcome.ok:
+            changed = outcome.result
             if changed and traject.self_distribution:
                 flash(_("Zelf verspreiden staat aan: u kunt de persoonlijke links downloaden. De deelnemers lezen "
                         "dit op de eerste pagina van de vragenlijst, en het rapport vermeldt het."), "success")
@@ -352,7 +339,7 @@ def opt_out(token: str):
     # A GET only asks: mail scanners open links, and must not opt anybody out.
     if form.validate_on_submit():
         invitations.opt_out(token)
-        db.session.commit()
+        commit()
         done = True
     title = _title(participant.questionnaire)
     return render_template("distribution/opt_out.html", form=form, done=done, title=title)

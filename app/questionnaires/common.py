@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
+from app.actions import commit, show_refusal
 from app.extensions import db
 from app.models import Questionnaire
 from app.questionnaires.forms import ConfirmForm
@@ -29,14 +30,7 @@ def reload_for_write(qid: int):
 
 
 def apply_errors(form, exc: QuestionnaireError) -> None:
-    placed = False
-    for name, messages in exc.errors.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + list(messages)
-            placed = True
-    if not placed or not exc.errors:
-        flash(str(exc), "error")
+    show_refusal(exc, form)  # on the form's fields, else a flash; in the reader's language
 
 
 def back_to_editor(q: Questionnaire, anchor: str | None = None):
@@ -54,9 +48,9 @@ def post_action(qid: int, action, success: str, anchor: str | None = None):
         result = action(q)
     except QuestionnaireError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        show_refusal(exc)
         return back_to_editor(q, anchor)
-    db.session.commit()
+    commit()
     flash(success, "success")
     if isinstance(result, Questionnaire):
         return redirect(url_for("questionnaires.show", qid=result.id))

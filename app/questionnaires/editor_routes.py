@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 
+from app.actions import commit
 from app.extensions import db
 from app.models import Questionnaire
 from app.questionnaires import bp
@@ -38,7 +39,7 @@ def settings(qid: int):
             q, traject = reload_for_write(qid)
             apply_errors(form, exc)
         else:
-            db.session.commit()
+            commit()
             flash(_("Instellingen opgeslagen."), "success")
             return back_to_editor(q)
     return render_template("questionnaires/settings.html", q=q, traject=traject, form=form)
@@ -80,7 +81,7 @@ def add_section(qid: int):
             q, traject = reload_for_write(qid)
             apply_errors(form, exc)
         else:
-            db.session.commit()
+            commit()
             flash(_("Sectie toegevoegd, met een voorbeeldvraag om te bewerken."), "success")
             return back_to_editor(q, f"sectie-{key}")
     return render_template("questionnaires/section_form.html", q=q, traject=traject, form=form, section=None)
@@ -109,7 +110,7 @@ def edit_section(qid: int, key: str):
             q, traject = reload_for_write(qid)
             apply_errors(form, exc)
         else:
-            db.session.commit()
+            commit()
             flash(_("Sectie opgeslagen."), "success")
             return back_to_editor(q, f"sectie-{new_key}")
     return render_template("questionnaires/section_form.html", q=q, traject=traject, form=form, section=section)
@@ -133,7 +134,7 @@ def add_question(qid: int, key: str):
             q, traject = reload_for_write(qid)
             apply_errors(form, exc)
         else:
-            db.session.commit()
+            commit()
             flash(_("Vraag toegevoegd."), "success")
             return back_to_editor(q, f"vraag-{new_key}")
     return render_template("questionnaires/question_form.html", q=q, traject=traject, form=form,
@@ -170,7 +171,7 @@ def edit_question(qid: int, key: str):
             q, traject = reload_for_write(qid)
             apply_errors(form, exc)
         else:
-            db.session.commit()
+            commit()
             flash(_("Vraag opgeslagen."), "success")
             return back_to_editor(q, f"vraag-{new_key}")
     return render_template("questionnaires/question_form.html", q=q, traject=traject, form=form,

@@ -9,6 +9,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.actions import commit, show_refusal
 from app.extensions import db
 from app.i18n import pick
 from app.models import Questionnaire
@@ -67,7 +68,7 @@ def create(traject_id: int):
             apply_errors(blank_form, exc)
         else:
             if q is not None:
-                db.session.commit()
+                commit()
                 flash(_("Vragenlijst aangemaakt als concept."), "success")
                 return redirect(url_for("questionnaires.show", qid=q.id))
     # list_templates() gives the Dutch title (the API's shape); the page shows the reader's language.
@@ -96,7 +97,7 @@ def import_(traject_id: int):
             form.file.errors = list(form.file.errors) + [str(exc)]
             status = 422
         else:
-            db.session.commit()
+            commit()
             flash(_("Vragenlijst geïmporteerd als concept."), "success")
             return redirect(url_for("questionnaires.show", qid=q.id))
     elif form.is_submitted():
@@ -151,7 +152,7 @@ def delete(qid: int):
         db.session.rollback()
         flash(str(exc), "error")
         return back_to_editor(q)
-    db.session.commit()
+    commit()
     flash(_("Concept verwijderd."), "success")
     return redirect(url_for("questionnaires.index", traject_id=traject.id))
 
@@ -181,7 +182,7 @@ def publish(qid: int):
             q, traject = reload_for_write(qid)
             apply_errors(form, exc)
         else:
-            db.session.commit()
+            commit()
             flash(_("Vragenlijst gepubliceerd. De vragen liggen nu vast."), "success")
             return back_to_editor(q)
     return render_template("questionnaires/publish.html", q=q, traject=traject, form=form,

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from app.actions import commit
 from app.extensions import db, limiter
 from app.i18n import select_locale
 from app.models import Participant, Questionnaire, Response
@@ -86,7 +87,7 @@ def _bound_participant(token: str, *, bind: bool = False) -> Participant:
     if participant.browser_hash is None and (bind or service.draft_for(participant) is not None):
         secret = secret if secret and len(secret) <= 100 else new_browser_secret()
         won = bind_browser(participant, secret)
-        db.session.commit()
+        commit()
         if not won:
             abort(make_response(*_in_use_page(participant, token)))
         g.browser_secret = secret
@@ -166,21 +167,21 @@ def section(token: str, section_key: str):
         keys = [s.key for s in steps]
         index = keys.index(section_key) if section_key in keys else index
         if action == "vorige":
-            db.session.commit()
+            commit()
             if index == 0:
                 return redirect(url_for("respond.start", token=token))
             return redirect(url_for("respond.section", token=token, section_key=keys[index - 1]))
         if action == "opslaan":
-            db.session.commit()
+            commit()
             return redirect(url_for("respond.saved", token=token))
         if not errors:
             following = keys[index + 1] if index + 1 < len(keys) else None
             service.draft_for(participant).section_key = following or section_key
-            db.session.commit()
+            commit()
             if following is None:
                 return redirect(url_for("respond.review", token=token))
             return redirect(url_for("respond.section", token=token, section_key=following))
-        db.session.commit()
+        commit()
     else:
         _, all_errors = defn.validate_section(section_key, answers)
         show_all = request.args.get("controle") == "1"
@@ -251,7 +252,7 @@ def statement(traject_id: int):
         return render_template("respond/statement.html", traject=traject, questionnaire=None,
                                history=[], latest=None)
     participant = service.board_participant(questionnaire, current_user)
-    db.session.commit()
+    commit()
     history = service.revisions(participant)
     latest = history[0] if history else None
     defn = service.definition(questionnaire)
@@ -308,7 +309,7 @@ def responses_csv_download(traject_id: int, questionnaire_id: int):
         flash(str(refused), "error")
         return redirect(url_for("questionnaires.show", qid=questionnaire.id))
     audit.record("export.responses_csv", obj=questionnaire, traject_id=traject.id, via="web")
-    db.session.commit()
+    commit()
     return csv_response(questionnaire, labels)
 
 

@@ -1,12 +1,12 @@
 """Feasibility matrix of domains × cooperation forms, with the regisseur's written overrides."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from analysis.feasibility import CRITERIA, FORMS
-from app.extensions import db
+from app.actions import run_action
 from app.results import bp, views
 from app.results.forms import CsrfForm
 from app.security.access import can_edit, role_required, traject_for
@@ -36,16 +36,12 @@ def feasibility_override(traject_id: int):
         score = float(raw)
     except ValueError:
         score = None
-    try:
-        advice.set_override(traject, domain=request.form.get("domain", ""), form=request.form.get("form", ""),
-                            score=score, reason=request.form.get("reason", ""), user=current_user)
-    except advice.AdviceError as exc:
-        db.session.rollback()
-        flash(" ".join([str(exc)] + [m for msgs in exc.errors.values() for m in msgs]), "error")
-        return redirect(url_for("results.feasibility", traject_id=traject.id, _anchor="overschrijven"))
-    db.session.commit()
-    flash(_("Score overschreven; de onderbouwing is vastgelegd."), "success")
-    return redirect(url_for("results.feasibility", traject_id=traject.id, _anchor="overschrijvingen"))
+    outcome = run_action(
+        lambda: advice.set_override(traject, domain=request.form.get("domain", ""), form=request.form.get("form", ""),
+                                    score=score, reason=request.form.get("reason", ""), user=current_user),
+        success=_("Score overschreven; de onderbouwing is vastgelegd."))
+    anchor = "overschrijvingen" if outcome.ok else "overschrijven"
+    return redirect(url_for("results.feasibility", traject_id=traject.id, _anchor=anchor))
 
 
 @bp.route("/trajecten/<int:traject_id>/haalbaarheid/overschrijven/verwijderen", methods=["POST"])
@@ -54,7 +50,7 @@ def feasibility_override_remove(traject_id: int):
     traject = traject_for(current_user, traject_id, write=True)
     if not CsrfForm().validate_on_submit():
         abort(400)
-    advice.remove_override(traject, domain=request.form.get("domain", ""), form=request.form.get("form", ""))
-    db.session.commit()
-    flash(_("Overschrijving verwijderd; de berekende score geldt weer."), "success")
+    run_action(lambda: advice.remove_override(traject, domain=request.form.get("domain", ""),
+                                              form=request.form.get("form", "")),
+               success=_("Overschrijving verwijderd; de berekende score geldt weer."))
     return redirect(url_for("results.feasibility", traject_id=traject.id, _anchor="overschrijvingen"))

@@ -469,7 +469,7 @@ def render_xlsx(context: dict) -> bytes:
     from openpyxl.utils import get_column_letter
 
     try:  # formula safety (another module's): a user text never becomes a formula
-        from app.results.cells import safe_cell
+        from app.services.cells import safe_cell
     except ImportError:  # not there yet: every value is written as a plain string
         safe_cell = None
 

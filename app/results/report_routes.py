@@ -7,11 +7,11 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.extensions import db
+from app.actions import commit
 from app.models.advice import CHAPTERS
 from app.results import bp, report as report_service
 from app.results.forms import CsrfForm
-from app.security.access import can_edit, role_required, traject_for
+from app.security.access import can_edit, traject_for
 from app.services import advice, advice_document, advice_versions, audit
 
 MIMETYPES = {"pdf": "application/pdf",
@@ -23,7 +23,7 @@ def send_report_file(traject, report, fmt: str, actor_id=None):
     if not path or not os.path.exists(path):
         abort(404)
     audit.record("export.report", obj=report, traject_id=traject.id, actor_id=actor_id, format=fmt)
-    db.session.commit()
+    commit()
     return send_file(path, mimetype=MIMETYPES[fmt], as_attachment=True, conditional=True,
                      download_name=f"adviesrapport-{traject.id}.{fmt}")
 
@@ -35,7 +35,7 @@ def report(traject_id: int):
     editable = can_edit(current_user, traject)
     if editable:
         advice.sync_swot(traject)
-        db.session.commit()
+        commit()
     document = advice_document.build(traject)
     context = report_service.report_context(document)
     return render_template("results/report.html", **dict(context, traject=traject),

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from analysis.feasibility import DOMAINS, FORMS
 from analysis.roadmap import HORIZONS
-from app.extensions import db
+from app.actions import run_action
 from app.results import bp, charts, views
 from app.results.forms import CsrfForm
 from app.security.access import can_edit, role_required, traject_for
@@ -55,8 +55,7 @@ def roadmap_generate(traject_id: int):
     traject = traject_for(current_user, traject_id, write=True)
     if not CsrfForm().validate_on_submit():
         abort(400)
-    added = advice.generate_proposals(traject)
-    db.session.commit()
+    added = run_action(lambda: advice.generate_proposals(traject)).result
     if added:
         flash(ngettext("%(num)s actie voorgesteld.", "%(num)s acties voorgesteld.", len(added)), "success")
     else:
@@ -77,19 +76,17 @@ def roadmap_save(traject_id: int, action_id: int | None = None):
         if action is None:
             abort(404)
     f = request.form
-    try:
-        saved = advice.save_action(traject, title=f.get("title", ""), horizon=f.get("horizon", ""),
+    outcome = run_action(
+        lambda: advice.save_action(traject, title=f.get("title", ""), horizon=f.get("horizon", ""),
                                    owner=f.get("owner", ""), quarter=f.get("quarter"), status=f.get("status", "open"),
                                    depends_on=[int(v) for v in f.getlist("depends_on") if v.isdigit()],
-                                   domain=f.get("domain") or None, form=f.get("form") or None, action=action)
-    except advice.AdviceError as exc:
-        db.session.rollback()
-        flash(" ".join([str(exc)] + [m for msgs in exc.errors.values() for m in msgs]), "error")
-        return redirect(url_for("results.roadmap", traject_id=traject.id,
-                                _anchor=f"actie-{action_id}" if action_id else "nieuw"))
-    db.session.commit()
-    flash(_("Actie opgeslagen."), "success")
-    return redirect(url_for("results.roadmap", traject_id=traject.id, _anchor=f"actie-{saved.id}"))
+                                   domain=f.get("domain") or None, form=f.get("form") or None, action=action),
+        success=_("Actie opgeslagen."),
+        redirect_to=lambda saved: url_for("results.roadmap", traject_id=traject.id, _anchor=f"actie-{saved.id}"))
+    if outcome.response:
+        return outcome.response
+    return redirect(url_for("results.roadmap", traject_id=traject.id,
+                            _anchor=f"actie-{action_id}" if action_id else "nieuw"))
 
 
 @bp.route("/trajecten/<int:traject_id>/routekaart/acties/<int:action_id>/verwijderen", methods=["POST"])
@@ -101,7 +98,5 @@ def roadmap_delete(traject_id: int, action_id: int):
     action = advice.action_for(traject, action_id)
     if action is None:
         abort(404)
-    advice.delete_action(traject, action)
-    db.session.commit()
-    flash(_("Actie verwijderd."), "success")
+    run_action(lambda: advice.delete_action(traject, action), success=_("Actie verwijderd."))
     return redirect(url_for("results.roadmap", traject_id=traject.id))

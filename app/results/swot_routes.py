@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.extensions import db
+from app.actions import commit, run_action
 from app.results import bp
 from app.results.forms import CsrfForm
 from app.security.access import can_edit, role_required, traject_for
@@ -47,7 +47,7 @@ def swot(traject_id: int):
     editable = can_edit(current_user, traject)
     if editable:
         advice.sync_swot(traject)
-        db.session.commit()
+        commit()
     items = advice.swot_items(traject, scope)
     state = advice.confrontation_state(traject, scope)
     return render_template("results/swot.html", traject=traject, scope=scope, items=items, state=state,
@@ -63,14 +63,8 @@ def swot_selection(traject_id: int):
     if not CsrfForm().validate_on_submit():
         abort(400)
     ids = {int(v) for v in request.form.getlist("selected") if v.isdigit()}
-    try:
-        advice.set_selection(traject, scope, ids)
-    except advice.AdviceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    if not run_action(lambda: advice.set_selection(traject, scope, ids), success=_("Selectie opgeslagen.")).ok:
         return _back(traject, scope, "selectie")
-    db.session.commit()
-    flash(_("Selectie opgeslagen."), "success")
     return _back(traject, scope, "matrix")
 
 
@@ -88,17 +82,11 @@ def swot_item_save(traject_id: int, item_id: int | None = None):
         if item is None:
             abort(404)
         scope = item.organisation_code
-    try:
-        advice.save_manual_item(traject, organisation=scope, quadrant=request.form.get("quadrant", ""),
-                                text_nl=request.form.get("text_nl", ""), text_en=request.form.get("text_en", ""),
-                                item=item)
-    except advice.AdviceError as exc:
-        db.session.rollback()
-        flash(" ".join([str(exc)] + [m for msgs in exc.errors.values() for m in msgs]), "error")
-        return _back(traject, scope, "toevoegen")
-    db.session.commit()
-    flash(_("SWOT-punt opgeslagen."), "success")
-    return _back(traject, scope, "selectie")
+    outcome = run_action(lambda: advice.save_manual_item(
+        traject, organisation=scope, quadrant=request.form.get("quadrant", ""),
+        text_nl=request.form.get("text_nl", ""), text_en=request.form.get("text_en", ""), item=item),
+        success=_("SWOT-punt opgeslagen."))
+    return _back(traject, scope, "selectie" if outcome.ok else "toevoegen")
 
 
 @bp.route("/trajecten/<int:traject_id>/swot/punten/<int:item_id>/verwijderen", methods=["POST"])
@@ -111,14 +99,7 @@ def swot_item_delete(traject_id: int, item_id: int):
     if item is None:
         abort(404)
     scope = item.organisation_code
-    try:
-        advice.delete_manual_item(traject, item)
-    except advice.AdviceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _back(traject, scope, "selectie")
-    db.session.commit()
-    flash(_("SWOT-punt verwijderd."), "success")
+    run_action(lambda: advice.delete_manual_item(traject, item), success=_("SWOT-punt verwijderd."))
     return _back(traject, scope, "selectie")
 
 
@@ -139,12 +120,5 @@ def swot_scores(traject_id: int):
         except ValueError:
             flash(_("Een score ligt tussen −2 en +2."), "error")
             return _back(traject, scope, "matrix")
-    try:
-        advice.save_scores(traject, scope, values)
-    except advice.AdviceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _back(traject, scope, "matrix")
-    db.session.commit()
-    flash(_("Confrontatiematrix opgeslagen."), "success")
+    run_action(lambda: advice.save_scores(traject, scope, values), success=_("Confrontatiematrix opgeslagen."))
     return _back(traject, scope, "matrix")

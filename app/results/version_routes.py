@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from analysis.feasibility import DOMAINS
+from app.actions import commit, run_action
 from app.extensions import db
 from app.models import Organisation
 from app.models.advice import CHAPTERS, DECISIONS, MR_COUNCILS, MR_OUTCOMES, AdviceVersion
@@ -49,7 +50,7 @@ def report_texts(traject_id: int):
     advice_document.save_texts(traject, values)
     audit.record("advice.texts_saved", object_type="Traject", object_id=traject.id, traject_id=traject.id,
                  chapters=sorted(values))
-    db.session.commit()
+    commit()
     flash(_("De teksten zijn opgeslagen."), "success")
     return redirect(url_for("results.report", traject_id=traject.id, _anchor="teksten"))
 
@@ -59,14 +60,11 @@ def report_texts(traject_id: int):
 def version_publish(traject_id: int):
     traject = traject_for(current_user, traject_id, write=True)
     _check_csrf()
-    try:
-        version = advice_versions.publish(traject, current_user, note=request.form.get("note", ""),
-                                          confirm_gaps=request.form.get("confirm") == "1")
-    except AdviceError as exc:
-        db.session.rollback()
-        _flash_errors(exc)
+    outcome = run_action(lambda: advice_versions.publish(traject, current_user, note=request.form.get("note", ""),
+                                                         confirm_gaps=request.form.get("confirm") == "1"))
+    if not outcome.ok:
         return redirect(url_for("results.report", traject_id=traject.id, _anchor="publiceren"))
-    db.session.commit()
+    version = outcome.value
     advice_versions.deliver_queued(traject)
     advice_versions.request_files(version, current_user)
     flash(_("Versie %(n)s is gepubliceerd; de bestuurders hebben een bericht gekregen.", n=version.number), "success")
@@ -107,7 +105,7 @@ def version_download(version_id: int, fmt: str):
         flash(_("Het rapport van deze versie wordt gemaakt; probeer het over enkele ogenblikken opnieuw."), "success")
         return redirect(url_for("results.version_show", version_id=version.id, _anchor="downloads"))
     audit.record("export.advice_version", obj=version, traject_id=traject.id, format=fmt, number=version.number)
-    db.session.commit()
+    commit()
     return send_file(io.BytesIO(stored.data), mimetype=MIMETYPES[fmt], as_attachment=True,
                      download_name=f"advies-{traject.id}-versie-{version.number}.{fmt}", etag=stored.sha256,
                      last_modified=stored.built_at)
@@ -158,7 +156,7 @@ def version_decision(version_id: int):
             errors = exc.errors
             flash(str(exc), "error")
         else:
-            db.session.commit()
+            commit()
             flash(_("Het besluit van uw bestuur is vastgelegd."), "success")
             return redirect(url_for("results.version_outcome", version_id=version.id))
     context = report_service.report_context(version.document, version=version)
@@ -191,12 +189,9 @@ def version_outcome(version_id: int):
 def version_close(version_id: int):
     version, traject = version_for(version_id, write=True)
     _check_csrf()
-    try:
-        advice_versions.close_round(version, current_user)
-    except advice_versions.RoundClosed as exc:
-        db.session.rollback()
-        abort(409, str(exc))
-    db.session.commit()
+    closing = run_action(lambda: advice_versions.close_round(version, current_user))
+    if not closing.ok:
+        abort(409)
     advice_versions.deliver_queued(traject)
     flash(_("De besluitronde is gesloten; de bestuurders hebben een bericht gekregen."), "success")
     return redirect(url_for("results.version_outcome", version_id=version.id))
@@ -211,18 +206,12 @@ def version_mr(version_id: int, organisation_id: int):
     if organisation is None or organisation.traject_id != traject.id:
         abort(404)
     f = request.form
-    try:
-        advice_versions.save_mr_advice(
-            version, organisation.code, council=f.get("council", "mr"), sent_on=f.get("sent_on"),
-            received_on=f.get("received_on"), outcome=f.get("outcome", "nog_niet_ontvangen"),
-            staff_move=f.get("staff_move") == "1", pmr_sent_on=f.get("pmr_sent_on"),
-            pmr_received_on=f.get("pmr_received_on"), pmr_outcome=f.get("pmr_outcome"), note=f.get("note", ""))
-    except AdviceError as exc:
-        db.session.rollback()
-        _flash_errors(exc)
-    else:
-        db.session.commit()
-        flash(_("De medezeggenschap van %(school)s is vastgelegd.", school=organisation.name), "success")
+    run_action(lambda: advice_versions.save_mr_advice(
+        version, organisation.code, council=f.get("council", "mr"), sent_on=f.get("sent_on"),
+        received_on=f.get("received_on"), outcome=f.get("outcome", "nog_niet_ontvangen"),
+        staff_move=f.get("staff_move") == "1", pmr_sent_on=f.get("pmr_sent_on"),
+        pmr_received_on=f.get("pmr_received_on"), pmr_outcome=f.get("pmr_outcome"), note=f.get("note", "")),
+        success=_("De medezeggenschap van %(school)s is vastgelegd.", school=organisation.name))
     return redirect(url_for("results.version_outcome", version_id=version.id, _anchor=f"mr-{organisation.code}"))
 
 
@@ -248,14 +237,8 @@ def phase_go_on(traject_id: int, step: str):
 
     traject = traject_for(current_user, traject_id, write=True)
     _check_csrf()
-    try:
-        advice_phases.go_on(traject, step, request.form.get("reason", ""), current_user)
-    except AdviceError as exc:
-        db.session.rollback()
-        _flash_errors(exc)
-    else:
-        db.session.commit()
-        flash(_("U gaat door na deze stap; uw reden is vastgelegd in het logboek."), "success")
+    run_action(lambda: advice_phases.go_on(traject, step, request.form.get("reason", ""), current_user),
+               success=_("U gaat door na deze stap; uw reden is vastgelegd in het logboek."))
     return redirect(url_for("results.phases", traject_id=traject.id, _anchor=f"stap-{step}"))
 
 
@@ -266,13 +249,10 @@ def version_consultation(version_id: int):
 
     version, traject = version_for(version_id, write=True)
     _check_csrf()
-    try:
-        row = advice_consultation.open_consultation(version, current_user)
-    except AdviceError as exc:
-        db.session.rollback()
-        _flash_errors(exc)
+    outcome = run_action(lambda: advice_consultation.open_consultation(version, current_user))
+    if not outcome.ok:
         return redirect(url_for("results.version_outcome", version_id=version.id, _anchor="consultatie"))
-    db.session.commit()
+    row = outcome.value
     flash(_("De consultatie is als concept-vragenlijst aangemaakt. Publiceer haar en nodig ICT-medewerkers en besturen uit."),
           "success")
     return redirect(url_for("questionnaires.show", qid=row.questionnaire_id))

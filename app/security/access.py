@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 from flask import abort, request
@@ -64,8 +65,9 @@ def refuse_if_archived(traject: Traject) -> None:
 
     if request.path.startswith("/api/"):
         from app.errors import problem
+        from app.i18n import translate
 
-        abort(problem(409, ARCHIVED_MESSAGE, title="Traject gearchiveerd"))
+        abort(problem(409, translate(ARCHIVED_MESSAGE), title="Traject gearchiveerd", message_id=ARCHIVED_MESSAGE.msgid))
     from flask import make_response, render_template
     from flask_babel import gettext as _
 
@@ -76,17 +78,28 @@ def refuse_if_archived(traject: Traject) -> None:
 def traject_for(user: User, traject_id: int, *, write: bool = False,
                 allow_archived: bool = False) -> Traject:
     """The traject if `user` may see it (and edit it when `write`); else 404, or 403 for a
-    member who may only read — a non-member learns nothing about whether it exists.
+    member who may only read — a non-member learns nothing about whether it exists. Pages pass
+    `current_user`, the API `g.api_user`; under /api/ the refusal is problem+json.
     A POST (or other changing request) on an archived traject answers 409, unless
     `allow_archived` (the privacy pages: export and retention stay possible)."""
     traject = db.session.get(Traject, traject_id)
     if traject is None or not is_member(user, traject):
-        abort(404)
+        refuse(404, "Traject niet gevonden.")
     if write and user.role != "regisseur":
-        abort(403)
+        refuse(403, "Alleen een regisseur mag dit traject wijzigen.")
     if not allow_archived:
         refuse_if_archived(traject)
     return traject
+
+
+def refuse(status: int, detail: str) -> NoReturn:
+    """Stop the request: problem+json with `detail` under /api/, else the error page (the same
+    access rule answers pages and the API alike)."""
+    if request.path.startswith("/api/"):
+        from app.errors import problem
+
+        abort(problem(status, detail))
+    abort(status)
 
 
 def is_safe_next(target: str | None) -> bool:

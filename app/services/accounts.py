@@ -16,11 +16,12 @@ from app.models import ROLES, ApiToken, Organisation, User, hash_token
 from app.models.accounts import LoginThrottle
 from app.models.base import aware, utcnow
 from app.services import audit
+from app.services.errors import N_, ServiceError
 
 MIN_PASSWORD_LENGTH = 10
 
 
-class AccountError(ValueError):
+class AccountError(ServiceError):
     """A Dutch, user-facing reason why an account action was refused."""
 
 
@@ -30,7 +31,7 @@ def normalise_email(email: str) -> str:
 
 def validate_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Het wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens lang zijn.")
+        raise AccountError(N_("Het wachtwoord moet minstens %(n)s tekens lang zijn.", n=MIN_PASSWORD_LENGTH))
 
 
 def find_user(email: str) -> User | None:
@@ -47,19 +48,19 @@ def create_user(*, email: str, name: str, role: str, password: str | None,
 
     email = normalise_email(email)
     if "@" not in email or "." not in email.split("@")[-1] or len(email) > 254 or unstorable_text(email):
-        raise AccountError(f"'{email}' is geen geldig e-mailadres.")
+        raise AccountError(N_("'%(email)s' is geen geldig e-mailadres.", email=email))
     if role not in ROLES:
-        raise AccountError(f"Onbekende rol '{role}'; kies uit {', '.join(ROLES)}.")
+        raise AccountError(N_("Onbekende rol '%(role)s'; kies uit %(roles)s.", role=role, roles=', '.join(ROLES)))
     if not (name or "").strip():
-        raise AccountError("Vul een naam in.")
+        raise AccountError(N_("Vul een naam in."))
     if len(name.strip()) > 200:
-        raise AccountError("De naam mag hoogstens 200 tekens lang zijn.")
+        raise AccountError(N_("De naam mag hoogstens 200 tekens lang zijn."))
     if unstorable_text(name):
         raise AccountError(BAD_TEXT_MESSAGE)
     if password is not None:
         validate_password(password)
     if find_user(email) is not None:
-        raise AccountError(f"Er bestaat al een account met e-mailadres {email}.")
+        raise AccountError(N_("Er bestaat al een account met e-mailadres %(email)s.", email=email))
     user = User(email=email, name=name.strip(), role=role, organisation=organisation, active=True)
     if password is None:
         # Not a hash: no password matches it; distinct per user (the session id uses its tail).
@@ -160,7 +161,7 @@ def authenticate(email: str, password: str, address: str | None = None) -> tuple
 
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current or ""):
-        raise AccountError("Het huidige wachtwoord klopt niet.")
+        raise AccountError(N_("Het huidige wachtwoord klopt niet."))
     validate_password(new)
     user.set_password(new)
     user.end_sessions()

@@ -21,14 +21,11 @@ from app.models.base import utcnow
 from app.models.advice import (ACTION_STATES, QUADRANTS, ConfrontationScore, FeasibilityOverride, RoadmapAction,
                                SwotItem)
 from app.services import audit
+from app.services.errors import N_, ServiceError
 
 
-class AdviceError(ValueError):
-    """A rule of the advice was broken; `errors` maps field names to Dutch messages."""
-
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.errors = errors or {}
+class AdviceError(ServiceError):
+    """A rule of the advice was broken; `errors` maps field names to messages (ids + parameters)."""
 
 
 # --- snapshot -------------------------------------------------------------------------------
@@ -127,14 +124,14 @@ def save_manual_item(traject: Traject, *, organisation: str | None, quadrant: st
     if organisation is not None and traject.organisation_by_code(organisation) is None:
         errors["organisation"] = ["Onbekende organisatie."]
     if errors:
-        raise AdviceError("Het SWOT-punt is niet geldig.", errors)
+        raise AdviceError(N_("Het SWOT-punt is niet geldig."), errors)
     if item is None:
         position = db.session.scalar(select(func.coalesce(func.max(SwotItem.position), 0))
                                      .where(SwotItem.traject_id == traject.id)) + 1
         item = SwotItem(traject_id=traject.id, organisation_code=organisation, source="manual", position=position)
         db.session.add(item)
     elif item.source != "manual":
-        raise AdviceError("Automatisch afgeleide punten kunt u niet bewerken; voeg een eigen punt toe.")
+        raise AdviceError(N_("Automatisch afgeleide punten kunt u niet bewerken; voeg een eigen punt toe."))
     if item.quadrant is not None and item.quadrant != quadrant and item.id is not None:
         # Moving to another side of the matrix makes its scores meaningless.
         db.session.execute(db.delete(ConfrontationScore).where(
@@ -148,7 +145,7 @@ def save_manual_item(traject: Traject, *, organisation: str | None, quadrant: st
 
 def delete_manual_item(traject: Traject, item: SwotItem) -> None:
     if item.source != "manual":
-        raise AdviceError("Automatisch afgeleide punten kunt u niet verwijderen; zet ze uit de selectie.")
+        raise AdviceError(N_("Automatisch afgeleide punten kunt u niet verwijderen; zet ze uit de selectie."))
     audit.record("swot.item_deleted", obj=item, traject_id=traject.id)
     db.session.delete(item)
     db.session.flush()
@@ -202,7 +199,7 @@ def save_scores(traject: Traject, organisation: str | None, values: dict[tuple[i
         if row not in internal or column not in external:
             continue
         if isinstance(score, bool) or not isinstance(score, int) or not -2 <= score <= 2:
-            raise AdviceError("Een score ligt tussen −2 en +2.")
+            raise AdviceError(N_("Een score ligt tussen −2 en +2."))
         current = existing.get((row, column))
         if current is None:
             db.session.add(ConfrontationScore(traject_id=traject.id, internal_id=row, external_id=column, score=score))
@@ -239,7 +236,7 @@ def set_override(traject: Traject, *, domain: str, form: str, score, reason: str
     if not (reason or "").strip():
         errors["reason"] = ["Geef een schriftelijke onderbouwing."]
     if errors:
-        raise AdviceError("De overschrijving is niet geldig.", errors)
+        raise AdviceError(N_("De overschrijving is niet geldig."), errors)
     row = db.session.scalar(select(FeasibilityOverride).where(
         FeasibilityOverride.traject_id == traject.id, FeasibilityOverride.domain == domain,
         FeasibilityOverride.form == form))
@@ -335,7 +332,7 @@ def save_action(traject: Traject, *, title: str, horizon: str, owner: str = "", 
     if action is not None and not errors.get("depends_on") and _creates_cycle(traject, action.id, depends):
         errors["depends_on"] = ["Deze afhankelijkheid maakt een kringloop."]
     if errors:
-        raise AdviceError("De actie is niet geldig.", errors)
+        raise AdviceError(N_("De actie is niet geldig."), errors)
     if action is None:
         position = max([a.position for a in actions(traject)] + [0]) + 1
         action = RoadmapAction(traject_id=traject.id, position=position)

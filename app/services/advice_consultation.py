@@ -19,6 +19,7 @@ from analysis.swot import DOMAIN_NAMES
 from app.extensions import db
 from app.models import Questionnaire, Traject
 from app.models.advice import AdviceVersion, Consultation
+from app.services.errors import N_
 from app.services import advice, audit
 from app.services.advice import AdviceError
 
@@ -67,7 +68,7 @@ def open_consultation(version: AdviceVersion, user) -> Consultation:
     from app.services import questionnaires
 
     if consultation_of(version) is not None:
-        raise AdviceError("Voor deze versie is al een consultatie geopend.")
+        raise AdviceError(N_("Voor deze versie is al een consultatie geopend."))
     traject = db.session.get(Traject, version.traject_id)
     from surveys.model import Questionnaire as Definition
 

@@ -15,6 +15,7 @@ from analysis.swot import DOMAIN_NAMES
 from app.extensions import db
 from app.models import Traject
 from app.models.advice import STEPS, PhaseGate
+from app.services.errors import N_
 from app.services import advice, advice_versions, audit
 from app.services.advice import AdviceError
 
@@ -113,15 +114,15 @@ def steps(traject: Traject) -> dict:
 def go_on(traject: Traject, step: str, reason: str, user) -> PhaseGate:
     """Go on past `step` although it lacks something; the reason is required and audited."""
     if step not in STEPS:
-        raise AdviceError("Onbekende stap.", {"step": ["Onbekende stap."]})
+        raise AdviceError(N_("Onbekende stap."), {"step": ["Onbekende stap."]})
     reason = (reason or "").strip()
     if not reason:
-        raise AdviceError("Geef een schriftelijke reden om toch door te gaan.", {"reason": ["Vul een reden in."]})
+        raise AdviceError(N_("Geef een schriftelijke reden om toch door te gaan."), {"reason": ["Vul een reden in."]})
     if len(reason) > 5000:
-        raise AdviceError("De reden is te lang.", {"reason": ["Hoogstens 5000 tekens."]})
+        raise AdviceError(N_("De reden is te lang."), {"reason": ["Hoogstens 5000 tekens."]})
     lacking = _lacking(traject)[step]
     if not lacking:
-        raise AdviceError("Deze stap mist niets; doorgaan kan zonder reden.")
+        raise AdviceError(N_("Deze stap mist niets; doorgaan kan zonder reden."))
     gate = PhaseGate(traject_id=traject.id, step=step, reason=reason, lacking=[x["text_nl"] for x in lacking],
                      user_id=user.id)
     db.session.add(gate)

@@ -20,6 +20,7 @@ from app.models import Job, Traject, TrajectMember, User
 from app.models.advice import (DECISIONS, MR_COUNCILS, MR_OUTCOMES, AdviceVersion, AdviceVersionFile, BoardDecision,
                                MrAdvice)
 from app.models.base import utcnow
+from app.services.errors import N_
 from app.services import advice_document, audit, mail
 from app.services.advice import AdviceError
 
@@ -55,11 +56,11 @@ def publish(traject: Traject, user: User, *, note: str = "", confirm_gaps: bool 
     """Freeze the current advice as the next version; with gaps in the evidence only when confirmed."""
     document = advice_document.build(traject)
     if document["gaps"] and not confirm_gaps:
-        raise AdviceError("Het advies heeft leemtes in de gegevens; bevestig dat u het toch publiceert.",
+        raise AdviceError(N_("Het advies heeft leemtes in de gegevens; bevestig dat u het toch publiceert."),
                           {"confirm": [g["text_nl"] for g in document["gaps"]]})
     note = (note or "").strip()
     if len(note) > 5000:
-        raise AdviceError("De toelichting is te lang.", {"note": ["Hoogstens 5000 tekens."]})
+        raise AdviceError(N_("De toelichting is te lang."), {"note": ["Hoogstens 5000 tekens."]})
     document["note"] = note
     number = (db.session.scalar(select(func.max(AdviceVersion.number))
                                 .where(AdviceVersion.traject_id == traject.id)) or 0) + 1
@@ -165,7 +166,7 @@ def record_decision(version: AdviceVersion, user: User, *, decision, conditions=
                     domain_conditions: dict | None = None) -> BoardDecision:
     """A new revision of the board's decision. The caller has checked that `user` is its bestuurder."""
     if not version.round_open:
-        raise RoundClosed("De besluitronde van deze versie is gesloten.")
+        raise RoundClosed(N_("De besluitronde van deze versie is gesloten."))
     traject = db.session.get(Traject, version.traject_id)
     organisation = organisation_of(user, traject)
     errors: dict[str, list[str]] = {}
@@ -203,7 +204,7 @@ def record_decision(version: AdviceVersion, user: User, *, decision, conditions=
     if any(any(ord(ch) < 32 and ch not in "\n\t" for ch in v) for v in (conditions, motivation, signed_name)):
         errors.setdefault("motivation", []).append("Tekst met stuurtekens is niet toegestaan.")
     if errors:
-        raise AdviceError("Het besluit is niet geldig.", errors)
+        raise AdviceError(N_("Het besluit is niet geldig."), errors)
     if decision != "yes_with_conditions":
         per_domain = per_domain if decision == "yes" else {}
     revision = (db.session.scalar(select(func.max(BoardDecision.revision)).where(
@@ -259,7 +260,7 @@ def summary_line(counts: dict, total: int, lang: str = "nl") -> str:
 
 def close_round(version: AdviceVersion, user: User) -> dict:
     if not version.round_open:
-        raise RoundClosed("De besluitronde van deze versie is al gesloten.")
+        raise RoundClosed(N_("De besluitronde van deze versie is al gesloten."))
     traject = db.session.get(Traject, version.traject_id)
     version.decisions_closed_at, version.decisions_closed_by = utcnow(), user.id
     counts = summary(version, traject)
@@ -337,7 +338,7 @@ def save_mr_advice(version: AdviceVersion, organisation_code: str, *, council="m
     if not isinstance(note, str) or len(note) > 5000:
         errors["note"] = ["Hoogstens 5000 tekens."]
     if errors:
-        raise AdviceError("De gegevens over de medezeggenschap zijn niet geldig.", errors)
+        raise AdviceError(N_("De gegevens over de medezeggenschap zijn niet geldig."), errors)
     row = mr_advice(version).get(organisation_code)
     if row is None:
         row = MrAdvice(version_id=version.id, organisation_code=organisation_code)

@@ -279,7 +279,7 @@ def deliver_pending(kind: str, questionnaire_ids: list[int] | None, render: Call
                 time.sleep(pause)
             try:
                 code, reply = _send_one(smtp, email["From"], recipient, data,
-                                        handed=lambda: _set(message_id, status="handed"))
+                                        handed=lambda message_id=message_id: _set(message_id, status="handed"))
             except _Unsure as exc:
                 _set(message_id, status="unconfirmed", lease_until=None,
                      last_error=f"verbinding verbroken na overdracht ({exc})")

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import PARTICIPANT_ROLES, Participant, Questionnaire
 from app.models.base import aware
 from app.services import audit
+from app.services.errors import N_, ServiceError
 from app.services.tokens import issue_token
 from app.services.trajects import BAD_TEXT_MESSAGE, read_csv, unstorable_text
 
@@ -47,11 +48,14 @@ class RowIssue:
     conflict: bool = False
 
 
-class ParticipantError(ValueError):
-    """A Dutch, user-facing reason why participants were not added; nothing was created."""
+class ParticipantError(ServiceError):
+    """A user-facing reason why participants were not added; nothing was created."""
 
     def __init__(self, message: str, issues: list[RowIssue] | None = None):
-        super().__init__(message)
+        by_field: dict[str, list] = {}
+        for issue in issues or []:
+            by_field.setdefault(issue.field, []).append(issue.message)
+        super().__init__(message, by_field)  # a form shows them per field; the API per row (issues)
         self.issues = issues or []
 
     @property
@@ -95,7 +99,7 @@ SELF_DISTRIBUTION_STATEMENT = (
     "waarin het was begonnen.")
 
 
-class SelfDistributionError(ValueError):
+class SelfDistributionError(ServiceError):
     """A Dutch reason why self-distribution cannot be switched on."""
 
 
@@ -106,8 +110,8 @@ def set_self_distribution(traject, on: bool) -> bool:
 
     on = bool(on)
     if on and smtp_configured():
-        raise SelfDistributionError("Er is een mailserver ingesteld: de persoonlijke links gaan per mail "
-                                    "naar de deelnemers, zelf verspreiden is niet nodig.")
+        raise SelfDistributionError(N_("Er is een mailserver ingesteld: de persoonlijke links gaan per mail "
+                                       "naar de deelnemers, zelf verspreiden is niet nodig."))
     if bool(traject.self_distribution) == on:
         return False
     traject.self_distribution = on
@@ -168,56 +172,58 @@ def validate_rows(questionnaire: Questionnaire, rows: list, *, role_aliases: boo
     seen: dict[str, int] = {}
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
-            issues.append(RowIssue(index, "row", "Verwacht een object met email, name, role en organisation."))
+            issues.append(RowIssue(index, "row", N_("Verwacht een object met email, name, role en organisation.")))
             continue
         before = len(issues)
         email = _text(row.get("email"))
         if email is None:
-            issues.append(RowIssue(index, "email", "Moet tekst zijn."))
+            issues.append(RowIssue(index, "email", N_("Moet tekst zijn.")))
         elif not email:
-            issues.append(RowIssue(index, "email", "Vul een e-mailadres in."))
+            issues.append(RowIssue(index, "email", N_("Vul een e-mailadres in.")))
         elif len(email) > 254 or not EMAIL_RE.match(email) or unstorable_text(email):
-            issues.append(RowIssue(index, "email", f"'{email[:60]}' is geen geldig e-mailadres."))
+            issues.append(RowIssue(index, "email", N_("'%(email)s' is geen geldig e-mailadres.", email=email[:60])))
         else:
             email = email.lower()
             if email in seen:
-                issues.append(RowIssue(index, "email", f"{email} staat al in rij {seen[email] + 1} van deze lijst."))
+                issues.append(RowIssue(index, "email", N_("%(email)s staat al in rij %(row)s van deze lijst.", email=email,
+                                                            row=seen[email] + 1)))
             elif email in known:
-                issues.append(RowIssue(index, "email", f"{email} is al uitgenodigd voor deze vragenlijst.",
+                issues.append(RowIssue(index, "email", N_("%(email)s is al uitgenodigd voor deze vragenlijst.", email=email),
                                        conflict=True))
             seen.setdefault(email, index)
         name = _text(row.get("name"))
         if name is None:
-            issues.append(RowIssue(index, "name", "Moet tekst zijn."))
+            issues.append(RowIssue(index, "name", N_("Moet tekst zijn.")))
         elif len(name) > 200:
-            issues.append(RowIssue(index, "name", "De naam mag hoogstens 200 tekens lang zijn."))
+            issues.append(RowIssue(index, "name", N_("De naam mag hoogstens 200 tekens lang zijn.")))
         elif unstorable_text(name):
             issues.append(RowIssue(index, "name", BAD_TEXT_MESSAGE))
         role = _text(row.get("role"))
         if role is None:
-            issues.append(RowIssue(index, "role", "Moet tekst zijn."))
+            issues.append(RowIssue(index, "role", N_("Moet tekst zijn.")))
         else:
             if role_aliases:
                 role = ROLE_ALIASES.get(role.lower(), role.lower())
             if not role:
-                issues.append(RowIssue(index, "role", "Vul een rol in: " + ", ".join(roles) + "."))
+                issues.append(RowIssue(index, "role", N_("Vul een rol in: %(roles)s.", roles=", ".join(roles))))
             elif role not in PARTICIPANT_ROLES:
-                issues.append(RowIssue(index, "role", f"Onbekende rol '{role[:40]}'; kies uit "
-                                       + ", ".join(PARTICIPANT_ROLES) + "."))
+                issues.append(RowIssue(index, "role", N_("Onbekende rol '%(role)s'; kies uit %(roles)s.",
+                                                           role=role[:40], roles=", ".join(PARTICIPANT_ROLES))))
             elif role not in roles:
-                issues.append(RowIssue(index, "role", f"De rol {role} past niet bij deze vragenlijst "
-                                       f"(doelgroep {questionnaire.audience}); kies uit " + ", ".join(roles) + "."))
+                issues.append(RowIssue(index, "role", N_("De rol %(role)s past niet bij deze vragenlijst (doelgroep "
+                                                           "%(audience)s); kies uit %(roles)s.", role=role,
+                                                           audience=questionnaire.audience, roles=", ".join(roles))))
         code = _text(row.get("organisation"))
         organisation = None
         if code is None:
-            issues.append(RowIssue(index, "organisation", "Moet tekst zijn (de code van de organisatie)."))
+            issues.append(RowIssue(index, "organisation", N_("Moet tekst zijn (de code van de organisatie).")))
         elif not code:
-            issues.append(RowIssue(index, "organisation", "Vul de code van de organisatie in."))
+            issues.append(RowIssue(index, "organisation", N_("Vul de code van de organisatie in.")))
         else:
             organisation = organisations.get(code.upper())
             if organisation is None:
-                issues.append(RowIssue(index, "organisation", f"Onbekende organisatie '{code[:40]}'; kies uit "
-                                       + ", ".join(sorted(organisations)) + "."))
+                issues.append(RowIssue(index, "organisation", N_("Onbekende organisatie '%(code)s'; kies uit %(codes)s.",
+                                                                   code=code[:40], codes=", ".join(sorted(organisations)))))
         if len(issues) == before:
             # Placeholders in mail bodies are written [[...]]; a name must not be able to forge one.
             clean_rows.append({"email": email, "name": (name or "").replace("[[", "[ ["),

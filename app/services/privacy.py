@@ -21,9 +21,10 @@ from app.models import (ApiToken, AuditEvent, IndicatorSnapshot, OutboxMessage, 
 from app.models.base import aware, utcnow
 from app.models.privacy import DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, PrivacySettings
 from app.services import audit
+from app.services.errors import N_, ServiceError
 
-ARCHIVED_MESSAGE = ("Dit traject is gearchiveerd en de persoonsgegevens zijn gewist; het is alleen "
-                    "nog te lezen. Wijzigingen zijn niet meer mogelijk.")
+ARCHIVED_MESSAGE = N_("Dit traject is gearchiveerd en de persoonsgegevens zijn gewist; het is alleen "
+                      "nog te lezen. Wijzigingen zijn niet meer mogelijk.")
 ERASED = "[verwijderd]"
 #: Roles whose account is deactivated with the traject when it is their only traject.
 ERASABLE_ACCOUNT_ROLES = ("bestuurder", "ict_lead")
@@ -42,7 +43,7 @@ ANONYMOUS_STATUS_STATEMENT = (
     "ziet het zelf met de eigen link.")
 
 
-class PrivacyError(ValueError):
+class PrivacyError(ServiceError):
     """A Dutch, user-facing reason why a privacy action was refused."""
 
 
@@ -71,9 +72,9 @@ def set_retention(traject: Traject, days) -> PrivacySettings:
     try:
         days = int(days)
     except (TypeError, ValueError):
-        raise PrivacyError("Vul een geheel aantal dagen in.") from None
+        raise PrivacyError(N_("Vul een geheel aantal dagen in.")) from None
     if not 0 <= days <= MAX_RETENTION_DAYS:
-        raise PrivacyError(f"De bewaartermijn ligt tussen 0 en {MAX_RETENTION_DAYS} dagen.")
+        raise PrivacyError(N_("De bewaartermijn ligt tussen 0 en %(n)s dagen.", n=MAX_RETENTION_DAYS))
     settings = settings_for(traject)
     previous = settings.retention_days
     settings.retention_days = days
@@ -169,9 +170,9 @@ def erase_traject(traject: Traject, *, confirm_name: str, delete_raw_responses: 
     that also go into the `privacy.erased` audit event (counts only, never the data).
     """
     if is_archived(traject):
-        raise PrivacyError("Dit traject is al gearchiveerd en gewist.")
+        raise PrivacyError(N_("Dit traject is al gearchiveerd en gewist."))
     if (confirm_name or "").strip() != traject.name.strip():
-        raise PrivacyError("De naam komt niet overeen met de naam van het traject. Er is niets gewist.")
+        raise PrivacyError(N_("De naam komt niet overeen met de naam van het traject. Er is niets gewist."))
     db.session.flush()
     traject_id = traject.id
     q_ids = _questionnaire_ids(traject)
@@ -274,7 +275,7 @@ def export_participant(traject: Traject, email: str) -> dict | None:
     """
     address = (email or "").strip().lower()
     if not address:
-        raise PrivacyError("Vul een e-mailadres in.")
+        raise PrivacyError(N_("Vul een e-mailadres in."))
     participants = list(db.session.scalars(
         select(Participant).join(Questionnaire, Participant.questionnaire_id == Questionnaire.id)
         .where(Questionnaire.traject_id == traject.id, func.lower(Participant.email) == address)

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import Questionnaire, Traject
 from app.models.base import utcnow
 from app.services import audit
+from app.services.errors import ServiceError
 from surveys import io as survey_io
 from surveys import templates as survey_templates
 from surveys.model import AUDIENCES
@@ -29,13 +30,12 @@ FROZEN = "Een gepubliceerde vragenlijst ligt vast; maak een nieuwe versie."
 FORMATS = {"yaml": ("application/yaml", "yaml"), "json": ("application/json", "json")}
 
 
-class QuestionnaireError(ValueError):
-    """A Dutch, user-facing reason why a questionnaire change was refused."""
+class QuestionnaireError(ServiceError):
+    """A user-facing reason (message id and parameters) why a questionnaire change was refused."""
 
     def __init__(self, message: str, errors: dict | None = None, *, conflict: bool = False):
-        super().__init__(message)
-        self.errors = errors or {}
-        # True when the change is not possible in the questionnaire's state (API: 409).
+        # conflict: the change is not possible in the questionnaire's state (API: 409).
+        super().__init__(message, errors, status=409 if conflict else None)
         self.conflict = conflict
 
 

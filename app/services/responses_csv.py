@@ -29,7 +29,7 @@ from app.models import Questionnaire, Response, Traject
 from app.services import releases
 from app.services.indicators import latest_snapshot
 from app.services.responses import definition, questionnaire_state
-from app.results.cells import formula_like, safe_csv
+from app.services.cells import formula_like, safe_csv
 
 FIXED_COLUMNS = ["response_id", "organisation", "role", "submitted_on"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

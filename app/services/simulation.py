@@ -187,7 +187,7 @@ def simulate(traject: Traject, respondents: int, seed: int = 0) -> SimulationRes
     board_def = expand_for_traject(load_template("board_commitment"), [(o.code, o.name) for o in organisations.values()])
     board = simulate_responses({"board_commitment": _items(board_def)}, codes, len(codes), seed=seed + 3, missing=0.0)
     board_answers = _answers(board)
-    for n, (respondent, values) in enumerate(sorted(board_answers.items())):
+    for n, (_respondent, values) in enumerate(sorted(board_answers.items())):
         code = codes[n % len(codes)]
         values.pop(f"trust_{code.lower()}", None)  # no trust question about one's own school
         user = db.session.scalar(select(User).where(User.role == "bestuurder", User.organisation_id ==

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import PHASES, Organisation, Traject, TrajectMember, User
 from app.models.trajects import MIN_ANONYMITY_THRESHOLD
 from app.services import audit
+from app.services.errors import N_, ServiceError
 
 # A code starts with a letter or digit: one starting with "-" would read as a formula in a CSV.
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$")
@@ -25,7 +26,7 @@ MAX_THRESHOLD = 100_000
 _BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _CONTROL_RE = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f{_BIDI}]")
 _LINE_CONTROL_RE = re.compile(f"[\\x00-\\x1f\\x7f{_BIDI}]")
-BAD_TEXT_MESSAGE = "De tekst bevat ongeldige tekens."
+BAD_TEXT_MESSAGE = N_("De tekst bevat ongeldige tekens.")
 
 
 def unstorable_text(value: str, *, multiline: bool = False) -> bool:
@@ -43,12 +44,8 @@ COLUMN_ALIASES = {"naam": "name", "medewerkers": "staff", "personeel": "staff",
                   "leerlingen": "students", "locaties": "locations", "regio": "region"}
 
 
-class TrajectError(ValueError):
-    """A Dutch, user-facing reason why a traject change was refused."""
-
-    def __init__(self, message: str, errors: dict | None = None):
-        super().__init__(message)
-        self.errors = errors or {}
+class TrajectError(ServiceError):
+    """A user-facing reason (message id and parameters) why a traject change was refused."""
 
 
 def check_thresholds(anonymity_threshold, comment_threshold) -> dict[str, list[str]]:
@@ -56,23 +53,23 @@ def check_thresholds(anonymity_threshold, comment_threshold) -> dict[str, list[s
     try:
         anonymity_threshold = int(anonymity_threshold)
     except (TypeError, ValueError):
-        errors["anonymity_threshold"] = ["Vul een geheel getal in."]
+        errors["anonymity_threshold"] = [N_("Vul een geheel getal in.")]
         return errors
     if anonymity_threshold < MIN_ANONYMITY_THRESHOLD:
         errors["anonymity_threshold"] = [
-            f"De anonimiteitsdrempel is minstens {MIN_ANONYMITY_THRESHOLD}."]
+            N_("De anonimiteitsdrempel is minstens %(n)s.", n=MIN_ANONYMITY_THRESHOLD)]
     elif anonymity_threshold > MAX_THRESHOLD:
-        errors["anonymity_threshold"] = [f"De anonimiteitsdrempel is hoogstens {MAX_THRESHOLD}."]
+        errors["anonymity_threshold"] = [N_("De anonimiteitsdrempel is hoogstens %(n)s.", n=MAX_THRESHOLD)]
     try:
         comment_threshold = int(comment_threshold)
     except (TypeError, ValueError):
-        errors["comment_threshold"] = ["Vul een geheel getal in."]
+        errors["comment_threshold"] = [N_("Vul een geheel getal in.")]
         return errors
     if comment_threshold < anonymity_threshold:
         errors["comment_threshold"] = [
-            "De drempel voor open antwoorden mag niet lager zijn dan de anonimiteitsdrempel."]
+            N_("De drempel voor open antwoorden mag niet lager zijn dan de anonimiteitsdrempel.")]
     elif comment_threshold > MAX_THRESHOLD:
-        errors["comment_threshold"] = [f"De drempel voor open antwoorden is hoogstens {MAX_THRESHOLD}."]
+        errors["comment_threshold"] = [N_("De drempel voor open antwoorden is hoogstens %(n)s.", n=MAX_THRESHOLD)]
     return errors
 
 
@@ -81,17 +78,17 @@ def create_traject(owner: User, *, name: str, description: str = "", phase: str 
     """Create a traject owned by a regisseur (no commit)."""
     errors = check_thresholds(anonymity_threshold, comment_threshold)
     if not (name or "").strip():
-        errors["name"] = ["Vul een naam in."]
+        errors["name"] = [N_("Vul een naam in.")]
     elif len(name.strip()) > 200:
-        errors["name"] = ["De naam mag hoogstens 200 tekens lang zijn."]
+        errors["name"] = [N_("De naam mag hoogstens 200 tekens lang zijn.")]
     elif unstorable_text(name):
         errors["name"] = [BAD_TEXT_MESSAGE]
     if description and unstorable_text(description, multiline=True):
         errors["description"] = [BAD_TEXT_MESSAGE]
     if phase not in PHASES:
-        errors["phase"] = [f"Onbekende fase; kies uit {', '.join(PHASES)}."]
+        errors["phase"] = [N_("Onbekende fase; kies uit %(phases)s.", phases=', '.join(PHASES))]
     if errors:
-        raise TrajectError("De traject-gegevens zijn niet geldig.", errors)
+        raise TrajectError(N_("De traject-gegevens zijn niet geldig."), errors)
     traject = Traject(name=name.strip(), description=(description or "").strip(), phase=phase,
                       anonymity_threshold=int(anonymity_threshold),
                       comment_threshold=int(comment_threshold), deadline=deadline)
@@ -105,9 +102,11 @@ def create_traject(owner: User, *, name: str, description: str = "", phase: str 
 class ThresholdFrozen(TrajectError):
     """Lowering a threshold after a questionnaire was published: respondents were promised it."""
 
+    status = 409
 
-THRESHOLD_FROZEN_MESSAGE = ("De drempel kan niet meer omlaag: er is al een vragenlijst van dit traject "
-                            "gepubliceerd, en de respondenten is deze drempel beloofd. Verhogen mag wel.")
+
+THRESHOLD_FROZEN_MESSAGE = N_("De drempel kan niet meer omlaag: er is al een vragenlijst van dit traject "
+                              "gepubliceerd, en de respondenten is deze drempel beloofd. Verhogen mag wel.")
 
 
 def has_published_questionnaire(traject: Traject) -> bool:
@@ -142,15 +141,15 @@ def update_traject(traject: Traject, **values) -> Traject:
     if lowered and has_published_questionnaire(traject):
         raise ThresholdFrozen(THRESHOLD_FROZEN_MESSAGE, {key: [THRESHOLD_FROZEN_MESSAGE] for key in lowered})
     if "name" in values and not (values["name"] or "").strip():
-        errors["name"] = ["Vul een naam in."]
+        errors["name"] = [N_("Vul een naam in.")]
     elif "name" in values and unstorable_text(values["name"]):
         errors["name"] = [BAD_TEXT_MESSAGE]
     if isinstance(values.get("description"), str) and unstorable_text(values["description"], multiline=True):
         errors["description"] = [BAD_TEXT_MESSAGE]
     if "phase" in values and values["phase"] not in PHASES:
-        errors["phase"] = [f"Onbekende fase; kies uit {', '.join(PHASES)}."]
+        errors["phase"] = [N_("Onbekende fase; kies uit %(phases)s.", phases=', '.join(PHASES))]
     if errors:
-        raise TrajectError("De traject-gegevens zijn niet geldig.", errors)
+        raise TrajectError(N_("De traject-gegevens zijn niet geldig."), errors)
     for key, value in values.items():
         setattr(traject, key, value.strip() if isinstance(value, str) else value)
     audit.record("traject.updated", obj=traject, traject_id=traject.id, fields=sorted(values))
@@ -181,16 +180,16 @@ def organisation_errors(data: dict, existing_codes: set[str]) -> tuple[dict, dic
     errors: dict[str, list[str]] = {}
     code = (data.get("code") or "").strip().upper()
     if not code:
-        errors["code"] = ["Vul een code in."]
+        errors["code"] = [N_("Vul een code in.")]
     elif not CODE_RE.match(code):
-        errors["code"] = ["Een code bestaat uit hoogstens 20 letters, cijfers, - of _, en begint met een letter of cijfer."]
+        errors["code"] = [N_("Een code bestaat uit hoogstens 20 letters, cijfers, - of _, en begint met een letter of cijfer.")]
     elif code in existing_codes:
-        errors["code"] = [f"De code {code} bestaat al in dit traject."]
+        errors["code"] = [N_("De code %(code)s bestaat al in dit traject.", code=code)]
     name = (data.get("name") or "").strip()
     if not name:
-        errors["name"] = ["Vul een naam in."]
+        errors["name"] = [N_("Vul een naam in.")]
     elif len(name) > 200:
-        errors["name"] = ["De naam mag hoogstens 200 tekens lang zijn."]
+        errors["name"] = [N_("De naam mag hoogstens 200 tekens lang zijn.")]
     elif unstorable_text(name):
         errors["name"] = [BAD_TEXT_MESSAGE]
     region = (data.get("region") or "").strip()[:100]
@@ -210,7 +209,7 @@ def add_organisation(traject: Traject, data: dict) -> Organisation:
     codes = {o.code for o in traject.organisations}
     clean, errors = organisation_errors(data, codes)
     if errors:
-        raise TrajectError("De organisatie is niet geldig.", errors)
+        raise TrajectError(N_("De organisatie is niet geldig."), errors)
     organisation = Organisation(traject=traject, **clean)
     db.session.add(organisation)
     db.session.flush()
@@ -222,7 +221,7 @@ def update_organisation(organisation: Organisation, data: dict) -> Organisation:
     codes = {o.code for o in organisation.traject.organisations if o.id != organisation.id}
     clean, errors = organisation_errors(data, codes)
     if errors:
-        raise TrajectError("De organisatie is niet geldig.", errors)
+        raise TrajectError(N_("De organisatie is niet geldig."), errors)
     for key, value in clean.items():
         setattr(organisation, key, value)
     audit.record("organisation.updated", obj=organisation, traject_id=organisation.traject_id)
@@ -303,7 +302,7 @@ def add_member(traject: Traject, user: User) -> TrajectMember:
     existing = db.session.scalar(select(TrajectMember).where(
         TrajectMember.traject_id == traject.id, TrajectMember.user_id == user.id))
     if existing is not None:
-        raise TrajectError(f"{user.email} is al lid van dit traject.")
+        raise TrajectError(N_("%(email)s is al lid van dit traject.", email=user.email))
     member = TrajectMember(traject=traject, user=user)
     db.session.add(member)
     audit.record("member.added", obj=traject, traject_id=traject.id, user=user.email)
@@ -312,6 +311,6 @@ def add_member(traject: Traject, user: User) -> TrajectMember:
 
 def remove_member(traject: Traject, member: TrajectMember, acting: User) -> None:
     if member.user_id == acting.id:
-        raise TrajectError("U kunt uzelf niet uit het traject verwijderen.")
+        raise TrajectError(N_("U kunt uzelf niet uit het traject verwijderen."))
     audit.record("member.removed", obj=traject, traject_id=traject.id, user=member.user.email)
     db.session.delete(member)

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, NumberRange
 
-from app.extensions import db
+from app.actions import commit, run_action
 from app.models.privacy import MAX_RETENTION_DAYS
 from app.security.access import role_required, traject_for
 from app.services import privacy
@@ -65,15 +65,11 @@ def privacy_retention(traject_id: int):
     traject = _traject(traject_id)
     form = RetentionForm()
     if form.validate_on_submit():
-        try:
-            privacy.set_retention(traject, form.retention_days.data)
-        except privacy.PrivacyError as exc:
-            db.session.rollback()
-            form.retention_days.errors = [str(exc)]
-        else:
-            db.session.commit()
-            flash(_("Bewaartermijn opgeslagen."), "success")
-            return redirect(url_for("trajects.privacy_overview", traject_id=traject.id))
+        outcome = run_action(lambda: privacy.set_retention(traject, form.retention_days.data),
+                             field=form.retention_days, success=_("Bewaartermijn opgeslagen."),
+                             redirect_to=url_for("trajects.privacy_overview", traject_id=traject.id))
+        if outcome.response:
+            return outcome.response
     return _render(traject, retention_form=form, status=422)
 
 
@@ -88,7 +84,7 @@ def privacy_export(traject_id: int):
     if data is None:
         form.email.errors = [_("Over dit e-mailadres is in dit traject niets opgeslagen.")]
         return _render(traject, export_form=form, status=404)
-    db.session.commit()  # the privacy.exported audit event
+    commit()  # the privacy.exported audit event
     body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
     response = Response(body, mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="privacy-export-traject-{traject.id}.json"'
@@ -106,20 +102,18 @@ def privacy_erase(traject_id: int):
     form = EraseForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            counts = privacy.erase_traject(traject, confirm_name=form.confirm_name.data,
-                                           delete_raw_responses=bool(form.delete_responses.data))
-        except privacy.PrivacyError as exc:
-            db.session.rollback()
-            traject = _traject(traject_id)
-            form.confirm_name.errors = [str(exc)]
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("Het traject is gearchiveerd. Gewist: %(p)s deelnemers, %(a)s accounts, %(o)s berichten; "
-                    "%(r)s antwoorden verwijderd.", p=counts["participants"], a=counts["accounts"],
-                    o=counts["outbox"], r=counts["responses_deleted"]), "success")
-            return redirect(url_for("trajects.privacy_overview", traject_id=traject_id))
+        outcome = run_action(
+            lambda: privacy.erase_traject(traject, confirm_name=form.confirm_name.data,
+                                          delete_raw_responses=bool(form.delete_responses.data)),
+            field=form.confirm_name,
+            success=lambda counts: _("Het traject is gearchiveerd. Gewist: %(p)s deelnemers, %(a)s accounts, "
+                                     "%(o)s berichten; %(r)s antwoorden verwijderd.", p=counts["participants"],
+                                     a=counts["accounts"], o=counts["outbox"], r=counts["responses_deleted"]),
+            redirect_to=url_for("trajects.privacy_overview", traject_id=traject_id))
+        if outcome.response:
+            return outcome.response
+        traject = _traject(traject_id)
+        status = 422
     elif form.is_submitted():
         status = 422
     return render_template("trajects/privacy_erase.html", traject=traject, form=form,

@@ -6,23 +6,16 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.actions import commit, run_action
 from app.extensions import db
 from app.models import AuditEvent, Organisation, OutboxMessage, TrajectMember
 from app.security.access import can_edit, role_required, traject_for, visible_trajects_query
 from app.services import accounts, trajects as traject_service
+from app.services.errors import N_
 from app.trajects import bp
 from app.trajects.forms import ConfirmForm, ImportForm, MemberForm, OrganisationForm, TrajectForm
 
 PER_PAGE = 25
-
-
-def _apply_errors(form, errors: dict[str, list[str]]) -> None:
-    for field_name, messages in errors.items():
-        field = getattr(form, field_name, None)
-        if field is not None:
-            field.errors = list(field.errors) + list(messages)
-        else:
-            flash("; ".join(messages), "error")
 
 
 @bp.route("/")
@@ -38,18 +31,15 @@ def index():
 def create():
     form = TrajectForm()
     if form.validate_on_submit():
-        try:
-            traject = traject_service.create_traject(
+        outcome = run_action(
+            lambda: traject_service.create_traject(
                 current_user, name=form.name.data, description=form.description.data or "",
                 phase=form.phase.data, anonymity_threshold=form.anonymity_threshold.data,
-                comment_threshold=form.comment_threshold.data, deadline=form.deadline.data)
-        except traject_service.TrajectError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(_("Traject aangemaakt."), "success")
-            return redirect(url_for("trajects.show", traject_id=traject.id))
+                comment_threshold=form.comment_threshold.data, deadline=form.deadline.data),
+            form=form, success=_("Traject aangemaakt."),
+            redirect_to=lambda traject: url_for("trajects.show", traject_id=traject.id))
+        if outcome.response:
+            return outcome.response
     return render_template("trajects/form.html", form=form, traject=None)
 
 
@@ -67,26 +57,17 @@ def edit(traject_id: int):
     form = TrajectForm(obj=traject)
     status = 200
     if form.validate_on_submit():
-        try:
-            traject_service.update_traject(
+        # A lowered threshold after publishing answers 409 (ThresholdFrozen.status) on its fields.
+        outcome = run_action(
+            lambda: traject_service.update_traject(
                 traject, name=form.name.data, description=form.description.data or "",
                 phase=form.phase.data, anonymity_threshold=form.anonymity_threshold.data,
-                comment_threshold=form.comment_threshold.data, deadline=form.deadline.data)
-        except traject_service.ThresholdFrozen as exc:
-            db.session.rollback()
-            traject = traject_for(current_user, traject_id, write=True)
-            message = _("De drempel kan niet meer omlaag: er is al een vragenlijst van dit traject "
-                        "gepubliceerd, en de respondenten is deze drempel beloofd. Verhogen mag wel.")
-            _apply_errors(form, {key: [message] for key in exc.errors})
-            status = 409
-        except traject_service.TrajectError as exc:
-            db.session.rollback()
-            traject = traject_for(current_user, traject_id, write=True)
-            _apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(_("Wijzigingen opgeslagen."), "success")
-            return redirect(url_for("trajects.show", traject_id=traject.id))
+                comment_threshold=form.comment_threshold.data, deadline=form.deadline.data),
+            form=form, success=_("Wijzigingen opgeslagen."),
+            redirect_to=url_for("trajects.show", traject_id=traject.id))
+        if outcome.response:
+            return outcome.response
+        status = outcome.status
     return render_template("trajects/form.html", form=form, traject=traject,
                            thresholds_frozen=traject_service.has_published_questionnaire(traject)), status
 
@@ -97,15 +78,11 @@ def add_organisation(traject_id: int):
     traject = traject_for(current_user, traject_id, write=True)
     form = OrganisationForm()
     if form.validate_on_submit():
-        try:
-            traject_service.add_organisation(traject, form.data)
-        except traject_service.TrajectError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(_("Organisatie toegevoegd."), "success")
-            return redirect(url_for("trajects.show", traject_id=traject.id))
+        outcome = run_action(lambda: traject_service.add_organisation(traject, form.data), form=form,
+                             success=_("Organisatie toegevoegd."),
+                             redirect_to=url_for("trajects.show", traject_id=traject.id))
+        if outcome.response:
+            return outcome.response
     return render_template("trajects/organisation_form.html", form=form, traject=traject, organisation=None)
 
 
@@ -123,15 +100,11 @@ def edit_organisation(traject_id: int, organisation_id: int):
     organisation = _organisation(traject, organisation_id)
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        try:
-            traject_service.update_organisation(organisation, form.data)
-        except traject_service.TrajectError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(_("Organisatie bijgewerkt."), "success")
-            return redirect(url_for("trajects.show", traject_id=traject.id))
+        outcome = run_action(lambda: traject_service.update_organisation(organisation, form.data), form=form,
+                             success=_("Organisatie bijgewerkt."),
+                             redirect_to=url_for("trajects.show", traject_id=traject.id))
+        if outcome.response:
+            return outcome.response
     return render_template("trajects/organisation_form.html", form=form, traject=traject,
                            organisation=organisation)
 
@@ -146,7 +119,7 @@ def import_organisations(traject_id: int):
         text = traject_service.decode_upload(form.file.data.read())
         report = traject_service.import_organisations(traject, text)
         if report.ok:
-            db.session.commit()
+            commit()
             flash(ngettext("%(num)s organisatie geïmporteerd.", "%(num)s organisaties geïmporteerd.",
                            len(report.created)), "success")
             return redirect(url_for("trajects.show", traject_id=traject.id))
@@ -167,24 +140,24 @@ def members(traject_id: int):
         if not editable:
             abort(403)
         if form.validate_on_submit():
-            user = accounts.find_user(form.email.data)
-            try:
+            def add():
+                user = accounts.find_user(form.email.data)
                 if user is None:
                     if not form.name.data or not form.password.data:
-                        raise accounts.AccountError(_("Voor een nieuw account zijn naam en startwachtwoord nodig."))
+                        raise accounts.AccountError(N_("Voor een nieuw account zijn naam en startwachtwoord nodig."))
                     organisation = traject.organisation_by_code(form.organisation.data) if form.organisation.data else None
                     user = accounts.create_user(email=form.email.data, name=form.name.data, role=form.role.data,
                                                 password=form.password.data, organisation=organisation)
                     db.session.flush()
                 traject_service.add_member(traject, user)
-            except (accounts.AccountError, traject_service.TrajectError) as exc:
-                db.session.rollback()
-                traject = traject_for(current_user, traject_id)
-                form.email.errors = list(form.email.errors) + [str(exc)]
-            else:
-                db.session.commit()
-                flash(_("%(email)s is toegevoegd aan het traject.", email=user.email), "success")
-                return redirect(url_for("trajects.members", traject_id=traject.id))
+                return user
+
+            # The refusal shows at the e-mail field, whatever the service names.
+            outcome = run_action(add, field=form.email,
+                                 success=lambda user: _("%(email)s is toegevoegd aan het traject.", email=user.email),
+                                 redirect_to=url_for("trajects.members", traject_id=traject.id))
+            if outcome.response:
+                return outcome.response
     memberships = db.session.scalars(select(TrajectMember).where(TrajectMember.traject_id == traject.id)
                                      .order_by(TrajectMember.added_at)).all()
     return render_template("trajects/members.html", traject=traject, form=form, memberships=memberships,
@@ -200,13 +173,7 @@ def remove_member(traject_id: int, member_id: int):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            traject_service.remove_member(traject, member, current_user)
-        except traject_service.TrajectError as exc:
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Lid verwijderd."), "success")
+        run_action(lambda: traject_service.remove_member(traject, member, current_user), success=_("Lid verwijderd."))
     return redirect(url_for("trajects.members", traject_id=traject.id))
 
 

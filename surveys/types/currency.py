@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from surveys.messages import N_
+
 from .base import AnswerError, QuestionType, decimal_places, format_number, parse_decimal
 from .editor import bounds_as_text, bounds_from_editor
 from .number import check_bounds, check_number_definition
@@ -31,11 +33,11 @@ class CurrencyType(QuestionType):
         try:
             value = parse_decimal(raw)
         except ValueError:
-            raise AnswerError("Vul een bedrag in euro in, bijvoorbeeld 1.234,50.") from None
+            raise AnswerError(N_("Vul een bedrag in euro in, bijvoorbeeld 1.234,50.")) from None
         if value < 0:
-            raise AnswerError("Het bedrag moet minstens 0 zijn.")
+            raise AnswerError(N_("Het bedrag moet minstens 0 zijn."))
         if decimal_places(value) > 2:
-            raise AnswerError("Gebruik hoogstens twee cijfers achter de komma.")
+            raise AnswerError(N_("Gebruik hoogstens twee cijfers achter de komma."))
         check_bounds(question, value)
         return float(value)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from surveys.messages import N_
+
 from .base import AnswerError, QuestionType, check_int
 from .editor import LABELS_SCHEMA, labels_as_lines, labels_from_lines, number
 
@@ -12,7 +14,7 @@ DEFAULT_SCALE = {"min": 1, "max": 5}
 
 def parse_point(raw: Any, low: int, high: int) -> int:
     """A whole scale point from JSON or a form, low..high; AnswerError otherwise."""
-    message = f"Kies een waarde van {low} tot en met {high}."
+    message = N_("Kies een waarde van %(low)s tot en met %(high)s.", low=low, high=high)
     if isinstance(raw, bool):
         raise AnswerError(message)
     if isinstance(raw, str):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from surveys.messages import N_
+
 from .base import (AnswerError, ListType, check_options, check_selection_bounds, option_label,
                    option_values, parse_list)
 
@@ -25,21 +27,22 @@ class MultipleChoiceType(ListType):
            "values joined with `\\|`")
     seconds = 25
 
-    def clean(self, question: Any, raw: Any) -> list[str]:
+    def clean(self, question: Any, raw: Any) -> list[str] | None:
         chosen = parse_list(raw)
         if not chosen:
             # A form can send only separators, such as "|"; that is no answer at all.
             return self.unanswered(question)
         values = option_values(question)
         if any(item not in values for item in chosen):
-            raise AnswerError("Kies alleen uit de genoemde opties.")
+            raise AnswerError(N_("Kies alleen uit de genoemde opties."))
         if len(set(chosen)) != len(chosen):
-            raise AnswerError("Kies elke optie hoogstens één keer.")
+            raise AnswerError(N_("Kies elke optie hoogstens één keer."))
         low, high = check_selection_bounds(question)
         if len(chosen) < low:
-            raise AnswerError(f"Kies minstens {low} opties." if low > 1 else "Kies minstens één optie.")
+            raise AnswerError(N_("Kies minstens %(value)s opties.", value=low) if low > 1 else N_("Kies minstens één optie."))
         if len(chosen) > high:
-            raise AnswerError(f"Kies hoogstens {high} opties." if high > 1 else "Kies hoogstens één optie.")
+            raise AnswerError(N_("Kies hoogstens %(value)s opties.", value=high) if high > 1
+                              else N_("Kies hoogstens één optie."))
         # A canonical order makes equal answers encode equally in the CSV.
         return [v for v in values if v in chosen]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from surveys.messages import N_
+
 from .base import AnswerError, QuestionType, decimal_places, format_number, parse_decimal
 from .editor import bounds_as_text, bounds_from_editor, text_pair
 
@@ -12,9 +14,9 @@ from .editor import bounds_as_text, bounds_from_editor, text_pair
 def check_bounds(question: Any, value: Decimal) -> None:
     """Raise AnswerError when ``value`` is outside the question's min and max."""
     if question.min is not None and value < parse_decimal(question.min):
-        raise AnswerError(f"Het getal moet minstens {format_number(question.min)} zijn.")
+        raise AnswerError(N_("Het getal moet minstens %(value)s zijn.", value=format_number(question.min)))
     if question.max is not None and value > parse_decimal(question.max):
-        raise AnswerError(f"Het getal mag hoogstens {format_number(question.max)} zijn.")
+        raise AnswerError(N_("Het getal mag hoogstens %(value)s zijn.", value=format_number(question.max)))
 
 
 def check_number_definition(question: Any) -> None:
@@ -50,10 +52,10 @@ class NumberType(QuestionType):
         try:
             value = parse_decimal(raw)
         except ValueError:
-            raise AnswerError("Vul een getal in.") from None
+            raise AnswerError(N_("Vul een getal in.")) from None
         if getattr(question, "integer", False):
             if decimal_places(value) > 0:
-                raise AnswerError("Vul een geheel getal in.")
+                raise AnswerError(N_("Vul een geheel getal in."))
             check_bounds(question, value)
             return int(value)
         check_bounds(question, value)

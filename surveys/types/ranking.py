@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from surveys.messages import N_
+
 from .base import (AnswerError, ListType, chosen_values, check_int, check_options, option_label,
                    option_values, parse_list)
 
@@ -39,23 +41,23 @@ class RankingType(ListType):
            "list of distinct option values, most important first", "joined with `\\|`")
     seconds = 45
 
-    def clean(self, question: Any, raw: Any) -> list[str]:
+    def clean(self, question: Any, raw: Any) -> list[str] | None:
         order = parse_list(raw)
         if not order:
             # A form can send only separators, such as "|"; that is no answer at all.
             return self.unanswered(question)
         values = option_values(question)
         if any(item not in values for item in order):
-            raise AnswerError("Rangschik alleen de genoemde opties.")
+            raise AnswerError(N_("Rangschik alleen de genoemde opties."))
         if len(set(order)) != len(order):
-            raise AnswerError("Geef elke optie hoogstens één plaats.")
+            raise AnswerError(N_("Geef elke optie hoogstens één plaats."))
         low, high = ranking_bounds(question)
         if low == high == len(values) and len(order) != low:
-            raise AnswerError("Zet alle opties in volgorde.")
+            raise AnswerError(N_("Zet alle opties in volgorde."))
         if len(order) < low:
-            raise AnswerError(f"Zet minstens {low} opties in volgorde.")
+            raise AnswerError(N_("Zet minstens %(value)s opties in volgorde.", value=low))
         if len(order) > high:
-            raise AnswerError(f"Zet hoogstens {high} opties in volgorde.")
+            raise AnswerError(N_("Zet hoogstens %(value)s opties in volgorde.", value=high))
         return order
 
     @staticmethod

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from surveys.messages import N_
+
 from .base import AnswerError, QuestionType, check_options, option_label, option_values
 from .editor import OPTIONS_SCHEMA, options_as_lines, options_from_lines
 
-MESSAGE = "Kies een van de genoemde opties."
+MESSAGE = N_("Kies een van de genoemde opties.")
 
 
 class SingleChoiceType(QuestionType):

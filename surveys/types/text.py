@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from surveys.messages import N_
+
 from .base import AnswerError, QuestionType, check_int
 from .editor import number, number_text
 
@@ -32,18 +34,18 @@ class TextType(QuestionType):
 
     def clean(self, question: Any, raw: Any) -> str:
         if not isinstance(raw, str):
-            raise AnswerError("Vul tekst in.")
+            raise AnswerError(N_("Vul tekst in."))
         text = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
         # PostgreSQL text cannot hold NUL, and lone surrogates cannot be stored as UTF-8.
         if "\x00" in text:
-            raise AnswerError("De tekst bevat ongeldige tekens.")
+            raise AnswerError(N_("De tekst bevat ongeldige tekens."))
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            raise AnswerError("De tekst bevat ongeldige tekens.") from None
+            raise AnswerError(N_("De tekst bevat ongeldige tekens.")) from None
         limit = question.max_length or DEFAULT_MAX_LENGTH
         if len(text) > limit:
-            raise AnswerError(f"Maximaal {limit} tekens.")
+            raise AnswerError(N_("Maximaal %(value)s tekens.", value=limit))
         return text
 
     def check_definition(self, question: Any) -> None:

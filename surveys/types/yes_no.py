@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from surveys.messages import N_
+
 from .base import AnswerError, QuestionType
 
 TRUE_WORDS = frozenset({"ja", "j", "true", "1", "yes", "y", "on", "waar"})
 FALSE_WORDS = frozenset({"nee", "n", "false", "0", "no", "off", "onwaar"})
-MESSAGE = "Kies ja of nee."
+MESSAGE = N_("Kies ja of nee.")
 YES, NO = "ja", "nee"
 WORDS = {True: {"nl": "Ja", "en": "Yes"}, False: {"nl": "Nee", "en": "No"}}
 

@@ -1,4 +1,5 @@
 """Configuration: production fails fast, warns on SQLite, and nothing connects at import."""
+import dataclasses
 import os
 import re
 import subprocess
@@ -77,8 +78,30 @@ SAMPLES = {
     "MAIL_SENDER": ("Draagvlak <dv@school.example>", "MAIL_SENDER", "Draagvlak <dv@school.example>"),
     "PUBLIC_BASE_URL": ("https://draagvlak.school.example", "PUBLIC_BASE_URL", "https://draagvlak.school.example"),
     "PORT": ("5077", "PUBLIC_BASE_URL", "http://127.0.0.1:5077"),
-    "DEMO_ALLOWED": ("true", "DEMO_ALLOWED", True),
+    "DEMO_ALLOWED": ("false", "DEMO_ALLOWED", False),
+    "RATELIMIT_ENABLED": ("false", "RATELIMIT_ENABLED", False),
+    "PROXY_FIX_X_FOR": ("1", "PROXY_FIX_X_FOR", 1),
+    "PROXY_FIX_X_PROTO": ("1", "PROXY_FIX_X_PROTO", 1),
+    "PROXY_FIX_X_HOST": ("2", "PROXY_FIX_X_HOST", 2),
+    "CELERY_VISIBILITY_TIMEOUT": ("120", "CELERY.broker_transport_options.visibility_timeout", 120.0),
+    "MAIL_TIMEOUT": ("7", "MAIL_TIMEOUT", 7.0),
+    "MAIL_CLAIM_LEASE": ("90", "MAIL_CLAIM_LEASE", 90.0),
+    "MAIL_MAX_ATTEMPTS": ("3", "MAIL_MAX_ATTEMPTS", 3),
+    "MAIL_MAX_RUNS": ("4", "MAIL_MAX_RUNS", 4),
+    "MAIL_RETRY_BACKOFF": ("10,20", "MAIL_RETRY_BACKOFF", (10.0, 20.0)),
+    "MAIL_SERVER_DOWN_RETRY": ("30, 60,", "MAIL_SERVER_DOWN_RETRY", (30.0, 60.0)),
 }
+# Variables that only take effect together with another one.
+TOGETHER_WITH = {"CELERY_VISIBILITY_TIMEOUT": {"REDIS_URL": "redis://redis.example:6379/2"}}
+
+
+def _read(cls, key: str):
+    """A config value; `A.b.c` reads into nested dicts (the Celery settings)."""
+    first, *rest = key.split(".")
+    value = getattr(cls, first)
+    for part in rest:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
 def readme_variables() -> list[str]:
@@ -100,17 +123,39 @@ def test_the_readme_table_is_what_this_test_covers():
 @pytest.mark.parametrize("variable", sorted(SAMPLES))
 def test_every_documented_variable_is_read_in_development(variable):
     value, key, expected = SAMPLES[variable]
-    cls = DevelopmentConfig.from_environ({variable: value})
-    if variable == "REDIS_URL":  # REDIS_URL is applied in config_for (it also changes Celery)
-        return
-    assert getattr(cls, key) == expected
+    cls = DevelopmentConfig.from_environ({variable: value, **TOGETHER_WITH.get(variable, {})})
+    assert _read(cls, key) == expected
+    assert _read(DevelopmentConfig.from_environ({}), key) != expected  # the sample is not the default
 
 
 @pytest.mark.parametrize("variable", sorted(set(SAMPLES) - {"PORT"}))
 def test_every_documented_variable_is_read_in_production(variable):
     value, key, expected = SAMPLES[variable]
-    cls = ProductionConfig.from_environ({"SECRET_KEY": "s" * 40, variable: value})
-    assert getattr(cls, key) == expected
+    cls = ProductionConfig.from_environ({"SECRET_KEY": "s" * 40, variable: value, **TOGETHER_WITH.get(variable, {})})
+    assert _read(cls, key) == expected
+
+
+def test_development_and_production_read_the_environment_through_one_settings_object():
+    from config import Settings
+
+    env = {name: value for name, (value, _key, _expected) in SAMPLES.items()}
+    settings = Settings.from_environ(env)
+    assert settings.mail_port == 2525 and settings.proxy_fix_x_for == 1 and settings.demo_allowed is False
+    # Every field of Settings is a documented variable, and every documented variable a field.
+    assert {f.metadata["env"] for f in dataclasses.fields(Settings) if "env" in f.metadata} == set(SAMPLES)
+
+
+def test_an_empty_mail_server_switches_smtp_off_again():
+    cls = DevelopmentConfig.from_environ({"MAIL_SERVER": ""})
+    assert cls.MAIL_SERVER is None
+    assert DevelopmentConfig.from_environ({"MAIL_SERVER": "  "}).MAIL_SERVER is None
+
+
+def test_a_bad_number_names_its_variable():
+    with pytest.raises(ValueError, match="MAIL_MAX_RUNS"):
+        DevelopmentConfig.from_environ({"MAIL_MAX_RUNS": "veel"})
+    with pytest.raises(ValueError, match="PROXY_FIX"):
+        ProductionConfig.from_environ({"PROXY_FIX_X_FOR": "-1"})
 
 
 def test_development_reads_redis_url_through_config_for(monkeypatch):

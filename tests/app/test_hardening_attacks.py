@@ -250,7 +250,7 @@ HOSTILE = ['=HYPERLINK("https://evil.example","klik")', "+1", "-1+2", "@SUM(A1)"
 def test_safe_cell_keeps_every_hostile_value_text():
     from openpyxl import Workbook, load_workbook
 
-    from app.results.cells import safe_cell
+    from app.services.cells import safe_cell
 
     workbook = Workbook()
     sheet = workbook.active
@@ -264,7 +264,7 @@ def test_safe_cell_keeps_every_hostile_value_text():
 
 
 def test_safe_csv_quotes_formulas():
-    from app.results.cells import safe_csv
+    from app.services.cells import safe_csv
 
     assert [safe_csv(v) for v in HOSTILE] == ["'" + v for v in HOSTILE]
     assert safe_csv("School") == "School" and safe_csv(5) == 5
