@@ -65,9 +65,12 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("nl_number")
     def nl_number(value, digits: int = 0):
-        from app.results.format import fmt
+        from flask_babel import get_locale
 
-        return fmt(value, digits)
+        from analysis.numbers import grouped
+
+        locale = get_locale()  # the report task renders in an app context with its own locale
+        return grouped(value, digits, locale.language if locale is not None else "nl")
 
     @app.template_filter("datetime")
     def fmt_datetime(value):
