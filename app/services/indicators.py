@@ -661,9 +661,9 @@ def compute_raw(traject: Traject, frames: Frames, groups: dict[str, Instrument],
         comments=comments(frames.texts, traject.comment_threshold), rates=response_rates(traject),
         members=members, board=board, ict_foto=ict_foto(traject, groups), compare=compare,
         extra={"responses_by_key": dict(frames.counts["by_questionnaire"]),
-               # roll-up hook (issue 15): figures of the pools the release plan admits
-               "rollup_figures": rollup_service.figures({STAFF: staff_prepared, MOTIVES: motive_prepared},
-                                                        weights, prepared)})
+               # roll-up hook (issue 15): pool figures and item quality, computed once the release decided
+               "release_extras": rollup_service.Extras({STAFF: staff_prepared, MOTIVES: motive_prepared},
+                                                       weights, prepared)})
 
 
 def compute_payload(traject: Traject, frames: Frames, groups: dict[str, Instrument],

@@ -142,7 +142,7 @@ def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None
     payload = {
         "constructs": _identified_suppressed(raw.constructs, identified_keys, threshold),
         "indices": [], "motives": [], "comparisons": [], "preferences": [], "comments": [],
-        "board": dict(raw.board, gap=[]), "ict_foto": raw.ict_foto, "rollups": [],
+        "board": dict(raw.board, gap=[]), "ict_foto": raw.ict_foto, "rollups": [], "item_quality": [],
         "response_rates": [dict(r, suppressed=False) for r in raw.rates if r["questionnaire"] in identified_keys],
     }
     state, released_ids, responses = {}, [], 0
@@ -183,7 +183,7 @@ def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None
         responses += state[key]["responses"]
         released_ids += [rid for rid in respondents if rid not in batch_of]
         _fresh(payload, raw, key, hidden, counts, traject)
-        payload["rollups"] += rollup_service.section(key, decision.rollups, counts, raw.extra.get("rollup_figures"))
+        rollup_service.add_fresh(payload, raw.extra.get("release_extras"), key, decision.rollups, counts, hidden)
     payload["response_rates"].sort(key=lambda r: (str(r["questionnaire"]), str(r["organisation"]), str(r["role"])))
     identified = sum(int(raw.extra.get("responses_by_key", {}).get(k, 0)) for k in identified_keys)
     return Release(payload=payload, state=state, released_ids=released_ids, responses=responses + identified)
@@ -234,7 +234,7 @@ def _carry(payload: dict, old: dict, key: str) -> None:
         payload["board"]["gap"] = list((old.get("board") or {}).get("gap", []))
     payload["comments"] += [c for c in old.get("comments", []) if c.get("questionnaire") == key]
     payload["response_rates"] += [r for r in old.get("response_rates", []) if r.get("questionnaire") == key]
-    payload["rollups"] += [r for r in old.get("rollups", []) if r.get("questionnaire") == key]  # roll-up hook
+    rollup_service.carry(payload, old, key)  # roll-up hook (issue 15)
 
 
 def same_payload(a: dict | None, b: dict | None) -> bool:

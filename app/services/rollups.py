@@ -1,43 +1,50 @@
-"""Roll-ups in a release: the figures of the pools the disclosure plan admitted, and the payload section.
+"""Roll-ups and instrument quality in a release: figures computed after the disclosure plan decided.
 
 :func:`analysis.disclosure.admit_rollups` decides (inside the release plan) which pools a release
 shows; this module computes their figures from the recompute's prepared answers and writes
-``payload["rollups"]`` (docs/statistics.md, *Roll-ups*). The hooks elsewhere are few:
-``indicators.compute_raw`` puts :func:`figures` in ``Raw.extra["rollup_figures"]``;
-``releases.assemble`` passes ``rollups=True`` to the plan and calls :func:`section`.
+``payload["rollups"]`` (docs/statistics.md, *Roll-ups*), and ``payload["item_quality"]`` (alpha
+and item–rest correlations of the whole group, only when the release shows that group).
+The hooks elsewhere are few: ``indicators.compute_raw`` puts a :class:`Extras` in
+``Raw.extra["release_extras"]``; ``releases.assemble`` passes ``rollups=True`` to the plan,
+counts the pools as shown groups, and calls :func:`add_fresh` and :func:`carry`.
 """
 from __future__ import annotations
 
 from analysis import rollups
+from analysis.quality import item_quality
 
 STAFF = "ict_staff"
+SECTIONS = ("rollups", "item_quality")
 
 
-def figures(prepared_by_key: dict, weights=None, every=None):
-    """A callable ``(instrument key, pool) -> {"constructs", "indices"}`` over this recompute's answers.
+class Extras:
+    """This recompute's prepared answers, to compute pool figures and item quality on demand."""
 
-    ``prepared_by_key`` maps an instrument key to its prepared likert answers (the staff ones
-    also give the draagvlak indices); other instruments are restricted from ``every`` (all
-    prepared likert answers), as the recompute does.
-    """
-    def compute(key: str, pool) -> dict:
-        prepared = prepared_by_key.get(key)
-        if prepared is None and every is not None:
-            prepared = every.only(key)
-        return rollups.pool_figures(pool, prepared, weights=weights, indices=key == STAFF)
+    def __init__(self, prepared_by_key: dict, weights=None, every=None):
+        self.prepared_by_key = {k: v for k, v in prepared_by_key.items() if v is not None}
+        self.weights = weights
+        self.every = every  # all prepared likert answers: other instruments are restricted from it
 
-    return compute
+    def prepared(self, key: str):
+        if key in self.prepared_by_key:
+            return self.prepared_by_key[key]
+        return self.every.only(key) if self.every is not None else None
+
+    def pool(self, key: str, pool) -> dict:
+        return rollups.pool_figures(pool, self.prepared(key), weights=self.weights, indices=key == STAFF)
+
+    def quality(self, key: str) -> list:
+        prepared = self.prepared(key)
+        if prepared is None or prepared.scores.empty:
+            return []
+        return [dict(row, questionnaire=key) for row in item_quality(prepared)]
 
 
-def section(key: str, pools, counts: dict, compute) -> list:
-    """The ``rollups`` entries of one instrument: per admitted pool, how it was formed and its rows.
-
-    ``counts`` are the release's responses per group (pools included); ``compute`` is
-    :func:`figures`' callable (None: no figures, e.g. a recompute without answers).
-    """
+def section(key: str, pools, counts: dict, extras: Extras | None) -> list:
+    """The ``rollups`` entries of one instrument: per admitted pool, how it was formed and its rows."""
     out = []
     for pool in pools:
-        rows = compute(key, pool) if compute is not None else {"constructs": [], "indices": []}
+        rows = extras.pool(key, pool) if extras is not None else {"constructs": [], "indices": []}
         out.append({
             "questionnaire": key, "organisation": pool[0], "role": pool[1], "kind": rollups.SMALLER_SCHOOLS,
             "organisations": sorted(rollups.pool_members(pool)), "n": int(counts.get(pool, 0)),
@@ -45,6 +52,22 @@ def section(key: str, pools, counts: dict, compute) -> list:
             "indices": [dict(r, suppressed=False) for r in rows["indices"]],
         })
     return out
+
+
+def add_fresh(payload: dict, extras: Extras | None, key: str, pools, counts: dict, hidden: set) -> None:
+    """Add one freshly released instrument's roll-ups and (when its total is shown) item quality."""
+    for name in SECTIONS:
+        payload.setdefault(name, [])
+    payload["rollups"] += section(key, pools, counts, extras)
+    if extras is not None and (None, None) not in hidden and counts.get((None, None)):
+        payload["item_quality"] += extras.quality(key)
+
+
+def carry(payload: dict, old: dict, key: str) -> None:
+    """Keep one instrument's roll-ups and item quality of the previous release (its plan holds)."""
+    for name in SECTIONS:
+        payload.setdefault(name, [])
+        payload[name] += [r for r in old.get(name, []) if r.get("questionnaire") == key]
 
 
 def groups_of(payload: dict, key: str = STAFF) -> list:
