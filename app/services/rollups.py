@@ -90,3 +90,31 @@ def explanation(payload: dict, state: dict | None, threshold: int, key: str = ST
     counts = {parse_cell(c): n for c, n in (state.get("counts") or {}).items()}
     pools = [(e["organisation"], e["role"]) for e in payload.get("rollups") or [] if e.get("questionnaire") == key]
     return rollups.explain(counts, hidden, pools, threshold)
+
+
+#: The response rates the publish page previews: everyone, and a realistic lower response.
+PREVIEW_RATES = (1.0, 0.7)
+
+
+def preview_for(questionnaire, rates=PREVIEW_RATES) -> dict | None:
+    """What the results of an anonymous questionnaire would show, from its participant list.
+
+    Per response rate (:data:`PREVIEW_RATES`) the groups shown or hidden and the pools
+    (:func:`analysis.rollups.preview`); None for an identified questionnaire. The release rules
+    and the audit decide in the end; this is the best case for that response.
+    """
+    if not questionnaire.anonymous:
+        return None
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import Organisation, Participant
+
+    listed = {(code, role): n for code, role, n in db.session.execute(
+        select(Organisation.code, Participant.role, func.count(Participant.id))
+        .outerjoin(Organisation, Participant.organisation_id == Organisation.id)
+        .where(Participant.questionnaire_id == questionnaire.id, Participant.opted_out.is_(False))
+        .group_by(Organisation.code, Participant.role)).all()}
+    threshold = questionnaire.traject.anonymity_threshold
+    scenarios = [dict(rollups.preview(listed, threshold, rate), rate=rate) for rate in rates] if listed else []
+    return {"listed": sum(listed.values()), "threshold": threshold, "scenarios": scenarios}
