@@ -43,6 +43,7 @@ def item_quality(responses, items=None, min_share=None) -> list:
     counted = prepared.counted
     answers = coded.answers.loc[counted, ["person", "item", "construct", "value"]]
     item_names = coded.items["question"].to_numpy()
+    reversed_items = set(coded.items.loc[coded.items["reverse"].to_numpy(dtype=bool), "question"])
     positions = coded.items["position"].to_numpy()
     out = []
     for construct, part in answers.groupby("construct", sort=True):
@@ -61,7 +62,7 @@ def item_quality(responses, items=None, min_share=None) -> list:
             "alpha_ci": feldt_interval(alpha, n_complete, k) if alpha is not None else None,
             "alpha_n": n_complete,
             "items": [{"question": q, "item_rest": (rest or {}).get(q), "mean": float(np.nanmean(wide[q])),
-                       "n": int(wide[q].notna().sum())} for q in wide.columns],
+                       "n": int(wide[q].notna().sum()), "reverse": q in reversed_items} for q in wide.columns],
         })
     return out
 

@@ -141,7 +141,8 @@ def quality(traject, payload: dict) -> list:
             "alpha_n": row.get("alpha_n"), "n": row.get("n"), "note": note,
             "items": [{"text": _question_text(instruments, row["questionnaire"], i["question"]),
                        "r": fmt(i.get("item_rest"), 2), "mean": fmt(i.get("mean"), 2), "n": i.get("n"),
-                       "weak": i.get("item_rest") is not None and i["item_rest"] < WEAK_ITEM_REST}
+                       "weak": i.get("item_rest") is not None and i["item_rest"] < WEAK_ITEM_REST,
+                       "reverse": bool(i.get("reverse"))}
                       for i in row.get("items") or []],
             "schools": schools,
         })
