@@ -67,7 +67,13 @@ def rollup_note(traject, snapshot, payload: dict, key: str = STAFF) -> dict | No
     for (org, role), found in merged.items():
         kinds = [label for _order, label in sorted(found, key=lambda item: item[0])]
         group = org_label(org, names) if role is None else f"{org_label(org, names)} · {role_label(role)}"
-        hidden.append({"group": group, "shown_in": kinds})
+        same = next((h for h in hidden if h["shown_in"] == kinds), None)  # one line per shared roll-up
+        if same is not None:
+            same["groups"].append(group)
+        else:
+            hidden.append({"groups": [group], "shown_in": kinds})
+    for h in hidden:
+        h["group"] = ", ".join(h["groups"])
     pool_rows = []
     for entry in pools:
         lookup = {r.get("index"): r for r in entry.get("indices") or []}
