@@ -12,7 +12,8 @@ from app.services import advice
 @bp.app_context_processor
 def rollup_helpers():
     # Any results page can say which roll-up it shows: {% with rollup = rollup_note(...) %}.
-    return {"rollup_note": statistics_views.rollup_note, "rollup_preview": statistics_views.publish_preview}
+    return {"rollup_note": statistics_views.rollup_note, "rollup_preview": statistics_views.publish_preview,
+            "rollup_note_for": statistics_views.rollup_note_for}
 
 
 def _release(traject_id: int):

@@ -86,6 +86,14 @@ def rollup_note(traject, snapshot, payload: dict, key: str = STAFF) -> dict | No
             "index_names": [index_name(i) for i in INDEX_ORDER]}
 
 
+def rollup_note_for(traject, key: str = STAFF) -> dict | None:
+    """:func:`rollup_note` of the traject's latest release (for pages that hold no snapshot)."""
+    from app.services.indicators import latest_snapshot
+
+    snapshot = latest_snapshot(traject)
+    return rollup_note(traject, snapshot, dict(snapshot.payload or {}), key) if snapshot is not None else None
+
+
 def differences(traject, payload: dict) -> list:
     """Per staff construct: Kruskal–Wallis over the shown schools, and the pairs where it matters."""
     names = _names(traject)

@@ -127,3 +127,10 @@ def test_publish_page_previews_the_roll_ups_from_the_participant_list(client, ap
     assert "School CC getoond (n = 8) samengevoegd: zou een kleine groep verraden" in text
     assert "bij 70% respons: Kleinere scholen samen (School AA, School BB, School CC) (n = 8)" in text
     assert "ICT-medewerker" not in text  # one role only: no role rows that repeat the schools
+
+
+def test_report_page_says_which_roll_up_it_shows(client, small_case):
+    owner, traject = small_case
+    login(client, owner)
+    text = _text(client.get(f"/trajecten/{traject.id}/rapport").get_data(as_text=True))
+    assert "Kleine groepen samengevoegd" in text and "Kleinere scholen samen (" in text
