@@ -134,3 +134,41 @@ def test_report_page_says_which_roll_up_it_shows(client, small_case):
     login(client, owner)
     text = _text(client.get(f"/trajecten/{traject.id}/rapport").get_data(as_text=True))
     assert "Kleine groepen samengevoegd" in text and "Kleinere scholen samen (" in text
+
+
+def test_api_comparisons_only_between_shown_schools_and_equal_to_scipy(client, small_case):
+    """The indicators API's comparisons: only EC and ZL (the shown schools) take part; H and the
+    pair's U and p equal scipy.stats.kruskal / mannwhitneyu on scores recomputed here from the
+    stored answers (mean of answered items, reversed items as 6 - x, at least half answered)."""
+    import numpy as np
+    from scipy import stats
+
+    from app.models import Questionnaire, Response
+    from builders import api_token
+    from surveys.model import Questionnaire as Definition
+
+    owner, traject = small_case
+    body = client.get(f"/api/v1/trajects/{traject.id}/indicators", headers=api_token(owner)).get_json()
+    comparisons = body["comparisons"]
+    assert comparisons
+    assert all({g["group"] for g in c["groups"]} <= {"EC", "ZL"} for c in comparisons)
+    questionnaire = db.session.query(Questionnaire).filter_by(traject_id=traject.id, template_key="ict_staff").one()
+    questions = [q for q in Definition.from_dict(questionnaire.definition).questions()
+                 if q.type == "likert" and q.construct == "appropriateness"]
+    scores = {"EC": [], "ZL": []}
+    for response in db.session.query(Response).filter_by(questionnaire_id=questionnaire.id, is_latest=True):
+        if response.organisation_code not in scores:
+            continue
+        values = [(6 - v if q.reverse else v) for q in questions
+                  if (v := response.answers.get(q.key)) is not None]
+        if len(values) >= len(questions) / 2:
+            scores[response.organisation_code].append(np.mean(values))
+    result = next(c for c in comparisons if c["construct"] == "appropriateness")
+    assert result["tested"]
+    h, p = stats.kruskal(scores["EC"], scores["ZL"])
+    assert result["h"] == pytest.approx(h, rel=1e-12) and result["p"] == pytest.approx(p, rel=1e-12)
+    (pair,) = result["pairs"]
+    u, p_pair = stats.mannwhitneyu(scores[pair["a"]], scores[pair["b"]], alternative="two-sided")
+    assert pair["u"] == pytest.approx(u) and pair["p"] == pytest.approx(p_pair, rel=1e-12)
+    assert pair["p_holm"] == pytest.approx(p_pair, rel=1e-12)  # one pair: Holm leaves p as it is
+    assert pair["r_rb"] == pytest.approx(2 * u / (len(scores[pair["a"]]) * len(scores[pair["b"]])) - 1)
