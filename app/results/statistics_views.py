@@ -97,10 +97,19 @@ def rollup_note_for(traject, key: str = STAFF) -> dict | None:
 def differences(traject, payload: dict) -> list:
     """Per staff construct: Kruskal–Wallis over the shown schools, and the pairs where it matters."""
     names = _names(traject)
+    rows = {(r.get("construct"), r.get("organisation")): r for r in payload.get("constructs") or []
+            if r.get("questionnaire") == STAFF and r.get("role") is None and not r.get("suppressed")}
+
+    def spread(construct, org):
+        # The answer distribution (answers per scale point): with the median, what a small group shows.
+        dist = (rows.get((construct, org)) or {}).get("distribution") or {}
+        return " · ".join(fmt(dist[p]) for p in sorted(dist, key=float))
+
     out = []
     for c in payload.get("comparisons") or []:
         groups = [{"name": org_label(g["group"], names), "n": g["n"], "mean": fmt(g["mean"], 2),
-                   "median": fmt(g["median"], 2)} for g in c.get("groups") or []]
+                   "median": fmt(g["median"], 2), "distribution": spread(c.get("construct"), g["group"])}
+                  for g in c.get("groups") or []]
         entry = {"construct": construct_name(c.get("construct") or ""), "groups": groups, "tested": bool(c.get("tested")),
                  "pairs": [], "significant": False}
         if not entry["tested"]:

@@ -75,6 +75,10 @@ def test_differences_page_compares_only_shown_schools(client, small_case):
     assert len(tables) == len([c for c in snapshot.payload["comparisons"] if c["groups"]])
     for c in tested:
         assert {g["group"] for g in c["groups"]} == {"EC", "ZL"}
+    # Beside the median, each school's answer distribution (from its released construct row).
+    row = next(r for r in snapshot.payload["constructs"] if r["questionnaire"] == "ict_staff"
+               and r["construct"] == tested[0]["construct"] and r["organisation"] == "ZL" and r["role"] is None)
+    assert " · ".join(str(row["distribution"][p]) for p in "12345") in "".join(tables)
 
 
 def test_quality_page_shows_alpha_with_its_respondents(client, small_case):
