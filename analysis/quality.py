@@ -41,28 +41,40 @@ def item_quality(responses, items=None, min_share=None) -> list:
     if prepared.scores.empty:
         return []
     counted = prepared.counted
-    answers = coded.answers.loc[counted, ["person", "item", "construct", "value"]]
+    person = coded.answers["person"].to_numpy()[counted]
+    item = coded.answers["item"].to_numpy()[counted]
+    construct_of = coded.answers["construct"].to_numpy()[counted]
+    value = coded.answers["value"].to_numpy()[counted]
     item_names = coded.items["question"].to_numpy()
-    reversed_items = set(coded.items.loc[coded.items["reverse"].to_numpy(dtype=bool), "question"])
     positions = coded.items["position"].to_numpy()
+    reversed_items = coded.items["reverse"].to_numpy(dtype=bool)
+    order = np.argsort(construct_of, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, construct_of[order][1:] != construct_of[order][:-1], True])
     out = []
-    for construct, part in answers.groupby("construct", sort=True):
+    for first, stop in zip(bounds[:-1], bounds[1:]):
+        rows = order[first:stop]
+        construct = int(construct_of[rows[0]])
         meta = coded.constructs.loc[construct]
         k = int(meta["n_items"])
-        wide = part.pivot(index="person", columns="item", values="value")
-        wide = wide[sorted(wide.columns, key=lambda i: positions[i])]
-        wide.columns = [item_names[i] for i in wide.columns]
-        complete = wide.dropna(axis=0, how="any")
-        alpha = cronbach_alpha(complete) if wide.shape[1] == k else None
-        rest = item_rest_correlations(complete) if wide.shape[1] == k else None
+        # Respondents x items (position order), NaN where unanswered: one scatter per construct.
+        who, people = np.unique(person[rows], return_inverse=True)
+        dense = np.full((len(who), k), np.nan)
+        dense[people, positions[item[rows]]] = value[rows]
+        by_position = {int(positions[i]): int(i) for i in np.unique(item[rows])}
+        names = [item_names[by_position[j]] if j in by_position else None for j in range(k)]
+        complete = dense[~np.isnan(dense).any(axis=1)]
+        answered = len(by_position) == k
+        alpha = cronbach_alpha(complete) if answered else None
+        rest = item_rest_correlations(complete) if answered else None
         n_complete = int(len(complete))
         out.append({
             "questionnaire": None if meta["questionnaire"] in ("", None) else meta["questionnaire"],
-            "construct": meta["construct"], "n": int(wide.shape[0]), "alpha": alpha,
+            "construct": meta["construct"], "n": int(len(who)), "alpha": alpha,
             "alpha_ci": feldt_interval(alpha, n_complete, k) if alpha is not None else None,
             "alpha_n": n_complete,
-            "items": [{"question": q, "item_rest": (rest or {}).get(q), "mean": float(np.nanmean(wide[q])),
-                       "n": int(wide[q].notna().sum()), "reverse": q in reversed_items} for q in wide.columns],
+            "items": [{"question": names[j], "item_rest": (rest or {}).get(j), "mean": float(np.nanmean(dense[:, j])),
+                       "n": int((~np.isnan(dense[:, j])).sum()), "reverse": bool(reversed_items[by_position[j]])}
+                      for j in range(k) if names[j] is not None],
         })
     return out
 
