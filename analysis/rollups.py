@@ -79,7 +79,9 @@ def candidates(counts: dict, hidden, threshold: int) -> list:
     list of groups
         Per level — all roles, then each role — the pool of the organisations whose group at that
         level is hidden, when there are at least two of them, the pool holds at least
-        ``threshold`` and so does the rest of its parent.
+        ``threshold`` and so does the rest of its parent. When the hidden organisations together
+        leave fewer than ``threshold`` outside (every school small), the pool is the fewest
+        smallest of them that reach ``threshold``, so the rest is the larger schools together.
 
     Examples
     --------
@@ -88,6 +90,12 @@ def candidates(counts: dict, hidden, threshold: int) -> list:
     [('+A+B', None)]
     >>> candidates(counts, {("A", None), ("B", None)}, 8)
     []
+
+    Five small schools, all hidden: the two smallest together (7), the other three the rest (12).
+
+    >>> small = {(None, None): 19, ("A", None): 3, ("B", None): 4, ("C", None): 4, ("D", None): 4, ("E", None): 4}
+    >>> candidates(small, {c for c in small if c[0]}, 5)
+    [('+A+B', None)]
     """
     hidden = {c for c in hidden if not is_pool(c)}
     roles = sorted({r for (_, r) in counts if r is not None})
@@ -99,6 +107,13 @@ def candidates(counts: dict, hidden, threshold: int) -> list:
         if len(orgs) < 2:
             continue
         n = sum(counts[(o, role)] for o in orgs)
+        if parent - n < threshold:
+            # Every school (nearly) hidden: the smallest schools together, against the larger rest.
+            orgs = sorted(orgs, key=lambda o: (counts[(o, role)], o))
+            size = next((i for i in range(2, len(orgs)) if sum(counts[(o, role)] for o in orgs[:i]) >= threshold),
+                        None)
+            orgs = sorted(orgs[:size]) if size is not None else orgs
+            n = sum(counts[(o, role)] for o in orgs)
         same = role is not None and pool_cell(orgs) in out and n == sum(counts.get((o, None), 0) for o in orgs)
         if n >= threshold and parent - n >= threshold and not same:  # not the same people twice
             out.append(pool_cell(orgs, role))

@@ -151,3 +151,19 @@ def test_the_preview_matches_what_a_full_response_releases():
     hidden_preview = {(g["organisation"], g["role"]) for g in seen["groups"] if not g["shown"]}
     assert hidden_preview == decision.hidden
     assert [("+" + "+".join(p["organisations"]), p["role"]) for p in seen["pools"]] == decision.rollups
+
+
+def test_every_school_small_the_smallest_together_and_no_school_isolated():
+    """The real case: five schools with a handful of ICT staff each, all hidden. The pool is the
+    smallest schools together, the rest (the larger ones) follows as total minus pool — both at
+    least K — and the brute-force attacker over every shown figure isolates nobody."""
+    sizes = {"ZL": 4, "BM": 2, "EC": 4, "VN": 3, "BC": 3}
+    atoms = {"responses": {(org, "ict_staff", 1): n for org, n in sizes.items()}}
+    decision = plan(atoms, K, number=1, rollups=True)
+    assert {c for c in decision.hidden if c[1] is None} == {(org, None) for org in sizes}
+    assert decision.rollups == [("+BC+BM", None)]
+    people = {org: {f"{org}{i}" for i in range(n)} for org, n in sizes.items()}
+    shown = {c: {p for org, ps in people.items() for p in ps if _inside(c, org, "ict_staff")}
+             for c in measures_of(atoms, decision.rollups)["responses"] if c not in decision.hidden}
+    assert len(shown[("+BC+BM", None)]) == 5 and len(shown[(None, None)]) - 5 >= K
+    assert _subtraction_attack(shown, K) == []
