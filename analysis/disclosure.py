@@ -27,6 +27,8 @@ import numpy as np
 
 from analysis._frames import check_threshold
 from analysis.anonymity import hidden_groups
+from analysis.rollups import candidates as rollup_candidates
+from analysis.rollups import covers, pool_counts
 
 Cell = tuple  # (organisation | None, role | None)
 
@@ -75,6 +77,8 @@ class Decision:
     padded: set = field(default_factory=set)
     #: True when a group visible in the latest release changed by fewer than k: no new release.
     hold: bool = False
+    #: Pools (:mod:`analysis.rollups`) the release shows beside its groups; never in ``hidden``.
+    rollups: list = field(default_factory=list)
 
 
 def close_hidden(measures: dict, threshold: int, forced=()) -> set:
@@ -283,7 +287,7 @@ def audit(releases, respondents, threshold: int, *, subsets: bool = False) -> di
 # however many respondents there are.
 
 def _inside(group: Cell, org, role) -> bool:
-    return (group[0] is None or group[0] == org) and (group[1] is None or group[1] == role)
+    return covers(group, org, role)  # a pool ("+A+B", role) counts the cells of its members
 
 
 def figure_rows(atoms: dict, releases) -> list:
@@ -347,19 +351,24 @@ def atom_leaks(atoms: dict, rows, threshold: int, *, max_union: int = 3, limit: 
     return leaks
 
 
-def measures_of(atoms_by_measure: dict) -> dict:
-    """``{measure: {group: n}}`` with margins, from the atoms (all batches together)."""
+def measures_of(atoms_by_measure: dict, pools=()) -> dict:
+    """``{measure: {group: n}}`` with margins, from the atoms (all batches together).
+
+    ``pools`` (the roll-ups a release shows) are added to the measures where they hold anyone.
+    """
     out = {}
     for measure, atoms in atoms_by_measure.items():
         counts: dict = {}
         for (org, role, _), size in atoms.items():
             counts[(org, role)] = counts.get((org, role), 0) + size
         out[measure] = with_margins(counts)
+        out[measure].update({p: n for p, n in pool_counts(atoms, pools).items() if n})
     return out
 
 
 def plan(atoms_by_measure: dict, threshold: int, *, number: int, history=(), early: dict | None = None,
-         last_visible: dict | None = None, closed: bool = False) -> Decision:
+         last_visible: dict | None = None, closed: bool = False, rollups: bool = False,
+         proposed=None) -> Decision:
     """Decide one questionnaire's next release: the rules of :func:`decide`, then the audit.
 
     Parameters
@@ -374,6 +383,11 @@ def plan(atoms_by_measure: dict, threshold: int, *, number: int, history=(), ear
         Earlier releases as ``(number, {measure: [visible groups]})``, oldest first.
     early, last_visible, closed :
         As for :func:`decide`; the groups visible in the latest release come from ``history``.
+    rollups : bool
+        Also decide which pools (:mod:`analysis.rollups`) the release shows, in ``rollups``.
+    proposed : iterable of groups, optional
+        The pools to try instead of :func:`analysis.rollups.candidates` (tests use it to show
+        that an unsafe pool is refused).
 
     Returns
     -------
@@ -413,6 +427,10 @@ def plan(atoms_by_measure: dict, threshold: int, *, number: int, history=(), ear
                 break
         if leaking is None:
             decision.hidden = forced
+            if rollups:
+                decision.rollups = admit_rollups(atoms_by_measure, threshold, number=number, history=history,
+                                                 hidden=forced, early=early, last_visible=last_visible,
+                                                 proposed=proposed)
             return decision
         measure, union, visible = leaking
         # Hide a group of this release that holds the leaking atoms: newly shown groups first,
@@ -424,6 +442,66 @@ def plan(atoms_by_measure: dict, threshold: int, *, number: int, history=(), ear
         forced = close_hidden(measures, threshold, forced | {choice})
     decision.hold = True
     return decision
+
+
+def admit_rollups(atoms_by_measure: dict, threshold: int, *, number: int, history=(), hidden=(),
+                  early: dict | None = None, last_visible: dict | None = None, proposed=None) -> list:
+    """The pools a release may show beside its visible groups (one pool set for every measure).
+
+    A pool is admitted only when, in every measure where it holds anyone, it and the rest of its
+    parent hold at least ``threshold``, at least ``threshold`` of its responses are early (padding),
+    its n did not change by fewer than ``threshold`` since it was last visible (growth), and the
+    atom audit over every earlier release and this one, pool included, finds no union of atoms
+    below the threshold. Pools are tried one by one, each with the ones admitted before it.
+
+    Examples
+    --------
+    Schools A (2) and B (4) are hidden, C (9) is shown: A and B together are 6, the rest 9.
+
+    >>> atoms = {"c": {("A", "s", 1): 2, ("B", "s", 1): 4, ("C", "s", 1): 9}}
+    >>> admit_rollups(atoms, 5, number=1, hidden={("A", None), ("B", None), ("A", "s"), ("B", "s")})
+    [('+A+B', None)]
+
+    A pool that holds a shown school gives the others away (pool minus that school):
+
+    >>> admit_rollups(atoms, 5, number=1, hidden={("A", None), ("A", "s")}, proposed=[("+A+C", None)])
+    []
+    """
+    threshold = check_threshold(threshold)
+    history = list(history)
+    last_visible = last_visible or {}
+    measures = measures_of(atoms_by_measure)
+    counts = measures.get("responses") or (next(iter(measures.values())) if measures else {})
+    pools = list(proposed) if proposed is not None else rollup_candidates(counts, hidden, threshold)
+    admitted = []
+    for pool in pools:
+        ok = True
+        for measure, atoms in atoms_by_measure.items():
+            n = pool_counts(atoms, [pool])[pool]
+            if not n:
+                continue
+            parent = measures[measure].get((None, pool[1]), 0)
+            before = last_visible.get(measure, {}).get(pool)
+            known = sum((early or {}).get((org, pool[1]), 0) for org in _members(pool)) if early is not None else n
+            if n < threshold or parent - n < threshold or known < threshold \
+                    or (before is not None and 0 < abs(n - before) < threshold):
+                ok = False
+                break
+            visible = [c for c in measures[measure] if c not in hidden] + [
+                p for p in admitted + [pool] if pool_counts(atoms, [p])[p]]
+            past = [(k, cells.get(measure, ())) for k, cells in history]
+            if atom_leaks(atoms, figure_rows(atoms, past + [(number, visible)]), threshold):
+                ok = False
+                break
+        if ok:
+            admitted.append(pool)
+    return admitted
+
+
+def _members(pool) -> list:
+    from analysis.rollups import pool_members
+
+    return sorted(pool_members(pool) or ())
 
 
 # -- applying a release's hidden groups to result rows --------------------------------------------

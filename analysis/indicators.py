@@ -9,13 +9,13 @@ from analysis._frames import check_threshold
 from analysis.anonymity import suppress
 from analysis.coded import as_prepared
 from analysis.groups import ALL, LEVELS, add_bootstrap, label_groups, level_keys, moments, records, sort_rows
-from analysis.intervals import wilson_interval
+from analysis.intervals import shown_interval, wilson_interval
 from analysis.reliability import MIN_ITEMS, MIN_RESPONDENTS, feldt_intervals
 
 #: The fields of API v1 ``constructs`` rows, in order; extra fields follow them.
 API_FIELDS = ["questionnaire", "construct", "organisation", "role", "n", "mean", "sd", "ci_low", "ci_high",
               "score", "top2box", "alpha", "alpha_ci", "suppressed"]
-EXTRA_FIELDS = ["median", "bca_low", "bca_high", "top2box_ci", "distribution"]
+EXTRA_FIELDS = ["median", "bca_low", "bca_high", "top2box_ci", "distribution", "alpha_n", "interval"]
 
 
 def _point(value):
@@ -144,7 +144,7 @@ def _alphas(prepared):
             alpha = float(k / (k - 1) * (1 - variances[g, :k].sum() / variances[g, k]))
             found.append((cell, alpha, int(n[g]), k))
     intervals = feldt_intervals([f[1] for f in found], [f[2] for f in found], [f[3] for f in found])
-    return {cell: (alpha, interval) for (cell, alpha, _, _), interval in zip(found, intervals)}
+    return {cell: (alpha, interval, n_complete) for (cell, alpha, n_complete, _), interval in zip(found, intervals)}
 
 
 def indicator_table(responses, items=None, min_share=None):
@@ -177,11 +177,12 @@ def indicator_table(responses, items=None, min_share=None):
                "score", "median", "bca_low", "bca_high"]
     for row, cell in zip(records(table, columns), cells):
         fields = _distribution_fields(distributions.get(cell, {}), lows[cell[0]], highs[cell[0]])
-        alpha, alpha_ci = alphas.get(cell, (None, None))
+        alpha, alpha_ci, alpha_n = alphas.get(cell, (None, None, None))
         full = {field: row.get(field) for field in API_FIELDS}
         full.update(top2box=fields["top2box"], alpha=alpha, alpha_ci=alpha_ci, suppressed=False)
         full.update({field: row[field] for field in ("median", "bca_low", "bca_high")})
-        full.update(top2box_ci=fields["top2box_ci"], distribution=fields["distribution"])
+        full.update(top2box_ci=fields["top2box_ci"], distribution=fields["distribution"], alpha_n=alpha_n,
+                    interval=shown_interval(row["n"], row["ci_low"], row["ci_high"], row["bca_low"], row["bca_high"]))
         out.append(full)
     return sort_rows(out, ("questionnaire", "construct"))
 

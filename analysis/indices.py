@@ -8,7 +8,8 @@ import pandas as pd
 from analysis._frames import check_threshold
 from analysis.anonymity import suppress
 from analysis.coded import as_prepared
-from analysis.groups import label_groups, moments, records, sort_rows
+from analysis.groups import add_bootstrap, label_groups, moments, records, sort_rows
+from analysis.intervals import knelpunt_level, shown_interval
 
 #: Constructs averaged into each index (DOMAIN.md, "Draagvlak model"; our design proposal).
 DEFAULT_INDEX_CONSTRUCTS = {
@@ -25,6 +26,9 @@ REVERSED_INDICES = frozenset({"weerstand"})
 #: An index below this value (for a reversed index: 100 - value below it) is a knelpunt.
 KNELPUNT_BELOW = 50
 INDEX_FIELDS = ["index", "organisation", "role", "n", "value", "ci_low", "ci_high", "suppressed", "knelpunt"]
+#: Further fields of index rows (docs/statistics.md): the median, BCa bounds for 10 <= n < 30, the
+#: interval a page shows, and whether a knelpunt is certain (interval below 50) or possible.
+INDEX_EXTRA_FIELDS = ["median", "bca_low", "bca_high", "interval", "knelpunt_level"]
 
 
 def check_model(weights=None, index_constructs=None):
@@ -134,14 +138,20 @@ def index_table(responses, items=None, weights=None, index_constructs=None, min_
     frame, names = person_indices(scores, coded.constructs, weights, index_constructs, coded.people)
     if frame.empty:
         return []
-    table = moments(frame, "value", measure="index").rename(columns={"index": "measure"})
+    table = moments(frame, "value", measure="index")
+    add_bootstrap(frame, table, "value", measure="index")
+    table = table.rename(columns={"index": "measure"})
     label_groups(table, coded.people)
     table["index"] = np.asarray(names, dtype=object)[table["measure"].to_numpy()]
     oriented = np.where(table["index"].isin(REVERSED_INDICES), 100 - table["mean"], table["mean"])
     table["knelpunt"] = oriented < KNELPUNT_BELOW
     table["suppressed"] = False
     table = table.rename(columns={"mean": "value"})
-    rows = records(table, INDEX_FIELDS)
+    rows = records(table, INDEX_FIELDS + ["median", "bca_low", "bca_high"])
+    for row in rows:
+        row["interval"] = shown_interval(row["n"], row["ci_low"], row["ci_high"], row["bca_low"], row["bca_high"])
+        row["knelpunt_level"] = knelpunt_level(row["value"], row["interval"], row["index"] in REVERSED_INDICES,
+                                               KNELPUNT_BELOW)
     order = {name: i for i, name in enumerate(["draagvlak"] + names[:-1])}
     return sort_rows(rows, ("index",), order)
 
@@ -176,7 +186,7 @@ def index_indicators(responses, items=None, threshold=None, weights=None, index_
     -------
     list of dict
         Rows ``index``, ``organisation``, ``role``, ``n``, ``value``, ``ci_low``, ``ci_high``,
-        ``suppressed``, ``knelpunt``, ordered draagvlak first, then the indices; within an index
+        ``suppressed``, ``knelpunt`` and :data:`INDEX_EXTRA_FIELDS`, ordered draagvlak first, then the indices; within an index
         (all, all), organisations, roles, organisation × role.
 
     Examples

@@ -200,3 +200,64 @@ def describe(x: Any, level: float = 0.95) -> dict[str, Any]:
         "bca_low": bca_low,
         "bca_high": bca_high,
     }
+
+
+#: Below this n a page shows the median and the distribution, not an interval (DOMAIN.md).
+MEDIAN_ONLY_BELOW = BCA_MIN_N
+
+
+def shown_interval(n, ci_low, ci_high, bca_low=None, bca_high=None):
+    """The interval a page shows for a group of ``n``: the documented choice per group size.
+
+    ``"median"`` (no interval: median and distribution) for n < 10, ``"bca"`` for 10 <= n < 30
+    (``"t"`` when no BCa bounds were computed), ``"t"`` for n >= 30; None for a hidden group.
+
+    Returns
+    -------
+    dict or None
+        ``{"method", "low", "high"}`` (``low``/``high`` None for ``"median"``).
+
+    Examples
+    --------
+    >>> shown_interval(8, 1.0, 2.0)
+    {'method': 'median', 'low': None, 'high': None}
+    >>> shown_interval(12, 1.0, 2.0, 1.1, 1.9)
+    {'method': 'bca', 'low': 1.1, 'high': 1.9}
+    >>> shown_interval(40, 1.0, 2.0)
+    {'method': 't', 'low': 1.0, 'high': 2.0}
+    """
+    if n is None:
+        return None
+    if n < MEDIAN_ONLY_BELOW:
+        return {"method": "median", "low": None, "high": None}
+    if n < BCA_MAX_N and bca_low is not None and bca_high is not None:
+        return {"method": "bca", "low": plain(bca_low), "high": plain(bca_high)}
+    return {"method": "t", "low": plain(ci_low), "high": plain(ci_high)}
+
+
+def knelpunt_level(value, interval, reversed_index=False, below=50):
+    """``"certain"`` when the whole shown interval lies below ``below``, ``"possible"`` when only
+    the point does, else None; for a reversed index (WEERSTAND) on ``100 - value``.
+
+    Without an interval (n < 10: median only) a knelpunt is at most possible.
+
+    Examples
+    --------
+    >>> knelpunt_level(42, {"method": "t", "low": 38, "high": 46})
+    'certain'
+    >>> knelpunt_level(47, {"method": "t", "low": 41, "high": 53})
+    'possible'
+    >>> knelpunt_level(60, {"method": "t", "low": 45, "high": 75}, reversed_index=True)
+    'possible'
+    >>> knelpunt_level(40, {"method": "median", "low": None, "high": None}) is None
+    False
+    """
+    if value is None:
+        return None
+    point = 100 - value if reversed_index else value
+    if point >= below:
+        return None
+    if interval is None or interval.get("high") is None:
+        return "possible"
+    high = 100 - interval["low"] if reversed_index else interval["high"]
+    return "certain" if high < below else "possible"

@@ -21,13 +21,36 @@ INDEX_FIELDS = ("index", "organisation", "role", "n", "value", "ci_low", "ci_hig
 def indicators_json(snapshot) -> dict:
     """The API v1 Indicators shape from a snapshot; without one, ``snapshot`` is null and lists empty."""
     if snapshot is None:
-        return {"snapshot": None, "constructs": [], "indices": []}
+        return {"snapshot": None, "constructs": [], "indices": [], "rollups": [], "rolled_up": [], "comparisons": []}
     payload = snapshot.payload or {}
-    return {
+    return {**_rollups_json(snapshot, payload), 
         "snapshot": {"id": snapshot.id, "number": snapshot.number, "released_on": snapshot.released_on.isoformat(),
                      "responses": snapshot.responses, "anonymity_threshold": snapshot.anonymity_threshold},
         "constructs": [{k: row.get(k) for k in CONSTRUCT_FIELDS} for row in payload.get("constructs", [])],
         "indices": [{k: row.get(k) for k in INDEX_FIELDS} for row in payload.get("indices", [])],
+    }
+
+
+ROLLUP_FIELDS = ("questionnaire", "organisation", "role", "kind", "organisations", "n")
+COMPARISON_FIELDS = ("questionnaire", "construct", "by", "groups", "tested", "reason", "h", "df", "p", "eta2_h",
+                     "pairs")
+
+
+def _rollups_json(snapshot, payload: dict) -> dict:
+    """The roll-ups of the release (docs/statistics.md, *Roll-ups*) and the comparisons between
+    schools; both only over groups the release shows (analysis.disclosure)."""
+    from app.services import rollups
+
+    disclosure_state = (snapshot.counts or {}).get("disclosure") or {}
+    return {
+        "rollups": [dict({k: entry.get(k) for k in ROLLUP_FIELDS},
+                         constructs=[{k: r.get(k) for k in CONSTRUCT_FIELDS} for r in entry.get("constructs", [])],
+                         indices=[{k: r.get(k) for k in INDEX_FIELDS} for r in entry.get("indices", [])])
+                    for entry in payload.get("rollups", [])],
+        "rolled_up": [dict(row, questionnaire=key)
+                      for key, state in sorted(disclosure_state.items())
+                      for row in rollups.explanation(payload, state, snapshot.anonymity_threshold, key)],
+        "comparisons": [{k: c.get(k) for k in COMPARISON_FIELDS if k in c} for c in payload.get("comparisons", [])],
     }
 
 
@@ -116,4 +139,40 @@ spec.register("/api/v1/trajects/{tid}/indicators", {"get": {
         "indices": {"type": "array", "items": {"type": "object", "required": list(INDEX_FIELDS), "properties": {
             "index": {"type": "string", "enum": ["draagvlak", "wil", "moet", "kun", "steun", "weerstand"]},
             "organisation": _STR, "role": _STR, "n": _INT, "value": _NUM, "ci_low": _NUM, "ci_high": _NUM,
-            "suppressed": {"type": "boolean"}}}}}}})
+            "suppressed": {"type": "boolean"}}}},
+        "rollups": {"type": "array", "description": "Pools ('kleinere scholen samen') the release shows: hidden "
+                    "schools together, when the pool and the rest of its parent both reach the threshold and the "
+                    "audit over all releases passes with the pool included. organisation is the pool's key "
+                    "('+A+B'); constructs and indices are the pool's rows.",
+                    "items": {"type": "object", "required": list(ROLLUP_FIELDS) + ["constructs", "indices"],
+                              "properties": {"questionnaire": _STR, "organisation": {"type": "string"}, "role": _STR,
+                                             "kind": {"type": "string", "enum": ["kleinere_scholen"]},
+                                             "organisations": {"type": "array", "items": {"type": "string"}},
+                                             "n": {"type": "integer"},
+                                             "constructs": {"type": "array", "items": {"type": "object"}},
+                                             "indices": {"type": "array", "items": {"type": "object"}}}}},
+        "rolled_up": {"type": "array", "description": "Per hidden per-school group: the shown groups its "
+                      "respondents count in (kleinere_scholen, per_rol, alle_samen); never its n.",
+                      "items": {"type": "object", "required": ["questionnaire", "organisation", "role", "shown_in"],
+                                "properties": {"questionnaire": {"type": "string"}, "organisation": {"type": "string"},
+                                               "role": _STR, "shown_in": {"type": "array", "items": {
+                                                   "type": "object", "required": ["kind"], "properties": {
+                                                       "kind": {"type": "string",
+                                                                "enum": ["kleinere_scholen", "per_rol", "alle_samen"]},
+                                                       "organisations": {"type": ["array", "null"],
+                                                                         "items": {"type": "string"}},
+                                                       "role": _STR}}}}}},
+        "comparisons": {"type": "array", "description": "Differences between schools per staff construct, only "
+                        "between schools the release shows: Kruskal-Wallis H with eta2_h, and per pair "
+                        "Mann-Whitney U, rank-biserial r_rb and Holm-adjusted p (docs/statistics.md).",
+                        "items": {"type": "object", "required": ["construct", "groups", "tested"], "properties": {
+                            "questionnaire": _STR, "construct": {"type": "string"}, "by": {"type": "string"},
+                            "groups": {"type": "array", "items": {"type": "object", "properties": {
+                                "group": {"type": "string"}, "n": {"type": "integer"}, "mean": {"type": "number"},
+                                "median": {"type": "number"}}}},
+                            "tested": {"type": "boolean"}, "reason": {"type": "string"}, "h": _NUM, "df": _INT,
+                            "p": _NUM, "eta2_h": _NUM,
+                            "pairs": {"type": "array", "items": {"type": "object", "properties": {
+                                "a": {"type": "string"}, "b": {"type": "string"}, "n_a": {"type": "integer"},
+                                "n_b": {"type": "integer"}, "u": {"type": "number"}, "p": {"type": "number"},
+                                "r_rb": {"type": "number"}, "p_holm": {"type": "number"}}}}}}}}}})

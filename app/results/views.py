@@ -73,6 +73,12 @@ def value_cell(row: dict | None, key: str = "value", digits: int = 0) -> str:
 def ci_cell(row: dict | None, digits: int = 0) -> str:
     if row is None or row.get("suppressed"):
         return too_few() if row else "–"
+    shown = row.get("interval")  # the interval for the group size (docs/statistics.md), when released with it
+    if shown is not None and shown.get("method") == "median":
+        return _("mediaan %(m)s, n < 10", m=fmt(row.get("median"), digits))
+    if shown is not None and shown.get("low") is not None:
+        text = f"{fmt(shown['low'], digits)} – {fmt(shown['high'], digits)}"
+        return text + " BCa" if shown["method"] == "bca" else text
     if row.get("ci_low") is None:
         return "–"
     return f"{fmt(row['ci_low'], digits)} – {fmt(row['ci_high'], digits)}"
@@ -155,17 +161,16 @@ def indices_section(traject, payload) -> dict:
             if r is None or r.get("suppressed"):
                 cells.append(value_cell(r))
             else:
-                mark = " ▲" if r.get("knelpunt") else ""
+                level = r.get("knelpunt_level", "certain" if r.get("knelpunt") else None)
+                mark = {"certain": " ▲", "possible": " △"}.get(level, "")
                 cells.append(f"{fmt(r['value'])} ({ci_cell(r)}){mark}")
         table_rows.append(cells)
     table = _table("indices", _("Draagvlakindices (0–100) met 95%-betrouwbaarheidsinterval"),
                    [_("Groep"), "n"] + [index_name(i) for i in INDEX_ORDER], table_rows,
-                   note=_("▲ = knelpunt (index onder 50; bij weerstand: 100 − weerstand onder 50)."))
-    overall = [{"label": index_name(i), "value": lookup.get((i, None, None), {}).get("value"),
-                "low": lookup.get((i, None, None), {}).get("ci_low"), "high": lookup.get((i, None, None), {}).get("ci_high"),
-                "n": lookup.get((i, None, None), {}).get("n"),
-                "suppressed": lookup.get((i, None, None), {"suppressed": True}).get("suppressed")}
-               for i in INDEX_ORDER]
+                   note=_("▲ = zeker knelpunt: het hele interval ligt onder 50; △ = mogelijk knelpunt: alleen de "
+                          "waarde ligt onder 50 (bij weerstand: 100 − weerstand). Onder n = 10 staat de mediaan in "
+                          "plaats van een interval; van 10 tot 30 een BCa-bootstrapinterval."))
+    overall = [{"label": index_name(i), **_bar(lookup.get((i, None, None)))} for i in INDEX_ORDER]
     by_org = [{"label": org_label(code, names) if code else _("Alle organisaties"), **_bar(lookup.get(("draagvlak", code, None)))}
               for code, _r in groups if _r is None]
     by_role = [{"label": role_label(role), **_bar(lookup.get(("draagvlak", None, role)))}
@@ -187,7 +192,8 @@ def indices_section(traject, payload) -> dict:
 def _bar(row):
     if row is None:
         return {"value": None, "suppressed": True}
-    return {"value": row.get("value"), "low": row.get("ci_low"), "high": row.get("ci_high"), "n": row.get("n"),
+    shown = row.get("interval") or {"low": row.get("ci_low"), "high": row.get("ci_high")}  # none below n = 10
+    return {"value": row.get("value"), "low": shown.get("low"), "high": shown.get("high"), "n": row.get("n"),
             "suppressed": bool(row.get("suppressed"))}
 
 

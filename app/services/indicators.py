@@ -33,6 +33,7 @@ from analysis.board import COMMIT_FORMS
 from app.extensions import db
 from app.models import IndicatorSnapshot, Job, Organisation, Participant, Questionnaire, Response, Traject
 from app.services import releases
+from app.services import rollups as rollup_service  # roll-up hook (issue 15): the figures of pools
 from surveys.model import Questionnaire as Definition
 from surveys.types.likert import scale_bounds
 
@@ -657,7 +658,10 @@ def compute_raw(traject: Traject, frames: Frames, groups: dict[str, Instrument],
         preferences=preferences(frames.choices, items) if len(frames.choices) else [],
         comments=comments(frames.texts, traject.comment_threshold), rates=response_rates(traject),
         members=members, board=board, ict_foto=ict_foto(traject, groups), compare=compare,
-        extra={"responses_by_key": dict(frames.counts["by_questionnaire"])})
+        extra={"responses_by_key": dict(frames.counts["by_questionnaire"]),
+               # roll-up hook (issue 15): pool figures and item quality, computed once the release decided
+               "release_extras": rollup_service.Extras({STAFF: staff_prepared, MOTIVES: motive_prepared},
+                                                       weights, prepared)})
 
 
 def compute_payload(traject: Traject, frames: Frames, groups: dict[str, Instrument],

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from analysis import disclosure
 from app.extensions import db
 from app.models import IndicatorSnapshot, Organisation, Participant, Questionnaire, Response
+from app.services import rollups as rollup_service
 from app.services.responses import questionnaire_state
 
 STAFF = "ict_staff"
@@ -113,7 +114,8 @@ def plan_instrument(traject, instrument, found: disclosure.Members | None, histo
     atoms = disclosure.atoms_of(found, batch_of, number) if found is not None else {}
     past, last_visible = _previous_state(history, instrument.key)
     decision = disclosure.plan(atoms, traject.anonymity_threshold, number=number, history=past,
-                               early=_early(instrument.ids), last_visible=last_visible, closed=closed)
+                               early=_early(instrument.ids), last_visible=last_visible, closed=closed,
+                               rollups=True)  # roll-up hook (issue 15): pools admitted by the audit
     return decision, atoms, last_visible, batch_of
 
 
@@ -140,7 +142,7 @@ def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None
     payload = {
         "constructs": _identified_suppressed(raw.constructs, identified_keys, threshold),
         "indices": [], "motives": [], "comparisons": [], "preferences": [], "comments": [],
-        "board": dict(raw.board, gap=[]), "ict_foto": raw.ict_foto,
+        "board": dict(raw.board, gap=[]), "ict_foto": raw.ict_foto, "rollups": [], "item_quality": [],
         "response_rates": [dict(r, suppressed=False) for r in raw.rates if r["questionnaire"] in identified_keys],
     }
     state, released_ids, responses = {}, [], 0
@@ -150,7 +152,7 @@ def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None
         found = raw.members.get(key)
         closed = _closed(instrument.ids)
         decision, atoms, last_visible, batch_of = plan_instrument(traject, instrument, found, history, number, closed)
-        measures = disclosure.measures_of(atoms)
+        measures = disclosure.measures_of(atoms, decision.rollups)  # roll-up hook: pools are shown groups
         respondents = found.respondents if found is not None else []
         unchanged = (key in old_state and all(rid in batch_of for rid in respondents)
                      and len(respondents) == int(old_state[key].get("total", -1))
@@ -181,6 +183,7 @@ def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None
         responses += state[key]["responses"]
         released_ids += [rid for rid in respondents if rid not in batch_of]
         _fresh(payload, raw, key, hidden, counts, traject)
+        rollup_service.add_fresh(payload, raw.extra.get("release_extras"), key, decision.rollups, counts, hidden)
     payload["response_rates"].sort(key=lambda r: (str(r["questionnaire"]), str(r["organisation"]), str(r["role"])))
     identified = sum(int(raw.extra.get("responses_by_key", {}).get(k, 0)) for k in identified_keys)
     return Release(payload=payload, state=state, released_ids=released_ids, responses=responses + identified)
@@ -231,6 +234,7 @@ def _carry(payload: dict, old: dict, key: str) -> None:
         payload["board"]["gap"] = list((old.get("board") or {}).get("gap", []))
     payload["comments"] += [c for c in old.get("comments", []) if c.get("questionnaire") == key]
     payload["response_rates"] += [r for r in old.get("response_rates", []) if r.get("questionnaire") == key]
+    rollup_service.carry(payload, old, key)  # roll-up hook (issue 15)
 
 
 def same_payload(a: dict | None, b: dict | None) -> bool:

@@ -18,7 +18,7 @@ from analysis.comparisons import eta_squared_h, holm, rank_biserial
 from analysis.groups import ALL, LEVELS, label_groups, records, sort_rows
 from analysis.indicators import API_FIELDS, _distribution_fields
 from analysis.indices import KNELPUNT_BELOW, INDEX_FIELDS, REVERSED_INDICES, check_model
-from analysis.intervals import BCA_MAX_N, BCA_MIN_N, bca_interval
+from analysis.intervals import BCA_MAX_N, BCA_MIN_N, bca_interval, knelpunt_level, shown_interval
 from analysis.reliability import MIN_ITEMS, MIN_RESPONDENTS, feldt_interval
 
 
@@ -149,7 +149,7 @@ def _alphas(answers, coded):
                     cell = (measure, ALL, int(key))
                 else:
                     cell = (measure, int(key) // n_roles, int(key) % n_roles)
-                result[cell] = (alpha, feldt_interval(alpha, int(n[g]), k))
+                result[cell] = (alpha, feldt_interval(alpha, int(n[g]), k), int(n[g]))
     return result
 
 def indicator_table(responses, items, min_share=0.5):
@@ -185,11 +185,12 @@ def indicator_table(responses, items, min_share=0.5):
         measure = cell[0]
         fields = _distribution_fields(distributions.get(cell, {}), constructs.at[measure, "min"],
                                       constructs.at[measure, "max"])
-        alpha, alpha_ci = alphas.get(cell, (None, None))
+        alpha, alpha_ci, alpha_n = alphas.get(cell, (None, None, None))
         full = {field: row.get(field) for field in API_FIELDS}
         full.update(top2box=fields["top2box"], alpha=alpha, alpha_ci=alpha_ci, suppressed=False)
         full.update({field: row[field] for field in ("median", "bca_low", "bca_high")})
-        full.update(top2box_ci=fields["top2box_ci"], distribution=fields["distribution"])
+        full.update(top2box_ci=fields["top2box_ci"], distribution=fields["distribution"], alpha_n=alpha_n,
+                    interval=shown_interval(row["n"], row["ci_low"], row["ci_high"], row["bca_low"], row["bca_high"]))
         out.append(full)
     return sort_rows(out, ("questionnaire", "construct"))
 
@@ -301,13 +302,17 @@ def index_table(responses, items, weights=None, index_constructs=None, min_share
     if frame.empty:
         return []
     table = moments(frame.rename(columns={"index": "measure"}), "value")
+    add_bootstrap(frame.rename(columns={"index": "measure"}), table, "value")  # issue 15: extra index fields
     label_groups(table, coded.people)
     table["index"] = np.asarray(names, dtype=object)[table["measure"].to_numpy()]
     oriented = np.where(table["index"].isin(REVERSED_INDICES), 100 - table["mean"], table["mean"])
     table["knelpunt"] = oriented < KNELPUNT_BELOW
     table["suppressed"] = False
     table = table.rename(columns={"mean": "value"})
-    rows = records(table, INDEX_FIELDS)
+    rows = records(table, INDEX_FIELDS + ["median", "bca_low", "bca_high"])
+    for row in rows:
+        row["interval"] = shown_interval(row["n"], row["ci_low"], row["ci_high"], row["bca_low"], row["bca_high"])
+        row["knelpunt_level"] = knelpunt_level(row["value"], row["interval"], row["index"] in REVERSED_INDICES)
     order = {name: i for i, name in enumerate(["draagvlak"] + names[:-1])}
     return sort_rows(rows, ("index",), order)
 

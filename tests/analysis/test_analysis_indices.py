@@ -46,7 +46,8 @@ def test_index_values_by_hand():
     ci = total["draagvlak"]
     assert ci["ci_low"] < 75 < ci["ci_high"]
     assert set(total["moet"]) == {"index", "organisation", "role", "n", "value", "ci_low", "ci_high",
-                                  "suppressed", "knelpunt"}
+                                  "suppressed", "knelpunt", "median", "bca_low", "bca_high", "interval",
+                                  "knelpunt_level"}
 
 
 def test_knelpunt_below_50_and_reversed_for_weerstand():
@@ -74,5 +75,10 @@ def test_indices_suppressed_and_order_free(seed, threshold):
         for key in a:
             if isinstance(a[key], float):
                 assert a[key] == pytest.approx(b[key], rel=1e-9)
+            elif isinstance(a[key], dict):  # the shown interval: method and bounds
+                assert a[key].keys() == b[key].keys()
+                for part in a[key]:
+                    expected = pytest.approx(b[key][part], rel=1e-9) if isinstance(b[key][part], float) else b[key][part]
+                    assert a[key][part] == expected
             else:
                 assert a[key] == b[key]

@@ -41,7 +41,8 @@ def test_indicators_before_and_after_the_first_snapshot(client, app):
     board = gen_user("bestuurder")
     add_member(traject, board)
     empty = client.get(f"/api/v1/trajects/{traject.id}/indicators", headers=api_token(owner))
-    assert empty.status_code == 200 and empty.json == {"snapshot": None, "constructs": [], "indices": []}
+    assert empty.status_code == 200 and empty.json == {"snapshot": None, "constructs": [], "indices": [], "rollups": [],
+                                                   "rolled_up": [], "comparisons": []}
     simulation.simulate(traject, 60, seed=4)
     db.session.commit()
     client.post(f"/api/v1/trajects/{traject.id}/recompute", headers=api_token(owner))

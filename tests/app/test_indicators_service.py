@@ -77,7 +77,7 @@ def test_payload_has_every_section_and_suppresses_small_groups(demo):
     result = indicators.compute_snapshot(demo)
     payload = result.snapshot.payload
     assert set(payload) == {"constructs", "indices", "motives", "comparisons", "board", "ict_foto",
-                            "preferences", "comments", "response_rates"}
+                            "preferences", "comments", "response_rates", "rollups", "item_quality"}
     assert {r["questionnaire"] for r in payload["constructs"]} >= {"ict_staff", "board_commitment", "motives"}
     assert {r["construct"] for r in payload["motives"]} >= {"motive_quality", "motive_cost"}
     assert set(payload["board"]) == {"trust", "autonomy", "commit_forms", "gap"}

@@ -19,8 +19,12 @@ respondent = st.tuples(st.sampled_from(ORGS), st.sampled_from(ROLES),
 steps = st.lists(st.one_of(st.just("release"), respondent), min_size=1, max_size=45)
 
 
-def simulate(threshold, sequence, close=True):
-    """Run the release plan (analysis.disclosure.plan) over submissions and release attempts."""
+def simulate(threshold, sequence, close=True, rollups=False, shown_pools=None):
+    """Run the release plan (analysis.disclosure.plan) over submissions and release attempts.
+
+    With ``rollups`` the plan also admits pools ("kleinere scholen samen"); they are released
+    figures like any other, so the attacker holds their respondent sets too (``shown_pools``
+    collects the pools shown, to check the tests reach them)."""
     submitted = []  # [id, cell, early, answered_c, batch or None]
     releases, history, last_visible = [], [], {}
 
@@ -39,10 +43,13 @@ def simulate(threshold, sequence, close=True):
                 for margin in with_margins({cell: 1}):
                     early[margin] = early.get(margin, 0) + 1
         decision = plan(atoms, threshold, number=number, history=history, early=early,
-                        last_visible=last_visible, closed=closed)
+                        last_visible=last_visible, closed=closed, rollups=rollups)
         if decision.hold:
             return None
-        measures = measures_of(atoms)
+        assert not set(decision.rollups) & decision.hidden
+        if shown_pools is not None:
+            shown_pools.extend(decision.rollups)
+        measures = measures_of(atoms, decision.rollups)
         visible = {m: [c for c in ns if c not in decision.hidden] for m, ns in measures.items()}
         for person in submitted:
             person[4] = person[4] or number
@@ -52,7 +59,12 @@ def simulate(threshold, sequence, close=True):
         for m, cells in release.items():
             for cell, members in cells.items():
                 assert len(members) >= threshold, (m, cell)
-                assert early.get(cell, 0) >= threshold, ("padding", cell)
+                if cell in decision.rollups:  # a pool: its complement in the parent too
+                    parent = {p[0] for p in submitted if _inside((None, cell[1]), *p[1]) and (m == "responses" or p[3])}
+                    assert len(parent - members) >= threshold, ("complement", m, cell)
+                    assert sum(early.get((o, cell[1]), 0) for o in cell[0][1:].split("+")) >= threshold
+                else:
+                    assert early.get(cell, 0) >= threshold, ("padding", cell)
         releases.append(release)
         history.append((number, visible))
         last_visible = next_last_visible(last_visible, measures, decision.hidden)
@@ -82,6 +94,41 @@ def test_no_release_sequence_isolates_a_respondent(threshold, sequence):
 def test_small_trajects_expose_no_set_below_the_threshold(sequence):
     releases, respondents = simulate(3, sequence)
     assert audit(releases, respondents, 3, subsets=True) == {}
+
+
+# Roll-ups: four schools, two of them small, so that "kleinere scholen samen" comes up often.
+POOL_ORGS = ["A", "B", "C", "D"]
+pool_respondent = st.tuples(st.sampled_from(POOL_ORGS), st.sampled_from(ROLES), st.booleans(), st.booleans())
+pool_steps = st.lists(st.one_of(st.just("release"), pool_respondent), min_size=1, max_size=45)
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(threshold=st.integers(min_value=3, max_value=6), sequence=pool_steps)
+def test_roll_ups_are_in_the_audited_row_space(threshold, sequence):
+    """The pools a release shows are sums over respondents like any figure: with them in the
+    attacker's rows, no release sequence isolates a respondent."""
+    pools = []
+    releases, respondents = simulate(threshold, sequence, rollups=True, shown_pools=pools)
+    assert audit(releases, respondents, threshold) == {}
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sequence=st.lists(st.one_of(st.just("release"), pool_respondent), min_size=1, max_size=14))
+def test_roll_ups_in_small_trajects_expose_no_set_below_the_threshold(sequence):
+    releases, respondents = simulate(3, sequence, rollups=True)
+    assert audit(releases, respondents, 3, subsets=True) == {}
+
+
+def test_the_roll_up_property_tests_reach_pools():
+    """The strategies above do produce released pools (else the property tests would prove nothing)."""
+    sequence = ([("A", "ict_staff", True, True)] * 2 + [("B", "ict_staff", True, True)] * 3
+                + [("C", "ict_staff", True, True)] * 6 + [("D", "ict_staff", True, True)] * 6)
+    pools = []
+    releases, respondents = simulate(5, sequence, rollups=True, shown_pools=pools)
+    assert ("+A+B", None) in pools
+    shown = [r for r in releases if ("+A+B", None) in r.get("responses", {})]
+    assert shown and shown[-1]["responses"][("+A+B", None)] == {f"r{i}" for i in range(5)}
+    assert audit(releases, respondents, 5) == {}
 
 
 def test_the_sixth_response_is_not_released_alone():

@@ -131,6 +131,8 @@ EXPECTED = {
     ("respond.responses_overview", "GET"): ("/trajecten/{tid}/antwoorden", OWNER_WRITE),
     ("respond.responses_csv_download", "GET"): ("/trajecten/{tid}/vragenlijsten/{qs}/antwoorden.csv", OWNER_WRITE),
     ("results.dashboard", "GET"): ("/trajecten/{tid}/resultaten", MEMBER_READ),
+    ("results.differences", "GET"): ("/trajecten/{tid}/resultaten/verschillen", MEMBER_READ),
+    ("results.quality", "GET"): ("/trajecten/{tid}/resultaten/instrumentkwaliteit", MEMBER_READ),
     ("results.staff_results", "GET"): ("/resultaten/{token}", TOKEN),
     ("results.swot", "GET"): ("/trajecten/{tid}/swot", MEMBER_READ),
     ("results.swot_scores", "POST"): ("/trajecten/{tid}/swot/confrontatie", OWNER_WRITE),

@@ -1,0 +1,96 @@
+"""Instrument quality per construct: Cronbach's alpha with the respondents it rests on, and item–rest correlations."""
+
+import numpy as np
+
+from analysis.coded import as_prepared
+from analysis.reliability import cronbach_alpha, feldt_interval, item_rest_correlations
+
+#: Below this many complete respondents an alpha is marked unreliable on the pages.
+RELIABLE_ALPHA_N = 10
+
+
+def item_quality(responses, items=None, min_share=None) -> list:
+    """Per construct, over all respondents counted in it: alpha and each item's item–rest correlation.
+
+    Parameters
+    ----------
+    responses, items, min_share :
+        As for :func:`analysis.construct_indicators` (or a :class:`analysis.Prepared`).
+
+    Returns
+    -------
+    list of dict
+        ``{"questionnaire", "construct", "n", "alpha", "alpha_ci", "alpha_n", "items": [{"question",
+        "item_rest", "mean", "n"}]}``; ``alpha_n`` is the number of respondents who answered
+        every item (alpha and the item–rest correlations rest on them), ``n`` those counted in
+        the construct. Items are after reverse scoring.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> items = [{"question": q, "construct": "c", "min": 1, "max": 5} for q in "abc"]
+    >>> wide = {"a": [1, 2, 3, 4, 5], "b": [2, 2, 3, 5, 4], "c": [1, 3, 3, 4, 5]}
+    >>> responses = pd.DataFrame([{"respondent": f"r{i}", "question": q, "value": v[i], "organisation": "A",
+    ...                            "role": "ict_staff"} for q, v in wide.items() for i in range(5)])
+    >>> row = item_quality(responses, items)[0]
+    >>> round(row["alpha"], 4), row["alpha_n"], [round(i["item_rest"], 3) for i in row["items"]]
+    (0.9451, 5, [0.97, 0.809, 0.899])
+    """
+    prepared = as_prepared(responses, items, min_share)
+    coded = prepared.coded
+    if prepared.scores.empty:
+        return []
+    counted = prepared.counted
+    person = coded.answers["person"].to_numpy()[counted]
+    item = coded.answers["item"].to_numpy()[counted]
+    construct_of = coded.answers["construct"].to_numpy()[counted]
+    value = coded.answers["value"].to_numpy()[counted]
+    item_names = coded.items["question"].to_numpy()
+    positions = coded.items["position"].to_numpy()
+    reversed_items = coded.items["reverse"].to_numpy(dtype=bool)
+    order = np.argsort(construct_of, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, construct_of[order][1:] != construct_of[order][:-1], True])
+    out = []
+    for first, stop in zip(bounds[:-1], bounds[1:]):
+        rows = order[first:stop]
+        construct = int(construct_of[rows[0]])
+        meta = coded.constructs.loc[construct]
+        k = int(meta["n_items"])
+        # Respondents x items (position order), NaN where unanswered: one scatter per construct.
+        who, people = np.unique(person[rows], return_inverse=True)
+        dense = np.full((len(who), k), np.nan)
+        dense[people, positions[item[rows]]] = value[rows]
+        by_position = {int(positions[i]): int(i) for i in np.unique(item[rows])}
+        names = [item_names[by_position[j]] if j in by_position else None for j in range(k)]
+        complete = dense[~np.isnan(dense).any(axis=1)]
+        answered = len(by_position) == k
+        alpha = cronbach_alpha(complete) if answered else None
+        rest = item_rest_correlations(complete) if answered else None
+        n_complete = int(len(complete))
+        out.append({
+            "questionnaire": None if meta["questionnaire"] in ("", None) else meta["questionnaire"],
+            "construct": meta["construct"], "n": int(len(who)), "alpha": alpha,
+            "alpha_ci": feldt_interval(alpha, n_complete, k) if alpha is not None else None,
+            "alpha_n": n_complete,
+            "items": [{"question": names[j], "item_rest": (rest or {}).get(j), "mean": float(np.nanmean(dense[:, j])),
+                       "n": int((~np.isnan(dense[:, j])).sum()), "reverse": bool(reversed_items[by_position[j]])}
+                      for j in range(k) if names[j] is not None],
+        })
+    return out
+
+
+def alpha_note(alpha, alpha_n) -> str | None:
+    """Why an alpha needs care: ``"negative"``, ``"unreliable"`` (fewer than 10 complete
+    respondents) or None.
+
+    >>> alpha_note(-0.2, 40), alpha_note(0.8, 7), alpha_note(0.8, 40)
+    ('negative', 'unreliable', None)
+    """
+    if alpha is None:
+        return None
+    if alpha < 0:
+        return "negative"
+    if alpha_n is not None and alpha_n < RELIABLE_ALPHA_N:
+        return "unreliable"
+    return None
+

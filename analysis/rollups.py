@@ -1,0 +1,277 @@
+"""Roll-ups: where per-school groups are hidden, the larger groups that are shown instead, and why.
+
+Three roll-ups (docs/statistics.md, *Roll-ups*):
+
+- **all together** — the (all, all) group: every respondent of the questionnaire;
+- **per role across schools** — the (all, role) groups;
+- **kleinere scholen samen** — a *pool*: the schools whose own group is hidden, together, when
+  the pool and its complement (everyone else in the same parent) both hold at least ``k``
+  respondents. A pool is a new released figure, so :func:`analysis.disclosure.plan` admits it
+  only after the padding and growth rules and the atom audit over all releases with the pool in
+  the row space; a pool that would let anyone subtract a hidden school is not shown.
+
+A pool is a group ``(organisation, role)`` whose organisation part is ``"+A+B"`` (the member
+codes, sorted; organisation codes never contain ``+``), so it travels through the release
+state like any other group.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+POOL_MARK = "+"
+SMALLER_SCHOOLS = "kleinere_scholen"
+ALL_TOGETHER = "alle_samen"
+PER_ROLE = "per_rol"
+
+
+def pool_cell(organisations, role=None) -> tuple:
+    """The group of several organisations together.
+
+    >>> pool_cell(["B", "A"]), pool_cell(["A", "C"], "ict_staff")
+    (('+A+B', None), ('+A+C', 'ict_staff'))
+    """
+    return (POOL_MARK + POOL_MARK.join(sorted(organisations)), role)
+
+
+def pool_members(cell) -> frozenset | None:
+    """The organisations of a pool, or None when ``cell`` is no pool.
+
+    >>> sorted(pool_members(("+A+B", None))), pool_members(("A", None))
+    (['A', 'B'], None)
+    """
+    org = cell[0]
+    if isinstance(org, str) and org.startswith(POOL_MARK):
+        return frozenset(org[1:].split(POOL_MARK))
+    return None
+
+
+def is_pool(cell) -> bool:
+    return pool_members(cell) is not None
+
+
+def covers(group, org, role) -> bool:
+    """Whether respondents of cell ``(org, role)`` count in ``group`` (a pool counts its members).
+
+    >>> covers(("+A+B", None), "B", "x"), covers(("+A+B", "y"), "B", "x"), covers((None, "x"), "C", "x")
+    (True, False, True)
+    """
+    members = pool_members(group)
+    if members is not None:
+        in_org = org in members
+    else:
+        in_org = group[0] is None or group[0] == org
+    return in_org and (group[1] is None or group[1] == role)
+
+
+def candidates(counts: dict, hidden, threshold: int) -> list:
+    """The pools worth proposing for one release.
+
+    Parameters
+    ----------
+    counts : dict
+        ``{group: n}`` of the questionnaire's respondents, margins included.
+    hidden : iterable of groups
+        The groups the release hides (pools ignored).
+    threshold : int
+
+    Returns
+    -------
+    list of groups
+        Per level — all roles, then each role — the pool of the organisations whose group at that
+        level is hidden, when there are at least two of them, the pool holds at least
+        ``threshold`` and so does the rest of its parent. When the hidden organisations together
+        leave fewer than ``threshold`` outside (every school small), the pool is the fewest
+        smallest of them that reach ``threshold``, so the rest is the larger schools together.
+
+    Examples
+    --------
+    >>> counts = {(None, None): 20, ("A", None): 3, ("B", None): 4, ("C", None): 13}
+    >>> candidates(counts, {("A", None), ("B", None)}, 5)
+    [('+A+B', None)]
+    >>> candidates(counts, {("A", None), ("B", None)}, 8)
+    []
+
+    Five small schools, all hidden: the two smallest together (7), the other three the rest (12).
+
+    >>> small = {(None, None): 19, ("A", None): 3, ("B", None): 4, ("C", None): 4, ("D", None): 4, ("E", None): 4}
+    >>> candidates(small, {c for c in small if c[0]}, 5)
+    [('+A+B', None)]
+    """
+    hidden = {c for c in hidden if not is_pool(c)}
+    roles = sorted({r for (_, r) in counts if r is not None})
+    out = []
+    for role in [None] + roles:
+        parent = counts.get((None, role), 0)
+        orgs = sorted(o for (o, r) in counts if o is not None and not is_pool((o, r)) and r == role
+                      and (o, r) in hidden and counts[(o, r)] > 0)
+        if len(orgs) < 2:
+            continue
+        n = sum(counts[(o, role)] for o in orgs)
+        if parent - n < threshold:
+            # Every school (nearly) hidden: the smallest schools together, against the larger rest.
+            orgs = sorted(orgs, key=lambda o: (counts[(o, role)], o))
+            size = next((i for i in range(2, len(orgs)) if sum(counts[(o, role)] for o in orgs[:i]) >= threshold),
+                        None)
+            orgs = sorted(orgs[:size]) if size is not None else orgs
+            n = sum(counts[(o, role)] for o in orgs)
+        same = role is not None and pool_cell(orgs) in out and n == sum(counts.get((o, None), 0) for o in orgs)
+        if n >= threshold and parent - n >= threshold and not same:  # not the same people twice
+            out.append(pool_cell(orgs, role))
+    return out
+
+
+def pool_counts(atoms: dict, pools) -> dict:
+    """``{pool: n}`` of one measure from its atoms ``{(organisation, role, batch): size}``.
+
+    >>> pool_counts({("A", "s", 1): 3, ("B", "s", 1): 4, ("C", "s", 1): 9}, [("+A+B", None)])
+    {('+A+B', None): 7}
+    """
+    return {pool: sum(size for (org, role, _), size in atoms.items() if covers(pool, org, role)) for pool in pools}
+
+
+def explain(counts: dict, hidden, pools, threshold: int, *, reasons: bool = False) -> list:
+    """For every hidden per-school group: where its respondents are shown instead, and why.
+
+    Parameters
+    ----------
+    counts : dict
+        ``{group: n}`` with margins (hidden groups' n are used only to decide, never returned).
+    hidden : iterable of groups
+    pools : iterable of groups
+        The pools the release shows.
+    reasons : bool
+        Add ``reason``: ``"below_threshold"`` (fewer than ``threshold``) or ``"complementary"``
+        (hidden so that a small group cannot be subtracted). Only for previews from a
+        participant list: on released figures it would tell which hidden groups hold at least
+        ``threshold`` respondents, a bound the audit does not cover.
+
+    Returns
+    -------
+    list of dict
+        ``{"organisation", "role", "shown_in": [{"kind", "organisations", "role"}]}`` (and
+        ``reason``). No n of a hidden group is given.
+
+    Examples
+    --------
+    >>> counts = {(None, None): 20, ("A", None): 3, ("B", None): 6, ("C", None): 11}
+    >>> rows = explain(counts, {("A", None), ("B", None)}, [("+A+B", None)], 5, reasons=True)
+    >>> [(r["organisation"], r["reason"], [s["kind"] for s in r["shown_in"]]) for r in rows]
+    [('A', 'below_threshold', ['kleinere_scholen', 'alle_samen']), ('B', 'complementary', ['kleinere_scholen', 'alle_samen'])]
+    """
+    hidden = {c for c in hidden if not is_pool(c)}
+    pools = list(pools)
+    out = []
+    for org, role in sorted((c for c in hidden if c[0] is not None), key=lambda c: (str(c[1]), str(c[0]))):
+        shown_in = [{"kind": SMALLER_SCHOOLS, "organisations": sorted(pool_members(p)), "role": p[1]}
+                    for p in pools if org in pool_members(p) and p[1] == role]
+        if role is not None and (None, role) in counts and (None, role) not in hidden:
+            shown_in.append({"kind": PER_ROLE, "organisations": None, "role": role})
+        if (None, None) in counts and (None, None) not in hidden:
+            shown_in.append({"kind": ALL_TOGETHER, "organisations": None, "role": None})
+        row = {"organisation": org, "role": role, "shown_in": shown_in}
+        if reasons:
+            row["reason"] = "below_threshold" if counts.get((org, role), 0) < threshold else "complementary"
+        out.append(row)
+    return out
+
+
+def preview(listed: dict, threshold: int, response_rate: float = 1.0) -> dict:
+    """Which groups a questionnaire's results would show, from its participant list.
+
+    Parameters
+    ----------
+    listed : dict
+        ``{(organisation, role): participants}`` for the finest cells.
+    threshold : int
+    response_rate : float
+        The share of each group assumed to respond (rounded down): 1.0 is the best case.
+
+    Returns
+    -------
+    dict
+        ``groups`` (``[{"organisation", "role", "n", "shown", "reason"}]`` per group with
+        margins), ``pools`` (the kleinere-scholen groups that could be shown) and ``explain``
+        (:func:`explain`). The release rules and the audit decide in the end; this is the best
+        case for that response.
+
+    Examples
+    --------
+    >>> p = preview({("A", "s"): 2, ("B", "s"): 4, ("C", "s"): 12, ("D", "s"): 9}, 5)
+    >>> [(g["organisation"], g["shown"]) for g in p["groups"] if g["role"] is None]
+    [(None, True), ('A', False), ('B', False), ('C', True), ('D', True)]
+    >>> p["pools"]
+    [{'organisations': ['A', 'B'], 'role': None, 'n': 6}]
+    """
+    from analysis._frames import check_threshold
+    from analysis.anonymity import hidden_groups
+    from analysis.disclosure import with_margins
+
+    threshold = check_threshold(threshold)
+    if not 0 < response_rate <= 1:
+        raise ValueError("response_rate must lie in (0, 1]")
+    expected = {cell: int(np.floor(n * response_rate + 1e-9)) for cell, n in listed.items() if n}
+    counts = with_margins(expected)
+    hidden = hidden_groups(counts, threshold) if counts else set()
+    pools = candidates(counts, hidden, threshold)
+    groups = []
+    for cell in sorted(counts, key=lambda c: (c[1] is not None, c[0] is not None, str(c[1]), str(c[0]))):
+        reason = None
+        if cell in hidden:
+            reason = "below_threshold" if counts[cell] < threshold else "complementary"
+        groups.append({"organisation": cell[0], "role": cell[1], "n": counts[cell], "shown": cell not in hidden,
+                       "reason": reason})
+    return {"groups": groups,
+            "pools": [{"organisations": sorted(pool_members(p)), "role": p[1], "n": sum(
+                counts.get((o, p[1]), 0) for o in pool_members(p))} for p in pools],
+            "explain": explain(counts, hidden, pools, threshold, reasons=True)}
+
+
+# -- figures of a pool ---------------------------------------------------------------------------
+
+def restrict(prepared, organisations, role=None):
+    """Prepared answers restricted to the respondents of some organisations (and a role).
+
+    Codes are kept, so every analysis of the result treats the kept respondents exactly as on
+    answers prepared from them alone; its (all, all) group is the pool.
+    """
+    from analysis.coded import Coded, Prepared
+
+    people = prepared.coded.people
+    keep_person = people["organisation"].isin(list(organisations)).to_numpy()
+    if role is not None:
+        keep_person &= (people["role"] == role).to_numpy()
+    answers = keep_person[prepared.coded.answers["person"].to_numpy()]
+    scores = keep_person[prepared.scores["person"].to_numpy()]
+    coded = Coded(answers=prepared.coded.answers.loc[answers], people=people,
+                  constructs=prepared.coded.constructs, items=prepared.coded.items)
+    renumber = np.full(len(scores) + 1, -1, dtype=np.int64)  # the extra last entry maps -1 to -1
+    renumber[np.flatnonzero(scores)] = np.arange(int(scores.sum()))
+    return Prepared(coded=coded, scores=prepared.scores.loc[scores], score_row=renumber[prepared.score_row[answers]],
+                    min_share=prepared.min_share)
+
+
+def pool_figures(pool, prepared=None, *, weights=None, indices=False) -> dict:
+    """Construct (and index) rows of one pool: the rows of its (all, all) group, relabelled.
+
+    Returns ``{"constructs": rows, "indices": rows}`` with ``organisation`` set to the pool's
+    key and ``role`` to its role; unsuppressed (the release decided the pool may be shown).
+    """
+    from analysis.indicators import indicator_table
+    from analysis.indices import index_table
+
+    out = {"constructs": [], "indices": []}
+    members = pool_members(pool)
+    if prepared is None or members is None:
+        return out
+    part = restrict(prepared, members, pool[1])
+    if part.scores.empty:
+        return out
+
+    def relabel(rows):
+        return [dict(r, organisation=pool[0], role=pool[1]) for r in rows
+                if r["organisation"] is None and r["role"] is None]
+
+    out["constructs"] = relabel(indicator_table(part))
+    if indices:
+        out["indices"] = relabel(index_table(part, weights=weights))
+    return out
