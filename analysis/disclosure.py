@@ -24,7 +24,7 @@ from itertools import combinations
 
 import numpy as np
 
-from analysis._frames import check_threshold
+from analysis._checks import check_threshold
 from analysis.anonymity import hidden_groups
 
 Cell = tuple  # (organisation | None, role | None)
