@@ -43,9 +43,59 @@ def _check_columns(responses):
         raise ValueError(f"responses lack column(s): {', '.join(missing)}")
 
 
+def _narrow(codes, n):
+    """Integer codes as int32 (half of int64) unless ``n`` needs more.
+
+    Not narrower: callers do key arithmetic on these columns (``construct * n_people + person``),
+    which in int8 or int16 would overflow where int32 holds any realistic survey.
+    """
+    return codes.astype(np.int32 if n < np.iinfo(np.int32).max else np.int64, copy=False)
+
+
 def _codes(series):
+    """(codes, labels) of a key column; a categorical's own codes are used as they are (no hashing)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(), np.asarray(series.cat.categories, dtype=object)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    return codes.astype(np.int64), uniques
+    return _narrow(codes, len(uniques)), uniques
+
+
+def _subset(array, keep):
+    return array if keep is None else array[keep]
+
+
+# Rows checked and reverse scored at a time (bounds the temporaries of large inputs).
+_BLOCK = 1 << 20
+
+
+def _scored(raw, item, items, question, question_labels):
+    """Reverse-scored float answers, checked against each item's scale, built block by block."""
+    low_of = items["min"].to_numpy()
+    high_of = items["max"].to_numpy()
+    reverse_of = items["reverse"].to_numpy(dtype=bool)
+    values = np.empty(len(item), dtype=float)
+    for start in range(0, len(item), _BLOCK):
+        block = slice(start, start + _BLOCK)
+        part = raw[block]
+        if part.dtype.kind not in "biuf":
+            part = pd.Series(part, dtype=object)
+            numbers = pd.to_numeric(part, errors="coerce").astype(float).to_numpy()
+            bad = np.isnan(numbers) & part.notna().to_numpy()
+            if bad.any():
+                position = int(np.flatnonzero(bad)[0])
+                raise ValueError(f"non-numeric answer {part.iloc[position]!r} to likert question "
+                                 f"{question_labels[question[start + position]]!r}")
+            part = numbers
+        part = part.astype(float, copy=False)
+        codes = item[block]
+        low, high = low_of[codes], high_of[codes]
+        outside = (part < low) | (part > high)
+        if outside.any():
+            position = int(np.flatnonzero(outside)[0])
+            raise ValueError(f"answer {part[position]!r} to question "
+                             f"{question_labels[question[start + position]]!r} lies outside its scale")
+        values[block] = np.where(reverse_of[codes], low + high - part, part)
+    return values
 
 
 def code_answers(responses, items):
@@ -92,6 +142,9 @@ def code_answers(responses, items):
         response_q, response_q_labels = np.full(len(responses), -1, dtype=np.int64), np.array([], dtype=object)
     role, role_labels = _codes(responses["role"])
     unknown = sorted(str(r) for r in role_labels if r not in ROLES)
+    if unknown and isinstance(responses["role"].dtype, pd.CategoricalDtype):  # unused categories do not count
+        used = np.flatnonzero(np.bincount(role[role >= 0], minlength=len(role_labels)))
+        unknown = sorted(str(role_labels[c]) for c in used if role_labels[c] not in ROLES)
     if unknown:
         raise ValueError(f"unknown role(s) {unknown}; expected one of {list(ROLES)}")
     responses_have_q = len(response_q_labels) > 0
@@ -101,56 +154,41 @@ def code_answers(responses, items):
     position_of = pd.Index(question_labels)
     question_position = position_of.get_indexer(items["question"])
     if match_q:
-        table = np.full((len(response_q_labels) + 1, len(question_labels) + 1), -1, dtype=np.int64)
+        table = np.full((len(response_q_labels) + 1, len(question_labels) + 1), -1, dtype=np.int32)
         q_position = pd.Index(response_q_labels).get_indexer(item_q)
         ok = (q_position >= 0) & (question_position >= 0)
         table[q_position[ok], question_position[ok]] = np.flatnonzero(ok)
         # Code -1 (missing) lands in the extra last row or column, which stays -1.
         item = table[response_q, question]
     else:
-        table = np.full(len(question_labels) + 1, -1, dtype=np.int64)
+        table = np.full(len(question_labels) + 1, -1, dtype=np.int32)
         ok = question_position >= 0
         table[question_position[ok]] = np.flatnonzero(ok)
         item = table[question]
-    keep = np.flatnonzero(item >= 0)
-    item = item[keep]
-    question = question[keep]
-    role = role[keep]
-
-    raw = responses["value"].to_numpy()[keep]
-    if raw.dtype.kind not in "biuf":
-        raw = pd.Series(raw, dtype=object)
-        values = pd.to_numeric(raw, errors="coerce").astype(float).to_numpy()
-        bad = np.isnan(values) & raw.notna().to_numpy()
-        if bad.any():
-            position = int(np.flatnonzero(bad)[0])
-            raise ValueError(f"non-numeric answer {raw.iloc[position]!r} to likert question "
-                             f"{question_labels[question[position]]!r}")
-    else:
-        values = raw.astype(float)
-    low = items["min"].to_numpy()[item]
-    high = items["max"].to_numpy()[item]
-    outside = (values < low) | (values > high)
-    if outside.any():
-        position = int(np.flatnonzero(outside)[0])
-        raise ValueError(f"answer {values[position]!r} to question {question_labels[question[position]]!r} "
-                         "lies outside its scale")
-    values = np.where(items["reverse"].to_numpy(dtype=bool)[item], low + high - values, values)
+    kept = item >= 0
+    keep = None if kept.all() else np.flatnonzero(kept)  # usually every row: no copies
+    del kept
+    item = _subset(item, keep)
+    question = _subset(question, keep)
+    role = _subset(role, keep)
+    values = _scored(_subset(responses["value"].to_numpy(), keep), item, items, question, question_labels)
 
     if responses_have_q:
-        person_q, person_q_labels = response_q[keep], np.append(np.asarray(response_q_labels, dtype=object),
+        person_q, person_q_labels = _subset(response_q, keep), np.append(np.asarray(response_q_labels, dtype=object),
                                                                  NO_QUESTIONNAIRE)
         person_q = np.where(person_q < 0, len(person_q_labels) - 1, person_q)
     else:
         person_q, person_q_labels = _codes(item_q.to_numpy()[item])
     respondent, respondent_labels = _codes(responses["respondent"])
-    respondent = respondent[keep]
+    respondent = _subset(respondent, keep)
     if (respondent < 0).any():
         raise ValueError("every response row needs a respondent")
     n_respondents = max(len(respondent_labels), 1)
-    person, person_keys = pd.factorize(person_q * n_respondents + respondent)
+    person, person_keys = pd.factorize(person_q.astype(np.int64) * n_respondents + respondent)
+    person = _narrow(person, len(person_keys))
+    del respondent
     organisation, organisation_labels = _codes(responses["organisation"])
-    organisation = organisation[keep]
+    organisation = _subset(organisation, keep)
     n_people = len(person_keys)
     org_of = np.full(n_people, -1, dtype=np.int64)
     role_of = np.full(n_people, -1, dtype=np.int64)
@@ -160,7 +198,9 @@ def code_answers(responses, items):
         raise ValueError("a respondent appears with more than one organisation or role")
 
     answered = ~np.isnan(values)
-    pair = person[answered] * len(items) + item[answered]
+    everything = bool(answered.all())
+    pair = (person.astype(np.int64) * len(items) + item) if everything else \
+        (person[answered].astype(np.int64) * len(items) + item[answered])
     if n_people * len(items) <= 4 * len(pair) + 1_000_000:  # a count is cheaper than a hash table
         twice = len(pair) > 0 and np.bincount(pair).max() > 1
     else:
@@ -172,6 +212,7 @@ def code_answers(responses, items):
     person_q_of = (person_keys // n_respondents).astype(np.int64)
     item_construct = items["item_construct"].to_numpy()[item]
     construct, construct_pairs = pd.factorize(person_q_of[person] * len(construct_keys) + item_construct)
+    construct = _narrow(construct, len(construct_pairs))
     construct_item = construct_pairs % len(construct_keys)
     construct_q = construct_pairs // len(construct_keys)
     first_item = items.drop_duplicates("item_construct").set_index("item_construct")
@@ -191,8 +232,8 @@ def code_answers(responses, items):
         "org": org_of,
         "role_code": role_of,
     })
-    columns = {"person": person, "item": item, "construct": construct.astype(np.int64, copy=False), "value": values}
-    if not answered.all():
+    columns = {"person": person, "item": item, "construct": construct, "value": values}
+    if not everything:
         columns = {name: column[answered] for name, column in columns.items()}
     # The columns are fresh arrays: no copy into a consolidated block.
     answers = pd.DataFrame(columns, copy=False)
@@ -227,14 +268,16 @@ def _person_scores(coded, min_share):
         raise ValueError(f"min_share must lie in (0, 1], got {min_share!r}")
     answers = coded.answers
     n_people = max(len(coded.people), 1)
-    pair, pair_keys = pd.factorize(answers["construct"].to_numpy() * n_people + answers["person"].to_numpy())
+    pair, pair_keys = pd.factorize(answers["construct"].to_numpy().astype(np.int64) * n_people
+                                   + answers["person"].to_numpy())
     sums = np.bincount(pair, weights=answers["value"].to_numpy(), minlength=len(pair_keys))
     counts = np.bincount(pair, minlength=len(pair_keys))
     construct = (pair_keys // n_people).astype(np.int64)
     person = (pair_keys % n_people).astype(np.int64)
     needed = coded.constructs["n_items"].to_numpy()[construct] * min_share - _EPS
     keep = counts >= needed
-    score_row = np.where(keep, np.cumsum(keep) - 1, -1)[pair]
+    score_row = _narrow(np.where(keep, np.cumsum(keep) - 1, -1), int(keep.sum()) + 1)[pair]
+    del pair
     construct, person, score, counts = construct[keep], person[keep], sums[keep] / counts[keep], counts[keep]
     low = coded.constructs["min"].to_numpy()[construct]
     high = coded.constructs["max"].to_numpy()[construct]

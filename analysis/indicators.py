@@ -29,6 +29,10 @@ def _distributions(measure, org, role, values):
     n_values = max(len(points), 1)
     sizes = (int(measure.max()) + 1 if len(measure) else 1, int(org.max()) + 2 if len(org) else 1,
              int(role.max()) + 2 if len(role) else 1, n_values)
+    # Narrow codes (analysis.coded) would wrap in the key arithmetic below: widen them once.
+    wide = np.int64 if math.prod(sizes) >= 2**31 else np.int32
+    measure, org, role = (np.asarray(a).astype(wide, copy=False) for a in (measure, org, role))
+    value_code = value_code.astype(wide, copy=False)
     result = {}
     if math.prod(sizes) > 4 * len(values) + 1_000_000:  # many distinct values: count the present cells only
         for level in LEVELS:
