@@ -65,7 +65,7 @@ def _subset(array, keep):
 
 
 # Rows checked and reverse scored at a time (bounds the temporaries of large inputs).
-_BLOCK = 1 << 20
+_BLOCK = 1 << 16
 
 
 def _scored(raw, item, items, question, question_labels):

@@ -82,6 +82,7 @@ def compute_snapshot(traject: Traject, progress: Progress | None = None) -> Snap
 
     progress(0.1, "lezen")
     frames = indicator_reading.read_frames(traject, groups)
+    indicator_reading.release_free_memory()  # the parse's freed chunks, before the analyses' peak
     progress(0.3, "gelezen")
     fingerprint = input_fingerprint(traject, groups, frames.digest)
     version = code_version()
