@@ -14,6 +14,7 @@ from datetime import time as dt_time
 from typing import Callable
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import defer
 
 from app.extensions import db
 from app.models import IndicatorSnapshot, Traject
@@ -24,11 +25,19 @@ from app.services.indicator_instruments import Instrument, instruments
 Progress = Callable[[float, str], None]
 
 
-def latest_snapshot(traject: Traject | int) -> IndicatorSnapshot | None:
+def latest_snapshot(traject: Traject | int, *, payload: bool = True) -> IndicatorSnapshot | None:
+    """The newest release, the one every output reads.
+
+    ``payload=False`` leaves the figures unloaded (the disclosure state in ``counts`` is enough
+    for the CSV export; at 100,000 responses the payload's comments alone are tens of megabytes).
+    """
     traject_id = traject if isinstance(traject, int) else traject.id
     # Only releases are stored; the newest is the one every output reads.
-    return db.session.scalar(select(IndicatorSnapshot).where(IndicatorSnapshot.traject_id == traject_id)
-                             .order_by(IndicatorSnapshot.number.desc(), IndicatorSnapshot.id.desc()).limit(1))
+    stmt = (select(IndicatorSnapshot).where(IndicatorSnapshot.traject_id == traject_id)
+            .order_by(IndicatorSnapshot.number.desc(), IndicatorSnapshot.id.desc()).limit(1))
+    if not payload:
+        stmt = stmt.options(defer(IndicatorSnapshot.payload))
+    return db.session.scalar(stmt)
 
 
 @dataclass
