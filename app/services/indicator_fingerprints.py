@@ -57,7 +57,7 @@ def answers_digest(groups: dict[str, Instrument]) -> str:
                                        "WHERE r.questionnaire_id = ANY(:ids) AND r.is_latest"), {"ids": ids}).all()
         return digest([(rid, h) for rid, h in rows])
     rows = db.session.execute(select(Response.id, cast(Response.answers, Text)).where(*response_filter(ids))).all()
-    return digest([(rid, hashlib.md5(answers.encode()).hexdigest()) for rid, answers in rows])
+    return digest([(rid, hashlib.md5(answers.encode(), usedforsecurity=False).hexdigest()) for rid, answers in rows])
 
 
 def input_fingerprint(traject: Traject, groups: dict[str, Instrument], digest: str | None = None) -> str:
