@@ -184,7 +184,11 @@ def code_answers(responses, items):
     if (respondent < 0).any():
         raise ValueError("every response row needs a respondent")
     n_respondents = max(len(respondent_labels), 1)
-    person, person_keys = pd.factorize(person_q.astype(np.int64) * n_respondents + respondent)
+    if len(person_q) and (person_q == person_q[0]).all():  # one questionnaire: no combined key to build
+        person, respondent_keys = pd.factorize(respondent)
+        person_keys = int(person_q[0]) * n_respondents + np.asarray(respondent_keys, dtype=np.int64)
+    else:
+        person, person_keys = pd.factorize(person_q.astype(np.int64) * n_respondents + respondent)
     person = _narrow(person, len(person_keys))
     del respondent
     organisation, organisation_labels = _codes(responses["organisation"])

@@ -7,7 +7,7 @@ import pandas as pd
 
 from analysis._frames import check_threshold
 from analysis.anonymity import suppress
-from analysis.coded import as_prepared
+from analysis.coded import _BLOCK, as_prepared
 from analysis.groups import ALL, LEVELS, add_bootstrap, label_groups, level_keys, moments, records, sort_rows
 from analysis.intervals import wilson_interval
 from analysis.reliability import MIN_ITEMS, MIN_RESPONDENTS, feldt_intervals
@@ -108,7 +108,9 @@ def _alphas(prepared):
     start_of = offsets[measure_of] + row_in_measure * n_items[measure_of]
     score_row, item, value = _counted(prepared, "item", "value")
     flat = np.full(int(offsets[-1]), np.nan)
-    flat[start_of[score_row] + positions[item]] = value
+    for start in range(0, len(score_row), _BLOCK):  # in blocks: no full-size int64 index arrays
+        block = slice(start, start + _BLOCK)
+        flat[start_of[score_row[block]] + positions[item[block]]] = value[block]
     found = []
     for m in np.flatnonzero(per_measure).tolist():
         k = int(n_items[m])
@@ -166,8 +168,9 @@ def indicator_table(responses, items=None, min_share=None):
     table["score"] = (table["mean"] - low) / (high - low) * 100
     # Distribution, top-2-box and alpha count only the respondents in the construct's n.
     score_row, a_measure, a_values = _counted(prepared, "construct", "value")
-    org = scores["org"].to_numpy()[score_row]
-    role = scores["role_code"].to_numpy()[score_row]
+    # Per answer, in int32 (the people's codes are int64; a full-size int64 copy is twice the memory).
+    org = scores["org"].to_numpy().astype(np.int32)[score_row]
+    role = scores["role_code"].to_numpy().astype(np.int32)[score_row]
     distributions = _distributions(a_measure, org, role, a_values)
     alphas = _alphas(prepared)
     label_groups(table, coded.people)
