@@ -98,6 +98,30 @@ def _scored(raw, item, items, question, question_labels):
     return values
 
 
+def _factorize_keys(key_of, n_rows, size):
+    """``pd.factorize`` of integer keys in ``[0, size)`` made block by block: ``(codes, uniques)``.
+
+    ``key_of(block)`` gives the keys of the rows in a slice. Codes follow first appearance, as
+    ``pd.factorize``'s do, but the work takes a table of ``size`` entries and one block of keys
+    at a time instead of full-length keys and a hash table as long as the input.
+    """
+    if size > 4 * n_rows + 1_000_000:  # a wide key space: the hash table is the smaller one
+        codes, uniques = pd.factorize(key_of(slice(0, n_rows)))
+        return _narrow(codes, len(uniques)), np.asarray(uniques, dtype=np.int64)
+    code_of = np.full(size, -1, dtype=np.int64)
+    codes = np.empty(n_rows, dtype=np.int32 if size < np.iinfo(np.int32).max else np.int64)
+    found, n = [], 0
+    for start in range(0, n_rows, _BLOCK):
+        block = slice(start, start + _BLOCK)
+        keys = key_of(block)
+        new = pd.unique(keys[code_of[keys] < 0])  # in order of appearance
+        code_of[new] = np.arange(n, n + len(new))
+        n += len(new)
+        found.append(np.asarray(new, dtype=np.int64))
+        codes[block] = code_of[keys]
+    return codes, (np.concatenate(found) if found else np.empty(0, dtype=np.int64))
+
+
 def code_answers(responses, items):
     """Join likert answers to their items, check them and reverse score them.
 
@@ -184,12 +208,8 @@ def code_answers(responses, items):
     if (respondent < 0).any():
         raise ValueError("every response row needs a respondent")
     n_respondents = max(len(respondent_labels), 1)
-    if len(person_q) and (person_q == person_q[0]).all():  # one questionnaire: no combined key to build
-        person, respondent_keys = pd.factorize(respondent)
-        person_keys = int(person_q[0]) * n_respondents + np.asarray(respondent_keys, dtype=np.int64)
-    else:
-        person, person_keys = pd.factorize(person_q.astype(np.int64) * n_respondents + respondent)
-    person = _narrow(person, len(person_keys))
+    person, person_keys = _factorize_keys(lambda b: person_q[b].astype(np.int64) * n_respondents + respondent[b],
+                                          len(respondent), (len(person_q_labels) + 1) * n_respondents)
     del respondent
     organisation, organisation_labels = _codes(responses["organisation"])
     organisation = _subset(organisation, keep)
@@ -214,9 +234,10 @@ def code_answers(responses, items):
 
     # A construct is one item construct within one questionnaire of the people answering it.
     person_q_of = (person_keys // n_respondents).astype(np.int64)
-    item_construct = items["item_construct"].to_numpy()[item]
-    construct, construct_pairs = pd.factorize(person_q_of[person] * len(construct_keys) + item_construct)
-    construct = _narrow(construct, len(construct_pairs))
+    construct_of_item = items["item_construct"].to_numpy().astype(np.int64)
+    construct, construct_pairs = _factorize_keys(
+        lambda b: person_q_of[person[b]] * len(construct_keys) + construct_of_item[item[b]],
+        len(item), (int(person_q_of.max()) + 1 if len(person_q_of) else 1) * max(len(construct_keys), 1))
     construct_item = construct_pairs % len(construct_keys)
     construct_q = construct_pairs // len(construct_keys)
     first_item = items.drop_duplicates("item_construct").set_index("item_construct")
@@ -272,8 +293,9 @@ def _person_scores(coded, min_share):
         raise ValueError(f"min_share must lie in (0, 1], got {min_share!r}")
     answers = coded.answers
     n_people = max(len(coded.people), 1)
-    pair, pair_keys = pd.factorize(answers["construct"].to_numpy().astype(np.int64) * n_people
-                                   + answers["person"].to_numpy())
+    construct_codes, person_codes = answers["construct"].to_numpy(), answers["person"].to_numpy()
+    pair, pair_keys = _factorize_keys(lambda b: construct_codes[b].astype(np.int64) * n_people + person_codes[b],
+                                      len(answers), (int(construct_codes.max()) + 1 if len(answers) else 1) * n_people)
     sums = np.bincount(pair, weights=answers["value"].to_numpy(), minlength=len(pair_keys))
     counts = np.bincount(pair, minlength=len(pair_keys))
     construct = (pair_keys // n_people).astype(np.int64)

@@ -22,10 +22,25 @@ def _point(value):
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+def _value_codes(values):
+    """(codes, points) like ``pd.factorize`` (first appearance), block by block: the scale points are
+    few, so a small index replaces a hash table as long as the answers."""
+    points, seen = [], set()
+    for start in range(0, len(values), _BLOCK):
+        for point in pd.unique(values[start:start + _BLOCK]).tolist():
+            if point == point and point not in seen:  # NaN (never counted) stays uncoded
+                seen.add(point)
+                points.append(point)
+    index = pd.Index(points, dtype=float)
+    codes = np.empty(len(values), dtype=np.int32)
+    for start in range(0, len(values), _BLOCK):
+        codes[start:start + _BLOCK] = index.get_indexer(values[start:start + _BLOCK])
+    return codes, points
+
+
 def _distributions(measure, org, role, values):
     """Answer counts per scale point for every group: ``{(measure, org, role_code): {value: count}}``."""
-    value_code, points = pd.factorize(values)
-    points = points.tolist()
+    value_code, points = _value_codes(values)
     n_values = max(len(points), 1)
     sizes = (int(measure.max()) + 1 if len(measure) else 1, int(org.max()) + 2 if len(org) else 1,
              int(role.max()) + 2 if len(role) else 1, n_values)
@@ -106,11 +121,13 @@ def _alphas(prepared):
     offsets = np.concatenate([[0], np.cumsum(per_measure * n_items)])
     # Where each score's row starts in the flat array; an answer lands at that start + its position.
     start_of = offsets[measure_of] + row_in_measure * n_items[measure_of]
-    score_row, item, value = _counted(prepared, "item", "value")
+    score_row, item, value = prepared.score_row, coded.answers["item"].to_numpy(), coded.answers["value"].to_numpy()
     flat = np.full(int(offsets[-1]), np.nan)
-    for start in range(0, len(score_row), _BLOCK):  # in blocks: no full-size int64 index arrays
+    for start in range(0, len(score_row), _BLOCK):  # in blocks: no full-size copies or int64 index arrays
         block = slice(start, start + _BLOCK)
-        flat[start_of[score_row[block]] + positions[item[block]]] = value[block]
+        rows = score_row[block]
+        counted = rows >= 0  # only answers that count in a score
+        flat[start_of[rows[counted]] + positions[item[block][counted]]] = value[block][counted]
     found = []
     for m in np.flatnonzero(per_measure).tolist():
         k = int(n_items[m])
