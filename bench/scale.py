@@ -51,20 +51,7 @@ def do_seed(url: str, n: int) -> dict:
     import export
 
     qid, token = export.seed(url, n)
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.begin() as conn:  # closed: the recompute releases every response, the CSV may be read
-        conn.execute(text("UPDATE questionnaires SET status = 'closed' WHERE id = :q"), {"q": qid})
-        # The invitations behind the responses, all listed before the first response: the padding
-        # rule (analysis/disclosure.py) counts only those towards showing a group.
-        conn.execute(text(
-            "INSERT INTO participants (questionnaire_id, email, name, role, organisation_id, reminders_sent, "
-            "opted_out, completed, early, created_at) SELECT r.questionnaire_id, 'bench-' || r.id || '@bench.invalid', "
-            "'Bench', r.role, o.id, 0, false, true, true, now() FROM responses r JOIN questionnaires q "
-            "ON q.id = r.questionnaire_id LEFT JOIN organisations o ON o.code = r.organisation_code "
-            "AND o.traject_id = q.traject_id WHERE r.questionnaire_id = :q"), {"q": qid})
-    engine.dispose()
+    export.close_for_export(url, qid)
     return {"qid": qid, "token": token}
 
 
