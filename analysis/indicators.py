@@ -7,7 +7,8 @@ import pandas as pd
 
 from analysis._frames import check_threshold
 from analysis.anonymity import suppress
-from analysis.coded import _BLOCK, as_prepared
+from analysis._blocks import _BLOCK
+from analysis.coded import as_prepared
 from analysis.groups import ALL, LEVELS, add_bootstrap, label_groups, level_keys, moments, records, sort_rows
 from analysis.intervals import wilson_interval
 from analysis.reliability import MIN_ITEMS, MIN_RESPONDENTS, feldt_intervals
