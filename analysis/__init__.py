@@ -1,19 +1,37 @@
-"""Pure numpy/pandas/scipy statistics for Draagvlak: scores, indicators, indices, anonymity, comparisons."""
+"""Pure numpy/pandas/scipy statistics for Draagvlak: scores, indicators, indices, anonymity, comparisons.
 
-from analysis.anonymity import comments_visible, filter_comments, suppress
-from analysis.board import autonomy_willingness, board_staff_gap, commit_forms, trust_matrix
-from analysis.coded import Prepared, prepare
-from analysis.comparisons import compare_groups
-from analysis.indicators import construct_indicators, indicator_table
-from analysis.indices import DEFAULT_INDEX_CONSTRUCTS, DEFAULT_WEIGHTS, KNELPUNT_BELOW, index_indicators
-from analysis.intervals import bca_interval, describe, t_interval, wilson_interval
-from analysis.reliability import cronbach_alpha, feldt_interval, item_rest_correlations
-from analysis.scores import construct_scores
-from analysis.simulate import simulate_responses
+The names below are loaded on first use (PEP 562): ``from analysis import disclosure`` in a web
+process does not pull in pandas and scipy with the rest of the package.
+"""
+import importlib
 
-__all__ = [
-    "DEFAULT_INDEX_CONSTRUCTS", "DEFAULT_WEIGHTS", "KNELPUNT_BELOW", "Prepared", "autonomy_willingness", "bca_interval",
-    "board_staff_gap", "commit_forms", "comments_visible", "compare_groups", "construct_indicators",
-    "construct_scores", "cronbach_alpha", "describe", "feldt_interval", "filter_comments", "index_indicators",
-    "indicator_table", "item_rest_correlations", "prepare", "simulate_responses", "suppress", "t_interval", "trust_matrix", "wilson_interval",
-]
+_WHERE = {
+    "comments_visible": "analysis.anonymity", "filter_comments": "analysis.anonymity", "suppress": "analysis.anonymity",
+    "autonomy_willingness": "analysis.board", "board_staff_gap": "analysis.board", "commit_forms": "analysis.board",
+    "trust_matrix": "analysis.board", "Prepared": "analysis.coded", "prepare": "analysis.coded",
+    "compare_groups": "analysis.comparisons", "construct_indicators": "analysis.indicators",
+    "indicator_table": "analysis.indicators", "DEFAULT_INDEX_CONSTRUCTS": "analysis.indices",
+    "DEFAULT_WEIGHTS": "analysis.indices", "KNELPUNT_BELOW": "analysis.indices", "index_indicators": "analysis.indices",
+    "bca_interval": "analysis.intervals", "describe": "analysis.intervals", "t_interval": "analysis.intervals",
+    "wilson_interval": "analysis.intervals", "cronbach_alpha": "analysis.reliability",
+    "feldt_interval": "analysis.reliability", "item_rest_correlations": "analysis.reliability",
+    "construct_scores": "analysis.scores", "simulate_responses": "analysis.simulate",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name):
+    module = _WHERE.get(name)
+    if module is None:
+        try:  # a submodule not imported yet (``analysis.disclosure`` after ``import analysis``)
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_WHERE))

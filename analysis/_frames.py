@@ -7,6 +7,8 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from analysis._checks import check_threshold  # noqa: F401 - re-exported for the analysis modules
+
 ROLES = ("ict_staff", "ict_lead", "board")
 RESPONSE_COLUMNS = ("respondent", "question", "value", "organisation", "role")
 ITEM_COLUMNS = ("question", "construct")
@@ -45,23 +47,6 @@ def plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
-
-
-def check_threshold(threshold: Any, name: str = "threshold") -> int:
-    """Return ``threshold`` as an int after checking it is a whole number of at least 1.
-
-    Examples
-    --------
-    >>> check_threshold(5)
-    5
-    >>> check_threshold(0)
-    Traceback (most recent call last):
-    ...
-    ValueError: threshold must be an integer >= 1, got 0
-    """
-    if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, numbers.Integral) or threshold < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {threshold!r}")
-    return int(threshold)
 
 
 def items_frame(items: Any) -> pd.DataFrame:

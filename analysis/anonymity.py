@@ -1,9 +1,8 @@
 """Small-group suppression, complementary suppression and the comment threshold."""
 
 import numpy as np
-import pandas as pd
 
-from analysis._frames import check_threshold
+from analysis._checks import check_threshold
 
 #: Keys that name what a row measures; rows that share them form one table of groups.
 MEASURE_KEYS = ("questionnaire", "construct", "index")
@@ -260,6 +259,8 @@ def filter_comments(df_text, comment_threshold, *, how="drop", columns=("text",)
     ['goed', 'prima', None]
     """
     comment_threshold = check_threshold(comment_threshold, "comment_threshold")
+    import pandas as pd  # only here: the rest of the module serves web processes without pandas
+
     if not isinstance(df_text, pd.DataFrame):
         raise ValueError("df_text must be a pandas DataFrame")
     missing = [c for c in GROUP_KEYS if c not in df_text.columns]

@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis._blocks import _codes, _factorize_keys, _narrow, _scored, _subset
 from analysis._frames import NO_QUESTIONNAIRE, RESPONSE_COLUMNS, ROLES, items_frame
 
 # Keeps "exactly half answered" in when min_share * n_items is not exact in binary floating point.
@@ -42,11 +43,6 @@ def _check_columns(responses):
     missing = [c for c in RESPONSE_COLUMNS if c not in responses.columns]
     if missing:
         raise ValueError(f"responses lack column(s): {', '.join(missing)}")
-
-
-def _codes(series):
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    return codes.astype(np.int64), uniques
 
 
 def code_answers(responses: Any, items: Any) -> Coded:
@@ -93,6 +89,9 @@ def code_answers(responses: Any, items: Any) -> Coded:
         response_q, response_q_labels = np.full(len(responses), -1, dtype=np.int64), np.array([], dtype=object)
     role, role_labels = _codes(responses["role"])
     unknown = sorted(str(r) for r in role_labels if r not in ROLES)
+    if unknown and isinstance(responses["role"].dtype, pd.CategoricalDtype):  # unused categories do not count
+        used = np.flatnonzero(np.bincount(role[role >= 0], minlength=len(role_labels)))
+        unknown = sorted(str(role_labels[c]) for c in used if role_labels[c] not in ROLES)
     if unknown:
         raise ValueError(f"unknown role(s) {unknown}; expected one of {list(ROLES)}")
     responses_have_q = len(response_q_labels) > 0
@@ -102,56 +101,41 @@ def code_answers(responses: Any, items: Any) -> Coded:
     position_of = pd.Index(question_labels)
     question_position = position_of.get_indexer(items["question"])
     if match_q:
-        table: np.ndarray = np.full((len(response_q_labels) + 1, len(question_labels) + 1), -1, dtype=np.int64)
+        table: np.ndarray = np.full((len(response_q_labels) + 1, len(question_labels) + 1), -1, dtype=np.int32)
         q_position = pd.Index(response_q_labels).get_indexer(item_q)
         ok = (q_position >= 0) & (question_position >= 0)
         table[q_position[ok], question_position[ok]] = np.flatnonzero(ok)
         # Code -1 (missing) lands in the extra last row or column, which stays -1.
         item = table[response_q, question]
     else:
-        table = np.full(len(question_labels) + 1, -1, dtype=np.int64)
+        table = np.full(len(question_labels) + 1, -1, dtype=np.int32)
         ok = question_position >= 0
         table[question_position[ok]] = np.flatnonzero(ok)
         item = table[question]
-    keep = np.flatnonzero(item >= 0)
-    item = item[keep]
-    question = question[keep]
-    role = role[keep]
-
-    raw = responses["value"].to_numpy()[keep]
-    if raw.dtype.kind not in "biuf":
-        raw = pd.Series(raw, dtype=object)
-        values = pd.to_numeric(raw, errors="coerce").astype(float).to_numpy()
-        bad = np.isnan(values) & raw.notna().to_numpy()
-        if bad.any():
-            position = int(np.flatnonzero(bad)[0])
-            raise ValueError(f"non-numeric answer {raw.iloc[position]!r} to likert question "
-                             f"{question_labels[question[position]]!r}")
-    else:
-        values = raw.astype(float)
-    low = items["min"].to_numpy()[item]
-    high = items["max"].to_numpy()[item]
-    outside = (values < low) | (values > high)
-    if outside.any():
-        position = int(np.flatnonzero(outside)[0])
-        raise ValueError(f"answer {values[position]!r} to question {question_labels[question[position]]!r} "
-                         "lies outside its scale")
-    values = np.where(items["reverse"].to_numpy(dtype=bool)[item], low + high - values, values)
+    kept = item >= 0
+    keep = None if kept.all() else np.flatnonzero(kept)  # usually every row: no copies
+    del kept
+    item = _subset(item, keep)
+    question = _subset(question, keep)
+    role = _subset(role, keep)
+    values = _scored(_subset(responses["value"].to_numpy(), keep), item, items, question, question_labels)
 
     if responses_have_q:
-        person_q, person_q_labels = response_q[keep], np.append(np.asarray(response_q_labels, dtype=object),
+        person_q, person_q_labels = _subset(response_q, keep), np.append(np.asarray(response_q_labels, dtype=object),
                                                                  NO_QUESTIONNAIRE)
         person_q = np.where(person_q < 0, len(person_q_labels) - 1, person_q)
     else:
         person_q, person_q_labels = _codes(item_q.to_numpy()[item])
     respondent, respondent_labels = _codes(responses["respondent"])
-    respondent = respondent[keep]
+    respondent = _subset(respondent, keep)
     if (respondent < 0).any():
         raise ValueError("every response row needs a respondent")
     n_respondents = max(len(respondent_labels), 1)
-    person, person_keys = pd.factorize(person_q * n_respondents + respondent)
+    person, person_keys = _factorize_keys(lambda b: person_q[b].astype(np.int64) * n_respondents + respondent[b],
+                                          len(respondent), (len(person_q_labels) + 1) * n_respondents)
+    del respondent
     organisation, organisation_labels = _codes(responses["organisation"])
-    organisation = organisation[keep]
+    organisation = _subset(organisation, keep)
     n_people = len(person_keys)
     org_of = np.full(n_people, -1, dtype=np.int64)
     role_of = np.full(n_people, -1, dtype=np.int64)
@@ -161,7 +145,9 @@ def code_answers(responses: Any, items: Any) -> Coded:
         raise ValueError("a respondent appears with more than one organisation or role")
 
     answered = ~np.isnan(values)
-    pair = person[answered] * len(items) + item[answered]
+    everything = bool(answered.all())
+    pair = (person.astype(np.int64) * len(items) + item) if everything else \
+        (person[answered].astype(np.int64) * len(items) + item[answered])
     if n_people * len(items) <= 4 * len(pair) + 1_000_000:  # a count is cheaper than a hash table
         twice = len(pair) > 0 and np.bincount(pair).max() > 1
     else:
@@ -171,8 +157,10 @@ def code_answers(responses: Any, items: Any) -> Coded:
 
     # A construct is one item construct within one questionnaire of the people answering it.
     person_q_of = (person_keys // n_respondents).astype(np.int64)
-    item_construct = items["item_construct"].to_numpy()[item]
-    construct, construct_pairs = pd.factorize(person_q_of[person] * len(construct_keys) + item_construct)
+    construct_of_item = items["item_construct"].to_numpy().astype(np.int64)
+    construct, construct_pairs = _factorize_keys(
+        lambda b: person_q_of[person[b]] * len(construct_keys) + construct_of_item[item[b]],
+        len(item), (int(person_q_of.max()) + 1 if len(person_q_of) else 1) * max(len(construct_keys), 1))
     construct_item = construct_pairs % len(construct_keys)
     construct_q = construct_pairs // len(construct_keys)
     first_item = items.drop_duplicates("item_construct").set_index("item_construct")
@@ -192,8 +180,8 @@ def code_answers(responses: Any, items: Any) -> Coded:
         "org": org_of,
         "role_code": role_of,
     })
-    columns = {"person": person, "item": item, "construct": construct.astype(np.int64, copy=False), "value": values}
-    if not answered.all():
+    columns = {"person": person, "item": item, "construct": construct, "value": values}
+    if not everything:
         columns = {name: column[answered] for name, column in columns.items()}
     # The columns are fresh arrays: no copy into a consolidated block.
     answers = pd.DataFrame(columns, copy=False)
@@ -228,14 +216,17 @@ def _person_scores(coded, min_share):
         raise ValueError(f"min_share must lie in (0, 1], got {min_share!r}")
     answers = coded.answers
     n_people = max(len(coded.people), 1)
-    pair, pair_keys = pd.factorize(answers["construct"].to_numpy() * n_people + answers["person"].to_numpy())
+    construct_codes, person_codes = answers["construct"].to_numpy(), answers["person"].to_numpy()
+    pair, pair_keys = _factorize_keys(lambda b: construct_codes[b].astype(np.int64) * n_people + person_codes[b],
+                                      len(answers), (int(construct_codes.max()) + 1 if len(answers) else 1) * n_people)
     sums = np.bincount(pair, weights=answers["value"].to_numpy(), minlength=len(pair_keys))
     counts = np.bincount(pair, minlength=len(pair_keys))
     construct = (pair_keys // n_people).astype(np.int64)
     person = (pair_keys % n_people).astype(np.int64)
     needed = coded.constructs["n_items"].to_numpy()[construct] * min_share - _EPS
     keep = counts >= needed
-    score_row = np.where(keep, np.cumsum(keep) - 1, -1)[pair]
+    score_row = _narrow(np.where(keep, np.cumsum(keep) - 1, -1), int(keep.sum()) + 1)[pair]
+    del pair
     construct, person, score, counts = construct[keep], person[keep], sums[keep] / counts[keep], counts[keep]
     low = coded.constructs["min"].to_numpy()[construct]
     high = coded.constructs["max"].to_numpy()[construct]

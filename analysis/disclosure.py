@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis._frames import check_threshold
+from analysis._checks import check_threshold
 from analysis.anonymity import hidden_groups
 from analysis.rollups import candidates as rollup_candidates
 from analysis.rollups import covers, pool_counts

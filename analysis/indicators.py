@@ -7,6 +7,7 @@ import pandas as pd
 
 from analysis._frames import check_threshold
 from analysis.anonymity import suppress
+from analysis._blocks import _BLOCK
 from analysis.coded import as_prepared
 from analysis.groups import ALL, LEVELS, add_bootstrap, label_groups, level_keys, moments, records, sort_rows
 from analysis.intervals import shown_interval, wilson_interval
@@ -22,13 +23,32 @@ def _point(value):
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+def _value_codes(values):
+    """(codes, points) like ``pd.factorize`` (first appearance), block by block: the scale points are
+    few, so a small index replaces a hash table as long as the answers."""
+    points, seen = [], set()
+    for start in range(0, len(values), _BLOCK):
+        for point in pd.unique(values[start:start + _BLOCK]).tolist():
+            if point == point and point not in seen:  # NaN (never counted) stays uncoded
+                seen.add(point)
+                points.append(point)
+    index = pd.Index(points, dtype=float)
+    codes = np.empty(len(values), dtype=np.int32)
+    for start in range(0, len(values), _BLOCK):
+        codes[start:start + _BLOCK] = index.get_indexer(values[start:start + _BLOCK])
+    return codes, points
+
+
 def _distributions(measure, org, role, values):
     """Answer counts per scale point for every group: ``{(measure, org, role_code): {value: count}}``."""
-    value_code, points = pd.factorize(values)
-    points = points.tolist()
+    value_code, points = _value_codes(values)
     n_values = max(len(points), 1)
     sizes = (int(measure.max()) + 1 if len(measure) else 1, int(org.max()) + 2 if len(org) else 1,
              int(role.max()) + 2 if len(role) else 1, n_values)
+    # Narrow codes (analysis.coded) would wrap in the key arithmetic below: widen them once.
+    wide = np.int64 if math.prod(sizes) >= 2**31 else np.int32
+    measure, org, role = (np.asarray(a).astype(wide, copy=False) for a in (measure, org, role))
+    value_code = value_code.astype(wide, copy=False)
     result = {}
     if math.prod(sizes) > 4 * len(values) + 1_000_000:  # many distinct values: count the present cells only
         for level in LEVELS:
@@ -102,9 +122,13 @@ def _alphas(prepared):
     offsets = np.concatenate([[0], np.cumsum(per_measure * n_items)])
     # Where each score's row starts in the flat array; an answer lands at that start + its position.
     start_of = offsets[measure_of] + row_in_measure * n_items[measure_of]
-    score_row, item, value = _counted(prepared, "item", "value")
+    score_row, item, value = prepared.score_row, coded.answers["item"].to_numpy(), coded.answers["value"].to_numpy()
     flat = np.full(int(offsets[-1]), np.nan)
-    flat[start_of[score_row] + positions[item]] = value
+    for start in range(0, len(score_row), _BLOCK):  # in blocks: no full-size copies or int64 index arrays
+        block = slice(start, start + _BLOCK)
+        rows = score_row[block]
+        counted = rows >= 0  # only answers that count in a score
+        flat[start_of[rows[counted]] + positions[item[block][counted]]] = value[block][counted]
     found = []
     for m in np.flatnonzero(per_measure).tolist():
         k = int(n_items[m])
@@ -162,8 +186,9 @@ def indicator_table(responses, items=None, min_share=None):
     table["score"] = (table["mean"] - low) / (high - low) * 100
     # Distribution, top-2-box and alpha count only the respondents in the construct's n.
     score_row, a_measure, a_values = _counted(prepared, "construct", "value")
-    org = scores["org"].to_numpy()[score_row]
-    role = scores["role_code"].to_numpy()[score_row]
+    # Per answer, in int32 (the people's codes are int64; a full-size int64 copy is twice the memory).
+    org = scores["org"].to_numpy().astype(np.int32)[score_row]
+    role = scores["role_code"].to_numpy().astype(np.int32)[score_row]
     distributions = _distributions(a_measure, org, role, a_values)
     alphas = _alphas(prepared)
     label_groups(table, coded.people)

@@ -119,6 +119,33 @@ def seed(database_url: str, responses: int) -> tuple[int, str]:
     return qid, token
 
 
+def close_for_export(database_url: str, qid: int) -> None:
+    """Close the questionnaire with the invitations behind its responses (all listed before the first
+    response: the padding rule of analysis/disclosure.py counts only those). An anonymous questionnaire's
+    CSV exists only once it is closed and a release holds every response (see :func:`release`)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE questionnaires SET status = 'closed' WHERE id = :q"), {"q": qid})
+        conn.execute(text(
+            "INSERT INTO participants (questionnaire_id, email, name, role, organisation_id, reminders_sent, "
+            "opted_out, completed, early, created_at) SELECT r.questionnaire_id, 'bench-' || r.id || '@bench.invalid', "
+            "'Bench', r.role, o.id, 0, false, true, true, now() FROM responses r JOIN questionnaires q "
+            "ON q.id = r.questionnaire_id LEFT JOIN organisations o ON o.code = r.organisation_code "
+            "AND o.traject_id = q.traject_id WHERE r.questionnaire_id = :q"), {"q": qid})
+    engine.dispose()
+
+
+def release(database_url: str) -> None:
+    """The recompute that releases every response (in a child process: this one stays lean)."""
+    code = ("import sys; from app import create_app; from app.extensions import db; "
+            "from app.models import Traject; from app.services import indicators; "
+            "app = create_app('testing', {'SQLALCHEMY_DATABASE_URI': sys.argv[1]}); ctx = app.app_context(); "
+            "ctx.push(); [indicators.compute_snapshot(t) for t in db.session.query(Traject).all()]")
+    subprocess.run([sys.executable, "-W", "ignore", "-c", code, database_url], cwd=ROOT, check=True)
+
+
 def floor(database_url: str, qid: int) -> float:
     """Only read the same rows (with their JSON answers decoded) from PostgreSQL."""
     import psycopg
@@ -175,6 +202,8 @@ def main() -> None:
         for n in sizes:
             print(f"seeding {n} responses × {QUESTIONS} questions …", flush=True)
             seeded[n] = seed(url, n)
+            close_for_export(url, seeded[n][0])
+        release(url)
         port = free_port()
         env = dict(os.environ, DATABASE_URL=url, DRAAGVLAK_ENV="production", SECRET_KEY="bench-" + "x" * 40,
                    RATELIMIT_ENABLED="false", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")

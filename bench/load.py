@@ -194,20 +194,42 @@ def main() -> None:
     parser.add_argument("--saturation-seconds", type=float, default=15)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--topology", action="store_true",
+                        help="the production topology: gunicorn, two Celery workers and beat (tests/topology.py), "
+                             "so every submission's recompute really runs beside the requests")
     args = parser.parse_args()
 
     with private_database("draagvlak_bench_load") as url:
         print("seeding …", flush=True)
         tokens, json_answers, forms = seed(url, tokens_needed=args.respondents * 3 + 12000)
         flow_tokens, api_tokens = tokens[: args.respondents * 3], tokens[args.respondents * 3:]
-        port = free_port()
-        env = dict(os.environ, DATABASE_URL=url, DRAAGVLAK_ENV="production", SECRET_KEY="bench-" + "x" * 40,
-                   REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
-                   RATELIMIT_ENABLED="false", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
-        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-                                   "--workers", str(args.workers), "--log-level", "warning", "app:create_app()"],
-                                  cwd=ROOT, env=env)
-        base = f"http://127.0.0.1:{port}"
+        redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+        if args.topology:
+            import tempfile
+
+            sys.path.insert(0, str(ROOT / "tests"))
+            import topology as topology_module
+
+            topology = topology_module.start(url, redis_url, tempfile.mkdtemp(prefix="bench-topology-"),
+                                             web_workers=args.workers)
+            base = topology.base
+
+            def stop_server():
+                alive = topology.alive()
+                topology_module.stop(topology)
+                print(f"processes alive at the end: {alive}")
+        else:
+            port = free_port()
+            env = dict(os.environ, DATABASE_URL=url, DRAAGVLAK_ENV="production", SECRET_KEY="bench-" + "x" * 40,
+                       REDIS_URL=redis_url, RATELIMIT_ENABLED="false", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
+            server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+                                       "--workers", str(args.workers), "--log-level", "warning", "app:create_app()"],
+                                      cwd=ROOT, env=env)
+            base = f"http://127.0.0.1:{port}"
+
+            def stop_server():
+                server.terminate()
+                server.wait(timeout=30)
         try:
             for _ in range(100):
                 try:
@@ -215,7 +237,9 @@ def main() -> None:
                         break
                 except requests.RequestException:
                     time.sleep(0.2)
-            print(f"gunicorn with {args.workers} workers on {base}; {os.cpu_count()} cores")
+            print(f"gunicorn with {args.workers} workers on {base}; {os.cpu_count()} cores; "
+                  f"{'two Celery workers and beat beside it' if args.topology else 'no Celery worker'}; "
+                  f"load average {os.getloadavg()[0]:.1f}")
 
             # (a) respondents with think time
             rec, done = Recorder(), [0]
@@ -254,8 +278,7 @@ def main() -> None:
             lat, err, secs = saturate(args.saturation_seconds, args.connections, ceiling_request)
             ceiling = summary(f"(b) ceiling (static file), {args.connections} conn.", lat, err, secs)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            stop_server()
 
     ratio = sub["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
     print(f"submit/ceiling ratio {ratio:.3f} (target ≥ 0.10); p99 of (a) {flow['p99_ms']} ms (target ≤ 500); "
@@ -263,7 +286,9 @@ def main() -> None:
     print(json.dumps({"submit_rps": sub["rps"], "ceiling_rps": ceiling["rps"], "ratio": round(ratio, 4),
                       "p99_ms": flow["p99_ms"], "errors": flow["errors"] + sub["errors"] + ceiling["errors"],
                       "flow_rps": flow["rps"], "flow_requests": flow["requests"], "submitted": done[0],
-                      "submit_p99_ms": sub["p99_ms"], "ceiling_p99_ms": ceiling["p99_ms"]}))
+                      "submit_p99_ms": sub["p99_ms"], "ceiling_p99_ms": ceiling["p99_ms"],
+                      "respondents": args.respondents, "topology": args.topology,
+                      "load_average": round(os.getloadavg()[0], 2)}))
 
 
 if __name__ == "__main__":

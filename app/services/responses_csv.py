@@ -90,7 +90,7 @@ def labels_for(questionnaire: Questionnaire, traject: Traject) -> tuple[dict, se
         .group_by(Response.organisation_code, Response.role))}
     if not counts:
         return {}, set()  # a header only: nothing to protect
-    release = latest_snapshot(traject)
+    release = latest_snapshot(traject, payload=False)  # the disclosure state only, not the figures
     shown_counts = releases.released_counts(release, _instrument_key(questionnaire))
     hidden = releases.hidden_groups_of(release, _instrument_key(questionnaire))
     unreleased = db.session.scalar(select(func.count()).select_from(Response).where(

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 
 from app.extensions import db
 from app.models import IndicatorSnapshot, Job, Questionnaire, Response, Traject
-from app.services import indicators, simulation
+from app.services import indicator_reading, indicators, simulation
 from app.services.demo import load_demo
 from builders import gen_traject
 
@@ -130,12 +130,12 @@ def test_a_submission_during_the_run_keeps_the_stale_flag(demo, monkeypatch):
             conn.execute(text("UPDATE trajects SET indicators_stale = true WHERE id = :t"), {"t": traject.id})
         return frames
 
-    monkeypatch.setattr(indicators, "read_frames", read_then_submit)
+    monkeypatch.setattr(indicator_reading, "read_frames", read_then_submit)
     result = indicators.compute_snapshot(demo)
     assert result.created and not result.stale_cleared
     db.session.expire_all()
     assert db.session.get(Traject, demo.id).indicators_stale is True
-    monkeypatch.setattr(indicators, "read_frames", real)
+    monkeypatch.setattr(indicator_reading, "read_frames", real)
     again = indicators.compute_snapshot(demo)
     # The flag is cleared by the next run; the single late response is held back (released
     # alone it could be differenced against the previous release), so there is no new release.
@@ -215,10 +215,10 @@ def test_the_parallel_read_gives_the_same_frames_and_payload(demo, monkeypatch):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the two-connection read is PostgreSQL only")
     groups = indicators.instruments(demo)
-    monkeypatch.setattr(indicators, "PARALLEL_READ_MIN_ROWS", 10**9)
+    monkeypatch.setattr(indicator_reading, "PARALLEL_READ_MIN_ROWS", 10**9)
     serial = indicators.read_frames(demo, groups)
     db.session.rollback()
-    monkeypatch.setattr(indicators, "PARALLEL_READ_MIN_ROWS", 2)  # every instrument in two halves
+    monkeypatch.setattr(indicator_reading, "PARALLEL_READ_MIN_ROWS", 2)  # every instrument in two halves
     parallel = indicators.read_frames(demo, groups)
     db.session.rollback()
     for name in ("likert", "choices", "texts"):
@@ -235,7 +235,7 @@ def test_a_stored_answer_of_the_wrong_type_is_read_the_tolerant_way(demo, monkey
                        {"a": __import__("json").dumps({**row.answers, key: "veel"}), "id": row.id})
     db.session.commit()
     for minimum in (2, 10**9):  # the two-connection read and the single read fall back alike
-        monkeypatch.setattr(indicators, "PARALLEL_READ_MIN_ROWS", minimum)
+        monkeypatch.setattr(indicator_reading, "PARALLEL_READ_MIN_ROWS", minimum)
         frames = indicators.read_frames(demo)
         db.session.rollback()
         assert frames.counts["by_questionnaire"]["ict_staff"] == 160

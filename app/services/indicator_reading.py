@@ -1,0 +1,365 @@
+"""Reading a traject's answers for a recompute: COPY streaming, CSV parsing in chunks, compact long frames.
+
+Memory is the point of this module (bench/README.md): on PostgreSQL the database takes the answers
+apart (``json_to_record``) and streams them as CSV, which is parsed a chunk of rows at a time into
+one float32 matrix per instrument (respondents × likert items); the long likert frame is then
+built block by block with small integer codes (int32 respondents, int8/int16 for the rest), so no
+full-size int64 or object copy of the answers is ever alive.
+"""
+from __future__ import annotations
+
+import ctypes
+import io
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+
+from app.extensions import db
+from app.models import Response, Traject
+from app.services.indicator_fingerprints import digest as digest_of
+from app.services.indicator_instruments import (RESPONSE_COLUMNS, ROLES, Instrument, instruments, items_frame,
+                                                response_filter)
+
+# Instruments with at least this many rows are read in two halves on two connections at once.
+PARALLEL_READ_MIN_ROWS = 4_000
+# Rows parsed (and respondents turned into long rows) at a time: bounds the temporaries.
+CHUNK_ROWS = 16_384
+
+
+@dataclass
+class Frames:
+    """One traject's answers: likert answers as numbers, choices, free text, and item metadata."""
+
+    likert: pd.DataFrame
+    choices: pd.DataFrame
+    texts: pd.DataFrame
+    items: pd.DataFrame
+    counts: dict
+    digest: str | None = None  # answers_digest, when the read produced it on the way
+    # Per instrument key: respondent, organisation, role of every response read (who the
+    # response counts and rates sum over; see app/services/releases.py).
+    people: dict = field(default_factory=dict)
+
+
+@dataclass
+class Rows:
+    """One instrument's rows: who, the likert answers as a matrix, the other answers as lists."""
+
+    ids: list
+    orgs: list
+    roles: list
+    likert: np.ndarray            # respondents × likert keys, float32, NaN where unanswered
+    other: dict                   # choice and text key -> list of values (None when unanswered)
+    hashes: list | None = None    # md5 of each stored answers JSON (PostgreSQL only)
+
+
+def _empty_rows(likert_keys: list[str], other_keys: list[str]) -> Rows:
+    return Rows([], [], [], np.empty((0, len(likert_keys)), dtype=np.float32), {k: [] for k in other_keys}, [])
+
+
+def _read_rows(instrument: Instrument, likert_keys: list[str], other_keys: list[str]) -> Rows:
+    """Rows of one instrument.
+
+    On PostgreSQL the database takes the answers apart with ``json_to_record`` (one parse per row,
+    in C) and streams them with COPY as CSV, which pandas' C parser reads in chunks; elsewhere, or
+    if a stored value does not fit its type, rows are read with ``yield_per`` and taken apart in Python.
+    """
+    columns = [(k, "float8") for k in likert_keys] + [(k, "text") for k in other_keys]
+    if not columns or not instrument.ids:
+        return _empty_rows(likert_keys, other_keys)
+    if db.engine.dialect.name == "postgresql":
+        snapshot, median = _parallel_plan(instrument)
+        try:
+            if snapshot is not None:  # the halves run on their own connections: no savepoint needed
+                return _parse_csv(_copy_halves(instrument, columns, snapshot, median), likert_keys, other_keys)
+            with db.session.begin_nested():
+                return _parse_csv(_copy_rows(instrument, columns), likert_keys, other_keys)
+        except (DBAPIError, db.engine.dialect.dbapi.Error):
+            pass  # an answer of an unexpected type: read it the slow, tolerant way
+    stmt = (select(Response.id, Response.organisation_code, Response.role, Response.answers)
+            .where(*response_filter(instrument.ids)).execution_options(yield_per=2_000))
+    ids, orgs, roles, blocks = [], [], [], []
+    other = {k: [] for k in other_keys}
+    for partition in db.session.execute(stmt).partitions():
+        block = []
+        for rid, org, role, answers in partition:
+            ids.append(rid)
+            orgs.append(org)
+            roles.append(role)
+            get = answers.get
+            block.append([get(k) for k in likert_keys])
+            for key in other_keys:
+                other[key].append(get(key))
+        blocks.append(_numeric_block(block, len(likert_keys)))
+    likert = np.concatenate(blocks) if blocks else np.empty((0, len(likert_keys)), dtype=np.float32)
+    return Rows(ids, orgs, roles, likert, other, None)
+
+
+def _numeric_block(rows: list[list], width: int) -> np.ndarray:
+    """Answers as float32 (None and anything that is no number become NaN, as before)."""
+    try:
+        return np.array(rows, dtype=np.float32).reshape(len(rows), width)
+    except (TypeError, ValueError):
+        frame = pd.DataFrame(rows, dtype=object)
+        return frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float32).reshape(len(rows), width)
+
+
+def _copy_sql(instrument: Instrument, columns: list[tuple[str, str]], where: str = "") -> str:
+    # Question keys match surveys.model.KEY_PATTERN (a-z, 0-9, _) and ids are integers from the
+    # database, so composing the statement is safe (COPY takes no bind parameters).
+    record = ", ".join(f'"{key}" {kind}' for key, kind in columns)
+    ids_list = ",".join(str(int(i)) for i in instrument.ids)
+    return (f"COPY (SELECT r.id, r.organisation_code, r.role, md5(r.answers::text), x.* FROM responses r "  # nosec B608 # keys match KEY_PATTERN, ids are ints (see above)
+            f"CROSS JOIN LATERAL json_to_record(r.answers) AS x({record}) "
+            f"WHERE r.questionnaire_id IN ({ids_list}) AND r.is_latest{where}) TO STDOUT WITH (FORMAT csv)")
+
+
+def _copy_into(driver_connection, sql: str, buffer: io.BytesIO) -> None:
+    cursor = driver_connection.cursor()
+    try:
+        with cursor.copy(sql) as copy:
+            for chunk in copy:
+                buffer.write(chunk)
+    finally:
+        cursor.close()
+
+
+def _copy_half(engine, snapshot: str, sql: str) -> bytes:
+    """One half of a parallel read, on its own connection, in the exported snapshot."""
+    buffer = io.BytesIO()
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                # The snapshot id comes from pg_export_snapshot() (hex digits and dashes).
+                cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+            _copy_into(raw, sql, buffer)
+        finally:
+            raw.rollback()
+    return buffer.getvalue()
+
+
+def _parallel_plan(instrument: Instrument) -> tuple[str | None, str | None]:
+    """(exported snapshot, median ctid) when the instrument is large enough to read in two halves.
+
+    Runs in the session's own transaction (not in a savepoint: PostgreSQL exports no snapshot
+    from a subtransaction); the snapshot stays valid until that transaction ends.
+    """
+    with db.session.connection().connection.driver_connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY r.ctid)::text "
+                       "FROM responses r WHERE r.questionnaire_id = ANY(%s) AND r.is_latest",
+                       ([int(i) for i in instrument.ids],))
+        count, median = cursor.fetchone()
+        if count < PARALLEL_READ_MIN_ROWS or not median:
+            return None, None
+        cursor.execute("SELECT pg_export_snapshot()")
+        return cursor.fetchone()[0], median
+
+
+def _copy_rows(instrument: Instrument, columns: list[tuple[str, str]]) -> io.BytesIO:
+    """The CSV of one instrument's rows, read on the session's connection."""
+    buffer = io.BytesIO()
+    _copy_into(db.session.connection().connection.driver_connection, _copy_sql(instrument, columns), buffer)
+    return buffer
+
+
+def _copy_halves(instrument: Instrument, columns: list[tuple[str, str]], snapshot: str, median: str) -> io.BytesIO:
+    """The same CSV as :func:`_copy_rows`, read in two halves at once.
+
+    The rows are split at their median ctid; each half is read on its own pooled connection in
+    its own thread (psycopg releases the GIL while it waits), so PostgreSQL takes the JSON apart
+    on two cores. Both connections import the snapshot the session exported, so the halves are
+    one consistent view (a revision committed in between cannot show up twice or not at all),
+    and the lower half comes first: rows arrive in heap (ctid) order, as the single read's scan
+    gives them. The analyses sum in row order, so that order is part of a byte-identical payload.
+    """
+    engine = db.engine
+    buffer = io.BytesIO()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        halves = [pool.submit(_copy_half, engine, snapshot,
+                              _copy_sql(instrument, columns, f" AND r.ctid {op} '{median}'::tid"))
+                  for op in ("<", ">=")]
+        for half in halves:
+            buffer.write(half.result())
+            del half
+    return buffer
+
+
+def _parse_csv(buffer: io.BytesIO, likert_keys: list[str], other_keys: list[str]) -> Rows:
+    """The CSV of :func:`_copy_sql`, parsed ``CHUNK_ROWS`` rows at a time into :class:`Rows`."""
+    buffer.seek(0)
+    if not buffer.getbuffer().nbytes:
+        return _empty_rows(likert_keys, other_keys)
+    names = ["_id", "_org", "_role", "_md5"] + likert_keys + other_keys
+    dtypes = {"_id": str, "_org": object, "_role": str, "_md5": str}
+    dtypes.update({key: np.float32 for key in likert_keys})
+    dtypes.update({key: object for key in other_keys})
+    ids, orgs, roles, hashes, blocks = [], [], [], [], []
+    other = {k: [] for k in other_keys}
+    with pd.read_csv(buffer, header=None, names=names, dtype=dtypes, keep_default_na=False, na_values=[""],
+                     chunksize=CHUNK_ROWS) as reader:
+        for chunk in reader:
+            ids += chunk["_id"].tolist()
+            orgs += chunk["_org"].where(chunk["_org"].notna(), None).tolist()
+            roles += chunk["_role"].tolist()
+            hashes += chunk["_md5"].tolist()
+            blocks.append(chunk[likert_keys].to_numpy(dtype=np.float32) if likert_keys
+                          else np.empty((len(chunk), 0), dtype=np.float32))
+            for key in other_keys:
+                column = chunk[key]
+                other[key] += column.where(column.notna(), None).tolist()
+    buffer.close()
+    return Rows(ids, orgs, roles, np.concatenate(blocks), other, hashes)
+
+
+def _small(codes: np.ndarray, limit: int) -> np.ndarray:
+    """``codes`` in the smallest signed integer type that holds ``limit``."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if limit < np.iinfo(dtype).max:
+            return codes.astype(dtype, copy=False)
+    return codes.astype(np.int64, copy=False)
+
+
+def _long_likert(rows: Rows, key: str, q_codes: np.ndarray, org_index: np.ndarray, role_codes: np.ndarray) -> dict:
+    """The answered cells of the matrix as long columns, respondent by respondent, items in order."""
+    persons, questions, values = [], [], []
+    matrix = rows.likert
+    for start in range(0, len(matrix), CHUNK_ROWS):
+        block = matrix[start:start + CHUNK_ROWS]
+        person, item = np.nonzero(~np.isnan(block))
+        values.append(block[person, item].astype(np.float64))
+        questions.append(q_codes[item])
+        persons.append((person + start).astype(np.int32))
+    person = np.concatenate(persons) if len(persons) != 1 else persons[0]
+    return {"ids": np.asarray(rows.ids, dtype=object), "person": person,
+            "question": np.concatenate(questions) if len(questions) != 1 else questions[0],
+            "value": np.concatenate(values) if len(values) != 1 else values[0],
+            "organisation": org_index[person], "role": role_codes[person], "questionnaire": key}
+
+
+def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -> Frames:
+    """All latest responses of the traject's questionnaires as long frames (the hot path)."""
+    groups = instruments(traject) if groups is None else groups
+    items = items_frame(groups)
+    likert_parts, choice_parts, text_parts = [], [], []
+    counts = {"responses": 0, "by_questionnaire": {}}
+    hashes: list[tuple[str, str]] | None = []
+    question_codes: dict[str, int] = {}
+    org_codes: dict[str | None, int] = {}
+    people: dict[str, pd.DataFrame] = {}
+    for instrument in groups.values():
+        likert_keys = instrument.keys_of("likert")
+        choice_keys = instrument.keys_of("choice")
+        text_keys = instrument.keys_of("text")
+        other_keys = choice_keys + text_keys
+        if not likert_keys and not other_keys:
+            other_keys = ["_none"]
+        rows = _read_rows(instrument, likert_keys, other_keys)
+        if rows.hashes is None or hashes is None:
+            hashes = None
+        else:
+            hashes.extend(zip(rows.ids, rows.hashes))
+        n = len(rows.ids)
+        people[instrument.key] = pd.DataFrame({"respondent": rows.ids, "organisation": rows.orgs,
+                                               "role": rows.roles})
+        counts["by_questionnaire"][instrument.key] = n
+        counts["responses"] += n
+        if n == 0:
+            continue
+        ids_arr = np.asarray(rows.ids, dtype=object)
+        org_arr = np.asarray(rows.orgs, dtype=object)
+        role_arr = np.asarray(rows.roles, dtype=object)
+        if likert_keys:
+            role_codes = pd.Index(ROLES).get_indexer(role_arr)
+            if (role_codes < 0).any():
+                raise ValueError(f"onbekende rol in de antwoorden: {role_arr[role_codes < 0][0]!r}")
+            org_index = np.array([org_codes.setdefault(o, len(org_codes)) for o in rows.orgs], dtype=np.int32)
+            q_index = np.array([question_codes.setdefault(k, len(question_codes)) for k in likert_keys],
+                               dtype=np.int32)
+            likert_parts.append(_long_likert(rows, instrument.key, _small(q_index, 1 << 15),
+                                             _small(org_index, len(org_codes) + 1), role_codes.astype(np.int8)))
+        rows.likert = None  # the matrix is in the long part now
+        for keys, parts in ((choice_keys, choice_parts), (text_keys, text_parts)):
+            for key in keys:
+                values = np.asarray(rows.other[key], dtype=object)
+                keep = np.array([v is not None and v != "" for v in values], dtype=bool)
+                if keep.any():
+                    parts.append(pd.DataFrame({
+                        "respondent": ids_arr[keep], "question": key, "value": values[keep],
+                        "organisation": org_arr[keep], "role": role_arr[keep],
+                        "questionnaire": instrument.key}))
+    likert = _likert_frame(likert_parts, question_codes, org_codes, [g.key for g in groups.values()])
+    choices = (pd.concat(choice_parts, ignore_index=True) if choice_parts
+               else pd.DataFrame(columns=RESPONSE_COLUMNS))
+    texts = (pd.concat(text_parts, ignore_index=True).rename(columns={"value": "text"}) if text_parts
+             else pd.DataFrame(columns=["respondent", "question", "text", "organisation", "role", "questionnaire"]))
+    return Frames(likert=likert, choices=choices, texts=texts, items=items, counts=counts,
+                  digest=digest_of(hashes) if hashes is not None else None, people=people)
+
+
+def _joined(parts: list[dict], name: str) -> np.ndarray:
+    return parts[0][name] if len(parts) == 1 else np.concatenate([p[name] for p in parts])
+
+
+def _likert_frame(parts: list[dict], question_codes: dict, org_codes: dict, instrument_keys: list[str]) -> pd.DataFrame:
+    """Concatenate the likert parts; key columns become categoricals built from codes (cheap to group)."""
+    if not parts:
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in RESPONSE_COLUMNS})
+        frame["value"] = frame["value"].astype(float)
+        return frame
+    questions = list(question_codes)
+    organisations = list(org_codes)
+    org_categories = [o for o in organisations if o is not None]
+    org_map = _small(np.array([org_categories.index(o) if o is not None else -1 for o in organisations],
+                              dtype=np.int32), len(organisations) + 1)
+    offsets = np.cumsum([0] + [len(p["ids"]) for p in parts])
+    respondent = (parts[0]["person"] if len(parts) == 1
+                  else np.concatenate([p["person"] + np.int32(offset) for p, offset in zip(parts, offsets)]))
+    respondents = _joined(parts, "ids")
+    questionnaire = np.concatenate([np.full(len(p["person"]), instrument_keys.index(p["questionnaire"]), dtype=np.int8)
+                                    for p in parts])
+    return pd.DataFrame({
+        # Response ids are unique across questionnaires, so each respondent code is one response.
+        "respondent": pd.Categorical.from_codes(respondent, categories=respondents),
+        "question": pd.Categorical.from_codes(_joined(parts, "question"), categories=questions),
+        "value": _joined(parts, "value"),
+        "organisation": pd.Categorical.from_codes(org_map[_joined(parts, "organisation")], categories=org_categories),
+        "role": pd.Categorical.from_codes(_joined(parts, "role"), categories=list(ROLES)),
+        "questionnaire": pd.Categorical.from_codes(questionnaire, categories=instrument_keys),
+    }, copy=False)
+
+
+def release_free_memory() -> None:
+    """Hand memory freed by the parse back to the system (glibc keeps it otherwise, and the
+    analyses' peak would come on top of it); a no-op where there is no glibc."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same frame with object columns instead of categoricals (for the pandas-groupby analyses)."""
+    return frame.assign(**{c: frame[c].astype(object).where(frame[c].notna(), None)
+                           for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+
+
+def build_inputs(traject: Traject) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(responses, items) of a traject in the analysis package's long format.
+
+    responses: ``respondent`` (response id), ``question``, ``value`` (likert as a number, single
+    choice as its option value), ``organisation``, ``role``, ``questionnaire`` (template key);
+    only the latest revision of identified responses; all versions of a template together, by
+    question key. items: ``question``, ``construct``, ``reverse``, ``min``, ``max``, ``domain``,
+    ``questionnaire``, ``partner``. Free text is left out (see :func:`read_frames`).
+    """
+    frames = read_frames(traject)
+    likert = plain_columns(frames.likert)
+    responses = pd.concat([likert.astype({"value": object}), frames.choices], ignore_index=True) \
+        if len(frames.choices) else likert
+    return responses[RESPONSE_COLUMNS], frames.items
