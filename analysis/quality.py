@@ -2,8 +2,6 @@
 
 import numpy as np
 
-from analysis.coded import as_prepared
-from analysis.reliability import cronbach_alpha, feldt_interval, item_rest_correlations
 
 #: Below this many complete respondents an alpha is marked unreliable on the pages.
 RELIABLE_ALPHA_N = 10
@@ -36,6 +34,10 @@ def item_quality(responses, items=None, min_share=None) -> list:
     >>> round(row["alpha"], 4), row["alpha_n"], [round(i["item_rest"], 3) for i in row["items"]]
     (0.9451, 5, [0.97, 0.809, 0.899])
     """
+    # pandas and scipy load here, not at import: the pages import alpha_note (tests/app/test_lean_web.py)
+    from analysis.coded import as_prepared
+    from analysis.reliability import cronbach_alpha, feldt_interval, item_rest_correlations
+
     prepared = as_prepared(responses, items, min_share)
     coded = prepared.coded
     if prepared.scores.empty:

@@ -10,8 +10,6 @@ counts the pools as shown groups, and calls :func:`add_fresh` and :func:`carry`.
 """
 from __future__ import annotations
 
-from analysis import rollups
-from analysis.quality import item_quality
 
 STAFF = "ict_staff"
 SECTIONS = ("rollups", "item_quality")
@@ -31,9 +29,11 @@ class Extras:
         return self.every.only(key) if self.every is not None else None
 
     def pool(self, key: str, pool) -> dict:
+        from analysis import rollups  # lazily: web processes never load pandas (tests/app/test_lean_web.py)
         return rollups.pool_figures(pool, self.prepared(key), weights=self.weights, indices=key == STAFF)
 
     def quality(self, key: str) -> list:
+        from analysis.quality import item_quality  # lazily: web processes never load pandas (tests/app/test_lean_web.py)
         prepared = self.prepared(key)
         if prepared is None or prepared.scores.empty:
             return []
@@ -42,6 +42,7 @@ class Extras:
 
 def section(key: str, pools, counts: dict, extras: Extras | None) -> list:
     """The ``rollups`` entries of one instrument: per admitted pool, how it was formed and its rows."""
+    from analysis import rollups  # lazily: web processes never load pandas (tests/app/test_lean_web.py)
     out = []
     for pool in pools:
         rows = extras.pool(key, pool) if extras is not None else {"constructs": [], "indices": []}
@@ -82,6 +83,7 @@ def explanation(payload: dict, state: dict | None, threshold: int, key: str = ST
     Read from the release's own state (its hidden groups and released counts) and its pools; no
     reason per group and no n of a hidden group (see :func:`analysis.rollups.explain`).
     """
+    from analysis import rollups  # lazily: web processes never load pandas (tests/app/test_lean_web.py)
     if not state:
         return []
     from analysis.disclosure import parse_cell
@@ -103,6 +105,7 @@ def preview_for(questionnaire, rates=PREVIEW_RATES) -> dict | None:
     (:func:`analysis.rollups.preview`); None for an identified questionnaire. The release rules
     and the audit decide in the end; this is the best case for that response.
     """
+    from analysis import rollups  # lazily: web processes never load pandas (tests/app/test_lean_web.py)
     if not questionnaire.anonymous:
         return None
     from sqlalchemy import func, select

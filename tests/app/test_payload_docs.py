@@ -18,7 +18,8 @@ def test_a_computed_payload_has_exactly_the_typed_fields(app):
     db.session.commit()
     payload = indicators.compute_snapshot(traject).snapshot.payload
     assert payload["constructs"] and payload["indices"] and payload["ict_foto"] and payload["response_rates"]
-    assert indicator_types.shape_errors(payload) == []
+    errors = indicator_types.shape_errors(payload)
+    assert errors == [], "\n".join(errors)
 
 
 def test_a_changed_payload_is_reported():
