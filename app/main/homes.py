@@ -108,13 +108,25 @@ def ict_lead_home(user) -> list[dict]:
         own = user.organisation if user.organisation is not None and user.organisation.traject_id == t.id else None
         foto = views.foto_section(t, payload) if payload.get("ict_foto") else None
         has_own = own is not None and any(r.get("organisation") == own.code for r in payload.get("ict_foto") or [])
-        if foto is not None and own is not None:
-            keep = {own.name, _("Totaal")}
-            for key in ("table", "systems_table"):
-                foto[key] = dict(foto[key], rows=[r for r in foto[key]["rows"] if r[0] in keep])
-        out.append({"traject": t, "organisation": own, "foto": foto, "has_own": has_own or own is None,
-                    "snapshot": snapshot})
+        facts = None
+        if foto is not None and own is not None and has_own:
+            facts = _own_facts(foto, own.name)
+        out.append({"traject": t, "organisation": own, "foto": foto, "facts": facts,
+                    "has_own": has_own or own is None, "snapshot": snapshot})
     return out
+
+
+def _own_facts(foto: dict, school: str) -> dict:
+    """The school's ICT-foto turned on its side (measure, school, all schools), so it reads on a phone."""
+    table, systems = foto["table"], foto["systems_table"]
+    own = next(r for r in table["rows"] if r[0] == school)
+    total = next((r for r in table["rows"] if r[0] == _("Totaal")), None)
+    rows = [[label, own[i], total[i] if total else "–"] for i, label in enumerate(table["columns"]) if i]
+    own_systems = next((r for r in systems["rows"] if r[0] == school), None)
+    rows += [[label, own_systems[i], "–"] for i, label in enumerate(systems["columns"]) if i and own_systems]
+    return {"key": "eigen-ict-foto", "title": _("ICT-foto van %(school)s", school=school),
+            "columns": [_("Onderdeel"), school, _("Alle scholen samen")], "rows": rows, "note": "",
+            "numeric": set()}
 
 
 def _phase_name(traject) -> str:

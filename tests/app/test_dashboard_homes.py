@@ -162,7 +162,7 @@ def test_ict_lead_home_shows_their_schools_ict_foto(client, app):
     add_member(traject, lead)
     login(client, lead)
     html = client.get("/").get_data(as_text=True)
-    assert "ICT-foto van Bonifatius Mavo" in html and "Totaal" in html
+    assert "ICT-foto van Bonifatius Mavo" in html and "Alle scholen samen" in html and "4.150" in html
     assert "Zuyderzee Lyceum" not in html  # another school's row is one click further, not here
 
 
