@@ -137,8 +137,10 @@ def test_each_role_home_and_the_dashboard(lang, simulated_demo, live_server, new
     phone.goto(f"{live_server}/trajecten/{traject_id}/resultaten")
     _fits(phone)
     phone_trip.page(phone, "dashboard-eerste-scherm")
-    phone.goto(f"{live_server}/trajecten/{traject_id}/resultaten/draagvlak")
-    phone_trip.page(phone, "dashboard-detail-draagvlak")
+    for part in ("draagvlak", "bestuur", "ict-foto", "motieven", "respons", "open-antwoorden"):
+        phone.goto(f"{live_server}/trajecten/{traject_id}/resultaten/{part}")
+        _fits(phone)
+        phone_trip.page(phone, f"dashboard-detail-{part}")
     phone.context.close()
     trip.finish()
     phone_trip.finish()
