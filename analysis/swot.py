@@ -3,6 +3,8 @@
 import math
 from statistics import median
 
+from analysis.numbers import grouped
+
 #: Thresholds of the derivation rules; docs/advice.md explains each one.
 THRESHOLDS = {
     "index_strength": 65.0,       # index value ≥ 65 → strength
@@ -73,12 +75,11 @@ MAX_PER_QUADRANT = 5
 
 
 def _nl(value, digits=0):
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return grouped(value, digits, "nl")
 
 
 def _en(value, digits=0):
-    return f"{value:,.{digits}f}"
+    return grouped(value, digits, "en")
 
 
 def _pct(share):

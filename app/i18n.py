@@ -44,12 +44,9 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("nl_number")
     def nl_number(value, digits: int = 0):
-        if value is None:
-            return "–"
-        text = f"{value:,.{digits}f}"
-        if select_locale() == "nl":
-            text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-        return text
+        from app.results.format import fmt
+
+        return fmt(value, digits)
 
     @app.template_filter("datetime")
     def fmt_datetime(value):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import pathlib
 from collections.abc import Mapping
@@ -12,14 +13,28 @@ import jsonschema
 import yaml
 
 from .model import Questionnaire
+from .types import QUESTION_TYPES
 
-SCHEMA_PATH = pathlib.Path(__file__).parent / "schema" / "questionnaire.schema.json"
+SCHEMA_PATH = pathlib.Path(__file__).parent / "schema" / "questionnaire.base.schema.json"
 
 
 @lru_cache(maxsize=1)
 def schema() -> dict:
-    """The questionnaire JSON Schema (draft 2020-12)."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    """The questionnaire JSON Schema (draft 2020-12): the common parts plus every registered type.
+
+    A question's ``type`` is one of the registered names, and its properties are the common ones
+    and each type's own (``QuestionType.schema``); two types that share a field must agree on it.
+    """
+    result = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    question = result["$defs"]["question"]
+    question["properties"]["type"] = {"enum": list(QUESTION_TYPES)}
+    for question_type in QUESTION_TYPES.values():
+        for field, fragment in question_type.schema.items():
+            known = question["properties"].setdefault(field, copy.deepcopy(fragment))
+            if known != fragment:
+                raise ValueError(f"vraagtype {question_type.name!r}: veld {field!r} "
+                                 "botst met een ander type")
+    return result
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

@@ -10,13 +10,11 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .types import AnswerError, get_type
-from .types.likert import scale_bounds
 
 FORMAT = "draagvlak-questionnaire/1"
 AUDIENCES = ("ict_staff", "ict_lead", "board", "all")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 UNKNOWN_QUESTION = "Onbekende vraag."
-LIST_TYPES = ("multiple_choice", "ranking")
 
 
 class UnknownKey(KeyError, ValueError):
@@ -148,7 +146,7 @@ class Question:
             value = getattr(self, name)
             if value is not None and not (isinstance(value, str) and value):
                 raise ValueError(f"{where}.{name}: moet een niet-lege tekst zijn")
-        if self.reverse and self.type != "likert":
+        if self.reverse and not question_type.reversible:
             raise ValueError(f"{where}.reverse: alleen likert-vragen kunnen omgekeerd gescoord worden")
         if self.repeat not in (None, "partners"):
             raise ValueError(f"{where}.repeat: alleen 'partners' is mogelijk")
@@ -164,14 +162,11 @@ class Question:
 
     def api_dict(self) -> dict:
         """This question in the shape of the public API (see API.md, "Questionnaire")."""
-        if self.type == "likert":
-            low, high = scale_bounds(self)
-            scale = {"min": low, "max": high}
-        else:
-            scale = None
+        question_type = self.question_type
         options = None
-        if self.type in ("single_choice", "multiple_choice", "ranking"):
+        if "options" in question_type.allowed_fields:
             options = [{"value": o["value"], "label": o["label"]["nl"]} for o in self.options]
+        scale = question_type.api_scale(self)
         return {"key": self.key, "type": self.type, "construct": self.construct,
                 "domain": self.domain, "reverse": self.reverse, "required": self.required,
                 "scale": scale, "options": options,
@@ -342,11 +337,11 @@ class Questionnaire:
                 question_type.clean(target, condition.equals)
             except AnswerError as exc:
                 raise ValueError(f"{where}.equals: {exc.message}") from None
-        elif target.type in LIST_TYPES:
-            if condition.contains not in [o["value"] for o in target.options]:
-                raise ValueError(f"{where}.contains: {condition.contains!r} is geen optie")
-        elif target.type != "text" or not isinstance(condition.contains, str):
-            raise ValueError(f"{where}.contains: alleen voor meerkeuze, rangorde of tekst")
+        else:
+            try:
+                question_type.check_contains(target, condition.contains)
+            except ValueError as exc:
+                raise ValueError(f"{where}.contains: {exc}") from None
 
     # -- lookups --------------------------------------------------------------------------------
 
@@ -370,7 +365,8 @@ class Questionnaire:
 
     def constructs(self) -> list[str]:
         """Sorted unique construct codes of the scale (likert) items."""
-        return sorted({q.construct for q in self.questions() if q.type == "likert" and q.construct})
+        return sorted({q.construct for q in self.questions()
+                       if q.question_type.analysis == "likert" and q.construct})
 
     def api_questions(self) -> list[dict]:
         """The questions in the public API's shape."""
@@ -390,9 +386,7 @@ class Questionnaire:
                 return value == target.question_type.clean(target, condition.equals)
             except AnswerError:  # pragma: no cover - check() refuses such definitions
                 return False
-        if isinstance(value, list):
-            return condition.contains in value
-        return condition.contains.casefold() in str(value).casefold()
+        return target.question_type.contains(value, condition.contains)
 
     def _walk(self, raw_answers: dict) -> tuple[list[Section], list[Question],
                                                 dict[str, Any], dict[str, list[str]]]:

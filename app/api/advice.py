@@ -11,6 +11,7 @@ from app.api.auth import ApiProblem, json_object, token_required
 from app.api.trajects import api_traject
 from app.extensions import db
 from app.models.advice import AdviceVersion
+from app.models.base import iso_utc
 from app.services import advice, advice_versions, audit
 from app.services.advice import AdviceError
 
@@ -73,16 +74,6 @@ _TID = {"name": "tid", "in": "path", "required": True, "schema": {"type": "integ
 _ERRORS = {"401": spec.PROBLEM, "404": spec.PROBLEM}
 
 
-def _utc(moment) -> str | None:
-    from datetime import timezone
-
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
 def _doc(path: str, summary: str, schema: str) -> None:
     spec.register(path, {"get": {"summary": summary, "parameters": [_TID], "responses": {
         "200": spec._ok({"$ref": f"#/components/schemas/{schema}"}), **_ERRORS}}}, SCHEMAS)
@@ -125,7 +116,7 @@ def feasibility_json(traject) -> dict:
                       "threshold": c["threshold"], "feasible": c["feasible"], "knockouts": c["knockouts"],
                       "contributions": c["contributions"],
                       "override": None if o is None else {"score": o.score, "reason": o.reason,
-                                                          "user": o.user.name if o.user else None, "at": _utc(o.at)}})
+                                                          "user": o.user.name if o.user else None, "at": iso_utc(o.at)}})
     return {"domains": feas["domains"], "forms": feas["forms"], "cells": cells,
             "recommendations": feas["recommendations"]}
 
@@ -247,7 +238,7 @@ _VID = {"name": "vid", "in": "path", "required": True, "schema": {"type": "integ
 
 def version_summary_json(version, warnings=None) -> dict:
     body = {"id": version.id, "number": version.number, "status": version.status,
-            "published_at": _utc(version.published_at), "snapshot": version.snapshot_id, "note": version.note or "",
+            "published_at": iso_utc(version.published_at), "snapshot": version.snapshot_id, "note": version.note or "",
             "decisions": "open" if version.round_open else "closed"}
     if warnings is not None:
         body["warnings"] = warnings
@@ -257,7 +248,7 @@ def version_summary_json(version, warnings=None) -> dict:
 def version_json(version) -> dict:
     doc = version.document
     return {"id": version.id, "number": version.number, "status": version.status,
-            "published_at": _utc(version.published_at), "note": version.note or "",
+            "published_at": iso_utc(version.published_at), "note": version.note or "",
             "snapshot": {k: v for k, v in (doc.get("snapshot") or {}).items() if k != "payload"} or None,
             "recommendations": doc.get("recommendations", []), "feasibility": doc.get("feasibility", {}),
             "roadmap": doc.get("roadmap", []), "swot": doc.get("swot", {}), "texts": doc.get("texts", {}),

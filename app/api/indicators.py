@@ -18,14 +18,6 @@ CONSTRUCT_FIELDS = ("questionnaire", "construct", "organisation", "role", "n", "
 INDEX_FIELDS = ("index", "organisation", "role", "n", "value", "ci_low", "ci_high", "suppressed")
 
 
-def _utc(moment) -> str:
-    from datetime import timezone
-
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
 def indicators_json(snapshot) -> dict:
     """The API v1 Indicators shape from a snapshot; without one, ``snapshot`` is null and lists empty."""
     if snapshot is None:

@@ -4,33 +4,19 @@ Tokens are answered only for identified questionnaires (ICT-foto, board statemen
 questionnaire's links reach their participants by mail only (`/invitations`)."""
 from __future__ import annotations
 
-from flask import abort, g, jsonify, request
+from flask import g, jsonify, request
 
 from app.api import bp
 from app.api.auth import ApiProblem, json_object, token_required
+from app.api.questionnaires import api_questionnaire
 from app.api.spec import PROBLEM, QID, register
-from app.errors import problem
 from app.extensions import db
 from app.jobs import enqueue
-from app.models import Questionnaire
-from app.security.access import is_member
 from app.services import invitations
 from app.services import participants as participant_service
 from app.services.tokens import personal_link
 
 INVITATIONS_TASK = "worker.tasks.mail.send_invitations"
-
-
-def api_questionnaire(qid: int, *, write: bool = False) -> Questionnaire:
-    """Object-level check: a questionnaire of another traject answers 404, a bestuurder's write 403."""
-    questionnaire = db.session.get(Questionnaire, qid)
-    if questionnaire is None or not is_member(g.api_user, questionnaire.traject):
-        abort(problem(404, "Vragenlijst niet gevonden."))
-    if write and g.api_user.role != "regisseur":
-        abort(problem(403, "Alleen een regisseur mag deelnemers uitnodigen."))
-    if write and questionnaire.traject.archived_at is not None:
-        abort(problem(409, "Dit traject is gearchiveerd en alleen nog te lezen."))
-    return questionnaire
 
 
 @bp.post("/questionnaires/<int:qid>/participants")

@@ -12,14 +12,12 @@ from app.api.trajects import api_traject
 from app.errors import problem
 from app.extensions import db
 from app.models import Questionnaire
-from app.security.access import is_member
+from app.models.base import iso_utc
+from app.security.access import is_member, refuse_if_archived
 from app.services import questionnaires as service
 from app.services.questionnaires import QuestionnaireError
 from surveys.templates import list_templates
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
+from surveys.types import QUESTION_TYPES
 
 
 def questionnaire_json(q: Questionnaire) -> dict:
@@ -27,16 +25,19 @@ def questionnaire_json(q: Questionnaire) -> dict:
     return {"id": q.id, "traject": q.traject_id, "template": q.template_key, "title": q.title["nl"],
             "status": q.status, "anonymous": q.anonymous, "questions": definition.api_questions(),
             "key": q.key, "version": q.version, "audience": q.audience, "previous": q.previous_id,
-            "fingerprint": q.fingerprint, "opens_at": _iso(q.opens_at), "closes_at": _iso(q.closes_at)}
+            "fingerprint": q.fingerprint, "opens_at": iso_utc(q.opens_at), "closes_at": iso_utc(q.closes_at)}
 
 
 def api_questionnaire(qid: int, *, write: bool = False) -> Questionnaire:
-    """Object-level check, as api_traject: another traject's questionnaire answers 404."""
+    """Object-level check for every questionnaire path of the API, as api_traject: another
+    traject's questionnaire answers 404, a bestuurder's write 403, and a changing request on an
+    archived traject 409 (an archived traject is read-only, on the web and in the API alike)."""
     q = db.session.get(Questionnaire, qid)
     if q is None or not is_member(g.api_user, q.traject):
         abort(problem(404, "Vragenlijst niet gevonden."))
     if write and g.api_user.role != "regisseur":
         abort(problem(403, "Alleen een regisseur mag deze vragenlijst wijzigen."))
+    refuse_if_archived(q.traject)
     return q
 
 
@@ -136,8 +137,7 @@ SCHEMAS = {
                               "options", "text"],
                  "properties": {
                      "key": {"type": "string"},
-                     "type": {"type": "string", "enum": ["likert", "single_choice", "multiple_choice",
-                                                         "number", "currency", "text", "ranking", "yes_no"]},
+                     "type": {"type": "string", "enum": list(QUESTION_TYPES)},
                      "construct": {"type": ["string", "null"]}, "domain": {"type": ["string", "null"]},
                      "reverse": {"type": "boolean"}, "required": {"type": "boolean"},
                      "scale": {"oneOf": [{"type": "null"},

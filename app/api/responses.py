@@ -5,11 +5,10 @@ from flask import abort, current_app, g, jsonify, request
 
 from app.api import bp
 from app.api.auth import ApiProblem, json_object, require_role, token_required
+from app.api.questionnaires import api_questionnaire
 from app.api.spec import QID, _errors, _json, _ok, register
 from app.errors import problem
 from app.extensions import db, limiter
-from app.models import Questionnaire
-from app.security.access import is_member
 from app.services import audit
 from app.services import responses as service
 from app.services.tokens import participant_for_token
@@ -60,9 +59,7 @@ def submit_response():
 @bp.get("/questionnaires/<int:qid>/responses.csv")
 @token_required
 def responses_csv(qid: int):
-    questionnaire = db.session.get(Questionnaire, qid)
-    if questionnaire is None or not is_member(g.api_user, questionnaire.traject):
-        abort(problem(404, "Vragenlijst niet gevonden."))
+    questionnaire = api_questionnaire(qid)
     # Bestuurders read aggregated results only, never raw answers.
     require_role("regisseur")
     from app.services import responses_csv as csv_service

@@ -13,4 +13,4 @@ def _register_question_helpers(state) -> None:
     state.app.jinja_env.globals.update(TEMPLATE_GLOBALS)
 
 
-from app.questionnaires import routes  # noqa: E402,F401
+from app.questionnaires import editor_routes, routes  # noqa: E402,F401

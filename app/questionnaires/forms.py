@@ -18,9 +18,9 @@ def audience_choices():
 
 
 def type_choices():
-    from app.questionnaires.labels import TYPE_LABELS
+    from app.questionnaires.labels import type_choices
 
-    return [(code, str(label)) for code, label in TYPE_LABELS.items()]
+    return type_choices()
 
 
 def operator_choices():
@@ -77,28 +77,53 @@ class QuestionForm(FlaskForm):
     required = BooleanField(_l("Verplicht"), default=True)
     construct = StringField(_l("Construct"), validators=[Optional(), Length(max=63)])
     domain = StringField(_l("Domein"), validators=[Optional(), Length(max=63)])
-    # likert
-    scale_min = StringField(_l("Schaal van"), validators=[Optional()])
-    scale_max = StringField(_l("Schaal tot en met"), validators=[Optional()])
-    labels_nl = TextAreaField(_l("Schaallabels (Nederlands)"), validators=[Optional()])
+    # Inputs of some types only: each question type names the ones it uses (editor_fields),
+    # and the form shows them grouped by the types that use them (editor_groups).
+    scale_min = StringField(_l("Schaal van"), validators=[Optional()], description=_l("Standaard 1."))
+    scale_max = StringField(_l("Schaal tot en met"), validators=[Optional()],
+                            description=_l("Standaard 5; 2 tot 11 punten."))
+    labels_nl = TextAreaField(_l("Schaallabels (Nederlands)"), validators=[Optional()],
+                              description=_l("Eén label per regel: voor elk punt, of alleen voor de twee uitersten."))
     labels_en = TextAreaField(_l("Schaallabels (Engels)"), validators=[Optional()])
     reverse = BooleanField(_l("Omgekeerd scoren"))
-    matrix = StringField(_l("Matrix-groep"), validators=[Optional(), Length(max=63)])
-    # choice and ranking
-    options = TextAreaField(_l("Opties"), validators=[Optional()])
-    # number, currency, multiple choice, ranking
-    min = StringField(_l("Minimum"), validators=[Optional()])
-    max = StringField(_l("Maximum"), validators=[Optional()])
+    matrix = StringField(_l("Matrix-groep"), validators=[Optional(), Length(max=63)],
+                         description=_l("Opeenvolgende stellingen met dezelfde matrix-groep staan samen in één tabel."))
+    options = TextAreaField(_l("Opties"), validators=[Optional()], description=_l(
+        "Eén optie per regel: waarde | Nederlandse tekst | Engelse tekst. De waarde bestaat uit kleine letters, cijfers en _."))
+    min = StringField(_l("Minimum"), validators=[Optional()], description=_l("Kleinste getal, of minimaal aantal keuzes."))
+    max = StringField(_l("Maximum"), validators=[Optional()], description=_l("Grootste getal, of maximaal aantal keuzes."))
     integer = BooleanField(_l("Alleen gehele getallen"))
-    unit_nl = StringField(_l("Eenheid (Nederlands)"), validators=[Optional()])
+    unit_nl = StringField(_l("Eenheid (Nederlands)"), validators=[Optional()], description=_l("Bij een getal, bv. fte."))
     unit_en = StringField(_l("Eenheid (Engels)"), validators=[Optional()])
-    # text
-    max_length = StringField(_l("Maximaal aantal tekens"), validators=[Optional()])
+    max_length = StringField(_l("Maximaal aantal tekens"), validators=[Optional()], description=_l("Standaard 2000."))
     # condition
     condition_question = SelectField(_l("Alleen tonen als vraag"), choices=[], validate_choice=False)
     condition_operator = SelectField(_l("Voorwaarde"), choices=operator_choices)
     condition_value = StringField(_l("Waarde"), validators=[Optional()])
     submit = SubmitField(_l("Opslaan"))
+
+
+#: QuestionForm's inputs that belong to some question types only, in the order the form shows them.
+TYPE_FIELDS = ("scale_min", "scale_max", "labels_nl", "labels_en", "reverse", "matrix", "options",
+               "min", "max", "integer", "unit_nl", "unit_en", "max_length")
+
+
+def editor_groups() -> list[tuple[list[str], list[str]]]:
+    """(type names, field names) per fieldset of the question form: consecutive type-specific
+    inputs that the same question types use share a fieldset, so a new type's inputs appear
+    under its name without editing the template."""
+    from surveys.types import QUESTION_TYPES
+
+    groups: list[tuple[list[str], list[str]]] = []
+    for name in TYPE_FIELDS:
+        users = [t.name for t in QUESTION_TYPES.values() if name in t.editor_fields]
+        if not users:
+            continue
+        if groups and groups[-1][0] == users:
+            groups[-1][1].append(name)
+        else:
+            groups.append((users, [name]))
+    return groups
 
 
 class PublishForm(FlaskForm):

@@ -1,14 +1,12 @@
 """Translated labels for questionnaire states, audiences and question types."""
 from flask_babel import lazy_gettext as _l
 
+from app.i18n import pick
+from surveys.types import QUESTION_TYPES
+
 STATUS_LABELS = {"draft": _l("Concept"), "open": _l("Open"), "closed": _l("Gesloten")}
 AUDIENCE_LABELS = {"ict_staff": _l("ICT-medewerkers"), "ict_lead": _l("Hoofd ICT / ICT-coördinatoren"),
                    "board": _l("Bestuurders"), "all": _l("Iedereen")}
-TYPE_LABELS = {"likert": _l("Stelling op een schaal (likert)"), "single_choice": _l("Eén keuze"),
-               "multiple_choice": _l("Meerdere keuzes"), "number": _l("Getal"),
-               "currency": _l("Bedrag in euro"), "text": _l("Open tekst"),
-               "ranking": _l("Rangorde"), "yes_no": _l("Ja/nee")}
-
 
 def status_label(code: str) -> str:
     return str(STATUS_LABELS.get(code, code))
@@ -19,4 +17,11 @@ def audience_label(code: str) -> str:
 
 
 def type_label(code: str) -> str:
-    return str(TYPE_LABELS.get(code, code))
+    """The question type's own label ({nl, en}, in surveys/types/) in the reader's language."""
+    question_type = QUESTION_TYPES.get(code)
+    return pick(question_type.label) if question_type is not None else code
+
+
+def type_choices() -> list[tuple[str, str]]:
+    """(name, label) of every registered question type, in registration order."""
+    return [(name, type_label(name)) for name in QUESTION_TYPES]

@@ -1,7 +1,7 @@
 """Number formatting for results pages, charts and the report: Dutch decimal comma, None as a dash."""
 from __future__ import annotations
 
-import math
+from analysis.numbers import grouped
 
 
 def language() -> str:
@@ -16,14 +16,7 @@ def language() -> str:
 
 def fmt(value, digits: int = 0) -> str:
     """`value` rounded to `digits`, with the current language's separators; '–' for None/NaN."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{digits}f}"
-    if text in ("-0", "-0.0", "-0.00"):
-        text = text[1:]
-    if language() == "nl":
-        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    return text
+    return grouped(value, digits, language())
 
 
 def pct(share, digits: int = 0) -> str:

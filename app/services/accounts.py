@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import math
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from app.extensions import db
 from app.models import ROLES, ApiToken, Organisation, User, hash_token
 from app.models.accounts import LoginThrottle
-from app.models.base import utcnow
+from app.models.base import aware, utcnow
 from app.services import audit
 
 MIN_PASSWORD_LENGTH = 10
@@ -70,13 +70,6 @@ def create_user(*, email: str, name: str, role: str, password: str | None,
     return user
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite returns naive datetimes; they are stored as UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value
-
-
 def _throttle_key(*parts: str) -> str:
     secret = (current_app.config.get("SECRET_KEY") or "").encode()
     return hmac.new(secret, "|".join(parts).encode(), hashlib.sha256).hexdigest()
@@ -89,7 +82,7 @@ def _throttle_keys(email: str, address: str | None) -> tuple[str, str, str]:
 
 
 def _remaining(row: LoginThrottle | None, now: datetime) -> int:
-    blocked = _aware(row.blocked_until) if row is not None else None
+    blocked = aware(row.blocked_until) if row is not None else None
     if blocked is None or blocked <= now:
         return 0
     return max(1, math.ceil((blocked - now).total_seconds()))

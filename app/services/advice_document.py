@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -35,6 +36,7 @@ from analysis.swot import DOMAIN_NAMES
 from app.extensions import db
 from app.models import Traject
 from app.models.advice import CHAPTERS, AdviceText
+from app.models.base import aware
 from app.services import advice, participant_list, participants
 
 SCHEMA = 1
@@ -43,10 +45,8 @@ SCHEMA = 1
 def _iso(value):
     if value is None:
         return None
-    if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is None and hasattr(value, "hour"):
-        from datetime import timezone
-
-        value = value.replace(tzinfo=timezone.utc)
+    if isinstance(value, datetime):
+        value = aware(value)
     return value.isoformat()
 
 

@@ -71,13 +71,11 @@ class Instrument:
     questions: dict = field(default_factory=dict)  # key -> surveys Question, newest version wins
 
     def keys_of(self, kind: str) -> list[str]:
-        if kind == "likert":
-            return [k for k, q in self.questions.items() if q.type == "likert" and q.construct]
-        if kind == "choice":
-            return [k for k, q in self.questions.items() if q.type == "single_choice" and q.construct]
-        if kind == "text":
-            return [k for k, q in self.questions.items() if q.type == "text" and q.construct == TEXT_CONSTRUCT]
-        raise ValueError(kind)
+        # kind is the role a question type declares for analysis (QuestionType.analysis).
+        if kind not in ("likert", "choice", "text"):
+            raise ValueError(kind)
+        return [k for k, q in self.questions.items() if q.question_type.analysis == kind and q.construct
+                and (kind != "text" or q.construct == TEXT_CONSTRUCT)]
 
 
 def instruments(traject: Traject) -> dict[str, Instrument]:

@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, or_, select
 
 from app.extensions import db
 from app.models import Participant, Questionnaire, TrajectMember, User
+from app.models.base import aware
 from app.services import audit
 from app.services.mail import deliver, queue_mail, smtp_configured
 from app.services.participants import ROLE_NAMES, is_closed, links_visible
@@ -108,20 +109,15 @@ def display_links(body: str, traject_id: int | None) -> str:
 def mailable(questionnaire: Questionnaire, now: datetime | None = None) -> bool:
     """Mails go out only for an open questionnaire, after it opens and before it closes."""
     now = now or utcnow()
-    opens_at = questionnaire.opens_at
-    if opens_at is not None and opens_at.tzinfo is None:
-        opens_at = opens_at.replace(tzinfo=timezone.utc)
+    opens_at = aware(questionnaire.opens_at)
     return (questionnaire.status == "open" and not is_closed(questionnaire, now)
             and (opens_at is None or opens_at <= now))
 
 
 def deadline_text(questionnaire: Questionnaire, lang: str = "nl") -> str | None:
     if questionnaire.closes_at is not None:
-        closes_at = questionnaire.closes_at
-        if closes_at.tzinfo is None:
-            closes_at = closes_at.replace(tzinfo=timezone.utc)
         pattern = "EEEE d MMMM yyyy 'at' HH:mm" if lang == "en" else "EEEE d MMMM yyyy 'om' HH:mm 'uur'"
-        return format_datetime(closes_at, pattern, tzinfo=get_timezone(TZ), locale=lang)
+        return format_datetime(aware(questionnaire.closes_at), pattern, tzinfo=get_timezone(TZ), locale=lang)
     if questionnaire.traject is not None and questionnaire.traject.deadline is not None:
         return format_date(questionnaire.traject.deadline, "EEEE d MMMM yyyy", locale=lang)
     return None

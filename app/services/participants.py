@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import PARTICIPANT_ROLES, Participant, Questionnaire
+from app.models.base import aware
 from app.services import audit
 from app.services.tokens import issue_token
 from app.services.trajects import BAD_TEXT_MESSAGE, read_csv, unstorable_text
@@ -133,9 +134,7 @@ def self_distribution_statement(traject) -> str | None:
 def is_closed(questionnaire: Questionnaire, now: datetime | None = None) -> bool:
     """Closed by status, or past its close date."""
     now = now or datetime.now(timezone.utc)
-    closes_at = questionnaire.closes_at
-    if closes_at is not None and closes_at.tzinfo is None:
-        closes_at = closes_at.replace(tzinfo=timezone.utc)
+    closes_at = aware(questionnaire.closes_at)
     return questionnaire.status == "closed" or (closes_at is not None and closes_at <= now)
 
 

@@ -11,14 +11,14 @@ commit: the route or task that calls them owns the transaction.
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, false, func, or_, select, update
 
 from app.extensions import db
 from app.models import (ApiToken, AuditEvent, IndicatorSnapshot, OutboxMessage, Participant,
                         Questionnaire, Response, ResponseDraft, Traject, TrajectMember, User)
-from app.models.base import utcnow
+from app.models.base import aware, utcnow
 from app.models.privacy import DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, PrivacySettings
 from app.services import audit
 
@@ -56,12 +56,6 @@ def ensure_writable(traject: Traject) -> None:
         raise PrivacyError(ARCHIVED_MESSAGE)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)  # SQLite returns naive UTC datetimes
-    return value
-
-
 # -- settings -----------------------------------------------------------------------------------
 
 def settings_for(traject: Traject) -> PrivacySettings:
@@ -95,7 +89,7 @@ def retention_due(traject: Traject, settings: PrivacySettings | None = None) -> 
         return None
     settings = settings or settings_for(traject)
     days = DEFAULT_RETENTION_DAYS if settings.retention_days is None else settings.retention_days
-    return _aware(traject.archived_at) + timedelta(days=days)
+    return aware(traject.archived_at) + timedelta(days=days)
 
 
 # -- what is stored -----------------------------------------------------------------------------
@@ -260,7 +254,7 @@ def erase_traject(traject: Traject, *, confirm_name: str, delete_raw_responses: 
 
 def _iso(value):
     if isinstance(value, datetime):
-        return _aware(value).isoformat()
+        return aware(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value

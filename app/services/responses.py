@@ -17,15 +17,13 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Participant, Questionnaire, Response, ResponseDraft, Traject, User
+from app.models.base import aware
 from surveys.model import Questionnaire as Definition
 
 #: identified instruments whose response is a signed statement
 SIGNED_TEMPLATES = ("board_commitment",)
 SIGNATURE_KEY = "signature_agree"
 SIGNATURE_MESSAGE = "Vink aan dat u deze verklaring namens uw organisatie ondertekent."
-# Seconds a respondent needs per question type, for the time estimate on the intro page.
-SECONDS_PER_TYPE = {"likert": 10, "yes_no": 10, "single_choice": 15, "multiple_choice": 25,
-                    "ranking": 45, "number": 30, "currency": 30, "text": 60}
 
 _definitions: dict[tuple[int, str], Definition] = {}
 
@@ -64,17 +62,13 @@ def questionnaire_state(questionnaire: Questionnaire, now: datetime | None = Non
     now = now or datetime.now(timezone.utc)
     if questionnaire.status == "closed":
         return "closed"
-    if questionnaire.closes_at is not None and _aware(questionnaire.closes_at) <= now:
+    if questionnaire.closes_at is not None and aware(questionnaire.closes_at) <= now:
         return "closed"
     if questionnaire.status != "open":
         return "not_open"
-    if questionnaire.opens_at is not None and _aware(questionnaire.opens_at) > now:
+    if questionnaire.opens_at is not None and aware(questionnaire.opens_at) > now:
         return "not_open"
     return "open"
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def participant_state(participant: Participant) -> str:
@@ -87,7 +81,7 @@ def participant_state(participant: Participant) -> str:
 
 
 def minutes_needed(defn: Definition) -> int:
-    seconds = sum(SECONDS_PER_TYPE.get(q.type, 20) for q in defn.questions())
+    seconds = sum(q.question_type.seconds for q in defn.questions())
     return max(1, round(seconds / 60))
 
 

@@ -124,7 +124,7 @@ def generate(questionnaire_id: int, chunk_size: int = 1000,
     defn = definition(questionnaire)
     questions = defn.questions()
     keys = [q.key for q in questions]
-    text_positions = [i for i, q in enumerate(questions) if q.type == "text"]
+    text_positions = [i for i, q in enumerate(questions) if q.question_type.free_text]
     # Option values of a custom questionnaire could look like a formula: quote those columns too.
     risky_positions = [i for i, q in enumerate(questions) if i not in text_positions and any(
         formula_like(str(o.get("value") if isinstance(o, dict) else o)) for o in (q.options or []))]

@@ -1,4 +1,8 @@
-"""Registry of question types, like CTFd's challenge types: name -> QuestionType instance."""
+"""Registry of question types, like CTFd's challenge types: name -> QuestionType instance.
+
+Adding a type: write its module here (a QuestionType subclass with everything about the type),
+its macro template under app/templates/questions/types/, and register it below.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from .base import AnswerError, QuestionType
 from .currency import CurrencyType
 from .likert import LikertType
 from .multiple_choice import MultipleChoiceType
+from .nps import NpsType
 from .number import NumberType
 from .ranking import RankingType
 from .single_choice import SingleChoiceType
@@ -36,7 +41,7 @@ def get_type(name: str) -> QuestionType:
 
 
 for _type in (LikertType(), SingleChoiceType(), MultipleChoiceType(), NumberType(), CurrencyType(),
-              TextType(), RankingType(), YesNoType()):
+              TextType(), RankingType(), YesNoType(), NpsType()):
     register(_type)
 
 __all__ = ["AnswerError", "QuestionType", "QUESTION_TYPES", "get_type", "register"]

@@ -7,6 +7,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from .editor import OPTIONS_SCHEMA, bounds_as_text, bounds_from_editor, options_as_lines, options_from_lines
+
 REQUIRED_MESSAGE = "Deze vraag is verplicht."
 
 
@@ -37,15 +39,19 @@ def is_empty(raw: Any) -> bool:
     return False
 
 
-def format_number(value: float | int | Decimal) -> str:
-    """Write a number the Dutch way for messages.
+def format_number(value: float | int | Decimal, lang: str = "nl") -> str:
+    """A number as a respondent typed it: every digit kept, no grouping, a decimal comma in Dutch.
 
-    >>> format_number(1.5), format_number(10), format_number(2.0)
-    ('1,5', '10', '2')
+    For messages, answers read back and form inputs filled in again (``parse_decimal`` reads the
+    result back unchanged); report figures with grouping are app/results/format.py's ``fmt``.
+
+    >>> format_number(1.5), format_number(10), format_number(2.0), format_number(0.125, "en")
+    ('1,5', '10', '2', '0.125')
     """
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace(".", ",")
+    if isinstance(value, float):
+        value = int(value) if value.is_integer() else Decimal(repr(value))
+    text = format(value, "f") if isinstance(value, Decimal) else str(value)
+    return text.replace(".", ",") if lang == "nl" else text
 
 
 # Groups of three after the first group, as in 1.234.567 or 1 234 567.
@@ -149,15 +155,37 @@ def decimal_places(value: Decimal) -> int:
 
 
 class QuestionType:
-    """A kind of question: how to check its definition, validate an answer and encode it.
+    """A kind of question, everything about it in one place (a plugin; see docs/architecture.md).
 
     Subclasses set ``name`` and implement ``clean``; ``validate`` handles unanswered questions
-    once for all types, so every type treats an empty answer the same way.
+    once for all types, so every type treats an empty answer the same way. Beside checking and
+    encoding, a type names its rendering macro, reads its answer from a posted form, writes an
+    answer in words, converts the editor's fields, and carries its label, JSON Schema fragment
+    and documentation row. None of it needs Flask: the macro is a template path, a form is any
+    mapping with ``get`` (and ``getlist`` for repeated names).
     """
 
     name: str = ""
+    #: the type's name in the editor, {nl, en}
+    label: dict[str, str] = {"nl": "", "en": ""}
     #: definition fields that only make sense for some types; others must leave them unset
     allowed_fields: frozenset[str] = frozenset()
+    #: Jinja template (under app/templates) with ``render(q, answers, errors, lang, section)``
+    macro: str = ""
+    #: the editor's inputs this type uses, from app/questionnaires/forms.py QuestionForm
+    editor_fields: tuple[str, ...] = ()
+    #: JSON Schema (draft 2020-12) of the type's own fields; surveys.schema merges them
+    schema: dict[str, Any] = {}
+    #: its row in docs/questionnaire-format.md: (own fields, clean answer value, export)
+    doc: tuple[str, str, str] = ("—", "", "")
+    #: what the indicator pipeline reads it as: "likert" (a scored item), "choice", "text", None
+    analysis: str | None = None
+    #: free text, which the CSV export leaves out for groups below the comment threshold
+    free_text: bool = False
+    #: answers can be scored in reverse (``reverse: true``; only scale items)
+    reversible: bool = False
+    #: seconds a respondent needs for one such question (the time estimate on the intro page)
+    seconds: int = 20
 
     # Fields of Question that are type-specific; the rest are common to every type.
     SPECIFIC_FIELDS = ("scale", "labels", "options", "min", "max", "unit", "integer",
@@ -192,6 +220,37 @@ class QuestionType:
             if field not in self.allowed_fields and value is not None and value is not False:
                 raise ValueError(f"veld '{field}' hoort niet bij type '{self.name}'")
 
+    def check_contains(self, question: Any, value: Any) -> None:
+        """Raise ValueError unless a condition ``contains: value`` makes sense on this question."""
+        raise ValueError("alleen voor meerkeuze, rangorde of tekst")
+
+    def contains(self, value: Any, wanted: Any) -> bool:
+        """Whether the clean answer ``value`` contains ``wanted`` (for a ``contains`` condition)."""
+        return False
+
+    def from_form(self, question: Any, form: Any) -> Any:
+        """The raw answer in a posted form (a MultiDict or any mapping); the input is the key."""
+        return form.get(question.key, "")
+
+    def display(self, question: Any, value: Any, lang: str) -> str:
+        """A clean (or raw) answer in words in ``lang`` ('nl' or 'en'); never called for None."""
+        return str(value)
+
+    def api_scale(self, question: Any) -> dict | None:
+        """The ``scale`` of this question in the public API, or None."""
+        return None
+
+    def from_editor(self, values: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
+        """The type's own definition fields from the editor's flat values (``editor_fields``).
+
+        Problems go into ``errors`` per field, in Dutch; the caller raises them together.
+        """
+        return {}
+
+    def to_editor(self, question: dict) -> dict[str, Any]:
+        """The editor's flat values for the type's own fields of a stored question."""
+        return {}
+
     def __repr__(self) -> str:
         return f"<QuestionType {self.name}>"
 
@@ -220,6 +279,29 @@ def option_values(question: Any) -> list[str]:
     return [o["value"] for o in (question.options or [])]
 
 
+def option_label(question: Any, value: Any, lang: str) -> str:
+    """The label in ``lang`` of the option called ``value``; the value itself when unknown."""
+    for option in question.options or []:
+        if option["value"] == value:
+            return option["label"].get(lang) or option["label"]["nl"]
+    return str(value)
+
+
+def chosen_values(value: Any) -> list[str]:
+    """The option values in a raw or clean list answer ('a|b', 'a,b' or a list).
+
+    >>> chosen_values("a|b"), chosen_values(["c"]), chosen_values(None)
+    (['a', 'b'], ['c'], [])
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.replace(",", "|").split("|") if part.strip()]
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
 def check_selection_bounds(question: Any) -> tuple[int, int]:
     """Return (min, max) selections for a list-valued question, checking the definition."""
     n = len(question.options or [])
@@ -230,6 +312,31 @@ def check_selection_bounds(question: Any) -> tuple[int, int]:
     if not 0 <= low <= high <= n or high == 0:
         raise ValueError(f"min en max moeten voldoen aan 0 <= min <= max <= {n} en max >= 1")
     return low, high
+
+
+class ListType(QuestionType):
+    """Shared parts of the types whose answer is a list of option values."""
+
+    allowed_fields = frozenset({"options", "min", "max"})
+    editor_fields = ("options", "min", "max")
+    schema = {"options": OPTIONS_SCHEMA, "min": {"type": "number"}, "max": {"type": "number"}}
+
+    def check_contains(self, question: Any, value: Any) -> None:
+        if value not in option_values(question):
+            raise ValueError(f"{value!r} is geen optie")
+
+    def contains(self, value: Any, wanted: Any) -> bool:
+        return wanted in value
+
+    def encode(self, question: Any, value: Any) -> str | None:
+        return None if value is None else "|".join(value)
+
+    def from_editor(self, values: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
+        return {"options": options_from_lines(values.get("options"), errors),
+                **bounds_from_editor(values, errors, integer=True)}
+
+    def to_editor(self, question: dict) -> dict[str, Any]:
+        return {"options": options_as_lines(question.get("options")), **bounds_as_text(question)}
 
 
 def parse_list(raw: Any) -> list[str]:

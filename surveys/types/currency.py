@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import AnswerError, QuestionType, decimal_places, parse_decimal
+from .base import AnswerError, QuestionType, decimal_places, format_number, parse_decimal
+from .editor import bounds_as_text, bounds_from_editor
 from .number import check_bounds, check_number_definition
 
 
@@ -18,7 +19,13 @@ class CurrencyType(QuestionType):
     """
 
     name = "currency"
+    label = {"nl": "Bedrag in euro", "en": "Amount in euro"}
     allowed_fields = frozenset({"min", "max"})
+    macro = "questions/types/currency.html"
+    editor_fields = ("min", "max")
+    schema = {"min": {"type": "number"}, "max": {"type": "number"}}
+    doc = ("`min`, `max` (≥ 0)", "euro amount ≥ 0 with at most two decimals, as float", "float")
+    seconds = 30
 
     def clean(self, question: Any, raw: Any) -> float:
         try:
@@ -40,3 +47,14 @@ class CurrencyType(QuestionType):
         check_number_definition(question)
         if question.min is not None and question.min < 0:
             raise ValueError("een bedrag kan niet negatief zijn: min moet minstens 0 zijn")
+
+    def display(self, question: Any, value: Any, lang: str) -> str:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"€ {value}"
+        return f"€ {format_number(value, lang)}"
+
+    def from_editor(self, values: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
+        return bounds_from_editor(values, errors, integer=False)
+
+    def to_editor(self, question: dict) -> dict[str, Any]:
+        return bounds_as_text(question)

@@ -5,8 +5,44 @@ from __future__ import annotations
 from typing import Any
 
 from .base import AnswerError, QuestionType, check_int
+from .editor import LABELS_SCHEMA, labels_as_lines, labels_from_lines, number
 
 DEFAULT_SCALE = {"min": 1, "max": 5}
+
+
+def parse_point(raw: Any, low: int, high: int) -> int:
+    """A whole scale point from JSON or a form, low..high; AnswerError otherwise."""
+    message = f"Kies een waarde van {low} tot en met {high}."
+    if isinstance(raw, bool):
+        raise AnswerError(message)
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not text.lstrip("-").isdigit() or len(text) > 6:
+            raise AnswerError(message)
+        try:
+            value = int(text)
+        except ValueError:  # isdigit() passes "--1" after lstrip and digits like "²"
+            raise AnswerError(message) from None
+    elif isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, float) and raw.is_integer():
+        value = int(raw)
+    else:
+        raise AnswerError(message)
+    if not low <= value <= high:
+        raise AnswerError(message)
+    return value
+
+
+def point_labels(points: list[int], labels: dict | None, lang: str) -> list[tuple[int, str]]:
+    """(value, label) per point; labels are one per point or only the two ends ('' between)."""
+    texts = (labels or {}).get(lang) or (labels or {}).get("nl") or []
+    if len(texts) == len(points):
+        return list(zip(points, texts))
+    if len(texts) == 2:
+        return [(p, texts[0] if i == 0 else texts[1] if i == len(points) - 1 else "")
+                for i, p in enumerate(points)]
+    return [(p, "") for p in points]
 
 
 def scale_bounds(question: Any) -> tuple[int, int]:
@@ -25,30 +61,67 @@ class LikertType(QuestionType):
     """
 
     name = "likert"
+    label = {"nl": "Stelling op een schaal (likert)", "en": "Statement on a scale (Likert)"}
     allowed_fields = frozenset({"scale", "labels", "matrix"})
+    macro = "questions/types/likert.html"
+    editor_fields = ("scale_min", "scale_max", "labels_nl", "labels_en", "reverse", "matrix")
+    schema = {
+        "scale": {"type": "object", "required": ["min", "max"], "additionalProperties": False,
+                  "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}}},
+        "labels": LABELS_SCHEMA,
+        "matrix": {"$ref": "#/$defs/key"},
+    }
+    doc = ("`scale: {min, max}` (default 1..5, 2–11 points), `labels: {nl: [...], en: [...]}` (one per "
+           "point, or only the two ends), `reverse`, `matrix`",
+           "integer in the scale",
+           "the raw integer; reverse scoring (min + max − x) is done in analysis")
+    analysis = "likert"
+    reversible = True
+    seconds = 10
+
+    def points(self, question: Any, lang: str) -> list[tuple[int, str]]:
+        """(value, label) for each point of the scale; unlabelled middle points get ''."""
+        low, high = scale_bounds(question)
+        return point_labels(list(range(low, high + 1)), question.labels, lang)
+
+    def display(self, question: Any, value: Any, lang: str) -> str:
+        # Only a scale labelled at every point names the chosen point; end labels would mislead.
+        low, high = scale_bounds(question)
+        texts = (question.labels or {}).get(lang) or (question.labels or {}).get("nl") or []
+        try:
+            label = texts[int(value) - low] if len(texts) == high - low + 1 and low <= int(value) <= high else ""
+        except (ValueError, TypeError):
+            label = ""
+        return f"{value} — {label}" if label else str(value)
+
+    def api_scale(self, question: Any) -> dict:
+        low, high = scale_bounds(question)
+        return {"min": low, "max": high}
+
+    def from_editor(self, values: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
+        own: dict[str, Any] = {}
+        low = number(values.get("scale_min"), "scale_min", errors, integer=True)
+        high = number(values.get("scale_max"), "scale_max", errors, integer=True)
+        if low is not None or high is not None:
+            own["scale"] = {"min": DEFAULT_SCALE["min"] if low is None else low,
+                            "max": DEFAULT_SCALE["max"] if high is None else high}
+        labels = labels_from_lines(values)
+        if labels:
+            own["labels"] = labels
+        matrix = (values.get("matrix") or "").strip()
+        if matrix:
+            own["matrix"] = matrix
+        return own
+
+    def to_editor(self, question: dict) -> dict[str, Any]:
+        scale = question.get("scale") or {}
+        return {"scale_min": str(scale.get("min", "")), "scale_max": str(scale.get("max", "")),
+                "matrix": question.get("matrix") or "", **labels_as_lines(question)}
+
 
     def clean(self, question: Any, raw: Any) -> int:
         low, high = scale_bounds(question)
-        message = f"Kies een waarde van {low} tot en met {high}."
-        if isinstance(raw, bool):
-            raise AnswerError(message)
-        if isinstance(raw, str):
-            text = raw.strip()
-            if not text.lstrip("-").isdigit() or len(text) > 6:
-                raise AnswerError(message)
-            try:
-                value = int(text)
-            except ValueError:  # isdigit() passes "--1" after lstrip and digits like "²"
-                raise AnswerError(message) from None
-        elif isinstance(raw, int):
-            value = raw
-        elif isinstance(raw, float) and raw.is_integer():
-            value = int(raw)
-        else:
-            raise AnswerError(message)
-        if not low <= value <= high:
-            raise AnswerError(message)
-        return value
+        return parse_point(raw, low, high)
 
     def encode(self, question: Any, value: Any) -> int | None:
         # Reverse scoring belongs to analysis, which knows the construct; export the raw point.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import (AnswerError, QuestionType, check_options, check_selection_bounds,
+from .base import (AnswerError, ListType, check_options, check_selection_bounds, option_label,
                    option_values, parse_list)
 
 
-class MultipleChoiceType(QuestionType):
+class MultipleChoiceType(ListType):
     """Any number of option values between ``min`` and ``max``; returned in option order.
 
     >>> from types import SimpleNamespace as Q
@@ -19,7 +19,11 @@ class MultipleChoiceType(QuestionType):
     """
 
     name = "multiple_choice"
-    allowed_fields = frozenset({"options", "min", "max"})
+    label = {"nl": "Meerdere keuzes", "en": "Multiple choice"}
+    macro = "questions/types/multiple_choice.html"
+    doc = ("`options`, `min`/`max` number of selections", "list of option values, in option order",
+           "values joined with `\\|`")
+    seconds = 25
 
     def clean(self, question: Any, raw: Any) -> list[str]:
         chosen = parse_list(raw)
@@ -39,8 +43,13 @@ class MultipleChoiceType(QuestionType):
         # A canonical order makes equal answers encode equally in the CSV.
         return [v for v in values if v in chosen]
 
-    def encode(self, question: Any, value: Any) -> str | None:
-        return None if value is None else "|".join(value)
+    def from_form(self, question: Any, form: Any) -> list[str]:
+        # Checkboxes repeat the question's name, once per ticked option.
+        return [v for v in form.getlist(question.key) if v.strip()]
+
+    def display(self, question: Any, value: Any, lang: str) -> str:
+        items = value if isinstance(value, list) else [value]
+        return "; ".join(option_label(question, v, lang) for v in items)
 
     def check_definition(self, question: Any) -> None:
         super().check_definition(question)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from .base import AnswerError, QuestionType, decimal_places, format_number, parse_decimal
+from .editor import bounds_as_text, bounds_from_editor, text_pair
 
 
 def check_bounds(question: Any, value: Decimal) -> None:
@@ -36,7 +37,14 @@ class NumberType(QuestionType):
     """
 
     name = "number"
+    label = {"nl": "Getal", "en": "Number"}
     allowed_fields = frozenset({"min", "max", "unit", "integer"})
+    macro = "questions/types/number.html"
+    editor_fields = ("min", "max", "integer", "unit_nl", "unit_en")
+    schema = {"min": {"type": "number"}, "max": {"type": "number"}, "unit": {"$ref": "#/$defs/text"},
+              "integer": {"type": "boolean"}}
+    doc = ("`min`, `max`, `unit: {nl, en}`, `integer`", "float, or int when `integer: true`", "float")
+    seconds = 30
 
     def clean(self, question: Any, raw: Any) -> int | float:
         try:
@@ -59,3 +67,23 @@ class NumberType(QuestionType):
         check_number_definition(question)
         if not isinstance(getattr(question, "integer", False), bool):
             raise ValueError("integer moet true of false zijn")
+
+    def display(self, question: Any, value: Any, lang: str) -> str:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return str(value)
+        return format_number(value, lang)
+
+    def from_editor(self, values: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
+        own: dict[str, Any] = bounds_from_editor(values, errors, integer=False)
+        unit = text_pair(values.get("unit_nl"), values.get("unit_en"), "de eenheid", errors, "unit",
+                         optional=True)
+        if unit:
+            own["unit"] = unit
+        if values.get("integer"):
+            own["integer"] = True
+        return own
+
+    def to_editor(self, question: dict) -> dict[str, Any]:
+        unit = question.get("unit") or {}
+        return {**bounds_as_text(question), "integer": question.get("integer", False),
+                "unit_nl": unit.get("nl", ""), "unit_en": unit.get("en", "")}

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import AnswerError, QuestionType, check_int, check_options, option_values, parse_list
+from .base import (AnswerError, ListType, chosen_values, check_int, check_options, option_label,
+                   option_values, parse_list)
+
+RANK_SEPARATOR = "__"
 
 
 def ranking_bounds(question: Any) -> tuple[int, int]:
@@ -19,7 +22,7 @@ def ranking_bounds(question: Any) -> tuple[int, int]:
     return low, high
 
 
-class RankingType(QuestionType):
+class RankingType(ListType):
     """Option values in order of preference, most important first.
 
     >>> from types import SimpleNamespace as Q
@@ -30,7 +33,11 @@ class RankingType(QuestionType):
     """
 
     name = "ranking"
-    allowed_fields = frozenset({"options", "min", "max"})
+    label = {"nl": "Rangorde", "en": "Ranking"}
+    macro = "questions/types/ranking.html"
+    doc = ("`options`, `min`/`max` number of ranked options (default: rank all)",
+           "list of distinct option values, most important first", "joined with `\\|`")
+    seconds = 45
 
     def clean(self, question: Any, raw: Any) -> list[str]:
         order = parse_list(raw)
@@ -51,8 +58,42 @@ class RankingType(QuestionType):
             raise AnswerError(f"Zet hoogstens {high} opties in volgorde.")
         return order
 
-    def encode(self, question: Any, value: Any) -> str | None:
-        return None if value is None else "|".join(value)
+    @staticmethod
+    def rank_field(question: Any, value: str) -> str:
+        """The form input name of one option: ``<key>__<option value>``, its rank the value."""
+        return f"{question.key}{RANK_SEPARATOR}{value}"
+
+    @staticmethod
+    def rank_of(value: Any, option_value: str) -> str:
+        """The rank (as text, 1 = first) an answer gives an option, or '' when unranked."""
+        order = chosen_values(value)
+        return str(order.index(option_value) + 1) if option_value in order else ""
+
+    def from_form(self, question: Any, form: Any) -> list[str]:
+        ranked: list[tuple[int, int, str]] = []
+        for position, option in enumerate(question.options or []):
+            raw = (form.get(self.rank_field(question, option["value"])) or "").strip()
+            if not raw:
+                continue
+            try:
+                rank = int(raw)
+            except ValueError:
+                # Not a rank we offered: an unknown value makes validation refuse the answer.
+                return [raw]
+            ranked.append((rank, position, option["value"]))
+        ranked.sort()
+        order = [value for _, _, value in ranked]
+        ranks = [rank for rank, _, _ in ranked]
+        if len(set(ranks)) != len(ranks):
+            # Two options on the same place: repeat one, so validation answers
+            # "Geef elke optie hoogstens één plaats." instead of silently choosing an order.
+            duplicate = next(value for (rank, _, value) in ranked if ranks.count(rank) > 1)
+            order.append(duplicate)
+        return order
+
+    def display(self, question: Any, value: Any, lang: str) -> str:
+        items = value if isinstance(value, list) else [value]
+        return "; ".join(f"{i}. {option_label(question, v, lang)}" for i, v in enumerate(items, 1))
 
     def check_definition(self, question: Any) -> None:
         super().check_definition(question)

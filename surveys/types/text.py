@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import AnswerError, QuestionType, check_int
+from .editor import number, number_text
 
 DEFAULT_MAX_LENGTH = 2000
 
@@ -19,7 +20,15 @@ class TextType(QuestionType):
     """
 
     name = "text"
+    label = {"nl": "Open tekst", "en": "Open text"}
     allowed_fields = frozenset({"max_length"})
+    macro = "questions/types/text.html"
+    editor_fields = ("max_length",)
+    schema = {"max_length": {"type": "integer", "minimum": 1, "maximum": 20000}}
+    doc = ("`max_length` (default 2000)", "trimmed string, `\\r\\n` → `\\n`", "the string")
+    analysis = "text"
+    free_text = True
+    seconds = 60
 
     def clean(self, question: Any, raw: Any) -> str:
         if not isinstance(raw, str):
@@ -43,3 +52,18 @@ class TextType(QuestionType):
             check_int(question.max_length, "max_length")
             if not 1 <= question.max_length <= 20000:
                 raise ValueError("max_length moet tussen 1 en 20000 liggen")
+
+    def check_contains(self, question: Any, value: Any) -> None:
+        if not isinstance(value, str):
+            raise ValueError("alleen voor meerkeuze, rangorde of tekst")
+
+    def contains(self, value: Any, wanted: Any) -> bool:
+        # Case-insensitive, so "Scholing" in a condition finds "meer scholing nodig".
+        return str(wanted).casefold() in str(value).casefold()
+
+    def from_editor(self, values: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
+        max_length = number(values.get("max_length"), "max_length", errors, integer=True)
+        return {} if max_length is None else {"max_length": max_length}
+
+    def to_editor(self, question: dict) -> dict[str, Any]:
+        return {"max_length": number_text(question.get("max_length"))}

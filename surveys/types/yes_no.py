@@ -9,6 +9,8 @@ from .base import AnswerError, QuestionType
 TRUE_WORDS = frozenset({"ja", "j", "true", "1", "yes", "y", "on", "waar"})
 FALSE_WORDS = frozenset({"nee", "n", "false", "0", "no", "off", "onwaar"})
 MESSAGE = "Kies ja of nee."
+YES, NO = "ja", "nee"
+WORDS = {True: {"nl": "Ja", "en": "Yes"}, False: {"nl": "Nee", "en": "No"}}
 
 
 class YesNoType(QuestionType):
@@ -22,6 +24,10 @@ class YesNoType(QuestionType):
     """
 
     name = "yes_no"
+    label = {"nl": "Ja/nee", "en": "Yes/no"}
+    macro = "questions/types/yes_no.html"
+    doc = ("—", "`true` / `false`", "1 / 0")
+    seconds = 10
 
     def clean(self, question: Any, raw: Any) -> bool:
         if isinstance(raw, bool):
@@ -38,3 +44,15 @@ class YesNoType(QuestionType):
 
     def encode(self, question: Any, value: Any) -> int | None:
         return None if value is None else int(bool(value))
+
+    def state(self, value: Any) -> str:
+        """'ja', 'nee' or '' for a raw or clean answer: which radio button is checked."""
+        try:
+            return "" if value is None or value == "" else (YES if self.clean(None, value) else NO)
+        except AnswerError:
+            return ""
+
+    def display(self, question: Any, value: Any, lang: str) -> str:
+        if isinstance(value, bool):
+            return WORDS[value][lang if lang in ("nl", "en") else "nl"]
+        return str(value)

@@ -119,3 +119,27 @@ def test_openapi_documents_the_questionnaire_paths(client, app):
                  "/api/v1/questionnaires/{qid}/publish", "/api/v1/questionnaires/{qid}/close"):
         assert path in spec["paths"]
     assert "Questionnaire" in spec["components"]["schemas"]
+
+
+def test_archived_traject_questionnaires_are_read_only_on_every_api_path(client, app):
+    """One object-level check (api_questionnaire) for questionnaires, participants and the CSV:
+    an archived traject's questionnaire can be read but not published, closed or given participants."""
+    from app.models.base import utcnow
+    from app.services import questionnaires as service
+
+    user = gen_user("regisseur")
+    traject = gen_traject(user)
+    headers = api_token(user)
+    draft = service.create_from_template(traject, "ict_staff")
+    traject.archived_at = utcnow()
+    db.session.commit()
+    assert client.get(f"/api/v1/questionnaires/{draft.id}", headers=headers).status_code == 200
+    for path, body in ((f"/api/v1/questionnaires/{draft.id}/publish", None),
+                       (f"/api/v1/questionnaires/{draft.id}/close", None),
+                       (f"/api/v1/questionnaires/{draft.id}/participants",
+                        {"participants": [{"email": "a@school.nl", "role": "ict_staff"}]})):
+        response = client.post(path, json=body, headers=headers)
+        assert response.status_code == 409, path
+        assert response.mimetype == "application/problem+json" and "gearchiveerd" in response.json["detail"]
+    db.session.expire_all()
+    assert db.session.get(Questionnaire, draft.id).status == "draft"

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Organisation, Questionnaire
+from app.services import questionnaire_editor as editor
 from app.services import questionnaires as service
 from app.services.questionnaires import QuestionnaireError
 from builders import gen_traject
@@ -65,11 +66,11 @@ def test_blank_questionnaire_and_settings(app):
     traject = gen_traject()
     q = service.create_blank(traject, "Eigen peiling")
     assert q.status == "draft" and q.key == "eigen_peiling" and len(q.definition["sections"]) == 1
-    service.update_settings(q, {"title_nl": "Peiling", "title_en": "Poll", "audience": "ict_staff",
+    editor.update_settings(q, {"title_nl": "Peiling", "title_en": "Poll", "audience": "ict_staff",
                                 "anonymous": ""})
     assert q.title == {"nl": "Peiling", "en": "Poll"} and q.anonymous is False and q.audience == "ict_staff"
     with pytest.raises(QuestionnaireError) as exc:
-        service.update_settings(q, {"title_nl": "", "title_en": "X", "audience": "ict_staff"})
+        editor.update_settings(q, {"title_nl": "", "title_en": "X", "audience": "ict_staff"})
     assert "title_nl" in exc.value.errors
     with pytest.raises(QuestionnaireError):
         service.create_blank(traject, "  ")
@@ -78,31 +79,31 @@ def test_blank_questionnaire_and_settings(app):
 def test_add_edit_move_delete_questions_and_sections(app):
     traject = gen_traject()
     q = service.create_blank(traject, "Peiling")
-    service.add_question(q, "sectie_1", likert_values())
+    editor.add_question(q, "sectie_1", likert_values())
     keys = [x.key for x in Definition.from_dict(q.definition).questions()]
     assert keys == ["vraag_1", "nieuw_1"]
-    service.move_question(q, "nieuw_1", -1)
+    editor.move_question(q, "nieuw_1", -1)
     assert [x.key for x in Definition.from_dict(q.definition).questions()] == ["nieuw_1", "vraag_1"]
-    service.edit_question(q, "nieuw_1", likert_values(key="stelling", reverse="y", matrix="m1"))
+    editor.edit_question(q, "nieuw_1", likert_values(key="stelling", reverse="y", matrix="m1"))
     definition = Definition.from_dict(q.definition)
     assert definition.question("stelling").reverse and definition.question("stelling").labels["nl"] == ["Oneens", "Eens"]
-    service.add_section(q, {"key": "tweede", "title_nl": "Twee", "title_en": "Two"})
-    service.move_question(q, "vraag_1", 1)  # past the end: into the next section
+    editor.add_section(q, {"key": "tweede", "title_nl": "Twee", "title_en": "Two"})
+    editor.move_question(q, "vraag_1", 1)  # past the end: into the next section
     definition = Definition.from_dict(q.definition)
     assert [x.key for x in definition.section("tweede").questions][0] == "vraag_1"
-    service.move_section(q, "tweede", -1)
+    editor.move_section(q, "tweede", -1)
     assert [s["key"] for s in q.definition["sections"]] == ["tweede", "sectie_1"]
-    service.edit_section(q, "tweede", {"key": "tweede", "title_nl": "Deel 2", "title_en": "Part 2",
+    editor.edit_section(q, "tweede", {"key": "tweede", "title_nl": "Deel 2", "title_en": "Part 2",
                                        "intro_nl": "Uitleg", "intro_en": "Explanation"})
     assert q.definition["sections"][0]["intro"] == {"nl": "Uitleg", "en": "Explanation"}
     with pytest.raises(QuestionnaireError, match="minstens één vraag"):
-        service.delete_question(q, "stelling")  # the only question of sectie_1
-    service.delete_question(q, "vraag_1_2")
+        editor.delete_question(q, "stelling")  # the only question of sectie_1
+    editor.delete_question(q, "vraag_1_2")
     assert [x["key"] for x in q.definition["sections"][0]["questions"]] == ["vraag_1"]
-    service.delete_section(q, "sectie_1")
+    editor.delete_section(q, "sectie_1")
     assert [s["key"] for s in q.definition["sections"]] == ["tweede"]
     with pytest.raises(QuestionnaireError, match="minstens één sectie"):
-        service.delete_section(q, "tweede")
+        editor.delete_section(q, "tweede")
     assert q.fingerprint == Definition.from_dict(q.definition).fingerprint()
 
 
@@ -120,7 +121,7 @@ def test_invalid_question_fields_are_refused_and_nothing_saved(app, values, fiel
     db.session.commit()
     before = (q.definition, q.fingerprint)
     with pytest.raises(QuestionnaireError) as exc:
-        service.add_question(q, "sectie_1", likert_values(**values))
+        editor.add_question(q, "sectie_1", likert_values(**values))
     assert field in exc.value.errors
     assert (q.definition, q.fingerprint) == before
 
@@ -133,12 +134,12 @@ def test_a_change_that_breaks_the_questionnaire_is_refused_whole(app):
     # A condition on a later question, and a duplicate key: both refused, nothing stored.
     first = q.definition["sections"][0]["questions"][0]["key"]
     with pytest.raises(QuestionnaireError, match="ongeldig"):
-        service.edit_question(q, first, likert_values(key=first, condition_question="network_state",
+        editor.edit_question(q, first, likert_values(key=first, condition_question="network_state",
                                                       condition_value="3"))
     with pytest.raises(QuestionnaireError, match="bestaat al"):
-        service.add_question(q, q.definition["sections"][0]["key"], likert_values(key="network_state"))
+        editor.add_question(q, q.definition["sections"][0]["key"], likert_values(key="network_state"))
     with pytest.raises(QuestionnaireError, match="Onbekende sectie"):
-        service.add_question(q, "nergens", likert_values())
+        editor.add_question(q, "nergens", likert_values())
     assert q.fingerprint == before and _q(q.id).fingerprint == before
 
 
@@ -153,11 +154,11 @@ def test_publish_freezes_and_edits_are_refused(app):
     assert q.status == "open" and q.opens_at == opens and q.opens_at.utcoffset() is not None
     assert q.published_at is not None
     frozen = service.FROZEN
-    for edit in (lambda: service.add_question(q, "belang", likert_values()),
-                 lambda: service.delete_question(q, "motive_cost"),
-                 lambda: service.move_question(q, "motive_cost", 1),
-                 lambda: service.add_section(q, {"key": "x", "title_nl": "X", "title_en": "X"}),
-                 lambda: service.update_settings(q, {"title_nl": "X", "title_en": "X", "audience": "all"})):
+    for edit in (lambda: editor.add_question(q, "belang", likert_values()),
+                 lambda: editor.delete_question(q, "motive_cost"),
+                 lambda: editor.move_question(q, "motive_cost", 1),
+                 lambda: editor.add_section(q, {"key": "x", "title_nl": "X", "title_en": "X"}),
+                 lambda: editor.update_settings(q, {"title_nl": "X", "title_en": "X", "audience": "all"})):
         with pytest.raises(QuestionnaireError, match=frozen):
             edit()
     with pytest.raises(QuestionnaireError) as exc:
@@ -188,7 +189,7 @@ def test_new_version_and_duplicate(app):
     db.session.commit()
     assert (v2.status, v2.version, v2.previous_id, v2.template_key) == ("draft", 2, q.id, "ict_staff")
     assert v2.definition["version"] == 2 and v2.fingerprint != q.fingerprint
-    service.add_question(v2, v2.definition["sections"][0]["key"], likert_values())
+    editor.add_question(v2, v2.definition["sections"][0]["key"], likert_values())
     assert q.definition["version"] == 1 and "nieuw_1" not in str(q.definition)
     with pytest.raises(QuestionnaireError, match="versie 2"):
         service.new_version(q)

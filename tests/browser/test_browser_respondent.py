@@ -191,3 +191,59 @@ def test_ict_staff_member_answers_on_a_phone_with_the_keyboard(lang, invitation,
     expect(page.get_by_role("heading", level=1)).to_have_text(t("U heeft deze vragenlijst al ingevuld — dank u"))
     assert _responses(in_app, questionnaire_id) == 1
     trip.finish()
+
+
+@pytest.fixture
+def nps_invitation(in_app):
+    """An open questionnaire with the ninth question type (nps 0–10) and one invitee."""
+    from surveys.model import Questionnaire as Definition
+
+    text = lambda nl, en: {"nl": nl, "en": en}  # noqa: E731
+    definition = Definition.from_dict({
+        "key": "aanbeveling", "version": 1, "title": text("Aanbeveling", "Recommendation"), "audience": "ict_staff",
+        "anonymous": True, "sections": [{"key": "score", "title": text("Score", "Score"), "questions": [
+            {"key": "aanbevelen", "type": "nps", "text": text("Zou u de samenwerking aanbevelen?",
+                                                              "Would you recommend the cooperation?")}]}]}).to_dict()
+    with in_app():
+        traject = gen_traject(gen_user("regisseur"), organisations=("ZL",))
+        questionnaire = gen_questionnaire(traject, definition=definition)
+        _, token = gen_participant(questionnaire, organisation="ZL")
+        return questionnaire.id, token
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_nps_question_by_keyboard_on_a_phone(lang, nps_invitation, live_server, phone, journey, translate, in_app):
+    """The 0–10 question is one radio group in a fieldset with a legend: Tab reaches it, Space picks
+    0, the arrow keys move along the scale; the page fits 375 px and axe finds nothing serious."""
+    t = lambda msgid, **values: translate(lang, msgid, **values)  # noqa: E731
+    questionnaire_id, token = nps_invitation
+    trip = journey("2-ict-medewerker-nps", lang)
+    page = phone().new_page()
+    _open_link(page, f"{live_server}/v/{token}", lang)
+    _tab_to(page, lambda el: el["tag"] == "A" and el["text"] == t("Beginnen"))
+    _press_and_wait(page)
+    legend = page.locator("fieldset#q-aanbevelen > legend")
+    expect(legend).to_contain_text("Zou u de samenwerking aanbevelen?" if lang == "nl"
+                                   else "Would you recommend the cooperation?")
+    expect(page.locator("fieldset#q-aanbevelen input[type=radio]")).to_have_count(11)
+    expect(page.locator("fieldset#q-aanbevelen")).to_contain_text("Very likely" if lang == "en" else "Zeer waarschijnlijk")
+    assert _no_horizontal_scroll(page)
+    _tab_to(page, lambda el: el["type"] == "radio" and el["name"] == "aanbevelen")
+    assert _focused(page)["group"] == 11
+    page.keyboard.press("Space")
+    for _ in range(9):
+        page.keyboard.press("ArrowRight")
+    focused = _focused(page)
+    assert (focused["name"], focused["value"], focused["checked"]) == ("aanbevelen", "9", True)
+    trip.page(page, "nps-ingevuld")
+    _tab_to(page, lambda el: el["tag"] == "BUTTON" and el["value"] == "volgende")
+    _press_and_wait(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Controleren en verzenden"))
+    expect(page.locator("dd", has_text="9")).to_have_count(1)
+    _tab_to(page, lambda el: el["tag"] == "BUTTON" and el["text"] == t("Verzenden"))
+    _press_and_wait(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Dank u wel"))
+    with in_app():
+        answers = db.session.scalar(select(Response.answers).where(Response.questionnaire_id == questionnaire_id))
+    assert answers == {"aanbevelen": 9}
+    trip.finish()

@@ -26,7 +26,7 @@ def gen_question(type_, **kw):
 
 def test_registry_has_all_types():
     assert set(QUESTION_TYPES) == {"likert", "single_choice", "multiple_choice", "number",
-                                   "currency", "text", "ranking", "yes_no"}
+                                   "currency", "text", "ranking", "yes_no", "nps"}
     assert all(isinstance(t, QuestionType) and t.name == n for n, t in QUESTION_TYPES.items())
 
 
@@ -210,6 +210,7 @@ raws = st.one_of(scalars, st.lists(scalars, max_size=5), st.dictionaries(st.text
 FUZZ_QUESTIONS = {
     "likert": {}, "single_choice": {}, "multiple_choice": {"max": 2}, "ranking": {"min": 1},
     "yes_no": {}, "number": {"min": 0, "max": 1000}, "currency": {}, "text": {"max_length": 10},
+    "nps": {},
 }
 
 
@@ -231,6 +232,10 @@ def assert_valid(q, value):
         assert value <= (q.max if q.max is not None else math.inf)
     elif q.type == "text":
         assert isinstance(value, str) and value == value.strip() and 0 < len(value) <= q.max_length
+    elif q.type == "nps":
+        assert type(value) is int and 0 <= value <= 10
+    else:
+        raise AssertionError(f"no independent check for type {q.type!r}")
 
 
 @pytest.mark.parametrize("type_", sorted(QUESTION_TYPES))

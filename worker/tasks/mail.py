@@ -11,7 +11,7 @@ A run ends in one of three ways (the job's `result` always holds the counts):
 """
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 from babel.dates import format_time, get_timezone
 from celery import shared_task
@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from app.extensions import db
 from app.jobs import JobTask, schedule_retry, utcnow
 from app.models import Job
+from app.models.base import aware
 from app.services import invitations
 
 MAIL_KINDS = {"invitation": "uitnodigingen", "reminder": "herinneringen"}
@@ -39,9 +40,7 @@ def _progress(task: JobTask, job_id: str | None):
 
 
 def _clock(moment) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return format_time(moment, "HH:mm:ss", tzinfo=get_timezone("Europe/Amsterdam"), locale="nl")
+    return format_time(aware(moment), "HH:mm:ss", tzinfo=get_timezone("Europe/Amsterdam"), locale="nl")
 
 
 def summary_text(result: dict, what: str) -> str:

@@ -1,0 +1,63 @@
+"""Shared by the questionnaire routes: loading a questionnaire with its access check, placing a
+service's errors on a form, and running a button's service action."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+from flask_login import current_user
+
+from app.extensions import db
+from app.models import Questionnaire
+from app.questionnaires.forms import ConfirmForm
+from app.security.access import traject_for
+from app.services.questionnaires import QuestionnaireError
+
+
+def questionnaire_for(qid: int, *, write: bool = False):
+    """The questionnaire and its traject, checked like the traject itself (404 / 403)."""
+    q = db.session.get(Questionnaire, qid)
+    if q is None:
+        abort(404)
+    traject = traject_for(current_user, q.traject_id, write=write)
+    if q.traject_id != traject.id:  # pragma: no cover - defensive
+        abort(404)
+    return q, traject
+
+
+def reload_for_write(qid: int):
+    db.session.rollback()
+    return questionnaire_for(qid, write=True)
+
+
+def apply_errors(form, exc: QuestionnaireError) -> None:
+    placed = False
+    for name, messages in exc.errors.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + list(messages)
+            placed = True
+    if not placed or not exc.errors:
+        flash(str(exc), "error")
+
+
+def back_to_editor(q: Questionnaire, anchor: str | None = None):
+    url = url_for("questionnaires.show", qid=q.id)
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+def post_action(qid: int, action, success: str, anchor: str | None = None):
+    """Run a service action for a POSTed button form; flash the outcome; back to the editor."""
+    q, _traject = questionnaire_for(qid, write=True)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        result = action(q)
+    except QuestionnaireError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return back_to_editor(q, anchor)
+    db.session.commit()
+    flash(success, "success")
+    if isinstance(result, Questionnaire):
+        return redirect(url_for("questionnaires.show", qid=result.id))
+    return back_to_editor(q, anchor)
