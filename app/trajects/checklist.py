@@ -69,8 +69,10 @@ def _setup(traject) -> dict:
         nxt = (_("Uitnodigingen controleren en versturen"), url_for("distribution.review_invitations", qid=waiting[0][0].id))
     else:
         nxt = None
-    return {"key": "inrichten", "title": _("Inrichten"), "checks": items, "done": nxt is None,
-            "next": {"label": nxt[0], "url": nxt[1]} if nxt else None}
+    # Bestuurders and the four standard questionnaires are advice, not a gate: a traject may do without one.
+    done = all(items[i]["done"] for i in (0, 3, 4, 5))
+    return {"key": "inrichten", "title": _("Inrichten"), "checks": items, "done": done,
+            "next": {"label": nxt[0], "url": nxt[1]} if nxt and not done else None}
 
 
 def _template_name(key: str) -> str:
@@ -105,15 +107,19 @@ def phases(traject) -> dict:
     current = None if setup["done"] else "inrichten"
     for s in state["steps"]:
         items = [_item(x["text_en"] if en else x["text_nl"], False) for x in s["lacking"]]
-        if s["met"]:
+        step_done = s["done"]
+        if s["met"] and s["gate"] is None and not setup["done"]:
+            # Met only because there is nothing yet (no schools, no questionnaires): not done.
+            items, step_done = [_item(_("Komt na het inrichten."), False)], False
+        elif s["met"]:
             items = [_item(_("Alles voor deze stap is er."), True)]
         elif s["gate"] is not None:
             items.append(_item(_("Doorgegaan met een reden: %(r)s", r=s["gate"].reason), True))
-        is_current = current is None and s["step"] == state["current"] and not s["done"]
+        is_current = current is None and s["step"] == state["current"] and not step_done
         if is_current:
             current = s["step"]
         result.append({"key": s["step"], "title": s["names"][1] if en else s["names"][0], "checks": items,
-                       "done": s["done"], "next": _next_of_step(traject, s["step"]) if is_current else None})
+                       "done": step_done, "next": _next_of_step(traject, s["step"]) if is_current else None})
     if current is None:
         current = "uitwerking"
         result[-1]["next"] = _next_of_step(traject, "uitwerking")
