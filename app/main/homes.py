@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.i18n import pick
 from app.models import Participant, Questionnaire, Response
+from app.models.base import aware
 from app.results import findings, views
 from app.results.format import fmt, language
 from app.security.access import visible_trajects_query
@@ -48,6 +49,15 @@ def _statement_ask(user, traject) -> dict | None:
                     _("Uw bestuur geeft aan hoe ver het wil gaan in de samenwerking, per domein. U kunt de verklaring later herzien."),
                     _("Verklaring invullen en ondertekenen"), url)
     when = latest.signed_at or latest.submitted_on
+    versions = advice_versions.versions(traject)
+    newer = versions[0] if versions and latest.signed_at is not None \
+        and aware(versions[0].published_at) > aware(latest.signed_at) else None
+    if newer is not None:
+        # An advice version came out after the statement: the board may want to revise it.
+        return _ask(_("Uw commitmentverklaring herzien?"),
+                    _("Sinds uw verklaring van %(date)s is adviesversie %(n)s gepubliceerd. Past uw verklaring nog? U kunt haar herzien; de vorige versie blijft bewaard.",
+                      date=format_date(when), n=newer.number),
+                    _("Verklaring herzien"), url)
     return _ask(_("Uw commitmentverklaring"),
                 _("Ondertekend op %(date)s. Is er iets veranderd? U kunt haar herzien; de vorige versie blijft bewaard.",
                   date=format_date(when)) if when else _("Ondertekend. U kunt haar herzien; de vorige versie blijft bewaard."),

@@ -261,3 +261,30 @@ def test_reminder_review_of_an_identified_questionnaire_names_whom_it_reaches(cl
     html = client.get(f"/vragenlijsten/{questionnaire.id}/deelnemers/herinneren/controleren").get_data(as_text=True)
     assert "De herinnering gaat nu naar 1 deelnemer." in html and "due@aa.nl" in html and "done@aa.nl" not in html
     assert "Beste Dirk Due" in html and "Dear Dirk Due" in html
+
+
+def test_a_new_advice_version_after_the_statement_asks_to_revise_it(client, app):
+    from app.services.responses import definition
+
+    owner = gen_user("regisseur")
+    traject = gen_case_traject(owner)
+    gen_snapshot(traject)
+    board = gen_user("bestuurder", organisation=traject.organisation_by_code("BM"))
+    add_member(traject, board)
+    questionnaire = gen_statement_questionnaire(traject, "board_commitment")
+    form = {}
+    for q in definition(questionnaire).questions():
+        if q.type == "likert":
+            form[q.key] = "4"
+        elif q.type == "single_choice":
+            form[q.key] = q.options[0]["value"]
+    form.update(signature_name="B. Stuurder", signature_agree="ja")
+    login(client, board)
+    assert client.post(f"/trajecten/{traject.id}/verklaring", data=form).status_code == 302
+    html = client.get("/").get_data(as_text=True)
+    assert "Uw commitmentverklaring herzien?" not in html and "Ondertekend op" in html
+    advice.sync_swot(traject)
+    advice_versions.publish(traject, owner, confirm_gaps=True)
+    db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert "Uw commitmentverklaring herzien?" in html and "is adviesversie 1 gepubliceerd" in html
