@@ -18,7 +18,7 @@ from app.extensions import db, limiter
 from app.jobs import enqueue
 from app.models import Job, Participant, Questionnaire
 from app.security.access import can_edit, role_required, traject_for
-from app.services import invitations
+from app.services import invitations, mail_review
 from app.services.mail import smtp_configured
 from app.services import participants as participant_service
 from app.services.tokens import participant_for_token
@@ -169,15 +169,28 @@ def _job_text(job: Job, counts: bool) -> str:
 @bp.route("/vragenlijsten/<int:qid>/deelnemers/versturen")
 @role_required("regisseur")
 def review_invitations(qid: int):
-    """Before anything is mailed: who will receive what, a sample of the mail, and the button."""
+    """Before anything is mailed: who will receive what, a sample of the mail in each language, and the button."""
     questionnaire = _questionnaire(qid)
-    pending = invitations.pending_participants(questionnaire)
-    sample = (invitations.sample_invitation(questionnaire, pending[0], current_user.id) if pending else None)
+    review = mail_review.invitation_review(questionnaire, current_user.id)
     return render_template("distribution/review.html", questionnaire=questionnaire,
-                           traject=questionnaire.traject, title=_title(questionnaire), pending=pending[:200],
-                           pending_count=len(pending), sample=sample,
+                           traject=questionnaire.traject, title=_title(questionnaire), review=review,
+                           pending=review["recipients"], pending_count=review["count"], sample=review["sample"],
                            mailable=invitations.mailable(questionnaire), smtp=smtp_configured(),
                            links_visible=participant_service.links_visible(questionnaire),
+                           send_form=SendForm())
+
+
+@bp.route("/vragenlijsten/<int:qid>/deelnemers/herinneren/controleren")
+@role_required("regisseur")
+def review_reminders(qid: int):
+    """Before a reminder goes out: whom it reaches (for an anonymous questionnaire only how many
+    have not answered, as the response figures show it), the mail in each language, the button."""
+    questionnaire = _questionnaire(qid)
+    review = mail_review.reminder_review(questionnaire, current_user.id)
+    return render_template("distribution/review_reminders.html", questionnaire=questionnaire,
+                           traject=questionnaire.traject, title=_title(questionnaire), review=review,
+                           sample=review["sample"], mailable=invitations.mailable(questionnaire),
+                           smtp=smtp_configured(), links_visible=participant_service.links_visible(questionnaire),
                            send_form=SendForm())
 
 

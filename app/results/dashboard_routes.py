@@ -1,14 +1,14 @@
 """Dashboard of a traject's results, and the ICT staff's aggregate results page by personal link."""
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Questionnaire, Traject
-from app.results import bp, views
+from app.results import bp, findings, open_answers, views
 from app.results.format import fmt
 from app.security.access import can_edit, traject_for
 from app.services import advice
@@ -22,15 +22,39 @@ def results_helpers():
 @bp.route("/trajecten/<int:traject_id>/resultaten")
 @login_required
 def dashboard(traject_id: int):
+    """The first screen: per step of the case its findings, each linking to its detail page."""
     traject = traject_for(current_user, traject_id)
     snapshot = advice.latest_snapshot(traject)
     editable = can_edit(current_user, traject)
     payload = dict(snapshot.payload or {}) if snapshot is not None else {}
-    # Bestuurders read aggregates only; free-text answers are raw answers, so only the regisseur sees them.
-    # Board trust: the full matrix (who rated whom how) for the regisseur; bestuurders see what each board receives.
-    d = views.dashboard(traject, payload, include_comments=editable,
-                        full_trust=current_user.role == "regisseur") if snapshot is not None else None
-    return render_template("results/dashboard.html", traject=traject, snapshot=snapshot, d=d, editable=editable)
+    steps = findings.first_screen(traject, payload, full_trust=current_user.role == "regisseur") \
+        if snapshot is not None else None
+    return render_template("results/dashboard.html", traject=traject, snapshot=snapshot, steps=steps,
+                           editable=editable, parts=findings.DETAIL_PARTS, part_title=findings.part_title)
+
+
+@bp.route("/trajecten/<int:traject_id>/resultaten/<any(%s):part>" % ", ".join(f"'{p}'" for p in findings.DETAIL_PARTS))
+@login_required
+def dashboard_detail(traject_id: int, part: str):
+    """One detail page of the dashboard: the tables and charts behind one step's findings."""
+    traject = traject_for(current_user, traject_id)
+    snapshot = advice.latest_snapshot(traject)
+    editable = can_edit(current_user, traject)
+    payload = dict(snapshot.payload or {}) if snapshot is not None else {}
+    d, answers = None, None
+    if snapshot is not None:
+        # Bestuurders read aggregates only; free-text answers are raw answers, so only the regisseur sees them.
+        # Board trust: the full matrix (who rated whom how) for the regisseur; bestuurders see what each board receives.
+        d = views.dashboard_part(part, traject, payload, full_trust=current_user.role == "regisseur")
+        if part == "open-antwoorden" and editable:
+            answers = open_answers.grouped(payload, traject.comment_threshold,
+                                           question=request.args.get("vraag", ""),
+                                           domain=request.args.get("domein", ""),
+                                           search=request.args.get("zoek", "")[:200],
+                                           repeated_only=request.args.get("herhaald") == "1")
+    return render_template("results/dashboard_detail.html", traject=traject, snapshot=snapshot, d=d, part=part,
+                           answers=answers, editable=editable, parts=findings.DETAIL_PARTS,
+                           part_title=findings.part_title)
 
 
 @bp.route("/resultaten/<token>")

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.actions import commit, run_action
-from app.results import bp
+from app.results import bp, findings
 from app.results.forms import CsrfForm
 from app.security.access import can_edit, role_required, traject_for
 from app.services import advice
@@ -52,7 +52,7 @@ def swot(traject_id: int):
     state = advice.confrontation_state(traject, scope)
     return render_template("results/swot.html", traject=traject, scope=scope, items=items, state=state,
                            editable=editable, form=CsrfForm(), quadrant_label=quadrant_label,
-                           evidence_anchor=evidence_anchor, has_snapshot=advice.latest_snapshot(traject) is not None)
+                           evidence_anchor=evidence_anchor, evidence_part=findings.part_of_anchor, has_snapshot=advice.latest_snapshot(traject) is not None)
 
 
 @bp.route("/trajecten/<int:traject_id>/swot/selectie", methods=["POST"])

@@ -487,6 +487,20 @@ def comments_section(traject, payload) -> list[dict]:
     return [c for c in payload.get("comments") or [] if c.get("text")]
 
 
+def dashboard_part(part: str, traject, payload, *, full_trust: bool = False) -> dict:
+    """Only the sections one detail page of the dashboard shows (app/results/findings.py)."""
+    builders = {"respons": {"response": lambda: response_section(traject, payload)},
+                "ict-foto": {"foto": lambda: foto_section(traject, payload)},
+                "motieven": {"motives": lambda: motives_section(traject, payload)},
+                "draagvlak": {"indices": lambda: indices_section(traject, payload),
+                              "heatmap": lambda: heatmap_section(traject, payload),
+                              "distributions": lambda: distribution_section(traject, payload),
+                              "preferences": lambda: preferences_section(traject, payload)},
+                "bestuur": {"board": lambda: board_section(traject, payload, full_trust=full_trust)},
+                "open-antwoorden": {}}
+    return {key: build() for key, build in builders[part].items()}
+
+
 def dashboard(traject, payload, *, include_comments: bool, full_trust: bool = False) -> dict:
     """`full_trust`: the trust matrix of the boards, for the regisseur's page only (never the report)."""
     return {

@@ -114,11 +114,12 @@ def mailable(questionnaire: Questionnaire, now: datetime | None = None) -> bool:
             and (opens_at is None or opens_at <= now))
 
 
-def deadline_text(questionnaire: Questionnaire) -> str | None:
+def deadline_text(questionnaire: Questionnaire, lang: str = "nl") -> str | None:
     if questionnaire.closes_at is not None:
-        return format_datetime(aware(questionnaire.closes_at), "EEEE d MMMM yyyy 'om' HH:mm 'uur'", tzinfo=get_timezone(TZ), locale="nl")
+        pattern = "EEEE d MMMM yyyy 'at' HH:mm" if lang == "en" else "EEEE d MMMM yyyy 'om' HH:mm 'uur'"
+        return format_datetime(aware(questionnaire.closes_at), pattern, tzinfo=get_timezone(TZ), locale=lang)
     if questionnaire.traject is not None and questionnaire.traject.deadline is not None:
-        return format_date(questionnaire.traject.deadline, "EEEE d MMMM yyyy", locale="nl")
+        return format_date(questionnaire.traject.deadline, "EEEE d MMMM yyyy", locale=lang)
     return None
 
 
@@ -139,19 +140,37 @@ def sender_name(questionnaire: Questionnaire, user_id: int | None = None) -> str
     return user.name if user is not None else "de regisseur van de verkenning"
 
 
-def compose(kind: str, participant: Participant, questionnaire: Questionnaire, sender: str) -> tuple[str, str]:
-    """Subject and body (with link placeholders) of an invitation or a reminder, in Dutch."""
-    title = (questionnaire.title or {}).get("nl") or questionnaire.key
+MAIL_LANGUAGES = ("nl", "en")
+ROLE_NAMES_EN = {"ict_staff": "ICT staff member", "ict_lead": "head of ICT", "board": "board member"}
+SUBJECTS = {("invitation", "nl"): "Uitnodiging", ("invitation", "en"): "Invitation",
+            ("reminder", "nl"): "Herinnering", ("reminder", "en"): "Reminder"}
+ENGLISH_BELOW = "English version below."
+ENGLISH_RULE = "—" * 20 + "\nEnglish version\n" + "—" * 20
+
+
+def compose_in(kind: str, participant: Participant, questionnaire: Questionnaire, sender: str,
+               lang: str) -> tuple[str, str]:
+    """Subject and body (with link placeholders) of an invitation or a reminder in one language."""
+    title = (questionnaire.title or {}).get(lang) or (questionnaire.title or {}).get("nl") or questionnaire.key
+    roles = ROLE_NAMES_EN if lang == "en" else ROLE_NAMES
     context = {
         "participant": participant, "questionnaire": questionnaire, "title": title,
-        "traject": questionnaire.traject, "sender": sender, "role_name": ROLE_NAMES.get(participant.role, participant.role),
+        "traject": questionnaire.traject, "sender": sender, "role_name": roles.get(participant.role, participant.role),
         "organisation": participant.organisation, "minutes": minutes_needed(questionnaire),
-        "deadline": deadline_text(questionnaire), "threshold": questionnaire.traject.anonymity_threshold,
+        "deadline": deadline_text(questionnaire, lang), "threshold": questionnaire.traject.anonymity_threshold,
         "link": f"[[link:{participant.id}]]", "optout": f"[[afmelden:{participant.id}]]",
     }
-    body = render_template(f"distribution/mail/{kind}.txt", **context)
-    subject = (f"Uitnodiging: {title}" if kind == "invitation" else f"Herinnering: {title}")
-    return subject, body
+    name = f"distribution/mail/{kind}.txt" if lang == "nl" else f"distribution/mail/{kind}.{lang}.txt"
+    return f"{SUBJECTS[(kind, lang)]}: {title}", render_template(name, **context)
+
+
+def compose(kind: str, participant: Participant, questionnaire: Questionnaire, sender: str) -> tuple[str, str]:
+    """The mail every participant gets: Dutch first, the English text below it (the list says
+    nothing about anyone's language, so one mail serves both readers)."""
+    nl_subject, nl_body = compose_in(kind, participant, questionnaire, sender, "nl")
+    en_subject, en_body = compose_in(kind, participant, questionnaire, sender, "en")
+    subject = f"{SUBJECTS[(kind, 'nl')]} / {SUBJECTS[(kind, 'en')]}: {nl_subject.split(': ', 1)[1]}"
+    return subject, f"{ENGLISH_BELOW}\n\n{nl_body.rstrip()}\n\n{ENGLISH_RULE}\n\n{en_body.rstrip()}\n"
 
 
 # --- who gets a mail --------------------------------------------------------------------------
@@ -194,12 +213,26 @@ def pending_participants(questionnaire: Questionnaire, limit: int | None = None)
     return list(db.session.scalars(query))
 
 
+def without_links(text: str, lang: str = "nl") -> str:
+    words = ("(personal link)", "(opt-out link)") if lang == "en" else ("(persoonlijke link)", "(afmeldlink)")
+    return PLACEHOLDER.sub(lambda m: words[0] if m.group(1) == "link" else words[1], text)
+
+
+def sample_mail(kind: str, questionnaire: Questionnaire, participant: Participant, sender_id: int | None = None
+                ) -> dict:
+    """What `participant` will get, per language: {"subject", "nl": (subject, body), "en": (...)},
+    with the links left out."""
+    sender = sender_name(questionnaire, sender_id)
+    subject, _body = compose(kind, participant, questionnaire, sender)
+    parts = {lang: compose_in(kind, participant, questionnaire, sender, lang) for lang in MAIL_LANGUAGES}
+    return {"subject": subject, **{lang: (s, without_links(b, lang)) for lang, (s, b) in parts.items()}}
+
+
 def sample_invitation(questionnaire: Questionnaire, participant: Participant, sender_id: int | None = None
                       ) -> tuple[str, str]:
     """Subject and body of the invitation `participant` will get, with the links left out."""
     subject, body = compose("invitation", participant, questionnaire, sender_name(questionnaire, sender_id))
-    return subject, PLACEHOLDER.sub(lambda m: "(persoonlijke link)" if m.group(1) == "link" else "(afmeldlink)",
-                                    body)
+    return subject, without_links(body)
 
 
 def send_fresh_link(participant: Participant) -> None:

@@ -11,8 +11,9 @@ from app.extensions import db
 from app.models import AuditEvent, Organisation, OutboxMessage, TrajectMember
 from app.security.access import can_edit, role_required, traject_for, visible_trajects_query
 from app.services import accounts, trajects as traject_service
+from app.main import homes
 from app.services.errors import N_
-from app.trajects import bp
+from app.trajects import bp, checklist
 from app.trajects.forms import ConfirmForm, ImportForm, MemberForm, OrganisationForm, TrajectForm
 
 PER_PAGE = 25
@@ -47,7 +48,11 @@ def create():
 @login_required
 def show(traject_id: int):
     traject = traject_for(current_user, traject_id)
-    return render_template("trajects/show.html", traject=traject, editable=can_edit(current_user, traject))
+    editable = can_edit(current_user, traject)
+    # The regisseur's "what now?" checklist; a bestuurder first sees what is asked of them.
+    asks = homes.bestuurder_asks(current_user, traject) if current_user.role == "bestuurder" else None
+    return render_template("trajects/show.html", traject=traject, editable=editable, asks=asks,
+                           checklist=checklist.phases(traject) if editable else None)
 
 
 @bp.route("/<int:traject_id>/bewerken", methods=["GET", "POST"])

@@ -27,7 +27,7 @@ def _items(traject, organisation=None):
 def test_swot_page_derives_items_with_rule_and_evidence_link_once(client, app):
     owner, traject = _setup(client)
     html = client.get(f"/trajecten/{traject.id}/swot").get_data(as_text=True)
-    assert "index.knelpunt" in html and f"/trajecten/{traject.id}/resultaten#indices" in html
+    assert "index.knelpunt" in html and f"/trajecten/{traject.id}/resultaten/draagvlak#indices" in html
     assert "SIVON" in html and "Krimp" in html
     count = len(_items(traject))
     client.get(f"/trajecten/{traject.id}/swot")

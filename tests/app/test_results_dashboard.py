@@ -29,14 +29,34 @@ def _text(html):
     return re.sub(r"<[^>]+>", " ", html)
 
 
+PARTS = ("respons", "draagvlak", "motieven", "bestuur", "ict-foto", "open-antwoorden")
+
+
+def _all_pages(client, traject) -> str:
+    """The first screen and every detail page, together: what one reader can see."""
+    pages = [client.get(f"/trajecten/{traject.id}/resultaten")]
+    pages += [client.get(f"/trajecten/{traject.id}/resultaten/{part}") for part in PARTS]
+    assert [p.status_code for p in pages] == [200] * (len(PARTS) + 1)
+    return "".join(p.get_data(as_text=True) for p in pages)
+
+
+def _section(client, traject, part, start):
+    html = client.get(f"/trajecten/{traject.id}/resultaten/{part}").get_data(as_text=True)
+    return html[html.index(f'id="{start}"'):html.index("Terug naar het overzicht")]
+
+
 def test_dashboard_shows_charts_tables_and_suppression(client, app):
     owner = gen_user("regisseur")
     traject = gen_case_traject(owner)
-    gen_snapshot(traject, _poisoned(build_payload()))
+    payload = _poisoned(build_payload())
+    # A group of writers that reaches the comment threshold, as a release holds it.
+    hope = payload["comments"][0]
+    payload["comments"] = [dict(hope, text=hope["text"].upper() if i % 3 == 1 else hope["text"])
+                           for i in range(traject.comment_threshold)]
+    gen_snapshot(traject, payload)
     login(client, owner)
-    response = client.get(f"/trajecten/{traject.id}/resultaten")
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
+    html = _all_pages(client, traject)
+    assert f"{traject.comment_threshold}×" in html  # near-identical answers counted once
     assert html.count('role="img"') >= 8 and "<title" in html and "<desc" in html
     assert html.count("<caption") >= html.count('role="img"')
     assert "te weinig respons" in html
@@ -63,7 +83,7 @@ def test_bestuurder_reads_without_comments_and_outsiders_get_404(client, app):
     board = gen_user("bestuurder")
     add_member(traject, board)
     login(client, board)
-    html = client.get(f"/trajecten/{traject.id}/resultaten").get_data(as_text=True)
+    html = _all_pages(client, traject)
     assert "Draagvlakindices" in html and "Ik hoop dat we elkaar" not in html
     client.post("/logout")
     login(client, gen_user("regisseur"))
@@ -81,8 +101,7 @@ def test_small_response_counts_are_not_shown(client, app):
                                   "invited": 30, "completed": 21, "suppressed": False}]
     gen_snapshot(traject, payload)
     login(client, owner)
-    html = client.get(f"/trajecten/{traject.id}/resultaten").get_data(as_text=True)
-    section = html[html.index('id="respons"'):html.index('id="indices"')]
+    section = _section(client, traject, "respons", "respons")
     assert "33%" not in section and "70%" in section and "te weinig respons" in section
     assert ">3<" not in section and "(n = 3)" not in section
 
@@ -98,8 +117,7 @@ def test_identified_questionnaires_show_their_single_respondent(client, app):
                                   "invited": 9, "completed": None, "anonymous": True, "suppressed": True}]
     gen_snapshot(traject, payload)
     login(client, owner)
-    html = client.get(f"/trajecten/{traject.id}/resultaten").get_data(as_text=True)
-    section = html[html.index('id="respons"'):html.index('id="indices"')]
+    section = _section(client, traject, "respons", "respons")
     assert "100%" in section and "(n = 1)" in section
     assert "33%" not in section and "(n = 3)" not in section and "te weinig respons" in section
 

@@ -46,8 +46,9 @@ def test_bestuurder_signs_revises_and_reads_the_report(lang, simulated_demo, liv
     trip = journey(JOURNEY, lang)
     page = new_context(lang=lang).new_page()
     login(page, board_email(SCHOOL[lang]), BOARD_PASSWORD, lang, trip)
-    expect(page.get_by_role("heading", level=1, name=t("Trajecten"))).to_be_visible()
-    trip.page(page, "trajecten")
+    # The bestuurder's home: what is asked of them first, then the results.
+    expect(page.get_by_role("heading", level=2, name=t("Wat wordt van u gevraagd"))).to_be_visible()
+    trip.page(page, "thuis")
     page.get_by_role("link", name="Verkenning ICT-samenwerking SSVO").click()
     trip.page(page, "traject")
 

@@ -33,7 +33,7 @@ def test_regisseur_sets_up_a_traject_and_invites(lang, demo, live_server, new_co
     page = new_context(lang=lang).new_page()
 
     login(page, REGISSEUR["email"], REGISSEUR["password"], lang, trip)
-    expect(page.get_by_role("heading", level=1, name=t("Trajecten"))).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=t("Mijn trajecten"))).to_be_visible()  # the regisseur's home
     trip.page(page, "trajecten")
 
     # A new traject

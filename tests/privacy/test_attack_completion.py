@@ -152,7 +152,13 @@ def test_follow_up_page_export_and_outbox_tell_nobody_who_answered(client, app, 
     assert "3 herinneringen" not in text and "Herinneringen verstuurd aan wie nog niet heeft ingevuld" in text
     assert len({tuple(re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)[2:]) for row in _rows(text)}) == 3
     outbox = client.get(f"/trajecten/{traject.id}/outbox").get_data(as_text=True)
-    assert "Herinnering:" not in outbox
+    # The subject reads "Herinnering / Reminder: …" since mails carry both languages.
+    assert "Herinnering:" not in outbox and "Reminder:" not in outbox and "Enige tijd geleden" not in outbox
+    # The review before a reminder tells how many as the follow-up page does (3 of 16), never who.
+    review = client.get(f"/vragenlijsten/{questionnaire.id}/deelnemers/herinneren/controleren").get_data(as_text=True)
+    assert "Nog niet ingevuld: 3 van de 16" in review
+    assert not [p["email"] for p, _ in people if p["email"] in review]
+    assert not [p.get("name") for p, _ in people if p.get("name") and p["name"] in review]
     recipients = re.compile(r"Aan: ([^ ]+@[^ ]+) ")
     assert len(recipients.findall(outbox)) == 16  # the invitations, to everyone
     assert sorted(recipients.findall(outbox)) == sorted(recipients.findall(outbox_before))  # no trace of who

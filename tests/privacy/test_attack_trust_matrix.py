@@ -84,10 +84,19 @@ def _trust_table(html: str) -> str:
     return match.group(1)
 
 
+def _dashboard(client, traject) -> str:
+    """The dashboard's first screen followed by its board page (where the trust table lives):
+    every assertion below holds for both together."""
+    first = client.get(f"/trajecten/{traject.id}/resultaten")
+    board = client.get(f"/trajecten/{traject.id}/resultaten/bestuur")
+    assert first.status_code == 200 and board.status_code == 200
+    return first.get_data(as_text=True) + board.get_data(as_text=True)
+
+
 def test_the_bestuurder_dashboard_shows_only_received_averages(client, world):
     traject, _, board, individual, received = world
     login(client, board)
-    html = client.get(f"/trajecten/{traject.id}/resultaten").get_data(as_text=True)
+    html = _dashboard(client, traject)
     table = _trust_table(html)
     assert not {s for s in individual if s in html}, "an individual board's rating is on the page"
     assert "Zwakste schakel" not in html and "Vertrouwensmatrix" not in html
@@ -104,7 +113,7 @@ def test_a_hidden_board_cannot_be_worked_out_from_the_totals(client, world_hidde
 
     traject, _, board, individual, received = world_hidden
     login(client, board)
-    html = client.get(f"/trajecten/{traject.id}/resultaten").get_data(as_text=True)
+    html = _dashboard(client, traject)
     table = _trust_table(html)
     assert not {s for s in individual if s in html}
     assert not {s for value in received.values() for s in _variants(value) if s in table}
@@ -122,7 +131,7 @@ def test_a_hidden_board_cannot_be_worked_out_from_the_totals(client, world_hidde
 def test_the_regisseur_sees_the_full_matrix(client, world):
     traject, regisseur, _, individual, _ = world
     login(client, regisseur)
-    html = client.get(f"/trajecten/{traject.id}/resultaten").get_data(as_text=True)
+    html = _dashboard(client, traject)
     shown = {s for s in individual if s in _trust_table(html)}
     assert shown == individual  # every cell
     assert "Zwakste schakel" in html
