@@ -473,7 +473,7 @@ def admit_rollups(atoms_by_measure: dict, threshold: int, *, number: int, histor
     measures = measures_of(atoms_by_measure)
     counts = measures.get("responses") or (next(iter(measures.values())) if measures else {})
     pools = list(proposed) if proposed is not None else rollup_candidates(counts, hidden, threshold)
-    admitted = []
+    admitted: list[tuple[Any, Any]] = []
     for pool in pools:
         ok = True
         for measure, atoms in atoms_by_measure.items():

@@ -3,6 +3,7 @@
 import functools
 import math
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -206,7 +207,8 @@ def describe(x: Any, level: float = 0.95) -> dict[str, Any]:
 MEDIAN_ONLY_BELOW = BCA_MIN_N
 
 
-def shown_interval(n, ci_low, ci_high, bca_low=None, bca_high=None):
+def shown_interval(n: int | None, ci_low: Any, ci_high: Any, bca_low: Any = None,
+                   bca_high: Any = None) -> dict[str, Any] | None:
     """The interval a page shows for a group of ``n``: the documented choice per group size.
 
     ``"median"`` (no interval: median and distribution) for n < 10, ``"bca"`` for 10 <= n < 30
@@ -235,7 +237,8 @@ def shown_interval(n, ci_low, ci_high, bca_low=None, bca_high=None):
     return {"method": "t", "low": plain(ci_low), "high": plain(ci_high)}
 
 
-def knelpunt_level(value, interval, reversed_index=False, below=50):
+def knelpunt_level(value: float | None, interval: Mapping[str, Any] | None, reversed_index: bool = False,
+                   below: float = 50) -> str | None:
     """``"certain"`` when the whole shown interval lies below ``below``, ``"possible"`` when only
     the point does, else None; for a reversed index (WEERSTAND) on ``100 - value``.
 

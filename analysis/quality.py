@@ -1,13 +1,19 @@
 """Instrument quality per construct: Cronbach's alpha with the respondents it rests on, and item–rest correlations."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
+if TYPE_CHECKING:
+    from analysis.coded import Prepared
 
 #: Below this many complete respondents an alpha is marked unreliable on the pages.
 RELIABLE_ALPHA_N = 10
 
 
-def item_quality(responses, items=None, min_share=None) -> list:
+
+def item_quality(responses: Any, items: Any = None, min_share: float | None = None) -> list[dict[str, Any]]:
     """Per construct, over all respondents counted in it: alpha and each item's item–rest correlation.
 
     Parameters
@@ -28,6 +34,7 @@ def item_quality(responses, items=None, min_share=None) -> list:
     >>> import pandas as pd
     >>> items = [{"question": q, "construct": "c", "min": 1, "max": 5} for q in "abc"]
     >>> wide = {"a": [1, 2, 3, 4, 5], "b": [2, 2, 3, 5, 4], "c": [1, 3, 3, 4, 5]}
+    >>> import pandas as pd
     >>> responses = pd.DataFrame([{"respondent": f"r{i}", "question": q, "value": v[i], "organisation": "A",
     ...                            "role": "ict_staff"} for q, v in wide.items() for i in range(5)])
     >>> row = item_quality(responses, items)[0]
@@ -35,8 +42,13 @@ def item_quality(responses, items=None, min_share=None) -> list:
     (0.9451, 5, [0.97, 0.809, 0.899])
     """
     # pandas and scipy load here, not at import: the pages import alpha_note (tests/app/test_lean_web.py)
-    from analysis.coded import as_prepared
+    import pandas as pd
+
+    from analysis.coded import as_prepared as untyped_as_prepared
     from analysis.reliability import cronbach_alpha, feldt_interval, item_rest_correlations
+
+    # analysis.coded is still in the strict backlog (pyproject.toml): the signature of as_prepared.
+    as_prepared: Callable[[Any, Any, float | None], Prepared] = untyped_as_prepared
 
     prepared = as_prepared(responses, items, min_share)
     coded = prepared.coded
@@ -57,6 +69,7 @@ def item_quality(responses, items=None, min_share=None) -> list:
         rows = order[first:stop]
         construct = int(construct_of[rows[0]])
         meta = coded.constructs.loc[construct]
+        assert isinstance(meta, pd.Series)  # one row: construct codes are the unique index
         k = int(meta["n_items"])
         # Respondents x items (position order), NaN where unanswered: one scatter per construct.
         who, people = np.unique(person[rows], return_inverse=True)
@@ -81,7 +94,7 @@ def item_quality(responses, items=None, min_share=None) -> list:
     return out
 
 
-def alpha_note(alpha, alpha_n) -> str | None:
+def alpha_note(alpha: float | None, alpha_n: int | None) -> str | None:
     """Why an alpha needs care: ``"negative"``, ``"unreliable"`` (fewer than 10 complete
     respondents) or None.
 

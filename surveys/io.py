@@ -25,7 +25,7 @@ def schema() -> dict[str, Any]:
     A question's ``type`` is one of the registered names, and its properties are the common ones
     and each type's own (``QuestionType.schema``); two types that share a field must agree on it.
     """
-    result = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    result: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     question = result["$defs"]["question"]
     question["properties"]["type"] = {"enum": list(QUESTION_TYPES)}
     for question_type in QUESTION_TYPES.values():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import overload
 
 
 def utcnow() -> datetime:
@@ -9,6 +10,10 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+@overload
+def aware(value: datetime) -> datetime: ...
+@overload
+def aware(value: None) -> None: ...
 def aware(value: datetime | None) -> datetime | None:
     """A stored time as timezone-aware UTC (SQLite returns naive datetimes); None stays None."""
     return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value

@@ -6,6 +6,8 @@ and ``item_quality`` (only when the whole group is shown) plus the construct row
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext as _
 
 from analysis.quality import alpha_note
@@ -51,8 +53,8 @@ def rollup_note(traject, snapshot, payload: dict, key: str = STAFF) -> dict | No
     merged: dict = {}
     for row in explained:
         # A school hidden as a whole lists its role groups' roll-ups under its own name.
-        key = (row["organisation"], None if row["organisation"] in hidden_orgs else row["role"])
-        kinds = merged.setdefault(key, [])
+        cell = (row["organisation"], None if row["organisation"] in hidden_orgs else row["role"])
+        kinds = merged.setdefault(cell, [])
         for target in row["shown_in"]:
             if target["kind"] == "kleinere_scholen":
                 label = pool_label(target, names)
@@ -63,7 +65,7 @@ def rollup_note(traject, snapshot, payload: dict, key: str = STAFF) -> dict | No
             order = {"kleinere_scholen": 0, "per_rol": 1}.get(target["kind"], 2)  # smallest roll-up first
             if (order, label) not in kinds:
                 kinds.append((order, label))
-    hidden = []
+    hidden: list[dict[str, Any]] = []
     for (org, role), found in merged.items():
         kinds = [label for _order, label in sorted(found, key=lambda item: item[0])]
         group = org_label(org, names) if role is None else f"{org_label(org, names)} · {role_label(role)}"
@@ -142,7 +144,7 @@ def quality(traject, payload: dict) -> list:
     from app.services.indicators import instruments as traject_instruments
 
     instruments = traject_instruments(traject)
-    by_group = {}
+    by_group: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
     for r in payload.get("constructs") or []:
         if r.get("organisation") is not None and r.get("role") is None:
             by_group.setdefault((r.get("questionnaire"), r.get("construct")), []).append(r)

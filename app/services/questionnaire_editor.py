@@ -108,7 +108,8 @@ def question_from_values(values: dict) -> dict:
     Raises QuestionnaireError with errors per field.
     """
     errors: dict[str, list[str]] = {}
-    question_type = QUESTION_TYPES.get(values.get("type")) if isinstance(values.get("type"), str) else None
+    type_name = values.get("type")
+    question_type = QUESTION_TYPES.get(type_name) if isinstance(type_name, str) else None
     if question_type is None:
         errors["type"] = ["Kies een vraagtype."]
     question: dict[str, Any] = {"key": _key(values.get("key"), errors), "type": values.get("type"),

@@ -48,7 +48,7 @@ def section(key: str, pools, counts: dict, extras: Extras | None) -> list:
         rows = extras.pool(key, pool) if extras is not None else {"constructs": [], "indices": []}
         out.append({
             "questionnaire": key, "organisation": pool[0], "role": pool[1], "kind": rollups.SMALLER_SCHOOLS,
-            "organisations": sorted(rollups.pool_members(pool)), "n": int(counts.get(pool, 0)),
+            "organisations": sorted(rollups.pool_organisations(pool)), "n": int(counts.get(pool, 0)),
             "constructs": [dict(r, questionnaire=key, suppressed=False) for r in rows["constructs"]],
             "indices": [dict(r, suppressed=False) for r in rows["indices"]],
         })

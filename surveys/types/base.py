@@ -240,7 +240,7 @@ class QuestionType:
         """A clean (or raw) answer in words in ``lang`` ('nl' or 'en'); never called for None."""
         return str(value)
 
-    def api_scale(self, question: Any) -> dict | None:
+    def api_scale(self, question: Any) -> dict[str, Any] | None:
         """The ``scale`` of this question in the public API, or None."""
         return None
 
@@ -251,7 +251,7 @@ class QuestionType:
         """
         return {}
 
-    def to_editor(self, question: dict) -> dict[str, Any]:
+    def to_editor(self, question: dict[str, Any]) -> dict[str, Any]:
         """The editor's flat values for the type's own fields of a stored question."""
         return {}
 
@@ -287,7 +287,8 @@ def option_label(question: Any, value: Any, lang: str) -> str:
     """The label in ``lang`` of the option called ``value``; the value itself when unknown."""
     for option in question.options or []:
         if option["value"] == value:
-            return option["label"].get(lang) or option["label"]["nl"]
+            label: str = option["label"].get(lang) or option["label"]["nl"]
+            return label
     return str(value)
 
 
@@ -339,7 +340,7 @@ class ListType(QuestionType):
         return {"options": options_from_lines(values.get("options"), errors),
                 **bounds_from_editor(values, errors, integer=True)}
 
-    def to_editor(self, question: dict) -> dict[str, Any]:
+    def to_editor(self, question: dict[str, Any]) -> dict[str, Any]:
         return {"options": options_as_lines(question.get("options")), **bounds_as_text(question)}
 
 

@@ -58,5 +58,5 @@ class CurrencyType(QuestionType):
     def from_editor(self, values: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
         return bounds_from_editor(values, errors, integer=False)
 
-    def to_editor(self, question: dict) -> dict[str, Any]:
+    def to_editor(self, question: dict[str, Any]) -> dict[str, Any]:
         return bounds_as_text(question)

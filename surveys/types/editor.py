@@ -12,8 +12,8 @@ from typing import Any
 LANGS = ("nl", "en")
 
 
-def text_pair(nl: Any, en: Any, label: str, errors: dict, field: str, *,
-              optional: bool = False) -> dict | None:
+def text_pair(nl: Any, en: Any, label: str, errors: dict[str, list[str]], field: str, *,
+              optional: bool = False) -> dict[str, Any] | None:
     """A {nl, en} text from two inputs; both are needed, or neither when ``optional``.
 
     >>> errors = {}
@@ -31,7 +31,7 @@ def text_pair(nl: Any, en: Any, label: str, errors: dict, field: str, *,
     return {"nl": nl, "en": en}
 
 
-def number(value: Any, field: str, errors: dict, *, integer: bool = False) -> int | float | None:
+def number(value: Any, field: str, errors: dict[str, list[str]], *, integer: bool = False) -> int | float | None:
     """A number from an input (``1,5`` or ``1.5``); None when empty; an error when not a number.
 
     >>> errors = {}
@@ -68,7 +68,7 @@ def lines(text: Any) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def options_from_lines(text: Any, errors: dict) -> list[dict]:
+def options_from_lines(text: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
     """Options from lines ``value | Nederlands label | English label`` (English may be left out).
 
     >>> options_from_lines("ja | Ja | Yes\\nnee | Nee", {})[1]
@@ -89,23 +89,23 @@ def options_from_lines(text: Any, errors: dict) -> list[dict]:
     return options
 
 
-def options_as_lines(options: list | None) -> str:
+def options_as_lines(options: list[dict[str, Any]] | None) -> str:
     """The inverse of ``options_from_lines``."""
     return "\n".join(f"{o['value']} | {o['label']['nl']} | {o['label']['en']}" for o in options or [])
 
 
-def labels_from_lines(values: Any) -> dict | None:
+def labels_from_lines(values: Any) -> dict[str, Any] | None:
     """Point labels {nl: [...], en: [...]} from the ``labels_nl``/``labels_en`` text areas."""
     labels = {lang: lines(values.get(f"labels_{lang}")) for lang in LANGS}
     return labels if labels["nl"] or labels["en"] else None
 
 
-def labels_as_lines(question: dict) -> dict[str, str]:
+def labels_as_lines(question: dict[str, Any]) -> dict[str, str]:
     labels = question.get("labels") or {}
     return {f"labels_{lang}": "\n".join(labels.get(lang, [])) for lang in LANGS}
 
 
-def bounds_from_editor(values: Any, errors: dict, *, integer: bool) -> dict[str, Any]:
+def bounds_from_editor(values: Any, errors: dict[str, list[str]], *, integer: bool) -> dict[str, Any]:
     """``min`` and ``max`` as far as given (numbers, or whole numbers of selections)."""
     result = {}
     for bound in ("min", "max"):
@@ -115,7 +115,7 @@ def bounds_from_editor(values: Any, errors: dict, *, integer: bool) -> dict[str,
     return result
 
 
-def bounds_as_text(question: dict) -> dict[str, str]:
+def bounds_as_text(question: dict[str, Any]) -> dict[str, str]:
     return {"min": number_text(question.get("min")), "max": number_text(question.get("max"))}
 
 

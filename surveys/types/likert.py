@@ -36,7 +36,7 @@ def parse_point(raw: Any, low: int, high: int) -> int:
     return value
 
 
-def point_labels(points: list[int], labels: dict | None, lang: str) -> list[tuple[int, str]]:
+def point_labels(points: list[int], labels: dict[str, Any] | None, lang: str) -> list[tuple[int, str]]:
     """(value, label) per point; labels are one per point or only the two ends ('' between)."""
     texts = (labels or {}).get(lang) or (labels or {}).get("nl") or []
     if len(texts) == len(points):
@@ -96,7 +96,7 @@ class LikertType(QuestionType):
             label = ""
         return f"{value} — {label}" if label else str(value)
 
-    def api_scale(self, question: Any) -> dict:
+    def api_scale(self, question: Any) -> dict[str, Any]:
         low, high = scale_bounds(question)
         return {"min": low, "max": high}
 
@@ -115,7 +115,7 @@ class LikertType(QuestionType):
             own["matrix"] = matrix
         return own
 
-    def to_editor(self, question: dict) -> dict[str, Any]:
+    def to_editor(self, question: dict[str, Any]) -> dict[str, Any]:
         scale = question.get("scale") or {}
         return {"scale_min": str(scale.get("min", "")), "scale_max": str(scale.get("max", "")),
                 "matrix": question.get("matrix") or "", **labels_as_lines(question)}

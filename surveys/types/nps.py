@@ -55,12 +55,12 @@ class NpsType(QuestionType):
         """(value, label) for 0..10; only the two ends carry a label."""
         return point_labels(list(range(LOW, HIGH + 1)), question.labels or DEFAULT_LABELS, lang)
 
-    def api_scale(self, question: Any) -> dict:
+    def api_scale(self, question: Any) -> dict[str, Any]:
         return {"min": LOW, "max": HIGH}
 
     def from_editor(self, values: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
         labels = labels_from_lines(values)
         return {"labels": labels} if labels else {}
 
-    def to_editor(self, question: dict) -> dict[str, Any]:
+    def to_editor(self, question: dict[str, Any]) -> dict[str, Any]:
         return labels_as_lines(question)

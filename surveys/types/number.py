@@ -85,7 +85,7 @@ class NumberType(QuestionType):
             own["integer"] = True
         return own
 
-    def to_editor(self, question: dict) -> dict[str, Any]:
+    def to_editor(self, question: dict[str, Any]) -> dict[str, Any]:
         unit = question.get("unit") or {}
         return {**bounds_as_text(question), "integer": question.get("integer", False),
                 "unit_nl": unit.get("nl", ""), "unit_en": unit.get("en", "")}

@@ -47,5 +47,5 @@ class SingleChoiceType(QuestionType):
     def from_editor(self, values: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
         return {"options": options_from_lines(values.get("options"), errors)}
 
-    def to_editor(self, question: dict) -> dict[str, Any]:
+    def to_editor(self, question: dict[str, Any]) -> dict[str, Any]:
         return {"options": options_as_lines(question.get("options"))}

@@ -67,5 +67,5 @@ class TextType(QuestionType):
         max_length = number(values.get("max_length"), "max_length", errors, integer=True)
         return {} if max_length is None else {"max_length": max_length}
 
-    def to_editor(self, question: dict) -> dict[str, Any]:
+    def to_editor(self, question: dict[str, Any]) -> dict[str, Any]:
         return {"max_length": number_text(question.get("max_length"))}
