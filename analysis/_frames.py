@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
-ROLES = ("ict_staff", "ict_lead", "board")
+ROLES = ("ict_staff", "ict_lead", "board", "staff", "pupil")
 RESPONSE_COLUMNS = ("respondent", "question", "value", "organisation", "role")
 ITEM_COLUMNS = ("question", "construct")
 # Stands in for a missing questionnaire key inside groupbys, which drop None keys.

@@ -1,4 +1,4 @@
-"""SWOT items derived from the evidence by explicit rules, default external items, and the confrontatiematrix."""
+"""SWOT items derived from the evidence by explicit rules, and the confrontatiematrix."""
 
 import math
 from statistics import median
@@ -48,25 +48,6 @@ DOMAIN_NAMES = {
 }
 SYSTEM_NAMES = {"admin_system": ("leerlingadministratie", "student administration"), "elo": ("ELO", "LMS"),
                 "office_suite": ("kantoorpakket", "office suite"), "identity": ("identiteitsbeheer", "identity")}
-
-#: External items from the client case, proposed as manual defaults the regisseur can edit or drop.
-DEFAULT_EXTERNAL = (
-    {"quadrant": "T", "rule": "default.krimp",
-     "text_nl": "Krimp: het aantal leerlingen daalt de komende jaren, en daarmee het budget.",
-     "text_en": "Shrinking pupil numbers over the coming years, and with them the budget."},
-    {"quadrant": "T", "rule": "default.pensionering",
-     "text_nl": "Pensionering van ervaren ICT-medewerkers op een krappe arbeidsmarkt.",
-     "text_en": "Experienced ICT staff retiring in a tight labour market."},
-    {"quadrant": "T", "rule": "default.ibp",
-     "text_nl": "Stijgende eisen aan informatiebeveiliging en privacy, te zwaar voor één school.",
-     "text_en": "Rising demands on information security and privacy, too heavy for one school."},
-    {"quadrant": "O", "rule": "default.sivon",
-     "text_nl": "Gezamenlijke inkoop via de coöperatie SIVON.",
-     "text_en": "Joint procurement through the schools' cooperative SIVON."},
-    {"quadrant": "O", "rule": "default.hoofd_ict",
-     "text_nl": "Een gezamenlijk Hoofd ICT is al aangesteld als eerste stap.",
-     "text_en": "A joint Head of ICT has already been appointed as a first step."},
-)
 
 QUADRANTS = ("S", "W", "O", "T")
 MAX_PER_QUADRANT = 5
@@ -361,19 +342,6 @@ def derive_items(payload, organisation=None):
     payload = payload or {}
     return (_index_items(payload, organisation) + _motive_items(payload, organisation)
             + _foto_items(payload, organisation) + _board_items(payload, organisation))
-
-
-def default_external_items():
-    """The client case's opportunities and threats, as manual defaults (``rule`` ``default.*``).
-
-    Examples
-    --------
-    >>> sorted({i["quadrant"] for i in default_external_items()})
-    ['O', 'T']
-    """
-    return [dict(item, organisation=None, key=item["rule"], evidence={"kind": "default", "ref": item["rule"],
-                                                                       "value": None})
-            for item in DEFAULT_EXTERNAL]
 
 
 def check_selection(items, limit=MAX_PER_QUADRANT):

@@ -13,7 +13,8 @@ from .types import AnswerError, get_type
 from .types.likert import scale_bounds
 
 FORMAT = "draagvlak-questionnaire/1"
-AUDIENCES = ("ict_staff", "ict_lead", "board", "all")
+# "users": every member of staff (and optionally pupils) as a user of the school's ICT.
+AUDIENCES = ("ict_staff", "ict_lead", "board", "all", "users")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 UNKNOWN_QUESTION = "Onbekende vraag."
 LIST_TYPES = ("multiple_choice", "ranking")

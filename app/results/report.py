@@ -80,8 +80,10 @@ def action_title(a: dict) -> str:
 def item_source(item: dict) -> str:
     if item.get("source") == "auto":
         return _("afgeleid uit de resultaten")
-    if (item.get("rule") or "").startswith("default."):
+    if (item.get("rule") or "").startswith(("default.", "case.")):
         return _("uit de casus")
+    if (item.get("rule") or "").startswith("suggestie."):
+        return _("suggestie uit de sector")
     return _("eigen punt")
 
 
