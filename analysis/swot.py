@@ -3,6 +3,9 @@
 import math
 from statistics import median
 
+from analysis.ict_users import ASPECT_NAMES, ASPECTS, aspect_rows
+from analysis.motives import drivers
+
 #: Thresholds of the derivation rules; docs/advice.md explains each one.
 THRESHOLDS = {
     "index_strength": 65.0,       # index value ≥ 65 → strength
@@ -18,7 +21,9 @@ THRESHOLDS = {
     "autonomy_strength": 60.0,    # board autonomy willingness over the domains ≥ 60
     "autonomy_weakness": 40.0,    # < 40
     "gap": 25.0,                  # |board − staff| ≥ 25 points in a domain
-    "motive_strength": 70.0,      # a motive scored ≥ 70 by everyone together
+    "motive_strength": 70.0,      # a motive scored ≥ 70 drives a party (analysis.motives.DRIVER)
+    "users_good": 65.0,           # ICT users' satisfaction with an aspect ≥ 65 (0–100) → strength
+    "users_poor": 50.0,           # < 50 → weakness
 }
 
 #: ICT-foto answers compared across schools for the standardisation rule.
@@ -293,19 +298,59 @@ def _board_items(payload, organisation):
 
 
 def _motive_items(payload, organisation):
+    """Shared drivers (both parties, S) and divergent motives (one party only, W), per analysis.motives."""
     items = []
-    for row in payload.get("motives", []):
-        if row.get("organisation") != organisation or row.get("role") is not None or row.get("suppressed"):
-            continue
-        score = row.get("score")
-        driver = str(row.get("construct", "")).removeprefix("motive_")
-        if not _finite(score) or score < THRESHOLDS["motive_strength"] or driver not in MOTIVE_NAMES:
+    for row in drivers(payload, organisation):
+        driver, board, staff = row["motive"], row["board"], row["staff"]
+        if driver not in MOTIVE_NAMES:
             continue
         nl, en = MOTIVE_NAMES[driver]
-        items.append(_item("S", "motief.gedeeld", f"Gedeelde drijfveer: {nl} ({_nl(score)} van 100).",
-                           f"Shared motive: {en} ({_en(score)} out of 100).", "motive",
-                           f"{row['construct']}:{organisation or 'all'}:{row.get('questionnaire')}", score,
-                           organisation))
+        ref = f"motive_{driver}:{organisation or 'all'}"
+        who_nl, who_en = ("ICT-medewerkers van alle scholen", "ICT staff of all schools") \
+            if organisation is not None and row["staff_scope"] == "all" else ("ICT-medewerkers", "ICT staff")
+        board_nl, board_en = ("bestuur", "board") if organisation is not None else ("besturen", "boards")
+        if row["kind"] == "all":
+            items.append(_item("S", "motief.gedeeld", f"Gedeelde drijfveer: {nl} ({_nl(staff)} van 100).",
+                               f"Shared motive: {en} ({_en(staff)} out of 100).", "motive", ref, staff, organisation))
+        elif row["kind"] == "shared":
+            items.append(_item("S", "motief.gedeeld",
+                               f"Gedeelde drijfveer: {nl} ({board_nl} {_nl(board)}, {who_nl} {_nl(staff)} van 100).",
+                               f"Shared motive: {en} ({board_en} {_en(board)}, {who_en} {_en(staff)} out of 100).",
+                               "motive", ref, min(board, staff), organisation))
+        else:
+            high_nl, high_en, low_nl, low_en = (board_nl, board_en, who_nl, who_en) if row["kind"] == "board_only" \
+                else (who_nl, who_en, board_nl, board_en)
+            value = board - staff
+            items.append(_item("W", "motief.verschil",
+                               f"Verschil in drijfveren: {nl} weegt zwaar voor {high_nl}, niet voor {low_nl} "
+                               f"({board_nl} {_nl(board)}, {who_nl} {_nl(staff)} van 100).",
+                               f"Diverging motives: {en} weighs heavily for {high_en}, not for {low_en} "
+                               f"({board_en} {_en(board)}, {who_en} {_en(staff)} out of 100).",
+                               "motive", ref, value, organisation))
+    return items
+
+
+def _user_items(payload, organisation):
+    """Users' satisfaction per aspect (the ICT-users questionnaire), released groups only."""
+    items = []
+    rows = aspect_rows(payload, organisation)
+    for aspect in ASPECTS:
+        row = rows.get(aspect)
+        if row is None or row.get("suppressed") or not _finite(row.get("score")):
+            continue
+        score, n = row["score"], row.get("n")
+        nl, en = ASPECT_NAMES[aspect]
+        ref = f"{aspect}:{organisation or 'all'}"
+        if score >= THRESHOLDS["users_good"]:
+            items.append(_item("S", "gebruikers.tevreden",
+                               f"Tevreden ICT-gebruikers over {nl}: {_nl(score)} van 100 (n = {n}).",
+                               f"ICT users are satisfied with {en}: {_en(score)} out of 100 (n = {n}).",
+                               "ict_users", ref, score, organisation))
+        elif score < THRESHOLDS["users_poor"]:
+            items.append(_item("W", "gebruikers.ontevreden",
+                               f"Ontevreden ICT-gebruikers over {nl}: {_nl(score)} van 100 (n = {n}).",
+                               f"ICT users are dissatisfied with {en}: {_en(score)} out of 100 (n = {n}).",
+                               "ict_users", ref, score, organisation))
     return items
 
 
@@ -341,7 +386,8 @@ def derive_items(payload, organisation=None):
     """
     payload = payload or {}
     return (_index_items(payload, organisation) + _motive_items(payload, organisation)
-            + _foto_items(payload, organisation) + _board_items(payload, organisation))
+            + _foto_items(payload, organisation) + _user_items(payload, organisation)
+            + _board_items(payload, organisation))
 
 
 def check_selection(items, limit=MAX_PER_QUADRANT):

@@ -14,7 +14,7 @@ from app.services import advice
 
 #: dashboard anchor per evidence kind
 EVIDENCE_ANCHORS = {"index": "indices", "ict_foto": "ict-foto", "board": "vertrouwen", "gap": "kloof",
-                    "motive": "motieven"}
+                    "motive": "motieven", "ict_users": "ict-gebruikers"}
 
 
 def quadrant_label(q: str) -> str:

@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 import analysis
 from analysis import disclosure
 from analysis.board import COMMIT_FORMS
+from analysis.motives import board_motives
 from app.extensions import db
 from app.models import IndicatorSnapshot, Job, Organisation, Participant, Questionnaire, Response, Traject
 from app.services import releases
@@ -651,6 +652,7 @@ def compute_raw(traject: Traject, frames: Frames, groups: dict[str, Instrument],
         {"cells": [], "mean_received": {}, "asymmetry": [], "weakest_link": None},
         "autonomy": analysis.autonomy_willingness(board_likert, board_items) if len(board_likert) else [],
         "commit_forms": analysis.commit_forms(board_choices, board_items) if len(board_choices) else [],
+        "motives": board_motives(board_likert, board_items) if len(board_likert) else [],  # identified: no threshold
     }
     progress(0.8, "bestuur")
     return releases.Raw(
