@@ -6,3 +6,4 @@ from app.results import swot_routes  # noqa: E402,F401
 from app.results import feasibility_routes  # noqa: E402,F401
 from app.results import roadmap_routes  # noqa: E402,F401
 from app.results import report_routes  # noqa: E402,F401
+from app.results import party_routes  # noqa: E402,F401
