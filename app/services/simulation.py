@@ -265,10 +265,21 @@ def simulate(traject: Traject, respondents: int, seed: int = 0, *, ict_staff: in
                                         seed=seed + 4, people={"ict_users": user_people})
 
         def improve(values):
-            return {"users_improve": IMPROVEMENTS[int(rng.integers(0, len(IMPROVEMENTS)))]} \
-                if rng.random() < 0.25 else {}
+            extra = {}
+            if rng.random() < 0.25:
+                extra["users_improve"] = IMPROVEMENTS[int(rng.integers(0, len(IMPROVEMENTS)))]
+            return extra
 
-        anonymous("ict_users", user_frame, user_silent, improve)
+        def located(frame):
+            """The location answer is required: one per user; a school with one location has only its main one."""
+            frame = frame.loc[frame["question"] != "location"].copy()
+            first = frame.drop_duplicates("respondent")
+            rows = first.assign(question="location", value=[
+                "nevenlocatie" if int(organisations[o].locations or 1) > 1 and rng.random() < 0.35 else "hoofdlocatie"
+                for o in first["organisation"]])
+            return pd.concat([frame, rows], ignore_index=True)
+
+        anonymous("ict_users", located(user_frame), user_silent, improve)
     else:
         counts["ict_users"] = 0
 

@@ -170,3 +170,31 @@ def test_a_new_trajects_pdf_has_no_case_facts(app, tmp_path):
     assert "Stap 1" in flat
     assert not any(re.sub(r"\s+", " ", fact) in flat for fact in CASE_FACTS)
     assert "SIVON" not in flat and "uit de casus" not in flat
+
+
+def test_locations_appear_only_after_closing_and_only_for_large_enough_locations(client, case):
+    from app.services import questionnaires as questionnaire_service
+    from app.services.users_locations import location_figures
+
+    traject, result = case
+    snapshot = indicators.compute_snapshot(traject).snapshot
+    assert location_figures(traject, snapshot) == []  # open: nothing per location
+    questionnaire = db.session.get(Questionnaire, result.questionnaires["ict_users"])
+    questionnaire_service.close(questionnaire)
+    db.session.commit()
+    snapshot = indicators.compute_snapshot(traject).snapshot
+    rows = location_figures(traject, snapshot)
+    # Schools with one location (BM, VN) answer only "hoofdlocatie": nothing to split.
+    assert rows and {r["organisation"] for r in rows} <= {"ZL", "EC", "BC"}
+    assert all(r["n"] >= traject.anonymity_threshold for r in rows)
+    # Hand check of one cell: the mean over the users of their mean 0–100 network score.
+    cell = next(r for r in rows if r["aspect"] == "user_network")
+    answers = [r.answers for r in db.session.scalars(select(Response).where(
+        Response.questionnaire_id == questionnaire.id, Response.organisation_code == cell["organisation"]))
+        if r.answers.get("location") == cell["location"]]
+    scores = [sum((a[k] - 1) / 4 * 100 for k in keys) / len(keys) for a in answers
+              for keys in [[k for k in ("network_wifi", "network_speed") if k in a]] if keys]
+    assert cell["n"] == len(scores) and cell["score"] == pytest.approx(sum(scores) / len(scores))
+    login(client, traject.members[0], "regie-demo-2026")
+    html = client.get(f"/trajecten/{traject.id}/ict-gebruikers").get_data(as_text=True)
+    assert "Tevredenheid per locatie" in html and "Hoofdlocatie" in html
