@@ -72,7 +72,7 @@ def motives_party_section(traject, payload) -> dict:
             f"motieven-{code.lower()}", _("Motieven: %(school)s", school=names[code]),
             [_("Motief"), _("Bestuur (op naam)"), _("ICT-medewerkers van de school"), _("Verschil")],
             school_rows, note=note)})
-    shared = [{"motive": motive_name(d["motive"]), **d} for d in drivers(payload)]
+    shared = [{**d, "motive": motive_name(d["motive"])} for d in drivers(payload)]
     chart = charts.bar_chart(
         [{"label": f"{motive_name(r['motive'])} · {label}", "value": cell["score"] if cell else None,
           "suppressed": bool(cell and cell.get("suppressed")) or cell is None}

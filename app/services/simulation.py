@@ -35,6 +35,13 @@ USER_RESPONSE_RATE = 0.7    # all staff as ICT users: a staff survey rarely reac
 ICT_FTE_PER_PUPIL = 0.003
 FTE_PER_PERSON = 0.9
 MAX_TEAM = 5
+# How much each motive weighs, on top of a person's own level (scale points): the case names
+# quality, vulnerability and cost as the boards' motives; ICT staff care less about cost and more
+# about their profession. So the demo shows shared drivers and a divergent one.
+BOARD_MOTIVES = {"quality": 1.2, "vulnerability": 1.3, "cost": 1.1, "continuity": 0.5, "innovation": 0.0,
+                 "professionalisation": 0.2, "procurement": 0.4}
+STAFF_MOTIVES = {"quality": 1.0, "vulnerability": 1.1, "cost": -0.6, "continuity": 0.4, "innovation": 0.3,
+                 "professionalisation": 0.9, "procurement": -0.2}
 IMPROVEMENTS = [
     "Een wifi-netwerk dat in elk lokaal werkt.",
     "Een helpdesk die ook na schooltijd bereikbaar is.",
@@ -251,6 +258,7 @@ def simulate(traject: Traject, respondents: int, seed: int = 0, *, ict_staff: in
     options = [o["value"] for o in motives_def.question("motive_ranking").options]
 
     def ranking(values):
+        _weigh(values, "motive_", STAFF_MOTIVES, rng)
         weight = {o: values.get(f"motive_{o}", 0) + rng.random() for o in options}
         return {"motive_ranking": sorted(options, key=lambda o: -weight[o])}
 
@@ -292,6 +300,7 @@ def simulate(traject: Traject, respondents: int, seed: int = 0, *, ict_staff: in
     for n, (respondent, values) in enumerate(sorted(board_answers.items())):
         code = codes[n % len(codes)]
         values.pop(f"trust_{code.lower()}", None)  # no trust question about one's own school
+        _weigh(values, "board_motive_", BOARD_MOTIVES, rng)
         user = db.session.scalar(select(User).where(User.role == "bestuurder", User.organisation_id ==
                                                      organisations[code].id).order_by(User.id).limit(1))
         values.update(board_conditions=CONDITIONS[n % len(CONDITIONS)],
@@ -330,6 +339,18 @@ def simulate(traject: Traject, respondents: int, seed: int = 0, *, ict_staff: in
     db.session.execute(insert(Response), responses)
     db.session.flush()
     return SimulationResult(questionnaires={k: q.id for k, q in questionnaires.items()}, responses=counts)
+
+
+def _weigh(values: dict, prefix: str, shifts: dict, rng) -> None:
+    """Give each motive answered its own weight: the person's mean level plus the motive's shift."""
+    keys = [prefix + m for m in shifts if prefix + m in values]
+    if not keys:
+        return
+    level = sum(values[k] for k in keys) / len(keys) - 3  # the person's own level, around the midpoint
+    for motive, shift in shifts.items():
+        key = prefix + motive
+        if key in values:
+            values[key] = int(min(5, max(1, round(3 + 0.5 * level + shift + float(rng.normal(0, 0.7))))))
 
 
 def _foto(organisation, rng) -> dict:
