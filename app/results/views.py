@@ -103,7 +103,7 @@ def _scale_to_100(row, key):
 def _questionnaire_short(key) -> str:
     """A short name of the instrument, so rows of different questionnaires can be told apart."""
     return {"ict_staff": _("ICT-medewerkers"), "motives": _("Motieven"), "ict_foto": _("ICT-foto"),
-            "board_commitment": _("Commitmentverklaring")}.get(key, str(key or "–"))
+            "board_commitment": _("Commitmentverklaring"), "ict_users": _("ICT-gebruikers")}.get(key, str(key or "–"))
 
 
 def response_section(traject, payload) -> dict:

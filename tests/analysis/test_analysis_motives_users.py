@@ -37,6 +37,9 @@ def test_board_motives_are_per_school_without_threshold_and_hand_computed():
     assert rows[("cost", "ZL")]["score"] == 25.0 and rows[("cost", "BM")]["score"] == 75.0
     assert rows[("quality", None)] == {"motive": "quality", "organisation": None, "n": 2, "score": 87.5}
     assert board_motives(answers.iloc[:0], items) == []
+    # An older statement without the motives section gives no rows (not an error).
+    older = [{"question": "aw_inkoop", "construct": "autonomy_willingness", "domain": "inkoop", "min": 1, "max": 5}]
+    assert board_motives(answers.assign(question="aw_inkoop"), older) == []
 
 
 def test_by_party_never_fills_in_a_hidden_staff_group():
