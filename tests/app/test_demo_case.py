@@ -198,3 +198,28 @@ def test_locations_appear_only_after_closing_and_only_for_large_enough_locations
     login(client, traject.members[0], "regie-demo-2026")
     html = client.get(f"/trajecten/{traject.id}/ict-gebruikers").get_data(as_text=True)
     assert "Tevredenheid per locatie" in html and "Hoofdlocatie" in html
+
+
+def test_a_few_pupils_stay_hidden_and_cannot_be_worked_out(case):
+    # Three pupils of BM answer the ICT-users questionnaire beside its staff: the pupils are a
+    # group below the threshold, and the school's total minus its staff must not give them away.
+    from datetime import date
+
+    traject, result = case
+    qid = result.questionnaires["ict_users"]
+    bm = traject.organisation_by_code("BM")
+    for n in range(3):
+        db.session.add(Participant(questionnaire_id=qid, email=f"leerling{n}@bm.example", name=f"L{n}", role="pupil",
+                                   organisation_id=bm.id, completed=True, early=True))
+        db.session.add(Response(id=f"pupil{n:027d}", questionnaire_id=qid, organisation_code="BM", role="pupil",
+                                submitted_on=date.today(), answers={"location": "hoofdlocatie", "network_wifi": 1,
+                                                                   "network_speed": 1, "devices_own": 1}))
+    db.session.commit()
+    payload = indicators.compute_snapshot(traject).snapshot.payload
+    rows = {(r["organisation"], r["role"]): r for r in payload["constructs"]
+            if r["questionnaire"] == "ict_users" and r["construct"] == "user_network"}
+    assert rows[("BM", "pupil")]["suppressed"] and rows[("BM", "pupil")]["score"] is None
+    assert rows[(None, "pupil")]["suppressed"]
+    # Not both the school's total and its staff: their difference would be the pupils.
+    assert rows[("BM", None)]["suppressed"] or rows[("BM", "staff")]["suppressed"]
+    assert rows[(None, None)]["suppressed"] or rows[(None, "staff")]["suppressed"]
