@@ -49,8 +49,8 @@ SERVICE_WEIGHT = 0.05
 def _with_service(base, share=SERVICE_WEIGHT):
     """``base`` weights per form scaled by 1 − ``share``, plus ``service_quality`` at ``share``.
 
-    Without users' data the criterion is left out and the others renormalise, so the scores are
-    exactly those of the base weights.
+    Without users' data the criterion is left out (it is optional: see ``FeasibilityModel.optional``)
+    and the others renormalise, so scores and coverage are exactly those of the base weights.
     """
     return {form: {**{c: w * (1 - share) for c, w in weights.items()}, "service_quality": share}
             for form, weights in base.items()}
@@ -81,6 +81,9 @@ class FeasibilityModel:
                                                       "centrummodel": 60.0, "ssc": 65.0})
     #: a cell needs at least this share of its weight backed by data, else it has no score
     min_coverage: float = 0.5
+    #: criteria from an optional instrument (the ICT-users questionnaire): without data they are
+    #: left out of the score and of the coverage, and not listed as missing evidence
+    optional: tuple = ("service_quality",)
     #: knock-outs: (forms, domains or None for all, criterion, a cell is knocked out below this value)
     knockouts: tuple = (
         (("ssc",), None, "autonomy", 60.0),
@@ -297,21 +300,26 @@ def feasibility_matrix(inputs, overrides=None, model=FEASIBILITY_MODEL):
         row = []
         for form in FORMS:
             weights = model.weights[form]
-            contributions, missing = [], []
+            contributions, missing, optional_weight = [], [], 0.0
             for criterion in CRITERIA:
                 weight = weights.get(criterion, 0.0)
                 if weight <= 0:
                     continue
                 value = _value(criteria, criterion, form)
                 if value is None:
-                    missing.append(criterion)
+                    if criterion in model.optional:
+                        optional_weight += weight  # an instrument the traject did not use: no gap
+                    else:
+                        missing.append(criterion)
                     continue
                 contributions.append({"criterion": criterion, "value": value, "weight": weight})
-            coverage = sum(c["weight"] for c in contributions)
+            present = sum(c["weight"] for c in contributions)
+            # Coverage is measured against the weight of the criteria the traject could have data for.
+            coverage = present / (1 - optional_weight)
             computed = None
-            if coverage >= model.min_coverage - 1e-12 and coverage > 0:
+            if coverage >= model.min_coverage - 1e-12 and present > 0:
                 for c in contributions:
-                    c["contribution"] = c["weight"] / coverage * c["value"]
+                    c["contribution"] = c["weight"] / present * c["value"]
                 computed = sum(c["contribution"] for c in contributions)
             else:
                 for c in contributions:

@@ -49,13 +49,15 @@ def test_hand_computed_score():
                          commitment={f: 100.0 for f in FORMS})
     cell = _cell(feasibility_matrix({"domains": {"inkoop": criteria}}), "inkoop", "projectbasis")
     assert cell["score"] == pytest.approx((16 + 12 + 15 + 2 + 5 + 5 + 1 + 0) / 0.85)
-    assert cell["coverage"] == pytest.approx(0.85 * 0.95)
-    assert set(cell["missing"]) == {"preference", "service_quality"}  # standardisation weighs 0 for projectbasis
+    # An optional criterion without data is no gap: coverage and missing are those of the base weights.
+    assert cell["coverage"] == pytest.approx(0.85)
+    assert set(cell["missing"]) == {"preference"}  # standardisation weighs 0 for projectbasis
     # With users seeing room for improvement of 80 the service criterion adds .05·80:
-    # (.95·(16 + 12 + 15 + 2 + 5 + 5 + 1 + 0) + .05·80) / (.95·.85 + .05)
+    # (.95·(16 + 12 + 15 + 2 + 5 + 5 + 1 + 0) + .05·80) / (.95·.85 + .05), coverage .95·.85 + .05
     with_users = _cell(feasibility_matrix({"domains": {"inkoop": dict(criteria, service_quality=80.0)}}),
                        "inkoop", "projectbasis")
     assert with_users["score"] == pytest.approx((0.95 * 56 + 0.05 * 80) / (0.95 * 0.85 + 0.05))
+    assert with_users["coverage"] == pytest.approx(0.95 * 0.85 + 0.05)
 
 
 def test_ssc_knock_outs_from_autonomy_and_draagvlak():
@@ -137,11 +139,11 @@ def test_unknown_evidence_is_left_out_and_renormalised_never_a_zero():
     result = feasibility_matrix({"domains": {"inkoop": criteria}})
     cell = _cell(result, "inkoop", "netwerkmodel")
     # Without users' data every base weight above is scaled by .95 (service quality has the other
-    # .05), which cancels out of the renormalised score.
-    assert cell["coverage"] == pytest.approx(0.65 * 0.95)
+    # .05), which cancels out of the renormalised score; the optional criterion is no gap.
+    assert cell["coverage"] == pytest.approx(0.65)
     assert cell["score"] == pytest.approx(42.5 / 0.65)
     assert cell["score"] == pytest.approx(65.3846, abs=1e-4)
-    assert set(cell["missing"]) == {"domain_support", "trust", "preference", "service_quality"}
+    assert set(cell["missing"]) == {"domain_support", "trust", "preference"}
     # contributions use the renormalised weight: draagvlak .20/.65·80 = 24.615…
     draagvlak = next(c for c in cell["contributions"] if c["criterion"] == "draagvlak")
     assert draagvlak["contribution"] == pytest.approx(0.20 / 0.65 * 80)
