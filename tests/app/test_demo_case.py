@@ -98,6 +98,10 @@ def test_motives_and_users_pages_show_each_party(client, case):
     assert "Tevredenheid per school" in html and "Bonifatius Mavo" in html
     # Open questionnaire: no figures per location yet.
     assert "pas na het sluiten" in html
+    # The advice report carries both: the users in step 1, the parties' motives in step 2.
+    html = client.get(f"/trajecten/{traject.id}/rapport").get_data(as_text=True)
+    assert "ICT-foto: tevredenheid van de ICT-gebruikers" in html
+    assert "Motieven per partij: besturen tegenover ICT-medewerkers" in html
     stranger = gen_user("regisseur")
     client.post("/logout")
     login(client, stranger)
