@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysis._checks import check_threshold  # noqa: F401 - re-exported for the analysis modules
 
-ROLES = ("ict_staff", "ict_lead", "board")
+ROLES = ("ict_staff", "ict_lead", "board", "staff", "pupil")
 RESPONSE_COLUMNS = ("respondent", "question", "value", "organisation", "role")
 ITEM_COLUMNS = ("question", "construct")
 # Stands in for a missing questionnaire key inside groupbys, which drop None keys.

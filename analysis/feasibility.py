@@ -3,6 +3,7 @@
 import math
 from dataclasses import dataclass, field
 
+from analysis.ict_users import improvement_by_domain
 from analysis.swot import pooled_foto, standardisation
 
 DOMAINS = ("overleg", "inkoop", "werkplek", "netwerk", "applicaties", "servicedesk", "ibp", "personeel")
@@ -11,7 +12,7 @@ FORMS = ("projectbasis", "netwerkmodel", "centrummodel", "ssc")
 DEPTH = {"geen": 0, "projectbasis": 1, "netwerkmodel": 2, "centrummodel": 3, "ssc": 4}
 
 CRITERIA = ("draagvlak", "domain_support", "commitment", "autonomy", "trust", "standardisation", "scale",
-            "vulnerability", "savings", "preference")
+            "vulnerability", "savings", "service_quality", "preference")
 CRITERION_NAMES = {
     "draagvlak": ("draagvlak ICT-medewerkers", "ICT staff support"),
     "domain_support": ("steun medewerkers voor dit domein", "staff support for this domain"),
@@ -22,6 +23,8 @@ CRITERION_NAMES = {
     "scale": ("schaal (aantal leerlingen)", "scale (number of pupils)"),
     "vulnerability": ("kwetsbaarheid (urgentie)", "vulnerability (urgency)"),
     "savings": ("besparingspotentieel", "savings potential"),
+    "service_quality": ("verbeterruimte in de dienstverlening volgens gebruikers",
+                        "room to improve the service according to its users"),
     "preference": ("voorkeur medewerkers voor deze vorm", "staff preference for this form"),
     "centre_party": ("een partij met capaciteit om taken uit te voeren", "a party with capacity to perform tasks"),
 }
@@ -39,6 +42,20 @@ DOMAIN_SYSTEMS = {
 ALL_SYSTEMS = ("admin_system", "elo", "office_suite", "identity", "server_model")
 
 
+#: Weight of users' room for service improvement in every form.
+SERVICE_WEIGHT = 0.05
+
+
+def _with_service(base, share=SERVICE_WEIGHT):
+    """``base`` weights per form scaled by 1 − ``share``, plus ``service_quality`` at ``share``.
+
+    Without users' data the criterion is left out (it is optional: see ``FeasibilityModel.optional``)
+    and the others renormalise, so scores and coverage are exactly those of the base weights.
+    """
+    return {form: {**{c: w * (1 - share) for c, w in weights.items()}, "service_quality": share}
+            for form, weights in base.items()}
+
+
 @dataclass(frozen=True)
 class FeasibilityModel:
     """Weights, thresholds, knock-outs and preconditions of the feasibility matrix.
@@ -47,8 +64,9 @@ class FeasibilityModel:
     less; see docs/advice.md for the reasons.
     """
 
-    #: criterion weights per form; each form's weights sum to 1
-    weights: dict = field(default_factory=lambda: {
+    #: criterion weights per form; each form's weights sum to 1 (the base weights below, scaled by
+    #: 0.95, and 0.05 for service quality: the case's third motive beside vulnerability and cost)
+    weights: dict = field(default_factory=lambda: _with_service({
         "projectbasis": {"draagvlak": .20, "domain_support": .20, "commitment": .15, "autonomy": .05, "trust": .10,
                          "standardisation": .00, "scale": .05, "vulnerability": .05, "savings": .05, "preference": .15},
         "netwerkmodel": {"draagvlak": .20, "domain_support": .15, "commitment": .15, "autonomy": .10, "trust": .15,
@@ -57,12 +75,15 @@ class FeasibilityModel:
                          "standardisation": .10, "scale": .05, "vulnerability": .05, "savings": .05, "preference": .05},
         "ssc": {"draagvlak": .10, "domain_support": .10, "commitment": .15, "autonomy": .20, "trust": .10,
                 "standardisation": .15, "scale": .05, "vulnerability": .05, "savings": .05, "preference": .05},
-    })
+    }))
     #: a form is recommended only with a score at or above its threshold
     thresholds: dict = field(default_factory=lambda: {"projectbasis": 50.0, "netwerkmodel": 55.0,
                                                       "centrummodel": 60.0, "ssc": 65.0})
     #: a cell needs at least this share of its weight backed by data, else it has no score
     min_coverage: float = 0.5
+    #: criteria from an optional instrument (the ICT-users questionnaire): without data they are
+    #: left out of the score and of the coverage, and not listed as missing evidence
+    optional: tuple = ("service_quality",)
     #: knock-outs: (forms, domains or None for all, criterion, a cell is knocked out below this value)
     knockouts: tuple = (
         (("ssc",), None, "autonomy", 60.0),
@@ -183,6 +204,7 @@ def feasibility_inputs(payload, model=FEASIBILITY_MODEL):
             candidates.append(row.get("organisation"))
     centre = (100.0 if candidates else 0.0) if foto else None
     organisations = {r.get("organisation") for r in foto} | {r.get("organisation") for r in board.get("commit_forms") or []}
+    service = improvement_by_domain(payload, DOMAINS)
     domains = {}
     for domain in DOMAINS:
         gap = [r for r in board.get("gap") or [] if r.get("domain") == domain and not r.get("staff_suppressed")
@@ -199,7 +221,7 @@ def feasibility_inputs(payload, model=FEASIBILITY_MODEL):
         domains[domain] = {
             "draagvlak": draagvlak, "domain_support": support, "autonomy": autonomy, "trust": trust,
             "standardisation": std * 100 if std is not None else None, "scale": scale,
-            "vulnerability": vulnerability, "savings": savings,
+            "vulnerability": vulnerability, "savings": savings, "service_quality": service[domain],
             "commitment": _cumulative(commits) or None, "preference": _cumulative(prefs) or None,
             "centre_party": centre,
         }
@@ -278,21 +300,26 @@ def feasibility_matrix(inputs, overrides=None, model=FEASIBILITY_MODEL):
         row = []
         for form in FORMS:
             weights = model.weights[form]
-            contributions, missing = [], []
+            contributions, missing, optional_weight = [], [], 0.0
             for criterion in CRITERIA:
                 weight = weights.get(criterion, 0.0)
                 if weight <= 0:
                     continue
                 value = _value(criteria, criterion, form)
                 if value is None:
-                    missing.append(criterion)
+                    if criterion in model.optional:
+                        optional_weight += weight  # an instrument the traject did not use: no gap
+                    else:
+                        missing.append(criterion)
                     continue
                 contributions.append({"criterion": criterion, "value": value, "weight": weight})
-            coverage = sum(c["weight"] for c in contributions)
+            present = sum(c["weight"] for c in contributions)
+            # Coverage is measured against the weight of the criteria the traject could have data for.
+            coverage = present / (1 - optional_weight)
             computed = None
-            if coverage >= model.min_coverage - 1e-12 and coverage > 0:
+            if coverage >= model.min_coverage - 1e-12 and present > 0:
                 for c in contributions:
-                    c["contribution"] = c["weight"] / coverage * c["value"]
+                    c["contribution"] = c["weight"] / present * c["value"]
                 computed = sum(c["contribution"] for c in contributions)
             else:
                 for c in contributions:

@@ -40,7 +40,7 @@ def _organisation_weights(organisations: Any) -> tuple[list[str], np.ndarray]:
 
 
 def simulate_responses(items_by_questionnaire: Any, organisations: Any, n_respondents: int, seed: int = 0, *,
-                       missing: float = 0.03) -> pd.DataFrame:
+                       missing: float = 0.03, people: Any = None) -> pd.DataFrame:
     """Draw realistic long-format responses from a simple latent-trait model.
 
     Every organisation gets a latent level of support, every respondent a personal level around
@@ -65,6 +65,10 @@ def simulate_responses(items_by_questionnaire: Any, organisations: Any, n_respon
         Seed of the random generator.
     missing : float, default 0.03
         Share of answers left out.
+    people : dict, optional
+        ``{questionnaire key: [(organisation, role), ...]}``: who answers, one pair per
+        respondent, instead of organisations and roles drawn at random (``n_respondents`` is then
+        the length of the list). Used to simulate a population of known composition.
 
     Returns
     -------
@@ -94,7 +98,10 @@ def simulate_responses(items_by_questionnaire: Any, organisations: Any, n_respon
     org_level = dict(zip(codes, rng.normal(0.0, 0.5, len(codes))))
     frames: list[pd.DataFrame] = []
     for questionnaire, items in items_by_questionnaire.items():
+        fixed = (people or {}).get(questionnaire)
         n = n_respondents.get(questionnaire, 0) if isinstance(n_respondents, dict) else n_respondents
+        if fixed is not None:
+            n = len(fixed)
         if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 0:
             raise ValueError("n_respondents must be a non-negative integer (or a dict of them)")
         items = items_frame(items)
@@ -108,8 +115,15 @@ def simulate_responses(items_by_questionnaire: Any, organisations: Any, n_respon
         items = items.loc[usable].reset_index(drop=True)
         options = [o for o, keep in zip(options, usable) if keep]
         likert = likert[usable]
-        organisation = rng.choice(np.asarray(codes, dtype=object), size=n, p=weights)
-        role = _roles(questionnaire, n, rng)
+        if fixed is not None:
+            unknown = {o for o, _ in fixed} - set(codes)
+            if unknown:
+                raise ValueError(f"people name organisations not in organisations: {sorted(unknown)}")
+            organisation = np.asarray([o for o, _ in fixed], dtype=object)
+            role = np.asarray([r for _, r in fixed], dtype=object)
+        else:
+            organisation = rng.choice(np.asarray(codes, dtype=object), size=n, p=weights)
+            role = _roles(questionnaire, n, rng)
         person = np.array([org_level[o] for o in organisation]) + rng.normal(0.0, 1.0, n)
         constructs, construct_index = np.unique(items["construct"].fillna("").astype(str), return_inverse=True)
         sign = np.array([-1.0 if c in RESISTANCE_CONSTRUCTS else 1.0 for c in constructs])

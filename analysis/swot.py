@@ -1,8 +1,10 @@
-"""SWOT items derived from the evidence by explicit rules, default external items, and the confrontatiematrix."""
+"""SWOT items derived from the evidence by explicit rules, and the confrontatiematrix."""
 
 import math
 from statistics import median
 
+from analysis.ict_users import ASPECT_NAMES, ASPECTS, aspect_rows
+from analysis.motives import drivers
 from analysis.numbers import grouped
 
 #: Thresholds of the derivation rules; docs/advice.md explains each one.
@@ -20,7 +22,9 @@ THRESHOLDS = {
     "autonomy_strength": 60.0,    # board autonomy willingness over the domains ≥ 60
     "autonomy_weakness": 40.0,    # < 40
     "gap": 25.0,                  # |board − staff| ≥ 25 points in a domain
-    "motive_strength": 70.0,      # a motive scored ≥ 70 by everyone together
+    "motive_strength": 70.0,      # a motive scored ≥ 70 drives a party (analysis.motives.DRIVER)
+    "users_good": 65.0,           # ICT users' satisfaction with an aspect ≥ 65 (0–100) → strength
+    "users_poor": 50.0,           # < 50 → weakness
 }
 
 #: ICT-foto answers compared across schools for the standardisation rule.
@@ -50,25 +54,6 @@ DOMAIN_NAMES = {
 }
 SYSTEM_NAMES = {"admin_system": ("leerlingadministratie", "student administration"), "elo": ("ELO", "LMS"),
                 "office_suite": ("kantoorpakket", "office suite"), "identity": ("identiteitsbeheer", "identity")}
-
-#: External items from the client case, proposed as manual defaults the regisseur can edit or drop.
-DEFAULT_EXTERNAL = (
-    {"quadrant": "T", "rule": "default.krimp",
-     "text_nl": "Krimp: het aantal leerlingen daalt de komende jaren, en daarmee het budget.",
-     "text_en": "Shrinking pupil numbers over the coming years, and with them the budget."},
-    {"quadrant": "T", "rule": "default.pensionering",
-     "text_nl": "Pensionering van ervaren ICT-medewerkers op een krappe arbeidsmarkt.",
-     "text_en": "Experienced ICT staff retiring in a tight labour market."},
-    {"quadrant": "T", "rule": "default.ibp",
-     "text_nl": "Stijgende eisen aan informatiebeveiliging en privacy, te zwaar voor één school.",
-     "text_en": "Rising demands on information security and privacy, too heavy for one school."},
-    {"quadrant": "O", "rule": "default.sivon",
-     "text_nl": "Gezamenlijke inkoop via de coöperatie SIVON.",
-     "text_en": "Joint procurement through the schools' cooperative SIVON."},
-    {"quadrant": "O", "rule": "default.hoofd_ict",
-     "text_nl": "Een gezamenlijk Hoofd ICT is al aangesteld als eerste stap.",
-     "text_en": "A joint Head of ICT has already been appointed as a first step."},
-)
 
 QUADRANTS = ("S", "W", "O", "T")
 MAX_PER_QUADRANT = 5
@@ -313,19 +298,59 @@ def _board_items(payload, organisation):
 
 
 def _motive_items(payload, organisation):
+    """Shared drivers (both parties, S) and divergent motives (one party only, W), per analysis.motives."""
     items = []
-    for row in payload.get("motives", []):
-        if row.get("organisation") != organisation or row.get("role") is not None or row.get("suppressed"):
-            continue
-        score = row.get("score")
-        driver = str(row.get("construct", "")).removeprefix("motive_")
-        if not _finite(score) or score < THRESHOLDS["motive_strength"] or driver not in MOTIVE_NAMES:
+    for row in drivers(payload, organisation):
+        driver, board, staff = row["motive"], row["board"], row["staff"]
+        if driver not in MOTIVE_NAMES:
             continue
         nl, en = MOTIVE_NAMES[driver]
-        items.append(_item("S", "motief.gedeeld", f"Gedeelde drijfveer: {nl} ({_nl(score)} van 100).",
-                           f"Shared motive: {en} ({_en(score)} out of 100).", "motive",
-                           f"{row['construct']}:{organisation or 'all'}:{row.get('questionnaire')}", score,
-                           organisation))
+        ref = f"motive_{driver}:{organisation or 'all'}"
+        who_nl, who_en = ("ICT-medewerkers van alle scholen", "ICT staff of all schools") \
+            if organisation is not None and row["staff_scope"] == "all" else ("ICT-medewerkers", "ICT staff")
+        board_nl, board_en = ("bestuur", "board") if organisation is not None else ("besturen", "boards")
+        if row["kind"] == "all":
+            items.append(_item("S", "motief.gedeeld", f"Gedeelde drijfveer: {nl} ({_nl(staff)} van 100).",
+                               f"Shared motive: {en} ({_en(staff)} out of 100).", "motive", ref, staff, organisation))
+        elif row["kind"] == "shared":
+            items.append(_item("S", "motief.gedeeld",
+                               f"Gedeelde drijfveer: {nl} ({board_nl} {_nl(board)}, {who_nl} {_nl(staff)} van 100).",
+                               f"Shared motive: {en} ({board_en} {_en(board)}, {who_en} {_en(staff)} out of 100).",
+                               "motive", ref, min(board, staff), organisation))
+        else:
+            high_nl, high_en, low_nl, low_en = (board_nl, board_en, who_nl, who_en) if row["kind"] == "board_only" \
+                else (who_nl, who_en, board_nl, board_en)
+            value = board - staff
+            items.append(_item("W", "motief.verschil",
+                               f"Verschil in drijfveren: {nl} weegt zwaar voor {high_nl}, niet voor {low_nl} "
+                               f"({board_nl} {_nl(board)}, {who_nl} {_nl(staff)} van 100).",
+                               f"Diverging motives: {en} weighs heavily for {high_en}, not for {low_en} "
+                               f"({board_en} {_en(board)}, {who_en} {_en(staff)} out of 100).",
+                               "motive", ref, value, organisation))
+    return items
+
+
+def _user_items(payload, organisation):
+    """Users' satisfaction per aspect (the ICT-users questionnaire), released groups only."""
+    items = []
+    rows = aspect_rows(payload, organisation)
+    for aspect in ASPECTS:
+        row = rows.get(aspect)
+        if row is None or row.get("suppressed") or not _finite(row.get("score")):
+            continue
+        score, n = row["score"], row.get("n")
+        nl, en = ASPECT_NAMES[aspect]
+        ref = f"{aspect}:{organisation or 'all'}"
+        if score >= THRESHOLDS["users_good"]:
+            items.append(_item("S", "gebruikers.tevreden",
+                               f"Tevreden ICT-gebruikers over {nl}: {_nl(score)} van 100 (n = {n}).",
+                               f"ICT users are satisfied with {en}: {_en(score)} out of 100 (n = {n}).",
+                               "ict_users", ref, score, organisation))
+        elif score < THRESHOLDS["users_poor"]:
+            items.append(_item("W", "gebruikers.ontevreden",
+                               f"Ontevreden ICT-gebruikers over {nl}: {_nl(score)} van 100 (n = {n}).",
+                               f"ICT users are dissatisfied with {en}: {_en(score)} out of 100 (n = {n}).",
+                               "ict_users", ref, score, organisation))
     return items
 
 
@@ -361,20 +386,8 @@ def derive_items(payload, organisation=None):
     """
     payload = payload or {}
     return (_index_items(payload, organisation) + _motive_items(payload, organisation)
-            + _foto_items(payload, organisation) + _board_items(payload, organisation))
-
-
-def default_external_items():
-    """The client case's opportunities and threats, as manual defaults (``rule`` ``default.*``).
-
-    Examples
-    --------
-    >>> sorted({i["quadrant"] for i in default_external_items()})
-    ['O', 'T']
-    """
-    return [dict(item, organisation=None, key=item["rule"], evidence={"kind": "default", "ref": item["rule"],
-                                                                       "value": None})
-            for item in DEFAULT_EXTERNAL]
+            + _foto_items(payload, organisation) + _user_items(payload, organisation)
+            + _board_items(payload, organisation))
 
 
 def check_selection(items, limit=MAX_PER_QUADRANT):

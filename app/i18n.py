@@ -46,7 +46,7 @@ PHASE_LABELS = {"ict_foto": _l("1. ICT-foto"), "analyse": _l("2. Motieven en ste
                 "voorstellen": _l("3. Voorstellen")}
 ROLE_LABELS = {"regisseur": _l("Regisseur"), "bestuurder": _l("Bestuurder"),
                "ict_lead": _l("Hoofd ICT / ICT-coördinator"), "ict_staff": _l("ICT-medewerker"),
-               "board": _l("Bestuurder")}
+               "board": _l("Bestuurder"), "staff": _l("Medewerker (ICT-gebruiker)"), "pupil": _l("Leerling")}
 
 
 def phase_label(code: str) -> str:

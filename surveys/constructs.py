@@ -55,6 +55,12 @@ CONSTRUCTS: dict[str, tuple[str, str, str]] = {
     "infrastructure": ("ICT-infrastructuur", "ICT infrastructure", "ICT-foto (casus): infrastructuur"),
     "infrastructure_state": ("Staat van het netwerk", "State of the network", "ICT-foto (casus): infrastructuur"),
     "costs": ("ICT-kosten", "ICT costs", "ICT-foto (casus): kosten"),
+    "user_location": ("Locatie", "Location", "ICT-foto (casus): gebruikers; uitsplitsing per locatie"),
+    "user_devices": ("Tevredenheid apparaten", "Satisfaction with devices", "ICT-foto (casus): gebruikers; eigen ontwerp"),
+    "user_network": ("Tevredenheid netwerk", "Satisfaction with the network", "ICT-foto (casus): gebruikers; eigen ontwerp"),
+    "user_applications": ("Tevredenheid applicaties", "Satisfaction with applications", "ICT-foto (casus): gebruikers; eigen ontwerp"),
+    "user_servicedesk": ("Tevredenheid servicedesk", "Satisfaction with the service desk", "ICT-foto (casus): gebruikers; eigen ontwerp"),
+    "user_support": ("Tevredenheid ondersteuning", "Satisfaction with support", "ICT-foto (casus): gebruikers; eigen ontwerp"),
 }
 
 

@@ -13,7 +13,8 @@ from .messages import N_
 from .types import AnswerError, QuestionType, get_type
 
 FORMAT = "draagvlak-questionnaire/1"
-AUDIENCES = ("ict_staff", "ict_lead", "board", "all")
+# "users": every member of staff (and optionally pupils) as a user of the school's ICT.
+AUDIENCES = ("ict_staff", "ict_lead", "board", "all", "users")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 UNKNOWN_QUESTION = N_("Onbekende vraag.")
 

@@ -11,7 +11,7 @@ from typing import Any, cast
 from .model import KEY_PATTERN, Questionnaire, Section
 
 INSTRUMENTS_DIR = pathlib.Path(__file__).parent / "instruments"
-TEMPLATE_KEYS = ("ict_foto", "ict_staff", "board_commitment", "motives")
+TEMPLATE_KEYS = ("ict_foto", "ict_staff", "board_commitment", "motives", "ict_users")
 #: construct code of open questions; not a measured construct, so not listed as one
 OPEN_TEXT = "open_text"
 

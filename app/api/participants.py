@@ -102,7 +102,7 @@ def response_rate(qid: int):
                     "total": total.as_dict()})
 
 
-_ROLE = {"type": "string", "enum": ["ict_staff", "ict_lead", "board"]}
+_ROLE = {"type": "string", "enum": ["ict_staff", "ict_lead", "board", "staff", "pupil"]}
 _RATE = {"type": "object", "required": ["organisation", "role", "invited", "completed", "response_rate", "suppressed"],
          "properties": {"organisation": {"type": ["string", "null"]}, "role": {"type": ["string", "null"]},
                         "invited": {"type": "integer", "description": "participants on the list"},

@@ -27,12 +27,13 @@ def load(force: bool) -> None:
 
 
 @demo_cli.command("simulate")
-@click.option("--respondents", "-n", type=click.IntRange(min=1), default=120, show_default=True,
-              help="Aantal ICT-medewerkers dat de medewerkersvragenlijst invult.")
+@click.option("--respondents", "-n", type=click.IntRange(min=1), default=470, show_default=True,
+              help="Medewerkers van de scholen samen (de casus: 470). ICT-teams, Hoofden ICT en besturen "
+                   "volgen in dezelfde verhouding als in de casus.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Startwaarde van de toevalsgenerator.")
 @click.option("--force", is_flag=True, help="Ook in productie simuleren.")
 def simulate(respondents: int, seed: int, force: bool) -> None:
-    """Vul het demo-traject met gesimuleerde antwoorden op alle vier de vragenlijsten en herbereken."""
+    """Vul het demo-traject met gesimuleerde antwoorden op alle vijf de vragenlijsten en herbereken."""
     from sqlalchemy import select
 
     from app.jobs import enqueue_recompute

@@ -22,7 +22,8 @@ from app.extensions import db
 from app.models.base import utcnow
 
 QUESTIONNAIRE_STATES = ("draft", "open", "closed")
-PARTICIPANT_ROLES = ("ict_staff", "ict_lead", "board")
+# staff and pupil: the schools' ICT users (the ict_users instrument), beside the ICT staff and boards.
+PARTICIPANT_ROLES = ("ict_staff", "ict_lead", "board", "staff", "pupil")
 
 
 def random_id() -> str:

@@ -6,7 +6,8 @@ from surveys.types import QUESTION_TYPES
 
 STATUS_LABELS = {"draft": _l("Concept"), "open": _l("Open"), "closed": _l("Gesloten")}
 AUDIENCE_LABELS = {"ict_staff": _l("ICT-medewerkers"), "ict_lead": _l("Hoofd ICT / ICT-coördinatoren"),
-                   "board": _l("Bestuurders"), "all": _l("Iedereen")}
+                   "board": _l("Bestuurders"), "all": _l("Iedereen"),
+                   "users": _l("ICT-gebruikers: medewerkers en leerlingen")}
 
 def status_label(code: str) -> str:
     return str(STATUS_LABELS.get(code, code))

@@ -80,8 +80,10 @@ def action_title(a: dict) -> str:
 def item_source(item: dict) -> str:
     if item.get("source") == "auto":
         return _("afgeleid uit de resultaten")
-    if (item.get("rule") or "").startswith("default."):
+    if (item.get("rule") or "").startswith(("default.", "case.")):
         return _("uit de casus")
+    if (item.get("rule") or "").startswith("suggestie."):
+        return _("suggestie uit de sector")
     return _("eigen punt")
 
 
@@ -425,7 +427,8 @@ def report_context(document: dict, *, version=None, outcome: dict | None = None)
     if consultation_table:
         outcome_tables = outcome_tables + [consultation_table]
     foto_key = _foto_key_table(payload, names)
-    dashboard_tables = [d["foto"]["table"], d["foto"]["systems_table"], d["motives"]["table"], d["indices"]["table"],
+    dashboard_tables = [d["foto"]["table"], d["foto"]["systems_table"], d["users"]["table"], d["motives"]["table"],
+                        d["party"]["table"], d["indices"]["table"],
                         d["heatmap"]["table"], d["distributions"]["table"], d["preferences"]["table"],
                         d["board"]["gap_table"], d["board"]["autonomy_table"], d["board"]["trust_table"],
                         d["board"]["commit_table"], d["response"]["table"]]

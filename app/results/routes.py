@@ -7,3 +7,4 @@ from app.results import feasibility_routes  # noqa: E402,F401
 from app.results import roadmap_routes  # noqa: E402,F401
 from app.results import report_routes  # noqa: E402,F401
 from app.results import statistics_routes  # noqa: E402,F401
+from app.results import party_routes  # noqa: E402,F401

@@ -5,15 +5,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.actions import commit, run_action
+from app.actions import commit, run_action, show_refusal
+from app.extensions import db
 from app.results import bp, findings
+from app.results.format import language
 from app.results.forms import CsrfForm
 from app.security.access import can_edit, role_required, traject_for
 from app.services import advice
 
 #: dashboard anchor per evidence kind
 EVIDENCE_ANCHORS = {"index": "indices", "ict_foto": "ict-foto", "board": "vertrouwen", "gap": "kloof",
-                    "motive": "motieven"}
+                    "motive": "motieven", "ict_users": "ict-gebruikers"}
 
 
 def quadrant_label(q: str) -> str:
@@ -52,7 +54,39 @@ def swot(traject_id: int):
     state = advice.confrontation_state(traject, scope)
     return render_template("results/swot.html", traject=traject, scope=scope, items=items, state=state,
                            editable=editable, form=CsrfForm(), quadrant_label=quadrant_label,
-                           evidence_anchor=evidence_anchor, evidence_part=findings.part_of_anchor, has_snapshot=advice.latest_snapshot(traject) is not None)
+                           evidence_anchor=evidence_anchor, evidence_part=findings.part_of_anchor, has_snapshot=advice.latest_snapshot(traject) is not None,
+                           suggestions=advice.offered_suggestions(traject, scope) if editable else [],
+                           item_origin=item_origin)
+
+
+def item_origin(item) -> str:
+    """Where a manual item came from: an adopted sector suggestion (with its source), the demo case, or the regisseur."""
+    evidence = item.evidence or {}
+    rule = item.rule or ""
+    if evidence.get("kind") == "suggestion":
+        source = evidence.get("source_en") if language() == "en" else evidence.get("source_nl")
+        return _("suggestie uit de sector; bron: %(source)s", source=source or "")
+    if rule.startswith(("case.", "default.")):
+        return _("feit uit de casus (demo)")
+    return ""
+
+
+@bp.route("/trajecten/<int:traject_id>/swot/suggesties", methods=["POST"])
+@role_required("regisseur")
+def swot_suggestion_adopt(traject_id: int):
+    traject = traject_for(current_user, traject_id, write=True)
+    scope = _scope(traject)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    try:
+        advice.adopt_suggestion(traject, scope, request.form.get("suggestion", ""))
+    except advice.AdviceError as exc:
+        db.session.rollback()
+        show_refusal(exc)
+        return _back(traject, scope, "suggesties")
+    commit()
+    flash(_("Suggestie overgenomen als SWOT-punt."), "success")
+    return _back(traject, scope, "selectie")
 
 
 @bp.route("/trajecten/<int:traject_id>/swot/selectie", methods=["POST"])

@@ -109,7 +109,7 @@ def _scale_to_100(row, key):
 def _questionnaire_short(key) -> str:
     """A short name of the instrument, so rows of different questionnaires can be told apart."""
     return {"ict_staff": _("ICT-medewerkers"), "motives": _("Motieven"), "ict_foto": _("ICT-foto"),
-            "board_commitment": _("Commitmentverklaring")}.get(key, str(key or "–"))
+            "board_commitment": _("Commitmentverklaring"), "ict_users": _("ICT-gebruikers")}.get(key, str(key or "–"))
 
 
 def response_section(traject, payload) -> dict:
@@ -228,7 +228,7 @@ def motives_section(traject, payload) -> dict:
     table_rows = [[construct_name(r["construct"]), n_cell(r), value_cell(r, "score"),
                    value_cell(r, "mean", 2), pct(r.get("top2box")) if not r.get("suppressed") else too_few()]
                   for r in rows]
-    table = _table("motieven", _("Motieven voor samenwerking"),
+    table = _table("motieven", _("Motieven voor samenwerking (anonieme vragenlijst)"),
                    [_("Motief"), "n", _("Score (0–100)"), _("Gemiddelde (1–5)"), _("Top-2-box")],
                    table_rows, numeric=(1, 2, 3, 4))
     chart = charts.bar_chart([{"label": construct_name(r["construct"]), "value": r.get("score"), "n": r.get("n"),
@@ -503,7 +503,11 @@ def dashboard_part(part: str, traject, payload, *, full_trust: bool = False) -> 
 
 def dashboard(traject, payload, *, include_comments: bool, full_trust: bool = False) -> dict:
     """`full_trust`: the trust matrix of the boards, for the regisseur's page only (never the report)."""
+    from app.results import party_views  # it builds on this module's helpers
+
     return {
+        "party": party_views.motives_party_section(traject, payload),
+        "users": party_views.users_section(traject, payload),
         "response": response_section(traject, payload),
         "indices": indices_section(traject, payload),
         "heatmap": heatmap_section(traject, payload),

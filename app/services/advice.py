@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from analysis.feasibility import DOMAINS, FORMS, feasibility_inputs, feasibility_matrix
 from analysis.roadmap import HORIZONS, QUARTER, propose_actions
-from analysis.swot import MAX_PER_QUADRANT, check_selection, confrontation, default_external_items, derive_items
+from analysis import suggestions as sector
+from analysis.swot import MAX_PER_QUADRANT, check_selection, confrontation, derive_items
 from app.extensions import db
 from app.models import IndicatorSnapshot, Traject
 from app.models.base import utcnow
@@ -64,18 +65,13 @@ def sync_swot(traject: Traject, payload: dict | None = None) -> None:
     """Bring the auto items of every scope in line with the latest snapshot (idempotent).
 
     New derivations are added, changed ones updated in place (their selection and scores stay),
-    items the rules no longer produce are marked not current and unselected. The case's default
-    opportunities and threats are added once, to the traject scope, as manual items.
+    items the rules no longer produce are marked not current and unselected. No opportunity or
+    threat is added by itself: a new traject starts clean, and the sector's generic ones are
+    offered as suggestions (:func:`adopt_suggestion`).
     """
     payload = payload_of(traject) if payload is None else payload
     for scope in scopes(traject):
         existing = list(db.session.scalars(_items_query(traject, scope)))
-        if scope is None and not existing:
-            for position, item in enumerate(default_external_items()):
-                db.session.add(SwotItem(traject_id=traject.id, organisation_code=None, quadrant=item["quadrant"],
-                                        text_nl=item["text_nl"], text_en=item["text_en"], source="manual",
-                                        key=item["key"], rule=item["rule"], evidence=item["evidence"],
-                                        position=100 + position))
         auto = {i.key: i for i in existing if i.source == "auto"}
         derived = derive_items(payload, scope) if payload else []
         seen = set()
@@ -107,6 +103,37 @@ def swot_items(traject: Traject, organisation: str | None, *, current_only: bool
             continue
         result[item.quadrant].append(item)
     return result
+
+
+def offered_suggestions(traject: Traject, organisation: str | None) -> list[dict]:
+    """The sector suggestions not yet adopted in this scope (analysis/suggestions.py)."""
+    adopted = db.session.scalars(select(SwotItem.key).where(
+        SwotItem.traject_id == traject.id, SwotItem.key.like(sector.RULE_PREFIX + "%"),
+        SwotItem.organisation_code.is_(None) if organisation is None
+        else SwotItem.organisation_code == organisation)).all()
+    return sector.offered(k.removeprefix(sector.RULE_PREFIX) for k in adopted)
+
+
+def adopt_suggestion(traject: Traject, organisation: str | None, key: str) -> SwotItem:
+    """Add a sector suggestion as a normal manual SWOT item of the scope (once; audited)."""
+    if organisation is not None and traject.organisation_by_code(organisation) is None:
+        raise AdviceError("Onbekende organisatie.", {"organisation": ["Onbekende organisatie."]})
+    try:
+        item = sector.as_item(key)
+    except ValueError:
+        raise AdviceError("Onbekende suggestie.", {"suggestion": ["Onbekende suggestie."]}) from None
+    existing = db.session.scalar(_items_query(traject, organisation).where(SwotItem.key == item["key"]))
+    if existing is not None:
+        raise AdviceError("Deze suggestie is al overgenomen.", {"suggestion": ["Al overgenomen."]})
+    position = db.session.scalar(select(func.coalesce(func.max(SwotItem.position), 0))
+                                 .where(SwotItem.traject_id == traject.id)) + 1
+    row = SwotItem(traject_id=traject.id, organisation_code=organisation, quadrant=item["quadrant"],
+                   text_nl=item["text_nl"], text_en=item["text_en"], source="manual", key=item["key"],
+                   rule=item["rule"], evidence=item["evidence"], position=position)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("swot.suggestion_adopted", obj=row, traject_id=traject.id, suggestion=key)
+    return row
 
 
 def item_for(traject: Traject, item_id: int) -> SwotItem | None:

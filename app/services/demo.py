@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Traject, User
+from app.models.advice import SwotItem
 from app.services import accounts, trajects
 
 DEMO_TRAJECT = "Verkenning ICT-samenwerking SSVO"
@@ -26,8 +27,44 @@ BOARD_PASSWORD = "bestuur-demo-2026"  # nosec B105 # public demo account; `demo 
 LEAD = {"email": "hoofd-ict@demo.draagvlak.nl", "name": "Henk Hoofd ICT", "password": "hoofdict-demo-2026"}  # nosec B105 # public demo account; `demo load` is refused in production
 
 
-def board_email(code: str) -> str:
-    return f"bestuurder.{code.lower()}@demo.draagvlak.nl"
+# One or two bestuurders per school: the larger schools have a second board member.
+SECOND_BOARD = ("ZL", "EC")
+# Facts of the SSVO case, as opportunities and threats of the demo traject only: a new traject
+# starts clean and is offered the sector's generic suggestions instead (analysis/suggestions.py).
+CASE_SWOT = (
+    {"quadrant": "T", "rule": "case.krimp",
+     "text_nl": "Krimp: het aantal leerlingen daalt de komende jaren, en daarmee het budget.",
+     "text_en": "Shrinking pupil numbers over the coming years, and with them the budget."},
+    {"quadrant": "T", "rule": "case.pensionering",
+     "text_nl": "Pensionering van ervaren ICT-medewerkers op een krappe arbeidsmarkt.",
+     "text_en": "Experienced ICT staff retiring in a tight labour market."},
+    {"quadrant": "T", "rule": "case.ibp",
+     "text_nl": "Stijgende eisen aan informatiebeveiliging en privacy, te zwaar voor één school.",
+     "text_en": "Rising demands on information security and privacy, too heavy for one school."},
+    {"quadrant": "O", "rule": "case.sivon",
+     "text_nl": "Gezamenlijke inkoop via de coöperatie SIVON.",
+     "text_en": "Joint procurement through the schools' cooperative SIVON."},
+    {"quadrant": "O", "rule": "case.hoofd_ict",
+     "text_nl": "Een gezamenlijk Hoofd ICT is al aangesteld als eerste stap.",
+     "text_en": "A joint Head of ICT has already been appointed as a first step."},
+)
+
+
+def board_email(code: str, number: int = 1) -> str:
+    return f"bestuurder.{code.lower()}@demo.draagvlak.nl" if number == 1 else \
+        f"bestuurder{number}.{code.lower()}@demo.draagvlak.nl"
+
+
+def _case_swot(traject: Traject) -> None:
+    """The case's opportunities and threats as manual items of the demo traject (once each)."""
+    have = set(db.session.scalars(select(SwotItem.key).where(SwotItem.traject_id == traject.id,
+                                                             SwotItem.organisation_code.is_(None))))
+    for position, item in enumerate(CASE_SWOT):
+        if item["rule"] not in have:
+            db.session.add(SwotItem(traject_id=traject.id, organisation_code=None, quadrant=item["quadrant"],
+                                    text_nl=item["text_nl"], text_en=item["text_en"], source="manual",
+                                    key=item["rule"], rule=item["rule"], position=100 + position,
+                                    evidence={"kind": "case", "ref": item["rule"], "value": None}))
 
 
 def _user(email: str, name: str, role: str, password: str, organisation=None) -> User:
@@ -54,14 +91,18 @@ def load_demo() -> tuple[Traject, list[tuple[str, str, str]]]:
     members = {m.user_id for m in traject.memberships}
     for school in SCHOOLS:
         organisation = traject.organisation_by_code(school["code"])
-        board = _user(board_email(school["code"]), f"Bestuurder {school['name']}", "bestuurder",
-                      BOARD_PASSWORD, organisation)
-        if board.id not in members:
-            trajects.add_member(traject, board)
-            members.add(board.id)
-        logins.append((board.email, BOARD_PASSWORD, f"bestuurder {school['name']}"))
+        for number in (1, 2) if school["code"] in SECOND_BOARD else (1,):
+            suffix = "" if number == 1 else f" ({number})"
+            board = _user(board_email(school["code"], number), f"Bestuurder {school['name']}{suffix}", "bestuurder",
+                          BOARD_PASSWORD, organisation)
+            if board.id not in members:
+                trajects.add_member(traject, board)
+                members.add(board.id)
+            logins.append((board.email, BOARD_PASSWORD, f"bestuurder {school['name']}{suffix}"))
     lead = _user(LEAD["email"], LEAD["name"], "ict_lead", LEAD["password"])
     if lead.id not in members:
         trajects.add_member(traject, lead)
     logins.append((LEAD["email"], LEAD["password"], "ict_lead (gezamenlijk Hoofd ICT)"))
+    _case_swot(traject)
+    db.session.flush()
     return traject, logins

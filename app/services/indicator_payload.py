@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 import analysis
 from analysis import disclosure
 from analysis.foto import derived_figures
+from analysis.motives import board_motives
 from analysis.preferences import preference_answers, preferred_forms
 from app.extensions import db
 from app.models import Organisation, Participant, Questionnaire, Response, Traject
@@ -176,6 +177,7 @@ def compute_raw(traject: Traject, frames: Frames, groups: dict[str, Instrument],
         {"cells": [], "mean_received": {}, "asymmetry": [], "weakest_link": None},
         "autonomy": analysis.autonomy_willingness(board_likert, board_items) if len(board_likert) else [],
         "commit_forms": analysis.commit_forms(board_choices, board_items) if len(board_choices) else [],
+        "motives": board_motives(board_likert, board_items) if len(board_likert) else [],  # identified: no threshold
     }
     progress(0.8, "bestuur")
     return releases.Raw(

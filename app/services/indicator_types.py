@@ -105,6 +105,7 @@ class Board(TypedDict):
     commit_forms: Annotated[list[dict], "commit_forms: [{organisation, domain, form, n, forms {form: n}}]"]
     gap: Annotated[list[dict], "board_staff_gap: [{organisation, domain, board, board_n, staff, staff_n, "
                                "staff_suppressed, gap}]"]
+    motives: Annotated[list[dict], "board_motives: each board's own motives per school, identified (no threshold)"]
 
 
 class Derived(TypedDict):

@@ -25,7 +25,9 @@ AUDIENCE_ROLES = {
     "ict_staff": ("ict_staff", "ict_lead"),
     "ict_lead": ("ict_lead",),
     "board": ("board",),
-    "all": PARTICIPANT_ROLES,
+    # "all" is everyone the exploration itself involves; the schools' ICT users have their own audience.
+    "all": ("ict_staff", "ict_lead", "board"),
+    "users": ("staff", "pupil"),
 }
 # Dutch spreadsheets name columns and roles in Dutch; these are read as the English keys.
 COLUMN_ALIASES = {"naam": "name", "e-mail": "email", "e-mailadres": "email", "email-adres": "email",
@@ -34,8 +36,11 @@ COLUMN_ALIASES = {"naam": "name", "e-mail": "email", "e-mailadres": "email", "em
 ROLE_ALIASES = {"ict-medewerker": "ict_staff", "ict medewerker": "ict_staff", "medewerker": "ict_staff",
                 "hoofd ict": "ict_lead", "hoofd-ict": "ict_lead", "ict-coördinator": "ict_lead",
                 "ict-coordinator": "ict_lead", "ict coördinator": "ict_lead", "coördinator": "ict_lead",
-                "coordinator": "ict_lead", "bestuurder": "board", "bestuur": "board"}
-ROLE_NAMES = {"ict_staff": "ICT-medewerker", "ict_lead": "Hoofd ICT / ICT-coördinator", "board": "bestuurder"}
+                "coordinator": "ict_lead", "bestuurder": "board", "bestuur": "board",
+                "ict-gebruiker": "staff", "gebruiker": "staff", "personeel": "staff", "leerling": "pupil",
+                "student": "pupil"}
+ROLE_NAMES = {"ict_staff": "ICT-medewerker", "ict_lead": "Hoofd ICT / ICT-coördinator", "board": "bestuurder",
+              "staff": "medewerker (ICT-gebruiker)", "pupil": "leerling"}
 
 
 @dataclass

@@ -9,7 +9,7 @@ from analysis.feasibility import (DOMAINS, FEASIBILITY_MODEL, FORM_NAMES, FORMS,
 
 def _criteria(**changes):
     base = {"draagvlak": 70.0, "domain_support": 70.0, "autonomy": 70.0, "trust": 70.0, "standardisation": 70.0,
-            "scale": 70.0, "vulnerability": 70.0, "savings": 70.0,
+            "scale": 70.0, "vulnerability": 70.0, "savings": 70.0, "service_quality": 70.0,
             "commitment": {f: 70.0 for f in FORMS}, "preference": {f: 70.0 for f in FORMS},
             "centre_party": 100.0}
     base.update(changes)
@@ -42,14 +42,22 @@ def test_uniform_inputs_give_that_score_and_ssc_is_recommended():
 
 
 def test_hand_computed_score():
-    # projectbasis without preference: (.2·80 + .2·60 + .15·100 + .05·40 + .1·50 + .05·100 + .05·20 + .05·0) / .85
+    # projectbasis without preference and without users' data: the base weights scaled by .95, so
+    # (.95·(.2·80 + .2·60 + .15·100 + .05·40 + .1·50 + .05·100 + .05·20 + .05·0)) / (.95·.85)
     criteria = _criteria(draagvlak=80.0, domain_support=60.0, autonomy=40.0, trust=50.0, standardisation=None,
-                         scale=100.0, vulnerability=20.0, savings=0.0, preference=None,
+                         scale=100.0, vulnerability=20.0, savings=0.0, preference=None, service_quality=None,
                          commitment={f: 100.0 for f in FORMS})
     cell = _cell(feasibility_matrix({"domains": {"inkoop": criteria}}), "inkoop", "projectbasis")
     assert cell["score"] == pytest.approx((16 + 12 + 15 + 2 + 5 + 5 + 1 + 0) / 0.85)
+    # An optional criterion without data is no gap: coverage and missing are those of the base weights.
     assert cell["coverage"] == pytest.approx(0.85)
     assert set(cell["missing"]) == {"preference"}  # standardisation weighs 0 for projectbasis
+    # With users seeing room for improvement of 80 the service criterion adds .05·80:
+    # (.95·(16 + 12 + 15 + 2 + 5 + 5 + 1 + 0) + .05·80) / (.95·.85 + .05), coverage .95·.85 + .05
+    with_users = _cell(feasibility_matrix({"domains": {"inkoop": dict(criteria, service_quality=80.0)}}),
+                       "inkoop", "projectbasis")
+    assert with_users["score"] == pytest.approx((0.95 * 56 + 0.05 * 80) / (0.95 * 0.85 + 0.05))
+    assert with_users["coverage"] == pytest.approx(0.95 * 0.85 + 0.05)
 
 
 def test_ssc_knock_outs_from_autonomy_and_draagvlak():
@@ -78,7 +86,8 @@ def test_personeel_needs_staff_support_for_deep_forms():
 def test_threshold_and_unmet_preconditions():
     # Everything 56: netwerkmodel (55) passes, centrummodel (60) does not; trust 56 < 60 blocks it too.
     result = feasibility_matrix({"domains": {"ibp": _criteria(**{k: 56.0 for k in (
-        "draagvlak", "domain_support", "autonomy", "trust", "standardisation", "scale", "vulnerability", "savings")},
+        "draagvlak", "domain_support", "autonomy", "trust", "standardisation", "scale", "vulnerability", "savings",
+        "service_quality")},
         commitment={f: 56.0 for f in FORMS}, preference={f: 56.0 for f in FORMS})}})
     rec = result["recommendations"][0]
     assert rec["form"] == "netwerkmodel" and rec["score"] == pytest.approx(56.0)
@@ -126,9 +135,11 @@ def test_unknown_evidence_is_left_out_and_renormalised_never_a_zero():
     # Had the unknowns counted as 0, the score would be 42.5 / 1 = 42.5 (below the 55 threshold).
     criteria = _criteria(draagvlak=80.0, domain_support=None, commitment={f: 60.0 for f in FORMS}, autonomy=70.0,
                          trust=None, standardisation=40.0, scale=100.0, vulnerability=50.0, savings=20.0,
-                         preference=None)
+                         preference=None, service_quality=None)
     result = feasibility_matrix({"domains": {"inkoop": criteria}})
     cell = _cell(result, "inkoop", "netwerkmodel")
+    # Without users' data every base weight above is scaled by .95 (service quality has the other
+    # .05), which cancels out of the renormalised score; the optional criterion is no gap.
     assert cell["coverage"] == pytest.approx(0.65)
     assert cell["score"] == pytest.approx(42.5 / 0.65)
     assert cell["score"] == pytest.approx(65.3846, abs=1e-4)

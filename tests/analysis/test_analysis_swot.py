@@ -1,8 +1,8 @@
-"""SWOT rules: reference cases per rule, default external items, selection limit and the confrontatiematrix."""
+"""SWOT rules: reference cases per rule, sector suggestions, selection limit and the confrontatiematrix."""
 import pytest
 
-from analysis.swot import (THRESHOLDS, check_selection, confrontation, default_external_items, derive_items,
-                           pooled_foto, standardisation)
+from analysis import suggestions
+from analysis.swot import THRESHOLDS, check_selection, confrontation, derive_items, pooled_foto, standardisation
 
 
 def _index(index, value, organisation=None, suppressed=False):
@@ -105,11 +105,20 @@ def test_pooled_foto():
     assert pooled["retiring_share"] == 0.25 and pooled["cost_per_pupil"] == 250.0 and pooled["pupils"] == 1000.0
 
 
-def test_default_external_items_are_from_the_case():
-    items = default_external_items()
-    rules = {i["rule"] for i in items}
-    assert {"default.krimp", "default.sivon", "default.pensionering"} <= rules
-    assert all(i["quadrant"] in "OT" and i["evidence"]["kind"] == "default" for i in items)
+def test_sector_suggestions_are_generic_and_name_their_source():
+    offered = suggestions.offered()
+    assert len({s["key"] for s in offered}) == len(offered) >= 6
+    assert all(s["quadrant"] in "OT" and s["source_nl"] and s["source_en"] and s["text_en"] for s in offered)
+    # No fact of the SSVO case: no school, no joint head of ICT already appointed, no "casus".
+    text = " ".join(s["text_nl"] + " " + s["text_en"] for s in offered).lower()
+    for fact in ("hoofd ict", "head of ict", "casus", "zuyderzee", "noordoostpolder", "ssvo"):
+        assert fact not in text
+    assert [s["key"] for s in suggestions.offered(["krimp", "ibp"])] == [
+        s["key"] for s in offered if s["key"] not in {"krimp", "ibp"}]
+    item = suggestions.as_item("cooperatie")
+    assert item["rule"] == item["key"] == "suggestie.cooperatie" and item["evidence"]["source_nl"].startswith("SIVON")
+    with pytest.raises(ValueError):
+        suggestions.as_item("hoofd_ict")
 
 
 def test_check_selection_allows_five_per_quadrant():

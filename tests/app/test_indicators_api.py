@@ -43,7 +43,8 @@ def test_indicators_before_and_after_the_first_snapshot(client, app):
     empty = client.get(f"/api/v1/trajects/{traject.id}/indicators", headers=api_token(owner))
     assert empty.status_code == 200 and empty.json == {"snapshot": None, "constructs": [], "indices": [], "rollups": [],
                                                    "rolled_up": [], "comparisons": []}
-    simulation.simulate(traject, 60, seed=4)
+    # 60 ICT-staff responses (not the case's small teams), so every instrument's total is released.
+    simulation.simulate(traject, 60, seed=4, ict_staff=60)
     db.session.commit()
     client.post(f"/api/v1/trajects/{traject.id}/recompute", headers=api_token(owner))
     body = client.get(f"/api/v1/trajects/{traject.id}/indicators", headers=api_token(board)).json

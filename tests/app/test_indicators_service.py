@@ -16,8 +16,10 @@ from builders import gen_traject
 
 @pytest.fixture
 def demo(app):
+    # The case's 470 staff as ICT users, but 160 ICT-staff responses instead of the case's small
+    # teams: the hand computations below need a school whose staff group is released.
     traject, _ = load_demo()
-    simulation.simulate(traject, 160, seed=11)
+    simulation.simulate(traject, 470, seed=11, ict_staff=160)
     db.session.commit()
     return traject
 
@@ -80,7 +82,9 @@ def test_payload_has_every_section_and_suppresses_small_groups(demo):
                             "preferences", "comments", "response_rates", "rollups", "item_quality"}
     assert {r["questionnaire"] for r in payload["constructs"]} >= {"ict_staff", "board_commitment", "motives"}
     assert {r["construct"] for r in payload["motives"]} >= {"motive_quality", "motive_cost"}
-    assert set(payload["board"]) == {"trust", "autonomy", "commit_forms", "gap"}
+    assert set(payload["board"]) == {"trust", "autonomy", "commit_forms", "gap", "motives"}
+    # The boards' motives come from their signed statements: one row per school, no threshold.
+    assert {r["organisation"] for r in payload["board"]["motives"]} == {None, "BC", "BM", "EC", "VN", "ZL"}
     assert payload["board"]["trust"]["cells"]
     assert len(payload["ict_foto"]) == 5 and payload["ict_foto"][0]["derived"]["cost_per_pupil"] > 0
     small = [r for r in payload["constructs"] if r["suppressed"]]
@@ -92,9 +96,10 @@ def test_payload_has_every_section_and_suppresses_small_groups(demo):
         counts[(c["organisation"], c["role"])] = counts.get((c["organisation"], c["role"]), 0) + 1
     assert all(c["role"] != "ict_lead" for c in payload["comments"])
     assert {r["questionnaire"] for r in payload["response_rates"]} == {"ict_staff", "motives", "board_commitment",
-                                                                       "ict_foto"}
+                                                                       "ict_foto", "ict_users"}
     anonymity = {r["questionnaire"]: r["anonymous"] for r in payload["response_rates"]}
-    assert anonymity == {"ict_staff": True, "motives": True, "board_commitment": False, "ict_foto": False}
+    assert anonymity == {"ict_staff": True, "motives": True, "board_commitment": False, "ict_foto": False,
+                         "ict_users": True}
     assert result.snapshot.counts["by_questionnaire"]["ict_staff"] == 160
     assert result.stale_cleared
 
@@ -105,7 +110,7 @@ def test_same_input_writes_no_new_snapshot(demo):
     assert first.created and not second.created and second.status == "unchanged"
     assert db.session.scalar(select(func.count(IndicatorSnapshot.id))) == 1
     # The same seed gives the same rows (ids included), so a re-simulation is no change either.
-    simulation.simulate(demo, 160, seed=11)
+    simulation.simulate(demo, 470, seed=11, ict_staff=160)
     db.session.commit()
     assert not indicators.compute_snapshot(demo).created
     demo.anonymity_threshold = 6

@@ -28,7 +28,9 @@ def test_swot_page_derives_items_with_rule_and_evidence_link_once(client, app):
     owner, traject = _setup(client)
     html = client.get(f"/trajecten/{traject.id}/swot").get_data(as_text=True)
     assert "index.knelpunt" in html and f"/trajecten/{traject.id}/resultaten/draagvlak#indices" in html
-    assert "SIVON" in html and "Krimp" in html
+    # A new traject has no case facts; the sector's generic items are offered as suggestions only.
+    assert "Suggesties uit de sector" in html and "Hoofd ICT is al aangesteld" not in html
+    assert not [i for i in _items(traject) if i.quadrant in "OT" and i.source == "manual"]
     count = len(_items(traject))
     client.get(f"/trajecten/{traject.id}/swot")
     assert len(_items(traject)) == count  # a second visit adds nothing

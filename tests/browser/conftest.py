@@ -102,7 +102,7 @@ def simulated_demo(live_app):
     with live_app.app_context():
         traject, _ = load_demo()
         db.session.commit()
-        result = simulation.simulate(traject, 120, seed=3)
+        result = simulation.simulate(traject, 470, seed=3)  # the case's proportions, as `demo simulate`
         indicators.mark_stale(traject.id)
         db.session.commit()
         job = enqueue_recompute(traject.id)

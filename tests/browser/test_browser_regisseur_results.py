@@ -39,7 +39,9 @@ def test_regisseur_follows_response_and_reads_the_results(lang, simulated_demo, 
     expect(page.get_by_role("heading", level=1)).to_contain_text(t("Resultaten"))
     trip.page(page, "dashboard")
     nav = page.get_by_role("navigation", name=t("Resultaten en advies"))
-    for label, heading, name in [(t("SWOT"), t("Sterkte-zwakteanalyse (SWOT)"), "swot"),
+    for label, heading, name in [(t("Motieven"), t("Motieven per partij"), "motieven"),
+                                 (t("ICT-gebruikers"), t("ICT-foto: de gebruikers"), "ict-gebruikers"),
+                                 (t("SWOT"), t("Sterkte-zwakteanalyse (SWOT)"), "swot"),
                                  (t("Haalbaarheid"), t("Haalbaarheid per domein en samenwerkingsvorm"), "haalbaarheid"),
                                  (t("Routekaart"), t("Routekaart"), "routekaart")]:
         nav.get_by_role("link", name=label, exact=True).click()
