@@ -2,11 +2,6 @@
 
 import math
 
-import numpy as np
-import pandas as pd
-
-from analysis._frames import plain
-
 QUESTIONNAIRE = "ict_users"
 #: The aspects in questionnaire order, with the cooperation domain each one belongs to.
 ASPECTS = ("user_devices", "user_network", "user_applications", "user_servicedesk", "user_support")
@@ -128,6 +123,7 @@ def by_location(responses, items, threshold, closed, hidden=()):
 
     Examples
     --------
+    >>> import pandas as pd
     >>> rows = []
     >>> for i in range(12):
     ...     rows += [{"respondent": f"r{i}", "question": "location", "value": "hoofd" if i < 6 else "neven",
@@ -140,6 +136,12 @@ def by_location(responses, items, threshold, closed, hidden=()):
     >>> by_location(pd.DataFrame(rows), items, 7, closed=True), by_location(pd.DataFrame(rows), items, 5, closed=False)
     ([], [])
     """
+    # pandas loads here, not at import: the web pages read the other helpers (tests/app/test_lean_web.py)
+    import numpy as np
+    import pandas as pd
+
+    from analysis._frames import plain
+
     if not closed or responses is None or len(responses) == 0:
         return []
     items = pd.DataFrame(items)

@@ -2,8 +2,6 @@
 
 import math
 
-from analysis.board import autonomy_willingness
-
 #: The motives in the order of the instruments (the case's three first).
 MOTIVES = ("quality", "vulnerability", "cost", "continuity", "innovation", "professionalisation", "procurement")
 #: A motive scored at least this high (0–100) drives a party; by both parties it is a shared driver.
@@ -46,6 +44,8 @@ def board_motives(responses, items, construct="motive_weight"):
     """
     if responses is None or len(responses) == 0:
         return []
+    from analysis.board import autonomy_willingness  # pandas only in the worker (tests/app/test_lean_web.py)
+
     rows = autonomy_willingness(responses, items, construct=construct)
     return [{"motive": r["domain"], "organisation": r["organisation"], "n": r["n"], "score": r["mean"]}
             for r in rows]

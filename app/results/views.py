@@ -489,8 +489,11 @@ def comments_section(traject, payload) -> list[dict]:
 
 def dashboard_part(part: str, traject, payload, *, full_trust: bool = False) -> dict:
     """Only the sections one detail page of the dashboard shows (app/results/findings.py)."""
+    from app.results import party_views  # it builds on this module's helpers
+
     builders = {"respons": {"response": lambda: response_section(traject, payload)},
-                "ict-foto": {"foto": lambda: foto_section(traject, payload)},
+                "ict-foto": {"foto": lambda: foto_section(traject, payload),
+                             "users": lambda: party_views.users_section(traject, payload)},
                 "motieven": {"motives": lambda: motives_section(traject, payload)},
                 "draagvlak": {"indices": lambda: indices_section(traject, payload),
                               "heatmap": lambda: heatmap_section(traject, payload),

@@ -1,7 +1,6 @@
 """ICT users' satisfaction per location: read from the released responses of a closed ICT-users questionnaire."""
 from __future__ import annotations
 
-import pandas as pd
 from sqlalchemy import func, select
 
 from analysis.ict_users import LOCATION, QUESTIONNAIRE, by_location
@@ -38,7 +37,7 @@ def location_figures(traject: Traject, snapshot: IndicatorSnapshot | None) -> li
     items = []
     for questionnaire in questionnaires:
         for q in Definition.from_dict(questionnaire.definition).questions():
-            if q.type == "likert" and q.construct:
+            if q.question_type.analysis == "likert" and q.construct:
                 low, high = scale_bounds(q)
                 items.append({"question": q.key, "construct": q.construct, "min": float(low), "max": float(high)})
     keys = {i["question"] for i in items} | {LOCATION}
@@ -52,6 +51,8 @@ def location_figures(traject: Traject, snapshot: IndicatorSnapshot | None) -> li
                 rows.append({"respondent": rid, "question": key, "value": value, "organisation": org, "role": role})
     if not rows:
         return []
+    import pandas as pd  # only here: a web process loads pandas for this page alone (tests/app/test_lean_web.py)
+
     hidden = releases.hidden_groups_of(snapshot, QUESTIONNAIRE) or set()
     return by_location(pd.DataFrame(rows), pd.DataFrame(items).drop_duplicates("question"),
                        traject.anonymity_threshold, closed=True, hidden=hidden)

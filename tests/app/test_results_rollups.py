@@ -20,7 +20,7 @@ def small_case(app):
     """The case's five schools with 25 simulated staff: BC, BM (2 each) and VN (5) are hidden."""
     owner = gen_user("regisseur")
     traject = gen_case_traject(owner, anonymity_threshold=5)
-    simulation.simulate(traject, 25, seed=3)
+    simulation.simulate(traject, 25, seed=3, ict_staff=25)  # 25 ICT staff, not the case's small teams
     db.session.commit()
     indicators.compute_snapshot(traject)
     return owner, traject
