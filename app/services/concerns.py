@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from analysis.feasibility import DOMAINS
@@ -19,7 +18,7 @@ from app.extensions import db
 from app.models import Participant, Traject
 from app.models.stakeholders import CONCERN_STATES, Concern, Engagement, Stakeholder
 from app.services import advice, audit
-from app.services.stakeholders import StakeholderError, _choice, _text
+from app.services.stakeholders import StakeholderError, _, _choice, _text
 
 NEEDS_ANSWER = ("answered", "resolved")
 ANONYMOUS_ROLE = "ict_staff"

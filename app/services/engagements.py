@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from analysis import stakeholders as rules
@@ -12,7 +11,7 @@ from app.extensions import db
 from app.models import Traject
 from app.models.stakeholders import ENGAGEMENT_KINDS, ENGAGEMENT_PHASES, CommunicationItem, Engagement, Stakeholder
 from app.services import audit
-from app.services.stakeholders import StakeholderError, _choice, _text
+from app.services.stakeholders import StakeholderError, _, _choice, _text
 
 MAX_ATTENDEES = 100_000
 PHASE_OF_TRAJECT = {"ict_foto": "ict_foto", "analyse": "analyse", "voorstellen": "voorstellen"}

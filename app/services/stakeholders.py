@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import csv
 
-from flask_babel import gettext as _
+from flask import has_request_context
+from flask_babel import gettext
 from sqlalchemy import select
 
 from analysis import stakeholders as rules
@@ -43,6 +44,13 @@ COLUMN_NAMES = {"name": "naam", "kind": "soort", "category": "categorie", "organ
 CSV_EXAMPLE = ("naam;soort;categorie;organisatie;invloed;belang;houding;betrokkenheid;meetgroep;eigenaar\n"
                "ICT-medewerkers Zuyderzee Lyceum;groep;ict-medewerkers;ZL;2;5;kritisch;betrekken;"
                "ict-medewerkers;Regisseur")
+
+
+def _(message: str, **values) -> str:
+    """gettext in a request (the session's language); Dutch outside one (CLI, worker, tests)."""
+    if has_request_context():
+        return gettext(message, **values)
+    return message % values if values else message
 
 
 class StakeholderError(ValueError):

@@ -30,7 +30,8 @@ def _domain_choices(empty=None):
     return make
 
 
-SCORES = [(str(i), str(i)) for i in range(1, 6)]
+def SCORES():  # noqa: N802 - a callable, so WTForms does not warn about static tuples
+    return [(str(i), str(i)) for i in range(1, 6)]
 
 
 class MultiCheckbox(SelectMultipleField):

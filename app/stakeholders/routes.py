@@ -74,7 +74,7 @@ def move(traject_id: int, stakeholder_id: int):
     form = MoveForm(prefix=f"s{stakeholder.id}")
     if not form.validate_on_submit():
         flash(_("Kies invloed en belang van 1 tot en met 5."), "error")
-        return redirect(url_for("stakeholders.grid", traject_id=traject.id)), 303
+        return redirect(url_for("stakeholders.grid", traject_id=traject.id))
     try:
         service.move(stakeholder, form.influence.data, form.interest.data)
     except service.StakeholderError as exc:
