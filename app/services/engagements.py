@@ -54,7 +54,7 @@ def validate_engagement(traject: Traject, data: dict) -> tuple[dict, dict]:
         else:
             clean[field] = value
 
-    put("held_on", _date(data.get("date")))
+    put("date", _date(data.get("date")))
     put("kind", _choice("kind", data.get("kind"), ENGAGEMENT_KINDS, required=True))
     put("phase", _choice("phase", data.get("phase"), ENGAGEMENT_PHASES, PHASE_OF_TRAJECT.get(traject.phase)))
     put("topic", _text(data.get("topic"), 300, required=True))
@@ -80,6 +80,8 @@ def validate_engagement(traject: Traject, data: dict) -> tuple[dict, dict]:
     if message:
         errors["stakeholders"] = [message]
     clean["stakeholders"] = people
+    if "date" in clean:
+        clean["held_on"] = clean.pop("date")  # "date" in the API and the form, held_on in the table
     return clean, errors
 
 

@@ -66,7 +66,7 @@ def engagement_add(traject_id: int):
         except StakeholderError as exc:
             db.session.rollback()
             traject = traject_for(current_user, traject_id, write=True)
-            apply_errors(form, {"date" if k == "held_on" else k: v for k, v in exc.errors.items()})
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             flash(_("Activiteit vastgelegd."), "success")
@@ -87,7 +87,7 @@ def engagement_edit(traject_id: int, engagement_id: int):
             db.session.rollback()
             traject = traject_for(current_user, traject_id, write=True)
             engagement = _own(traject, Engagement, engagement_id)
-            apply_errors(form, {"date" if k == "held_on" else k: v for k, v in exc.errors.items()})
+            apply_errors(form, exc.errors)
         else:
             db.session.commit()
             flash(_("Wijzigingen opgeslagen."), "success")
