@@ -272,3 +272,22 @@ def grid(stakeholders: list[Stakeholder]) -> dict[str, list[Stakeholder]]:
     for s in stakeholders:
         cells[s.quadrant].append(s)
     return cells
+
+
+def erase_people(traject: Traject) -> int:
+    """On erasing a traject: persons in the register lose their names, every owner and note goes,
+    and the names leave the audit details of the register (groups keep their names)."""
+    from app.models import AuditEvent
+
+    erased = 0
+    for s in register(traject):
+        if s.kind == "person":
+            s.name = f"Persoon {s.id}"
+            erased += 1
+        s.owner, s.note = "", ""
+    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.traject_id == traject.id,
+                                                              AuditEvent.action.like("stakeholder.%"))):
+        if event.detail and "name" in event.detail:
+            event.detail = {k: v for k, v in event.detail.items() if k != "name"}
+    db.session.flush()
+    return erased

@@ -245,3 +245,21 @@ def test_register_page_points_out_where_judgement_and_measurement_disagree(clien
     page = client.get(f"/trajecten/{traject.id}/belanghebbenden").get_data(as_text=True)
     assert "Oordeel en meting lopen uiteen" in page and "Oordeel en meting staan tegenover elkaar." in page
     assert "draagvlak 41, weerstand 63 (n = 12)" in page
+
+
+def test_erasing_the_traject_erases_person_names_owners_and_notes(app):
+    from app.services import privacy
+
+    _owner, traject = _setup()
+    person = service.add(traject, {"name": "Jan de Vries (Hoofd ICT)", "kind": "person", "influence": 4,
+                                   "interest": 4, "owner": "Regisseur", "note": "Belt liever dan mailt"})
+    group = service.add(traject, {"name": "MR AA", "kind": "group", "influence": 2, "interest": 2, "note": "x"})
+    db.session.commit()
+    counts = privacy.erase_traject(traject, confirm_name=traject.name)
+    db.session.commit()
+    person, group = db.session.get(Stakeholder, person.id), db.session.get(Stakeholder, group.id)
+    assert counts["stakeholder_persons"] == 1
+    assert person.name == f"Persoon {person.id}" and person.owner == "" and person.note == ""
+    assert group.name == "MR AA" and group.note == ""
+    details = [e.detail for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "stakeholder.created"))]
+    assert details and all("Jan de Vries" not in str(d) for d in details)
