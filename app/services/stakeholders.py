@@ -44,6 +44,8 @@ COLUMN_NAMES = {"name": "naam", "kind": "soort", "category": "categorie", "organ
 CSV_EXAMPLE = ("naam;soort;categorie;organisatie;invloed;belang;houding;betrokkenheid;meetgroep;eigenaar\n"
                "ICT-medewerkers Zuyderzee Lyceum;groep;ict-medewerkers;ZL;2;5;kritisch;betrekken;"
                "ict-medewerkers;Regisseur")
+CSV_EXAMPLE_EN = ("name;kind;category;organisation;influence;interest;attitude;engagement;measured_role;owner\n"
+                  "ICT staff Zuyderzee Lyceum;group;ict_staff;ZL;2;5;critical;involve;ict_staff;Regisseur")
 
 
 def _(message: str, **values) -> str:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from app.extensions import db
+from app.i18n import select_locale
 from app.models.stakeholders import Stakeholder
 from app.security.access import can_edit, role_required, traject_for
 from app.services import concerns as concern_service
@@ -199,4 +200,4 @@ def import_csv(traject_id: int):
         traject = traject_for(current_user, traject_id, write=True)
     status = 422 if report is not None and not report.ok else 200
     return render_template("stakeholders/import.html", form=form, traject=traject, report=report,
-                           example=service.CSV_EXAMPLE), status
+                           example=service.CSV_EXAMPLE_EN if select_locale() == "en" else service.CSV_EXAMPLE), status
