@@ -173,6 +173,10 @@ def test_concern_becomes_a_roadmap_action_and_a_threat_with_links_both_ways(clie
     assert _events("concern.to_action") == 1 and _events("concern.to_threat") == 1
     page = client.get(f"/trajecten/{traject.id}/zorgen/{concern.id}").get_data(as_text=True)
     assert "Staat als actie op de routekaart" in page and f"#actie-{action.id}" in page
+    # And back: the roadmap and the SWOT link to the concern.
+    link = f"/trajecten/{traject.id}/zorgen/{concern.id}"
+    assert link in client.get(f"/trajecten/{traject.id}/routekaart").get_data(as_text=True)
+    assert link in client.get(f"/trajecten/{traject.id}/swot").get_data(as_text=True)
 
 
 def test_answered_concern_needs_an_answer_and_only_open_ones_convert(app):

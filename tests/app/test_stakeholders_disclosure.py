@@ -73,13 +73,15 @@ def test_a_hidden_group_shows_no_measured_figure_on_pages_api_or_report(client, 
     people = {p["name"]: p for p in document["involvement"]["stakeholders"]}
     assert people["ICT-medewerkers klein"]["measured"]["draagvlak"] is None
     assert people["ICT-medewerkers klein"]["measured"]["n"] is None
-    from app.results.report import render_xlsx, report_context
+    from app.results.report import render_pdf, render_print_html, render_xlsx, report_context
 
     with app.test_request_context("/"):
         context = report_context(document)
         html = app.jinja_env.get_template("results/_report_body.html").render(
             **context, csrf_token=lambda: "", current_user=owner)
         xlsx = render_xlsx(context)
+        pdf = render_pdf(render_print_html(context))
+    assert pdf[:4] == b"%PDF"
     assert "Draagvlak en betrokkenheid" in html and "Krachtenveld: invloed en belang" in html
     chapter = html.split('id="sec-betrokkenheid"')[1].split("</section>")[0]
     small_row = chapter.split("ICT-medewerkers klein")[1].split("</tr>")[0]

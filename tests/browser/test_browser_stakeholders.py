@@ -139,4 +139,13 @@ def test_regisseur_builds_the_register_and_a_bestuurder_reads_it(lang, simulated
     expect(chapter.locator("#r-betrokkenheid")).to_contain_text(f"Werksessie personeel delen ({lang})")
     expect(chapter.locator("#r-zorgen")).to_contain_text(concern)
     trip.page(board, "bestuurder-rapport")
+
+    # On a phone: the register and the grid fit, the table scrolls within its own region
+    phone = new_context(phone=True, lang=lang).new_page()  # 375 px wide, narrower than 390
+    login(phone, board_email("ZL"), BOARD_PASSWORD, lang)
+    for path, name in (("belanghebbenden", "telefoon-register"), ("belanghebbenden/krachtenveld", "telefoon-krachtenveld"),
+                       ("betrokkenheid", "telefoon-logboek")):
+        phone.goto(f"{live_server}/trajecten/{traject_id}/{path}")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375, path
+        trip.page(phone, name)
     trip.finish()
