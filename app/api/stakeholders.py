@@ -98,6 +98,11 @@ def list_concerns(tid: int):
 def create_concern(tid: int):
     traject = api_traject(tid, write=True)
     data = json_object()
+    # The web form sends ids as text; the API takes integers only (the schema says so).
+    wrong = {key: ["Geef een geheel getal (id) of null."] for key in ("stakeholder", "engagement")
+             if data.get(key) is not None and (isinstance(data[key], bool) or not isinstance(data[key], int))}
+    if wrong:
+        raise ApiProblem(422, "De zorg is niet geldig.", wrong)
     return _created(lambda: concern_service.record(traject, data), concern_json)
 
 
@@ -144,7 +149,9 @@ SCHEMAS = {
         "topic": {"type": "string", "minLength": 1, "maxLength": 300}, "outcome": {"type": "string"},
         "attendees": {"type": ["integer", "null"], "minimum": 0, "maximum": 100000,
                       "description": "a number of attendees; names of ICT staff are never recorded"},
-        "domains": {"type": "array", "items": {"type": "string"}}}},
+        "domains": {"type": "array", "items": {"type": "string", "enum": ["overleg", "inkoop", "werkplek", "netwerk",
+                                                                          "applicaties", "servicedesk", "ibp",
+                                                                          "personeel"]}}}},
     "Engagement": {"type": "object", "required": ["id", "date", "kind", "phase", "topic", "stakeholders"],
                    "properties": {"id": {"type": "integer"}, "date": {"type": "string", "format": "date"},
                                   "kind": {"type": "string"}, "phase": {"type": "string"}, "topic": {"type": "string"},
