@@ -35,7 +35,7 @@ def engagement_json(e: Engagement) -> dict:
 def concern_json(c: Concern) -> dict:
     return {"id": c.id, "stakeholder": c.stakeholder_id, "engagement": c.engagement_id, "anonymous": c.anonymous,
             "domain": c.domain, "text": c.text, "status": c.status, "answer": c.answer,
-            "raised_on": c.raised_on.isoformat(), "swot_item": c.swot_item_id, "roadmap_action": c.roadmap_action_id}
+            "raised_on": c.raised_on.isoformat() if c.raised_on else None, "swot_item": c.swot_item_id, "roadmap_action": c.roadmap_action_id}
 
 
 def _created(make, serialize):
@@ -168,7 +168,9 @@ SCHEMAS = {
         "id": {"type": "integer"}, "stakeholder": {"type": ["integer", "null"]},
         "engagement": {"type": ["integer", "null"]}, "anonymous": {"type": "boolean"}, "domain": {"type": ["string", "null"]},
         "text": {"type": "string"}, "status": {"type": "string"}, "answer": {"type": "string"},
-        "raised_on": {"type": "string", "format": "date"}, "swot_item": {"type": ["integer", "null"]},
+        "raised_on": {"type": ["string", "null"], "format": "date",
+                      "description": "null for an anonymous concern (its date would be metadata)"},
+        "swot_item": {"type": ["integer", "null"]},
         "roadmap_action": {"type": ["integer", "null"]}}},
 }
 

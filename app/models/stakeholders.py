@@ -87,7 +87,8 @@ class Engagement(db.Model):
 
 class Concern(db.Model):
     """A concern or objection (zorg of bezwaar): raised by a stakeholder, or anonymously by an ICT
-    staff member through their personal link (then no stakeholder, no time, no link to the person)."""
+    staff member through their personal link (then no stakeholder, no date, a random id, nothing
+    that links it to the person)."""
 
     __tablename__ = "concerns"
     __table_args__ = (CheckConstraint(f"status IN {CONCERN_STATES!r}", name="status"),)
@@ -103,7 +104,11 @@ class Concern(db.Model):
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="open")
     answer: Mapped[str] = mapped_column(Text, default="")
-    raised_on: Mapped[date] = mapped_column(Date)  # a date only: no time of day for anonymous concerns
+    # The date a named concern was recorded; None for an anonymous one (its day would be metadata).
+    raised_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Arrival order of anonymous concerns, for releasing them in batches; never shown. Their ids
+    # are random, so an id says nothing about when a concern came in relative to others.
+    arrival: Mapped[int | None] = mapped_column(Integer, nullable=True)
     swot_item_id: Mapped[int | None] = mapped_column(ForeignKey("swot_items.id", ondelete="SET NULL"), nullable=True)
     roadmap_action_id: Mapped[int | None] = mapped_column(ForeignKey("roadmap_actions.id", ondelete="SET NULL"),
                                                           nullable=True)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+import secrets
+
+from sqlalchemy import func, select
 
 from analysis.feasibility import DOMAINS
 from analysis.stakeholders import visible_batch
@@ -21,6 +23,7 @@ from app.services import advice, audit
 from app.services.stakeholders import StakeholderError, _, _choice, _text
 
 NEEDS_ANSWER = ("answered", "resolved")
+RANDOM_IDS = (2**30, 2**31 - 1)  # far above the sequence of named concerns
 ANONYMOUS_ROLE = "ict_staff"
 
 
@@ -175,8 +178,15 @@ def raise_anonymously(participant: Participant, data: dict) -> Concern:
         errors["domain"] = [message]
     if errors:
         raise StakeholderError(_("De zorg is niet geldig."), errors)
-    concern = Concern(traject_id=traject.id, anonymous=True, domain=domain, text=text, status="open",
-                      raised_on=date.today())
+    arrival = (db.session.scalar(select(func.max(Concern.arrival)).where(Concern.traject_id == traject.id)) or 0) + 1
+    for _attempt in range(5):
+        # A random id outside the range the sequence of named concerns reaches: ids (in URLs, the
+        # API and its paging) reveal nothing about when the concern came in.
+        ident = RANDOM_IDS[0] + secrets.randbelow(RANDOM_IDS[1] - RANDOM_IDS[0])
+        if db.session.get(Concern, ident) is None:
+            break
+    concern = Concern(id=ident, traject_id=traject.id, anonymous=True, domain=domain, text=text, status="open",
+                      raised_on=None, arrival=arrival)
     db.session.add(concern)
     return concern
 
@@ -186,7 +196,8 @@ def visible(traject: Traject) -> list[Concern]:
     named = list(db.session.scalars(select(Concern).where(Concern.traject_id == traject.id,
                                                           Concern.anonymous.is_(False)).order_by(Concern.id)))
     anonymous = list(db.session.scalars(select(Concern).where(Concern.traject_id == traject.id,
-                                                              Concern.anonymous.is_(True)).order_by(Concern.id)))
+                                                              Concern.anonymous.is_(True))
+                                        .order_by(Concern.arrival, Concern.id)))
     shown = anonymous[:visible_batch(len(anonymous), traject.comment_threshold)]
     # Named first by id; the shown anonymous batch by domain and text, never in arrival order.
     shown.sort(key=lambda c: (c.domain or "", c.text))
