@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent
 from app.models.advice import RoadmapAction, SwotItem
-from app.models.stakeholders import CommunicationItem, Concern, Engagement, Stakeholder
+from app.models.stakeholders import CommunicationItem, Engagement, Stakeholder
 from app.services import concerns as concern_service
 from app.services import engagements as engagement_service
 from app.services import stakeholders as service
