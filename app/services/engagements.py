@@ -108,8 +108,15 @@ def update(engagement: Engagement, traject: Traject, data: dict) -> Engagement:
 
 
 def delete(engagement: Engagement) -> None:
+    """Remove an entry of the log; concerns raised there stay (SQLite does not enforce ON DELETE)."""
+    from sqlalchemy import update
+
+    from app.models.stakeholders import Concern
+
     audit.record("engagement.deleted", obj=engagement, traject_id=engagement.traject_id, topic=engagement.topic)
+    db.session.execute(update(Concern).where(Concern.engagement_id == engagement.id).values(engagement_id=None))
     db.session.delete(engagement)
+    db.session.flush()
 
 
 def engagements(traject: Traject) -> list[Engagement]:

@@ -106,7 +106,7 @@ def _text(value, limit: int, *, required: bool = False, multiline: bool = False)
     return value, None
 
 
-def validate(traject: Traject, data: dict, *, taken: set[str], current: Stakeholder | None = None) -> tuple[dict, dict]:
+def validate(traject: Traject, data: dict, *, taken: set[str]) -> tuple[dict, dict]:
     """Clean values and errors per field of one stakeholder (API codes or Dutch words)."""
     errors: dict[str, list[str]] = {}
     clean: dict = {}
@@ -162,7 +162,7 @@ def add(traject: Traject, data: dict) -> Stakeholder:
 
 
 def update(stakeholder: Stakeholder, traject: Traject, data: dict) -> Stakeholder:
-    clean, errors = validate(traject, data, taken=names_in(traject, but=stakeholder), current=stakeholder)
+    clean, errors = validate(traject, data, taken=names_in(traject, but=stakeholder))
     if errors:
         raise StakeholderError(_("De belanghebbende is niet geldig."), errors)
     changed = sorted(k for k, v in clean.items() if getattr(stakeholder, k) != v)
@@ -192,8 +192,20 @@ def move(stakeholder: Stakeholder, influence, interest) -> Stakeholder:
 
 
 def delete(stakeholder: Stakeholder) -> None:
+    """Remove a stakeholder with its communication items and log links; its concerns stay, unattributed.
+    Done here rather than left to ON DELETE, which SQLite (the `make run` default) does not enforce."""
+    from sqlalchemy import delete as sql_delete, update
+
+    from app.models.stakeholders import CommunicationItem, Concern, engagement_stakeholders
+
     audit.record("stakeholder.deleted", obj=stakeholder, traject_id=stakeholder.traject_id, name=stakeholder.name)
+    db.session.execute(sql_delete(CommunicationItem).where(CommunicationItem.stakeholder_id == stakeholder.id))
+    db.session.execute(sql_delete(engagement_stakeholders).where(
+        engagement_stakeholders.c.stakeholder_id == stakeholder.id))
+    db.session.execute(update(Concern).where(Concern.stakeholder_id == stakeholder.id).values(stakeholder_id=None))
     db.session.delete(stakeholder)
+    db.session.flush()
+    db.session.expire_all()
 
 
 def import_csv(traject: Traject, text: str) -> ImportReport:

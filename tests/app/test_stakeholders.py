@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent
 from app.models.advice import RoadmapAction, SwotItem
-from app.models.stakeholders import CommunicationItem, Engagement, Stakeholder
+from app.models.stakeholders import CommunicationItem, Concern, Engagement, Stakeholder
 from app.services import concerns as concern_service
 from app.services import engagements as engagement_service
 from app.services import stakeholders as service
@@ -267,3 +267,26 @@ def test_erasing_the_traject_erases_person_names_owners_and_notes(app):
     assert group.name == "MR AA" and group.note == ""
     details = [e.detail for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "stakeholder.created"))]
     assert details and all("Jan de Vries" not in str(d) for d in details)
+
+
+def test_deleting_a_stakeholder_takes_its_plan_and_log_links_and_keeps_its_concerns(client, app):
+    owner, traject = _setup()
+    person = service.add(traject, {"name": "Bestuur AA", "kind": "group", "influence": 5, "interest": 5})
+    other = service.add(traject, {"name": "MR AA", "kind": "group", "influence": 2, "interest": 2})
+    meeting = engagement_service.log(traject, {"date": "2027-01-10", "kind": "meeting", "topic": "Overleg",
+                                               "stakeholders": [person.id, other.id]})
+    concern = concern_service.record(traject, {"text": "Autonomie", "stakeholder": person.id,
+                                               "engagement": meeting.id})
+    engagement_service.derive_plan(person)
+    db.session.commit()
+    login(client, owner)
+    assert client.post(f"/trajecten/{traject.id}/belanghebbenden/{person.id}/verwijderen").status_code == 302
+    assert db.session.get(Stakeholder, person.id) is None
+    assert db.session.scalar(select(func.count(CommunicationItem.id))) == 0
+    assert [s.name for s in db.session.get(Engagement, meeting.id).stakeholders] == ["MR AA"]
+    assert db.session.get(Concern, concern.id).stakeholder_id is None
+    for path in ("communicatieplan", "betrokkenheid", "zorgen", f"zorgen/{concern.id}"):
+        assert client.get(f"/trajecten/{traject.id}/{path}").status_code == 200, path
+    engagement_service.delete(db.session.get(Engagement, meeting.id))
+    db.session.commit()
+    assert db.session.get(Concern, concern.id).engagement_id is None
