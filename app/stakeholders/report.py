@@ -56,4 +56,4 @@ def involvement_context(document: dict) -> dict | None:
                        for c in part["concerns"]], numeric=(), widths=[28, 14, 12, 10, 24, 12])
     grid = grid_svg([SimpleNamespace(**p) for p in people]) if people else None
     return {"grid": grid, "register": register, "log": log, "concerns": concerns,
-            "tables": [register, log, concerns]}
+            "anonymous": any(c["anonymous"] for c in part["concerns"]), "tables": [register, log, concerns]}

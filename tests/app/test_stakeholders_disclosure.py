@@ -133,6 +133,17 @@ def test_anonymous_concerns_of_staff_appear_only_in_whole_batches_of_the_comment
     named = concern_service.record(traject, {"text": "Genoemde zorg"})
     db.session.commit()
     assert all(c["id"] > 2**30 for c in api["items"]) and named.id < 2**30
+    # The report holds the same batch, and says how anonymous concerns are shown.
+    document = advice_document.build(traject)
+    texts = [c["text"] for c in document["involvement"]["concerns"] if c["anonymous"]]
+    assert sorted(texts) == [f"Zorg nummer {n}" for n in range(5)]
+    from app.results.report import report_context
+
+    with app.test_request_context("/"):
+        html = app.jinja_env.get_template("results/_report_body.html").render(
+            **report_context(document), csrf_token=lambda: "", current_user=owner)
+    assert "Zorg nummer 4" in html and "Zorg nummer 5" not in html
+    assert "alleen in groepen van minstens 5" in html
 
 
 def test_staff_results_page_shows_after_closing_how_concerns_were_answered(client, app):

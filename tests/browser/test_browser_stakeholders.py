@@ -110,7 +110,7 @@ def test_regisseur_builds_the_register_and_a_bestuurder_reads_it(lang, simulated
     expect(page.get_by_text(t("De zorg staat nu als actie op de routekaart."))).to_be_visible()
     trip.page(page, "zorg-actie")
     page.get_by_role("link", name=t("Staat als actie op de routekaart")).click()
-    expect(page.locator(".action-card").filter(has_text=concern)).to_be_visible()
+    expect(page.locator(".action-card h3").filter(has_text=concern)).to_be_visible()
     trip.page(page, "routekaart")
 
     # A bestuurder reads the result and finds nothing to edit
