@@ -16,8 +16,10 @@ from app.services.demo import BOARD_PASSWORD, REGISSEUR, board_email
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 JOURNEY = "6-belanghebbenden"
 # Names per language: both runs share the demo traject, and names are unique in a register.
-NAMES = {"nl": {"board": "Bestuur Zuyderzee Lyceum", "staff": "ICT-team Zuyderzee", "supplier": "Leverancier Netwerk"},
-         "en": {"board": "Board Zuyderzee Lyceum", "staff": "ICT team Zuyderzee", "supplier": "Network supplier"}}
+NAMES = {"nl": {"board": "Bestuur Zuyderzee Lyceum", "staff": "ICT-team Zuyderzee", "supplier": "Leverancier Netwerk",
+                "all": "Alle ICT-teams"},
+         "en": {"board": "Board Zuyderzee Lyceum", "staff": "ICT team Zuyderzee", "supplier": "Network supplier",
+                "all": "All ICT teams"}}
 
 
 def _csv(lang: str) -> bytes:
@@ -25,7 +27,8 @@ def _csv(lang: str) -> bytes:
     return ("naam;soort;categorie;organisatie;invloed;belang;houding;betrokkenheid;meetgroep;eigenaar\n"
             f"{n['board']};groep;bestuur;ZL;5;4;voorstander;meebeslissen;;Regisseur\n"
             f"{n['staff']};groep;ict-medewerkers;ZL;2;2;onbekend;betrekken;ict-medewerkers;Hoofd ICT\n"
-            f"{n['supplier']};persoon;leverancier;;1;2;neutraal;informeren;;\n").encode()
+            f"{n['supplier']};persoon;leverancier;;1;2;neutraal;informeren;;\n"
+            f"{n['all']};groep;ict-medewerkers;;3;5;voorstander;samenwerken;ict-medewerkers;Regisseur\n").encode()
 
 
 def _log_workshop(page, t, topic: str, day: str, staff: str, attendees: str, trip, shot: str | None = None):
@@ -64,14 +67,16 @@ def test_regisseur_builds_the_register_and_a_bestuurder_reads_it(lang, simulated
     page.get_by_label(t("CSV-bestand")).set_input_files(
         files=[{"name": "register.csv", "mimeType": "text/csv", "buffer": _csv(lang)}])
     page.get_by_role("button", name=t("Importeren")).click()
-    expect(page.get_by_text(t("%(num)s belanghebbenden geïmporteerd.", num=3)
-                            if lang == "nl" else "3 stakeholders imported.")).to_be_visible()
+    expect(page.get_by_text(t("%(num)s belanghebbenden geïmporteerd.", num=4)
+                            if lang == "nl" else "4 stakeholders imported.")).to_be_visible()
     register = page.locator("#register")
     for name in n.values():
         expect(register.get_by_role("link", name=name, exact=True)).to_be_visible()
     # The staff team corresponds to the measured ICT staff of ZL: a figure (or "too few") is beside it.
     staff_row = register.get_by_role("row").filter(has_text=n["staff"])
     expect(staff_row).to_contain_text(re.compile(f"{re.escape(t('te weinig respons'))}|n = \\d+"))
+    # All ICT staff together are many: their released figures stand beside the judgement.
+    expect(register.get_by_role("row").filter(has_text=n["all"])).to_contain_text(re.compile(r"n = \d+"))
     trip.page(page, "register")
 
     # The grid: move the ICT team to "manage closely" with the form
