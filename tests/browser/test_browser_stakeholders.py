@@ -49,7 +49,7 @@ def _log_workshop(page, t, topic: str, day: str, staff: str, attendees: str, tri
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_regisseur_builds_the_register_and_a_bestuurder_reads_it(lang, simulated_demo, live_server, new_context,
-                                                                 journey, login, translate):
+                                                                 journey, login, translate, in_app):
     t = lambda msgid, **values: translate(lang, msgid, **values)  # noqa: E731
     n = NAMES[lang]
     traject_id = simulated_demo["traject_id"]
@@ -144,6 +144,25 @@ def test_regisseur_builds_the_register_and_a_bestuurder_reads_it(lang, simulated
     expect(chapter.locator("#r-betrokkenheid")).to_contain_text(f"Werksessie personeel delen ({lang})")
     expect(chapter.locator("#r-zorgen")).to_contain_text(concern)
     trip.page(board, "bestuurder-rapport")
+
+    # An ICT staff member raises a concern anonymously through their personal link, on a phone
+    from app.extensions import db
+    from app.models import Questionnaire
+    from respond_builders import gen_participant
+
+    with in_app():
+        questionnaire = db.session.get(Questionnaire, simulated_demo["questionnaires"]["ict_staff"])
+        token = gen_participant(questionnaire, organisation="ZL")[1]
+    staff = new_context(phone=True, lang=lang).new_page()
+    staff.goto(f"{live_server}/zorg/{token}")
+    if lang == "en":
+        staff.get_by_role("link", name="English").click()
+    expect(staff.get_by_role("heading", level=1, name=t("Een zorg of bezwaar melden"))).to_be_visible()
+    trip.page(staff, "telefoon-zorg-melden")
+    staff.get_by_label(t("Uw zorg of bezwaar")).fill("Ik weet niet of mijn taken blijven bestaan.")
+    staff.get_by_role("button", name=t("Anoniem versturen")).click()
+    expect(staff.get_by_text(t("Uw zorg is anoniem opgeslagen."))).to_be_visible()
+    trip.page(staff, "telefoon-zorg-verstuurd")
 
     # On a phone: the register and the grid fit, the table scrolls within its own region
     phone = new_context(phone=True, lang=lang).new_page()  # 375 px wide, narrower than 390
