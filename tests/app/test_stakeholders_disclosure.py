@@ -162,3 +162,14 @@ def test_staff_results_page_shows_after_closing_how_concerns_were_answered(clien
     assert "Hoe zorgen en bezwaren zijn beantwoord" in page
     assert "Blijft de servicedesk op school?" in page and "elke school houdt een aanspreekpunt" in page
     assert f"/zorg/{token}" in page
+
+
+def test_the_thanks_page_of_a_staff_link_offers_the_anonymous_concern_form(client, app):
+    owner = gen_user("regisseur")
+    traject = gen_traject(owner, organisations=("AA",))
+    participant, token = gen_participant(gen_questionnaire(traject, "ict_staff"))
+    participant.completed = True
+    db.session.commit()
+    page = client.get(f"/v/{token}/_bedankt").get_data(as_text=True)
+    assert "<title>Dank u wel · Draagvlak</title>" in page
+    assert f'href="/zorg/{token}"' in page.split("</title>")[1]
