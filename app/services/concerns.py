@@ -1,5 +1,6 @@
-"""The concerns register (zorgen en bezwaren): record, answer, turn into a SWOT threat or a roadmap action,
-and the anonymous concerns ICT staff raise through their personal link.
+"""The concerns register (zorgen en bezwaren): record, answer, convert, and anonymous concerns of ICT staff.
+
+An open concern turns into a SWOT threat or a roadmap action with one call, linked both ways.
 
 Anonymous concerns hold no participant, organisation or time of day, and no audit event (an
 event's exact time would be metadata about the writer, as for responses). They are shown

@@ -1,4 +1,4 @@
-"""Forms of the stakeholder pages; the services validate the values (one rule for forms, CSV and API)."""
+"""Forms of the stakeholder pages; the services validate every value (one rule for forms, CSV and API)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -41,23 +41,26 @@ class MultiCheckbox(SelectMultipleField):
 
 class StakeholderForm(FlaskForm):
     name = StringField(_l("Naam"))
-    kind = SelectField(_l("Soort"), choices=_choices(labels.KIND, KINDS))
-    category = SelectField(_l("Categorie"), choices=_choices(labels.CATEGORY, CATEGORIES))
+    kind = SelectField(_l("Soort"), choices=_choices(labels.KIND, KINDS), validate_choice=False)
+    category = SelectField(_l("Categorie"), choices=_choices(labels.CATEGORY, CATEGORIES), validate_choice=False)
     organisation = SelectField(_l("Organisatie"), choices=[], validate_choice=False)
-    influence = SelectField(_l("Invloed (1–5)"), choices=SCORES, default="3")
-    interest = SelectField(_l("Belang (1–5)"), choices=SCORES, default="3")
-    attitude = SelectField(_l("Houding (uw oordeel)"), choices=_choices(labels.ATTITUDE, ATTITUDES), default="unknown")
-    engagement = SelectField(_l("Betrokkenheid (IAP2)"), choices=_choices(labels.ENGAGEMENT, ENGAGEMENT_LEVELS))
+    influence = SelectField(_l("Invloed (1–5)"), choices=SCORES, default="3", validate_choice=False)
+    interest = SelectField(_l("Belang (1–5)"), choices=SCORES, default="3", validate_choice=False)
+    attitude = SelectField(_l("Houding (uw oordeel)"), choices=_choices(labels.ATTITUDE, ATTITUDES), default="unknown",
+                           validate_choice=False)
+    engagement = SelectField(_l("Betrokkenheid (IAP2)"), choices=_choices(labels.ENGAGEMENT, ENGAGEMENT_LEVELS),
+                             validate_choice=False)
     measured_role = SelectField(_l("Vergelijk met de meting van"),
-                                choices=_choices(labels.MEASURED_ROLE, MEASURED_ROLES, _l("geen meting")))
+                                choices=_choices(labels.MEASURED_ROLE, MEASURED_ROLES, _l("geen meting")),
+                                validate_choice=False)
     owner = StringField(_l("Eigenaar"))
     note = TextAreaField(_l("Notitie"))
     submit = SubmitField(_l("Opslaan"))
 
 
 class MoveForm(FlaskForm):
-    influence = SelectField(_l("Invloed"), choices=SCORES)
-    interest = SelectField(_l("Belang"), choices=SCORES)
+    influence = SelectField(_l("Invloed"), choices=SCORES, validate_choice=False)
+    interest = SelectField(_l("Belang"), choices=SCORES, validate_choice=False)
     submit = SubmitField(_l("Verplaatsen"))
 
 
@@ -69,8 +72,9 @@ class ImportForm(FlaskForm):
 
 class EngagementForm(FlaskForm):
     date = DateField(_l("Datum"), validators=[Optional()])
-    kind = SelectField(_l("Soort activiteit"), choices=_choices(labels.ENGAGEMENT_KIND, ENGAGEMENT_KINDS))
-    phase = SelectField(_l("Fase"), choices=_choices(labels.PHASE, ENGAGEMENT_PHASES))
+    kind = SelectField(_l("Soort activiteit"), choices=_choices(labels.ENGAGEMENT_KIND, ENGAGEMENT_KINDS),
+                       validate_choice=False)
+    phase = SelectField(_l("Fase"), choices=_choices(labels.PHASE, ENGAGEMENT_PHASES), validate_choice=False)
     topic = StringField(_l("Onderwerp"))
     stakeholders = MultiCheckbox(_l("Belanghebbenden"), choices=[], coerce=int, validate_choice=False)
     domains = MultiCheckbox(_l("Domeinen"), choices=_domain_choices(), validate_choice=False)
@@ -83,21 +87,22 @@ class ConcernForm(FlaskForm):
     text = TextAreaField(_l("Zorg of bezwaar"))
     stakeholder = SelectField(_l("Ingebracht door"), choices=[], validate_choice=False)
     engagement = SelectField(_l("Ingebracht tijdens"), choices=[], validate_choice=False)
-    domain = SelectField(_l("Domein"), choices=_domain_choices(_l("geen domein")))
-    status = SelectField(_l("Status"), choices=_choices(labels.CONCERN_STATUS, CONCERN_STATES))
+    domain = SelectField(_l("Domein"), choices=_domain_choices(_l("geen domein")), validate_choice=False)
+    status = SelectField(_l("Status"), choices=_choices(labels.CONCERN_STATUS, CONCERN_STATES), validate_choice=False)
     answer = TextAreaField(_l("Antwoord"))
     submit = SubmitField(_l("Opslaan"))
 
 
 class AnswerForm(FlaskForm):
     """An anonymous concern: only its status and answer can change (its text is the staff member's)."""
-    status = SelectField(_l("Status"), choices=_choices(labels.CONCERN_STATUS, CONCERN_STATES))
+    status = SelectField(_l("Status"), choices=_choices(labels.CONCERN_STATUS, CONCERN_STATES), validate_choice=False)
     answer = TextAreaField(_l("Antwoord"))
     submit = SubmitField(_l("Opslaan"))
 
 
 class StaffConcernForm(FlaskForm):
-    domain = SelectField(_l("Over welk domein gaat het? (niet verplicht)"), choices=_domain_choices(_l("geen domein")))
+    domain = SelectField(_l("Over welk domein gaat het? (niet verplicht)"), choices=_domain_choices(_l("geen domein")),
+                         validate_choice=False)  # the service checks it, with its own message
     text = TextAreaField(_l("Uw zorg of bezwaar"))
     submit = SubmitField(_l("Anoniem versturen"))
 

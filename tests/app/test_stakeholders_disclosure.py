@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.stakeholders import Concern
@@ -120,6 +120,7 @@ def test_anonymous_concerns_of_staff_appear_only_in_whole_batches_of_the_comment
     page = client.get(f"/trajecten/{traject.id}/zorgen").get_data(as_text=True)
     assert all(f"Zorg nummer {n}" in page for n in range(5))
     client.post(f"/zorg/{links[5]}", data={"text": "Zorg nummer 5"})  # the sixth waits for the next batch
+    assert db.session.scalar(select(func.count(Concern.id))) == 6
     assert "Zorg nummer 5" not in client.get(f"/trajecten/{traject.id}/zorgen").get_data(as_text=True)
     api = client.get(f"/api/v1/trajects/{traject.id}/concerns", headers=api_token(owner)).json
     assert sorted(c["text"] for c in api["items"]) == [f"Zorg nummer {n}" for n in range(5)]
