@@ -2,8 +2,8 @@
 
 An open concern turns into a SWOT threat or a roadmap action with one call, linked both ways.
 
-Anonymous concerns hold no participant, organisation or time of day, and no audit event (an
-event's exact time would be metadata about the writer, as for responses). They are shown
+Anonymous concerns hold no participant, organisation, date or time, get a random id, and leave no
+audit event (an event's exact time would be metadata about the writer, as for responses). They are shown
 traject-wide in whole batches of the comment threshold (`analysis.stakeholders.visible_batch`):
 below it nothing, and each later batch holds at least the threshold of new concerns.
 """
