@@ -100,10 +100,11 @@ def register_blueprints(app: Flask) -> None:
     from app.questionnaires import bp as questionnaires_bp
     from app.respond import bp as respond_bp
     from app.results import bp as results_bp
+    from app.stakeholders import bp as stakeholders_bp
     from app.trajects import bp as trajects_bp
 
     for bp in (main_bp, auth_bp, trajects_bp, questionnaires_bp, distribution_bp, respond_bp,
-               results_bp, api_bp):
+               results_bp, stakeholders_bp, api_bp):
         app.register_blueprint(bp)
 
 

@@ -21,3 +21,4 @@ from app.api import participants  # noqa: E402,F401
 from app.api import indicators  # noqa: E402,F401
 from app.api import questionnaires  # noqa: E402,F401
 from app.api import advice  # noqa: E402,F401
+from app.api import stakeholders  # noqa: E402,F401

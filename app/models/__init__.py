@@ -8,6 +8,7 @@ from app.models.questionnaires import (PARTICIPANT_ROLES, QUESTIONNAIRE_STATES, 
                                         Participant, Questionnaire, Response, ResponseDraft)
 from app.models.trajects import PHASES, Organisation, Traject, TrajectMember
 from app.models.privacy import PrivacySettings  # noqa: E402,F401
+from app.models.stakeholders import CommunicationItem, Concern, Engagement, Stakeholder  # noqa: E402,F401
 
 __all__ = [
     "PARTICIPANT_ROLES", "QUESTIONNAIRE_STATES", "IndicatorSnapshot", "Participant", "Questionnaire",

@@ -432,8 +432,12 @@ def report_context(document: dict, *, version=None, outcome: dict | None = None)
                         d["heatmap"]["table"], d["distributions"]["table"], d["preferences"]["table"],
                         d["board"]["gap_table"], d["board"]["autonomy_table"], d["board"]["trust_table"],
                         d["board"]["commit_table"], d["response"]["table"]]
+    from app.stakeholders.report import involvement_context
+
+    involvement = involvement_context(document)  # the grid, log and concerns; None in older versions
     tables = [_clean_table(t) for t in [conditions_table, *dashboard_tables, *swot_tables]
               + ([confrontation_table] if confrontation_table else [])
+              + (involvement["tables"] if involvement else [])
               + [feasibility_table, roadmap_table, *outcome_tables, method_table]]
     texts = document.get("texts") or {}
     overrides = document["feasibility"].get("overrides") or []
@@ -447,7 +451,7 @@ def report_context(document: dict, *, version=None, outcome: dict | None = None)
             "feasibility_table": feasibility_table, "conditions_table": conditions_table,
             "roadmap_table": roadmap_table, "method_table": method_table, "timeline": _timeline(document),
             "overrides": overrides, "outcome": outcome, "foto_key": foto_key, "outcome_tables": outcome_tables,
-            "tables": tables, "by_key": {t["key"]: t for t in tables},
+            "tables": tables, "by_key": {t["key"]: t for t in tables}, "involvement": involvement,
             "version": version, "published": published, "note": document.get("note") or "",
             "generated": datetime.now(timezone.utc), "too_few": _("te weinig respons"),
             "amounts": amounts, "iso_date": iso_date, "caption": caption, "chart_height": chart_height}

@@ -429,4 +429,7 @@ def state_fingerprint(traject: Traject) -> str:
         "actions": [[a.id, a.title, a.horizon, a.owner, a.quarter, a.status, a.depends_on, a.domain, a.form]
                     for a in actions(traject)],
     }
+    from app.services.stakeholder_document import fingerprint_parts
+
+    parts["involvement"] = fingerprint_parts(traject)
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()

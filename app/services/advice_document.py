@@ -21,7 +21,8 @@ Shape (schema 1)::
                                 "attention": [...]}},
      "roadmap": [{"id", "key", "title", "title_en", "horizon", "domain", "form", "owner", "quarter",
                   "status", "depends_on": [ids]}],
-     "gaps": [{"kind", "domain", "text_nl", "text_en"}]}
+     "gaps": [{"kind", "domain", "text_nl", "text_en"}],
+     "involvement": {"stakeholders": [...], "engagements": [...], "concerns": [...]}}
 """
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ from app.extensions import db
 from app.models import Traject
 from app.models.advice import CHAPTERS, AdviceText
 from app.models.base import aware
-from app.services import advice, participant_list, participants
+from app.services import advice, participant_list, participants, stakeholder_document
 
 SCHEMA = 1
 
@@ -187,6 +188,8 @@ def build(traject: Traject) -> dict:
         "feasibility": feasibility,
         "swot": _swot(traject),
         "roadmap": _roadmap(traject),
+        # Stakeholders, engagement log and concerns (app/services/stakeholder_document.py).
+        "involvement": stakeholder_document.involvement(traject, payload),
     }
     document["gaps"] = gaps(document)
     return canonical(document)

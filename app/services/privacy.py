@@ -233,6 +233,9 @@ def erase_traject(traject: Traject, *, confirm_name: str, delete_raw_responses: 
                 event.detail = clean
                 scrubbed += 1
     counts["audit_details_scrubbed"] = scrubbed
+    from app.services.stakeholders import erase_people
+
+    counts["stakeholder_persons"] = erase_people(traject)  # names in the stakeholder register
 
     closed = db.session.execute(
         update(Questionnaire).where(Questionnaire.traject_id == traject_id, Questionnaire.status != "closed")

@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = '0009_suggestions'
-down_revision = '0007_delivery'
+down_revision = '0008_stakeholders'
 branch_labels = None
 depends_on = None
 

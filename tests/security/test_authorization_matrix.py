@@ -206,9 +206,47 @@ EXPECTED = {
     ("api.list_decisions", "GET"): ("/api/v1/advice-versions/{vid}/decisions", API_MEMBER_READ),
     ("api.close_decisions", "POST"): ("/api/v1/advice-versions/{vid}/close-decisions", API_OWNER_WRITE),
     ("api.get_indicators", "GET"): ("/api/v1/trajects/{tid}/indicators", API_MEMBER_READ),
+    # Stakeholder engagement (issue 14): bestuurders (and ICT leads) of the traject read, the regisseur writes.
+    ("stakeholders.register", "GET"): ("/trajecten/{tid}/belanghebbenden", MEMBER_READ),
+    ("stakeholders.grid", "GET"): ("/trajecten/{tid}/belanghebbenden/krachtenveld", MEMBER_READ),
+    ("stakeholders.show", "GET"): ("/trajecten/{tid}/belanghebbenden/{shid}", MEMBER_READ),
+    ("stakeholders.add", "GET"): ("/trajecten/{tid}/belanghebbenden/nieuw", OWNER_WRITE),
+    ("stakeholders.add", "POST"): ("/trajecten/{tid}/belanghebbenden/nieuw", OWNER_WRITE),
+    ("stakeholders.edit", "GET"): ("/trajecten/{tid}/belanghebbenden/{shid}/bewerken", OWNER_WRITE),
+    ("stakeholders.edit", "POST"): ("/trajecten/{tid}/belanghebbenden/{shid}/bewerken", OWNER_WRITE),
+    ("stakeholders.move", "POST"): ("/trajecten/{tid}/belanghebbenden/{shid}/verplaatsen", OWNER_WRITE),
+    ("stakeholders.derive", "POST"): ("/trajecten/{tid}/belanghebbenden/{shid}/communicatie-afleiden", OWNER_WRITE),
+    ("stakeholders.delete", "POST"): ("/trajecten/{tid}/belanghebbenden/{shid}/verwijderen", OWNER_WRITE),
+    ("stakeholders.import_csv", "GET"): ("/trajecten/{tid}/belanghebbenden/import", OWNER_WRITE),
+    ("stakeholders.import_csv", "POST"): ("/trajecten/{tid}/belanghebbenden/import", OWNER_WRITE),
+    ("stakeholders.engagements", "GET"): ("/trajecten/{tid}/betrokkenheid", MEMBER_READ),
+    ("stakeholders.engagement_add", "GET"): ("/trajecten/{tid}/betrokkenheid/nieuw", OWNER_WRITE),
+    ("stakeholders.engagement_add", "POST"): ("/trajecten/{tid}/betrokkenheid/nieuw", OWNER_WRITE),
+    ("stakeholders.engagement_edit", "GET"): ("/trajecten/{tid}/betrokkenheid/{eid}/bewerken", OWNER_WRITE),
+    ("stakeholders.engagement_edit", "POST"): ("/trajecten/{tid}/betrokkenheid/{eid}/bewerken", OWNER_WRITE),
+    ("stakeholders.engagement_delete", "POST"): ("/trajecten/{tid}/betrokkenheid/{eid}/verwijderen", OWNER_WRITE),
+    ("stakeholders.concerns", "GET"): ("/trajecten/{tid}/zorgen", MEMBER_READ),
+    ("stakeholders.concern", "GET"): ("/trajecten/{tid}/zorgen/{cid}", MEMBER_READ),
+    ("stakeholders.concern", "POST"): ("/trajecten/{tid}/zorgen/{cid}", OWNER_WRITE),
+    ("stakeholders.concern_add", "GET"): ("/trajecten/{tid}/zorgen/nieuw", OWNER_WRITE),
+    ("stakeholders.concern_add", "POST"): ("/trajecten/{tid}/zorgen/nieuw", OWNER_WRITE),
+    ("stakeholders.concern_convert", "POST"): ("/trajecten/{tid}/zorgen/{cid}/actie", OWNER_WRITE),
+    ("stakeholders.plan", "GET"): ("/trajecten/{tid}/communicatieplan", MEMBER_READ),
+    ("stakeholders.plan_item", "GET"): ("/trajecten/{tid}/communicatieplan/{ciid}/bewerken", OWNER_WRITE),
+    ("stakeholders.plan_item", "POST"): ("/trajecten/{tid}/communicatieplan/{ciid}/bewerken", OWNER_WRITE),
+    ("stakeholders.plan_item_delete", "POST"): ("/trajecten/{tid}/communicatieplan/{ciid}/verwijderen", OWNER_WRITE),
+    ("stakeholders.staff_concern", "GET"): ("/zorg/{token}", TOKEN),
+    ("stakeholders.staff_concern", "POST"): ("/zorg/{token}", TOKEN),
+    ("api.list_stakeholders", "GET"): ("/api/v1/trajects/{tid}/stakeholders", API_MEMBER_READ),
+    ("api.create_stakeholder", "POST"): ("/api/v1/trajects/{tid}/stakeholders", API_OWNER_WRITE),
+    ("api.list_engagements", "GET"): ("/api/v1/trajects/{tid}/engagements", API_MEMBER_READ),
+    ("api.create_engagement", "POST"): ("/api/v1/trajects/{tid}/engagements", API_OWNER_WRITE),
+    ("api.list_concerns", "GET"): ("/api/v1/trajects/{tid}/concerns", API_MEMBER_READ),
+    ("api.create_concern", "POST"): ("/api/v1/trajects/{tid}/concerns", API_OWNER_WRITE),
 }
 # Routes whose rule has optional parts register twice; the second form maps to the same rights.
-ALIASES = {("results.roadmap_save", "POST"), ("results.swot_item_save", "POST")}
+ALIASES = {("results.roadmap_save", "POST"), ("results.swot_item_save", "POST"),
+           ("stakeholders.plan_item", "GET"), ("stakeholders.plan_item", "POST")}
 
 
 def _routes(app) -> set[tuple[str, str]]:
@@ -254,6 +292,7 @@ def world(app):
     db.session.add_all([job, swot, action])
     db.session.commit()
     version = _advice_version(traject, regisseur)
+    stakeholder_ids = _stakeholder_world(traject)
     definition = questionnaire_service.definition_of(draft_q)
     member = db.session.query(TrajectMember).filter_by(traject_id=traject.id, user_id=board.id).one()
     values = {
@@ -261,10 +300,24 @@ def world(app):
         "skey": definition.sections[0].key, "qkey": definition.sections[0].questions[0].key,
         "rskey": questionnaire_service.definition_of(open_q).sections[0].key,
         "pid": added[0].participant.id, "token": added[0].token, "jid": job.id, "sid": swot.id, "aid": action.id,
-        "vid": version.id,
+        "vid": version.id, **stakeholder_ids,
     }
     users = {"ict_lead": lead, "bestuurder": board, "other_regisseur": other, "regisseur": regisseur}
     return values, users
+
+
+def _stakeholder_world(traject) -> dict:
+    """A stakeholder, an engagement, an open concern and a communication item of the world's traject."""
+    from app.services import concerns, engagements, stakeholders
+
+    person = stakeholders.add(traject, {"name": "Bestuur AA", "kind": "group", "influence": 5, "interest": 5})
+    meeting = engagements.log(traject, {"date": "2027-01-10", "kind": "workshop", "topic": "Sessie",
+                                        "stakeholders": [person.id]})
+    concern = concerns.record(traject, {"text": "Een zorg", "stakeholder": person.id})
+    item = engagements.save_item(traject, {"stakeholder": person.id, "message": "Nieuwsbrief",
+                                           "planned_on": "2027-02-01"})
+    db.session.commit()
+    return {"shid": person.id, "eid": meeting.id, "cid": concern.id, "ciid": item.id}
 
 
 def _advice_version(traject, regisseur):

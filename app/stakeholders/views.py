@@ -1,0 +1,42 @@
+"""What the small includes on other pages read: upcoming communication, answered concerns, the staff link."""
+from __future__ import annotations
+
+
+def upcoming(traject, limit: int = 5) -> list:
+    from app.services.engagements import upcoming as upcoming_items
+
+    return upcoming_items(traject, limit=limit)
+
+
+def answered(traject) -> list:
+    """Concerns with an answer that may be shown (anonymous ones only in whole batches)."""
+    from app.services.concerns import visible
+
+    return [c for c in visible(traject) if c.status != "open" and c.answer]
+
+
+def may_raise(token: str | None) -> bool:
+    from app.services.concerns import may_raise as allowed
+    from app.services.tokens import participant_for_token
+
+    return bool(token) and allowed(participant_for_token(token))
+
+
+def concern_backlink(traject, *, swot_item: int | None = None, action: int | None = None):
+    """A link from a SWOT item or roadmap action back to the concern it came from (or nothing)."""
+    from flask import url_for
+    from flask_babel import gettext as _
+    from markupsafe import Markup, escape
+
+    from app.services.concerns import concern_of
+
+    concern = concern_of(traject, swot_item_id=swot_item, action_id=action) if (swot_item or action) else None
+    if concern is None:
+        return ""
+    href = url_for("stakeholders.concern", traject_id=traject.id, concern_id=concern.id)
+    return Markup(f' <a class="from-concern" href="{escape(href)}">{escape(_("uit een zorg of bezwaar"))}</a>')
+
+
+def includes() -> dict:
+    return {"stakeholder_upcoming": upcoming, "answered_concerns": answered, "may_raise_concern": may_raise,
+            "concern_backlink": concern_backlink}
