@@ -61,7 +61,7 @@ def test_creating_the_app_does_not_load_worker():
 # -- layers inside app ---------------------------------------------------------------------------
 # Blueprint packages hold the edge (routes, forms, views); services hold the rules and own the
 # transaction; the edge calls services, never the other way round (docs/architecture.md).
-BLUEPRINTS = ("api", "auth", "main", "trajects", "questionnaires", "distribution", "respond", "results")
+BLUEPRINTS = ("api", "auth", "main", "trajects", "questionnaires", "distribution", "respond", "results", "stakeholders")
 # What only a request handler may touch: the request, the session and flash messages.
 REQUEST_ONLY = ("request", "session", "flash")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import jsonify
 from sqlalchemy import or_, select
 
+from app.actions import commit
 from app.api import bp
 from app.api.auth import ApiProblem, json_object, token_required
 from app.api.pagination import paginate
@@ -44,7 +45,7 @@ def _created(make, serialize):
     except StakeholderError as exc:
         db.session.rollback()
         raise ApiProblem(422, str(exc), exc.errors) from None
-    db.session.commit()
+    commit()
     return jsonify(serialize(row)), 201
 
 

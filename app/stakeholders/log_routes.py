@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.actions import commit
 from app.extensions import db
 from app.models.stakeholders import CommunicationItem, Engagement
 from app.security.access import can_edit, role_required, traject_for
@@ -68,7 +69,7 @@ def engagement_add(traject_id: int):
             traject = traject_for(current_user, traject_id, write=True)
             apply_errors(form, exc.errors)
         else:
-            db.session.commit()
+            commit()
             flash(_("Activiteit vastgelegd."), "success")
             return redirect(url_for("stakeholders.engagements", traject_id=traject.id))
     return render_template("stakeholders/engagement_form.html", form=form, traject=traject, engagement=None)
@@ -89,7 +90,7 @@ def engagement_edit(traject_id: int, engagement_id: int):
             engagement = _own(traject, Engagement, engagement_id)
             apply_errors(form, exc.errors)
         else:
-            db.session.commit()
+            commit()
             flash(_("Wijzigingen opgeslagen."), "success")
             return redirect(url_for("stakeholders.engagements", traject_id=traject.id))
     return render_template("stakeholders/engagement_form.html", form=form, traject=traject, engagement=engagement)
@@ -102,7 +103,7 @@ def engagement_delete(traject_id: int, engagement_id: int):
     engagement = _own(traject, Engagement, engagement_id)
     if CsrfForm().validate_on_submit():
         engagement_service.delete(engagement)
-        db.session.commit()
+        commit()
         flash(_("Activiteit verwijderd."), "success")
     return redirect(url_for("stakeholders.engagements", traject_id=traject.id))
 
@@ -140,7 +141,7 @@ def concern_add(traject_id: int):
             traject = traject_for(current_user, traject_id, write=True)
             apply_errors(form, exc.errors)
         else:
-            db.session.commit()
+            commit()
             flash(_("Zorg vastgelegd."), "success")
             return redirect(url_for("stakeholders.concerns", traject_id=traject.id))
     return render_template("stakeholders/concern_form.html", form=form, traject=traject, concern=None)
@@ -177,7 +178,7 @@ def concern(traject_id: int, concern_id: int):
             row = concern_service.visible_concern(traject, concern_id)
             apply_errors(form, exc.errors)
         else:
-            db.session.commit()
+            commit()
             flash(_("Wijzigingen opgeslagen."), "success")
             return redirect(url_for("stakeholders.concern", traject_id=traject.id, concern_id=row.id))
     return render_template("stakeholders/concern.html", traject=traject, c=row, form=form if editable else None,
@@ -202,7 +203,7 @@ def concern_convert(traject_id: int, concern_id: int, target: str):
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("stakeholders.concern", traject_id=traject_id, concern_id=concern_id))
-    db.session.commit()
+    commit()
     flash(_("De zorg staat nu als bedreiging in de SWOT.") if target == "bedreiging"
           else _("De zorg staat nu als actie op de routekaart."), "success")
     return redirect(url_for("stakeholders.concern", traject_id=traject.id, concern_id=row.id))
@@ -249,7 +250,7 @@ def plan_item(traject_id: int, item_id: int | None = None):
             traject = traject_for(current_user, traject_id, write=True)
             apply_errors(form, exc.errors)
         else:
-            db.session.commit()
+            commit()
             flash(_("Communicatiemoment opgeslagen."), "success")
             return redirect(url_for("stakeholders.plan", traject_id=traject.id))
     return render_template("stakeholders/plan_form.html", form=form, traject=traject, item=item)
@@ -262,6 +263,6 @@ def plan_item_delete(traject_id: int, item_id: int):
     item = _own(traject, CommunicationItem, item_id)
     if CsrfForm().validate_on_submit():
         engagement_service.delete_item(item)
-        db.session.commit()
+        commit()
         flash(_("Communicatiemoment verwijderd."), "success")
     return redirect(url_for("stakeholders.plan", traject_id=traject.id))

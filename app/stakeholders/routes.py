@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
+from app.actions import commit
 from app.extensions import db
 from app.i18n import select_locale
 from app.models.stakeholders import Stakeholder
@@ -82,7 +83,7 @@ def move(traject_id: int, stakeholder_id: int):
         db.session.rollback()
         flash("; ".join(m for ms in exc.errors.values() for m in ms), "error")
     else:
-        db.session.commit()
+        commit()
         flash(_("%(name)s staat nu in „%(q)s”.", name=stakeholder.name,
                 q=_quadrant(stakeholder.quadrant)), "success")
     return redirect(url_for("stakeholders.grid", traject_id=traject.id, _anchor=f"s-{stakeholder.id}"))
@@ -112,7 +113,7 @@ def add(traject_id: int):
             traject = traject_for(current_user, traject_id, write=True)
             apply_errors(form, exc.errors)
         else:
-            db.session.commit()
+            commit()
             flash(_("Belanghebbende toegevoegd."), "success")
             return redirect(url_for("stakeholders.show", traject_id=traject.id, stakeholder_id=stakeholder.id))
     return render_template("stakeholders/form.html", form=form, traject=traject, stakeholder=None)
@@ -152,7 +153,7 @@ def edit(traject_id: int, stakeholder_id: int):
             stakeholder = stakeholder_of(traject, stakeholder_id)
             apply_errors(form, exc.errors)
         else:
-            db.session.commit()
+            commit()
             flash(_("Wijzigingen opgeslagen."), "success")
             return redirect(url_for("stakeholders.show", traject_id=traject.id, stakeholder_id=stakeholder.id))
     return render_template("stakeholders/form.html", form=form, traject=traject, stakeholder=stakeholder)
@@ -165,7 +166,7 @@ def delete(traject_id: int, stakeholder_id: int):
     stakeholder = stakeholder_of(traject, stakeholder_id)
     if CsrfForm().validate_on_submit():
         service.delete(stakeholder)
-        db.session.commit()
+        commit()
         flash(_("Belanghebbende verwijderd."), "success")
     return redirect(url_for("stakeholders.register", traject_id=traject.id))
 
@@ -177,7 +178,7 @@ def derive(traject_id: int, stakeholder_id: int):
     stakeholder = stakeholder_of(traject, stakeholder_id)
     if CsrfForm().validate_on_submit():
         made = engagement_service.derive_plan(stakeholder)
-        db.session.commit()
+        commit()
         flash(ngettext("%(num)s communicatiemoment voorgesteld.", "%(num)s communicatiemomenten voorgesteld.",
                        len(made)), "success")
     return redirect(url_for("stakeholders.show", traject_id=traject.id, stakeholder_id=stakeholder.id))
@@ -192,7 +193,7 @@ def import_csv(traject_id: int):
     if form.validate_on_submit():
         report = service.import_csv(traject, decode_upload(form.file.data.read()))
         if report.ok:
-            db.session.commit()
+            commit()
             flash(ngettext("%(num)s belanghebbende geïmporteerd.", "%(num)s belanghebbenden geïmporteerd.",
                            len(report.created)), "success")
             return redirect(url_for("stakeholders.register", traject_id=traject.id))

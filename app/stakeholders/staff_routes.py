@@ -9,6 +9,7 @@ import hashlib
 from flask import abort, make_response, render_template, request
 from flask_babel import gettext as _
 
+from app.actions import commit
 from app.extensions import db, limiter
 from app.services import concerns as concern_service
 from app.services.stakeholders import StakeholderError
@@ -44,7 +45,7 @@ def staff_concern(token: str):
             db.session.rollback()
             apply_errors(form, exc.errors)
         else:
-            db.session.commit()
+            commit()
             response = make_response(render_template("stakeholders/staff_concern_sent.html", traject=traject,
                                                      token=token))
             response.headers["Cache-Control"] = "no-store"

@@ -3,7 +3,7 @@ instrument), for the demo that matches the case and the sector suggestions of th
 no schema of their own: an adopted suggestion is a normal SWOT item)
 
 Revision ID: 0009_suggestions
-Revises: 0007_delivery
+Revises: 0008_stakeholders
 """
 from alembic import op
 

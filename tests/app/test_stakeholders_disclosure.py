@@ -26,7 +26,7 @@ def _released_traject():
     hidden and another is shown; the groups are read from the release itself."""
     owner = gen_user("regisseur")
     traject = gen_traject(owner, organisations=("AA", "BB", "CC", "DD"))
-    simulation.simulate(traject, 40, seed=4)
+    simulation.simulate(traject, 40, seed=4, ict_staff=40)  # 40 ICT staff: some schools shown, some hidden
     db.session.commit()
     indicators.run_recompute(traject.id)
     payload = indicators.latest_snapshot(traject).payload
