@@ -131,7 +131,7 @@ def code_answers(responses: Any, items: Any) -> Coded:
     if (respondent < 0).any():
         raise ValueError("every response row needs a respondent")
     n_respondents = max(len(respondent_labels), 1)
-    person, person_keys = _factorize_keys(lambda b: person_q[b].astype(np.int64) * n_respondents + respondent[b],
+    person, person_keys = _factorize_keys(lambda b: person_q[b].astype(np.int64) * n_respondents + respondent[b],  # noqa: F821 - runs before the del
                                           len(respondent), (len(person_q_labels) + 1) * n_respondents)
     del respondent
     organisation, organisation_labels = _codes(responses["organisation"])

@@ -33,7 +33,10 @@ def dashboard(traject_id: int):
                            editable=editable, parts=findings.DETAIL_PARTS, part_title=findings.part_title)
 
 
-@bp.route("/trajecten/<int:traject_id>/resultaten/<any(%s):part>" % ", ".join(f"'{p}'" for p in findings.DETAIL_PARTS))
+_PARTS = ", ".join(f"'{p}'" for p in findings.DETAIL_PARTS)
+
+
+@bp.route(f"/trajecten/<int:traject_id>/resultaten/<any({_PARTS}):part>")
 @login_required
 def dashboard_detail(traject_id: int, part: str):
     """One detail page of the dashboard: the tables and charts behind one step's findings."""
