@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app.extensions import db
 from app.results import bp
 from app.results.forms import CsrfForm
+from app.results.swot_words import item_label, quadrant_letter, rule_label
 from app.security.access import can_edit, role_required, traject_for
 from app.services import advice
 
@@ -52,6 +53,7 @@ def swot(traject_id: int):
     state = advice.confrontation_state(traject, scope)
     return render_template("results/swot.html", traject=traject, scope=scope, items=items, state=state,
                            editable=editable, form=CsrfForm(), quadrant_label=quadrant_label,
+                           quadrant_letter=quadrant_letter, item_label=item_label, rule_label=rule_label,
                            evidence_anchor=evidence_anchor, has_snapshot=advice.latest_snapshot(traject) is not None)
 
 

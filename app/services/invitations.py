@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
 import re
 import smtplib
 from dataclasses import dataclass
@@ -26,10 +25,11 @@ from app.services import audit
 from app.services.mail import deliver, queue_mail, smtp_configured
 from app.services.participants import ROLE_NAMES, is_closed, links_visible
 from app.services.tokens import participant_for_token, personal_link, rotate_token, token_for
+from surveys import duration
+from surveys.model import Questionnaire as Definition
 
 log = logging.getLogger("draagvlak.mail")
 PLACEHOLDER = re.compile(r"\[\[(link|afmelden):(\d+)\]\]")
-SECONDS_PER_QUESTION = 12
 TZ = "Europe/Amsterdam"
 
 Progress = Callable[[int, int], None]
@@ -127,9 +127,8 @@ def deadline_text(questionnaire: Questionnaire) -> str | None:
 
 
 def minutes_needed(questionnaire: Questionnaire) -> int:
-    """A rough estimate for the mail: about 12 seconds per question, rounded up to 5 minutes."""
-    count = sum(len(section.get("questions") or []) for section in (questionnaire.definition or {}).get("sections") or [])
-    return max(5, math.ceil(count * SECONDS_PER_QUESTION / 60 / 5) * 5)
+    """The same estimate as the start page (surveys.duration), for the mail."""
+    return duration.minutes_needed(Definition.from_dict(questionnaire.definition))
 
 
 def sender_name(questionnaire: Questionnaire, user_id: int | None = None) -> str:

@@ -17,15 +17,13 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Participant, Questionnaire, Response, ResponseDraft, Traject, User
+from surveys import duration
 from surveys.model import Questionnaire as Definition
 
 #: identified instruments whose response is a signed statement
 SIGNED_TEMPLATES = ("board_commitment",)
 SIGNATURE_KEY = "signature_agree"
 SIGNATURE_MESSAGE = "Vink aan dat u deze verklaring namens uw organisatie ondertekent."
-# Seconds a respondent needs per question type, for the time estimate on the intro page.
-SECONDS_PER_TYPE = {"likert": 10, "yes_no": 10, "single_choice": 15, "multiple_choice": 25,
-                    "ranking": 45, "number": 30, "currency": 30, "text": 60}
 
 _definitions: dict[tuple[int, str], Definition] = {}
 
@@ -87,8 +85,8 @@ def participant_state(participant: Participant) -> str:
 
 
 def minutes_needed(defn: Definition) -> int:
-    seconds = sum(SECONDS_PER_TYPE.get(q.type, 20) for q in defn.questions())
-    return max(1, round(seconds / 60))
+    """The questionnaire's one time estimate (surveys.duration), as the start page shows it."""
+    return duration.minutes_needed(defn)
 
 
 # -- drafts -------------------------------------------------------------------------------------

@@ -258,7 +258,17 @@ def read_csv(text: str) -> tuple[list[str], list[dict]]:
     header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     header = [COLUMN_ALIASES.get(h, h) for h in header]
     reader.fieldnames = header
-    return header, list(reader)
+    rows = list(reader)
+    # Excel saves the empty rows below a table as ";;;": trailing rows without any value are no
+    # data (blank rows in between stay, so every error keeps its line number).
+    while rows and _blank(rows[-1]):
+        rows.pop()
+    return header, rows
+
+
+def _blank(row: dict) -> bool:
+    values = [v for value in row.values() for v in (value if isinstance(value, list) else [value])]
+    return all(not (v or "").strip() for v in values)
 
 
 def import_organisations(traject: Traject, text: str) -> ImportReport:

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import AuditEvent, Organisation, OutboxMessage, TrajectMember
 from app.security.access import can_edit, role_required, traject_for, visible_trajects_query
 from app.services import accounts, trajects as traject_service
-from app.trajects import bp
+from app.trajects import audit_labels, bp
 from app.trajects.forms import ConfirmForm, ImportForm, MemberForm, OrganisationForm, TrajectForm
 
 PER_PAGE = 25
@@ -223,7 +223,7 @@ def audit_log(traject_id: int):
         query = query.where(AuditEvent.action == action)
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
     return render_template("trajects/audit.html", traject=traject, page=page, actions=actions,
-                           action=action)
+                           action=action, labels=audit_labels)
 
 
 @bp.route("/<int:traject_id>/outbox")
