@@ -117,6 +117,9 @@ def item_for(traject: Traject, item_id: int) -> SwotItem | None:
     return item if item is not None and item.traject_id == traject.id else None
 
 
+SWOT_TEXT_MAX = 500
+
+
 def save_manual_item(traject: Traject, *, organisation: str | None, quadrant: str, text_nl: str,
                      text_en: str = "", item: SwotItem | None = None) -> SwotItem:
     errors: dict[str, list[str]] = {}
@@ -124,6 +127,11 @@ def save_manual_item(traject: Traject, *, organisation: str | None, quadrant: st
         errors["quadrant"] = ["Kies sterkte, zwakte, kans of bedreiging."]
     if not (text_nl or "").strip():
         errors["text_nl"] = ["Vul een omschrijving in."]
+    for key, text in (("text_nl", text_nl), ("text_en", text_en)):
+        if len((text or "").strip()) > SWOT_TEXT_MAX:
+            # A point is one line on a card: longer text breaks the card and the matrix.
+            errors[key] = [f"Een SWOT-punt is hoogstens {SWOT_TEXT_MAX} tekens lang; dit zijn er "
+                           f"{len(text.strip())}. Maak het korter."]
     if organisation is not None and traject.organisation_by_code(organisation) is None:
         errors["organisation"] = ["Onbekende organisatie."]
     if errors:

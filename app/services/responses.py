@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.services import audit
 from app.models import Participant, Questionnaire, Response, ResponseDraft, Traject, User
 from surveys import duration
 from surveys.model import Questionnaire as Definition
@@ -260,6 +261,11 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None,
                            .values(indicators_stale=True, updated_at=Traject.updated_at)
                            .execution_options(synchronize_session=False))
         db.session.flush()
+        if not anonymous and response.signed_at is not None:
+            # A signed statement is an act of the board: the logboek shows who signed which version.
+            audit.record("statement.signed", object_type="Questionnaire", object_id=questionnaire.id,
+                         traject_id=traject_id, actor_id=response.user_id, revision=response.revision,
+                         organisation=organisation_code)
     except SubmitError:
         db.session.rollback()
         raise
