@@ -85,7 +85,7 @@ def _urls(rules, ids: dict) -> list[tuple[str, str]]:
         per_questionnaire = ids["questionnaires"] if args & {"qid", "questionnaire_id"} else [None]
         for q in per_questionnaire:
             values = {"traject_id": ids["traject_id"], "organisation_id": ids["organisation_id"],
-                      "version_id": ids["version_id"]}
+                      "version_id": ids["version_id"], "revision": 1}
             if q is not None:
                 values.update(qid=q["qid"], questionnaire_id=q["qid"],
                               key=q["question"] if "/vragen/<key>" in rule.rule else q["section"])
