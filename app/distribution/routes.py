@@ -128,7 +128,7 @@ def participants(qid: int):
     status = 200
     if form.validate_on_submit():
         row = {"name": form.name.data or "", "email": form.email.data, "role": form.role.data,
-               "organisation": form.organisation.data}
+               "organisation": form.organisation.data, "language": form.language.data}
         try:
             added = participant_service.add_participants(questionnaire, [row], source="form")
         except participant_service.ParticipantError as exc:

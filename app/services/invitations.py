@@ -23,7 +23,8 @@ from app.extensions import db
 from app.models import Participant, Questionnaire, TrajectMember, User
 from app.services import audit
 from app.services.mail import deliver, queue_mail, smtp_configured
-from app.services.participants import ROLE_NAMES, is_closed, links_visible
+from app.services.participants import (MAIL_LANGUAGES, ROLE_NAMES, ROLE_NAMES_EN, is_closed, links_visible,
+                                       recipient_language)
 from app.services.tokens import participant_for_token, personal_link, rotate_token, token_for
 from surveys import duration
 from surveys.model import Questionnaire as Definition
@@ -115,14 +116,15 @@ def mailable(questionnaire: Questionnaire, now: datetime | None = None) -> bool:
             and (opens_at is None or opens_at <= now))
 
 
-def deadline_text(questionnaire: Questionnaire) -> str | None:
+def deadline_text(questionnaire: Questionnaire, lang: str = "nl") -> str | None:
     if questionnaire.closes_at is not None:
         closes_at = questionnaire.closes_at
         if closes_at.tzinfo is None:
             closes_at = closes_at.replace(tzinfo=timezone.utc)
-        return format_datetime(closes_at, "EEEE d MMMM yyyy 'om' HH:mm 'uur'", tzinfo=get_timezone(TZ), locale="nl")
+        pattern = "EEEE d MMMM yyyy 'at' HH:mm" if lang == "en" else "EEEE d MMMM yyyy 'om' HH:mm 'uur'"
+        return format_datetime(closes_at, pattern, tzinfo=get_timezone(TZ), locale=lang)
     if questionnaire.traject is not None and questionnaire.traject.deadline is not None:
-        return format_date(questionnaire.traject.deadline, "EEEE d MMMM yyyy", locale="nl")
+        return format_date(questionnaire.traject.deadline, "EEEE d MMMM yyyy", locale=lang)
     return None
 
 
@@ -142,19 +144,27 @@ def sender_name(questionnaire: Questionnaire, user_id: int | None = None) -> str
     return user.name if user is not None else "de regisseur van de verkenning"
 
 
-def compose(kind: str, participant: Participant, questionnaire: Questionnaire, sender: str) -> tuple[str, str]:
-    """Subject and body (with link placeholders) of an invitation or a reminder, in Dutch."""
-    title = (questionnaire.title or {}).get("nl") or questionnaire.key
+SUBJECTS = {("invitation", "nl"): "Uitnodiging: {title}", ("reminder", "nl"): "Herinnering: {title}",
+            ("invitation", "en"): "Invitation: {title}", ("reminder", "en"): "Reminder: {title}"}
+
+
+def compose(kind: str, participant: Participant, questionnaire: Questionnaire, sender: str,
+            lang: str | None = None) -> tuple[str, str]:
+    """Subject and body (with link placeholders) of an invitation or a reminder, in the
+    participant's language (`recipient_language`) unless `lang` asks for another."""
+    lang = lang if lang in MAIL_LANGUAGES else recipient_language(participant)
+    title = (questionnaire.title or {}).get(lang) or (questionnaire.title or {}).get("nl") or questionnaire.key
+    roles = ROLE_NAMES_EN if lang == "en" else ROLE_NAMES
     context = {
         "participant": participant, "questionnaire": questionnaire, "title": title,
-        "traject": questionnaire.traject, "sender": sender, "role_name": ROLE_NAMES.get(participant.role, participant.role),
+        "traject": questionnaire.traject, "sender": sender, "role_name": roles.get(participant.role, participant.role),
         "organisation": participant.organisation, "minutes": minutes_needed(questionnaire),
-        "deadline": deadline_text(questionnaire), "threshold": questionnaire.traject.anonymity_threshold,
+        "deadline": deadline_text(questionnaire, lang), "threshold": questionnaire.traject.anonymity_threshold,
         "link": f"[[link:{participant.id}]]", "optout": f"[[afmelden:{participant.id}]]",
     }
-    body = render_template(f"distribution/mail/{kind}.txt", **context)
-    subject = (f"Uitnodiging: {title}" if kind == "invitation" else f"Herinnering: {title}")
-    return subject, body
+    suffix = ".en" if lang == "en" else ""
+    body = render_template(f"distribution/mail/{kind}{suffix}.txt", **context)
+    return SUBJECTS[(kind, lang)].format(title=title), body
 
 
 # --- who gets a mail --------------------------------------------------------------------------
@@ -197,12 +207,15 @@ def pending_participants(questionnaire: Questionnaire, limit: int | None = None)
     return list(db.session.scalars(query))
 
 
-def sample_invitation(questionnaire: Questionnaire, participant: Participant, sender_id: int | None = None
-                      ) -> tuple[str, str]:
-    """Subject and body of the invitation `participant` will get, with the links left out."""
-    subject, body = compose("invitation", participant, questionnaire, sender_name(questionnaire, sender_id))
-    return subject, PLACEHOLDER.sub(lambda m: "(persoonlijke link)" if m.group(1) == "link" else "(afmeldlink)",
-                                    body)
+def sample_invitation(questionnaire: Questionnaire, participant: Participant, sender_id: int | None = None,
+                      lang: str | None = None) -> tuple[str, str]:
+    """Subject and body of the invitation `participant` will get (in their language, or `lang`),
+    with the links left out."""
+    lang = lang if lang in MAIL_LANGUAGES else recipient_language(participant)
+    subject, body = compose("invitation", participant, questionnaire, sender_name(questionnaire, sender_id), lang)
+    words = {"link": "(personal link)", "afmelden": "(opt-out link)"} if lang == "en" else \
+        {"link": "(persoonlijke link)", "afmelden": "(afmeldlink)"}
+    return subject, PLACEHOLDER.sub(lambda m: words.get(m.group(1), words["afmelden"]), body)
 
 
 def send_fresh_link(participant: Participant) -> None:
@@ -219,7 +232,8 @@ def send_fresh_link(participant: Participant) -> None:
         db.session.execute(delete(ResponseDraft).where(ResponseDraft.participant_id == participant.id))
     with url_context():
         subject, body = compose("invitation", participant, questionnaire, sender_name(questionnaire))
-    message = queue_mail(participant.email, subject, body, kind="invitation", traject_id=questionnaire.traject_id)
+    message = queue_mail(participant.email, subject, body, kind="invitation", traject_id=questionnaire.traject_id,
+                         language=recipient_language(participant))
     audit.record("participant.fresh_link", object_type="Questionnaire", object_id=questionnaire.id,
                  traject_id=questionnaire.traject_id, actor_id=None)
     db.session.commit()
