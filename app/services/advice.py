@@ -246,6 +246,8 @@ def set_override(traject: Traject, *, domain: str, form: str, score, reason: str
         errors["score"] = ["Een score ligt tussen 0 en 100."]
     if not (reason or "").strip():
         errors["reason"] = ["Geef een schriftelijke onderbouwing."]
+    elif len(reason.strip()) > 5000:
+        errors["reason"] = ["De onderbouwing is hoogstens 5000 tekens lang."]
     if errors:
         raise AdviceError("De overschrijving is niet geldig.", errors)
     row = db.session.scalar(select(FeasibilityOverride).where(
@@ -323,6 +325,10 @@ def save_action(traject: Traject, *, title: str, horizon: str, owner: str = "", 
     errors: dict[str, list[str]] = {}
     if not (title or "").strip():
         errors["title"] = ["Vul een titel in."]
+    elif len(title.strip()) > 300:
+        errors["title"] = ["De titel is hoogstens 300 tekens lang."]
+    if len((owner or "").strip()) > 200:
+        errors["owner"] = ["De eigenaar is hoogstens 200 tekens lang."]
     if horizon not in HORIZONS:
         errors["horizon"] = ["Kies kort, middellang of lang."]
     if status not in ACTION_STATES:

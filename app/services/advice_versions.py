@@ -191,7 +191,9 @@ def record_decision(version: AdviceVersion, user: User, *, decision, conditions=
     per_domain = {}
     for domain, text in (domain_conditions or {}).items():
         if domain in DOMAINS and isinstance(text, str) and text.strip():
-            per_domain[domain] = text.strip()[:2000]
+            if len(text.strip()) > 2000:  # refused, not cut off mid-sentence
+                errors["domain_conditions"] = ["Hoogstens 2000 tekens per domein."]
+            per_domain[domain] = text.strip()
     if decision == "yes_with_conditions" and not conditions and not per_domain:
         errors["conditions"] = ["Noem de voorwaarden waaronder uw bestuur ja zegt."]
     if len(conditions) > 5000:

@@ -169,3 +169,37 @@ def test_a_bad_yaml_import_says_where_in_dutch_not_the_parsers_english(client, a
     for english in ("while parsing", "expected", "found", "flow sequence"):
         assert english not in html
     assert db.session.scalar(select(func.count()).select_from(Questionnaire)) == 0
+
+
+def test_free_text_everywhere_has_a_maximum_refused_with_a_message_never_cut(client, app):
+    """Issue 16: 'set a sensible max length everywhere text is free' — refused whole, nothing saved."""
+    import pytest
+
+    from app.models.advice import AdviceText
+    from app.services import advice, advice_versions
+
+    owner = gen_user("regisseur")
+    traject = gen_traject(owner, organisations=("AA",))
+    with pytest.raises(advice.AdviceError) as refused:
+        advice.save_action(traject, title="t" * 301, horizon="kort")
+    assert refused.value.errors["title"] == ["De titel is hoogstens 300 tekens lang."]
+    with pytest.raises(advice.AdviceError) as refused:
+        advice.save_action(traject, title="Overleg", horizon="kort", owner="o" * 201)
+    assert "owner" in refused.value.errors
+    with pytest.raises(advice.AdviceError) as refused:
+        advice.set_override(traject, domain="inkoop", form="netwerkmodel", score=50, reason="r" * 5001, user=owner)
+    assert refused.value.errors["reason"] == ["De onderbouwing is hoogstens 5000 tekens lang."]
+    db.session.rollback()
+    login(client, owner)
+    response = client.post(f"/trajecten/{traject.id}/rapport/teksten", data={"text_samenvatting": "s" * 20001},
+                           follow_redirects=True)
+    assert "Een hoofdstuktekst is hoogstens 20000 tekens lang; er is niets opgeslagen." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(AdviceText)) == 0
+    board = gen_user("bestuurder", organisation=traject.organisation_by_code("AA"))
+    add_member(traject, board)
+    version = advice_versions.publish(traject, owner, confirm_gaps=True)
+    db.session.commit()
+    with pytest.raises(advice_versions.AdviceError) as refused:
+        advice_versions.record_decision(version, board, decision="yes_with_conditions",
+                                        domain_conditions={"inkoop": "v" * 2001})
+    assert refused.value.errors["domain_conditions"] == ["Hoogstens 2000 tekens per domein."]

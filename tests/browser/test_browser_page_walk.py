@@ -49,7 +49,7 @@ def _ids(in_app, demo: dict, live_server: str) -> dict:
     from app.extensions import db
     from app.models import Questionnaire, Traject, User
     from app.models.advice import AdviceVersion
-    from app.services import advice_versions
+    from app.services import advice_versions, questionnaires as questionnaire_service
     from app.services.participants import allowed_roles
     from respond_builders import gen_participant
 
@@ -61,8 +61,15 @@ def _ids(in_app, demo: dict, live_server: str) -> dict:
             regisseur = db.session.scalar(select(User).where(User.email == REGISSEUR["email"]))
             version = advice_versions.publish(traject, regisseur, note="Voor de paginawandeling.", confirm_gaps=True)
             db.session.commit()
+        # A draft beside the demo's published questionnaires: its editor pages (sections, questions,
+        # settings, publishing) are walked too.
+        draft = db.session.scalar(select(Questionnaire).where(Questionnaire.traject_id == traject.id,
+                                                              Questionnaire.status == "draft"))
+        if draft is None:
+            draft = questionnaire_service.create_from_template(traject, "ict_foto")
+            db.session.commit()
         questionnaires = []
-        for qid in sorted(demo["questionnaires"].values()):
+        for qid in sorted(demo["questionnaires"].values()) + [draft.id]:
             questionnaire = db.session.get(Questionnaire, qid)
             sections = questionnaire.definition["sections"]
             first_question = next(q["key"] for s in sections for q in s.get("questions", []))
@@ -170,6 +177,8 @@ def _check(page, trip, label: str, device: str, problems: list[str]) -> None:
     trip.step += 1
     page.screenshot(path=str(trip.folder / f"{trip.step:03d}-{label}.png"), full_page=True)
     trip._axe(page, label)
+    if trip.lang == "en":
+        trip._untranslated(page, label)  # Dutch interface text left in the English pages
 
 
 def _walk(page, live_server: str, urls, trip, device: str, *, must_open: bool) -> tuple[list[str], int]:
@@ -229,6 +238,19 @@ def test_every_page_of_a_role_fits_and_passes_axe(role, device, walk_ids, live_a
     # trajects list, the traject, its results and the advice pages.
     assert opened >= 4, f"{role}: {opened} van {len(urls)} pagina's geopend"
     assert not problems, f"{role}/{device}: {len(problems)} problemen:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("role", ["regisseur", "bestuurder"])
+def test_every_page_in_english_on_a_phone(role, walk_ids, live_app, live_server, new_context, journey, login):
+    """The same walk in English on the phone: also no Dutch interface text left untranslated."""
+    trip = journey(f"{JOURNEY}/{role}", "en")
+    page = _page(new_context, "telefoon")
+    login(page, *ROLES[role], "en")
+    urls = _urls(walked_routes(live_app), walk_ids)
+    problems, opened = _walk(page, live_server, urls, trip, "telefoon", must_open=role == "regisseur")
+    problems += trip.problems
+    assert opened >= 4, f"{role}: {opened} van {len(urls)} pagina's geopend"
+    assert not problems, f"{role}/en: {len(problems)} problemen:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("device", list(DEVICES))
