@@ -183,8 +183,10 @@ def _earlier_questions(q: Questionnaire, before_key: str | None, section_key: st
         for question in section["questions"]:
             if question["key"] == before_key:
                 return choices
-            text = question["text"]["nl"]
-            choices.append((question["key"], f"{question['key']} – {text[:60]}"))
+            # The question as the reader reads it (not its key, an internal code), shortened at a word.
+            text = pick(question["text"])
+            short = text if len(text) <= 70 else text[:70].rsplit(" ", 1)[0] + " …"
+            choices.append((question["key"], short))
     return choices
 
 
