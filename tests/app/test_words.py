@@ -170,3 +170,17 @@ def test_audit_event_recorded_for_signing_is_labelled(app):
     with app.test_request_context("/"):
         assert audit_labels.action_label(event.action) == "Commitmentverklaring ondertekend"
         assert audit_labels.details(event.detail) == [("organisatie", "ZL"), ("herziening", "2")]
+
+
+def test_the_jobs_page_names_each_job_in_words(client, app):
+    from app.models import Job
+
+    owner = gen_user("regisseur")
+    traject = gen_traject(owner)
+    db.session.add_all([Job(kind="advice_version:12", traject_id=traject.id, state="done", created_by=owner.id),
+                        Job(kind="report", traject_id=traject.id, state="done", created_by=owner.id)])
+    db.session.commit()
+    login(client, owner)
+    table = client.get(f"/trajecten/{traject.id}/taken").get_data(as_text=True).split("<table", 1)[1]
+    assert "Bestanden van een adviesversie bouwen" in table and "Adviesrapport bouwen" in table
+    assert "advice_version" not in table.replace("data-job", "")
