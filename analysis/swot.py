@@ -282,16 +282,24 @@ def _board_items(payload, organisation):
     gaps = [r for r in board.get("gap") or [] if (organisation is None or r.get("organisation") == organisation)
             and not r.get("staff_suppressed") and _finite(r.get("gap")) and abs(r["gap"]) >= THRESHOLDS["gap"]]
     if gaps:
-        # One item per scope: the largest gap, and how many organisation × domain pairs pass the bar.
+        # One item per scope: the largest gap, and in how many domains (not school × domain pairs:
+        # eight domains at five schools are eight domains) the gap passes the bar.
         row = max(gaps, key=lambda r: (abs(r["gap"]), str(r["organisation"]), str(r["domain"])))
         gap = row["gap"]
+        domains = len({r["domain"] for r in gaps})
+        schools = len({r["organisation"] for r in gaps})
         nl, en = DOMAIN_NAMES.get(row["domain"], (row["domain"], row["domain"]))
         side_nl, side_en = ("bestuur wil verder dan medewerkers", "board wants to go further than staff") if gap > 0 \
             else ("medewerkers willen verder dan bestuur", "staff want to go further than the board")
+        where_nl = f"{domains} {'domein' if domains == 1 else 'domeinen'}"
+        where_en = f"{domains} {'domain' if domains == 1 else 'domains'}"
+        if organisation is None:
+            where_nl += f" (bij {schools} {'school' if schools == 1 else 'scholen'})"
+            where_en += f" (at {schools} {'school' if schools == 1 else 'schools'})"
         items.append(_item("W", "bestuur.kloof",
-                           f"Kloof bestuur–medewerkers van {_nl(THRESHOLDS['gap'])} punten of meer in {len(gaps)} "
-                           f"domein(en); het grootst bij {nl} ({row['organisation']}): {_nl(abs(gap))} punten, {side_nl}.",
-                           f"Board–staff gap of {_en(THRESHOLDS['gap'])} points or more in {len(gaps)} domain(s); "
+                           f"Kloof bestuur–medewerkers van {_nl(THRESHOLDS['gap'])} punten of meer in {where_nl}; "
+                           f"het grootst bij {nl} ({row['organisation']}): {_nl(abs(gap))} punten, {side_nl}.",
+                           f"Board–staff gap of {_en(THRESHOLDS['gap'])} points or more in {where_en}; "
                            f"largest on {en} ({row['organisation']}): {_en(abs(gap))} points, {side_en}.",
                            "gap", f"gap:{organisation or 'all'}", gap, organisation))
     return items

@@ -37,6 +37,18 @@ def schema() -> dict[str, Any]:
     return result
 
 
+def _where(exc: Exception) -> str:
+    """' (regel 3, kolom 7)' for a parse error with a position, else ''."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f" (regel {exc.lineno}, kolom {exc.colno})"
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f"regel {mark.line + 1}, kolom {mark.column + 1}" if mark is not None else ""
+    problem = str(getattr(exc, "problem", "") or "")
+    if problem.startswith("dubbele sleutel"):  # our own loader's reason is Dutch already
+        where = f"{problem}, {where}" if where else problem
+    return f" ({where})" if where else ""
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
     """A safe YAML loader that refuses duplicate mapping keys instead of keeping the last."""
 
@@ -73,7 +85,8 @@ def _read(text_or_path: Any) -> Any:
             return json.loads(text)
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506  # nosec B506 # _UniqueKeyLoader subclasses SafeLoader
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ValueError(f"Ongeldige vragenlijst: de tekst is geen geldige YAML of JSON ({exc}).") from None
+        # The parser's own (English) message is not shown: only where it stumbled, in Dutch.
+        raise ValueError(f"Ongeldige vragenlijst: de tekst is geen geldige YAML of JSON{_where(exc)}.") from None
 
 
 def _path(error: jsonschema.ValidationError) -> str:

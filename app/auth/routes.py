@@ -1,7 +1,7 @@
 """Account routes: login with rate limit and backoff, logout, password change and reset."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -42,6 +42,9 @@ def login():
             error = _("Onbekend e-mailadres of onjuist wachtwoord.")
         if user is not None:
             login_user(user)
+            # The language chosen on the login page becomes the account's (their mails follow it).
+            if session.get("lang") and accounts.remember_language(user, session["lang"]):
+                db.session.commit()
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("main.home"))
     return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
@@ -87,14 +90,22 @@ def reset_request():
             link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
                 "auth.reset", token=accounts.reset_token_for(user))
             minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-            body = (f"Beste {user.name},\n\nU vroeg een nieuw wachtwoord aan voor Draagvlak. "
-                    f"Kies een nieuw wachtwoord via deze link (geldig voor {minutes} minuten, één keer te gebruiken):\n\n"
-                    f"{RESET_LINK_PLACEHOLDER}\n\nHeeft u dit niet aangevraagd? Dan kunt u dit bericht negeren.\n")
+            lang = "en" if user.language == "en" else "nl"
+            if lang == "en":
+                subject = "Draagvlak: set a new password"
+                body = (f"Dear {user.name},\n\nYou asked for a new password for Draagvlak. "
+                        f"Choose a new password through this link (valid for {minutes} minutes, to be used once):\n\n"
+                        f"{RESET_LINK_PLACEHOLDER}\n\nDid you not ask for this? Then you can ignore this message.\n")
+            else:
+                subject = "Draagvlak: nieuw wachtwoord instellen"
+                body = (f"Beste {user.name},\n\nU vroeg een nieuw wachtwoord aan voor Draagvlak. "
+                        f"Kies een nieuw wachtwoord via deze link (geldig voor {minutes} minuten, één keer te gebruiken):\n\n"
+                        f"{RESET_LINK_PLACEHOLDER}\n\nHeeft u dit niet aangevraagd? Dan kunt u dit bericht negeren.\n")
             audit.record("password.reset_requested", obj=user, actor_id=user.id)
             # The outbox keeps the placeholder, never the link: whoever reads the database or the
             # outbox cannot reset this account. The link exists only in the mail that is sent
             # (without SMTP no link goes anywhere; see docs/security.md).
-            send_now(user.email, "Draagvlak: nieuw wachtwoord instellen", body, kind="password_reset",
+            send_now(user.email, subject, body, kind="password_reset", language=lang,
                      body_for=lambda message: message.body.replace(RESET_LINK_PLACEHOLDER, link))
         # The same answer whether or not the address exists, so accounts cannot be probed.
         flash(_("Als dit adres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail met een herstellink."), "info")

@@ -11,6 +11,9 @@ class ParticipantForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul een e-mailadres in.")), Length(max=254)])
     role = SelectField(_l("Rol"), choices=[], validate_choice=False)
     organisation = SelectField(_l("Organisatie"), choices=[], validate_choice=False)
+    language = SelectField(_l("Taal van de uitnodiging"), choices=lambda: [("nl", str(_l("Nederlands"))),
+                                                                            ("en", str(_l("Engels")))],
+                           default="nl")
     submit = SubmitField(_l("Deelnemer toevoegen"))
 
 

@@ -129,7 +129,7 @@ def participants(qid: int):
     status = 200
     if form.validate_on_submit():
         row = {"name": form.name.data or "", "email": form.email.data, "role": form.role.data,
-               "organisation": form.organisation.data}
+               "organisation": form.organisation.data, "language": form.language.data}
         outcome = run_action(lambda: participant_service.add_participants(questionnaire, [row], source="form"),
                              form=form)
         if outcome.ok:

@@ -4,8 +4,10 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from app.actions import commit
 from app.main import bp, homes
 from app.security.access import is_safe_next
+from app.services import accounts
 
 
 @bp.route("/")
@@ -28,5 +30,8 @@ def language(lang: str):
     """Switch the interface language; remembered in the session."""
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
+        # A logged-in user's choice is remembered on the account: their mails follow it.
+        if current_user.is_authenticated and accounts.remember_language(current_user._get_current_object(), lang):
+            commit()
     target = request.args.get("next")
     return redirect(target if is_safe_next(target) else url_for("main.home"))

@@ -40,6 +40,8 @@ class User(UserMixin, db.Model):
     # Part of the session id: logout and a password change or reset raise it, so every cookie
     # issued before (a copied session cookie, a remember cookie) stops working on the server.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The language the user last chose in the interface ('nl' or 'en'): their mails follow it.
+    language: Mapped[str | None] = mapped_column(String(2), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     organisation = relationship("Organisation", foreign_keys=[organisation_id])

@@ -35,6 +35,8 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(40), default="other")
+    # The language the message is written in (the recipient's), for the outbox page's lang attribute.
+    language: Mapped[str] = mapped_column(String(2), default="nl", server_default="nl")
     status: Mapped[str] = mapped_column(String(20), default="outbox")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -92,6 +92,8 @@ class Participant(db.Model):
     # On the list before the first response of its (organisation, role) group: only such
     # responses can unlock a group (padding rule, analysis/disclosure.py). Set at that first response.
     early: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Language of the invitation and reminders ('nl' or 'en'); None: the account's, else Dutch.
+    language: Mapped[str | None] = mapped_column(String(2), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     questionnaire = relationship("Questionnaire", back_populates="participants")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from app.actions import commit
 from app.extensions import db
+from app.i18n import pick
 from app.models import Questionnaire
 from app.questionnaires import bp
 from app.questionnaires.common import (apply_errors, back_to_editor, post_action, questionnaire_for,
@@ -54,8 +55,10 @@ def _earlier_questions(q: Questionnaire, before_key: str | None, section_key: st
         for question in section["questions"]:
             if question["key"] == before_key:
                 return choices
-            text = question["text"]["nl"]
-            choices.append((question["key"], f"{question['key']} – {text[:60]}"))
+            # The question as the reader reads it (not its key, an internal code), shortened at a word.
+            text = pick(question["text"])
+            short = text if len(text) <= 70 else text[:70].rsplit(" ", 1)[0] + " …"
+            choices.append((question["key"], short))
     return choices
 
 

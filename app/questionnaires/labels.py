@@ -26,3 +26,31 @@ def type_label(code: str) -> str:
 def type_choices() -> list[tuple[str, str]]:
     """(name, label) of every registered question type, in registration order."""
     return [(name, type_label(name)) for name in QUESTION_TYPES]
+
+
+def template_label(key: str) -> str:
+    """The built-in instrument's title in the reader's language (the key only for an unknown one)."""
+    from surveys.templates import TEMPLATE_KEYS, load_template
+
+    return pick(load_template(key).title) if key in TEMPLATE_KEYS else key
+
+
+def construct_label(code: str | None) -> str:
+    """What a construct code measures, in the reader's language (as on the results pages)."""
+    from app.results.views import construct_name
+
+    return construct_name(code) if code else "–"
+
+
+def domain_label(code: str) -> str:
+    """A question's domain: a cooperation domain (ICT-foto) or a motive (motives questionnaire)."""
+    from analysis.swot import DOMAIN_NAMES, MOTIVE_NAMES
+    from app.results.views import domain_name
+
+    if code in DOMAIN_NAMES:
+        return domain_name(code)
+    if code in MOTIVE_NAMES:
+        from app.results.format import language
+        name = MOTIVE_NAMES[code][1 if language() == "en" else 0]
+        return name[0].upper() + name[1:]
+    return code

@@ -18,7 +18,8 @@ from app.questionnaires.common import (apply_errors, back_to_editor, post_action
                                        reload_for_write)
 from app.questionnaires.formdata import raw_answers_from_form
 from app.questionnaires.forms import BlankForm, ConfirmForm, ImportForm, PublishForm, TemplateForm
-from app.questionnaires.labels import audience_label, status_label, type_label
+from app.questionnaires.labels import (audience_label, construct_label, domain_label, status_label, template_label,
+                                       type_label)
 from app.respond.display import answer_errors
 from app.security.access import can_edit, role_required, traject_for
 from app.services import questionnaires as service
@@ -31,7 +32,8 @@ LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 
 @bp.app_context_processor
 def _labels():
-    return {"q_status_label": status_label, "q_audience_label": audience_label, "q_type_label": type_label}
+    return {"q_status_label": status_label, "q_audience_label": audience_label, "q_type_label": type_label,
+            "q_template_label": template_label, "q_construct_label": construct_label, "q_domain_label": domain_label}
 
 
 # -- list and new -----------------------------------------------------------------------------

@@ -279,6 +279,23 @@ def statement(traject_id: int):
                            ), (422 if errors else 200)
 
 
+@bp.route("/trajecten/<int:traject_id>/verklaring/versie/<int:revision>")
+@role_required("bestuurder")
+def statement_version(traject_id: int, revision: int):
+    """An earlier (or the current) signed version of the bestuurder's own statement, to read."""
+    traject = traject_for(current_user, traject_id)
+    questionnaire = service.open_commitment_questionnaire(traject)
+    if questionnaire is None:
+        abort(404)
+    participant = service.board_participant(questionnaire, current_user)
+    db.session.commit()
+    version = next((r for r in service.revisions(participant) if r.revision == revision), None)
+    if version is None:
+        abort(404)
+    return render_template("respond/statement_version.html", traject=traject, questionnaire=questionnaire,
+                           version=version, review=service.review(questionnaire, dict(version.answers or {})))
+
+
 # -- the regisseur's downloads --------------------------------------------------------------------
 
 @bp.route("/trajecten/<int:traject_id>/antwoorden")

@@ -18,6 +18,15 @@ from app.services import indicators
 RECENT = 20
 
 
+def _kind_label(kind: str) -> str:
+    """What a job does, in words (its kind is a code, 'advice_version:12' for a version's files)."""
+    base = (kind or "").split(":", 1)[0]
+    labels = {"recompute": _("Herberekening"), "report": _("Adviesrapport bouwen"),
+              "invitations": _("Uitnodigingen versturen"), "reminders": _("Herinneringen versturen"),
+              "advice_version": _("Bestanden van een adviesversie bouwen")}
+    return labels.get(base, base.replace("_", " "))
+
+
 def _state_label(state, job: Job | None = None) -> str:
     """The state in words; a job may also be passed as the first argument."""
     if isinstance(state, Job):
@@ -55,6 +64,7 @@ def jobs(traject_id: int):
                                 .order_by(Job.created_at.desc()).limit(RECENT)).all()
     return render_template("results/jobs.html", traject=traject, jobs=recent, form=FlaskForm(),
                            editable=can_edit(current_user, traject), state_label=_state_label, can_retry=can_retry,
+                           kind_label=_kind_label,
                            snapshot=indicators.latest_snapshot(traject))
 
 

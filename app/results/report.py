@@ -23,6 +23,7 @@ from app.models import Job, Traject
 from app.models.advice import CHAPTERS, Report
 from app.results import charts, views
 from app.results.format import fmt, language
+from app.results.swot_words import item_label
 from app.services import advice, advice_document
 
 REPORT_TASK = "worker.tasks.reports.build_report"
@@ -231,7 +232,7 @@ def _confrontation(document: dict):
     if not internal or not external:
         return None, []
     scores = {(a, b): s for a, b, s in c["scores"]}
-    labels = {e["id"]: f"{e['quadrant']}{k + 1}" for k, e in enumerate(external)}
+    labels = {e["id"]: item_label(e["quadrant"], k + 1) for k, e in enumerate(external)}
     columns = [_("Intern \\ extern")] + [labels[e["id"]] for e in external] + [_("Som")]
     rows = [[f"{quadrant_label(i['quadrant'])}: {_text(i)}"] + [f"{scores.get((i['id'], e['id']), 0):+d}" for e in external]
             + [f"{c['rows'].get(str(i['id']), 0):+d}"] for i in internal]

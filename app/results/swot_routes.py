@@ -10,6 +10,7 @@ from app.extensions import db
 from app.results import bp, findings
 from app.results.format import language
 from app.results.forms import CsrfForm
+from app.results.swot_words import item_label, quadrant_letter, rule_label
 from app.security.access import can_edit, role_required, traject_for
 from app.services import advice
 
@@ -54,6 +55,7 @@ def swot(traject_id: int):
     state = advice.confrontation_state(traject, scope)
     return render_template("results/swot.html", traject=traject, scope=scope, items=items, state=state,
                            editable=editable, form=CsrfForm(), quadrant_label=quadrant_label,
+                           quadrant_letter=quadrant_letter, item_label=item_label, rule_label=rule_label,
                            evidence_anchor=evidence_anchor, evidence_part=findings.part_of_anchor, has_snapshot=advice.latest_snapshot(traject) is not None,
                            suggestions=advice.offered_suggestions(traject, scope) if editable else [],
                            item_origin=item_origin)

@@ -41,12 +41,20 @@ def _check_csrf() -> None:
         abort(400)
 
 
+ADVICE_TEXT_MAX = 20000
+
+
 @bp.route("/trajecten/<int:traject_id>/rapport/teksten", methods=["POST"])
 @role_required("regisseur")
 def report_texts(traject_id: int):
     traject = traject_for(current_user, traject_id, write=True)
     _check_csrf()
-    values = {c: request.form.get(f"text_{c}", "")[:20000] for c in CHAPTERS if f"text_{c}" in request.form}
+    values = {c: request.form.get(f"text_{c}", "") for c in CHAPTERS if f"text_{c}" in request.form}
+    if any(len(text) > ADVICE_TEXT_MAX for text in values.values()):
+        # Refused whole, not cut off: a cut text would lose its end without a word.
+        flash(_("Een hoofdstuktekst is hoogstens %(n)s tekens lang; er is niets opgeslagen.", n=ADVICE_TEXT_MAX),
+              "error")
+        return redirect(url_for("results.report", traject_id=traject.id, _anchor="teksten"))
     advice_document.save_texts(traject, values)
     audit.record("advice.texts_saved", object_type="Traject", object_id=traject.id, traject_id=traject.id,
                  chapters=sorted(values))

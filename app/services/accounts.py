@@ -168,6 +168,14 @@ def change_password(user: User, current: str, new: str) -> None:
     audit.record("password.changed", obj=user, actor_id=user.id)
 
 
+def remember_language(user: User, lang: str) -> bool:
+    """Store the interface language the user chose (no commit); their mails follow it. True if changed."""
+    if lang not in ("nl", "en") or user.language == lang:
+        return False
+    user.language = lang
+    return True
+
+
 def issue_api_token(user: User) -> str:
     """Create an API token for a user (no commit); the secret is returned once, stored hashed."""
     secret = ApiToken.new_secret()

@@ -141,6 +141,9 @@ def item_for(traject: Traject, item_id: int) -> SwotItem | None:
     return item if item is not None and item.traject_id == traject.id else None
 
 
+SWOT_TEXT_MAX = 500
+
+
 def save_manual_item(traject: Traject, *, organisation: str | None, quadrant: str, text_nl: str,
                      text_en: str = "", item: SwotItem | None = None) -> SwotItem:
     errors: dict[str, list[str]] = {}
@@ -148,6 +151,11 @@ def save_manual_item(traject: Traject, *, organisation: str | None, quadrant: st
         errors["quadrant"] = ["Kies sterkte, zwakte, kans of bedreiging."]
     if not (text_nl or "").strip():
         errors["text_nl"] = ["Vul een omschrijving in."]
+    for key, text in (("text_nl", text_nl), ("text_en", text_en)):
+        if len((text or "").strip()) > SWOT_TEXT_MAX:
+            # A point is one line on a card: longer text breaks the card and the matrix.
+            errors[key] = [f"Een SWOT-punt is hoogstens {SWOT_TEXT_MAX} tekens lang; dit zijn er "
+                           f"{len(text.strip())}. Maak het korter."]
     if organisation is not None and traject.organisation_by_code(organisation) is None:
         errors["organisation"] = ["Onbekende organisatie."]
     if errors:
@@ -262,6 +270,8 @@ def set_override(traject: Traject, *, domain: str, form: str, score, reason: str
         errors["score"] = ["Een score ligt tussen 0 en 100."]
     if not (reason or "").strip():
         errors["reason"] = ["Geef een schriftelijke onderbouwing."]
+    elif len(reason.strip()) > 5000:
+        errors["reason"] = ["De onderbouwing is hoogstens 5000 tekens lang."]
     if errors:
         raise AdviceError(N_("De overschrijving is niet geldig."), errors)
     row = db.session.scalar(select(FeasibilityOverride).where(
@@ -339,6 +349,10 @@ def save_action(traject: Traject, *, title: str, horizon: str, owner: str = "", 
     errors: dict[str, list[str]] = {}
     if not (title or "").strip():
         errors["title"] = ["Vul een titel in."]
+    elif len(title.strip()) > 300:
+        errors["title"] = ["De titel is hoogstens 300 tekens lang."]
+    if len((owner or "").strip()) > 200:
+        errors["owner"] = ["De eigenaar is hoogstens 200 tekens lang."]
     if horizon not in HORIZONS:
         errors["horizon"] = ["Kies kort, middellang of lang."]
     if status not in ACTION_STATES:

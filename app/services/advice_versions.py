@@ -81,10 +81,15 @@ def publish(traject: Traject, user: User, *, note: str = "", confirm_gaps: bool 
     db.session.flush()
     audit.record("advice.version_published", obj=version, traject_id=traject.id, number=number,
                  snapshot=version.snapshot_id, gaps=len(document["gaps"]))
-    _notify(traject, f"Adviesversie {number} gepubliceerd: {traject.name}",
-            f"De regisseur heeft versie {number} van het advies voor {traject.name} gepubliceerd.\n\n"
-            "U kunt het advies lezen en het (intentie)besluit van uw bestuur vastleggen in Draagvlak, "
-            "onder Adviesversies.\n", kind="advice_version")
+    _notify(traject, {
+        "nl": (f"Adviesversie {number} gepubliceerd: {traject.name}",
+               f"De regisseur heeft versie {number} van het advies voor {traject.name} gepubliceerd.\n\n"
+               "U kunt het advies lezen en het (intentie)besluit van uw bestuur vastleggen in Draagvlak, "
+               "onder Adviesversies.\n"),
+        "en": (f"Advice version {number} published: {traject.name}",
+               f"The director has published version {number} of the advice for {traject.name}.\n\n"
+               "You can read the advice and record your board's (intended) decision in Draagvlak, "
+               "under Advice versions.\n")}, kind="advice_version")
     return version
 
 
@@ -132,10 +137,15 @@ def bestuurders(traject: Traject) -> list[User]:
                                    .order_by(User.id)))
 
 
-def _notify(traject: Traject, subject: str, body: str, *, kind: str) -> None:
+def _notify(traject: Traject, texts: dict[str, tuple[str, str]], *, kind: str) -> None:
+    """Mail every bestuurder of the traject in their own language: texts = {lang: (subject, body)}."""
     for user in bestuurders(traject):
         if user.email:
-            mail.queue_mail(user.email, subject, f"Beste {user.name},\n\n{body}", kind=kind, traject_id=traject.id)
+            lang = user.language if user.language in texts else "nl"
+            subject, body = texts[lang]
+            greeting = f"Dear {user.name}," if lang == "en" else f"Beste {user.name},"
+            mail.queue_mail(user.email, subject, f"{greeting}\n\n{body}", kind=kind, traject_id=traject.id,
+                            language=lang)
 
 
 def deliver_queued(traject: Traject) -> None:
@@ -182,7 +192,9 @@ def record_decision(version: AdviceVersion, user: User, *, decision, conditions=
     per_domain = {}
     for domain, text in (domain_conditions or {}).items():
         if domain in DOMAINS and isinstance(text, str) and text.strip():
-            per_domain[domain] = text.strip()[:2000]
+            if len(text.strip()) > 2000:  # refused, not cut off mid-sentence
+                errors["domain_conditions"] = ["Hoogstens 2000 tekens per domein."]
+            per_domain[domain] = text.strip()
     if decision == "yes_with_conditions" and not conditions and not per_domain:
         errors["conditions"] = ["Noem de voorwaarden waaronder uw bestuur ja zegt."]
     if len(conditions) > 5000:
@@ -266,10 +278,16 @@ def close_round(version: AdviceVersion, user: User) -> dict:
     counts = summary(version, traject)
     db.session.flush()
     audit.record("advice.decisions_closed", obj=version, traject_id=traject.id, number=version.number, **counts)
-    _notify(traject, f"Besluitronde gesloten: {traject.name}, adviesversie {version.number}",
-            f"De regisseur heeft de besluitronde over versie {version.number} van het advies gesloten.\n"
-            f"Uitkomst: {summary_line(counts, len(traject.organisations))}.\n\n"
-            "De uitkomst per school staat in Draagvlak, bij de adviesversie.\n", kind="decision_round")
+    total = len(traject.organisations)
+    _notify(traject, {
+        "nl": (f"Besluitronde gesloten: {traject.name}, adviesversie {version.number}",
+               f"De regisseur heeft de besluitronde over versie {version.number} van het advies gesloten.\n"
+               f"Uitkomst: {summary_line(counts, total)}.\n\n"
+               "De uitkomst per school staat in Draagvlak, bij de adviesversie.\n"),
+        "en": (f"Decision round closed: {traject.name}, advice version {version.number}",
+               f"The director has closed the decision round on version {version.number} of the advice.\n"
+               f"Outcome: {summary_line(counts, total, 'en')}.\n\n"
+               "The outcome per school is in Draagvlak, with the advice version.\n")}, kind="decision_round")
     return counts
 
 

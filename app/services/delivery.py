@@ -43,6 +43,7 @@ from sqlalchemy import and_, func, or_, select, update
 from app.extensions import db
 from app.models import OutboxMessage, Participant
 from app.models.base import aware
+from app.services.participants import recipient_language
 
 log = logging.getLogger("draagvlak.mail")
 
@@ -86,7 +87,7 @@ def create_messages(kind: str, questionnaire, participants: list[Participant], c
             recipient=participant.email, subject=subject, body=body, kind=kind,
             traject_id=questionnaire.traject_id, questionnaire_id=questionnaire.id,
             participant_id=participant.id, job_id=job_id, idempotency_key=f"{kind}:{participant.id}:{n}",
-            status="pending" if smtp else "outbox", attempts=0))
+            status="pending" if smtp else "outbox", attempts=0, language=recipient_language(participant)))
         mark(participant)
     return len(participants)
 

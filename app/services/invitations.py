@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
 import re
 import smtplib
 from dataclasses import dataclass
@@ -25,12 +24,14 @@ from app.models import Participant, Questionnaire, TrajectMember, User
 from app.models.base import aware
 from app.services import audit
 from app.services.mail import deliver, queue_mail, smtp_configured
-from app.services.participants import ROLE_NAMES, is_closed, links_visible
+from app.services.participants import (MAIL_LANGUAGES, ROLE_NAMES, ROLE_NAMES_EN, is_closed, links_visible,
+                                       recipient_language)
 from app.services.tokens import participant_for_token, personal_link, rotate_token, token_for
+from surveys import duration
+from surveys.model import Questionnaire as Definition
 
 log = logging.getLogger("draagvlak.mail")
 PLACEHOLDER = re.compile(r"\[\[(link|afmelden):(\d+)\]\]")
-SECONDS_PER_QUESTION = 12
 TZ = "Europe/Amsterdam"
 
 Progress = Callable[[int, int], None]
@@ -124,9 +125,8 @@ def deadline_text(questionnaire: Questionnaire, lang: str = "nl") -> str | None:
 
 
 def minutes_needed(questionnaire: Questionnaire) -> int:
-    """A rough estimate for the mail: about 12 seconds per question, rounded up to 5 minutes."""
-    count = sum(len(section.get("questions") or []) for section in (questionnaire.definition or {}).get("sections") or [])
-    return max(5, math.ceil(count * SECONDS_PER_QUESTION / 60 / 5) * 5)
+    """The same estimate as the start page (surveys.duration), for the mail."""
+    return duration.minutes_needed(Definition.from_dict(questionnaire.definition))
 
 
 def sender_name(questionnaire: Questionnaire, user_id: int | None = None) -> str:
@@ -140,17 +140,15 @@ def sender_name(questionnaire: Questionnaire, user_id: int | None = None) -> str
     return user.name if user is not None else "de regisseur van de verkenning"
 
 
-MAIL_LANGUAGES = ("nl", "en")
-ROLE_NAMES_EN = {"ict_staff": "ICT staff member", "ict_lead": "head of ICT", "board": "board member"}
-SUBJECTS = {("invitation", "nl"): "Uitnodiging", ("invitation", "en"): "Invitation",
-            ("reminder", "nl"): "Herinnering", ("reminder", "en"): "Reminder"}
-ENGLISH_BELOW = "English version below."
-ENGLISH_RULE = "—" * 20 + "\nEnglish version\n" + "—" * 20
+SUBJECTS = {("invitation", "nl"): "Uitnodiging: {title}", ("reminder", "nl"): "Herinnering: {title}",
+            ("invitation", "en"): "Invitation: {title}", ("reminder", "en"): "Reminder: {title}"}
 
 
-def compose_in(kind: str, participant: Participant, questionnaire: Questionnaire, sender: str,
-               lang: str) -> tuple[str, str]:
-    """Subject and body (with link placeholders) of an invitation or a reminder in one language."""
+def compose(kind: str, participant: Participant, questionnaire: Questionnaire, sender: str,
+            lang: str | None = None) -> tuple[str, str]:
+    """Subject and body (with link placeholders) of an invitation or a reminder, in the
+    participant's language (`recipient_language`) unless `lang` asks for another."""
+    lang = lang if lang in MAIL_LANGUAGES else recipient_language(participant)
     title = (questionnaire.title or {}).get(lang) or (questionnaire.title or {}).get("nl") or questionnaire.key
     roles = ROLE_NAMES_EN if lang == "en" else ROLE_NAMES
     context = {
@@ -160,17 +158,9 @@ def compose_in(kind: str, participant: Participant, questionnaire: Questionnaire
         "deadline": deadline_text(questionnaire, lang), "threshold": questionnaire.traject.anonymity_threshold,
         "link": f"[[link:{participant.id}]]", "optout": f"[[afmelden:{participant.id}]]",
     }
-    name = f"distribution/mail/{kind}.txt" if lang == "nl" else f"distribution/mail/{kind}.{lang}.txt"
-    return f"{SUBJECTS[(kind, lang)]}: {title}", render_template(name, **context)
-
-
-def compose(kind: str, participant: Participant, questionnaire: Questionnaire, sender: str) -> tuple[str, str]:
-    """The mail every participant gets: Dutch first, the English text below it (the list says
-    nothing about anyone's language, so one mail serves both readers)."""
-    nl_subject, nl_body = compose_in(kind, participant, questionnaire, sender, "nl")
-    en_subject, en_body = compose_in(kind, participant, questionnaire, sender, "en")
-    subject = f"{SUBJECTS[(kind, 'nl')]} / {SUBJECTS[(kind, 'en')]}: {nl_subject.split(': ', 1)[1]}"
-    return subject, f"{ENGLISH_BELOW}\n\n{nl_body.rstrip()}\n\n{ENGLISH_RULE}\n\n{en_body.rstrip()}\n"
+    suffix = ".en" if lang == "en" else ""
+    body = render_template(f"distribution/mail/{kind}{suffix}.txt", **context)
+    return SUBJECTS[(kind, lang)].format(title=title), body
 
 
 # --- who gets a mail --------------------------------------------------------------------------
@@ -220,19 +210,22 @@ def without_links(text: str, lang: str = "nl") -> str:
 
 def sample_mail(kind: str, questionnaire: Questionnaire, participant: Participant, sender_id: int | None = None
                 ) -> dict:
-    """What `participant` will get, per language: {"subject", "nl": (subject, body), "en": (...)},
-    with the links left out."""
+    """What `participant` will get, with the links left out: {"subject", "lang"} of the mail in their own
+    language, and the same mail in each language (`"nl"`, `"en"`: (subject, body)) for the review."""
     sender = sender_name(questionnaire, sender_id)
-    subject, _body = compose(kind, participant, questionnaire, sender)
-    parts = {lang: compose_in(kind, participant, questionnaire, sender, lang) for lang in MAIL_LANGUAGES}
-    return {"subject": subject, **{lang: (s, without_links(b, lang)) for lang, (s, b) in parts.items()}}
+    lang = recipient_language(participant)
+    parts = {code: compose(kind, participant, questionnaire, sender, code) for code in MAIL_LANGUAGES}
+    return {"subject": parts[lang][0], "lang": lang,
+            **{code: (s, without_links(b, code)) for code, (s, b) in parts.items()}}
 
 
-def sample_invitation(questionnaire: Questionnaire, participant: Participant, sender_id: int | None = None
-                      ) -> tuple[str, str]:
-    """Subject and body of the invitation `participant` will get, with the links left out."""
-    subject, body = compose("invitation", participant, questionnaire, sender_name(questionnaire, sender_id))
-    return subject, without_links(body)
+def sample_invitation(questionnaire: Questionnaire, participant: Participant, sender_id: int | None = None,
+                      lang: str | None = None) -> tuple[str, str]:
+    """Subject and body of the invitation `participant` will get (in their language, or `lang`),
+    with the links left out."""
+    lang = lang if lang in MAIL_LANGUAGES else recipient_language(participant)
+    subject, body = compose("invitation", participant, questionnaire, sender_name(questionnaire, sender_id), lang)
+    return subject, without_links(body, lang)
 
 
 def send_fresh_link(participant: Participant) -> None:
@@ -249,7 +242,8 @@ def send_fresh_link(participant: Participant) -> None:
         db.session.execute(delete(ResponseDraft).where(ResponseDraft.participant_id == participant.id))
     with url_context():
         subject, body = compose("invitation", participant, questionnaire, sender_name(questionnaire))
-    message = queue_mail(participant.email, subject, body, kind="invitation", traject_id=questionnaire.traject_id)
+    message = queue_mail(participant.email, subject, body, kind="invitation", traject_id=questionnaire.traject_id,
+                         language=recipient_language(participant))
     audit.record("participant.fresh_link", object_type="Questionnaire", object_id=questionnaire.id,
                  traject_id=questionnaire.traject_id, actor_id=None)
     db.session.commit()

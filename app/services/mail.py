@@ -12,10 +12,11 @@ from app.models.base import utcnow
 
 
 def queue_mail(recipient: str, subject: str, body: str, *, kind: str = "other",
-               traject_id: int | None = None) -> OutboxMessage:
-    """Store a message in the outbox (no commit). `deliver_pending` sends it when SMTP is set."""
+               traject_id: int | None = None, language: str = "nl") -> OutboxMessage:
+    """Store a message in the outbox (no commit). `deliver_pending` sends it when SMTP is set.
+    `language` is the one the message is written in (the recipient's)."""
     message = OutboxMessage(recipient=recipient, subject=subject, body=body, kind=kind,
-                            traject_id=traject_id, status="outbox")
+                            traject_id=traject_id, status="outbox", language=language)
     db.session.add(message)
     return message
 
@@ -56,12 +57,12 @@ def deliver(messages: list[OutboxMessage], body_for=None) -> tuple[int, int]:
 
 
 def send_now(recipient: str, subject: str, body: str, *, kind: str = "other",
-             traject_id: int | None = None, body_for=None) -> OutboxMessage:
+             traject_id: int | None = None, body_for=None, language: str = "nl") -> OutboxMessage:
     """Queue one message and deliver it right away when SMTP is configured (commits).
 
     `body_for(message)`, as in `deliver`: the text sent when the stored body holds a placeholder
     (the password-reset link is never stored)."""
-    message = queue_mail(recipient, subject, body, kind=kind, traject_id=traject_id)
+    message = queue_mail(recipient, subject, body, kind=kind, traject_id=traject_id, language=language)
     db.session.commit()
     if smtp_configured():
         try:

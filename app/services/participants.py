@@ -32,7 +32,7 @@ AUDIENCE_ROLES = {
 # Dutch spreadsheets name columns and roles in Dutch; these are read as the English keys.
 COLUMN_ALIASES = {"naam": "name", "e-mail": "email", "e-mailadres": "email", "email-adres": "email",
                   "mail": "email", "rol": "role", "organisatie": "organisation",
-                  "organization": "organisation", "school": "organisation"}
+                  "organization": "organisation", "school": "organisation", "taal": "language"}
 ROLE_ALIASES = {"ict-medewerker": "ict_staff", "ict medewerker": "ict_staff", "medewerker": "ict_staff",
                 "hoofd ict": "ict_lead", "hoofd-ict": "ict_lead", "ict-coördinator": "ict_lead",
                 "ict-coordinator": "ict_lead", "ict coördinator": "ict_lead", "coördinator": "ict_lead",
@@ -41,6 +41,19 @@ ROLE_ALIASES = {"ict-medewerker": "ict_staff", "ict medewerker": "ict_staff", "m
                 "student": "pupil"}
 ROLE_NAMES = {"ict_staff": "ICT-medewerker", "ict_lead": "Hoofd ICT / ICT-coördinator", "board": "bestuurder",
               "staff": "medewerker (ICT-gebruiker)", "pupil": "leerling"}
+ROLE_NAMES_EN = {"ict_staff": "ICT staff member", "ict_lead": "Head of ICT / ICT coordinator", "board": "board member",
+                 "staff": "staff member (ICT user)", "pupil": "pupil"}
+MAIL_LANGUAGES = ("nl", "en")
+# The language column of a participant list: codes and the names people write in it.
+LANGUAGE_ALIASES = {"nl": "nl", "nederlands": "nl", "dutch": "nl", "en": "en", "engels": "en", "english": "en"}
+
+
+def recipient_language(participant) -> str:
+    """The language of a participant's mails: their own, else their account's, else Dutch."""
+    if participant.language in MAIL_LANGUAGES:
+        return participant.language
+    user = participant.user
+    return user.language if user is not None and user.language in MAIL_LANGUAGES else "nl"
 
 
 @dataclass
@@ -229,16 +242,22 @@ def validate_rows(questionnaire: Questionnaire, rows: list, *, role_aliases: boo
             if organisation is None:
                 issues.append(RowIssue(index, "organisation", N_("Onbekende organisatie '%(code)s'; kies uit %(codes)s.",
                                                                    code=code[:40], codes=", ".join(sorted(organisations)))))
+        language = _text(row.get("language"))
+        if language is None:
+            issues.append(RowIssue(index, "language", N_("Moet tekst zijn: nl of en.")))
+        elif language and language.strip().lower() not in LANGUAGE_ALIASES:
+            issues.append(RowIssue(index, "language", N_("Onbekende taal '%(value)s'; kies nl of en.", value=language[:20])))
         if len(issues) == before:
             # Placeholders in mail bodies are written [[...]]; a name must not be able to forge one.
             clean_rows.append({"email": email, "name": (name or "").replace("[[", "[ ["),
-                               "role": role, "organisation": organisation})
+                               "role": role, "organisation": organisation,
+                               "language": LANGUAGE_ALIASES.get((language or "").strip().lower())})
     return clean_rows, issues
 
 
 def _create(questionnaire: Questionnaire, clean_rows: list[dict]) -> list[Added]:
     participants = [Participant(questionnaire=questionnaire, email=row["email"], name=row["name"] or None,
-                                role=row["role"], organisation=row["organisation"])
+                                role=row["role"], organisation=row["organisation"], language=row.get("language"))
                     for row in clean_rows]
     db.session.add_all(participants)
     try:

@@ -16,8 +16,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.services import audit
 from app.models import Participant, Questionnaire, Response, ResponseDraft, Traject, User
 from app.models.base import aware
+from surveys import duration
 from surveys.model import Questionnaire as Definition
 
 #: identified instruments whose response is a signed statement
@@ -81,8 +83,8 @@ def participant_state(participant: Participant) -> str:
 
 
 def minutes_needed(defn: Definition) -> int:
-    seconds = sum(q.question_type.seconds for q in defn.questions())
-    return max(1, round(seconds / 60))
+    """The questionnaire's one time estimate (surveys.duration), as the start page shows it."""
+    return duration.minutes_needed(defn)
 
 
 # -- drafts -------------------------------------------------------------------------------------
@@ -256,6 +258,11 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None,
                            .values(indicators_stale=True, updated_at=Traject.updated_at)
                            .execution_options(synchronize_session=False))
         db.session.flush()
+        if not anonymous and response.signed_at is not None:
+            # A signed statement is an act of the board: the logboek shows who signed which version.
+            audit.record("statement.signed", object_type="Questionnaire", object_id=questionnaire.id,
+                         traject_id=traject_id, actor_id=response.user_id, revision=response.revision,
+                         organisation=organisation_code)
     except SubmitError:
         db.session.rollback()
         raise

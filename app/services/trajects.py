@@ -142,6 +142,8 @@ def update_traject(traject: Traject, **values) -> Traject:
         raise ThresholdFrozen(THRESHOLD_FROZEN_MESSAGE, {key: [THRESHOLD_FROZEN_MESSAGE] for key in lowered})
     if "name" in values and not (values["name"] or "").strip():
         errors["name"] = [N_("Vul een naam in.")]
+    elif "name" in values and len(values["name"].strip()) > 200:
+        errors["name"] = [N_("De naam mag hoogstens 200 tekens lang zijn.")]
     elif "name" in values and unstorable_text(values["name"]):
         errors["name"] = [BAD_TEXT_MESSAGE]
     if isinstance(values.get("description"), str) and unstorable_text(values["description"], multiline=True):
@@ -228,6 +230,48 @@ def update_organisation(organisation: Organisation, data: dict) -> Organisation:
     return organisation
 
 
+def organisation_dependents(organisation: Organisation) -> dict[str, int]:
+    """What refers to the organisation, counted: participants, accounts, responses, SWOT points and
+    board decisions or MR advice. Any of these keeps it (a typo'd, unused school can go)."""
+    from sqlalchemy import func
+
+    from app.models import Participant, Questionnaire, Response
+    from app.models.advice import AdviceVersion, BoardDecision, MrAdvice, SwotItem
+
+    traject_id, code = organisation.traject_id, organisation.code
+
+    def count(query) -> int:
+        return db.session.scalar(query) or 0
+
+    return {
+        "participants": count(select(func.count()).select_from(Participant)
+                              .where(Participant.organisation_id == organisation.id)),
+        "accounts": count(select(func.count()).select_from(User).where(User.organisation_id == organisation.id)),
+        "responses": count(select(func.count()).select_from(Response).join(Questionnaire)
+                           .where(Questionnaire.traject_id == traject_id, Response.organisation_code == code)),
+        "swot": count(select(func.count()).select_from(SwotItem)
+                      .where(SwotItem.traject_id == traject_id, SwotItem.organisation_code == code)),
+        "decisions": count(select(func.count()).select_from(BoardDecision).join(AdviceVersion)
+                           .where(AdviceVersion.traject_id == traject_id, BoardDecision.organisation_code == code))
+        + count(select(func.count()).select_from(MrAdvice).join(AdviceVersion)
+                .where(AdviceVersion.traject_id == traject_id, MrAdvice.organisation_code == code)),
+    }
+
+
+def delete_organisation(organisation: Organisation) -> None:
+    """Delete an organisation nothing refers to (no commit); TrajectError when data depends on it,
+    so nothing is cascaded away: results, statements and decisions keep their school."""
+    dependents = {k: v for k, v in organisation_dependents(organisation).items() if v}
+    if dependents:
+        raise TrajectError(f"De organisatie {organisation.name} kan niet worden verwijderd: er hangen "
+                           "gegevens aan.", {"dependents": dependents})
+    traject_id, code = organisation.traject_id, organisation.code
+    organisation.traject.organisations.remove(organisation)
+    db.session.delete(organisation)
+    audit.record("organisation.deleted", object_type="Organisation", object_id=organisation.id,
+                 traject_id=traject_id, code=code)
+
+
 @dataclass
 class ImportReport:
     """Outcome of a CSV import: rows created, or the errors per row (then nothing is created)."""
@@ -257,7 +301,17 @@ def read_csv(text: str) -> tuple[list[str], list[dict]]:
     header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     header = [COLUMN_ALIASES.get(h, h) for h in header]
     reader.fieldnames = header
-    return header, list(reader)
+    rows = list(reader)
+    # Excel saves the empty rows below a table as ";;;": trailing rows without any value are no
+    # data (blank rows in between stay, so every error keeps its line number).
+    while rows and _blank(rows[-1]):
+        rows.pop()
+    return header, rows
+
+
+def _blank(row: dict) -> bool:
+    values = [v for value in row.values() for v in (value if isinstance(value, list) else [value])]
+    return all(not (v or "").strip() for v in values)
 
 
 def import_organisations(traject: Traject, text: str) -> ImportReport:

@@ -6,6 +6,15 @@ from wtforms import (DateField, EmailField, IntegerField, PasswordField, SelectF
                      SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+class MaxLength(Length):
+    """A maximum length the server refuses with a message, without the browser's maxlength
+    attribute (which cuts pasted text off silently, mid-word)."""
+
+    def __init__(self, max: int, message=None):
+        super().__init__(max=max, message=message or _l("Hoogstens %(max)d tekens; u heeft er nu meer.", max=max))
+        self.field_flags = {}
+
+
 def _phase_choices():
     # A callable, so labels are translated per request (lazy strings break WTForms' deepcopy).
     from app.i18n import PHASE_LABELS
@@ -20,8 +29,8 @@ def _role_choices():
 
 
 class TrajectForm(FlaskForm):
-    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)])
-    description = TextAreaField(_l("Omschrijving"), validators=[Optional(), Length(max=5000)])
+    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), MaxLength(200)])
+    description = TextAreaField(_l("Omschrijving"), validators=[Optional(), MaxLength(5000)])
     phase = SelectField(_l("Fase"), choices=_phase_choices)
     anonymity_threshold = IntegerField(
         _l("Anonimiteitsdrempel (minimale groepsgrootte)"), default=5,
@@ -37,11 +46,11 @@ class TrajectForm(FlaskForm):
 
 class OrganisationForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(_l("Vul een code in.")), Length(max=20)])
-    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)])
+    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), MaxLength(200)])
     staff = IntegerField(_l("Medewerkers"), validators=[Optional(), NumberRange(min=0)])
     students = IntegerField(_l("Leerlingen"), validators=[Optional(), NumberRange(min=0)])
     locations = IntegerField(_l("Locaties"), validators=[Optional(), NumberRange(min=0)])
-    region = StringField(_l("Regio"), validators=[Optional(), Length(max=100)])
+    region = StringField(_l("Regio"), validators=[Optional(), MaxLength(100)])
     submit = SubmitField(_l("Opslaan"))
 
 

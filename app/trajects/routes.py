@@ -13,7 +13,7 @@ from app.security.access import can_edit, role_required, traject_for, visible_tr
 from app.services import accounts, trajects as traject_service
 from app.main import homes
 from app.services.errors import N_
-from app.trajects import bp, checklist
+from app.trajects import audit_labels, bp, checklist
 from app.trajects.forms import ConfirmForm, ImportForm, MemberForm, OrganisationForm, TrajectForm
 
 PER_PAGE = 25
@@ -114,6 +114,37 @@ def edit_organisation(traject_id: int, organisation_id: int):
                            organisation=organisation)
 
 
+def _dependents_text(dependents: dict[str, int]) -> str:
+    """'3 deelnemers, 1 account' in the reader's language."""
+    words = {"participants": lambda n: ngettext("%(num)s deelnemer", "%(num)s deelnemers", n),
+             "accounts": lambda n: ngettext("%(num)s account", "%(num)s accounts", n),
+             "responses": lambda n: ngettext("%(num)s antwoord", "%(num)s antwoorden", n),
+             "swot": lambda n: ngettext("%(num)s SWOT-punt", "%(num)s SWOT-punten", n),
+             "decisions": lambda n: ngettext("%(num)s besluit of MR-advies", "%(num)s besluiten of MR-adviezen", n)}
+    return ", ".join(words[k](n) if k in words else f"{k} {n}" for k, n in dependents.items())
+
+
+@bp.route("/<int:traject_id>/organisaties/<int:organisation_id>/verwijderen", methods=["POST"])
+@role_required("regisseur")
+def delete_organisation(traject_id: int, organisation_id: int):
+    traject = traject_for(current_user, traject_id, write=True)
+    organisation = _organisation(traject, organisation_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    name = organisation.name
+    try:
+        traject_service.delete_organisation(organisation)
+    except traject_service.TrajectError as exc:
+        db.session.rollback()
+        what = _dependents_text(exc.errors.get("dependents", {}))
+        flash(_("De organisatie %(name)s kan niet worden verwijderd: er hangen gegevens aan (%(what)s).",
+                name=name, what=what), "error")
+        return redirect(url_for("trajects.edit_organisation", traject_id=traject.id, organisation_id=organisation_id))
+    db.session.commit()
+    flash(_("Organisatie %(name)s verwijderd.", name=name), "success")
+    return redirect(url_for("trajects.show", traject_id=traject.id))
+
+
 @bp.route("/<int:traject_id>/organisaties/import", methods=["GET", "POST"])
 @role_required("regisseur")
 def import_organisations(traject_id: int):
@@ -195,7 +226,7 @@ def audit_log(traject_id: int):
         query = query.where(AuditEvent.action == action)
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
     return render_template("trajects/audit.html", traject=traject, page=page, actions=actions,
-                           action=action)
+                           action=action, labels=audit_labels)
 
 
 @bp.route("/<int:traject_id>/outbox")

@@ -96,7 +96,22 @@ def test_board_staff_gap_is_one_item_and_ignores_suppressed_staff():
            {"organisation": "B", "domain": "ibp", "board": 90.0, "staff": None, "staff_suppressed": True, "gap": None}]
     items = derive_items({"board": {"gap": gap}})
     assert _rules(items) == [("W", "bestuur.kloof")]
-    assert items[0]["evidence"]["value"] == -40.0 and "2 domein(en)" in items[0]["text_nl"]
+    assert items[0]["evidence"]["value"] == -40.0 and "in 2 domeinen (bij 1 school)" in items[0]["text_nl"]
+
+
+def test_board_staff_gap_counts_domains_not_school_domain_pairs():
+    """Issue 16: with a gap in the same domains at several schools the item said "16 domein(en)"
+    for 8 domains; it counts distinct domains, and names the schools apart."""
+    domains = ["overleg", "inkoop", "werkplek", "netwerk", "applicaties", "servicedesk", "ibp", "personeel"]
+    gap = [{"organisation": school, "domain": d, "board": 90.0, "staff": 40.0, "staff_suppressed": False, "gap": 50.0}
+           for school in ("A", "B") for d in domains]
+    item = derive_items({"board": {"gap": gap}})[0]
+    assert "in 8 domeinen (bij 2 scholen)" in item["text_nl"] and "16" not in item["text_nl"]
+    assert "in 8 domains (at 2 schools)" in item["text_en"]
+    own = derive_items({"board": {"gap": gap}}, "A")[0]
+    assert "in 8 domeinen;" in own["text_nl"]
+    one = derive_items({"board": {"gap": gap[:1]}}, "A")[0]
+    assert "in 1 domein;" in one["text_nl"] and "in 1 domain;" in one["text_en"]
 
 
 def test_pooled_foto():

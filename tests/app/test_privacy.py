@@ -158,6 +158,7 @@ def test_erase_page_asks_for_the_name_and_archived_traject_is_read_only(client, 
     assert client.get(f"/trajecten/{traject_id}").status_code == 200
     log = client.get(f"/trajecten/{traject_id}/logboek?actie=privacy.erased").get_data(as_text=True)
     assert "privacy.erased" in log and "traject.created" not in log
+    assert "Gegevens gewist" in log.split("<table", 1)[1]  # the logboek names the action in words
     # the API refuses changes too
     headers = api_token(w["owner"])
     answer = client.post(f"/api/v1/trajects/{traject_id}/organisations", json={"code": "CC", "name": "C"},

@@ -27,7 +27,9 @@ def _items(traject, organisation=None):
 def test_swot_page_derives_items_with_rule_and_evidence_link_once(client, app):
     owner, traject = _setup(client)
     html = client.get(f"/trajecten/{traject.id}/swot").get_data(as_text=True)
-    assert "index.knelpunt" in html and f"/trajecten/{traject.id}/resultaten/draagvlak#indices" in html
+    # The rule is named in words, not by its code (issue 16).
+    assert "regel: lage score op een draagvlakindex" in html and "index.knelpunt" not in html
+    assert f"/trajecten/{traject.id}/resultaten/draagvlak#indices" in html
     # A new traject has no case facts; the sector's generic items are offered as suggestions only.
     assert "Suggesties uit de sector" in html and "Hoofd ICT is al aangesteld" not in html
     assert not [i for i in _items(traject) if i.quadrant in "OT" and i.source == "manual"]

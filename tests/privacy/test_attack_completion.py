@@ -152,7 +152,7 @@ def test_follow_up_page_export_and_outbox_tell_nobody_who_answered(client, app, 
     assert "3 herinneringen" not in text and "Herinneringen verstuurd aan wie nog niet heeft ingevuld" in text
     assert len({tuple(re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)[2:]) for row in _rows(text)}) == 3
     outbox = client.get(f"/trajecten/{traject.id}/outbox").get_data(as_text=True)
-    # The subject reads "Herinnering / Reminder: …" since mails carry both languages.
+    # The outbox leaves reminders out altogether: no subject, no body.
     assert "Herinnering:" not in outbox and "Reminder:" not in outbox and "Enige tijd geleden" not in outbox
     # The review before a reminder tells how many as the follow-up page does (3 of 16), never who.
     review = client.get(f"/vragenlijsten/{questionnaire.id}/deelnemers/herinneren/controleren").get_data(as_text=True)

@@ -62,6 +62,7 @@ EXPECTED = {
     ("trajects.add_organisation", "POST"): ("/trajecten/{tid}/organisaties/nieuw", OWNER_WRITE),
     ("trajects.edit_organisation", "GET"): ("/trajecten/{tid}/organisaties/{oid}/bewerken", OWNER_WRITE),
     ("trajects.edit_organisation", "POST"): ("/trajecten/{tid}/organisaties/{oid}/bewerken", OWNER_WRITE),
+    ("trajects.delete_organisation", "POST"): ("/trajecten/{tid}/organisaties/{oid}/verwijderen", OWNER_WRITE),
     ("trajects.import_organisations", "GET"): ("/trajecten/{tid}/organisaties/import", OWNER_WRITE),
     ("trajects.import_organisations", "POST"): ("/trajecten/{tid}/organisaties/import", OWNER_WRITE),
     ("trajects.members", "GET"): ("/trajecten/{tid}/leden", MEMBER_READ),
@@ -129,6 +130,8 @@ EXPECTED = {
     ("respond.fresh_link", "POST"): ("/v/{token}/_nieuwe-link", TOKEN),
     ("respond.statement", "GET"): ("/trajecten/{tid}/verklaring", BOARD_ONLY),
     ("respond.statement", "POST"): ("/trajecten/{tid}/verklaring", BOARD_ONLY),
+    # The world's bestuurder has signed nothing yet: their own version 1 does not exist.
+    ("respond.statement_version", "GET"): ("/trajecten/{tid}/verklaring/versie/1", dict(BOARD_ONLY, bestuurder=404)),
     ("respond.responses_overview", "GET"): ("/trajecten/{tid}/antwoorden", OWNER_WRITE),
     ("respond.responses_csv_download", "GET"): ("/trajecten/{tid}/vragenlijsten/{qs}/antwoorden.csv", OWNER_WRITE),
     ("results.dashboard", "GET"): ("/trajecten/{tid}/resultaten", MEMBER_READ),
