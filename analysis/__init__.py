@@ -4,6 +4,7 @@ The names below are loaded on first use (PEP 562): ``from analysis import disclo
 process does not pull in pandas and scipy with the rest of the package.
 """
 import importlib
+from typing import Any
 
 _WHERE = {
     "comments_visible": "analysis.anonymity", "filter_comments": "analysis.anonymity", "suppress": "analysis.anonymity",
@@ -21,7 +22,7 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         try:  # a submodule not imported yet (``analysis.disclosure`` after ``import analysis``)
@@ -33,5 +34,5 @@ def __getattr__(name):
     return value
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_WHERE))

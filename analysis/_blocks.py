@@ -1,10 +1,14 @@
 """Integer coding in bounded memory: narrow codes, and answers checked, reverse scored and factorized block by block."""
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 
-def _narrow(codes, n):
+def _narrow(codes: npt.NDArray[Any], n: int) -> npt.NDArray[Any]:
     """Integer codes as int32 (half of int64) unless ``n`` needs more.
 
     Not narrower: callers do key arithmetic on these columns (``construct * n_people + person``),
@@ -13,15 +17,15 @@ def _narrow(codes, n):
     return codes.astype(np.int32 if n < np.iinfo(np.int32).max else np.int64, copy=False)
 
 
-def _codes(series):
+def _codes(series: "pd.Series[Any] | npt.NDArray[Any]") -> tuple[npt.NDArray[Any], "npt.NDArray[Any] | pd.Index[Any]"]:
     """(codes, labels) of a key column; a categorical's own codes are used as they are (no hashing)."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
+    if isinstance(series, pd.Series) and isinstance(series.dtype, pd.CategoricalDtype):
         return series.cat.codes.to_numpy(), np.asarray(series.cat.categories, dtype=object)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     return _narrow(codes, len(uniques)), uniques
 
 
-def _subset(array, keep):
+def _subset(array: npt.NDArray[Any], keep: npt.NDArray[np.intp] | None) -> npt.NDArray[Any]:
     return array if keep is None else array[keep]
 
 
@@ -29,7 +33,8 @@ def _subset(array, keep):
 _BLOCK = 1 << 16
 
 
-def _scored(raw, item, items, question, question_labels):
+def _scored(raw: npt.NDArray[Any], item: npt.NDArray[Any], items: pd.DataFrame, question: npt.NDArray[Any],
+            question_labels: "npt.NDArray[Any] | pd.Index[Any]") -> npt.NDArray[np.float64]:
     """Reverse-scored float answers, checked against each item's scale, built block by block."""
     low_of = items["min"].to_numpy()
     high_of = items["max"].to_numpy()
@@ -39,12 +44,12 @@ def _scored(raw, item, items, question, question_labels):
         block = slice(start, start + _BLOCK)
         part = raw[block]
         if part.dtype.kind not in "biuf":
-            part = pd.Series(part, dtype=object)
-            numbers = pd.to_numeric(part, errors="coerce").astype(float).to_numpy()
-            bad = np.isnan(numbers) & part.notna().to_numpy()
+            text = pd.Series(part, dtype=object)
+            numbers = pd.to_numeric(text, errors="coerce").astype(float).to_numpy()
+            bad = np.isnan(numbers) & text.notna().to_numpy()
             if bad.any():
                 position = int(np.flatnonzero(bad)[0])
-                raise ValueError(f"non-numeric answer {part.iloc[position]!r} to likert question "
+                raise ValueError(f"non-numeric answer {text.iloc[position]!r} to likert question "
                                  f"{question_labels[question[start + position]]!r}")
             part = numbers
         part = part.astype(float, copy=False)
@@ -59,7 +64,8 @@ def _scored(raw, item, items, question, question_labels):
     return values
 
 
-def _factorize_keys(key_of, n_rows, size):
+def _factorize_keys(key_of: Callable[[slice], npt.NDArray[np.int64]], n_rows: int,
+                    size: int) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
     """``pd.factorize`` of integer keys in ``[0, size)`` made block by block: ``(codes, uniques)``.
 
     ``key_of(block)`` gives the keys of the rows in a slice. Codes follow first appearance, as

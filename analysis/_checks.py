@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 
-def check_threshold(threshold, name="threshold"):
+def check_threshold(threshold: object, name: str = "threshold") -> int:
     """Return ``threshold`` as an int after checking it is a whole number of at least 1.
 
     Examples

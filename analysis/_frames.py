@@ -7,7 +7,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from analysis._checks import check_threshold  # noqa: F401 - re-exported for the analysis modules
+from analysis._checks import check_threshold as check_threshold  # noqa: F401 - re-exported for the analysis modules
 
 ROLES = ("ict_staff", "ict_lead", "board", "staff", "pupil")
 RESPONSE_COLUMNS = ("respondent", "question", "value", "organisation", "role")

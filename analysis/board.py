@@ -1,5 +1,8 @@
 """Board analyses: mutual trust, autonomy willingness, committed cooperation forms, board–staff gap."""
 
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -96,7 +99,8 @@ def trust_matrix(responses, items):
     }
 
 
-def autonomy_willingness(responses, items, construct="autonomy_willingness"):
+def autonomy_willingness(responses: pd.DataFrame, items: pd.DataFrame | Iterable[dict[str, Any]],
+                         construct: str = "autonomy_willingness") -> list[dict[str, Any]]:
     """Willingness to give up autonomy per cooperation domain, on 0–100, overall and per organisation.
 
     A respondent's domain value is the mean of their answered items of that domain, each rescaled

@@ -91,7 +91,7 @@ def code_answers(responses: Any, items: Any) -> Coded:
     unknown = sorted(str(r) for r in role_labels if r not in ROLES)
     if unknown and isinstance(responses["role"].dtype, pd.CategoricalDtype):  # unused categories do not count
         used = np.flatnonzero(np.bincount(role[role >= 0], minlength=len(role_labels)))
-        unknown = sorted(str(role_labels[c]) for c in used if role_labels[c] not in ROLES)
+        unknown = sorted(str(role_labels[int(c)]) for c in used if role_labels[int(c)] not in ROLES)
     if unknown:
         raise ValueError(f"unknown role(s) {unknown}; expected one of {list(ROLES)}")
     responses_have_q = len(response_q_labels) > 0
@@ -120,6 +120,7 @@ def code_answers(responses: Any, items: Any) -> Coded:
     role = _subset(role, keep)
     values = _scored(_subset(responses["value"].to_numpy(), keep), item, items, question, question_labels)
 
+    person_q_labels: np.ndarray | pd.Index
     if responses_have_q:
         person_q, person_q_labels = _subset(response_q, keep), np.append(np.asarray(response_q_labels, dtype=object),
                                                                  NO_QUESTIONNAIRE)

@@ -1,11 +1,13 @@
 """Derived ICT-foto figures of one school: costs per pupil, FTE per 1,000 pupils, retiring share, devices per pupil."""
 from __future__ import annotations
 
+from typing import Any
+
 #: The derived figures, in the order the payload and the reports show them.
 DERIVED_FIELDS = ("cost_total", "cost_per_pupil", "fte_per_1000_pupils", "retiring_share", "devices_per_pupil")
 
 
-def derived_figures(answers: dict, students: int | float | None = None) -> dict:
+def derived_figures(answers: dict[str, Any], students: int | float | None = None) -> dict[str, float | None]:
     """Ratios of one ICT-foto response; a ratio with an unknown part is None.
 
     The pupil count is the answered ``users_students``, else the organisation's ``students``.
@@ -20,15 +22,14 @@ def derived_figures(answers: dict, students: int | float | None = None) -> dict:
     >>> derived_figures({"fte_ict": 1}, students=None)["fte_per_1000_pupils"] is None
     True
     """
-    def number(key):
+    def number(key: str) -> float | None:
         value = answers.get(key)
         return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
-    def ratio(a, b, scale=1.0):
+    def ratio(a: float | None, b: float | None, scale: float = 1.0) -> float | None:
         return a / b * scale if a is not None and b else None
 
-    costs = [number(k) for k in answers if k.startswith("cost_")]
-    costs = [c for c in costs if c is not None]
+    costs = [c for c in (number(k) for k in answers if k.startswith("cost_")) if c is not None]
     cost_total = sum(costs) if costs else None
     pupils = number("users_students") or (float(students) if students else None)
     fte = number("fte_ict")

@@ -1,6 +1,12 @@
 """ICT users' satisfaction (the ICT-foto's gebruikers dimension): per aspect and school from released rows, per location at close, and the service-quality criterion."""
+from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pandas loads inside by_location only (tests/app/test_lean_web.py)
+    import pandas as pd
 
 QUESTIONNAIRE = "ict_users"
 #: The aspects in questionnaire order, with the cooperation domain each one belongs to.
@@ -15,11 +21,12 @@ ASPECT_NAMES = {
 LOCATION = "location"
 
 
-def _finite(value):
+def _finite(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
-def aspect_rows(payload, organisation=None, role=None):
+def aspect_rows(payload: Mapping[str, Any], organisation: str | None = None,
+                role: str | None = None) -> dict[str, dict[str, Any]]:
     """The released construct rows of the ICT-users questionnaire for one group, by aspect.
 
     Returns
@@ -39,7 +46,8 @@ def aspect_rows(payload, organisation=None, role=None):
             and r.get("organisation") == organisation and r.get("role") == role}
 
 
-def service_quality(payload, organisation=None, aspects=ASPECTS):
+def service_quality(payload: Mapping[str, Any], organisation: str | None = None,
+                    aspects: Iterable[str] = ASPECTS) -> float | None:
     """Users' satisfaction with the ICT service on 0–100: the mean of the released aspect scores.
 
     None when no aspect of the group is released (hidden groups are never filled in).
@@ -58,7 +66,7 @@ def service_quality(payload, organisation=None, aspects=ASPECTS):
     return sum(scores) / len(scores) if scores else None
 
 
-def improvement_by_domain(payload, domains):
+def improvement_by_domain(payload: Mapping[str, Any], domains: Iterable[str]) -> dict[str, float | None]:
     """The room for improvement users see (100 − satisfaction) per cooperation domain, for the feasibility model.
 
     A domain with its own aspects (werkplek, netwerk, applicaties, servicedesk) uses those; the
@@ -83,14 +91,15 @@ def improvement_by_domain(payload, domains):
     return result
 
 
-def _qualifies(counts, threshold):
+def _qualifies(counts: Mapping[Any, int], threshold: int) -> bool:
     """Every named location and the group without a location (if any) hold at least ``threshold``."""
     named = {k: n for k, n in counts.items() if k != ""}
     unknown = counts.get("", 0)
     return len(named) >= 2 and min(named.values()) >= threshold and (unknown == 0 or unknown >= threshold)
 
 
-def by_location(responses, items, threshold, closed, hidden=()):
+def by_location(responses: pd.DataFrame | None, items: pd.DataFrame | Iterable[dict[str, Any]], threshold: int,
+                closed: bool, hidden: Iterable[tuple[str | None, str | None]] = ()) -> list[dict[str, Any]]:
     """Aspect scores (0–100) per location, only where no small group can be read off.
 
     Shown only for a closed questionnaire (no later release to difference against). Per aspect,

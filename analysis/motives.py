@@ -1,6 +1,12 @@
 """Motives per party: the boards' signed motives per school against the ICT staff's anonymous ones, and the shared drivers."""
+from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pandas loads in the worker only (tests/app/test_lean_web.py)
+    import pandas as pd
 
 #: The motives in the order of the instruments (the case's three first).
 MOTIVES = ("quality", "vulnerability", "cost", "continuity", "innovation", "professionalisation", "procurement")
@@ -10,11 +16,12 @@ DRIVER = 70.0
 COLD = 50.0
 
 
-def _finite(value):
+def _finite(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
-def board_motives(responses, items, construct="motive_weight"):
+def board_motives(responses: pd.DataFrame | None, items: pd.DataFrame | Iterable[dict[str, Any]],
+                  construct: str = "motive_weight") -> list[dict[str, Any]]:
     """The boards' motives from their signed statements: per school and over the schools, on 0–100.
 
     A board statement is identified (one per school, on name), so no threshold applies: these
@@ -51,9 +58,9 @@ def board_motives(responses, items, construct="motive_weight"):
             for r in rows]
 
 
-def _staff_rows(payload):
+def _staff_rows(payload: Mapping[str, Any]) -> dict[tuple[str, str | None], dict[str, Any]]:
     """The released rows of the anonymous motives questionnaire, all roles together, by (motive, school)."""
-    rows = {}
+    rows: dict[tuple[str, str | None], dict[str, Any]] = {}
     for row in payload.get("motives") or []:
         if row.get("role") is not None:
             continue
@@ -62,7 +69,7 @@ def _staff_rows(payload):
     return rows
 
 
-def by_party(payload, organisations=()):
+def by_party(payload: Mapping[str, Any], organisations: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Per motive: the boards (signed) and the ICT staff (anonymous, released), overall and per school.
 
     Parameters
@@ -99,13 +106,13 @@ def by_party(payload, organisations=()):
     seen = {m for m, _ in board} | {m for m, _ in staff}
     order = [m for m in MOTIVES if m in seen] + sorted(m for m in seen if m not in MOTIVES)
 
-    def board_cell(motive, org):
+    def board_cell(motive: str, org: str | None) -> dict[str, Any] | None:
         row = board.get((motive, org))
         if row is None or not _finite(row.get("score")):
             return None
         return {"score": float(row["score"]), "n": int(row["n"])}
 
-    def staff_cell(motive, org):
+    def staff_cell(motive: str, org: str | None) -> dict[str, Any] | None:
         row = staff.get((motive, org))
         if row is None:
             return None
@@ -123,7 +130,7 @@ def by_party(payload, organisations=()):
     return result
 
 
-def drivers(payload, organisation=None):
+def drivers(payload: Mapping[str, Any], organisation: str | None = None) -> list[dict[str, Any]]:
     """The motives that drive both parties (shared) and those that drive one and leave the other cold.
 
     For a school the board is that school's board; its ICT staff are the school's own group when

@@ -1,6 +1,8 @@
 """Staff's preferred cooperation form per domain, in all and per school (unsuppressed counts and shares)."""
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from analysis.board import COMMIT_FORMS
@@ -18,10 +20,11 @@ def preference_answers(choices: pd.DataFrame, items: pd.DataFrame, questionnaire
     meta = items.loc[(items["questionnaire"] == questionnaire) & (items["construct"] == "preferred_form")]
     staff = choices.loc[(choices["questionnaire"].to_numpy() == questionnaire)
                         & choices["role"].isin(STAFF_ROLES).to_numpy()]
-    return staff.merge(meta[["question", "domain"]], on="question", how="inner")
+    merged: pd.DataFrame = staff.merge(meta[["question", "domain"]], on="question", how="inner")
+    return merged
 
 
-def preferred_forms(staff: pd.DataFrame) -> list[dict]:
+def preferred_forms(staff: pd.DataFrame) -> list[dict[str, Any]]:
     """Count and share of each form per domain, for all staff and each school.
 
     Every form of :data:`analysis.board.COMMIT_FORMS` gets a row (0 when nobody chose it), then

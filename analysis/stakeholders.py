@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 KINDS = ("person", "group")
 CATEGORIES = ("board", "school_leader", "ict_lead", "ict_staff", "teachers", "council", "supplier", "sivon", "other")
@@ -93,7 +94,7 @@ _LEVEL_PLAN = {
 }
 
 
-def default_plan(quadrant_code: str, level: str, start: date, *, horizon_days: int = 180) -> list[dict]:
+def default_plan(quadrant_code: str, level: str, start: date, *, horizon_days: int = 180) -> list[dict[str, Any]]:
     """Default communication items for a stakeholder: ``{"message", "channel", "planned_on"}``
     (message and channel are codes the app translates), first items a week after `start`, repeated
     at each item's interval within `horizon_days`, sorted by date.

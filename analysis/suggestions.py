@@ -5,6 +5,8 @@ regisseur can check. A traject starts with none of them; the regisseur adopts on
 it becomes a normal (editable, deletable) SWOT item. Case facts of the demo traject live in
 ``app/services/demo.py``, never here.
 """
+from collections.abc import Iterable
+from typing import Any
 
 #: ``key``, quadrant (O or T), Dutch and English text, and the source in both languages.
 SUGGESTIONS = (
@@ -59,7 +61,7 @@ SUGGESTIONS = (
 RULE_PREFIX = "suggestie."
 
 
-def suggestion(key):
+def suggestion(key: str) -> dict[str, str] | None:
     """The suggestion ``key``, or None.
 
     >>> suggestion("krimp")["quadrant"], suggestion("nope")
@@ -68,7 +70,7 @@ def suggestion(key):
     return next((dict(s) for s in SUGGESTIONS if s["key"] == key), None)
 
 
-def offered(adopted=()):
+def offered(adopted: Iterable[str] = ()) -> list[dict[str, str]]:
     """The suggestions not yet adopted, in their fixed order.
 
     Parameters
@@ -86,11 +88,11 @@ def offered(adopted=()):
     >>> len(offered()) == len(SUGGESTIONS), [s["key"] for s in offered(["krimp"])][:1]
     (True, ['arbeidsmarkt'])
     """
-    adopted = set(adopted)
-    return [dict(s) for s in SUGGESTIONS if s["key"] not in adopted]
+    known = set(adopted)
+    return [dict(s) for s in SUGGESTIONS if s["key"] not in known]
 
 
-def as_item(key):
+def as_item(key: str) -> dict[str, Any]:
     """The SWOT item an adopted suggestion becomes (rule ``suggestie.<key>``, its source as evidence).
 
     Raises ValueError for an unknown key.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Table,
                         Text, UniqueConstraint)
@@ -10,6 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from analysis.stakeholders import ATTITUDES, CATEGORIES, ENGAGEMENT_LEVELS, KINDS, MEASURED_ROLES, quadrant
 from app.extensions import db
 from app.models.base import utcnow
+
+if TYPE_CHECKING:  # mypy cannot see through flask_sqlalchemy's dynamic db.Model; it is a subclass of Base
+    from app.extensions import Base as Model
+else:
+    Model = db.Model
 
 ENGAGEMENT_KINDS = ("workshop", "meeting", "information", "interview", "other")
 #: The exploration's steps an engagement belongs to (the traject phases and the decision round).
@@ -23,7 +29,7 @@ engagement_stakeholders = Table(
 )
 
 
-class Stakeholder(db.Model):
+class Stakeholder(Model):
     """A person or group in the register, placed on the power/interest grid."""
 
     __tablename__ = "stakeholders"
@@ -60,7 +66,7 @@ class Stakeholder(db.Model):
         return quadrant(self.influence, self.interest)
 
 
-class Engagement(db.Model):
+class Engagement(Model):
     """One entry of the engagement log: a session, workshop, meeting, information evening or interview."""
 
     __tablename__ = "engagements"
@@ -85,7 +91,7 @@ class Engagement(db.Model):
     stakeholders = relationship("Stakeholder", secondary=engagement_stakeholders, order_by="Stakeholder.name")
 
 
-class Concern(db.Model):
+class Concern(Model):
     """A concern or objection (zorg of bezwaar): raised by a stakeholder, or anonymously by an ICT
     staff member through their personal link (then no stakeholder, no date, a random id, nothing
     that links it to the person)."""
@@ -117,7 +123,7 @@ class Concern(db.Model):
     engagement = relationship("Engagement")
 
 
-class CommunicationItem(db.Model):
+class CommunicationItem(Model):
     """One line of the communication plan: what is communicated to a stakeholder, when, how and by whom."""
 
     __tablename__ = "communication_items"

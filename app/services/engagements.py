@@ -158,9 +158,10 @@ def derive_plan(stakeholder: Stakeholder, start: date | None = None) -> list[Com
             CommunicationItem.done.is_(False))):
         db.session.delete(item)
     made = []
-    for item in rules.default_plan(stakeholder.quadrant, stakeholder.engagement, start):
+    for planned in rules.default_plan(stakeholder.quadrant, stakeholder.engagement, start):
         row = CommunicationItem(traject_id=stakeholder.traject_id, stakeholder_id=stakeholder.id,
-                                message=item["message"], channel=item["channel"], planned_on=item["planned_on"],
+                                message=planned["message"], channel=planned["channel"],
+                                planned_on=planned["planned_on"],
                                 by_whom=stakeholder.owner or "", derived=True)
         db.session.add(row)
         made.append(row)

@@ -66,6 +66,6 @@ def input_fingerprint(traject: Traject, groups: dict[str, Instrument], digest: s
     settings = {"threshold": traject.anonymity_threshold, "comment_threshold": traject.comment_threshold,
                 "weights": traject.index_weights, "closed": sorted(closed),
                 "questionnaires": {g.key: [g.ids, g.fingerprints] for g in groups.values()}}
-    digest = hashlib.sha256((digest or answers_digest(groups)).encode())
-    digest.update(json.dumps(settings, sort_keys=True, separators=(",", ":")).encode())
-    return digest.hexdigest()
+    hasher = hashlib.sha256((digest or answers_digest(groups)).encode())
+    hasher.update(json.dumps(settings, sort_keys=True, separators=(",", ":")).encode())
+    return hasher.hexdigest()

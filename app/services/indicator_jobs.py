@@ -4,8 +4,9 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from typing import Any, cast
 
-from sqlalchemy import select, text, update
+from sqlalchemy import CursorResult, select, text, update
 
 from app.extensions import db
 from app.models import Job, Traject
@@ -72,12 +73,12 @@ def run_recompute(traject_id: int, job_id: str | None = None, *, pause: float = 
         if not taken:
             raise TrajectBusy(traject_id)
         _set_job(job_id, state="running", progress=0.05, message="")
-        merged = db.session.execute(
+        merged = cast("CursorResult[Any]", db.session.execute(  # an UPDATE: a cursor result with a rowcount
             update(Job).where(Job.kind == RECOMPUTE_KIND, Job.traject_id == traject_id, Job.state == "queued",
                               Job.id != (job_id or ""))
             .values(state="done", progress=1.0, message=MERGED_MESSAGE, result={"status": "merged", "into": job_id},
                     updated_at=datetime.now(timezone.utc))
-            .execution_options(synchronize_session=False)).rowcount
+            .execution_options(synchronize_session=False))).rowcount
         db.session.commit()
 
         def progress(fraction: float, message: str) -> None:

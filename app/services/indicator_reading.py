@@ -12,6 +12,7 @@ import ctypes
 import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,7 @@ CHUNK_ROWS = 16_384
 class Frames:
     """One traject's answers: likert answers as numbers, choices, free text, and item metadata."""
 
-    likert: pd.DataFrame
+    likert: pd.DataFrame | None  # None once the analyses ran (indicator_snapshots frees it before assembling)
     choices: pd.DataFrame
     texts: pd.DataFrame
     items: pd.DataFrame
@@ -52,7 +53,7 @@ class Rows:
     ids: list
     orgs: list
     roles: list
-    likert: np.ndarray            # respondents × likert keys, float32, NaN where unanswered
+    likert: np.ndarray | None     # respondents × likert keys, float32, NaN where unanswered (None once moved)
     other: dict                   # choice and text key -> list of values (None when unanswered)
     hashes: list | None = None    # md5 of each stored answers JSON (PostgreSQL only)
 
@@ -73,17 +74,20 @@ def _read_rows(instrument: Instrument, likert_keys: list[str], other_keys: list[
         return _empty_rows(likert_keys, other_keys)
     if db.engine.dialect.name == "postgresql":
         snapshot, median = _parallel_plan(instrument)
+        dbapi = db.engine.dialect.dbapi
+        assert dbapi is not None  # a PostgreSQL engine has its driver loaded
         try:
             if snapshot is not None:  # the halves run on their own connections: no savepoint needed
+                assert median is not None  # _parallel_plan gives both or neither
                 return _parse_csv(_copy_halves(instrument, columns, snapshot, median), likert_keys, other_keys)
             with db.session.begin_nested():
                 return _parse_csv(_copy_rows(instrument, columns), likert_keys, other_keys)
-        except (DBAPIError, db.engine.dialect.dbapi.Error):
+        except (DBAPIError, dbapi.Error):
             pass  # an answer of an unexpected type: read it the slow, tolerant way
     stmt = (select(Response.id, Response.organisation_code, Response.role, Response.answers)
             .where(*response_filter(instrument.ids)).execution_options(yield_per=2_000))
     ids, orgs, roles, blocks = [], [], [], []
-    other = {k: [] for k in other_keys}
+    other: dict[str, list[Any]] = {k: [] for k in other_keys}
     for partition in db.session.execute(stmt).partitions():
         block = []
         for rid, org, role, answers in partition:
@@ -150,7 +154,9 @@ def _parallel_plan(instrument: Instrument) -> tuple[str | None, str | None]:
     Runs in the session's own transaction (not in a savepoint: PostgreSQL exports no snapshot
     from a subtransaction); the snapshot stays valid until that transaction ends.
     """
-    with db.session.connection().connection.driver_connection.cursor() as cursor:
+    driver = db.session.connection().connection.driver_connection
+    assert driver is not None  # an open connection has its driver connection
+    with driver.cursor() as cursor:
         cursor.execute("SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY r.ctid)::text "
                        "FROM responses r WHERE r.questionnaire_id = ANY(%s) AND r.is_latest",
                        ([int(i) for i in instrument.ids],))
@@ -200,7 +206,7 @@ def _parse_csv(buffer: io.BytesIO, likert_keys: list[str], other_keys: list[str]
     dtypes.update({key: np.float32 for key in likert_keys})
     dtypes.update({key: object for key in other_keys})
     ids, orgs, roles, hashes, blocks = [], [], [], [], []
-    other = {k: [] for k in other_keys}
+    other: dict[str, list[Any]] = {k: [] for k in other_keys}
     with pd.read_csv(buffer, header=None, names=names, dtype=dtypes, keep_default_na=False, na_values=[""],
                      chunksize=CHUNK_ROWS) as reader:
         for chunk in reader:
@@ -229,12 +235,13 @@ def _long_likert(rows: Rows, key: str, q_codes: np.ndarray, org_index: np.ndarra
     """The answered cells of the matrix as long columns, respondent by respondent, items in order."""
     persons, questions, values = [], [], []
     matrix = rows.likert
+    assert matrix is not None  # read_frames frees it only after this
     for start in range(0, len(matrix), CHUNK_ROWS):
         block = matrix[start:start + CHUNK_ROWS]
-        person, item = np.nonzero(~np.isnan(block))
-        values.append(block[person, item].astype(np.float64))
+        at, item = np.nonzero(~np.isnan(block))
+        values.append(block[at, item].astype(np.float64))
         questions.append(q_codes[item])
-        persons.append((person + start).astype(np.int32))
+        persons.append((at + start).astype(np.int32))
     person = np.concatenate(persons) if len(persons) != 1 else persons[0]
     return {"ids": np.asarray(rows.ids, dtype=object), "person": person,
             "question": np.concatenate(questions) if len(questions) != 1 else questions[0],
@@ -246,8 +253,10 @@ def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -
     """All latest responses of the traject's questionnaires as long frames (the hot path)."""
     groups = instruments(traject) if groups is None else groups
     items = items_frame(groups)
-    likert_parts, choice_parts, text_parts = [], [], []
-    counts = {"responses": 0, "by_questionnaire": {}}
+    likert_parts: list[dict] = []
+    choice_parts: list[pd.DataFrame] = []
+    text_parts: list[pd.DataFrame] = []
+    counts: dict[str, Any] = {"responses": 0, "by_questionnaire": {}}
     hashes: list[tuple[str, str]] | None = []
     question_codes: dict[str, int] = {}
     org_codes: dict[str | None, int] = {}
@@ -275,7 +284,7 @@ def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -
         org_arr = np.asarray(rows.orgs, dtype=object)
         role_arr = np.asarray(rows.roles, dtype=object)
         if likert_keys:
-            role_codes = pd.Index(ROLES).get_indexer(role_arr)
+            role_codes = pd.Index(ROLES).get_indexer(pd.Index(role_arr))
             if (role_codes < 0).any():
                 raise ValueError(f"onbekende rol in de antwoorden: {role_arr[role_codes < 0][0]!r}")
             org_index = np.array([org_codes.setdefault(o, len(org_codes)) for o in rows.orgs], dtype=np.int32)
@@ -325,12 +334,16 @@ def _likert_frame(parts: list[dict], question_codes: dict, org_codes: dict, inst
                                     for p in parts])
     return pd.DataFrame({
         # Response ids are unique across questionnaires, so each respondent code is one response.
-        "respondent": pd.Categorical.from_codes(respondent, categories=respondents),
-        "question": pd.Categorical.from_codes(_joined(parts, "question"), categories=questions),
+        # dtype= is what from_codes builds from categories= (pandas-stubs types only the dtype form).
+        # The ids wrapped in a Series (no copy) infer their dtype as the bare array would (int or str).
+        "respondent": pd.Categorical.from_codes(respondent,
+                                                dtype=pd.CategoricalDtype(pd.Series(respondents, copy=False))),
+        "question": pd.Categorical.from_codes(_joined(parts, "question"), dtype=pd.CategoricalDtype(questions)),
         "value": _joined(parts, "value"),
-        "organisation": pd.Categorical.from_codes(org_map[_joined(parts, "organisation")], categories=org_categories),
-        "role": pd.Categorical.from_codes(_joined(parts, "role"), categories=list(ROLES)),
-        "questionnaire": pd.Categorical.from_codes(questionnaire, categories=instrument_keys),
+        "organisation": pd.Categorical.from_codes(org_map[_joined(parts, "organisation")],
+                                                  dtype=pd.CategoricalDtype(org_categories)),
+        "role": pd.Categorical.from_codes(_joined(parts, "role"), dtype=pd.CategoricalDtype(list(ROLES))),
+        "questionnaire": pd.Categorical.from_codes(questionnaire, dtype=pd.CategoricalDtype(instrument_keys)),
     }, copy=False)
 
 
@@ -359,6 +372,7 @@ def build_inputs(traject: Traject) -> tuple[pd.DataFrame, pd.DataFrame]:
     ``questionnaire``, ``partner``. Free text is left out (see :func:`read_frames`).
     """
     frames = read_frames(traject)
+    assert frames.likert is not None  # a fresh read holds its likert answers
     likert = plain_columns(frames.likert)
     responses = pd.concat([likert.astype({"value": object}), frames.choices], ignore_index=True) \
         if len(frames.choices) else likert

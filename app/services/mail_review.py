@@ -9,6 +9,7 @@ addressed to nobody, so the review cannot become a completion list.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -48,7 +49,7 @@ def reminder_review(questionnaire: Questionnaire, sender_id: int | None, now: da
     total = participant_service.response_rates(questionnaire)[2]
     hidden = bool(total.suppressed)
     non_responders = None if hidden else max(0, total.invited - total.completed - total.opted_out)
-    review = {"identified": identified, "invited": total.invited, "non_responders": non_responders,
+    review: dict[str, Any] = {"identified": identified, "invited": total.invited, "non_responders": non_responders,
               "hidden": hidden, "recipients": [], "count": None,
               "max_reminders": questionnaire.max_reminders, "interval": questionnaire.reminder_interval_days}
     if identified:

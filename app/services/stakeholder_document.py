@@ -14,7 +14,7 @@ from app.services import stakeholders as stakeholder_service
 def involvement(traject: Traject, payload: dict) -> dict:
     people = stakeholder_service.register(traject)
     measured = stakeholder_service.measured(traject, people, payload)
-    names = {s.id: s.name for s in people}
+    names: dict[int | None, str] = {s.id: s.name for s in people}  # a concern without a stakeholder finds None
     return {
         "stakeholders": [
             {"number": number, "name": s.name, "kind": s.kind, "category": s.category,

@@ -261,7 +261,7 @@ def measured(traject: Traject, stakeholders: list[Stakeholder], payload: dict | 
         snapshot = latest_snapshot(traject)
         payload = dict(snapshot.payload or {}) if snapshot is not None else {}
     rows = {(r.get("index"), r.get("organisation"), r.get("role")): r for r in payload.get("indices") or []}
-    result = {}
+    result: dict[int, dict] = {}
     for s in stakeholders:
         if s.measured_role is None:
             continue
@@ -282,7 +282,7 @@ def measured(traject: Traject, stakeholders: list[Stakeholder], payload: dict | 
 
 
 def grid(stakeholders: list[Stakeholder]) -> dict[str, list[Stakeholder]]:
-    cells = {q: [] for q in rules.QUADRANTS}
+    cells: dict[str, list[Stakeholder]] = {q: [] for q in rules.QUADRANTS}
     for s in stakeholders:
         cells[s.quadrant].append(s)
     return cells

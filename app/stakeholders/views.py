@@ -19,7 +19,9 @@ def may_raise(token: str | None) -> bool:
     from app.services.concerns import may_raise as allowed
     from app.services.tokens import participant_for_token
 
-    return bool(token) and allowed(participant_for_token(token))
+    if not token:
+        return False
+    return allowed(participant_for_token(token))
 
 
 def concern_backlink(traject, *, swot_item: int | None = None, action: int | None = None):
