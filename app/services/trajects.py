@@ -48,6 +48,15 @@ class TrajectError(ServiceError):
     """A user-facing reason (message id and parameters) why a traject change was refused."""
 
 
+class OrganisationInUse(TrajectError):
+    """An organisation that data still refers to; `dependents` counts that data per kind."""
+
+    def __init__(self, name: str, dependents: dict[str, int]):
+        super().__init__(N_("De organisatie %(name)s kan niet worden verwijderd: er hangen gegevens aan.", name=name),
+                         status=409)
+        self.dependents = dependents
+
+
 def check_thresholds(anonymity_threshold, comment_threshold) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     try:
@@ -263,8 +272,7 @@ def delete_organisation(organisation: Organisation) -> None:
     so nothing is cascaded away: results, statements and decisions keep their school."""
     dependents = {k: v for k, v in organisation_dependents(organisation).items() if v}
     if dependents:
-        raise TrajectError(f"De organisatie {organisation.name} kan niet worden verwijderd: er hangen "
-                           "gegevens aan.", {"dependents": dependents})
+        raise OrganisationInUse(organisation.name, dependents)
     traject_id, code = organisation.traject_id, organisation.code
     organisation.traject.organisations.remove(organisation)
     db.session.delete(organisation)

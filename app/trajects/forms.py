@@ -12,7 +12,7 @@ class MaxLength(Length):
 
     def __init__(self, max: int, message=None):
         super().__init__(max=max, message=message or _l("Hoogstens %(max)d tekens; u heeft er nu meer.", max=max))
-        self.field_flags = {}
+        self.field_flags: dict[str, object] = {}
 
 
 def _phase_choices():

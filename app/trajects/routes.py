@@ -136,7 +136,7 @@ def delete_organisation(traject_id: int, organisation_id: int):
         traject_service.delete_organisation(organisation)
     except traject_service.TrajectError as exc:
         db.session.rollback()
-        what = _dependents_text(exc.errors.get("dependents", {}))
+        what = _dependents_text(exc.dependents if isinstance(exc, traject_service.OrganisationInUse) else {})
         flash(_("De organisatie %(name)s kan niet worden verwijderd: er hangen gegevens aan (%(what)s).",
                 name=name, what=what), "error")
         return redirect(url_for("trajects.edit_organisation", traject_id=traject.id, organisation_id=organisation_id))
