@@ -1,4 +1,5 @@
 """Configuration per environment: embedded development default, testing, and production."""
+
 from __future__ import annotations
 
 import os
@@ -44,16 +45,19 @@ class Config:
         "beat_schedule": {
             # Only what already waits in the outbox (a retry): new participants are invited by
             # the regisseur's "Uitnodigingen versturen", never by the clock (nothing sent by surprise).
-            "send-pending-invitations": {"task": "worker.tasks.mail.send_invitations",
-                                         "schedule": 15 * 60.0, "kwargs": {"deliver_only": True}},
-            "send-reminders-daily": {"task": "worker.tasks.mail.send_reminders",
-                                     "schedule": crontab(hour=8, minute=0)},
+            "send-pending-invitations": {
+                "task": "worker.tasks.mail.send_invitations",
+                "schedule": 15 * 60.0,
+                "kwargs": {"deliver_only": True},
+            },
+            "send-reminders-daily": {"task": "worker.tasks.mail.send_reminders", "schedule": crontab(hour=8, minute=0)},
             # Privacy: raw responses of archived trajects past their retention (snapshots stay).
-            "privacy-apply-retention": {"task": "worker.tasks.privacy.apply_retention",
-                                        "schedule": crontab(hour=3, minute=30)},
+            "privacy-apply-retention": {
+                "task": "worker.tasks.privacy.apply_retention",
+                "schedule": crontab(hour=3, minute=30),
+            },
             # The outbox sweep: stale trajects and recompute jobs the broker lost (docs/worker.md).
-            "sweep-stale-trajects": {"task": "worker.tasks.indicators.sweep_stale_trajects",
-                                     "schedule": 60.0},
+            "sweep-stale-trajects": {"task": "worker.tasks.indicators.sweep_stale_trajects", "schedule": 60.0},
             # Every job queued or running longer than its kind's limit is sent again (app.jobs).
             "sweep-jobs": {"task": "worker.tasks.jobs.sweep_jobs", "schedule": 60.0},
         },
@@ -192,8 +196,7 @@ class ProductionConfig(Config):
     def check(cls) -> None:
         if not cls.SECRET_KEY:
             raise RuntimeError(
-                "SECRET_KEY ontbreekt: zet de omgevingsvariabele SECRET_KEY voordat Draagvlak "
-                "in productie start."
+                "SECRET_KEY ontbreekt: zet de omgevingsvariabele SECRET_KEY voordat Draagvlak in productie start."
             )
         if cls.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
             warnings.warn(
@@ -204,8 +207,7 @@ class ProductionConfig(Config):
             )
         if not cls.REDIS_URL:
             warnings.warn(
-                "REDIS_URL ontbreekt: taken draaien dan in het webproces en de rate limits zijn "
-                "per proces.",
+                "REDIS_URL ontbreekt: taken draaien dan in het webproces en de rate limits zijn per proces.",
                 RuntimeWarning,
                 stacklevel=2,
             )
@@ -243,12 +245,10 @@ def _text_or_none(value: str) -> str | None:
     return value.strip() or None
 
 
-def _var(env: str, parse: Callable[[str], Any] = str, *, key: str | None = None,
-         empty_clears: bool = False) -> Any:
+def _var(env: str, parse: Callable[[str], Any] = str, *, key: str | None = None, empty_clears: bool = False) -> Any:
     """A settings field read from environment variable `env` into Flask config `key` (default:
     the same name). An empty value counts as unset, unless `empty_clears` (it then sets None)."""
-    return field(default=None, metadata={"env": env, "key": key or env, "parse": parse,
-                                         "empty_clears": empty_clears})
+    return field(default=None, metadata={"env": env, "key": key or env, "parse": parse, "empty_clears": empty_clears})
 
 
 @dataclass(frozen=True)
@@ -314,9 +314,14 @@ class Settings:
         if self.port is not None and self.public_base_url is None and env_name == "development":
             attrs["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{self.port}"
         if self.redis_url:
-            attrs["CELERY"] = dict(Config.CELERY, broker_url=self.redis_url, result_backend=None,
-                                   task_always_eager=False, task_eager_propagates=False,
-                                   **_broker_options(self.celery_visibility_timeout))
+            attrs["CELERY"] = dict(
+                Config.CELERY,
+                broker_url=self.redis_url,
+                result_backend=None,
+                task_always_eager=False,
+                task_eager_propagates=False,
+                **_broker_options(self.celery_visibility_timeout),
+            )
             attrs["RATELIMIT_STORAGE_URI"] = self.redis_url
         return attrs
 
@@ -332,11 +337,12 @@ def _broker_options(visibility_timeout: float | None = None) -> dict:
     (its worker was killed) after this long. Short socket timeouts and few publish retries keep a
     request that enqueues fast when Redis is down: the job stays `queued` and the sweep re-sends it.
     """
-    transport = {"visibility_timeout": visibility_timeout or 3600.0,
-                 "socket_connect_timeout": 2, "socket_timeout": 3}
-    return {"broker_transport_options": transport, "broker_connection_timeout": 2,
-            "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
-                                          "interval_max": 0.2}}
+    transport = {"visibility_timeout": visibility_timeout or 3600.0, "socket_connect_timeout": 2, "socket_timeout": 3}
+    return {
+        "broker_transport_options": transport,
+        "broker_connection_timeout": 2,
+        "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+    }
 
 
 def config_for(name: str | None = None) -> type[Config]:

@@ -33,8 +33,13 @@ def _subset(array: npt.NDArray[Any], keep: npt.NDArray[np.intp] | None) -> npt.N
 _BLOCK = 1 << 16
 
 
-def _scored(raw: npt.NDArray[Any], item: npt.NDArray[Any], items: pd.DataFrame, question: npt.NDArray[Any],
-            question_labels: "npt.NDArray[Any] | pd.Index[Any]") -> npt.NDArray[np.float64]:
+def _scored(
+    raw: npt.NDArray[Any],
+    item: npt.NDArray[Any],
+    items: pd.DataFrame,
+    question: npt.NDArray[Any],
+    question_labels: "npt.NDArray[Any] | pd.Index[Any]",
+) -> npt.NDArray[np.float64]:
     """Reverse-scored float answers, checked against each item's scale, built block by block."""
     low_of = items["min"].to_numpy()
     high_of = items["max"].to_numpy()
@@ -49,8 +54,10 @@ def _scored(raw: npt.NDArray[Any], item: npt.NDArray[Any], items: pd.DataFrame, 
             bad = np.isnan(numbers) & text.notna().to_numpy()
             if bad.any():
                 position = int(np.flatnonzero(bad)[0])
-                raise ValueError(f"non-numeric answer {text.iloc[position]!r} to likert question "
-                                 f"{question_labels[question[start + position]]!r}")
+                raise ValueError(
+                    f"non-numeric answer {text.iloc[position]!r} to likert question "
+                    f"{question_labels[question[start + position]]!r}"
+                )
             part = numbers
         part = part.astype(float, copy=False)
         codes = item[block]
@@ -58,14 +65,17 @@ def _scored(raw: npt.NDArray[Any], item: npt.NDArray[Any], items: pd.DataFrame, 
         outside = (part < low) | (part > high)
         if outside.any():
             position = int(np.flatnonzero(outside)[0])
-            raise ValueError(f"answer {part[position]!r} to question "
-                             f"{question_labels[question[start + position]]!r} lies outside its scale")
+            raise ValueError(
+                f"answer {part[position]!r} to question "
+                f"{question_labels[question[start + position]]!r} lies outside its scale"
+            )
         values[block] = np.where(reverse_of[codes], low + high - part, part)
     return values
 
 
-def _factorize_keys(key_of: Callable[[slice], npt.NDArray[np.int64]], n_rows: int,
-                    size: int) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
+def _factorize_keys(
+    key_of: Callable[[slice], npt.NDArray[np.int64]], n_rows: int, size: int
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
     """``pd.factorize`` of integer keys in ``[0, size)`` made block by block: ``(codes, uniques)``.
 
     ``key_of(block)`` gives the keys of the rows in a slice. Codes follow first appearance, as

@@ -152,7 +152,10 @@ def attach_items(responses: Any, items: Any, *, likert_only: bool = True) -> pd.
     items = items.loc[keep, ["questionnaire", "question", "construct", "reverse", "min", "max", "domain", "partner"]]
     construct_key = [items["questionnaire"].fillna(NO_QUESTIONNAIRE), items["construct"]]
     by_construct = items.groupby(construct_key, sort=False)
-    if likert_only and ((by_construct["min"].transform("nunique") > 1) | (by_construct["max"].transform("nunique") > 1)).any():
+    if (
+        likert_only
+        and ((by_construct["min"].transform("nunique") > 1) | (by_construct["max"].transform("nunique") > 1)).any()
+    ):
         raise ValueError("the items of one construct must share one scale (min and max)")
     items = items.assign(construct_items=by_construct["question"].transform("size"))
     responses_have = responses["questionnaire"].notna().any()
@@ -166,7 +169,9 @@ def attach_items(responses: Any, items: Any, *, likert_only: bool = True) -> pd.
         if items["question"].duplicated().any():
             raise ValueError("items repeat a question across questionnaires but responses name no questionnaire")
         merged = responses.drop(columns="questionnaire").merge(items, on="question", how="inner", sort=False)
-    merged["questionnaire"] = merged["questionnaire"].astype(object).where(merged["questionnaire"].notna(), NO_QUESTIONNAIRE)
+    merged["questionnaire"] = (
+        merged["questionnaire"].astype(object).where(merged["questionnaire"].notna(), NO_QUESTIONNAIRE)
+    )
     return cast(pd.DataFrame, merged)
 
 
@@ -186,7 +191,9 @@ def likert_values(merged: pd.DataFrame) -> pd.Series:
     if raw.dtype == object:
         bad = values.isna() & raw.notna()
         if bad.any():
-            raise ValueError(f"non-numeric answer {raw[bad].iloc[0]!r} to likert question {merged.loc[bad, 'question'].iloc[0]!r}")
+            raise ValueError(
+                f"non-numeric answer {raw[bad].iloc[0]!r} to likert question {merged.loc[bad, 'question'].iloc[0]!r}"
+            )
     lo = merged["min"].to_numpy()
     hi = merged["max"].to_numpy()
     v = values.to_numpy()

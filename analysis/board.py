@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from analysis._frames import attach_items, check_threshold, likert_values, plain
@@ -28,8 +27,11 @@ def _domain_means(merged, keys):
     if merged.empty:
         return pd.DataFrame(columns=keys + ["n", "mean"])
     merged = merged.loc[merged["domain"].notna()]
-    per_person = merged.groupby(["questionnaire", "respondent", "organisation", "domain"], sort=True, dropna=False)[
-        "value100"].mean().reset_index()
+    per_person = (
+        merged.groupby(["questionnaire", "respondent", "organisation", "domain"], sort=True, dropna=False)["value100"]
+        .mean()
+        .reset_index()
+    )
     if "organisation" in keys:
         per_person = per_person.loc[per_person["organisation"].notna()]
     return per_person.groupby(keys, sort=True)["value100"].agg(n="size", mean="mean").reset_index()
@@ -76,19 +78,36 @@ def trust_matrix(responses, items):
     ([{'a': 'A', 'b': 'B', 'diff': -2.0}], {'from': 'A', 'to': 'B', 'mean': 3.0})
     """
     merged = _likert(responses, items, partner=True)
-    merged = merged.loc[(merged["role"] == "board") & merged["organisation"].notna()
-                        & (merged["organisation"].astype(str) != merged["partner"].astype(str))]
+    merged = merged.loc[
+        (merged["role"] == "board")
+        & merged["organisation"].notna()
+        & (merged["organisation"].astype(str) != merged["partner"].astype(str))
+    ]
     if merged.empty:
         return {"cells": [], "mean_received": {}, "asymmetry": [], "weakest_link": None}
     per_person = merged.groupby(["respondent", "organisation", "partner"], sort=True)[["value", "value100"]].mean()
-    cells = per_person.groupby(["organisation", "partner"], sort=True).agg(
-        n=("value", "size"), mean=("value", "mean"), score=("value100", "mean")).reset_index()
-    cell_rows = [{"from": plain(r.organisation), "to": plain(r.partner), "n": int(r.n), "mean": plain(r.mean),
-                  "score": plain(r.score)} for r in cells.itertuples(index=False)]
+    cells = (
+        per_person.groupby(["organisation", "partner"], sort=True)
+        .agg(n=("value", "size"), mean=("value", "mean"), score=("value100", "mean"))
+        .reset_index()
+    )
+    cell_rows = [
+        {
+            "from": plain(r.organisation),
+            "to": plain(r.partner),
+            "n": int(r.n),
+            "mean": plain(r.mean),
+            "score": plain(r.score),
+        }
+        for r in cells.itertuples(index=False)
+    ]
     received = cells.groupby("partner", sort=True)["mean"].mean()
     lookup = {(c["from"], c["to"]): c["mean"] for c in cell_rows}
-    asymmetry = [{"a": a, "b": b, "diff": lookup[(a, b)] - lookup[(b, a)]}
-                 for (a, b) in sorted(lookup) if str(a) < str(b) and (b, a) in lookup]
+    asymmetry = [
+        {"a": a, "b": b, "diff": lookup[(a, b)] - lookup[(b, a)]}
+        for (a, b) in sorted(lookup)
+        if str(a) < str(b) and (b, a) in lookup
+    ]
     asymmetry.sort(key=lambda d: (-abs(d["diff"]), str(d["a"]), str(d["b"])))
     weakest = min(cell_rows, key=lambda c: (c["mean"], str(c["from"]), str(c["to"])))
     return {
@@ -99,8 +118,9 @@ def trust_matrix(responses, items):
     }
 
 
-def autonomy_willingness(responses: pd.DataFrame, items: pd.DataFrame | Iterable[dict[str, Any]],
-                         construct: str = "autonomy_willingness") -> list[dict[str, Any]]:
+def autonomy_willingness(
+    responses: pd.DataFrame, items: pd.DataFrame | Iterable[dict[str, Any]], construct: str = "autonomy_willingness"
+) -> list[dict[str, Any]]:
     """Willingness to give up autonomy per cooperation domain, on 0–100, overall and per organisation.
 
     A respondent's domain value is the mean of their answered items of that domain, each rescaled
@@ -126,10 +146,14 @@ def autonomy_willingness(responses: pd.DataFrame, items: pd.DataFrame | Iterable
     merged = _likert(responses, items, construct=construct)
     overall = _domain_means(merged, ["domain"])
     by_org = _domain_means(merged, ["domain", "organisation"])
-    rows = [{"domain": plain(r.domain), "organisation": None, "n": int(r.n), "mean": plain(r.mean)}
-            for r in overall.itertuples(index=False)]
-    rows += [{"domain": plain(r.domain), "organisation": plain(r.organisation), "n": int(r.n), "mean": plain(r.mean)}
-             for r in by_org.itertuples(index=False)]
+    rows = [
+        {"domain": plain(r.domain), "organisation": None, "n": int(r.n), "mean": plain(r.mean)}
+        for r in overall.itertuples(index=False)
+    ]
+    rows += [
+        {"domain": plain(r.domain), "organisation": plain(r.organisation), "n": int(r.n), "mean": plain(r.mean)}
+        for r in by_org.itertuples(index=False)
+    ]
     return sorted(rows, key=lambda r: (str(r["domain"]), r["organisation"] is not None, str(r["organisation"])))
 
 
@@ -155,8 +179,12 @@ def commit_forms(responses, items, construct="commit_form"):
     [{'organisation': 'A', 'domain': 'inkoop', 'form': 'netwerkmodel', 'n': 2, 'forms': {'projectbasis': 1, 'netwerkmodel': 1}}]
     """
     merged = attach_items(responses, items, likert_only=False)
-    merged = merged.loc[(merged["construct"] == construct) & merged["value"].notna() & merged["domain"].notna()
-                        & merged["organisation"].notna()]
+    merged = merged.loc[
+        (merged["construct"] == construct)
+        & merged["value"].notna()
+        & merged["domain"].notna()
+        & merged["organisation"].notna()
+    ]
     values = merged["value"].astype(str).str.strip().str.lower()
     unknown = sorted(set(values) - set(COMMIT_FORMS))
     if unknown:
@@ -165,14 +193,21 @@ def commit_forms(responses, items, construct="commit_form"):
     rows = []
     for (organisation, domain), sub in merged.groupby(["organisation", "domain"], sort=True):
         counts = sub["form"].value_counts()
-        rows.append({"organisation": plain(organisation), "domain": plain(domain),
-                     "form": COMMIT_FORMS[int(sub["rank"].max())], "n": int(len(sub)),
-                     "forms": {form: int(counts[form]) for form in COMMIT_FORMS if form in counts}})
+        rows.append(
+            {
+                "organisation": plain(organisation),
+                "domain": plain(domain),
+                "form": COMMIT_FORMS[int(sub["rank"].max())],
+                "n": int(len(sub)),
+                "forms": {form: int(counts[form]) for form in COMMIT_FORMS if form in counts},
+            }
+        )
     return rows
 
 
-def board_staff_gap(responses, items, threshold, *, board_construct="autonomy_willingness",
-                    staff_construct="domain_support"):
+def board_staff_gap(
+    responses, items, threshold, *, board_construct="autonomy_willingness", staff_construct="domain_support"
+):
     """Board autonomy willingness minus staff support per organisation and domain, both on 0–100.
 
     The staff side is the mean over staff respondents (roles other than ``board``) of their
@@ -210,10 +245,16 @@ def board_staff_gap(responses, items, threshold, *, board_construct="autonomy_wi
         hidden = staff_n is not None and staff_n < threshold
         board_value = plain(r.mean_board)
         staff_value = None if hidden or staff_n is None else plain(r.mean_staff)
-        rows.append({
-            "organisation": plain(r.organisation), "domain": plain(r.domain),
-            "board": board_value, "board_n": None if pd.isna(r.n_board) else int(r.n_board),
-            "staff": staff_value, "staff_n": None if hidden else staff_n, "staff_suppressed": bool(hidden),
-            "gap": board_value - staff_value if board_value is not None and staff_value is not None else None,
-        })
+        rows.append(
+            {
+                "organisation": plain(r.organisation),
+                "domain": plain(r.domain),
+                "board": board_value,
+                "board_n": None if pd.isna(r.n_board) else int(r.n_board),
+                "staff": staff_value,
+                "staff_n": None if hidden else staff_n,
+                "staff_suppressed": bool(hidden),
+                "gap": board_value - staff_value if board_value is not None and staff_value is not None else None,
+            }
+        )
     return rows

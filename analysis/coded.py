@@ -122,8 +122,10 @@ def code_answers(responses: Any, items: Any) -> Coded:
 
     person_q_labels: np.ndarray | pd.Index
     if responses_have_q:
-        person_q, person_q_labels = _subset(response_q, keep), np.append(np.asarray(response_q_labels, dtype=object),
-                                                                 NO_QUESTIONNAIRE)
+        person_q, person_q_labels = (
+            _subset(response_q, keep),
+            np.append(np.asarray(response_q_labels, dtype=object), NO_QUESTIONNAIRE),
+        )
         person_q = np.where(person_q < 0, len(person_q_labels) - 1, person_q)
     else:
         person_q, person_q_labels = _codes(item_q.to_numpy()[item])
@@ -132,8 +134,11 @@ def code_answers(responses: Any, items: Any) -> Coded:
     if (respondent < 0).any():
         raise ValueError("every response row needs a respondent")
     n_respondents = max(len(respondent_labels), 1)
-    person, person_keys = _factorize_keys(lambda b: person_q[b].astype(np.int64) * n_respondents + respondent[b],  # noqa: F821 - runs before the del
-                                          len(respondent), (len(person_q_labels) + 1) * n_respondents)
+    person, person_keys = _factorize_keys(
+        lambda b: person_q[b].astype(np.int64) * n_respondents + respondent[b],  # noqa: F821 - runs before the del
+        len(respondent),
+        (len(person_q_labels) + 1) * n_respondents,
+    )
     del respondent
     organisation, organisation_labels = _codes(responses["organisation"])
     organisation = _subset(organisation, keep)
@@ -147,8 +152,11 @@ def code_answers(responses: Any, items: Any) -> Coded:
 
     answered = ~np.isnan(values)
     everything = bool(answered.all())
-    pair = (person.astype(np.int64) * len(items) + item) if everything else \
-        (person[answered].astype(np.int64) * len(items) + item[answered])
+    pair = (
+        (person.astype(np.int64) * len(items) + item)
+        if everything
+        else (person[answered].astype(np.int64) * len(items) + item[answered])
+    )
     if n_people * len(items) <= 4 * len(pair) + 1_000_000:  # a count is cheaper than a hash table
         twice = len(pair) > 0 and np.bincount(pair).max() > 1
     else:
@@ -161,26 +169,32 @@ def code_answers(responses: Any, items: Any) -> Coded:
     construct_of_item = items["item_construct"].to_numpy().astype(np.int64)
     construct, construct_pairs = _factorize_keys(
         lambda b: person_q_of[person[b]] * len(construct_keys) + construct_of_item[item[b]],
-        len(item), (int(person_q_of.max()) + 1 if len(person_q_of) else 1) * max(len(construct_keys), 1))
+        len(item),
+        (int(person_q_of.max()) + 1 if len(person_q_of) else 1) * max(len(construct_keys), 1),
+    )
     construct_item = construct_pairs % len(construct_keys)
     construct_q = construct_pairs // len(construct_keys)
     first_item = items.drop_duplicates("item_construct").set_index("item_construct")
-    constructs = pd.DataFrame({
-        "questionnaire": [_label(person_q_labels[q]) for q in construct_q],
-        "construct": first_item.loc[construct_item, "construct"].to_numpy(),
-        "min": first_item.loc[construct_item, "min"].to_numpy(),
-        "max": first_item.loc[construct_item, "max"].to_numpy(),
-        "n_items": construct_size[construct_item],
-        "item_construct": construct_item,
-    })
-    people = pd.DataFrame({
-        "questionnaire": [_label(person_q_labels[q]) for q in person_q_of],
-        "respondent": np.asarray(respondent_labels, dtype=object)[(person_keys % n_respondents).astype(np.int64)],
-        "organisation": _labels(organisation_labels, org_of),
-        "role": _labels(role_labels, role_of),
-        "org": org_of,
-        "role_code": role_of,
-    })
+    constructs = pd.DataFrame(
+        {
+            "questionnaire": [_label(person_q_labels[q]) for q in construct_q],
+            "construct": first_item.loc[construct_item, "construct"].to_numpy(),
+            "min": first_item.loc[construct_item, "min"].to_numpy(),
+            "max": first_item.loc[construct_item, "max"].to_numpy(),
+            "n_items": construct_size[construct_item],
+            "item_construct": construct_item,
+        }
+    )
+    people = pd.DataFrame(
+        {
+            "questionnaire": [_label(person_q_labels[q]) for q in person_q_of],
+            "respondent": np.asarray(respondent_labels, dtype=object)[(person_keys % n_respondents).astype(np.int64)],
+            "organisation": _labels(organisation_labels, org_of),
+            "role": _labels(role_labels, role_of),
+            "org": org_of,
+            "role_code": role_of,
+        }
+    )
     columns = {"person": person, "item": item, "construct": construct, "value": values}
     if not everything:
         columns = {name: column[answered] for name, column in columns.items()}
@@ -194,7 +208,11 @@ def _label(value):
 
 
 def _labels(labels, codes):
-    out = np.asarray(labels, dtype=object)[np.maximum(codes, 0)] if len(labels) else np.full(len(codes), None, dtype=object)
+    out = (
+        np.asarray(labels, dtype=object)[np.maximum(codes, 0)]
+        if len(labels)
+        else np.full(len(codes), None, dtype=object)
+    )
     out[codes < 0] = None
     return out
 
@@ -218,8 +236,11 @@ def _person_scores(coded, min_share):
     answers = coded.answers
     n_people = max(len(coded.people), 1)
     construct_codes, person_codes = answers["construct"].to_numpy(), answers["person"].to_numpy()
-    pair, pair_keys = _factorize_keys(lambda b: construct_codes[b].astype(np.int64) * n_people + person_codes[b],
-                                      len(answers), (int(construct_codes.max()) + 1 if len(answers) else 1) * n_people)
+    pair, pair_keys = _factorize_keys(
+        lambda b: construct_codes[b].astype(np.int64) * n_people + person_codes[b],
+        len(answers),
+        (int(construct_codes.max()) + 1 if len(answers) else 1) * n_people,
+    )
     sums = np.bincount(pair, weights=answers["value"].to_numpy(), minlength=len(pair_keys))
     counts = np.bincount(pair, minlength=len(pair_keys))
     construct = (pair_keys // n_people).astype(np.int64)
@@ -232,15 +253,18 @@ def _person_scores(coded, min_share):
     low = coded.constructs["min"].to_numpy()[construct]
     high = coded.constructs["max"].to_numpy()[construct]
     people = coded.people
-    scores = pd.DataFrame(copy=False, data={
-        "construct": construct,
-        "person": person,
-        "score": score,
-        "score100": (score - low) / (high - low) * 100,
-        "n_items": counts,
-        "org": people["org"].to_numpy()[person],
-        "role_code": people["role_code"].to_numpy()[person],
-    })
+    scores = pd.DataFrame(
+        copy=False,
+        data={
+            "construct": construct,
+            "person": person,
+            "score": score,
+            "score100": (score - low) / (high - low) * 100,
+            "n_items": counts,
+            "org": people["org"].to_numpy()[person],
+            "role_code": people["role_code"].to_numpy()[person],
+        },
+    )
     return scores, score_row
 
 
@@ -295,12 +319,20 @@ class Prepared:
         scores = constructs[self.scores["construct"].to_numpy()]
         if answers.all() and scores.all():
             return self
-        coded = Coded(answers=self.coded.answers.loc[answers], people=self.coded.people,
-                      constructs=self.coded.constructs, items=self.coded.items)
+        coded = Coded(
+            answers=self.coded.answers.loc[answers],
+            people=self.coded.people,
+            constructs=self.coded.constructs,
+            items=self.coded.items,
+        )
         renumber = np.full(len(scores) + 1, -1, dtype=np.int64)  # the extra last entry maps -1 to -1
         renumber[np.flatnonzero(scores)] = np.arange(int(scores.sum()))
-        return Prepared(coded=coded, scores=self.scores.loc[scores], score_row=renumber[self.score_row[answers]],
-                        min_share=self.min_share)
+        return Prepared(
+            coded=coded,
+            scores=self.scores.loc[scores],
+            score_row=renumber[self.score_row[answers]],
+            min_share=self.min_share,
+        )
 
     def score_frame(self):
         """One row per person and construct: ``questionnaire``, ``construct``, ``respondent``,
@@ -308,16 +340,18 @@ class Prepared:
         construct = self.scores["construct"].to_numpy()
         person = self.scores["person"].to_numpy()
         constructs, people = self.coded.constructs, self.coded.people
-        return pd.DataFrame({
-            "questionnaire": constructs["questionnaire"].to_numpy()[construct],
-            "construct": constructs["construct"].to_numpy()[construct],
-            "respondent": people["respondent"].to_numpy()[person],
-            "organisation": people["organisation"].to_numpy()[person],
-            "role": people["role"].to_numpy()[person],
-            "score": self.scores["score"].to_numpy(),
-            "score100": self.scores["score100"].to_numpy(),
-            "n_items": self.scores["n_items"].to_numpy(),
-        })
+        return pd.DataFrame(
+            {
+                "questionnaire": constructs["questionnaire"].to_numpy()[construct],
+                "construct": constructs["construct"].to_numpy()[construct],
+                "respondent": people["respondent"].to_numpy()[person],
+                "organisation": people["organisation"].to_numpy()[person],
+                "role": people["role"].to_numpy()[person],
+                "score": self.scores["score"].to_numpy(),
+                "score100": self.scores["score100"].to_numpy(),
+                "n_items": self.scores["n_items"].to_numpy(),
+            }
+        )
 
 
 def prepare(responses, items, min_share=0.5):

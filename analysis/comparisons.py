@@ -10,8 +10,9 @@ from analysis._frames import check_threshold, plain
 from analysis.coded import Prepared
 
 # The columns compare_groups can use from prepared answers (see Prepared.score_frame).
-_PREPARED_COLUMNS = pd.DataFrame(columns=["questionnaire", "construct", "respondent", "organisation", "role",
-                                          "score", "score100", "n_items"])
+_PREPARED_COLUMNS = pd.DataFrame(
+    columns=["questionnaire", "construct", "respondent", "organisation", "role", "score", "score100", "n_items"]
+)
 
 
 def holm(p_values):
@@ -141,7 +142,7 @@ def mannwhitney_from_counts(counts):
         z = numerator / s
     p = special.ndtr(-z)
     p *= 2
-    p = np.clip(p, 0., 1.)
+    p = np.clip(p, 0.0, 1.0)
     exact = ~((n1 > 8) & (n2 > 8)) & (tie_term == 0)
     return u, p, exact
 
@@ -189,8 +190,17 @@ def _compare(values_by_group):
             u, p_pair = stats.mannwhitneyu(samples[a], samples[b], alternative="two-sided")
         else:
             u, p_pair = u_all[a, b], p_all[a, b]
-        pairs.append({"a": groups[a], "b": groups[b], "n_a": len(samples[a]), "n_b": len(samples[b]),
-                      "u": float(u), "p": float(p_pair), "r_rb": rank_biserial(u, len(samples[a]), len(samples[b]))})
+        pairs.append(
+            {
+                "a": groups[a],
+                "b": groups[b],
+                "n_a": len(samples[a]),
+                "n_b": len(samples[b]),
+                "u": float(u),
+                "p": float(p_pair),
+                "r_rb": rank_biserial(u, len(samples[a]), len(samples[b])),
+            }
+        )
     for pair, adjusted in zip(pairs, holm([pair["p"] for pair in pairs])):
         pair["p_holm"] = adjusted
     result["pairs"] = pairs
@@ -215,8 +225,11 @@ def _cells_of_frame(scores_df, by, value, within):
 def _cells_of_prepared(prepared, by, value, within):
     """As :func:`_cells_of_frame` on ``prepared.score_frame()``, from the integer codes."""
     constructs, people, scores = prepared.coded.constructs, prepared.coded.people, prepared.scores
-    if not set(within) <= {"questionnaire", "construct"} or not set(by) <= {"organisation", "role", "respondent"} \
-            or value not in ("score", "score100"):
+    if (
+        not set(within) <= {"questionnaire", "construct"}
+        or not set(by) <= {"organisation", "role", "respondent"}
+        or value not in ("score", "score100")
+    ):
         return _cells_of_frame(prepared.score_frame(), by, value, within)
     group_of = people[by].groupby(by, sort=False, dropna=True).ngroup()
     group_of = group_of.fillna(-1).to_numpy(dtype=np.int64)
@@ -264,7 +277,7 @@ def _compare_cells(cells, cell_keys, values, by, within, threshold, allowed=None
             label = [plain(column[c]) for column in group_columns]
             label = label[0] if len(by) == 1 else tuple(label)
             if sizes[c] >= threshold and (allowed is None or label in allowed):
-                values_by_group[label] = values[starts[c]:starts[c + 1]]
+                values_by_group[label] = values[starts[c] : starts[c + 1]]
             else:
                 excluded += 1
         results.append(_measure_result(result, values_by_group, excluded))
@@ -272,9 +285,15 @@ def _compare_cells(cells, cell_keys, values, by, within, threshold, allowed=None
 
 
 def _measure_result(result, values_by_group, excluded):
-    result["groups"] = [{"group": list(g) if isinstance(g, tuple) else g, "n": len(v),
-                         "mean": float(v.mean()), "median": float(np.median(v))}
-                        for g, v in values_by_group.items()]
+    result["groups"] = [
+        {
+            "group": list(g) if isinstance(g, tuple) else g,
+            "n": len(v),
+            "mean": float(v.mean()),
+            "median": float(np.median(v)),
+        }
+        for g, v in values_by_group.items()
+    ]
     result["excluded_groups"] = excluded
     if len(values_by_group) < 2:
         result.update(tested=False, reason="fewer than two groups of at least the threshold")
@@ -308,8 +327,7 @@ def _compare_by_loop(scores_df, by, threshold, value, within, allowed=None):
     return results
 
 
-def compare_groups(scores_df, by, threshold, *, value="score", within=("questionnaire", "construct"),
-                   allowed=None):
+def compare_groups(scores_df, by, threshold, *, value="score", within=("questionnaire", "construct"), allowed=None):
     """Test whether groups differ, per measure, using only groups of at least ``threshold``.
 
     Kruskal–Wallis H over the groups with its effect size η²_H, then every pair with a

@@ -17,6 +17,7 @@ A group is ``(organisation, role)`` with None meaning "all". The rules (docs/pri
 :func:`audit` checks a series of releases the way an attacker would use them: every visible
 figure is a sum over a set of respondents; no linear combination of them may isolate one person.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -110,8 +111,15 @@ def close_hidden(measures: dict, threshold: int, forced=()) -> set:
         hidden = grown
 
 
-def decide(measures: dict, threshold: int, *, early: dict | None = None, last_visible: dict | None = None,
-           visible_before=(), closed: bool = False) -> Decision:
+def decide(
+    measures: dict,
+    threshold: int,
+    *,
+    early: dict | None = None,
+    last_visible: dict | None = None,
+    visible_before=(),
+    closed: bool = False,
+) -> Decision:
     """Decide the hidden groups of one questionnaire's next release.
 
     Parameters
@@ -170,6 +178,7 @@ def next_last_visible(last_visible: dict | None, measures: dict, hidden) -> dict
 
 
 # -- the audit ----------------------------------------------------------------------------------
+
 
 def _incidence(rows, columns) -> np.ndarray:
     """The 0/1 matrix of released figures (rows: sets) over ``columns`` (respondents or atoms)."""
@@ -286,6 +295,7 @@ def audit(releases, respondents, threshold: int, *, subsets: bool = False) -> di
 # isolated as a union of whole atoms, so the audit works on a matrix of a few hundred atoms,
 # however many respondents there are.
 
+
 def _inside(group: Cell, org, role) -> bool:
     return covers(group, org, role)  # a pool ("+A+B", role) counts the cells of its members
 
@@ -366,9 +376,18 @@ def measures_of(atoms_by_measure: dict, pools=()) -> dict:
     return out
 
 
-def plan(atoms_by_measure: dict, threshold: int, *, number: int, history=(), early: dict | None = None,
-         last_visible: dict | None = None, closed: bool = False, rollups: bool = False,
-         proposed=None) -> Decision:
+def plan(
+    atoms_by_measure: dict,
+    threshold: int,
+    *,
+    number: int,
+    history=(),
+    early: dict | None = None,
+    last_visible: dict | None = None,
+    closed: bool = False,
+    rollups: bool = False,
+    proposed=None,
+) -> Decision:
     """Decide one questionnaire's next release: the rules of :func:`decide`, then the audit.
 
     Parameters
@@ -411,8 +430,9 @@ def plan(atoms_by_measure: dict, threshold: int, *, number: int, history=(), ear
     if history:
         visible_before = {cell for cells in history[-1][1].values() for cell in cells}
     measures = measures_of(atoms_by_measure)
-    decision = decide(measures, threshold, early=early, last_visible=last_visible,
-                      visible_before=visible_before, closed=closed)
+    decision = decide(
+        measures, threshold, early=early, last_visible=last_visible, visible_before=visible_before, closed=closed
+    )
     if decision.hold:
         return decision
     forced = set(decision.hidden)
@@ -428,9 +448,16 @@ def plan(atoms_by_measure: dict, threshold: int, *, number: int, history=(), ear
         if leaking is None:
             decision.hidden = forced
             if rollups:
-                decision.rollups = admit_rollups(atoms_by_measure, threshold, number=number, history=history,
-                                                 hidden=forced, early=early, last_visible=last_visible,
-                                                 proposed=proposed)
+                decision.rollups = admit_rollups(
+                    atoms_by_measure,
+                    threshold,
+                    number=number,
+                    history=history,
+                    hidden=forced,
+                    early=early,
+                    last_visible=last_visible,
+                    proposed=proposed,
+                )
             return decision
         measure, union, visible = leaking
         # Hide a group of this release that holds the leaking atoms: newly shown groups first,
@@ -444,8 +471,17 @@ def plan(atoms_by_measure: dict, threshold: int, *, number: int, history=(), ear
     return decision
 
 
-def admit_rollups(atoms_by_measure: dict, threshold: int, *, number: int, history=(), hidden=(),
-                  early: dict | None = None, last_visible: dict | None = None, proposed=None) -> list:
+def admit_rollups(
+    atoms_by_measure: dict,
+    threshold: int,
+    *,
+    number: int,
+    history=(),
+    hidden=(),
+    early: dict | None = None,
+    last_visible: dict | None = None,
+    proposed=None,
+) -> list:
     """The pools a release may show beside its visible groups (one pool set for every measure).
 
     A pool is admitted only when, in every measure where it holds anyone, it and the rest of its
@@ -483,12 +519,17 @@ def admit_rollups(atoms_by_measure: dict, threshold: int, *, number: int, histor
             parent = measures[measure].get((None, pool[1]), 0)
             before = last_visible.get(measure, {}).get(pool)
             known = sum((early or {}).get((org, pool[1]), 0) for org in _members(pool)) if early is not None else n
-            if n < threshold or parent - n < threshold or known < threshold \
-                    or (before is not None and 0 < abs(n - before) < threshold):
+            if (
+                n < threshold
+                or parent - n < threshold
+                or known < threshold
+                or (before is not None and 0 < abs(n - before) < threshold)
+            ):
                 ok = False
                 break
             visible = [c for c in measures[measure] if c not in hidden] + [
-                p for p in admitted + [pool] if pool_counts(atoms, [p])[p]]
+                p for p in admitted + [pool] if pool_counts(atoms, [p])[p]
+            ]
             past = [(k, cells.get(measure, ())) for k, cells in history]
             if atom_leaks(atoms, figure_rows(atoms, past + [(number, visible)]), threshold):
                 ok = False
@@ -506,8 +547,7 @@ def _members(pool) -> list:
 
 # -- applying a release's hidden groups to result rows --------------------------------------------
 
-_ROW_KEYS = {"questionnaire", "construct", "index", "organisation", "role", "suppressed", "domain", "form",
-             "reason"}
+_ROW_KEYS = {"questionnaire", "construct", "index", "organisation", "role", "suppressed", "domain", "form", "reason"}
 
 
 def hide_rows(rows, hidden) -> list:
@@ -585,8 +625,10 @@ def members(people, prepared=None, *, index_members=None, extra=None) -> Members
         labels = np.asarray(["construct:" + str(c) for c in prepared.coded.constructs["construct"]], dtype=object)
         add(labels[construct], coded_people[prepared.scores["person"].to_numpy()])
     if index_members is not None and len(index_members):
-        add(("index:" + index_members["index"].astype(str)).to_numpy(),
-            lookup.get_indexer(index_members["respondent"].to_numpy()))
+        add(
+            ("index:" + index_members["index"].astype(str)).to_numpy(),
+            lookup.get_indexer(index_members["respondent"].to_numpy()),
+        )
     if extra is not None and len(extra):
         extra = extra.drop_duplicates(["measure", "respondent"])  # several items per domain: once each
         add(extra["measure"].to_numpy(), lookup.get_indexer(extra["respondent"].to_numpy()))
@@ -625,6 +667,7 @@ def atoms_of(found: Members, batch_of, number: int) -> dict:
 
 
 # -- the responses CSV --------------------------------------------------------------------------
+
 
 def csv_labels(counts: dict, shown: dict, threshold: int, early: dict | None = None) -> dict:
     """Which labels each (organisation, role) cell's rows may carry in a row-level export.
@@ -705,8 +748,9 @@ def csv_labels(counts: dict, shown: dict, threshold: int, early: dict | None = N
             if group == (None, None):
                 continue
             inside = [c for c in cells if _inside(group, c[0], c[1])]
-            labelled = sum(cells[c] for c in inside if (group[0] is None or state[c][0])
-                           and (group[1] is None or state[c][1]))
+            labelled = sum(
+                cells[c] for c in inside if (group[0] is None or state[c][0]) and (group[1] is None or state[c][1])
+            )
             if 0 < n - labelled < threshold:
                 for c in inside:
                     if group[0] is not None:

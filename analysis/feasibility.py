@@ -11,8 +11,19 @@ FORMS = ("projectbasis", "netwerkmodel", "centrummodel", "ssc")
 #: Depth of each form; ``geen`` (no cooperation) is 0.
 DEPTH = {"geen": 0, "projectbasis": 1, "netwerkmodel": 2, "centrummodel": 3, "ssc": 4}
 
-CRITERIA = ("draagvlak", "domain_support", "commitment", "autonomy", "trust", "standardisation", "scale",
-            "vulnerability", "savings", "service_quality", "preference")
+CRITERIA = (
+    "draagvlak",
+    "domain_support",
+    "commitment",
+    "autonomy",
+    "trust",
+    "standardisation",
+    "scale",
+    "vulnerability",
+    "savings",
+    "service_quality",
+    "preference",
+)
 CRITERION_NAMES = {
     "draagvlak": ("draagvlak ICT-medewerkers", "ICT staff support"),
     "domain_support": ("steun medewerkers voor dit domein", "staff support for this domain"),
@@ -23,21 +34,30 @@ CRITERION_NAMES = {
     "scale": ("schaal (aantal leerlingen)", "scale (number of pupils)"),
     "vulnerability": ("kwetsbaarheid (urgentie)", "vulnerability (urgency)"),
     "savings": ("besparingspotentieel", "savings potential"),
-    "service_quality": ("verbeterruimte in de dienstverlening volgens gebruikers",
-                        "room to improve the service according to its users"),
+    "service_quality": (
+        "verbeterruimte in de dienstverlening volgens gebruikers",
+        "room to improve the service according to its users",
+    ),
     "preference": ("voorkeur medewerkers voor deze vorm", "staff preference for this form"),
     "centre_party": ("een partij met capaciteit om taken uit te voeren", "a party with capacity to perform tasks"),
 }
 #: The recommendation of a domain whose evidence does not allow a conclusion (not "geen").
 UNKNOWN = "onbekend"
-FORM_NAMES = {"geen": ("geen samenwerking", "no cooperation"), UNKNOWN: ("onvoldoende gegevens", "insufficient data"), "projectbasis": ("projectbasis", "project basis"),
-              "netwerkmodel": ("netwerkmodel", "network model"), "centrummodel": ("centrummodel", "centre model"),
-              "ssc": ("shared service center (SSC)", "shared service centre (SSC)")}
+FORM_NAMES = {
+    "geen": ("geen samenwerking", "no cooperation"),
+    UNKNOWN: ("onvoldoende gegevens", "insufficient data"),
+    "projectbasis": ("projectbasis", "project basis"),
+    "netwerkmodel": ("netwerkmodel", "network model"),
+    "centrummodel": ("centrummodel", "centre model"),
+    "ssc": ("shared service center (SSC)", "shared service centre (SSC)"),
+}
 
 #: Systems compared for the standardisation of a domain (ICT-foto answer keys).
 DOMAIN_SYSTEMS = {
-    "applicaties": ("admin_system", "elo"), "werkplek": ("office_suite", "identity"),
-    "netwerk": ("server_model", "identity"), "ibp": ("identity", "office_suite"),
+    "applicaties": ("admin_system", "elo"),
+    "werkplek": ("office_suite", "identity"),
+    "netwerk": ("server_model", "identity"),
+    "ibp": ("identity", "office_suite"),
 }
 ALL_SYSTEMS = ("admin_system", "elo", "office_suite", "identity", "server_model")
 
@@ -52,8 +72,10 @@ def _with_service(base, share=SERVICE_WEIGHT):
     Without users' data the criterion is left out (it is optional: see ``FeasibilityModel.optional``)
     and the others renormalise, so scores and coverage are exactly those of the base weights.
     """
-    return {form: {**{c: w * (1 - share) for c, w in weights.items()}, "service_quality": share}
-            for form, weights in base.items()}
+    return {
+        form: {**{c: w * (1 - share) for c, w in weights.items()}, "service_quality": share}
+        for form, weights in base.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -66,19 +88,64 @@ class FeasibilityModel:
 
     #: criterion weights per form; each form's weights sum to 1 (the base weights below, scaled by
     #: 0.95, and 0.05 for service quality: the case's third motive beside vulnerability and cost)
-    weights: dict = field(default_factory=lambda: _with_service({
-        "projectbasis": {"draagvlak": .20, "domain_support": .20, "commitment": .15, "autonomy": .05, "trust": .10,
-                         "standardisation": .00, "scale": .05, "vulnerability": .05, "savings": .05, "preference": .15},
-        "netwerkmodel": {"draagvlak": .20, "domain_support": .15, "commitment": .15, "autonomy": .10, "trust": .15,
-                         "standardisation": .05, "scale": .05, "vulnerability": .05, "savings": .05, "preference": .05},
-        "centrummodel": {"draagvlak": .15, "domain_support": .10, "commitment": .15, "autonomy": .15, "trust": .15,
-                         "standardisation": .10, "scale": .05, "vulnerability": .05, "savings": .05, "preference": .05},
-        "ssc": {"draagvlak": .10, "domain_support": .10, "commitment": .15, "autonomy": .20, "trust": .10,
-                "standardisation": .15, "scale": .05, "vulnerability": .05, "savings": .05, "preference": .05},
-    }))
+    weights: dict = field(
+        default_factory=lambda: _with_service(
+            {
+                "projectbasis": {
+                    "draagvlak": 0.20,
+                    "domain_support": 0.20,
+                    "commitment": 0.15,
+                    "autonomy": 0.05,
+                    "trust": 0.10,
+                    "standardisation": 0.00,
+                    "scale": 0.05,
+                    "vulnerability": 0.05,
+                    "savings": 0.05,
+                    "preference": 0.15,
+                },
+                "netwerkmodel": {
+                    "draagvlak": 0.20,
+                    "domain_support": 0.15,
+                    "commitment": 0.15,
+                    "autonomy": 0.10,
+                    "trust": 0.15,
+                    "standardisation": 0.05,
+                    "scale": 0.05,
+                    "vulnerability": 0.05,
+                    "savings": 0.05,
+                    "preference": 0.05,
+                },
+                "centrummodel": {
+                    "draagvlak": 0.15,
+                    "domain_support": 0.10,
+                    "commitment": 0.15,
+                    "autonomy": 0.15,
+                    "trust": 0.15,
+                    "standardisation": 0.10,
+                    "scale": 0.05,
+                    "vulnerability": 0.05,
+                    "savings": 0.05,
+                    "preference": 0.05,
+                },
+                "ssc": {
+                    "draagvlak": 0.10,
+                    "domain_support": 0.10,
+                    "commitment": 0.15,
+                    "autonomy": 0.20,
+                    "trust": 0.10,
+                    "standardisation": 0.15,
+                    "scale": 0.05,
+                    "vulnerability": 0.05,
+                    "savings": 0.05,
+                    "preference": 0.05,
+                },
+            }
+        )
+    )
     #: a form is recommended only with a score at or above its threshold
-    thresholds: dict = field(default_factory=lambda: {"projectbasis": 50.0, "netwerkmodel": 55.0,
-                                                      "centrummodel": 60.0, "ssc": 65.0})
+    thresholds: dict = field(
+        default_factory=lambda: {"projectbasis": 50.0, "netwerkmodel": 55.0, "centrummodel": 60.0, "ssc": 65.0}
+    )
     #: a cell needs at least this share of its weight backed by data, else it has no score
     min_coverage: float = 0.5
     #: criteria from an optional instrument (the ICT-users questionnaire): without data they are
@@ -97,10 +164,14 @@ class FeasibilityModel:
     #: soft preconditions: (form, criterion, minimum); unmet ones are listed beside the advice
     preconditions: tuple = (
         ("projectbasis", "draagvlak", 40.0),
-        ("netwerkmodel", "draagvlak", 50.0), ("netwerkmodel", "trust", 50.0),
-        ("centrummodel", "trust", 60.0), ("centrummodel", "standardisation", 40.0),
+        ("netwerkmodel", "draagvlak", 50.0),
+        ("netwerkmodel", "trust", 50.0),
+        ("centrummodel", "trust", 60.0),
+        ("centrummodel", "standardisation", 40.0),
         ("centrummodel", "commitment", 60.0),
-        ("ssc", "trust", 65.0), ("ssc", "standardisation", 60.0), ("ssc", "commitment", 75.0),
+        ("ssc", "trust", 65.0),
+        ("ssc", "standardisation", 60.0),
+        ("ssc", "commitment", 75.0),
         ("ssc", "scale", 50.0),
     )
     #: criteria scales: pupils for scale 100, factor of the cost-per-pupil spread for savings 100,
@@ -140,8 +211,14 @@ def _clip(value):
 
 
 def _draagvlak(payload):
-    rows = [r for r in payload.get("indices", []) if r.get("index") == "draagvlak"
-            and r.get("organisation") is None and not r.get("suppressed") and _finite(r.get("value"))]
+    rows = [
+        r
+        for r in payload.get("indices", [])
+        if r.get("index") == "draagvlak"
+        and r.get("organisation") is None
+        and not r.get("suppressed")
+        and _finite(r.get("value"))
+    ]
     staff = [r for r in rows if r.get("role") == "ict_staff"]
     chosen = staff or [r for r in rows if r.get("role") is None]
     return float(chosen[0]["value"]) if chosen else None
@@ -203,30 +280,60 @@ def feasibility_inputs(payload, model=FEASIBILITY_MODEL):
         if _finite(fte) and fte >= model.centre_min_fte and (not _finite(share) or share < model.centre_max_retiring):
             candidates.append(row.get("organisation"))
     centre = (100.0 if candidates else 0.0) if foto else None
-    organisations = {r.get("organisation") for r in foto} | {r.get("organisation") for r in board.get("commit_forms") or []}
+    organisations = {r.get("organisation") for r in foto} | {
+        r.get("organisation") for r in board.get("commit_forms") or []
+    }
     service = improvement_by_domain(payload, DOMAINS)
     domains = {}
     for domain in DOMAINS:
-        gap = [r for r in board.get("gap") or [] if r.get("domain") == domain and not r.get("staff_suppressed")
-               and _finite(r.get("staff")) and r.get("staff_n")]
+        gap = [
+            r
+            for r in board.get("gap") or []
+            if r.get("domain") == domain
+            and not r.get("staff_suppressed")
+            and _finite(r.get("staff"))
+            and r.get("staff_n")
+        ]
         support = (sum(r["staff"] * r["staff_n"] for r in gap) / sum(r["staff_n"] for r in gap)) if gap else None
-        autonomy = next((r["mean"] for r in board.get("autonomy") or [] if r.get("domain") == domain
-                         and r.get("organisation") is None and _finite(r.get("mean"))), None)
+        autonomy = next(
+            (
+                r["mean"]
+                for r in board.get("autonomy") or []
+                if r.get("domain") == domain and r.get("organisation") is None and _finite(r.get("mean"))
+            ),
+            None,
+        )
         std = standardisation(foto, DOMAIN_SYSTEMS.get(domain, ALL_SYSTEMS))["share"]
-        commits = [(DEPTH.get(r.get("form"), 0), 1.0) for r in board.get("commit_forms") or []
-                   if r.get("domain") == domain]
-        prefs = [(DEPTH.get(r.get("form"), 0), float(r["share"])) for r in payload.get("preferences") or []
-                 if r.get("domain") == domain and r.get("organisation") is None and not r.get("suppressed")
-                 and _finite(r.get("share"))]
+        commits = [
+            (DEPTH.get(r.get("form"), 0), 1.0) for r in board.get("commit_forms") or [] if r.get("domain") == domain
+        ]
+        prefs = [
+            (DEPTH.get(r.get("form"), 0), float(r["share"]))
+            for r in payload.get("preferences") or []
+            if r.get("domain") == domain
+            and r.get("organisation") is None
+            and not r.get("suppressed")
+            and _finite(r.get("share"))
+        ]
         domains[domain] = {
-            "draagvlak": draagvlak, "domain_support": support, "autonomy": autonomy, "trust": trust,
-            "standardisation": std * 100 if std is not None else None, "scale": scale,
-            "vulnerability": vulnerability, "savings": savings, "service_quality": service[domain],
-            "commitment": _cumulative(commits) or None, "preference": _cumulative(prefs) or None,
+            "draagvlak": draagvlak,
+            "domain_support": support,
+            "autonomy": autonomy,
+            "trust": trust,
+            "standardisation": std * 100 if std is not None else None,
+            "scale": scale,
+            "vulnerability": vulnerability,
+            "savings": savings,
+            "service_quality": service[domain],
+            "commitment": _cumulative(commits) or None,
+            "preference": _cumulative(prefs) or None,
             "centre_party": centre,
         }
-    return {"domains": domains, "centre_candidates": sorted(c for c in candidates if c is not None),
-            "organisations": len(organisations - {None})}
+    return {
+        "domains": domains,
+        "centre_candidates": sorted(c for c in candidates if c is not None),
+        "organisations": len(organisations - {None}),
+    }
 
 
 def _value(criteria, criterion, form):
@@ -240,16 +347,28 @@ def _condition(criterion, value, limit, form):
     nl, en = CRITERION_NAMES[criterion]
     fnl, fen = FORM_NAMES[form]
     if criterion == "centre_party":
-        return {"criterion": criterion, "value": value, "limit": limit,
-                "text_nl": f"Voor een {fnl} is {nl} nodig; die ontbreekt.",
-                "text_en": f"A {fen} needs {en}; there is none."}
+        return {
+            "criterion": criterion,
+            "value": value,
+            "limit": limit,
+            "text_nl": f"Voor een {fnl} is {nl} nodig; die ontbreekt.",
+            "text_en": f"A {fen} needs {en}; there is none.",
+        }
     if value is None:
-        return {"criterion": criterion, "value": None, "limit": limit,
-                "text_nl": f"Gegevens over {nl} ontbreken (nodig: minstens {limit:.0f}).",
-                "text_en": f"Data on {en} are missing (needed: at least {limit:.0f})."}
-    return {"criterion": criterion, "value": value, "limit": limit,
-            "text_nl": f"{nl[0].upper()}{nl[1:]} is {value:.0f}; voor een {fnl} is minstens {limit:.0f} nodig.",
-            "text_en": f"{en[0].upper()}{en[1:]} is {value:.0f}; a {fen} needs at least {limit:.0f}."}
+        return {
+            "criterion": criterion,
+            "value": None,
+            "limit": limit,
+            "text_nl": f"Gegevens over {nl} ontbreken (nodig: minstens {limit:.0f}).",
+            "text_en": f"Data on {en} are missing (needed: at least {limit:.0f}).",
+        }
+    return {
+        "criterion": criterion,
+        "value": value,
+        "limit": limit,
+        "text_nl": f"{nl[0].upper()}{nl[1:]} is {value:.0f}; voor een {fnl} is minstens {limit:.0f} nodig.",
+        "text_en": f"{en[0].upper()}{en[1:]} is {value:.0f}; a {fen} needs at least {limit:.0f}.",
+    }
 
 
 def feasibility_matrix(inputs, overrides=None, model=FEASIBILITY_MODEL):
@@ -293,8 +412,9 @@ def feasibility_matrix(inputs, overrides=None, model=FEASIBILITY_MODEL):
     """
     overrides = overrides or {}
     cells, recommendations = [], []
-    domains = [d for d in DOMAINS if d in inputs.get("domains", {})] + \
-        [d for d in inputs.get("domains", {}) if d not in DOMAINS]
+    domains = [d for d in DOMAINS if d in inputs.get("domains", {})] + [
+        d for d in inputs.get("domains", {}) if d not in DOMAINS
+    ]
     for domain in domains:
         criteria = inputs["domains"][domain]
         row = []
@@ -336,10 +456,21 @@ def feasibility_matrix(inputs, overrides=None, model=FEASIBILITY_MODEL):
             score = float(override) if override is not None else computed
             threshold = model.thresholds[form]
             feasible = score is not None and score >= threshold and (override is not None or not knockouts)
-            row.append({"domain": domain, "form": form, "score": score, "computed": computed,
-                        "override": override is not None, "coverage": coverage, "threshold": threshold,
-                        "feasible": feasible, "contributions": contributions, "missing": missing,
-                        "knockouts": knockouts})
+            row.append(
+                {
+                    "domain": domain,
+                    "form": form,
+                    "score": score,
+                    "computed": computed,
+                    "override": override is not None,
+                    "coverage": coverage,
+                    "threshold": threshold,
+                    "feasible": feasible,
+                    "contributions": contributions,
+                    "missing": missing,
+                    "knockouts": knockouts,
+                }
+            )
         cells += row
         recommendations.append(_recommend(domain, criteria, row, model))
     return {"domains": domains, "forms": list(FORMS), "cells": cells, "recommendations": recommendations}
@@ -361,9 +492,14 @@ def _missing_data(criterion, form, weight=None):
     fnl, fen = FORM_NAMES[form]
     share = f" (gewicht {weight:.0%} herverdeeld over de andere criteria)" if weight else ""
     share_en = f" (weight {weight:.0%} spread over the other criteria)" if weight else ""
-    return {"criterion": criterion, "value": None, "limit": None, "missing": True,
-            "text_nl": f"Gegevens over {nl} ontbreken; de score van {fnl} telt dit criterium niet mee{share}.",
-            "text_en": f"Data on {en} are missing; the {fen} score leaves this criterion out{share_en}."}
+    return {
+        "criterion": criterion,
+        "value": None,
+        "limit": None,
+        "missing": True,
+        "text_nl": f"Gegevens over {nl} ontbreken; de score van {fnl} telt dit criterium niet mee{share}.",
+        "text_en": f"Data on {en} are missing; the {fen} score leaves this criterion out{share_en}.",
+    }
 
 
 def _open_data(criteria, cell, model):
@@ -372,8 +508,12 @@ def _open_data(criteria, cell, model):
     missing = [_missing_data(c, cell["form"], weights.get(c)) for c in cell["missing"]]
     listed = set(cell["missing"])
     for forms, only, criterion, _limit in model.knockouts:
-        if cell["form"] in forms and (only is None or cell["domain"] in only) and criterion not in listed \
-                and _value(criteria, criterion, cell["form"]) is None:
+        if (
+            cell["form"] in forms
+            and (only is None or cell["domain"] in only)
+            and criterion not in listed
+            and _value(criteria, criterion, cell["form"]) is None
+        ):
             missing.append(_missing_data(criterion, cell["form"]))
             listed.add(criterion)
     return missing
@@ -388,9 +528,15 @@ def _recommend(domain, criteria, row, model):
         unknown = [c for c in row if c["score"] is None and not c["knockouts"]]
         if unknown:
             first = unknown[0]
-            return {"domain": domain, "form": UNKNOWN, "status": "insufficient", "score": None,
-                    "coverage": first["coverage"], "preconditions": _open_data(criteria, first, model),
-                    "next": None}
+            return {
+                "domain": domain,
+                "form": UNKNOWN,
+                "status": "insufficient",
+                "score": None,
+                "coverage": first["coverage"],
+                "preconditions": _open_data(criteria, first, model),
+                "next": None,
+            }
     form = chosen["form"] if chosen else "geen"
     deeper = [f for f in FORMS if DEPTH[f] == DEPTH[form] + 1]
     nxt = None
@@ -398,19 +544,36 @@ def _recommend(domain, criteria, row, model):
         cell = by_form[deeper[0]]
         blockers = list(cell["knockouts"]) if not cell["override"] else []
         if cell["score"] is None or cell["score"] < cell["threshold"]:
-            blockers.append({"criterion": "score", "value": cell["score"], "limit": cell["threshold"],
-                             "text_nl": (f"De score is {cell['score']:.0f}" if cell["score"] is not None
-                                         else "Er is geen score") + f"; nodig is {cell['threshold']:.0f}.",
-                             "text_en": (f"The score is {cell['score']:.0f}" if cell["score"] is not None
-                                         else "There is no score") + f"; {cell['threshold']:.0f} is needed."})
-        blockers += [p for p in _preconditions(criteria, deeper[0], model)
-                     if p["criterion"] not in {b["criterion"] for b in blockers}]
+            blockers.append(
+                {
+                    "criterion": "score",
+                    "value": cell["score"],
+                    "limit": cell["threshold"],
+                    "text_nl": (f"De score is {cell['score']:.0f}" if cell["score"] is not None else "Er is geen score")
+                    + f"; nodig is {cell['threshold']:.0f}.",
+                    "text_en": (
+                        f"The score is {cell['score']:.0f}" if cell["score"] is not None else "There is no score"
+                    )
+                    + f"; {cell['threshold']:.0f} is needed.",
+                }
+            )
+        blockers += [
+            p
+            for p in _preconditions(criteria, deeper[0], model)
+            if p["criterion"] not in {b["criterion"] for b in blockers}
+        ]
         nxt = {"form": deeper[0], "blockers": blockers}
     preconditions = []
     if chosen:
         preconditions = _preconditions(criteria, form, model)
         named = {p["criterion"] for p in preconditions}
         preconditions += [m for m in _open_data(criteria, chosen, model) if m["criterion"] not in named]
-    return {"domain": domain, "form": form, "status": "advice" if chosen else "none",
-            "score": chosen["score"] if chosen else None, "coverage": chosen["coverage"] if chosen else None,
-            "preconditions": preconditions, "next": nxt}
+    return {
+        "domain": domain,
+        "form": form,
+        "status": "advice" if chosen else "none",
+        "score": chosen["score"] if chosen else None,
+        "coverage": chosen["coverage"] if chosen else None,
+        "preconditions": preconditions,
+        "next": nxt,
+    }

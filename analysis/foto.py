@@ -1,4 +1,5 @@
 """Derived ICT-foto figures of one school: costs per pupil, FTE per 1,000 pupils, retiring share, devices per pupil."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -22,6 +23,7 @@ def derived_figures(answers: dict[str, Any], students: int | float | None = None
     >>> derived_figures({"fte_ict": 1}, students=None)["fte_per_1000_pupils"] is None
     True
     """
+
     def number(key: str) -> float | None:
         value = answers.get(key)
         return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
@@ -33,7 +35,10 @@ def derived_figures(answers: dict[str, Any], students: int | float | None = None
     cost_total = sum(costs) if costs else None
     pupils = number("users_students") or (float(students) if students else None)
     fte = number("fte_ict")
-    return {"cost_total": cost_total, "cost_per_pupil": ratio(cost_total, pupils),
-            "fte_per_1000_pupils": ratio(fte, pupils, 1000.0),
-            "retiring_share": ratio(number("fte_retiring_5y"), fte),
-            "devices_per_pupil": ratio(number("devices_students"), pupils)}
+    return {
+        "cost_total": cost_total,
+        "cost_per_pupil": ratio(cost_total, pupils),
+        "fte_per_1000_pupils": ratio(fte, pupils, 1000.0),
+        "retiring_share": ratio(number("fte_retiring_5y"), fte),
+        "devices_per_pupil": ratio(number("devices_students"), pupils),
+    }

@@ -32,8 +32,9 @@ def _fill(table: pd.DataFrame, level: tuple[str, ...]) -> pd.DataFrame:
     return table
 
 
-def level_keys(measure: Any, org: Any, role: Any, level: tuple[str, ...]
-               ) -> tuple[np.ndarray, Callable[[Any], tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+def level_keys(
+    measure: Any, org: Any, role: Any, level: tuple[str, ...]
+) -> tuple[np.ndarray, Callable[[Any], tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """One integer key per row for the groups of ``level``, -1 for rows outside them.
 
     ``measure``, ``org`` and ``role`` are integer code arrays (org and role -1 when missing).
@@ -95,12 +96,21 @@ def moments(frame: pd.DataFrame, value: str, measure: str = "measure") -> pd.Dat
     for level in LEVELS:
         keys, decode = level_keys(*codes, level)
         inside = keys >= 0
-        table = (pd.Series(values[inside]).groupby(keys[inside], sort=False)
-                 .agg(["size", "mean", "std", "median"]))
+        table = pd.Series(values[inside]).groupby(keys[inside], sort=False).agg(["size", "mean", "std", "median"])
         m, org, role = decode(table.index.to_numpy())
-        tables.append(pd.DataFrame({measure: m, "org": org, "role_code": role, "n": table["size"].to_numpy(),
-                                    "mean": table["mean"].to_numpy(), "sd": table["std"].to_numpy(),
-                                    "median": table["median"].to_numpy()}))
+        tables.append(
+            pd.DataFrame(
+                {
+                    measure: m,
+                    "org": org,
+                    "role_code": role,
+                    "n": table["size"].to_numpy(),
+                    "mean": table["mean"].to_numpy(),
+                    "sd": table["std"].to_numpy(),
+                    "median": table["median"].to_numpy(),
+                }
+            )
+        )
     table = pd.concat(tables, ignore_index=True)
     n = table["n"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -148,19 +158,24 @@ def label_groups(table: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def sort_rows(rows: list[dict[str, Any]], measure_keys: Sequence[str],
-              measure_order: Mapping[Any, int] | None = None) -> list[dict[str, Any]]:
+def sort_rows(
+    rows: list[dict[str, Any]], measure_keys: Sequence[str], measure_order: Mapping[Any, int] | None = None
+) -> list[dict[str, Any]]:
     """Order rows by measure, then (all, all), organisations, roles, organisation × role."""
+
     def key(row: dict[str, Any]) -> tuple[Any, ...]:
         level = (row["organisation"] is not None) + 2 * (row["role"] is not None)
         measure: tuple[Any, ...] = tuple(str(row[k]) for k in measure_keys)
         if measure_order is not None:
             measure = (measure_order.get(row[measure_keys[0]], len(measure_order)),) + measure
         return measure + ((0, 1, 2, 3)[level], str(row["organisation"]), str(row["role"]))
+
     return sorted(rows, key=key)
 
 
 def records(table: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     """Rows of ``table`` as plain-Python dicts with ``columns`` in that order."""
-    return [{column: plain(v) for column, v in zip(columns, values)}
-            for values in table[columns].itertuples(index=False, name=None)]
+    return [
+        {column: plain(v) for column, v in zip(columns, values)}
+        for values in table[columns].itertuples(index=False, name=None)
+    ]

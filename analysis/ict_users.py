@@ -1,4 +1,5 @@
 """ICT users' satisfaction (the ICT-foto's gebruikers dimension): per aspect and school from released rows, per location at close, and the service-quality criterion."""
+
 from __future__ import annotations
 
 import math
@@ -11,12 +12,19 @@ if TYPE_CHECKING:  # pandas loads inside by_location only (tests/app/test_lean_w
 QUESTIONNAIRE = "ict_users"
 #: The aspects in questionnaire order, with the cooperation domain each one belongs to.
 ASPECTS = ("user_devices", "user_network", "user_applications", "user_servicedesk", "user_support")
-ASPECT_DOMAINS = {"user_devices": "werkplek", "user_network": "netwerk", "user_applications": "applicaties",
-                  "user_servicedesk": "servicedesk", "user_support": "servicedesk"}
+ASPECT_DOMAINS = {
+    "user_devices": "werkplek",
+    "user_network": "netwerk",
+    "user_applications": "applicaties",
+    "user_servicedesk": "servicedesk",
+    "user_support": "servicedesk",
+}
 ASPECT_NAMES = {
-    "user_devices": ("apparaten", "devices"), "user_network": ("netwerk en wifi", "network and wifi"),
+    "user_devices": ("apparaten", "devices"),
+    "user_network": ("netwerk en wifi", "network and wifi"),
     "user_applications": ("applicaties en inloggen", "applications and sign-in"),
-    "user_servicedesk": ("servicedesk", "service desk"), "user_support": ("ondersteuning", "support"),
+    "user_servicedesk": ("servicedesk", "service desk"),
+    "user_support": ("ondersteuning", "support"),
 }
 LOCATION = "location"
 
@@ -25,8 +33,9 @@ def _finite(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
-def aspect_rows(payload: Mapping[str, Any], organisation: str | None = None,
-                role: str | None = None) -> dict[str, dict[str, Any]]:
+def aspect_rows(
+    payload: Mapping[str, Any], organisation: str | None = None, role: str | None = None
+) -> dict[str, dict[str, Any]]:
     """The released construct rows of the ICT-users questionnaire for one group, by aspect.
 
     Returns
@@ -41,13 +50,19 @@ def aspect_rows(payload: Mapping[str, Any], organisation: str | None = None,
     >>> aspect_rows(payload)["user_network"]["score"]
     40.0
     """
-    return {r["construct"]: r for r in payload.get("constructs") or []
-            if r.get("questionnaire") == QUESTIONNAIRE and r.get("construct") in ASPECTS
-            and r.get("organisation") == organisation and r.get("role") == role}
+    return {
+        r["construct"]: r
+        for r in payload.get("constructs") or []
+        if r.get("questionnaire") == QUESTIONNAIRE
+        and r.get("construct") in ASPECTS
+        and r.get("organisation") == organisation
+        and r.get("role") == role
+    }
 
 
-def service_quality(payload: Mapping[str, Any], organisation: str | None = None,
-                    aspects: Iterable[str] = ASPECTS) -> float | None:
+def service_quality(
+    payload: Mapping[str, Any], organisation: str | None = None, aspects: Iterable[str] = ASPECTS
+) -> float | None:
     """Users' satisfaction with the ICT service on 0–100: the mean of the released aspect scores.
 
     None when no aspect of the group is released (hidden groups are never filled in).
@@ -61,8 +76,11 @@ def service_quality(payload: Mapping[str, Any], organisation: str | None = None,
     (50.0, 40.0, None)
     """
     rows = aspect_rows(payload, organisation)
-    scores = [float(rows[a]["score"]) for a in aspects
-              if a in rows and not rows[a].get("suppressed") and _finite(rows[a].get("score"))]
+    scores = [
+        float(rows[a]["score"])
+        for a in aspects
+        if a in rows and not rows[a].get("suppressed") and _finite(rows[a].get("score"))
+    ]
     return sum(scores) / len(scores) if scores else None
 
 
@@ -98,8 +116,13 @@ def _qualifies(counts: Mapping[Any, int], threshold: int) -> bool:
     return len(named) >= 2 and min(named.values()) >= threshold and (unknown == 0 or unknown >= threshold)
 
 
-def by_location(responses: pd.DataFrame | None, items: pd.DataFrame | Iterable[dict[str, Any]], threshold: int,
-                closed: bool, hidden: Iterable[tuple[str | None, str | None]] = ()) -> list[dict[str, Any]]:
+def by_location(
+    responses: pd.DataFrame | None,
+    items: pd.DataFrame | Iterable[dict[str, Any]],
+    threshold: int,
+    closed: bool,
+    hidden: Iterable[tuple[str | None, str | None]] = (),
+) -> list[dict[str, Any]]:
     """Aspect scores (0–100) per location, only where no small group can be read off.
 
     Shown only for a closed questionnaire (no later release to difference against). Per aspect,
@@ -170,13 +193,26 @@ def by_location(responses: pd.DataFrame | None, items: pd.DataFrame | Iterable[d
         mine = person.loc[person["construct"] == aspect]
         if mine.empty:
             continue
-        schools = [(org, group) for org, group in mine.groupby("organisation", sort=True)
-                   if (org, None) not in hidden and _qualifies(group.groupby("location").size().to_dict(), threshold)]
-        if not schools and (None, None) not in hidden and _qualifies(mine.groupby("location").size().to_dict(),
-                                                                       threshold):
+        schools = [
+            (org, group)
+            for org, group in mine.groupby("organisation", sort=True)
+            if (org, None) not in hidden and _qualifies(group.groupby("location").size().to_dict(), threshold)
+        ]
+        if (
+            not schools
+            and (None, None) not in hidden
+            and _qualifies(mine.groupby("location").size().to_dict(), threshold)
+        ):
             schools = [(None, mine)]
         for org, group in schools:
             for loc, sub in group.loc[group["location"] != ""].groupby("location", sort=True):
-                result.append({"organisation": plain(org), "location": plain(loc), "aspect": aspect,
-                               "n": int(sub["respondent"].nunique()), "score": plain(np.mean(sub["scaled"]))})
+                result.append(
+                    {
+                        "organisation": plain(org),
+                        "location": plain(loc),
+                        "aspect": aspect,
+                        "n": int(sub["respondent"].nunique()),
+                        "score": plain(np.mean(sub["scaled"])),
+                    }
+                )
     return result

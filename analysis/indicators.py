@@ -5,17 +5,31 @@ import math
 import numpy as np
 import pandas as pd
 
+from analysis._blocks import _BLOCK
 from analysis._frames import check_threshold
 from analysis.anonymity import suppress
-from analysis._blocks import _BLOCK
 from analysis.coded import as_prepared
 from analysis.groups import ALL, LEVELS, add_bootstrap, label_groups, level_keys, moments, records, sort_rows
 from analysis.intervals import shown_interval, wilson_interval
 from analysis.reliability import MIN_ITEMS, MIN_RESPONDENTS, feldt_intervals
 
 #: The fields of API v1 ``constructs`` rows, in order; extra fields follow them.
-API_FIELDS = ["questionnaire", "construct", "organisation", "role", "n", "mean", "sd", "ci_low", "ci_high",
-              "score", "top2box", "alpha", "alpha_ci", "suppressed"]
+API_FIELDS = [
+    "questionnaire",
+    "construct",
+    "organisation",
+    "role",
+    "n",
+    "mean",
+    "sd",
+    "ci_low",
+    "ci_high",
+    "score",
+    "top2box",
+    "alpha",
+    "alpha_ci",
+    "suppressed",
+]
 EXTRA_FIELDS = ["median", "bca_low", "bca_high", "top2box_ci", "distribution", "alpha_n", "interval"]
 
 
@@ -28,14 +42,14 @@ def _value_codes(values):
     few, so a small index replaces a hash table as long as the answers."""
     points, seen = [], set()
     for start in range(0, len(values), _BLOCK):
-        for point in pd.unique(values[start:start + _BLOCK]).tolist():
+        for point in pd.unique(values[start : start + _BLOCK]).tolist():
             if point == point and point not in seen:  # NaN (never counted) stays uncoded
                 seen.add(point)
                 points.append(point)
     index = pd.Index(points, dtype=float)
     codes = np.empty(len(values), dtype=np.int32)
     for start in range(0, len(values), _BLOCK):
-        codes[start:start + _BLOCK] = index.get_indexer(values[start:start + _BLOCK])
+        codes[start : start + _BLOCK] = index.get_indexer(values[start : start + _BLOCK])
     return codes, points
 
 
@@ -43,8 +57,12 @@ def _distributions(measure, org, role, values):
     """Answer counts per scale point for every group: ``{(measure, org, role_code): {value: count}}``."""
     value_code, points = _value_codes(values)
     n_values = max(len(points), 1)
-    sizes = (int(measure.max()) + 1 if len(measure) else 1, int(org.max()) + 2 if len(org) else 1,
-             int(role.max()) + 2 if len(role) else 1, n_values)
+    sizes = (
+        int(measure.max()) + 1 if len(measure) else 1,
+        int(org.max()) + 2 if len(org) else 1,
+        int(role.max()) + 2 if len(role) else 1,
+        n_values,
+    )
     # Narrow codes (analysis.coded) would wrap in the key arithmetic below: widen them once.
     wide = np.int64 if math.prod(sizes) >= 2**31 else np.int32
     measure, org, role = (np.asarray(a).astype(wide, copy=False) for a in (measure, org, role))
@@ -56,15 +74,21 @@ def _distributions(measure, org, role, values):
             inside = keys >= 0
             cells, counts = np.unique(keys[inside] * n_values + value_code[inside], return_counts=True)
             m, o, r = decode(cells // n_values)
-            for cell, point, count in zip(zip(m.tolist(), o.tolist(), r.tolist()), (cells % n_values).tolist(),
-                                          counts.tolist()):
+            for cell, point, count in zip(
+                zip(m.tolist(), o.tolist(), r.tolist()), (cells % n_values).tolist(), counts.tolist()
+            ):
                 result.setdefault(cell, {})[points[point]] = count
         return result
     # One count over (measure, organisation + 1, role + 1, value); index 0 is "missing".
-    finest = np.bincount(((measure * sizes[1] + org + 1) * sizes[2] + role + 1) * n_values + value_code,
-                         minlength=math.prod(sizes)).reshape(sizes)
-    tables = (finest.sum(axis=(1, 2))[:, None, None, :], finest[:, 1:].sum(axis=2)[:, :, None, :],
-              finest[:, :, 1:].sum(axis=1)[:, None, :, :], finest[:, 1:, 1:])
+    finest = np.bincount(
+        ((measure * sizes[1] + org + 1) * sizes[2] + role + 1) * n_values + value_code, minlength=math.prod(sizes)
+    ).reshape(sizes)
+    tables = (
+        finest.sum(axis=(1, 2))[:, None, None, :],
+        finest[:, 1:].sum(axis=2)[:, :, None, :],
+        finest[:, :, 1:].sum(axis=1)[:, None, :, :],
+        finest[:, 1:, 1:],
+    )
     for level, table in zip(LEVELS, tables):
         m, o, r, v = np.nonzero(table)
         counts = table[m, o, r, v].tolist()
@@ -76,7 +100,9 @@ def _distributions(measure, org, role, values):
 
 
 def _distribution_fields(counts, low, high):
-    points = {float(v): 0 for v in np.arange(low, high + 1)} if float(low).is_integer() and float(high).is_integer() else {}
+    points = (
+        {float(v): 0 for v in np.arange(low, high + 1)} if float(low).is_integer() and float(high).is_integer() else {}
+    )
     points.update(counts)
     total = sum(counts.values())
     top = sum(c for v, c in counts.items() if v >= high - 1)
@@ -134,13 +160,13 @@ def _alphas(prepared):
         k = int(n_items[m])
         if k < MIN_ITEMS:
             continue
-        dense = flat[offsets[m]:offsets[m + 1]].reshape(-1, k)
+        dense = flat[offsets[m] : offsets[m + 1]].reshape(-1, k)
         complete = ~np.isnan(dense).any(axis=1)
         if complete.sum() < MIN_RESPONDENTS:
             continue
         complete_rows = dense[complete]
         dense = np.column_stack([complete_rows, complete_rows.sum(axis=1)])
-        members = person_of[order[starts[m]:starts[m + 1]]][complete]
+        members = person_of[order[starts[m] : starts[m + 1]]][complete]
         # Every group of every level in one pass: the rows of each level once more, in row order,
         # so each group's sums add its rows in the same order as a pass per level would.
         measure_codes, org_codes, role_codes = np.full(len(members), m), org_of[members], role_of[members]
@@ -158,8 +184,9 @@ def _alphas(prepared):
         n = present[group_keys]
         means = np.column_stack([np.bincount(group, weights=part[:, j]) for j in range(k + 1)]) / n[:, None]
         with np.errstate(invalid="ignore", divide="ignore"):
-            variances = np.column_stack([np.bincount(group, weights=(part[:, j] - means[:, j][group]) ** 2)
-                                         for j in range(k + 1)])
+            variances = np.column_stack(
+                [np.bincount(group, weights=(part[:, j] - means[:, j][group]) ** 2) for j in range(k + 1)]
+            )
             variances /= (n - 1)[:, None]
         cells = zip(*(a.tolist() for a in decode(group_keys)))
         for g, cell in enumerate(cells):
@@ -198,16 +225,33 @@ def indicator_table(responses, items=None, min_share=None):
     highs = constructs["max"].to_numpy()
     out = []
     cells = zip(measure.tolist(), table["org"].tolist(), table["role_code"].tolist())
-    columns = ["questionnaire", "construct", "organisation", "role", "n", "mean", "sd", "ci_low", "ci_high",
-               "score", "median", "bca_low", "bca_high"]
+    columns = [
+        "questionnaire",
+        "construct",
+        "organisation",
+        "role",
+        "n",
+        "mean",
+        "sd",
+        "ci_low",
+        "ci_high",
+        "score",
+        "median",
+        "bca_low",
+        "bca_high",
+    ]
     for row, cell in zip(records(table, columns), cells):
         fields = _distribution_fields(distributions.get(cell, {}), lows[cell[0]], highs[cell[0]])
         alpha, alpha_ci, alpha_n = alphas.get(cell, (None, None, None))
         full = {field: row.get(field) for field in API_FIELDS}
         full.update(top2box=fields["top2box"], alpha=alpha, alpha_ci=alpha_ci, suppressed=False)
         full.update({field: row[field] for field in ("median", "bca_low", "bca_high")})
-        full.update(top2box_ci=fields["top2box_ci"], distribution=fields["distribution"], alpha_n=alpha_n,
-                    interval=shown_interval(row["n"], row["ci_low"], row["ci_high"], row["bca_low"], row["bca_high"]))
+        full.update(
+            top2box_ci=fields["top2box_ci"],
+            distribution=fields["distribution"],
+            alpha_n=alpha_n,
+            interval=shown_interval(row["n"], row["ci_low"], row["ci_high"], row["bca_low"], row["bca_high"]),
+        )
         out.append(full)
     return sort_rows(out, ("questionnaire", "construct"))
 

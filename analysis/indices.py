@@ -64,7 +64,12 @@ def check_model(weights=None, index_constructs=None):
     checked = {}
     for name in index_constructs:
         w = weights.get(name, 0.0)
-        if isinstance(w, bool) or not isinstance(w, (int, float, np.integer, np.floating)) or not math.isfinite(w) or w < 0:
+        if (
+            isinstance(w, bool)
+            or not isinstance(w, (int, float, np.integer, np.floating))
+            or not math.isfinite(w)
+            or w < 0
+        ):
             raise ValueError(f"weight of {name!r} must be a non-negative number, got {w!r}")
         checked[name] = float(w)
     total = sum(checked.values())
@@ -104,8 +109,9 @@ def person_indices(scores, constructs, weights, index_constructs, people=None):
     key, key_values = pd.factorize(index * max(n_people, 1) + person)
     sums = np.bincount(key, weights=scores["score100"].to_numpy()[member], minlength=len(key_values))
     counts = np.bincount(key, minlength=len(key_values))
-    per_index = pd.DataFrame({"index": key_values // max(n_people, 1), "person": key_values % max(n_people, 1),
-                              "value": sums / counts})
+    per_index = pd.DataFrame(
+        {"index": key_values // max(n_people, 1), "person": key_values % max(n_people, 1), "value": sums / counts}
+    )
     dense = np.full((n_people, len(names)), np.nan)
     dense[per_index["person"].to_numpy(), per_index["index"].to_numpy()] = per_index["value"].to_numpy()
     weight = np.array([weights[name] for name in names])
@@ -150,8 +156,9 @@ def index_table(responses, items=None, weights=None, index_constructs=None, min_
     rows = records(table, INDEX_FIELDS + ["median", "bca_low", "bca_high"])
     for row in rows:
         row["interval"] = shown_interval(row["n"], row["ci_low"], row["ci_high"], row["bca_low"], row["bca_high"])
-        row["knelpunt_level"] = knelpunt_level(row["value"], row["interval"], row["index"] in REVERSED_INDICES,
-                                               KNELPUNT_BELOW)
+        row["knelpunt_level"] = knelpunt_level(
+            row["value"], row["interval"], row["index"] in REVERSED_INDICES, KNELPUNT_BELOW
+        )
     order = {name: i for i, name in enumerate(["draagvlak"] + names[:-1])}
     return sort_rows(rows, ("index",), order)
 

@@ -106,8 +106,9 @@ def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float | None, 
     return max(0.0, (centre - half) / denominator), min(1.0, (centre + half) / denominator)
 
 
-def bca_interval(x: Any, n_resamples: int = 2000, seed: int = BOOTSTRAP_SEED,
-                 level: float = 0.95) -> tuple[float | None, float | None]:
+def bca_interval(
+    x: Any, n_resamples: int = 2000, seed: int = BOOTSTRAP_SEED, level: float = 0.95
+) -> tuple[float | None, float | None]:
     """Bias-corrected and accelerated bootstrap interval for the mean (Efron 1987).
 
     The observations are sorted first, so the interval depends only on the values and not on
@@ -207,8 +208,9 @@ def describe(x: Any, level: float = 0.95) -> dict[str, Any]:
 MEDIAN_ONLY_BELOW = BCA_MIN_N
 
 
-def shown_interval(n: int | None, ci_low: Any, ci_high: Any, bca_low: Any = None,
-                   bca_high: Any = None) -> dict[str, Any] | None:
+def shown_interval(
+    n: int | None, ci_low: Any, ci_high: Any, bca_low: Any = None, bca_high: Any = None
+) -> dict[str, Any] | None:
     """The interval a page shows for a group of ``n``: the documented choice per group size.
 
     ``"median"`` (no interval: median and distribution) for n < 10, ``"bca"`` for 10 <= n < 30
@@ -237,8 +239,9 @@ def shown_interval(n: int | None, ci_low: Any, ci_high: Any, bca_low: Any = None
     return {"method": "t", "low": plain(ci_low), "high": plain(ci_high)}
 
 
-def knelpunt_level(value: float | None, interval: Mapping[str, Any] | None, reversed_index: bool = False,
-                   below: float = 50) -> str | None:
+def knelpunt_level(
+    value: float | None, interval: Mapping[str, Any] | None, reversed_index: bool = False, below: float = 50
+) -> str | None:
     """``"certain"`` when the whole shown interval lies below ``below``, ``"possible"`` when only
     the point does, else None; for a reversed index (WEERSTAND) on ``100 - value``.
 

@@ -1,4 +1,5 @@
 """Motives per party: the boards' signed motives per school against the ICT staff's anonymous ones, and the shared drivers."""
+
 from __future__ import annotations
 
 import math
@@ -20,8 +21,9 @@ def _finite(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
-def board_motives(responses: pd.DataFrame | None, items: pd.DataFrame | Iterable[dict[str, Any]],
-                  construct: str = "motive_weight") -> list[dict[str, Any]]:
+def board_motives(
+    responses: pd.DataFrame | None, items: pd.DataFrame | Iterable[dict[str, Any]], construct: str = "motive_weight"
+) -> list[dict[str, Any]]:
     """The boards' motives from their signed statements: per school and over the schools, on 0–100.
 
     A board statement is identified (one per school, on name), so no threshold applies: these
@@ -54,8 +56,7 @@ def board_motives(responses: pd.DataFrame | None, items: pd.DataFrame | Iterable
     from analysis.board import autonomy_willingness  # pandas only in the worker (tests/app/test_lean_web.py)
 
     rows = autonomy_willingness(responses, items, construct=construct)
-    return [{"motive": r["domain"], "organisation": r["organisation"], "n": r["n"], "score": r["mean"]}
-            for r in rows]
+    return [{"motive": r["domain"], "organisation": r["organisation"], "n": r["n"], "score": r["mean"]} for r in rows]
 
 
 def _staff_rows(payload: Mapping[str, Any]) -> dict[tuple[str, str | None], dict[str, Any]]:
@@ -117,16 +118,28 @@ def by_party(payload: Mapping[str, Any], organisations: Iterable[str] = ()) -> l
         if row is None:
             return None
         hidden = bool(row.get("suppressed")) or not _finite(row.get("score"))
-        return {"score": None if hidden else float(row["score"]), "n": None if hidden else row.get("n"),
-                "suppressed": hidden}
+        return {
+            "score": None if hidden else float(row["score"]),
+            "n": None if hidden else row.get("n"),
+            "suppressed": hidden,
+        }
 
     result = []
     for motive in order:
         b, s = board_cell(motive, None), staff_cell(motive, None)
         gap = b["score"] - s["score"] if b and s and s["score"] is not None else None
-        result.append({"motive": motive, "board": b, "staff": s, "gap": gap,
-                       "schools": [{"organisation": code, "board": board_cell(motive, code),
-                                    "staff": staff_cell(motive, code)} for code in organisations]})
+        result.append(
+            {
+                "motive": motive,
+                "board": b,
+                "staff": s,
+                "gap": gap,
+                "schools": [
+                    {"organisation": code, "board": board_cell(motive, code), "staff": staff_cell(motive, code)}
+                    for code in organisations
+                ],
+            }
+        )
     return result
 
 

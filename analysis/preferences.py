@@ -1,4 +1,5 @@
 """Staff's preferred cooperation form per domain, in all and per school (unsuppressed counts and shares)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,8 +19,9 @@ def preference_answers(choices: pd.DataFrame, items: pd.DataFrame, questionnaire
     ``questionnaire``).
     """
     meta = items.loc[(items["questionnaire"] == questionnaire) & (items["construct"] == "preferred_form")]
-    staff = choices.loc[(choices["questionnaire"].to_numpy() == questionnaire)
-                        & choices["role"].isin(STAFF_ROLES).to_numpy()]
+    staff = choices.loc[
+        (choices["questionnaire"].to_numpy() == questionnaire) & choices["role"].isin(STAFF_ROLES).to_numpy()
+    ]
     merged: pd.DataFrame = staff.merge(meta[["question", "domain"]], on="question", how="inner")
     return merged
 
@@ -56,6 +58,15 @@ def preferred_forms(staff: pd.DataFrame) -> list[dict[str, Any]]:
             counts = group["value"].value_counts()
             for form in all_forms:
                 n = int(counts.get(form, 0))
-                rows.append({"domain": domain, "form": form, "organisation": org, "role": None,
-                             "n": n, "share": n / total if total else None, "suppressed": False})
+                rows.append(
+                    {
+                        "domain": domain,
+                        "form": form,
+                        "organisation": org,
+                        "role": None,
+                        "n": n,
+                        "share": n / total if total else None,
+                        "suppressed": False,
+                    }
+                )
     return rows

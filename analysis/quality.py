@@ -12,7 +12,6 @@ if TYPE_CHECKING:
 RELIABLE_ALPHA_N = 10
 
 
-
 def item_quality(responses: Any, items: Any = None, min_share: float | None = None) -> list[dict[str, Any]]:
     """Per construct, over all respondents counted in it: alpha and each item's item–rest correlation.
 
@@ -82,15 +81,27 @@ def item_quality(responses: Any, items: Any = None, min_share: float | None = No
         alpha = cronbach_alpha(complete) if answered else None
         rest = item_rest_correlations(complete) if answered else None
         n_complete = int(len(complete))
-        out.append({
-            "questionnaire": None if meta["questionnaire"] in ("", None) else meta["questionnaire"],
-            "construct": meta["construct"], "n": int(len(who)), "alpha": alpha,
-            "alpha_ci": feldt_interval(alpha, n_complete, k) if alpha is not None else None,
-            "alpha_n": n_complete,
-            "items": [{"question": names[j], "item_rest": (rest or {}).get(j), "mean": float(np.nanmean(dense[:, j])),
-                       "n": int((~np.isnan(dense[:, j])).sum()), "reverse": bool(reversed_items[by_position[j]])}
-                      for j in range(k) if names[j] is not None],
-        })
+        out.append(
+            {
+                "questionnaire": None if meta["questionnaire"] in ("", None) else meta["questionnaire"],
+                "construct": meta["construct"],
+                "n": int(len(who)),
+                "alpha": alpha,
+                "alpha_ci": feldt_interval(alpha, n_complete, k) if alpha is not None else None,
+                "alpha_n": n_complete,
+                "items": [
+                    {
+                        "question": names[j],
+                        "item_rest": (rest or {}).get(j),
+                        "mean": float(np.nanmean(dense[:, j])),
+                        "n": int((~np.isnan(dense[:, j])).sum()),
+                        "reverse": bool(reversed_items[by_position[j]]),
+                    }
+                    for j in range(k)
+                    if names[j] is not None
+                ],
+            }
+        )
     return out
 
 
@@ -108,4 +119,3 @@ def alpha_note(alpha: float | None, alpha_n: int | None) -> str | None:
     if alpha_n is not None and alpha_n < RELIABLE_ALPHA_N:
         return "unreliable"
     return None
-

@@ -109,8 +109,9 @@ def feldt_interval(alpha: float | None, n: int, k: int, level: float = 0.95) -> 
     return [1 - (1 - alpha) * upper_quantile, 1 - (1 - alpha) * lower_quantile]
 
 
-def feldt_intervals(alphas: Sequence[float | None], ns: Sequence[int], ks: Sequence[int],
-                    level: float = 0.95) -> list[list[float] | None]:
+def feldt_intervals(
+    alphas: Sequence[float | None], ns: Sequence[int], ks: Sequence[int], level: float = 0.95
+) -> list[list[float] | None]:
     """:func:`feldt_interval` for many alphas at once (one vectorised F quantile call each way).
 
     Examples
@@ -120,8 +121,11 @@ def feldt_intervals(alphas: Sequence[float | None], ns: Sequence[int], ks: Seque
     """
     if not 0 < level < 1:
         raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
-    valid = [i for i, (alpha, n, k) in enumerate(zip(alphas, ns, ks))
-             if alpha is not None and n >= MIN_RESPONDENTS and k >= MIN_ITEMS]
+    valid = [
+        i
+        for i, (alpha, n, k) in enumerate(zip(alphas, ns, ks))
+        if alpha is not None and n >= MIN_RESPONDENTS and k >= MIN_ITEMS
+    ]
     result: list[list[float] | None] = [None] * len(alphas)
     if not valid:
         return result

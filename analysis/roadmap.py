@@ -15,9 +15,16 @@ HORIZONS = ("kort", "middellang", "lang")
 HORIZON_OFFSET = {"kort": 0, "middellang": 4, "lang": 8}
 #: The earliest horizon of a domain: consultation and procurement are easy (the case's lesson
 #: "relatief makkelijk"); sharing staff and joint management come later.
-DOMAIN_HORIZON = {"overleg": "kort", "inkoop": "kort", "ibp": "middellang", "werkplek": "middellang",
-                  "netwerk": "middellang", "applicaties": "middellang", "servicedesk": "middellang",
-                  "personeel": "lang"}
+DOMAIN_HORIZON = {
+    "overleg": "kort",
+    "inkoop": "kort",
+    "ibp": "middellang",
+    "werkplek": "middellang",
+    "netwerk": "middellang",
+    "applicaties": "middellang",
+    "servicedesk": "middellang",
+    "personeel": "lang",
+}
 #: The earliest horizon of a form: structures take time to set up.
 FORM_HORIZON = {"projectbasis": "kort", "netwerkmodel": "kort", "centrummodel": "middellang", "ssc": "lang"}
 
@@ -25,20 +32,48 @@ QUARTER = re.compile(r"^(\d{4})-K([1-4])$")
 
 #: Preparation actions proposed when a precondition or knock-out of a recommended or next form is unmet.
 PREPARATIONS = {
-    "commitment": ("prep:intentiebesluit", "kort", "Intentiebesluit van de besturen over de samenwerking",
-                   "Boards' decision of intent on the cooperation"),
-    "autonomy": ("prep:intentiebesluit", "kort", "Intentiebesluit van de besturen over de samenwerking",
-                 "Boards' decision of intent on the cooperation"),
-    "trust": ("prep:governance", "kort", "Governance-afspraken en vertrouwen tussen de besturen opbouwen",
-              "Agree governance and build trust between the boards"),
-    "standardisation": ("prep:standaardisatie", "middellang", "Systemen standaardiseren (ELO, administratie, identiteit)",
-                        "Standardise systems (LMS, administration, identity)"),
-    "draagvlak": ("prep:draagvlak", "kort", "Draagvlak bij ICT-medewerkers vergroten: informeren en betrekken",
-                  "Build support among ICT staff: inform and involve"),
-    "domain_support": ("prep:draagvlak", "kort", "Draagvlak bij ICT-medewerkers vergroten: informeren en betrekken",
-                       "Build support among ICT staff: inform and involve"),
-    "centre_party": ("prep:centrumpartij", "middellang", "Capaciteit opbouwen bij een centrumpartij",
-                     "Build capacity at a centre party"),
+    "commitment": (
+        "prep:intentiebesluit",
+        "kort",
+        "Intentiebesluit van de besturen over de samenwerking",
+        "Boards' decision of intent on the cooperation",
+    ),
+    "autonomy": (
+        "prep:intentiebesluit",
+        "kort",
+        "Intentiebesluit van de besturen over de samenwerking",
+        "Boards' decision of intent on the cooperation",
+    ),
+    "trust": (
+        "prep:governance",
+        "kort",
+        "Governance-afspraken en vertrouwen tussen de besturen opbouwen",
+        "Agree governance and build trust between the boards",
+    ),
+    "standardisation": (
+        "prep:standaardisatie",
+        "middellang",
+        "Systemen standaardiseren (ELO, administratie, identiteit)",
+        "Standardise systems (LMS, administration, identity)",
+    ),
+    "draagvlak": (
+        "prep:draagvlak",
+        "kort",
+        "Draagvlak bij ICT-medewerkers vergroten: informeren en betrekken",
+        "Build support among ICT staff: inform and involve",
+    ),
+    "domain_support": (
+        "prep:draagvlak",
+        "kort",
+        "Draagvlak bij ICT-medewerkers vergroten: informeren en betrekken",
+        "Build support among ICT staff: inform and involve",
+    ),
+    "centre_party": (
+        "prep:centrumpartij",
+        "middellang",
+        "Capaciteit opbouwen bij een centrumpartij",
+        "Build capacity at a centre party",
+    ),
 }
 
 
@@ -95,18 +130,37 @@ def propose_actions(feasibility: dict[str, Any], start: str = "2026-K1") -> list
     quarter_add(start, 0)
     actions: dict[str, dict[str, Any]] = {}
 
-    def add(key: str, horizon: str, title_nl: str, title_en: str, domain: str | None = None,
-            form: str | None = None, depends_on: Iterable[str] = (), step: int = 0) -> None:
+    def add(
+        key: str,
+        horizon: str,
+        title_nl: str,
+        title_en: str,
+        domain: str | None = None,
+        form: str | None = None,
+        depends_on: Iterable[str] = (),
+        step: int = 0,
+    ) -> None:
         if key in actions:
             actions[key]["depends_on"] = sorted(set(actions[key]["depends_on"]) | set(depends_on))
             return
-        actions[key] = {"key": key, "title_nl": title_nl, "title_en": title_en, "horizon": horizon,
-                        "domain": domain, "form": form,
-                        "quarter": quarter_add(start, HORIZON_OFFSET[horizon] + step),
-                        "depends_on": sorted(set(depends_on))}
+        actions[key] = {
+            "key": key,
+            "title_nl": title_nl,
+            "title_en": title_en,
+            "horizon": horizon,
+            "domain": domain,
+            "form": form,
+            "quarter": quarter_add(start, HORIZON_OFFSET[horizon] + step),
+            "depends_on": sorted(set(depends_on)),
+        }
 
-    add("overleg", "kort", "Gezamenlijk ICT-overleg van de scholen instellen, onder leiding van het Hoofd ICT",
-        "Set up joint ICT consultation of the schools, led by the Head of ICT", domain="overleg")
+    add(
+        "overleg",
+        "kort",
+        "Gezamenlijk ICT-overleg van de scholen instellen, onder leiding van het Hoofd ICT",
+        "Set up joint ICT consultation of the schools, led by the Head of ICT",
+        domain="overleg",
+    )
     add("prep:intentiebesluit", "kort", *PREPARATIONS["commitment"][2:])
     for rec in feasibility.get("recommendations", []):
         domain, form = rec["domain"], rec["form"]
@@ -115,10 +169,19 @@ def propose_actions(feasibility: dict[str, Any], start: str = "2026-K1") -> list
         if form not in NO_STEP and not (domain == "overleg" and DEPTH[form] <= DEPTH["netwerkmodel"]):
             fnl, fen = FORM_NAMES[form]
             horizon = _later(base, FORM_HORIZON[form])
-            deps = ["overleg"] + (["prep:intentiebesluit"] if DEPTH[form] >= DEPTH["centrummodel"]
-                                  or horizon == "lang" else [])
-            add(f"{domain}:{form}", horizon, f"{dnl[0].upper()}{dnl[1:]}: samenwerken als {fnl}",
-                f"{den[0].upper()}{den[1:]}: cooperate as {fen}", domain=domain, form=form, depends_on=deps, step=1)
+            deps = ["overleg"] + (
+                ["prep:intentiebesluit"] if DEPTH[form] >= DEPTH["centrummodel"] or horizon == "lang" else []
+            )
+            add(
+                f"{domain}:{form}",
+                horizon,
+                f"{dnl[0].upper()}{dnl[1:]}: samenwerken als {fnl}",
+                f"{den[0].upper()}{den[1:]}: cooperate as {fen}",
+                domain=domain,
+                form=form,
+                depends_on=deps,
+                step=1,
+            )
         nxt = rec.get("next")
         if not nxt or form in NO_STEP or domain == "overleg":
             continue
@@ -133,9 +196,16 @@ def propose_actions(feasibility: dict[str, Any], start: str = "2026-K1") -> list
         deeper = nxt["form"]
         fnl, fen = FORM_NAMES[deeper]
         # Growing into a deeper form (sharing staff, joint management) is the long-term step of the case.
-        add(f"{domain}:{deeper}", "lang", f"{dnl[0].upper()}{dnl[1:]}: doorgroeien naar {fnl}",
-            f"{den[0].upper()}{den[1:]}: grow into {fen}", domain=domain, form=deeper,
-            depends_on=sorted(set(preps)) + [f"{domain}:{form}"], step=1)
+        add(
+            f"{domain}:{deeper}",
+            "lang",
+            f"{dnl[0].upper()}{dnl[1:]}: doorgroeien naar {fnl}",
+            f"{den[0].upper()}{den[1:]}: grow into {fen}",
+            domain=domain,
+            form=deeper,
+            depends_on=sorted(set(preps)) + [f"{domain}:{form}"],
+            step=1,
+        )
     result = sorted(actions.values(), key=lambda a: (HORIZONS.index(a["horizon"]), a["quarter"]))
     keys = {a["key"] for a in result}
     for action in result:

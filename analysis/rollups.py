@@ -14,6 +14,7 @@ A pool is a group ``(organisation, role)`` whose organisation part is ``"+A+B"``
 codes, sorted; organisation codes never contain ``+``), so it travels through the release
 state like any other group.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
@@ -123,16 +124,18 @@ def candidates(counts: Mapping[Group, int], hidden: Iterable[Group], threshold: 
     out = []
     for role in [None] + roles:
         parent = counts.get((None, role), 0)
-        orgs = sorted(o for (o, r) in counts if o is not None and not is_pool((o, r)) and r == role
-                      and (o, r) in hidden and counts[(o, r)] > 0)
+        orgs = sorted(
+            o
+            for (o, r) in counts
+            if o is not None and not is_pool((o, r)) and r == role and (o, r) in hidden and counts[(o, r)] > 0
+        )
         if len(orgs) < 2:
             continue
         n = sum(counts[(o, role)] for o in orgs)
         if parent - n < threshold:
             # Every school (nearly) hidden: the smallest schools together, against the larger rest.
             orgs = sorted(orgs, key=lambda o: (counts[(o, role)], o))
-            size = next((i for i in range(2, len(orgs)) if sum(counts[(o, role)] for o in orgs[:i]) >= threshold),
-                        None)
+            size = next((i for i in range(2, len(orgs)) if sum(counts[(o, role)] for o in orgs[:i]) >= threshold), None)
             orgs = sorted(orgs[:size]) if size is not None else orgs
             n = sum(counts[(o, role)] for o in orgs)
         same = role is not None and pool_cell(orgs) in out and n == sum(counts.get((o, None), 0) for o in orgs)
@@ -150,8 +153,14 @@ def pool_counts(atoms: Mapping[tuple[Any, Any, Any], int], pools: Iterable[Group
     return {pool: sum(size for (org, role, _), size in atoms.items() if covers(pool, org, role)) for pool in pools}
 
 
-def explain(counts: Mapping[Group, int], hidden: Iterable[Group], pools: Iterable[Group], threshold: int, *,
-            reasons: bool = False) -> list[dict[str, Any]]:
+def explain(
+    counts: Mapping[Group, int],
+    hidden: Iterable[Group],
+    pools: Iterable[Group],
+    threshold: int,
+    *,
+    reasons: bool = False,
+) -> list[dict[str, Any]]:
     """For every hidden per-school group: where its respondents are shown instead, and why.
 
     Parameters
@@ -184,8 +193,11 @@ def explain(counts: Mapping[Group, int], hidden: Iterable[Group], pools: Iterabl
     pools = list(pools)
     out = []
     for org, role in sorted((c for c in hidden if c[0] is not None), key=lambda c: (str(c[1]), str(c[0]))):
-        shown_in = [{"kind": SMALLER_SCHOOLS, "organisations": sorted(pool_organisations(p)), "role": p[1]}
-                    for p in pools if org in pool_organisations(p) and p[1] == role]
+        shown_in = [
+            {"kind": SMALLER_SCHOOLS, "organisations": sorted(pool_organisations(p)), "role": p[1]}
+            for p in pools
+            if org in pool_organisations(p) and p[1] == role
+        ]
         if role is not None and (None, role) in counts and (None, role) not in hidden:
             shown_in.append({"kind": PER_ROLE, "organisations": None, "role": role})
         if (None, None) in counts and (None, None) not in hidden:
@@ -243,15 +255,25 @@ def preview(listed: Mapping[tuple[str, str], int], threshold: int, response_rate
         reason: str | None = None
         if cell in hidden:
             reason = "below_threshold" if counts[cell] < threshold else "complementary"
-        groups.append({"organisation": cell[0], "role": cell[1], "n": counts[cell], "shown": cell not in hidden,
-                       "reason": reason})
-    return {"groups": groups,
-            "pools": [{"organisations": sorted(pool_organisations(p)), "role": p[1], "n": sum(
-                counts.get((o, p[1]), 0) for o in pool_organisations(p))} for p in pools],
-            "explain": explain(counts, hidden, pools, threshold, reasons=True)}
+        groups.append(
+            {"organisation": cell[0], "role": cell[1], "n": counts[cell], "shown": cell not in hidden, "reason": reason}
+        )
+    return {
+        "groups": groups,
+        "pools": [
+            {
+                "organisations": sorted(pool_organisations(p)),
+                "role": p[1],
+                "n": sum(counts.get((o, p[1]), 0) for o in pool_organisations(p)),
+            }
+            for p in pools
+        ],
+        "explain": explain(counts, hidden, pools, threshold, reasons=True),
+    }
 
 
 # -- figures of a pool ---------------------------------------------------------------------------
+
 
 def restrict(prepared: Prepared, organisations: Iterable[str], role: str | None = None) -> Prepared:
     """Prepared answers restricted to the respondents of some organisations (and a role).
@@ -267,16 +289,25 @@ def restrict(prepared: Prepared, organisations: Iterable[str], role: str | None 
         keep_person &= (people["role"] == role).to_numpy()
     answers = keep_person[prepared.coded.answers["person"].to_numpy()]
     scores = keep_person[prepared.scores["person"].to_numpy()]
-    coded = Coded(answers=prepared.coded.answers.loc[answers], people=people,
-                  constructs=prepared.coded.constructs, items=prepared.coded.items)
+    coded = Coded(
+        answers=prepared.coded.answers.loc[answers],
+        people=people,
+        constructs=prepared.coded.constructs,
+        items=prepared.coded.items,
+    )
     renumber = np.full(len(scores) + 1, -1, dtype=np.int64)  # the extra last entry maps -1 to -1
     renumber[np.flatnonzero(scores)] = np.arange(int(scores.sum()))
-    return Prepared(coded=coded, scores=prepared.scores.loc[scores], score_row=renumber[prepared.score_row[answers]],
-                    min_share=prepared.min_share)
+    return Prepared(
+        coded=coded,
+        scores=prepared.scores.loc[scores],
+        score_row=renumber[prepared.score_row[answers]],
+        min_share=prepared.min_share,
+    )
 
 
-def pool_figures(pool: Group, prepared: Prepared | None = None, *, weights: Mapping[str, float] | None = None,
-                 indices: bool = False) -> dict[str, list[dict[str, Any]]]:
+def pool_figures(
+    pool: Group, prepared: Prepared | None = None, *, weights: Mapping[str, float] | None = None, indices: bool = False
+) -> dict[str, list[dict[str, Any]]]:
     """Construct (and index) rows of one pool: the rows of its (all, all) group, relabelled.
 
     Returns ``{"constructs": rows, "indices": rows}`` with ``organisation`` set to the pool's
@@ -298,8 +329,9 @@ def pool_figures(pool: Group, prepared: Prepared | None = None, *, weights: Mapp
         return out
 
     def relabel(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [dict(r, organisation=pool[0], role=pool[1]) for r in rows
-                if r["organisation"] is None and r["role"] is None]
+        return [
+            dict(r, organisation=pool[0], role=pool[1]) for r in rows if r["organisation"] is None and r["role"] is None
+        ]
 
     out["constructs"] = relabel(indicator_table(part))
     if indices:

@@ -51,14 +51,16 @@ def construct_scores(responses: Any, items: Any, min_share: float = 0.5) -> pd.D
     scores = person_scores(coded, min_share)
     people = coded.people.loc[scores["person"]]
     constructs = coded.constructs.loc[scores["construct"]]
-    result = pd.DataFrame({
-        "respondent": people["respondent"].to_numpy(),
-        "organisation": people["organisation"].to_numpy(),
-        "role": people["role"].to_numpy(),
-        "questionnaire": constructs["questionnaire"].to_numpy(),
-        "construct": constructs["construct"].to_numpy(),
-        "score": scores["score"].to_numpy(),
-        "n_items": scores["n_items"].to_numpy(),
-    })
+    result = pd.DataFrame(
+        {
+            "respondent": people["respondent"].to_numpy(),
+            "organisation": people["organisation"].to_numpy(),
+            "role": people["role"].to_numpy(),
+            "questionnaire": constructs["questionnaire"].to_numpy(),
+            "construct": constructs["construct"].to_numpy(),
+            "score": scores["score"].to_numpy(),
+            "n_items": scores["n_items"].to_numpy(),
+        }
+    )
     order = result[["questionnaire", "construct", "respondent"]].astype(str)
     return result.loc[order.sort_values(list(order.columns), kind="stable").index].reset_index(drop=True)

@@ -10,8 +10,9 @@ from scipy import special
 from analysis._frames import items_frame
 
 #: Constructs whose answers run against support for the change (resistance facets).
-RESISTANCE_CONSTRUCTS = frozenset({"routine_seeking", "emotional_reaction", "short_term_focus", "cognitive_rigidity",
-                                   "resistance"})
+RESISTANCE_CONSTRUCTS = frozenset(
+    {"routine_seeking", "emotional_reaction", "short_term_focus", "cognitive_rigidity", "resistance"}
+)
 
 
 def _option_values(options: Any) -> list[Any]:
@@ -39,8 +40,15 @@ def _organisation_weights(organisations: Any) -> tuple[list[str], np.ndarray]:
     return codes, weights / weights.sum()
 
 
-def simulate_responses(items_by_questionnaire: Any, organisations: Any, n_respondents: int, seed: int = 0, *,
-                       missing: float = 0.03, people: Any = None) -> pd.DataFrame:
+def simulate_responses(
+    items_by_questionnaire: Any,
+    organisations: Any,
+    n_respondents: int,
+    seed: int = 0,
+    *,
+    missing: float = 0.03,
+    people: Any = None,
+) -> pd.DataFrame:
     """Draw realistic long-format responses from a simple latent-trait model.
 
     Every organisation gets a latent level of support, every respondent a personal level around
@@ -128,7 +136,7 @@ def simulate_responses(items_by_questionnaire: Any, organisations: Any, n_respon
         constructs, construct_index = np.unique(items["construct"].fillna("").astype(str), return_inverse=True)
         sign = np.array([-1.0 if c in RESISTANCE_CONSTRUCTS else 1.0 for c in constructs])
         shift = rng.normal(0.3, 0.35, len(constructs)) * sign
-        construct_level = (sign * 0.8 * person[:, None] + shift + rng.normal(0.0, 0.6, (n, len(constructs))))
+        construct_level = sign * 0.8 * person[:, None] + shift + rng.normal(0.0, 0.6, (n, len(constructs)))
         z = construct_level[:, construct_index] + rng.normal(0.0, 0.7, (n, len(items)))
         low = items["min"].to_numpy()
         high = items["max"].to_numpy()
@@ -142,14 +150,18 @@ def simulate_responses(items_by_questionnaire: Any, organisations: Any, n_respon
         keep = rng.random((n, len(items))) >= missing
         respondent_index, item_index = np.nonzero(keep)
         respondents = np.array([f"{questionnaire}-{i:05d}" for i in range(n)], dtype=object)
-        frames.append(pd.DataFrame({
-            "respondent": respondents[respondent_index],
-            "question": items["question"].to_numpy(dtype=object)[item_index],
-            "value": values[respondent_index, item_index],
-            "organisation": organisation[respondent_index],
-            "role": role[respondent_index],
-            "questionnaire": questionnaire,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "respondent": respondents[respondent_index],
+                    "question": items["question"].to_numpy(dtype=object)[item_index],
+                    "value": values[respondent_index, item_index],
+                    "organisation": organisation[respondent_index],
+                    "role": role[respondent_index],
+                    "questionnaire": questionnaire,
+                }
+            )
+        )
     if not frames:
         return pd.DataFrame(columns=["respondent", "question", "value", "organisation", "role", "questionnaire"])
     return pd.concat(frames, ignore_index=True)

@@ -1,4 +1,5 @@
 """Stakeholder rules, pure: Mendelow quadrant, default communication plan, judged vs. measured attitude, concern batches."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta

@@ -1,4 +1,5 @@
 """Application factory: create_app builds the Flask app as a list of small named steps."""
+
 from __future__ import annotations
 
 import logging
@@ -85,8 +86,10 @@ def register_blueprints(app: Flask) -> None:
         regex, not only in `max`: werkzeug checks the method before the converter, so a POST to a
         path whose GET route exists would answer 405 for an out-of-range id."""
 
-        regex = (r"(?:\d{1,9}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}|21474[0-7]\d{4}"
-                 r"|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])")
+        regex = (
+            r"(?:\d{1,9}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}|21474[0-7]\d{4}"
+            r"|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])"
+        )
 
         def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's name
             kwargs.setdefault("max", 2**31 - 1)
@@ -103,8 +106,17 @@ def register_blueprints(app: Flask) -> None:
     from app.stakeholders import bp as stakeholders_bp
     from app.trajects import bp as trajects_bp
 
-    for bp in (main_bp, auth_bp, trajects_bp, questionnaires_bp, distribution_bp, respond_bp,
-               results_bp, stakeholders_bp, api_bp):
+    for bp in (
+        main_bp,
+        auth_bp,
+        trajects_bp,
+        questionnaires_bp,
+        distribution_bp,
+        respond_bp,
+        results_bp,
+        stakeholders_bp,
+        api_bp,
+    ):
         app.register_blueprint(bp)
 
 

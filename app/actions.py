@@ -6,6 +6,7 @@ and the tasks commit through their own service entry points). A route hands the 
 a refusal it rolls back, so nothing is half-saved, and shows the refusal in the reader's language
 (form field errors, else a flash; problem+json with `message_id` in the API).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -53,9 +54,15 @@ def commit() -> None:
     db.session.commit()
 
 
-def run_action(action: Callable[[], T], *, success: str | Callable[[T], str] | None = None,
-               redirect_to: str | Callable[[T], str] | None = None, form: Any = None, field: Any = None,
-               errors: tuple[type[Exception], ...] = ()) -> Outcome[T]:
+def run_action(
+    action: Callable[[], T],
+    *,
+    success: str | Callable[[T], str] | None = None,
+    redirect_to: str | Callable[[T], str] | None = None,
+    form: Any = None,
+    field: Any = None,
+    errors: tuple[type[Exception], ...] = (),
+) -> Outcome[T]:
     """Run `action` (a service call) in this request's transaction.
 
     Success: commit, flash `success`, and `Outcome.response` redirects to `redirect_to` (each a
@@ -107,7 +114,10 @@ def api_action(action: Callable[[], T], *, conflicts: tuple[type[Exception], ...
     except ServiceError as exc:
         db.session.rollback()
         status = 409 if isinstance(exc, conflicts) else exc.status
-        abort(problem(status, translate(exc.message), errors=translate_errors(exc.errors) or None,
-                      message_id=exc.message_id))
+        abort(
+            problem(
+                status, translate(exc.message), errors=translate_errors(exc.errors) or None, message_id=exc.message_id
+            )
+        )
     commit()
     return result

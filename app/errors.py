@@ -1,4 +1,5 @@
 """Error pages in Dutch (or English) and problem+json for the API; rollback on server errors."""
+
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
@@ -27,18 +28,29 @@ TITLES = {
 
 
 HTML_TITLES = {
-    400: _l("Ongeldig verzoek"), 403: _l("Geen toegang"), 404: _l("Niet gevonden"),
-    405: _l("Methode niet toegestaan"), 409: _l("Conflict"), 410: _l("Niet meer beschikbaar"),
-    413: _l("Te groot"), 429: _l("Te veel verzoeken"),
+    400: _l("Ongeldig verzoek"),
+    403: _l("Geen toegang"),
+    404: _l("Niet gevonden"),
+    405: _l("Methode niet toegestaan"),
+    409: _l("Conflict"),
+    410: _l("Niet meer beschikbaar"),
+    413: _l("Te groot"),
+    429: _l("Te veel verzoeken"),
 }
 
 
-def problem(status: int, detail: str = "", *, title: str | None = None,
-            errors: dict | None = None, type_: str = "about:blank", message_id: str | None = None):
+def problem(
+    status: int,
+    detail: str = "",
+    *,
+    title: str | None = None,
+    errors: dict | None = None,
+    type_: str = "about:blank",
+    message_id: str | None = None,
+):
     """An application/problem+json response (RFC 9457). `message_id`: the catalog id of a service
     refusal's `detail` (the Dutch source text), stable whatever language `detail` is in."""
-    body = {"type": type_, "title": title or TITLES.get(status, "Fout"), "status": status,
-            "detail": detail}
+    body = {"type": type_, "title": title or TITLES.get(status, "Fout"), "status": status, "detail": detail}
     if errors is not None:
         body["errors"] = errors
     if message_id is not None:
@@ -58,9 +70,12 @@ def init_app(app: Flask) -> None:
     def csrf_error(error):
         if _wants_problem():
             return problem(400, "CSRF-token ontbreekt of is verlopen.")
-        return render_template("errors/error.html", code=400,
-                               title=_("Formulier verlopen"),
-                               message=_("Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens.")), 400
+        return render_template(
+            "errors/error.html",
+            code=400,
+            title=_("Formulier verlopen"),
+            message=_("Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens."),
+        ), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -75,9 +90,12 @@ def init_app(app: Flask) -> None:
             405: _("Deze actie is hier niet toegestaan."),
             429: _("Te veel pogingen. Wacht even en probeer het daarna opnieuw."),
         }
-        return render_template("errors/error.html", code=code,
-                               title=str(HTML_TITLES.get(code, _("Fout"))),
-                               message=messages.get(code, _("Er ging iets mis met dit verzoek."))), code
+        return render_template(
+            "errors/error.html",
+            code=code,
+            title=str(HTML_TITLES.get(code, _("Fout"))),
+            message=messages.get(code, _("Er ging iets mis met dit verzoek.")),
+        ), code
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
@@ -86,8 +104,14 @@ def init_app(app: Flask) -> None:
         app.logger.error("Database niet bereikbaar: %s", type(error).__name__)
         if _wants_problem():
             return problem(503, "De database is even niet bereikbaar. Probeer het over een minuut opnieuw.")
-        return render_template("errors/error.html", code=503, title=_("Tijdelijk niet beschikbaar"),
-                               message=_("De database is even niet bereikbaar. Uw antwoorden zijn niet verloren: probeer het over een minuut opnieuw.")), 503
+        return render_template(
+            "errors/error.html",
+            code=503,
+            title=_("Tijdelijk niet beschikbaar"),
+            message=_(
+                "De database is even niet bereikbaar. Uw antwoorden zijn niet verloren: probeer het over een minuut opnieuw."
+            ),
+        ), 503
 
     @app.errorhandler(Exception)
     def server_error(error):
@@ -95,5 +119,9 @@ def init_app(app: Flask) -> None:
         app.logger.exception("Onverwachte fout")
         if _wants_problem():
             return problem(500, "Er ging iets mis aan onze kant.")
-        return render_template("errors/error.html", code=500, title=_("Er ging iets mis"),
-                               message=_("Er ging iets mis aan onze kant. Probeer het later opnieuw.")), 500
+        return render_template(
+            "errors/error.html",
+            code=500,
+            title=_("Er ging iets mis"),
+            message=_("Er ging iets mis aan onze kant. Probeer het later opnieuw."),
+        ), 500

@@ -1,4 +1,5 @@
 """Flask extension objects, created unbound; `create_app` binds them with init_app."""
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address

@@ -1,4 +1,5 @@
 """Language choice (Dutch first, English switchable) and template helpers."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, request, session
@@ -42,11 +43,20 @@ def pick(text: dict | str | None) -> str:
     return text.get(select_locale()) or text.get("nl") or ""
 
 
-PHASE_LABELS = {"ict_foto": _l("1. ICT-foto"), "analyse": _l("2. Motieven en sterkte-zwakte"),
-                "voorstellen": _l("3. Voorstellen")}
-ROLE_LABELS = {"regisseur": _l("Regisseur"), "bestuurder": _l("Bestuurder"),
-               "ict_lead": _l("Hoofd ICT / ICT-coördinator"), "ict_staff": _l("ICT-medewerker"),
-               "board": _l("Bestuurder"), "staff": _l("Medewerker (ICT-gebruiker)"), "pupil": _l("Leerling")}
+PHASE_LABELS = {
+    "ict_foto": _l("1. ICT-foto"),
+    "analyse": _l("2. Motieven en sterkte-zwakte"),
+    "voorstellen": _l("3. Voorstellen"),
+}
+ROLE_LABELS = {
+    "regisseur": _l("Regisseur"),
+    "bestuurder": _l("Bestuurder"),
+    "ict_lead": _l("Hoofd ICT / ICT-coördinator"),
+    "ict_staff": _l("ICT-medewerker"),
+    "board": _l("Bestuurder"),
+    "staff": _l("Medewerker (ICT-gebruiker)"),
+    "pupil": _l("Leerling"),
+}
 
 
 def phase_label(code: str) -> str:
@@ -60,8 +70,7 @@ def role_label(code: str) -> str:
 def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_language():
-        return {"current_lang": select_locale(), "pick": pick, "phase_label": phase_label,
-                "role_label": role_label}
+        return {"current_lang": select_locale(), "pick": pick, "phase_label": phase_label, "role_label": role_label}
 
     @app.template_filter("nl_number")
     def nl_number(value, digits: int = 0):
@@ -83,4 +92,3 @@ def init_app(app: Flask) -> None:
         from flask_babel import format_date
 
         return format_date(value, "medium") if value else "–"
-

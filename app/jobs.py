@@ -3,6 +3,7 @@
 Handlers never touch Celery directly; they call `enqueue`. Tasks are addressed by name, so the
 web app never imports `worker` (the worker imports the app, not the other way round).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -17,7 +18,6 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.models import Job
 from app.models.base import aware, utcnow
-
 
 RECOMPUTE_TASK = "worker.tasks.indicators.recompute_indicators"
 INVITATIONS_TASK = "worker.tasks.mail.send_invitations"
@@ -119,16 +119,21 @@ class JobTask(FlaskTask):
         job_id = (kwargs or {}).get("job_id")
         if job_id:
             with self._context():
-                _update_job(job_id, only_from=("queued", "running"), state="failed",
-                            message=f"Mislukt: {type(exc).__name__}")
+                _update_job(
+                    job_id, only_from=("queued", "running"), state="failed", message=f"Mislukt: {type(exc).__name__}"
+                )
 
 
 def _update_job(job_id: str, *, only_from: tuple[str, ...], **values) -> None:
     """One small UPDATE of a job row; never raises (the database may be what failed)."""
     try:
         db.session.rollback()
-        db.session.execute(update(Job).where(Job.id == job_id, Job.state.in_(only_from))
-                           .values(updated_at=utcnow(), **values).execution_options(synchronize_session=False))
+        db.session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.state.in_(only_from))
+            .values(updated_at=utcnow(), **values)
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
     except Exception:  # noqa: BLE001 - keep the task's own outcome
         db.session.rollback()
@@ -235,11 +240,18 @@ def dispatch(job: Job, *, countdown: float | None = None) -> bool:
 
 
 def _mark_sent(job_id: str) -> None:
-    db.session.execute(update(Job).where(Job.id == job_id)
-                       .values(sent_at=utcnow(), attempts=Job.attempts + 1, updated_at=utcnow())
-                       .execution_options(synchronize_session=False))
-    db.session.execute(update(Job).where(Job.id == job_id, Job.message.like("Niet in de wachtrij%"))
-                       .values(message="").execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Job)
+        .where(Job.id == job_id)
+        .values(sent_at=utcnow(), attempts=Job.attempts + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.message.like("Niet in de wachtrij%"))
+        .values(message="")
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
 
 
@@ -254,9 +266,16 @@ def schedule_retry(job_id: str, seconds: float, message: str) -> Job | None:
     return db.session.get(Job, job_id)
 
 
-def enqueue(task_name: str, *, kind: str, traject_id: int | None = None,
-            created_by: int | None = None, dedupe: bool = False,
-            task_kwargs: dict | None = None, questionnaire_id: int | None = None) -> Job:
+def enqueue(
+    task_name: str,
+    *,
+    kind: str,
+    traject_id: int | None = None,
+    created_by: int | None = None,
+    dedupe: bool = False,
+    task_kwargs: dict | None = None,
+    questionnaire_id: int | None = None,
+) -> Job:
     """Create a Job row, commit it, and hand the task to Celery (or run it in-process).
 
     With `dedupe`, a job of the same kind for the same traject that is still queued is
@@ -269,15 +288,25 @@ def enqueue(task_name: str, *, kind: str, traject_id: int | None = None,
         questionnaire_id = kwargs["questionnaire_id"]  # mail jobs: listed with their questionnaire
     if dedupe:
         existing = db.session.scalar(
-            select(Job).where(Job.kind == kind, Job.traject_id == traject_id, Job.state == "queued",
-                              Job.retry_at.is_(None))
-            .order_by(Job.created_at.desc()).limit(1))
+            select(Job)
+            .where(Job.kind == kind, Job.traject_id == traject_id, Job.state == "queued", Job.retry_at.is_(None))
+            .order_by(Job.created_at.desc())
+            .limit(1)
+        )
         if existing is not None:
             if stuck(existing):
                 dispatch(existing)
             return db.session.get(Job, existing.id)
-    job = Job(kind=kind, traject_id=traject_id, questionnaire_id=questionnaire_id, created_by=created_by,
-              state="queued", task_name=task_name, task_kwargs=kwargs, attempts=0)
+    job = Job(
+        kind=kind,
+        traject_id=traject_id,
+        questionnaire_id=questionnaire_id,
+        created_by=created_by,
+        state="queued",
+        task_name=task_name,
+        task_kwargs=kwargs,
+        attempts=0,
+    )
     db.session.add(job)
     db.session.commit()
     job_id = job.id
@@ -304,8 +333,7 @@ def sweep_jobs(now: datetime | None = None) -> dict:
     """
     now = now or utcnow()
     resent, failed = [], []
-    jobs = db.session.scalars(select(Job).where(Job.state.in_(("queued", "running")))
-                              .order_by(Job.created_at)).all()
+    jobs = db.session.scalars(select(Job).where(Job.state.in_(("queued", "running"))).order_by(Job.created_at)).all()
     for job in jobs:
         if job.kind == "recompute" and job.state == "queued" and job.sent_at is not None:
             continue  # the indicator sweep re-sends these (and covers stale trajects)
@@ -332,8 +360,14 @@ def enqueue_recompute(traject_id: int, created_by: int | None = None) -> Job:
     Call after committing the change that made the traject stale: the stale flag is the outbox,
     so even if the broker is down the beat sweep recomputes later and nothing is lost.
     """
-    return enqueue(RECOMPUTE_TASK, kind="recompute", traject_id=traject_id, created_by=created_by,
-                   dedupe=True, task_kwargs={"traject_id": traject_id})
+    return enqueue(
+        RECOMPUTE_TASK,
+        kind="recompute",
+        traject_id=traject_id,
+        created_by=created_by,
+        dedupe=True,
+        task_kwargs={"traject_id": traject_id},
+    )
 
 
 def recompute_quietly(traject_id: int) -> None:

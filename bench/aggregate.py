@@ -5,6 +5,7 @@ DataFrame and nothing else. Run: `.venv/bin/python bench/aggregate.py [--respond
 Creates and drops its own PostgreSQL database on 127.0.0.1:5432 (user postgres, trust).
 The last line of the output is one JSON object with recompute_s, floor_s and ratio.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,16 @@ def fill(respondents: int, seed: int):
     db.session.commit()
     definition = questionnaires.definition_of(questionnaire)
     likert = [q for q in definition.questions() if q.type == "likert"][:ITEMS]
-    items = [{"question": q.key, "construct": q.construct, "reverse": q.reverse, "min": scale_bounds(q)[0],
-              "max": scale_bounds(q)[1]} for q in likert]
+    items = [
+        {
+            "question": q.key,
+            "construct": q.construct,
+            "reverse": q.reverse,
+            "min": scale_bounds(q)[0],
+            "max": scale_bounds(q)[1],
+        }
+        for q in likert
+    ]
     weights = {o.code: float(o.students) for o in traject.organisations}
     frame = simulate_responses({"ict_staff": items}, weights, respondents, seed=seed)
     frame["value"] = frame["value"].astype(int)
@@ -61,21 +70,45 @@ def fill(respondents: int, seed: int):
         answers[respondent][question] = value
     raw = db.session.connection().connection.driver_connection
     with raw.cursor() as cursor:
-        with cursor.copy("COPY responses (id, questionnaire_id, organisation_code, role, submitted_on, answers, "
-                         "revision, is_latest) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY responses (id, questionnaire_id, organisation_code, role, submitted_on, answers, "
+            "revision, is_latest) FROM STDIN"
+        ) as copy:
             for respondent, organisation, role in people.itertuples(index=False):
-                copy.write_row((uuid.UUID(bytes=rng.bytes(16), version=4).hex, questionnaire.id, organisation, role,
-                                date.today(), json.dumps(answers[respondent]), 1, True))
+                copy.write_row(
+                    (
+                        uuid.UUID(bytes=rng.bytes(16), version=4).hex,
+                        questionnaire.id,
+                        organisation,
+                        role,
+                        date.today(),
+                        json.dumps(answers[respondent]),
+                        1,
+                        True,
+                    )
+                )
     # The invitations behind the responses, all on the list before the first response: the
     # padding rule (analysis/disclosure.py) counts only those towards showing a group.
     from app.models import Participant
 
     codes = {o.code: o.id for o in traject.organisations}
-    db.session.execute(Participant.__table__.insert(), [
-        {"questionnaire_id": questionnaire.id, "email": f"bench-{i}@bench.invalid", "name": f"Bench {i}",
-         "role": role, "organisation_id": codes.get(organisation), "completed": True, "early": True,
-         "reminders_sent": 0, "opted_out": False}
-        for i, (_, organisation, role) in enumerate(people.itertuples(index=False))])
+    db.session.execute(
+        Participant.__table__.insert(),
+        [
+            {
+                "questionnaire_id": questionnaire.id,
+                "email": f"bench-{i}@bench.invalid",
+                "name": f"Bench {i}",
+                "role": role,
+                "organisation_id": codes.get(organisation),
+                "completed": True,
+                "early": True,
+                "reminders_sent": 0,
+                "opted_out": False,
+            }
+            for i, (_, organisation, role) in enumerate(people.itertuples(index=False))
+        ],
+    )
     db.session.commit()
     db.session.execute(text("ANALYZE responses"))
     db.session.commit()
@@ -88,11 +121,14 @@ def floor(questionnaire_id: int) -> tuple[float, float]:
     from app.models import Response
 
     started, cpu = time.perf_counter(), time.process_time()
-    rows = db.session.execute(select(Response.id, Response.organisation_code, Response.role, Response.answers)
-                              .where(Response.questionnaire_id == questionnaire_id, Response.is_latest.is_(True))
-                              .execution_options(yield_per=5_000))
-    frame = pd.DataFrame([tuple(r) for part in rows.partitions() for r in part],
-                         columns=["id", "organisation", "role", "answers"])
+    rows = db.session.execute(
+        select(Response.id, Response.organisation_code, Response.role, Response.answers)
+        .where(Response.questionnaire_id == questionnaire_id, Response.is_latest.is_(True))
+        .execution_options(yield_per=5_000)
+    )
+    frame = pd.DataFrame(
+        [tuple(r) for part in rows.partitions() for r in part], columns=["id", "organisation", "role", "answers"]
+    )
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert len(frame)
     db.session.rollback()
@@ -156,16 +192,28 @@ def main() -> None:
             print("recompute (compute_snapshot) s:", " ".join(f"{s:.3f}" for s in recomputes))
             print("floor (rows into a DataFrame) s:", " ".join(f"{s:.3f}" for s in floors))
             print(f"median recompute {recompute_s:.3f} s, floor {floor_s:.3f} s, ratio {recompute_s / floor_s:.2f}")
-            print(f"median CPU of this process (not PostgreSQL's): recompute {recompute_cpu:.3f} s, "
-                  f"floor {floor_cpu:.3f} s; load average {os.getloadavg()[0]:.2f}")
+            print(
+                f"median CPU of this process (not PostgreSQL's): recompute {recompute_cpu:.3f} s, "
+                f"floor {floor_cpu:.3f} s; load average {os.getloadavg()[0]:.2f}"
+            )
             db.session.remove()
             db.engine.dispose()
-        print(json.dumps({"respondents": args.respondents, "items": ITEMS, "recompute_s": round(recompute_s, 3),
-                          "floor_s": round(floor_s, 3), "ratio": round(recompute_s / floor_s, 3),
-                          "recompute_runs": [round(s, 3) for s in recomputes],
-                          "floor_runs": [round(s, 3) for s in floors],
-                          "recompute_cpu_s": round(recompute_cpu, 3), "floor_cpu_s": round(floor_cpu, 3),
-                          "load_average": round(os.getloadavg()[0], 2)}))
+        print(
+            json.dumps(
+                {
+                    "respondents": args.respondents,
+                    "items": ITEMS,
+                    "recompute_s": round(recompute_s, 3),
+                    "floor_s": round(floor_s, 3),
+                    "ratio": round(recompute_s / floor_s, 3),
+                    "recompute_runs": [round(s, 3) for s in recomputes],
+                    "floor_runs": [round(s, 3) for s in floors],
+                    "recompute_cpu_s": round(recompute_cpu, 3),
+                    "floor_cpu_s": round(floor_cpu, 3),
+                    "load_average": round(os.getloadavg()[0], 2),
+                }
+            )
+        )
     finally:
         admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -1,4 +1,5 @@
 """Shared benchmark plumbing: a private PostgreSQL database, the migrated schema, the demo seed."""
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,13 @@ def private_database(prefix: str):
     url = f"{PG_SERVER}/{name}"
     try:
         env = dict(os.environ, DATABASE_URL=url, DRAAGVLAK_ENV="development")
-        subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT, env=env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         yield url
     finally:
         with admin.connect() as conn:
@@ -46,11 +52,19 @@ def percentile(values: list[float], p: float) -> float:
 
 def summary(name: str, latencies_s: list[float], errors: int, seconds: float) -> dict:
     ms = [x * 1000 for x in latencies_s]
-    result = {"name": name, "requests": len(ms), "errors": errors, "seconds": round(seconds, 2),
-              "rps": round(len(ms) / seconds, 1) if seconds else 0.0,
-              "p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1),
-              "p99_ms": round(percentile(ms, 99), 1),
-              "mean_ms": round(statistics.fmean(ms), 1) if ms else float("nan")}
-    print(f"{name:34} {result['requests']:7d} req  {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
-          f"p95 {result['p95_ms']:7.1f} ms  p99 {result['p99_ms']:7.1f} ms  errors {errors}")
+    result = {
+        "name": name,
+        "requests": len(ms),
+        "errors": errors,
+        "seconds": round(seconds, 2),
+        "rps": round(len(ms) / seconds, 1) if seconds else 0.0,
+        "p50_ms": round(percentile(ms, 50), 1),
+        "p95_ms": round(percentile(ms, 95), 1),
+        "p99_ms": round(percentile(ms, 99), 1),
+        "mean_ms": round(statistics.fmean(ms), 1) if ms else float("nan"),
+    }
+    print(
+        f"{name:34} {result['requests']:7d} req  {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
+        f"p95 {result['p95_ms']:7.1f} ms  p99 {result['p99_ms']:7.1f} ms  errors {errors}"
+    )
     return result

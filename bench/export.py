@@ -9,6 +9,7 @@ Run: .venv/bin/python bench/export.py [--responses 100000] [--also 20000]
 (`--also` first measures a smaller export in the same server, to show memory does not grow
 with the size.)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,13 +23,16 @@ import uuid
 from datetime import date, timedelta
 
 import requests
-
 from common import ROOT, private_database
 from load import free_port
 
 QUESTIONS = 60
-TEXTS = ["Duidelijke afspraken over wie wat doet.", "Zorg dat de servicedesk dichtbij blijft.",
-         "Eerst samen inkopen, later pas personeel delen.", ""]
+TEXTS = [
+    "Duidelijke afspraken over wie wat doet.",
+    "Zorg dat de servicedesk dichtbij blijft.",
+    "Eerst samen inkopen, later pas personeel delen.",
+    "",
+]
 
 
 def sixty_question_definition():
@@ -83,9 +87,18 @@ def seed(database_url: str, responses: int) -> tuple[int, str]:
     with app.app_context():
         traject, _ = load_demo()
         definition = sixty_question_definition()
-        q = Questionnaire(traject=traject, template_key="ict_staff", key=definition.key, title=definition.title,
-                          version=1, status="open", anonymous=True, audience="ict_staff",
-                          definition=definition.to_dict(), fingerprint=definition.fingerprint())
+        q = Questionnaire(
+            traject=traject,
+            template_key="ict_staff",
+            key=definition.key,
+            title=definition.title,
+            version=1,
+            status="open",
+            anonymous=True,
+            audience="ict_staff",
+            definition=definition.to_dict(),
+            fingerprint=definition.fingerprint(),
+        )
         db.session.add(q)
         db.session.flush()
         token = issue_api_token(db.session.query(User).filter_by(email=REGISSEUR["email"]).one())
@@ -96,8 +109,10 @@ def seed(database_url: str, responses: int) -> tuple[int, str]:
         rnd = random.Random(11 + responses)
         raw = db.session.connection().connection.driver_connection
         with raw.cursor() as cursor:
-            with cursor.copy("COPY responses (id, questionnaire_id, organisation_code, role, submitted_on, "
-                             "answers, revision, is_latest) FROM STDIN") as copy:
+            with cursor.copy(
+                "COPY responses (id, questionnaire_id, organisation_code, role, submitted_on, "
+                "answers, revision, is_latest) FROM STDIN"
+            ) as copy:
                 for _ in range(responses):
                     org = rnd.choices([c for c, _ in codes], weights=[w for _, w in codes])[0]
                     role = "ict_lead" if rnd.random() < 0.08 else "ict_staff"
@@ -108,9 +123,18 @@ def seed(database_url: str, responses: int) -> tuple[int, str]:
                         value = answer_for(question, rnd)
                         if value is not None:
                             answers[question.key] = value
-                    copy.write_row((uuid.UUID(int=rnd.getrandbits(128), version=4).hex, qid, org, role,
-                                    date(2026, 11, 2) + timedelta(days=rnd.randint(0, 20)),
-                                    json.dumps(answers), 1, True))
+                    copy.write_row(
+                        (
+                            uuid.UUID(int=rnd.getrandbits(128), version=4).hex,
+                            qid,
+                            org,
+                            role,
+                            date(2026, 11, 2) + timedelta(days=rnd.randint(0, 20)),
+                            json.dumps(answers),
+                            1,
+                            True,
+                        )
+                    )
         db.session.commit()
         db.session.execute(db.text("ANALYZE responses"))
         db.session.commit()
@@ -128,21 +152,27 @@ def close_for_export(database_url: str, qid: int) -> None:
     engine = create_engine(database_url)
     with engine.begin() as conn:
         conn.execute(text("UPDATE questionnaires SET status = 'closed' WHERE id = :q"), {"q": qid})
-        conn.execute(text(
-            "INSERT INTO participants (questionnaire_id, email, name, role, organisation_id, reminders_sent, "
-            "opted_out, completed, early, created_at) SELECT r.questionnaire_id, 'bench-' || r.id || '@bench.invalid', "
-            "'Bench', r.role, o.id, 0, false, true, true, now() FROM responses r JOIN questionnaires q "
-            "ON q.id = r.questionnaire_id LEFT JOIN organisations o ON o.code = r.organisation_code "
-            "AND o.traject_id = q.traject_id WHERE r.questionnaire_id = :q"), {"q": qid})
+        conn.execute(
+            text(
+                "INSERT INTO participants (questionnaire_id, email, name, role, organisation_id, reminders_sent, "
+                "opted_out, completed, early, created_at) SELECT r.questionnaire_id, 'bench-' || r.id || '@bench.invalid', "
+                "'Bench', r.role, o.id, 0, false, true, true, now() FROM responses r JOIN questionnaires q "
+                "ON q.id = r.questionnaire_id LEFT JOIN organisations o ON o.code = r.organisation_code "
+                "AND o.traject_id = q.traject_id WHERE r.questionnaire_id = :q"
+            ),
+            {"q": qid},
+        )
     engine.dispose()
 
 
 def release(database_url: str) -> None:
     """The recompute that releases every response (in a child process: this one stays lean)."""
-    code = ("import sys; from app import create_app; from app.extensions import db; "
-            "from app.models import Traject; from app.services import indicators; "
-            "app = create_app('testing', {'SQLALCHEMY_DATABASE_URI': sys.argv[1]}); ctx = app.app_context(); "
-            "ctx.push(); [indicators.compute_snapshot(t) for t in db.session.query(Traject).all()]")
+    code = (
+        "import sys; from app import create_app; from app.extensions import db; "
+        "from app.models import Traject; from app.services import indicators; "
+        "app = create_app('testing', {'SQLALCHEMY_DATABASE_URI': sys.argv[1]}); ctx = app.app_context(); "
+        "ctx.push(); [indicators.compute_snapshot(t) for t in db.session.query(Traject).all()]"
+    )
     subprocess.run([sys.executable, "-W", "ignore", "-c", code, database_url], cwd=ROOT, check=True)
 
 
@@ -155,8 +185,11 @@ def floor(database_url: str, qid: int) -> float:
     with psycopg.connect(database_url.replace("postgresql+psycopg://", "postgresql://")) as conn:
         with conn.cursor(name="floor") as cursor:
             cursor.itersize = 2000
-            cursor.execute("SELECT id, organisation_code, role, submitted_on, answers FROM responses "
-                           "WHERE questionnaire_id = %s ORDER BY id", (qid,))
+            cursor.execute(
+                "SELECT id, organisation_code, role, submitted_on, answers FROM responses "
+                "WHERE questionnaire_id = %s ORDER BY id",
+                (qid,),
+            )
             for _ in cursor:
                 rows += 1
     return time.perf_counter() - started
@@ -181,8 +214,12 @@ def peak_mb(pid: int) -> float:
 def export(base: str, qid: int, token: str) -> tuple[float, int, int]:
     started = time.perf_counter()
     lines = size = 0
-    with requests.get(f"{base}/api/v1/questionnaires/{qid}/responses.csv", stream=True, timeout=600,
-                      headers={"Authorization": f"Bearer {token}"}) as response:
+    with requests.get(
+        f"{base}/api/v1/questionnaires/{qid}/responses.csv",
+        stream=True,
+        timeout=600,
+        headers={"Authorization": f"Bearer {token}"},
+    ) as response:
         response.raise_for_status()
         for chunk in response.iter_content(chunk_size=65536):
             size += len(chunk)
@@ -205,12 +242,35 @@ def main() -> None:
             close_for_export(url, seeded[n][0])
         release(url)
         port = free_port()
-        env = dict(os.environ, DATABASE_URL=url, DRAAGVLAK_ENV="production", SECRET_KEY="bench-" + "x" * 40,
-                   RATELIMIT_ENABLED="false", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
+        env = dict(
+            os.environ,
+            DATABASE_URL=url,
+            DRAAGVLAK_ENV="production",
+            SECRET_KEY="bench-" + "x" * 40,
+            RATELIMIT_ENABLED="false",
+            PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+        )
         env.pop("REDIS_URL", None)
-        server = subprocess.Popen([sys.executable, "-W", "ignore", "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-                                   "--workers", "1", "--timeout", "600", "--log-level", "warning",
-                                   "app:create_app()"], cwd=ROOT, env=env)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-W",
+                "ignore",
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "600",
+                "--log-level",
+                "warning",
+                "app:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):
@@ -228,18 +288,33 @@ def main() -> None:
                 floor_s = floor(url, qid)
                 peak = peak_mb(worker)
                 assert rows == n, (rows, n)
-                results[n] = {"export_s": round(export_s, 3), "floor_s": round(floor_s, 3),
-                              "ratio": round(export_s / floor_s, 3), "peak_mb": round(peak, 1),
-                              "rows": rows, "mb": round(size / 1e6, 1)}
-                print(f"{n:7d} responses: export {export_s:6.2f} s ({size / 1e6:.0f} MB CSV), floor {floor_s:5.2f} s, "
-                      f"ratio {export_s / floor_s:4.2f}, worker peak {peak:.0f} MB")
+                results[n] = {
+                    "export_s": round(export_s, 3),
+                    "floor_s": round(floor_s, 3),
+                    "ratio": round(export_s / floor_s, 3),
+                    "peak_mb": round(peak, 1),
+                    "rows": rows,
+                    "mb": round(size / 1e6, 1),
+                }
+                print(
+                    f"{n:7d} responses: export {export_s:6.2f} s ({size / 1e6:.0f} MB CSV), floor {floor_s:5.2f} s, "
+                    f"ratio {export_s / floor_s:4.2f}, worker peak {peak:.0f} MB"
+                )
         finally:
             server.terminate()
             server.wait(timeout=30)
     main_result = results[args.responses]
-    print(f"targets: peak < 300 MB whatever the size, ratio ≤ 3")
-    print(json.dumps(dict(main_result, responses=args.responses, questions=QUESTIONS,
-                          sizes={str(k): v for k, v in results.items()})))
+    print("targets: peak < 300 MB whatever the size, ratio ≤ 3")
+    print(
+        json.dumps(
+            dict(
+                main_result,
+                responses=args.responses,
+                questions=QUESTIONS,
+                sizes={str(k): v for k, v in results.items()},
+            )
+        )
+    )
 
 
 if __name__ == "__main__":

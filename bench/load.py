@@ -11,6 +11,7 @@ Run: .venv/bin/python bench/load.py [--respondents 200] [--seconds 60] [--satura
 Rate limiting is switched off for the run (every virtual user shares 127.0.0.1); the limits are
 tested separately.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,6 @@ import threading
 import time
 
 import requests
-
 from common import ROOT, private_database, summary
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -46,7 +46,6 @@ def seed(database_url: str, tokens_needed: int) -> tuple[list[str], dict, dict]:
     from app.services import participants as participant_service
     from app.services import questionnaires as questionnaire_service
     from app.services.demo import load_demo
-    from app.services.tokens import token_for
 
     app = create_app("development", {"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
@@ -58,8 +57,15 @@ def seed(database_url: str, tokens_needed: int) -> tuple[list[str], dict, dict]:
         codes = [o.code for o in traject.organisations]
         tokens = []
         for start in range(0, tokens_needed, 500):
-            rows = [{"email": f"r{i}@bench.example", "name": f"R{i}", "role": "ict_staff",
-                     "organisation": codes[i % len(codes)]} for i in range(start, min(start + 500, tokens_needed))]
+            rows = [
+                {
+                    "email": f"r{i}@bench.example",
+                    "name": f"R{i}",
+                    "role": "ict_staff",
+                    "organisation": codes[i % len(codes)],
+                }
+                for i in range(start, min(start + 500, tokens_needed))
+            ]
             added = participant_service.add_participants(q, rows, source="bench")
             tokens += [a.token for a in added]
             db.session.commit()
@@ -134,8 +140,15 @@ class Recorder:
         return response
 
 
-def respondent(base: str, tokens: list[str], token_lock: threading.Lock, forms: dict, deadline: float,
-               rec: Recorder, done: list[int]) -> None:
+def respondent(
+    base: str,
+    tokens: list[str],
+    token_lock: threading.Lock,
+    forms: dict,
+    deadline: float,
+    rec: Recorder,
+    done: list[int],
+) -> None:
     rnd = random.Random()
     while time.time() < deadline:
         with token_lock:
@@ -162,8 +175,9 @@ def respondent(base: str, tokens: list[str], token_lock: threading.Lock, forms: 
             review = rec.timed(s, "GET", f"{base}/v/{token}/_controle")
             if review is not None and review.status_code == 200:
                 csrf = CSRF_RE.search(review.text)
-                result = rec.timed(s, "POST", f"{base}/v/{token}/_verzenden",
-                                   data={"csrf_token": csrf.group(1) if csrf else ""})
+                result = rec.timed(
+                    s, "POST", f"{base}/v/{token}/_verzenden", data={"csrf_token": csrf.group(1) if csrf else ""}
+                )
                 if result is not None and result.status_code in (302, 303):
                     with rec.lock:
                         done[0] += 1
@@ -194,15 +208,18 @@ def main() -> None:
     parser.add_argument("--saturation-seconds", type=float, default=15)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--topology", action="store_true",
-                        help="the production topology: gunicorn, two Celery workers and beat (tests/topology.py), "
-                             "so every submission's recompute really runs beside the requests")
+    parser.add_argument(
+        "--topology",
+        action="store_true",
+        help="the production topology: gunicorn, two Celery workers and beat (tests/topology.py), "
+        "so every submission's recompute really runs beside the requests",
+    )
     args = parser.parse_args()
 
     with private_database("draagvlak_bench_load") as url:
         print("seeding …", flush=True)
         tokens, json_answers, forms = seed(url, tokens_needed=args.respondents * 3 + 12000)
-        flow_tokens, api_tokens = tokens[: args.respondents * 3], tokens[args.respondents * 3:]
+        flow_tokens, api_tokens = tokens[: args.respondents * 3], tokens[args.respondents * 3 :]
         redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
         if args.topology:
             import tempfile
@@ -210,8 +227,9 @@ def main() -> None:
             sys.path.insert(0, str(ROOT / "tests"))
             import topology as topology_module
 
-            topology = topology_module.start(url, redis_url, tempfile.mkdtemp(prefix="bench-topology-"),
-                                             web_workers=args.workers)
+            topology = topology_module.start(
+                url, redis_url, tempfile.mkdtemp(prefix="bench-topology-"), web_workers=args.workers
+            )
             base = topology.base
 
             def stop_server():
@@ -220,16 +238,37 @@ def main() -> None:
                 print(f"processes alive at the end: {alive}")
         else:
             port = free_port()
-            env = dict(os.environ, DATABASE_URL=url, DRAAGVLAK_ENV="production", SECRET_KEY="bench-" + "x" * 40,
-                       REDIS_URL=redis_url, RATELIMIT_ENABLED="false", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
-            server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-                                       "--workers", str(args.workers), "--log-level", "warning", "app:create_app()"],
-                                      cwd=ROOT, env=env)
+            env = dict(
+                os.environ,
+                DATABASE_URL=url,
+                DRAAGVLAK_ENV="production",
+                SECRET_KEY="bench-" + "x" * 40,
+                REDIS_URL=redis_url,
+                RATELIMIT_ENABLED="false",
+                PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+            )
+            server = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(args.workers),
+                    "--log-level",
+                    "warning",
+                    "app:create_app()",
+                ],
+                cwd=ROOT,
+                env=env,
+            )
             base = f"http://127.0.0.1:{port}"
 
             def stop_server():
                 server.terminate()
                 server.wait(timeout=30)
+
         try:
             for _ in range(100):
                 try:
@@ -237,24 +276,32 @@ def main() -> None:
                         break
                 except requests.RequestException:
                     time.sleep(0.2)
-            print(f"gunicorn with {args.workers} workers on {base}; {os.cpu_count()} cores; "
-                  f"{'two Celery workers and beat beside it' if args.topology else 'no Celery worker'}; "
-                  f"load average {os.getloadavg()[0]:.1f}")
+            print(
+                f"gunicorn with {args.workers} workers on {base}; {os.cpu_count()} cores; "
+                f"{'two Celery workers and beat beside it' if args.topology else 'no Celery worker'}; "
+                f"load average {os.getloadavg()[0]:.1f}"
+            )
 
             # (a) respondents with think time
             rec, done = Recorder(), [0]
             token_lock = threading.Lock()
             deadline = time.time() + args.seconds
-            threads = [threading.Thread(target=respondent, args=(base, flow_tokens, token_lock, forms, deadline, rec, done))
-                       for _ in range(args.respondents)]
+            threads = [
+                threading.Thread(target=respondent, args=(base, flow_tokens, token_lock, forms, deadline, rec, done))
+                for _ in range(args.respondents)
+            ]
             start = time.perf_counter()
             for t in threads:
                 t.start()
                 time.sleep(args.seconds / args.respondents / 4)  # ramp up over the first quarter
             for t in threads:
                 t.join()
-            flow = summary(f"(a) {args.respondents} respondents, 1–3 s think", rec.latencies, rec.errors,
-                           time.perf_counter() - start)
+            flow = summary(
+                f"(a) {args.respondents} respondents, 1–3 s think",
+                rec.latencies,
+                rec.errors,
+                time.perf_counter() - start,
+            )
             print(f"    submitted questionnaires: {done[0]}")
 
             # (b) saturation: submissions vs. the ceiling
@@ -266,8 +313,9 @@ def main() -> None:
                 if token is None:
                     time.sleep(0.01)
                     return
-                r.timed(s, "POST", f"{base}/api/v1/responses", ok=(201,),
-                        json={"token": token, "answers": json_answers})
+                r.timed(
+                    s, "POST", f"{base}/api/v1/responses", ok=(201,), json={"token": token, "answers": json_answers}
+                )
 
             lat, err, secs = saturate(args.saturation_seconds, args.connections, submit)
             sub = summary(f"(b) submit, {args.connections} connections", lat, err, secs)
@@ -281,14 +329,29 @@ def main() -> None:
             stop_server()
 
     ratio = sub["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
-    print(f"submit/ceiling ratio {ratio:.3f} (target ≥ 0.10); p99 of (a) {flow['p99_ms']} ms (target ≤ 500); "
-          f"errors {flow['errors'] + sub['errors'] + ceiling['errors']} (target 0)")
-    print(json.dumps({"submit_rps": sub["rps"], "ceiling_rps": ceiling["rps"], "ratio": round(ratio, 4),
-                      "p99_ms": flow["p99_ms"], "errors": flow["errors"] + sub["errors"] + ceiling["errors"],
-                      "flow_rps": flow["rps"], "flow_requests": flow["requests"], "submitted": done[0],
-                      "submit_p99_ms": sub["p99_ms"], "ceiling_p99_ms": ceiling["p99_ms"],
-                      "respondents": args.respondents, "topology": args.topology,
-                      "load_average": round(os.getloadavg()[0], 2)}))
+    print(
+        f"submit/ceiling ratio {ratio:.3f} (target ≥ 0.10); p99 of (a) {flow['p99_ms']} ms (target ≤ 500); "
+        f"errors {flow['errors'] + sub['errors'] + ceiling['errors']} (target 0)"
+    )
+    print(
+        json.dumps(
+            {
+                "submit_rps": sub["rps"],
+                "ceiling_rps": ceiling["rps"],
+                "ratio": round(ratio, 4),
+                "p99_ms": flow["p99_ms"],
+                "errors": flow["errors"] + sub["errors"] + ceiling["errors"],
+                "flow_rps": flow["rps"],
+                "flow_requests": flow["requests"],
+                "submitted": done[0],
+                "submit_p99_ms": sub["p99_ms"],
+                "ceiling_p99_ms": ceiling["p99_ms"],
+                "respondents": args.respondents,
+                "topology": args.topology,
+                "load_average": round(os.getloadavg()[0], 2),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ beside a trivial page of the same app (`/api/v1/health`). Then the version's PDF
 built (`app.results.report`: print HTML + WeasyPrint, openpyxl) and timed.
 The last line is one JSON object: p50/p95 per page and role, `pdf_s`, `xlsx_s`, the load average.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,11 @@ def timed(client, url: str, n: int) -> dict:
         response = client.get(url)
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    return {"p50_ms": round(percentile(times, 50), 1), "p95_ms": round(percentile(times, 95), 1),
-            "bytes": len(first.get_data())}
+    return {
+        "p50_ms": round(percentile(times, 50), 1),
+        "p95_ms": round(percentile(times, 95), 1),
+        "bytes": len(first.get_data()),
+    }
 
 
 def main() -> None:
@@ -63,23 +67,35 @@ def main() -> None:
             db.session.commit()
             traject_id, version_id = traject.id, version.id
             board_email = db.session.query(User).filter_by(role="bestuurder").order_by(User.id).first().email
-            print(f"seeded {args.respondents} respondents, release and advice version in "
-                  f"{time.perf_counter() - started:.0f} s", flush=True)
+            print(
+                f"seeded {args.respondents} respondents, release and advice version in "
+                f"{time.perf_counter() - started:.0f} s",
+                flush=True,
+            )
             db.session.remove()
 
-        pages = {"trivial": "/api/v1/health", "dashboard": f"/trajecten/{traject_id}/resultaten",
-                 "swot": f"/trajecten/{traject_id}/swot", "feasibility": f"/trajecten/{traject_id}/haalbaarheid",
-                 "advice_version": f"/adviesversies/{version_id}"}
+        pages = {
+            "trivial": "/api/v1/health",
+            "dashboard": f"/trajecten/{traject_id}/resultaten",
+            "swot": f"/trajecten/{traject_id}/swot",
+            "feasibility": f"/trajecten/{traject_id}/haalbaarheid",
+            "advice_version": f"/adviesversies/{version_id}",
+        }
         results = {}
-        for role, (email, password) in {"regisseur": (REGISSEUR["email"], REGISSEUR["password"]),
-                                        "bestuurder": (board_email, BOARD_PASSWORD)}.items():
+        for role, (email, password) in {
+            "regisseur": (REGISSEUR["email"], REGISSEUR["password"]),
+            "bestuurder": (board_email, BOARD_PASSWORD),
+        }.items():
             client = app.test_client()
             login = client.post("/login", data={"email": email, "password": password})
             assert login.status_code in (302, 303), login.status_code
             for name, page in pages.items():
                 results[f"{name}_{role}"] = row = timed(client, page, args.requests)
-                print(f"{role:10} {name:15} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
-                      f"({row['bytes'] // 1024} KB)", flush=True)
+                print(
+                    f"{role:10} {name:15} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
+                    f"({row['bytes'] // 1024} KB)",
+                    flush=True,
+                )
 
         with app.app_context():
             from app.models.advice import AdviceVersion
@@ -94,14 +110,26 @@ def main() -> None:
             started = time.perf_counter()
             xlsx = report._in_dutch(lambda: report.render_xlsx(context))
             xlsx_s = time.perf_counter() - started
-            print(f"advice version PDF {pdf_s:.2f} s ({len(pdf) // 1024} KB), XLSX {xlsx_s:.2f} s "
-                  f"({len(xlsx) // 1024} KB)")
+            print(
+                f"advice version PDF {pdf_s:.2f} s ({len(pdf) // 1024} KB), XLSX {xlsx_s:.2f} s "
+                f"({len(xlsx) // 1024} KB)"
+            )
             db.session.remove()
             db.engine.dispose()
     load = round(os.getloadavg()[0], 2)
     print(f"load average {load}")
-    print(json.dumps(dict(results, respondents=args.respondents, requests=args.requests, pdf_s=round(pdf_s, 2),
-                          xlsx_s=round(xlsx_s, 2), load_average=load)))
+    print(
+        json.dumps(
+            dict(
+                results,
+                respondents=args.respondents,
+                requests=args.requests,
+                pdf_s=round(pdf_s, 2),
+                xlsx_s=round(xlsx_s, 2),
+                load_average=load,
+            )
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ Exit 3: pip-audit ran but could not check some packages (PyPI did not answer for
         docs/security.md: why this is so on the project's build machines, and what is checked).
 Ignored vulnerability ids, each with its reason, live in IGNORED below and in docs/security.md.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,23 +34,30 @@ def banner(lines: list[str]) -> None:
 
 
 def main() -> int:
-    cmd = [str(PIP_AUDIT), "--format", "json", "--progress-spinner", "off", "--skip-editable",
-           "--timeout", "30"]
+    cmd = [str(PIP_AUDIT), "--format", "json", "--progress-spinner", "off", "--skip-editable", "--timeout", "30"]
     for vuln_id in IGNORED:
         cmd += ["--ignore-vuln", vuln_id]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        banner(["PIP-AUDIT KON NIET DRAAIEN: " + repr(exc),
-                "Zonder afhankelijkheden-audit faalt deze stap bewust (geen stille pass)."])
+        banner(
+            [
+                "PIP-AUDIT KON NIET DRAAIEN: " + repr(exc),
+                "Zonder afhankelijkheden-audit faalt deze stap bewust (geen stille pass).",
+            ]
+        )
         return 2
     try:
         report = json.loads(done.stdout)
     except json.JSONDecodeError:
         tail = (done.stderr or done.stdout or "").strip().splitlines()[-8:]
-        banner([f"PIP-AUDIT KON NIET DRAAIEN (exit {done.returncode}). Is PyPI (pypi.org) bereikbaar?",
+        banner(
+            [
+                f"PIP-AUDIT KON NIET DRAAIEN (exit {done.returncode}). Is PyPI (pypi.org) bereikbaar?",
                 *tail,
-                "Zonder afhankelijkheden-audit faalt deze stap bewust (geen stille pass)."])
+                "Zonder afhankelijkheden-audit faalt deze stap bewust (geen stille pass).",
+            ]
+        )
         return 2
 
     deps = report.get("dependencies", [])
@@ -57,18 +65,27 @@ def main() -> int:
     skipped = [d for d in deps if d.get("skip_reason")]
     checked = len(deps) - len(skipped)
     if vulnerable:
-        banner(["PIP-AUDIT: BEKENDE KWETSBAARHEDEN GEVONDEN"]
-               + [f"  {d['name']} {d.get('version', '?')}: {v['id']} "
-                  f"(opgelost in {', '.join(v.get('fix_versions') or ['-'])})" for d, v in vulnerable]
-               + ["Werk de pakketten bij, of leg een gemotiveerde uitzondering vast in",
-                  "scripts/pip_audit_check.py (IGNORED) en docs/security.md."])
+        banner(
+            ["PIP-AUDIT: BEKENDE KWETSBAARHEDEN GEVONDEN"]
+            + [
+                f"  {d['name']} {d.get('version', '?')}: {v['id']} "
+                f"(opgelost in {', '.join(v.get('fix_versions') or ['-'])})"
+                for d, v in vulnerable
+            ]
+            + [
+                "Werk de pakketten bij, of leg een gemotiveerde uitzondering vast in",
+                "scripts/pip_audit_check.py (IGNORED) en docs/security.md.",
+            ]
+        )
         return 1
     if skipped:
-        lines = [f"PIP-AUDIT: {len(skipped)} van {len(deps)} pakketten NIET GECONTROLEERD "
-                 f"({checked} wel, zonder bekende kwetsbaarheden).",
-                 "Reden (eerste): " + skipped[0]["skip_reason"],
-                 "PyPI gaf voor deze versies geen antwoord (/pypi/<naam>/<versie>/json).",
-                 "Zie docs/security.md, 'Afhankelijkheden'."]
+        lines = [
+            f"PIP-AUDIT: {len(skipped)} van {len(deps)} pakketten NIET GECONTROLEERD "
+            f"({checked} wel, zonder bekende kwetsbaarheden).",
+            "Reden (eerste): " + skipped[0]["skip_reason"],
+            "PyPI gaf voor deze versies geen antwoord (/pypi/<naam>/<versie>/json).",
+            "Zie docs/security.md, 'Afhankelijkheden'.",
+        ]
         if os.environ.get("PIP_AUDIT_ALLOW_UNAUDITED") == "1":
             banner(lines + ["PIP_AUDIT_ALLOW_UNAUDITED=1: als WAARSCHUWING doorgelaten."])
             return 0

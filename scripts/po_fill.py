@@ -1,4 +1,5 @@
 """Fill English msgstr lines of the catalog from a JSON file of {dutch: english} (developer tool)."""
+
 import json
 import sys
 

@@ -1,10 +1,10 @@
 """How long a questionnaire takes: the one time estimate shown on the start page and in every mail."""
+
 from __future__ import annotations
 
 import math
 
 from surveys.model import Questionnaire
-
 
 
 def minutes_needed(definition: Questionnaire) -> int:

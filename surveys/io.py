@@ -32,8 +32,7 @@ def schema() -> dict[str, Any]:
         for field, fragment in question_type.schema.items():
             known = question["properties"].setdefault(field, copy.deepcopy(fragment))
             if known != fragment:
-                raise ValueError(f"vraagtype {question_type.name!r}: veld {field!r} "
-                                 "botst met een ander type")
+                raise ValueError(f"vraagtype {question_type.name!r}: veld {field!r} botst met een ander type")
     return result
 
 
@@ -59,8 +58,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"dubbele sleutel {key!r}", key_node.start_mark)
+            raise yaml.constructor.ConstructorError(None, None, f"dubbele sleutel {key!r}", key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 

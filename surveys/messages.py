@@ -11,6 +11,7 @@ The domain and the services speak Dutch (the source language of the catalog). A 
 >>> N_("Vul een getal in.") == "Vul een getal in."
 True
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -29,15 +29,20 @@ class UnknownKey(KeyError, ValueError):
 def _check_text(value: Any, where: str, optional: bool = False) -> None:
     if value is None and optional:
         return
-    if not isinstance(value, dict) or set(value) != {"nl", "en"} or not all(
-            isinstance(v, str) and v.strip() for v in value.values()):
+    if (
+        not isinstance(value, dict)
+        or set(value) != {"nl", "en"}
+        or not all(isinstance(v, str) and v.strip() for v in value.values())
+    ):
         raise ValueError(f"{where}: verwacht een tekst met 'nl' en 'en'")
 
 
 def _check_key(value: Any, where: str) -> None:
     if not isinstance(value, str) or not KEY_PATTERN.match(value):
-        raise ValueError(f"{where}: sleutel {value!r} moet beginnen met een kleine letter en "
-                         "bestaan uit kleine letters, cijfers en _ (hoogstens 63 tekens)")
+        raise ValueError(
+            f"{where}: sleutel {value!r} moet beginnen met een kleine letter en "
+            "bestaan uit kleine letters, cijfers en _ (hoogstens 63 tekens)"
+        )
 
 
 @dataclass
@@ -56,8 +61,11 @@ class Condition:
     def from_dict(cls, d: dict[str, Any]) -> Condition:
         if not isinstance(d, dict) or not set(d) <= {"question", "equals", "contains"}:
             raise ValueError("condition: verwacht 'question' met 'equals' of 'contains'")
-        return cls(question=cast(str, d.get("question")), equals=copy.deepcopy(d.get("equals")),
-                   contains=copy.deepcopy(d.get("contains")))
+        return cls(
+            question=cast(str, d.get("question")),
+            equals=copy.deepcopy(d.get("equals")),
+            contains=copy.deepcopy(d.get("contains")),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"question": self.question}
@@ -169,10 +177,17 @@ class Question:
         if "options" in question_type.allowed_fields:
             options = [{"value": o["value"], "label": o["label"]["nl"]} for o in self.options or []]
         scale = question_type.api_scale(self)
-        return {"key": self.key, "type": self.type, "construct": self.construct,
-                "domain": self.domain, "reverse": self.reverse, "required": self.required,
-                "scale": scale, "options": options,
-                "text": {"nl": self.text["nl"], "en": self.text["en"]}}
+        return {
+            "key": self.key,
+            "type": self.type,
+            "construct": self.construct,
+            "domain": self.domain,
+            "reverse": self.reverse,
+            "required": self.required,
+            "scale": scale,
+            "options": options,
+            "text": {"nl": self.text["nl"], "en": self.text["en"]},
+        }
 
 
 @dataclass
@@ -206,9 +221,13 @@ class Section:
             condition = Condition.from_dict(condition) if condition is not None else None
         except ValueError as exc:
             raise ValueError(f"{where}.{exc}") from None
-        return cls(key=cast(str, d.get("key")), title=copy.deepcopy(cast("dict[str, Any]", d.get("title"))),
-                   questions=parsed,
-                   intro=copy.deepcopy(d.get("intro")), condition=condition)
+        return cls(
+            key=cast(str, d.get("key")),
+            title=copy.deepcopy(cast("dict[str, Any]", d.get("title"))),
+            questions=parsed,
+            intro=copy.deepcopy(d.get("intro")),
+            condition=condition,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"key": self.key, "title": copy.deepcopy(self.title)}
@@ -251,28 +270,37 @@ class Questionnaire:
         """Build from a plain dict (as loaded from YAML or JSON); ValueError when unsound."""
         if not isinstance(d, dict):
             raise ValueError("verwacht een vragenlijst als object")
-        unknown = set(d) - {"format", "key", "version", "title", "audience", "anonymous",
-                            "description", "sections"}
+        unknown = set(d) - {"format", "key", "version", "title", "audience", "anonymous", "description", "sections"}
         if unknown:
             raise ValueError(f"onbekende velden {sorted(unknown)}")
         if "format" in d and d["format"] != FORMAT:
             raise ValueError(f"format: verwacht {FORMAT!r}")
-        missing = [k for k in ("key", "version", "title", "audience", "anonymous", "sections")
-                   if k not in d]
+        missing = [k for k in ("key", "version", "title", "audience", "anonymous", "sections") if k not in d]
         if missing:
             raise ValueError(f"velden ontbreken: {missing}")
         if not isinstance(d["sections"], list) or not d["sections"]:
             raise ValueError("sections: verwacht een niet-lege lijst")
         sections = [Section.from_dict(s, f"sections[{i}]") for i, s in enumerate(d["sections"])]
-        return cls(key=d["key"], version=d["version"], title=copy.deepcopy(d["title"]),
-                   audience=d["audience"], anonymous=d["anonymous"], sections=sections,
-                   description=copy.deepcopy(d.get("description")))
+        return cls(
+            key=d["key"],
+            version=d["version"],
+            title=copy.deepcopy(d["title"]),
+            audience=d["audience"],
+            anonymous=d["anonymous"],
+            sections=sections,
+            description=copy.deepcopy(d.get("description")),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict that from_dict turns back into an equal questionnaire."""
-        d: dict[str, Any] = {"format": FORMAT, "key": self.key, "version": self.version,
-                             "title": copy.deepcopy(self.title), "audience": self.audience,
-                             "anonymous": self.anonymous}
+        d: dict[str, Any] = {
+            "format": FORMAT,
+            "key": self.key,
+            "version": self.version,
+            "title": copy.deepcopy(self.title),
+            "audience": self.audience,
+            "anonymous": self.anonymous,
+        }
         if self.description is not None:
             d["description"] = copy.deepcopy(self.description)
         d["sections"] = [s.to_dict() for s in self.sections]
@@ -280,8 +308,7 @@ class Questionnaire:
 
     def fingerprint(self) -> str:
         """sha256 of the canonical JSON of the definition, to detect any change."""
-        canonical = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False,
-                               separators=(",", ":"))
+        canonical = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
     def check(self) -> None:
@@ -329,8 +356,10 @@ class Questionnaire:
         if not isinstance(condition, Condition):
             raise ValueError(f"{where}: verwacht een Condition")
         if condition.question not in earlier:
-            raise ValueError(f"{where}.question: {condition.question!r} is geen eerdere vraag; "
-                             "een voorwaarde mag alleen naar een eerdere vraag verwijzen")
+            raise ValueError(
+                f"{where}.question: {condition.question!r} is geen eerdere vraag; "
+                "een voorwaarde mag alleen naar een eerdere vraag verwijzen"
+            )
         if (condition.equals is None) == (condition.contains is None):
             raise ValueError(f"{where}: geef precies één van 'equals' en 'contains'")
         target = earlier[condition.question]
@@ -368,8 +397,7 @@ class Questionnaire:
 
     def constructs(self) -> list[str]:
         """Sorted unique construct codes of the scale (likert) items."""
-        return sorted({q.construct for q in self.questions()
-                       if q.question_type.analysis == "likert" and q.construct})
+        return sorted({q.construct for q in self.questions() if q.question_type.analysis == "likert" and q.construct})
 
     def api_questions(self) -> list[dict[str, Any]]:
         """The questions in the public API's shape."""
@@ -391,8 +419,9 @@ class Questionnaire:
                 return False
         return target.question_type.contains(value, condition.contains)
 
-    def _walk(self, raw_answers: dict[str, Any]) -> tuple[list[Section], list[Question],
-                                                dict[str, Any], dict[str, list[str]]]:
+    def _walk(
+        self, raw_answers: dict[str, Any]
+    ) -> tuple[list[Section], list[Question], dict[str, Any], dict[str, list[str]]]:
         """One pass in order: visible sections and questions, clean values and errors.
 
         Conditions see only valid answers to visible questions, so an answer left behind on a
@@ -430,8 +459,9 @@ class Questionnaire:
 
     # -- validation -----------------------------------------------------------------------------
 
-    def validate_section(self, section_key: str, raw_answers: dict[str, Any]
-                         ) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    def validate_section(
+        self, section_key: str, raw_answers: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, list[str]]]:
         """Validate the visible questions of one section; answers to hidden ones are dropped.
 
         ``raw_answers`` may hold answers to earlier sections too: conditions use them. Only
@@ -439,8 +469,7 @@ class Questionnaire:
         """
         keys = {q.key for q in self.section(section_key).questions}
         _, _, clean, errors = self._walk(raw_answers)
-        return ({k: v for k, v in clean.items() if k in keys},
-                {k: v for k, v in errors.items() if k in keys})
+        return ({k: v for k, v in clean.items() if k in keys}, {k: v for k, v in errors.items() if k in keys})
 
     def validate_all(self, raw_answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
         """Validate a whole response: unknown keys are errors, hidden questions are dropped."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import pathlib
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Any, cast
 
 from .model import KEY_PATTERN, Questionnaire, Section
@@ -16,7 +16,7 @@ TEMPLATE_KEYS = ("ict_foto", "ict_staff", "board_commitment", "motives", "ict_us
 OPEN_TEXT = "open_text"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template_dict(key: str) -> dict[str, Any]:
     # Imported here so that reading a template does not need io at import time of the package.
     from .io import load_definition
@@ -37,8 +37,7 @@ def load_template(key: str) -> Questionnaire:
 
 def template_constructs(questionnaire: Questionnaire) -> list[str]:
     """Sorted construct codes of all questions, facts included, without open text."""
-    return sorted({q.construct for q in questionnaire.questions()
-                   if q.construct and q.construct != OPEN_TEXT})
+    return sorted({q.construct for q in questionnaire.questions() if q.construct and q.construct != OPEN_TEXT})
 
 
 def list_templates() -> list[dict[str, Any]]:
@@ -46,8 +45,15 @@ def list_templates() -> list[dict[str, Any]]:
     result = []
     for key in TEMPLATE_KEYS:
         q = load_template(key)
-        result.append({"key": key, "title": q.title["nl"], "audience": q.audience,
-                       "anonymous": q.anonymous, "constructs": template_constructs(q)})
+        result.append(
+            {
+                "key": key,
+                "title": q.title["nl"],
+                "audience": q.audience,
+                "anonymous": q.anonymous,
+                "constructs": template_constructs(q),
+            }
+        )
     return result
 
 
@@ -58,8 +64,7 @@ def _fill(text: dict[str, Any] | None, name: str) -> dict[str, Any] | None:
     return {lang: value.replace("{partner}", name) for lang, value in text.items()}
 
 
-def expand_for_traject(questionnaire: Questionnaire,
-                       partners: list[tuple[str, str]]) -> Questionnaire:
+def expand_for_traject(questionnaire: Questionnaire, partners: list[tuple[str, str]]) -> Questionnaire:
     """Repeat every ``repeat: partners`` question once per partner organisation.
 
     Each copy gets key ``<key>_<code in lower case>``, ``partner=code`` and ``{partner}``
@@ -72,8 +77,9 @@ def expand_for_traject(questionnaire: Questionnaire,
     """
     seen_codes = set()
     for item in partners:
-        if not (isinstance(item, (tuple, list)) and len(item) == 2
-                and all(isinstance(x, str) and x.strip() for x in item)):
+        if not (
+            isinstance(item, (tuple, list)) and len(item) == 2 and all(isinstance(x, str) and x.strip() for x in item)
+        ):
             raise ValueError("partners: verwacht een lijst van (code, naam)")
         if not re.match(r"^[a-z0-9_]+$", item[0].lower()):
             raise ValueError(f"partnercode {item[0]!r} mag alleen letters, cijfers en _ bevatten")
@@ -98,10 +104,21 @@ def expand_for_traject(questionnaire: Questionnaire,
                 clone.help = _fill(question.help, name)
                 questions.append(clone)
         if questions:
-            sections.append(Section(key=section.key, title=copy.deepcopy(section.title),
-                                    questions=questions, intro=copy.deepcopy(section.intro),
-                                    condition=copy.deepcopy(section.condition)))
-    return Questionnaire(key=questionnaire.key, version=questionnaire.version,
-                         title=copy.deepcopy(questionnaire.title), audience=questionnaire.audience,
-                         anonymous=questionnaire.anonymous, sections=sections,
-                         description=copy.deepcopy(questionnaire.description))
+            sections.append(
+                Section(
+                    key=section.key,
+                    title=copy.deepcopy(section.title),
+                    questions=questions,
+                    intro=copy.deepcopy(section.intro),
+                    condition=copy.deepcopy(section.condition),
+                )
+            )
+    return Questionnaire(
+        key=questionnaire.key,
+        version=questionnaire.version,
+        title=copy.deepcopy(questionnaire.title),
+        audience=questionnaire.audience,
+        anonymous=questionnaire.anonymous,
+        sections=sections,
+        description=copy.deepcopy(questionnaire.description),
+    )

@@ -3,6 +3,7 @@
 Tests run against the real PostgreSQL when it is reachable (always under CI=true, where a missing
 service fails the run instead of skipping). Outside CI without PostgreSQL they fall back to SQLite.
 """
+
 from __future__ import annotations
 
 import os
@@ -119,8 +120,7 @@ def app(database_url, _schema, tmp_path):
     from app import create_app
     from app.extensions import db
 
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url,
-                                 "REPORT_DIR": str(tmp_path / "reports")})
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "REPORT_DIR": str(tmp_path / "reports")})
     _fresh_g_per_request(app)
     with app.app_context():
         yield app

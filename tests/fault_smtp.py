@@ -1,6 +1,7 @@
 """An aiosmtpd server for fault tests: it counts what it accepted per recipient, and can be told
 to be down (nothing listens), to delay, or to answer 421 (closing the connection), 451 or 550
 for chosen recipients. Messages are counted here, at the server, never from the database."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,5 +1,6 @@
 """Hypothesis strategies for the fuzz tests: valid answers to a questionnaire definition, and
 arbitrary junk shaped like what a form or a JSON body can carry."""
+
 from __future__ import annotations
 
 import math
@@ -27,15 +28,17 @@ def valid_answer(question) -> st.SearchStrategy:
         return st.lists(st.sampled_from(values), min_size=max(low, 1), max_size=high, unique=True)
     if kind == "ranking":
         low, high = ranking_bounds(question)
-        return st.permutations(values).flatmap(
-            lambda order: st.integers(low, high).map(lambda n: list(order[:n])))
+        return st.permutations(values).flatmap(lambda order: st.integers(low, high).map(lambda n: list(order[:n])))
     if kind in ("number", "currency"):
         low = question.min if question.min is not None else 0
         high = question.max if question.max is not None else 10_000
         return st.integers(math.ceil(max(low, 0) if kind == "currency" else low), math.floor(high))
     if kind == "text":
-        return st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]),
-                       min_size=1, max_size=min(question.max_length or 200, 200)).filter(str.strip)
+        return st.text(
+            st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]),
+            min_size=1,
+            max_size=min(question.max_length or 200, 200),
+        ).filter(str.strip)
     if kind == "yes_no":
         return st.just(True) if question.key == SIGNATURE_KEY else st.booleans()
     raise AssertionError(f"no strategy for type {kind}")
@@ -48,13 +51,51 @@ def valid_answers(definition) -> st.SearchStrategy:
 
 # Values as a JSON body or a form can carry them, and the nastier corners.
 JSON_SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.integers(-10, 10),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(),
-    st.sampled_from(["", " ", "0", "1", "-1", "--1", "²", "٣", "1e5", "1,5", "1.234,50", "€ 12.500",
-                     "ja", "nee", "true", "NaN", "Infinity", "1" * 5000, "a|b", "|", ",", "\x00",
-                     "\ud800", "x\x00y", "\u202e", "9" * 40, "0x10", " 3 ", "3.0", "+4"]),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(-10, 10),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "1",
+            "-1",
+            "--1",
+            "²",
+            "٣",
+            "1e5",
+            "1,5",
+            "1.234,50",
+            "€ 12.500",
+            "ja",
+            "nee",
+            "true",
+            "NaN",
+            "Infinity",
+            "1" * 5000,
+            "a|b",
+            "|",
+            ",",
+            "\x00",
+            "\ud800",
+            "x\x00y",
+            "\u202e",
+            "9" * 40,
+            "0x10",
+            " 3 ",
+            "3.0",
+            "+4",
+        ]
+    ),
     # Huge strings (Hypothesis cannot draw them char by char): over every max_length.
     st.tuples(st.sampled_from(["a", "1", "é ", "\u202e"]), st.integers(20_001, 60_000)).map(lambda p: p[0] * p[1]),
 )
-JSON_VALUES = st.recursive(JSON_SCALARS, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=5), inner, max_size=3)), max_leaves=8)
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=5), inner, max_size=3)),
+    max_leaves=8,
+)

@@ -1,4 +1,5 @@
 """A real threaded werkzeug server in a thread, for tests that need real HTTP and concurrency."""
+
 from __future__ import annotations
 
 import threading

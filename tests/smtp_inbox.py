@@ -3,6 +3,7 @@
 Invitation links in the privacy tests come from here, never from an API answer: `smtp_server`
 is a fixture factory that starts the server and points the app's MAIL_SERVER at it.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,8 +32,9 @@ class Inbox:
 
         message = message_from_bytes(envelope.content, policy=policy.default)
         for recipient in envelope.rcpt_tos:
-            self.messages.append({"to": recipient.lower(), "subject": message["Subject"],
-                                  "body": message.get_content()})
+            self.messages.append(
+                {"to": recipient.lower(), "subject": message["Subject"], "body": message.get_content()}
+            )
         return "250 Message accepted"
 
     def to(self, address: str) -> list[dict]:

@@ -1,4 +1,5 @@
 """Imports point one way: analysis and surveys load no web/ORM/queue code; app never imports worker."""
+
 import ast
 import subprocess
 import sys
@@ -35,8 +36,11 @@ def _imported_modules(path: Path) -> set[str]:
 
 
 def test_app_never_imports_worker_statically():
-    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "app").rglob("*.py")
-                 if any(n == "worker" or n.startswith("worker.") for n in _imported_modules(p))]
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "app").rglob("*.py")
+        if any(n == "worker" or n.startswith("worker.") for n in _imported_modules(p))
+    ]
     assert offenders == []
 
 
@@ -51,8 +55,10 @@ def test_analysis_and_surveys_import_no_framework_statically():
 
 
 def test_creating_the_app_does_not_load_worker():
-    code = ("import sys; from app import create_app; create_app('testing');"
-            "print([m for m in sys.modules if m == 'worker' or m.startswith('worker.')])")
+    code = (
+        "import sys; from app import create_app; create_app('testing');"
+        "print([m for m in sys.modules if m == 'worker' or m.startswith('worker.')])"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
@@ -143,7 +149,12 @@ def test_routes_commit_only_through_app_actions():
             if relative in COMMITS_OUTSIDE_REQUESTS:
                 continue
             for node in ast.walk(ast.parse(path.read_text(), filename=relative)):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit"
-                        and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "session"):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "commit"
+                    and isinstance(node.func.value, ast.Attribute)
+                    and node.func.value.attr == "session"
+                ):
                     offenders.append(f"{relative}:{node.lineno}")
     assert offenders == []

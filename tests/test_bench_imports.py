@@ -1,5 +1,6 @@
 """The benchmarks install with the project's own set-up: every module bench/ imports is the standard
 library, the project, another bench module, or a declared dependency (pyproject.toml) that is installed."""
+
 import ast
 import importlib.util
 import re

@@ -1,4 +1,5 @@
 """docker-compose.yml validates against the compose-spec schema and runs every production part."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -9,8 +10,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_compose_file_matches_the_compose_spec():
-    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.compose-spec",
-                             str(ROOT / "docker-compose.yml")], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.compose-spec",
+            str(ROOT / "docker-compose.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

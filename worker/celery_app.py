@@ -1,4 +1,5 @@
 """Worker entry point: `celery -A worker.celery_app worker` (and `beat`)."""
+
 from app import create_app
 
 flask_app = create_app()

@@ -1,11 +1,11 @@
 """Public JSON API v1: bearer tokens, problem+json errors, cursor pagination, OpenAPI."""
+
 from flask import Blueprint
 
 from app.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # the API authenticates with bearer tokens, not cookies
-
 
 
 @bp.before_request
@@ -15,10 +15,15 @@ def _refuse_deep_json():
 
     check_json_body()
 
-from app.api import health, openapi, trajects  # noqa: E402,F401
-from app.api import responses  # noqa: E402,F401
-from app.api import participants  # noqa: E402,F401
-from app.api import indicators  # noqa: E402,F401
-from app.api import questionnaires  # noqa: E402,F401
-from app.api import advice  # noqa: E402,F401
-from app.api import stakeholders  # noqa: E402,F401
+
+from app.api import (  # noqa: E402,F401
+    advice,  # noqa: E402,F401
+    health,
+    indicators,  # noqa: E402,F401
+    openapi,
+    participants,  # noqa: E402,F401
+    questionnaires,  # noqa: E402,F401
+    responses,  # noqa: E402,F401
+    stakeholders,  # noqa: E402,F401
+    trajects,
+)

@@ -1,4 +1,5 @@
 """API: the current SWOT, feasibility matrix and roadmap of a traject, and the advice report files."""
+
 from __future__ import annotations
 
 import io
@@ -9,8 +10,8 @@ from flask import g, jsonify, send_file
 from app.actions import api_action, commit
 from app.api import bp, spec
 from app.api.auth import ApiProblem, json_object, token_required
-from app.api.validation import validated_body
 from app.api.trajects import api_traject
+from app.api.validation import validated_body
 from app.extensions import db
 from app.models.advice import AdviceVersion
 from app.models.base import iso_utc
@@ -18,74 +19,203 @@ from app.services import advice, advice_versions, audit
 
 _NUM = {"type": ["number", "null"]}
 _STR = {"type": ["string", "null"]}
-_CONDITION = {"type": "object", "properties": {"criterion": {"type": "string"}, "value": _NUM, "limit": _NUM,
-                                               "text_nl": {"type": "string"}, "text_en": {"type": "string"}}}
-SCHEMAS = {
-    "SwotItem": {"type": "object", "required": ["id", "organisation", "quadrant", "text", "source", "selected"],
-                 "properties": {"id": {"type": "integer"}, "organisation": _STR,
-                                "quadrant": {"type": "string", "enum": ["S", "W", "O", "T"]},
-                                "text": {"type": "object", "properties": {"nl": {"type": "string"},
-                                                                          "en": {"type": "string"}}},
-                                "source": {"type": "string", "enum": ["auto", "manual"]}, "rule": _STR,
-                                "evidence": {"type": ["object", "null"]}, "selected": {"type": "boolean"}}},
-    "Swot": {"type": "object", "required": ["scopes"], "properties": {"scopes": {"type": "array", "items": {
-        "type": "object", "required": ["organisation", "items", "confrontation"],
-        "properties": {"organisation": _STR,
-                       "items": {"type": "array", "items": {"$ref": "#/components/schemas/SwotItem"}},
-                       "confrontation": {"type": "object", "properties": {
-                           "scores": {"type": "array", "items": {"type": "object", "properties": {
-                               "internal": {"type": "integer"}, "external": {"type": "integer"},
-                               "score": {"type": "integer", "minimum": -2, "maximum": 2}}}},
-                           "rows": {"type": "object", "additionalProperties": {"type": "integer"}},
-                           "columns": {"type": "object", "additionalProperties": {"type": "integer"}},
-                           "attention": {"type": "array", "items": {"type": "object", "properties": {
-                               "item": {"type": "integer"}, "quadrant": {"type": "string"},
-                               "sum": {"type": "integer"}, "impact": {"type": "integer"}}}}}}}}}}},
-    "Feasibility": {"type": "object", "required": ["domains", "forms", "cells", "recommendations"], "properties": {
-        "domains": {"type": "array", "items": {"type": "string"}},
-        "forms": {"type": "array", "items": {"type": "string"}},
-        "cells": {"type": "array", "items": {"type": "object", "properties": {
-            "domain": {"type": "string"}, "form": {"type": "string"}, "score": _NUM, "computed": _NUM,
-            "threshold": {"type": "number"}, "feasible": {"type": "boolean"},
-            "override": {"type": ["object", "null"], "properties": {
-                "score": {"type": "number"}, "reason": {"type": "string"}, "user": _STR,
-                "at": {"type": "string", "format": "date-time"}}},
-            "knockouts": {"type": "array", "items": _CONDITION},
-            "contributions": {"type": "array", "items": {"type": "object", "properties": {
-                "criterion": {"type": "string"}, "value": {"type": "number"}, "weight": {"type": "number"},
-                "contribution": _NUM}}}}}},
-        "recommendations": {"type": "array", "items": {"type": "object", "properties": {
-            "domain": {"type": "string"}, "form": {"type": "string"}, "score": _NUM,
-            "preconditions": {"type": "array", "items": _CONDITION},
-            "next": {"type": ["object", "null"]}}}}}},
-    "RoadmapAction": {"type": "object", "required": ["id", "title", "horizon", "status", "depends_on"], "properties": {
-        "id": {"type": "integer"}, "key": _STR, "title": {"type": "string"},
-        "horizon": {"type": "string", "enum": ["kort", "middellang", "lang"]}, "domain": _STR, "form": _STR,
-        "owner": {"type": "string"}, "quarter": _STR,
-        "depends_on": {"type": "array", "items": {"type": "integer"}},
-        "status": {"type": "string", "enum": ["open", "bezig", "klaar"]}}},
-    "Roadmap": {"type": "object", "required": ["actions"], "properties": {
-        "actions": {"type": "array", "items": {"$ref": "#/components/schemas/RoadmapAction"}}}},
-    "ReportJob": {"type": "object", "required": ["job", "state"], "properties": {
-        "job": {"type": "string"}, "state": {"type": "string", "enum": ["queued", "running", "done", "failed"]}}},
+_CONDITION = {
+    "type": "object",
+    "properties": {
+        "criterion": {"type": "string"},
+        "value": _NUM,
+        "limit": _NUM,
+        "text_nl": {"type": "string"},
+        "text_en": {"type": "string"},
+    },
 }
-MIMETYPES = {"pdf": "application/pdf",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+SCHEMAS = {
+    "SwotItem": {
+        "type": "object",
+        "required": ["id", "organisation", "quadrant", "text", "source", "selected"],
+        "properties": {
+            "id": {"type": "integer"},
+            "organisation": _STR,
+            "quadrant": {"type": "string", "enum": ["S", "W", "O", "T"]},
+            "text": {"type": "object", "properties": {"nl": {"type": "string"}, "en": {"type": "string"}}},
+            "source": {"type": "string", "enum": ["auto", "manual"]},
+            "rule": _STR,
+            "evidence": {"type": ["object", "null"]},
+            "selected": {"type": "boolean"},
+        },
+    },
+    "Swot": {
+        "type": "object",
+        "required": ["scopes"],
+        "properties": {
+            "scopes": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["organisation", "items", "confrontation"],
+                    "properties": {
+                        "organisation": _STR,
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/SwotItem"}},
+                        "confrontation": {
+                            "type": "object",
+                            "properties": {
+                                "scores": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "internal": {"type": "integer"},
+                                            "external": {"type": "integer"},
+                                            "score": {"type": "integer", "minimum": -2, "maximum": 2},
+                                        },
+                                    },
+                                },
+                                "rows": {"type": "object", "additionalProperties": {"type": "integer"}},
+                                "columns": {"type": "object", "additionalProperties": {"type": "integer"}},
+                                "attention": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "item": {"type": "integer"},
+                                            "quadrant": {"type": "string"},
+                                            "sum": {"type": "integer"},
+                                            "impact": {"type": "integer"},
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            }
+        },
+    },
+    "Feasibility": {
+        "type": "object",
+        "required": ["domains", "forms", "cells", "recommendations"],
+        "properties": {
+            "domains": {"type": "array", "items": {"type": "string"}},
+            "forms": {"type": "array", "items": {"type": "string"}},
+            "cells": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "domain": {"type": "string"},
+                        "form": {"type": "string"},
+                        "score": _NUM,
+                        "computed": _NUM,
+                        "threshold": {"type": "number"},
+                        "feasible": {"type": "boolean"},
+                        "override": {
+                            "type": ["object", "null"],
+                            "properties": {
+                                "score": {"type": "number"},
+                                "reason": {"type": "string"},
+                                "user": _STR,
+                                "at": {"type": "string", "format": "date-time"},
+                            },
+                        },
+                        "knockouts": {"type": "array", "items": _CONDITION},
+                        "contributions": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "criterion": {"type": "string"},
+                                    "value": {"type": "number"},
+                                    "weight": {"type": "number"},
+                                    "contribution": _NUM,
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+            "recommendations": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "domain": {"type": "string"},
+                        "form": {"type": "string"},
+                        "score": _NUM,
+                        "preconditions": {"type": "array", "items": _CONDITION},
+                        "next": {"type": ["object", "null"]},
+                    },
+                },
+            },
+        },
+    },
+    "RoadmapAction": {
+        "type": "object",
+        "required": ["id", "title", "horizon", "status", "depends_on"],
+        "properties": {
+            "id": {"type": "integer"},
+            "key": _STR,
+            "title": {"type": "string"},
+            "horizon": {"type": "string", "enum": ["kort", "middellang", "lang"]},
+            "domain": _STR,
+            "form": _STR,
+            "owner": {"type": "string"},
+            "quarter": _STR,
+            "depends_on": {"type": "array", "items": {"type": "integer"}},
+            "status": {"type": "string", "enum": ["open", "bezig", "klaar"]},
+        },
+    },
+    "Roadmap": {
+        "type": "object",
+        "required": ["actions"],
+        "properties": {"actions": {"type": "array", "items": {"$ref": "#/components/schemas/RoadmapAction"}}},
+    },
+    "ReportJob": {
+        "type": "object",
+        "required": ["job", "state"],
+        "properties": {
+            "job": {"type": "string"},
+            "state": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+        },
+    },
+}
+MIMETYPES = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 _TID = {"name": "tid", "in": "path", "required": True, "schema": {"type": "integer"}}
 _ERRORS = {"401": spec.PROBLEM, "404": spec.PROBLEM}
 
 
 def _doc(path: str, summary: str, schema: str) -> None:
-    spec.register(path, {"get": {"summary": summary, "parameters": [_TID], "responses": {
-        "200": spec._ok({"$ref": f"#/components/schemas/{schema}"}), **_ERRORS}}}, SCHEMAS)
+    spec.register(
+        path,
+        {
+            "get": {
+                "summary": summary,
+                "parameters": [_TID],
+                "responses": {"200": spec._ok({"$ref": f"#/components/schemas/{schema}"}), **_ERRORS},
+            }
+        },
+        SCHEMAS,
+    )
 
 
 def _doc_file(path: str, summary: str, media: str) -> None:
-    spec.register(path, {"get": {"summary": summary, "parameters": [_TID], "responses": {
-        "200": {"description": "The report file", "content": {media: {"schema": {"type": "string",
-                                                                                 "format": "binary"}}}},
-        "202": spec._ok({"$ref": "#/components/schemas/ReportJob"}, "Being built; poll /api/v1/jobs/{id}"),
-        **_ERRORS}}}, SCHEMAS)
+    spec.register(
+        path,
+        {
+            "get": {
+                "summary": summary,
+                "parameters": [_TID],
+                "responses": {
+                    "200": {
+                        "description": "The report file",
+                        "content": {media: {"schema": {"type": "string", "format": "binary"}}},
+                    },
+                    "202": spec._ok({"$ref": "#/components/schemas/ReportJob"}, "Being built; poll /api/v1/jobs/{id}"),
+                    **_ERRORS,
+                },
+            }
+        },
+        SCHEMAS,
+    )
 
 
 def swot_json(traject) -> dict:
@@ -94,17 +224,35 @@ def swot_json(traject) -> dict:
         items = [i for q in advice.swot_items(traject, scope).values() for i in q]
         state = advice.confrontation_state(traject, scope)
         res = state["result"]
-        result.append({
-            "organisation": scope,
-            "items": [{"id": i.id, "organisation": i.organisation_code, "quadrant": i.quadrant,
-                       "text": {"nl": i.text_nl, "en": i.text_en}, "source": i.source, "rule": i.rule,
-                       "evidence": i.evidence, "selected": bool(i.selected)} for i in items],
-            "confrontation": {"scores": [{"internal": a, "external": b, "score": s}
-                                         for (a, b), s in sorted(state["scores"].items())],
-                              "rows": {str(k): v for k, v in res["rows"].items()},
-                              "columns": {str(k): v for k, v in res["columns"].items()},
-                              "attention": [{"item": a["item"], "quadrant": a["quadrant"], "sum": a["sum"],
-                                             "impact": a["impact"]} for a in res["attention"]]}})
+        result.append(
+            {
+                "organisation": scope,
+                "items": [
+                    {
+                        "id": i.id,
+                        "organisation": i.organisation_code,
+                        "quadrant": i.quadrant,
+                        "text": {"nl": i.text_nl, "en": i.text_en},
+                        "source": i.source,
+                        "rule": i.rule,
+                        "evidence": i.evidence,
+                        "selected": bool(i.selected),
+                    }
+                    for i in items
+                ],
+                "confrontation": {
+                    "scores": [
+                        {"internal": a, "external": b, "score": s} for (a, b), s in sorted(state["scores"].items())
+                    ],
+                    "rows": {str(k): v for k, v in res["rows"].items()},
+                    "columns": {str(k): v for k, v in res["columns"].items()},
+                    "attention": [
+                        {"item": a["item"], "quadrant": a["quadrant"], "sum": a["sum"], "impact": a["impact"]}
+                        for a in res["attention"]
+                    ],
+                },
+            }
+        )
     return {"scopes": result}
 
 
@@ -113,19 +261,52 @@ def feasibility_json(traject) -> dict:
     cells = []
     for c in feas["cells"]:
         o = feas["overrides"].get((c["domain"], c["form"]))
-        cells.append({"domain": c["domain"], "form": c["form"], "score": c["score"], "computed": c["computed"],
-                      "threshold": c["threshold"], "feasible": c["feasible"], "knockouts": c["knockouts"],
-                      "contributions": c["contributions"],
-                      "override": None if o is None else {"score": o.score, "reason": o.reason,
-                                                          "user": o.user.name if o.user else None, "at": iso_utc(o.at)}})
-    return {"domains": feas["domains"], "forms": feas["forms"], "cells": cells,
-            "recommendations": feas["recommendations"]}
+        cells.append(
+            {
+                "domain": c["domain"],
+                "form": c["form"],
+                "score": c["score"],
+                "computed": c["computed"],
+                "threshold": c["threshold"],
+                "feasible": c["feasible"],
+                "knockouts": c["knockouts"],
+                "contributions": c["contributions"],
+                "override": None
+                if o is None
+                else {
+                    "score": o.score,
+                    "reason": o.reason,
+                    "user": o.user.name if o.user else None,
+                    "at": iso_utc(o.at),
+                },
+            }
+        )
+    return {
+        "domains": feas["domains"],
+        "forms": feas["forms"],
+        "cells": cells,
+        "recommendations": feas["recommendations"],
+    }
 
 
 def roadmap_json(traject) -> dict:
-    return {"actions": [{"id": a.id, "key": a.key, "title": a.title, "horizon": a.horizon, "domain": a.domain,
-                         "form": a.form, "owner": a.owner, "quarter": a.quarter, "depends_on": list(a.depends_on or []),
-                         "status": a.status} for a in advice.actions(traject)]}
+    return {
+        "actions": [
+            {
+                "id": a.id,
+                "key": a.key,
+                "title": a.title,
+                "horizon": a.horizon,
+                "domain": a.domain,
+                "form": a.form,
+                "owner": a.owner,
+                "quarter": a.quarter,
+                "depends_on": list(a.depends_on or []),
+                "status": a.status,
+            }
+            for a in advice.actions(traject)
+        ]
+    }
 
 
 @bp.get("/trajects/<int:tid>/swot")
@@ -157,11 +338,15 @@ def _report_file(tid: int, fmt: str):
     commit()
     current = report_service.current_report(traject)
     if current is not None and os.path.exists((current.files or {}).get(fmt, "")):
-        audit.record("export.report", obj=current, traject_id=traject.id, actor_id=g.api_user.id, format=fmt,
-                     via="api")
+        audit.record("export.report", obj=current, traject_id=traject.id, actor_id=g.api_user.id, format=fmt, via="api")
         commit()
-        return send_file(current.files[fmt], mimetype=MIMETYPES[fmt], as_attachment=True, conditional=True,
-                         download_name=f"adviesrapport-{traject.id}.{fmt}")
+        return send_file(
+            current.files[fmt],
+            mimetype=MIMETYPES[fmt],
+            as_attachment=True,
+            conditional=True,
+            download_name=f"adviesrapport-{traject.id}.{fmt}",
+        )
     job = report_service.request_build(traject, g.api_user)
     return jsonify({"job": job.id, "state": job.state}), 202
 
@@ -181,66 +366,141 @@ def get_report_xlsx(tid: int):
 _doc("/api/v1/trajects/{tid}/swot", "The current SWOT per scope (traject and each organisation)", "Swot")
 _doc("/api/v1/trajects/{tid}/feasibility", "The feasibility matrix with overrides and recommendations", "Feasibility")
 _doc("/api/v1/trajects/{tid}/roadmap", "The roadmap actions", "Roadmap")
-_doc_file("/api/v1/trajects/{tid}/report.pdf", "The advice report as PDF (202 while it is being built)",
-          "application/pdf")
-_doc_file("/api/v1/trajects/{tid}/report.xlsx", "Every table of the advice report as XLSX (202 while built)",
-          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+_doc_file(
+    "/api/v1/trajects/{tid}/report.pdf", "The advice report as PDF (202 while it is being built)", "application/pdf"
+)
+_doc_file(
+    "/api/v1/trajects/{tid}/report.xlsx",
+    "Every table of the advice report as XLSX (202 while built)",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 
 
 # --- advice versions and the decision round ---------------------------------------------------
 
 _DECISION_ENUM = ["yes", "yes_with_conditions", "no", "deferred"]
-_SUMMARY = {"type": "object", "required": ["yes", "yes_with_conditions", "no", "deferred", "pending"],
-            "properties": {k: {"type": "integer"} for k in ("yes", "yes_with_conditions", "no", "deferred", "pending")}}
-SCHEMAS.update({
-    "AdviceVersionSummary": {"type": "object", "required": ["id", "number", "status", "published_at", "snapshot"],
-                             "properties": {"id": {"type": "integer"}, "number": {"type": "integer"},
-                                            "status": {"type": "string", "enum": ["published"]},
-                                            "published_at": {"type": "string", "format": "date-time"},
-                                            "snapshot": {"type": ["integer", "null"]}, "note": {"type": "string"},
-                                            "decisions": {"type": "string", "enum": ["open", "closed"]},
-                                            "warnings": {"type": "array", "items": {"type": "string"}}}},
-    "AdviceVersionCreate": {"type": "object", "properties": {
-        "note": {"type": "string", "maxLength": 5000},
-        "confirm": {"type": "boolean", "description": "required (true) when the advice has gaps in its evidence"}}},
-    "AdviceVersion": {"type": "object", "required": ["id", "number", "published_at", "note", "recommendations",
-                                                     "roadmap", "swot"], "properties": {
-        "id": {"type": "integer"}, "number": {"type": "integer"}, "status": {"type": "string"},
-        "published_at": {"type": "string", "format": "date-time"}, "note": {"type": "string"},
-        "snapshot": {"type": ["object", "null"]},
-        "recommendations": {"type": "array", "items": {"type": "object", "required": ["domain", "form", "score",
-                                                                                     "conditions"], "properties": {
-            "domain": {"type": "string"}, "form": {"type": "string"}, "status": {"type": "string"}, "score": _NUM,
-            "conditions": {"type": "array", "items": {"type": "object"}}}}},
-        "feasibility": {"type": "object"}, "roadmap": {"type": "array", "items": {"type": "object"}},
-        "swot": {"type": "object"}, "texts": {"type": "object"},
-        "gaps": {"type": "array", "items": {"type": "object"}},
-        "changes": {"type": "array", "items": {"type": "object"}}}},
-    "DecisionCreate": {"type": "object", "required": ["decision"], "properties": {
-        "decision": {"type": "string", "enum": _DECISION_ENUM}, "conditions": {"type": "string", "maxLength": 5000},
-        "motivation": {"type": "string", "maxLength": 5000}, "name": {"type": "string", "maxLength": 200},
-        "function": {"type": "string", "maxLength": 200},
-        "domain_conditions": {"type": "object", "additionalProperties": {"type": "string"}}}},
-    "Decision": {"type": "object", "required": ["organisation", "decision", "conditions", "motivation", "revision",
-                                                "signed_by", "signed_at"], "properties": {
-        "organisation": {"type": "string"}, "decision": {"type": "string", "enum": _DECISION_ENUM},
-        "conditions": {"type": "string"}, "domain_conditions": {"type": "object"}, "motivation": {"type": "string"},
-        "revision": {"type": "integer"}, "signed_by": {"type": "string"}, "function": {"type": "string"},
-        "signed_at": {"type": "string", "format": "date"}, "final": {"type": "boolean"},
-        "mr": {"type": ["object", "null"]}}},
-    "Decisions": {"type": "object", "required": ["items", "next", "summary", "status"], "properties": {
-        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Decision"}}, "next": {"type": "null"},
-        "summary": _SUMMARY, "status": {"type": "string", "enum": ["open", "closed"]}}},
-    "DecisionsClosed": {"type": "object", "required": ["status", "summary"], "properties": {
-        "status": {"type": "string", "enum": ["closed"]}, "summary": _SUMMARY}},
-})
+_SUMMARY = {
+    "type": "object",
+    "required": ["yes", "yes_with_conditions", "no", "deferred", "pending"],
+    "properties": {k: {"type": "integer"} for k in ("yes", "yes_with_conditions", "no", "deferred", "pending")},
+}
+SCHEMAS.update(
+    {
+        "AdviceVersionSummary": {
+            "type": "object",
+            "required": ["id", "number", "status", "published_at", "snapshot"],
+            "properties": {
+                "id": {"type": "integer"},
+                "number": {"type": "integer"},
+                "status": {"type": "string", "enum": ["published"]},
+                "published_at": {"type": "string", "format": "date-time"},
+                "snapshot": {"type": ["integer", "null"]},
+                "note": {"type": "string"},
+                "decisions": {"type": "string", "enum": ["open", "closed"]},
+                "warnings": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "AdviceVersionCreate": {
+            "type": "object",
+            "properties": {
+                "note": {"type": "string", "maxLength": 5000},
+                "confirm": {
+                    "type": "boolean",
+                    "description": "required (true) when the advice has gaps in its evidence",
+                },
+            },
+        },
+        "AdviceVersion": {
+            "type": "object",
+            "required": ["id", "number", "published_at", "note", "recommendations", "roadmap", "swot"],
+            "properties": {
+                "id": {"type": "integer"},
+                "number": {"type": "integer"},
+                "status": {"type": "string"},
+                "published_at": {"type": "string", "format": "date-time"},
+                "note": {"type": "string"},
+                "snapshot": {"type": ["object", "null"]},
+                "recommendations": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["domain", "form", "score", "conditions"],
+                        "properties": {
+                            "domain": {"type": "string"},
+                            "form": {"type": "string"},
+                            "status": {"type": "string"},
+                            "score": _NUM,
+                            "conditions": {"type": "array", "items": {"type": "object"}},
+                        },
+                    },
+                },
+                "feasibility": {"type": "object"},
+                "roadmap": {"type": "array", "items": {"type": "object"}},
+                "swot": {"type": "object"},
+                "texts": {"type": "object"},
+                "gaps": {"type": "array", "items": {"type": "object"}},
+                "changes": {"type": "array", "items": {"type": "object"}},
+            },
+        },
+        "DecisionCreate": {
+            "type": "object",
+            "required": ["decision"],
+            "properties": {
+                "decision": {"type": "string", "enum": _DECISION_ENUM},
+                "conditions": {"type": "string", "maxLength": 5000},
+                "motivation": {"type": "string", "maxLength": 5000},
+                "name": {"type": "string", "maxLength": 200},
+                "function": {"type": "string", "maxLength": 200},
+                "domain_conditions": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        },
+        "Decision": {
+            "type": "object",
+            "required": ["organisation", "decision", "conditions", "motivation", "revision", "signed_by", "signed_at"],
+            "properties": {
+                "organisation": {"type": "string"},
+                "decision": {"type": "string", "enum": _DECISION_ENUM},
+                "conditions": {"type": "string"},
+                "domain_conditions": {"type": "object"},
+                "motivation": {"type": "string"},
+                "revision": {"type": "integer"},
+                "signed_by": {"type": "string"},
+                "function": {"type": "string"},
+                "signed_at": {"type": "string", "format": "date"},
+                "final": {"type": "boolean"},
+                "mr": {"type": ["object", "null"]},
+            },
+        },
+        "Decisions": {
+            "type": "object",
+            "required": ["items", "next", "summary", "status"],
+            "properties": {
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Decision"}},
+                "next": {"type": "null"},
+                "summary": _SUMMARY,
+                "status": {"type": "string", "enum": ["open", "closed"]},
+            },
+        },
+        "DecisionsClosed": {
+            "type": "object",
+            "required": ["status", "summary"],
+            "properties": {"status": {"type": "string", "enum": ["closed"]}, "summary": _SUMMARY},
+        },
+    }
+)
 _VID = {"name": "vid", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
 def version_summary_json(version, warnings=None) -> dict:
-    body = {"id": version.id, "number": version.number, "status": version.status,
-            "published_at": iso_utc(version.published_at), "snapshot": version.snapshot_id, "note": version.note or "",
-            "decisions": "open" if version.round_open else "closed"}
+    body = {
+        "id": version.id,
+        "number": version.number,
+        "status": version.status,
+        "published_at": iso_utc(version.published_at),
+        "snapshot": version.snapshot_id,
+        "note": version.note or "",
+        "decisions": "open" if version.round_open else "closed",
+    }
     if warnings is not None:
         body["warnings"] = warnings
     return body
@@ -248,23 +508,45 @@ def version_summary_json(version, warnings=None) -> dict:
 
 def version_json(version) -> dict:
     doc = version.document
-    return {"id": version.id, "number": version.number, "status": version.status,
-            "published_at": iso_utc(version.published_at), "note": version.note or "",
-            "snapshot": {k: v for k, v in (doc.get("snapshot") or {}).items() if k != "payload"} or None,
-            "recommendations": doc.get("recommendations", []), "feasibility": doc.get("feasibility", {}),
-            "roadmap": doc.get("roadmap", []), "swot": doc.get("swot", {}), "texts": doc.get("texts", {}),
-            "gaps": doc.get("gaps", []), "changes": advice_versions.changes_of(version)}
+    return {
+        "id": version.id,
+        "number": version.number,
+        "status": version.status,
+        "published_at": iso_utc(version.published_at),
+        "note": version.note or "",
+        "snapshot": {k: v for k, v in (doc.get("snapshot") or {}).items() if k != "payload"} or None,
+        "recommendations": doc.get("recommendations", []),
+        "feasibility": doc.get("feasibility", {}),
+        "roadmap": doc.get("roadmap", []),
+        "swot": doc.get("swot", {}),
+        "texts": doc.get("texts", {}),
+        "gaps": doc.get("gaps", []),
+        "changes": advice_versions.changes_of(version),
+    }
 
 
 def decision_json(row, mr=None) -> dict:
-    return {"organisation": row.organisation_code, "decision": row.decision, "conditions": row.conditions or "",
-            "domain_conditions": row.domain_conditions or {}, "motivation": row.motivation or "",
-            "revision": row.revision, "signed_by": row.signed_name, "function": row.signed_function or "",
-            "signed_at": row.signed_on.isoformat(),
-            "final": row.decision != "deferred" and advice_versions.mr_recorded(mr),
-            "mr": None if mr is None else {"council": mr.council, "outcome": mr.outcome,
-                                           "received_on": mr.received_on.isoformat() if mr.received_on else None,
-                                           "staff_move": mr.staff_move, "pmr_outcome": mr.pmr_outcome}}
+    return {
+        "organisation": row.organisation_code,
+        "decision": row.decision,
+        "conditions": row.conditions or "",
+        "domain_conditions": row.domain_conditions or {},
+        "motivation": row.motivation or "",
+        "revision": row.revision,
+        "signed_by": row.signed_name,
+        "function": row.signed_function or "",
+        "signed_at": row.signed_on.isoformat(),
+        "final": row.decision != "deferred" and advice_versions.mr_recorded(mr),
+        "mr": None
+        if mr is None
+        else {
+            "council": mr.council,
+            "outcome": mr.outcome,
+            "received_on": mr.received_on.isoformat() if mr.received_on else None,
+            "staff_move": mr.staff_move,
+            "pmr_outcome": mr.pmr_outcome,
+        },
+    }
 
 
 def api_version(vid: int, *, write: bool = False):
@@ -321,11 +603,24 @@ def _version_file(vid: int, fmt: str):
         stored = advice_versions.file_of(version, fmt)
         if stored is None:
             return jsonify({"job": job.id, "state": job.state}), 202
-    audit.record("export.advice_version", obj=version, traject_id=traject.id, actor_id=g.api_user.id, format=fmt,
-                 number=version.number, via="api")
+    audit.record(
+        "export.advice_version",
+        obj=version,
+        traject_id=traject.id,
+        actor_id=g.api_user.id,
+        format=fmt,
+        number=version.number,
+        via="api",
+    )
     commit()
-    return send_file(io.BytesIO(stored.data), mimetype=MIMETYPES[fmt], as_attachment=True, etag=stored.sha256,
-                     last_modified=stored.built_at, download_name=f"advies-{traject.id}-versie-{version.number}.{fmt}")
+    return send_file(
+        io.BytesIO(stored.data),
+        mimetype=MIMETYPES[fmt],
+        as_attachment=True,
+        etag=stored.sha256,
+        last_modified=stored.built_at,
+        download_name=f"advies-{traject.id}-versie-{version.number}.{fmt}",
+    )
 
 
 @bp.get("/advice-versions/<int:vid>/report.pdf")
@@ -355,10 +650,19 @@ def create_decision(vid: int):
     if not version.round_open:
         raise ApiProblem(409, "De besluitronde van deze versie is gesloten.")
     domain_conditions = body.get("domain_conditions") or {}
-    row = api_action(lambda: advice_versions.record_decision(
-        version, user, decision=body.get("decision"), conditions=body.get("conditions"),
-        motivation=body.get("motivation"), signed_name=body.get("name"), signed_function=body.get("function"),
-        domain_conditions=domain_conditions), conflicts=(advice_versions.RoundClosed,))
+    row = api_action(
+        lambda: advice_versions.record_decision(
+            version,
+            user,
+            decision=body.get("decision"),
+            conditions=body.get("conditions"),
+            motivation=body.get("motivation"),
+            signed_name=body.get("name"),
+            signed_function=body.get("function"),
+            domain_conditions=domain_conditions,
+        ),
+        conflicts=(advice_versions.RoundClosed,),
+    )
     return jsonify(decision_json(row, advice_versions.mr_advice(version).get(row.organisation_code))), 201
 
 
@@ -368,9 +672,14 @@ def list_decisions(vid: int):
     version, traject = api_version(vid)
     mr = advice_versions.mr_advice(version)
     latest = advice_versions.latest_decisions(version)
-    return jsonify({"items": [decision_json(latest[k], mr.get(k)) for k in sorted(latest)], "next": None,
-                    "summary": advice_versions.summary(version, traject),
-                    "status": "open" if version.round_open else "closed"})
+    return jsonify(
+        {
+            "items": [decision_json(latest[k], mr.get(k)) for k in sorted(latest)],
+            "next": None,
+            "summary": advice_versions.summary(version, traject),
+            "status": "open" if version.round_open else "closed",
+        }
+    )
 
 
 @bp.post("/advice-versions/<int:vid>/close-decisions")
@@ -388,33 +697,87 @@ def close_decisions(vid: int):
 
 
 _V_ERRORS = {"401": spec.PROBLEM, "404": spec.PROBLEM}
-spec.register("/api/v1/trajects/{tid}/advice-versions", {
-    "get": {"summary": "Published advice versions, newest first", "parameters": [_TID],
-            "responses": {"200": spec._ok(spec._list_of("#/components/schemas/AdviceVersionSummary")), **_V_ERRORS}},
-    "post": {"summary": "Publish the current advice as the next frozen version (regisseur)", "parameters": [_TID],
-             "requestBody": {"required": False, **spec._json({"$ref": "#/components/schemas/AdviceVersionCreate"})},
-             "responses": {"201": spec._ok({"$ref": "#/components/schemas/AdviceVersionSummary"}, "Published"),
-                           **spec._errors(400, 401, 403, 404, 409, 422)}}}, SCHEMAS)
-spec.register("/api/v1/advice-versions/{vid}", {"get": {
-    "summary": "One frozen advice version; it never changes", "parameters": [_VID],
-    "responses": {"200": spec._ok({"$ref": "#/components/schemas/AdviceVersion"}), **_V_ERRORS}}}, SCHEMAS)
+spec.register(
+    "/api/v1/trajects/{tid}/advice-versions",
+    {
+        "get": {
+            "summary": "Published advice versions, newest first",
+            "parameters": [_TID],
+            "responses": {"200": spec._ok(spec._list_of("#/components/schemas/AdviceVersionSummary")), **_V_ERRORS},
+        },
+        "post": {
+            "summary": "Publish the current advice as the next frozen version (regisseur)",
+            "parameters": [_TID],
+            "requestBody": {"required": False, **spec._json({"$ref": "#/components/schemas/AdviceVersionCreate"})},
+            "responses": {
+                "201": spec._ok({"$ref": "#/components/schemas/AdviceVersionSummary"}, "Published"),
+                **spec._errors(400, 401, 403, 404, 409, 422),
+            },
+        },
+    },
+    SCHEMAS,
+)
+spec.register(
+    "/api/v1/advice-versions/{vid}",
+    {
+        "get": {
+            "summary": "One frozen advice version; it never changes",
+            "parameters": [_VID],
+            "responses": {"200": spec._ok({"$ref": "#/components/schemas/AdviceVersion"}), **_V_ERRORS},
+        }
+    },
+    SCHEMAS,
+)
 for _fmt, _media in MIMETYPES.items():
-    spec.register(f"/api/v1/advice-versions/{{vid}}/report.{_fmt}", {"get": {
-        "summary": f"The version's report as {_fmt.upper()}, the same bytes every time (202 while it is built)",
-        "parameters": [_VID], "responses": {
-            "200": {"description": "The report file", "content": {_media: {"schema": {"type": "string",
-                                                                                      "format": "binary"}}}},
-            "202": spec._ok({"$ref": "#/components/schemas/ReportJob"}, "Being built; poll /api/v1/jobs/{id}"),
-            **_V_ERRORS}}}, SCHEMAS)
-spec.register("/api/v1/advice-versions/{vid}/decisions", {
-    "get": {"summary": "The latest decision per board, the summary and the round's status", "parameters": [_VID],
-            "responses": {"200": spec._ok({"$ref": "#/components/schemas/Decisions"}), **_V_ERRORS}},
-    "post": {"summary": "Record (a new revision of) the caller's board's intention decision (bestuurder)",
-             "parameters": [_VID],
-             "requestBody": {"required": True, **spec._json({"$ref": "#/components/schemas/DecisionCreate"})},
-             "responses": {"201": spec._ok({"$ref": "#/components/schemas/Decision"}, "Recorded"),
-                           **spec._errors(400, 401, 403, 404, 409, 422)}}}, SCHEMAS)
-spec.register("/api/v1/advice-versions/{vid}/close-decisions", {"post": {
-    "summary": "Close the decision round of a version (regisseur)", "parameters": [_VID],
-    "responses": {"200": spec._ok({"$ref": "#/components/schemas/DecisionsClosed"}),
-                  **spec._errors(401, 403, 404, 409)}}}, SCHEMAS)
+    spec.register(
+        f"/api/v1/advice-versions/{{vid}}/report.{_fmt}",
+        {
+            "get": {
+                "summary": f"The version's report as {_fmt.upper()}, the same bytes every time (202 while it is built)",
+                "parameters": [_VID],
+                "responses": {
+                    "200": {
+                        "description": "The report file",
+                        "content": {_media: {"schema": {"type": "string", "format": "binary"}}},
+                    },
+                    "202": spec._ok({"$ref": "#/components/schemas/ReportJob"}, "Being built; poll /api/v1/jobs/{id}"),
+                    **_V_ERRORS,
+                },
+            }
+        },
+        SCHEMAS,
+    )
+spec.register(
+    "/api/v1/advice-versions/{vid}/decisions",
+    {
+        "get": {
+            "summary": "The latest decision per board, the summary and the round's status",
+            "parameters": [_VID],
+            "responses": {"200": spec._ok({"$ref": "#/components/schemas/Decisions"}), **_V_ERRORS},
+        },
+        "post": {
+            "summary": "Record (a new revision of) the caller's board's intention decision (bestuurder)",
+            "parameters": [_VID],
+            "requestBody": {"required": True, **spec._json({"$ref": "#/components/schemas/DecisionCreate"})},
+            "responses": {
+                "201": spec._ok({"$ref": "#/components/schemas/Decision"}, "Recorded"),
+                **spec._errors(400, 401, 403, 404, 409, 422),
+            },
+        },
+    },
+    SCHEMAS,
+)
+spec.register(
+    "/api/v1/advice-versions/{vid}/close-decisions",
+    {
+        "post": {
+            "summary": "Close the decision round of a version (regisseur)",
+            "parameters": [_VID],
+            "responses": {
+                "200": spec._ok({"$ref": "#/components/schemas/DecisionsClosed"}),
+                **spec._errors(401, 403, 404, 409),
+            },
+        }
+    },
+    SCHEMAS,
+)

@@ -1,4 +1,5 @@
 """Bearer-token authentication for the API, and JSON body helpers."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -6,8 +7,8 @@ from functools import wraps
 from flask import abort, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from app.errors import problem
 from app.actions import commit
+from app.errors import problem
 from app.extensions import limiter
 from app.services.accounts import user_for_api_token
 
@@ -29,8 +30,9 @@ def token_required(view):
     """Require `Authorization: Bearer <token>`; sets g.api_user. Rate-limited per address."""
 
     @wraps(view)
-    @limiter.limit(_token_limit, key_func=lambda: f"api-token:{request.remote_addr}",
-                   exempt_when=lambda: _valid_token_cached())
+    @limiter.limit(
+        _token_limit, key_func=lambda: f"api-token:{request.remote_addr}", exempt_when=lambda: _valid_token_cached()
+    )
     def wrapped(*args, **kwargs):
         user = _authenticate()
         if user is None:

@@ -1,4 +1,5 @@
 """GET /api/v1/health: database, broker and rate-limit storage state, no token needed."""
+
 from __future__ import annotations
 
 from flask import current_app, jsonify
@@ -41,5 +42,6 @@ def health():
         database = "down"
     broker = broker_state()
     status = "ok" if database == "ok" and broker != "down" else "degraded"
-    return jsonify({"status": status, "database": database, "broker": broker,
-                    "rate_limits": rate_limit_state()}), (200 if database == "ok" else 503)
+    return jsonify({"status": status, "database": database, "broker": broker, "rate_limits": rate_limit_state()}), (
+        200 if database == "ok" else 503
+    )

@@ -1,4 +1,5 @@
 """GET /api/v1/openapi.json: the OpenAPI document, no token needed."""
+
 from flask import jsonify
 
 from app.api import bp

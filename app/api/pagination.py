@@ -1,4 +1,5 @@
 """Cursor pagination for API lists: {"items": [...], "next": cursor or null}."""
+
 from __future__ import annotations
 
 import base64
@@ -32,7 +33,9 @@ def read_limit() -> int:
     try:
         limit = int(raw)
     except ValueError:
-        raise ApiProblem(422, "limit moet een geheel getal zijn.", errors={"limit": ["Geheel getal tussen 1 en 500."]}) from None
+        raise ApiProblem(
+            422, "limit moet een geheel getal zijn.", errors={"limit": ["Geheel getal tussen 1 en 500."]}
+        ) from None
     if not 1 <= limit <= MAX_LIMIT:
         raise ApiProblem(422, "limit moet tussen 1 en 500 liggen.", errors={"limit": ["Geheel getal tussen 1 en 500."]})
     return limit
@@ -47,5 +50,4 @@ def paginate(query, id_column, serialize) -> dict:
     rows = db.session.scalars(query.order_by(None).order_by(id_column).limit(limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
-    return {"items": [serialize(r) for r in rows],
-            "next": _encode(rows[-1].id) if has_more and rows else None}
+    return {"items": [serialize(r) for r in rows], "next": _encode(rows[-1].id) if has_more and rows else None}

@@ -1,4 +1,5 @@
 """API: templates, and a traject's questionnaires (create from a template, read, publish, close)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -23,10 +24,22 @@ from surveys.types import QUESTION_TYPES
 
 def questionnaire_json(q: Questionnaire) -> dict:
     definition = service.definition_of(q)
-    return {"id": q.id, "traject": q.traject_id, "template": q.template_key, "title": q.title["nl"],
-            "status": q.status, "anonymous": q.anonymous, "questions": definition.api_questions(),
-            "key": q.key, "version": q.version, "audience": q.audience, "previous": q.previous_id,
-            "fingerprint": q.fingerprint, "opens_at": iso_utc(q.opens_at), "closes_at": iso_utc(q.closes_at)}
+    return {
+        "id": q.id,
+        "traject": q.traject_id,
+        "template": q.template_key,
+        "title": q.title["nl"],
+        "status": q.status,
+        "anonymous": q.anonymous,
+        "questions": definition.api_questions(),
+        "key": q.key,
+        "version": q.version,
+        "audience": q.audience,
+        "previous": q.previous_id,
+        "fingerprint": q.fingerprint,
+        "opens_at": iso_utc(q.opens_at),
+        "closes_at": iso_utc(q.closes_at),
+    }
 
 
 def api_questionnaire(qid: int, *, write: bool = False) -> Questionnaire:
@@ -107,69 +120,147 @@ def close_questionnaire(qid: int):
     return jsonify(questionnaire_json(db.session.get(type(q), q.id)))
 
 
-_TEXT = {"type": "object", "required": ["nl", "en"],
-         "properties": {"nl": {"type": "string"}, "en": {"type": "string"}}}
+_TEXT = {"type": "object", "required": ["nl", "en"], "properties": {"nl": {"type": "string"}, "en": {"type": "string"}}}
 SCHEMAS = {
-    "Template": {"type": "object", "required": ["key", "title", "audience", "anonymous", "constructs"],
-                 "properties": {"key": {"type": "string"}, "title": {"type": "string"},
-                                "audience": {"type": "string", "enum": ["ict_staff", "ict_lead", "board", "all", "users"]},
-                                "anonymous": {"type": "boolean"},
-                                "constructs": {"type": "array", "items": {"type": "string"}}}},
-    "Question": {"type": "object",
-                 "required": ["key", "type", "construct", "domain", "reverse", "required", "scale",
-                              "options", "text"],
-                 "properties": {
-                     "key": {"type": "string"},
-                     "type": {"type": "string", "enum": list(QUESTION_TYPES)},
-                     "construct": {"type": ["string", "null"]}, "domain": {"type": ["string", "null"]},
-                     "reverse": {"type": "boolean"}, "required": {"type": "boolean"},
-                     "scale": {"oneOf": [{"type": "null"},
-                                         {"type": "object", "required": ["min", "max"],
-                                          "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}}}]},
-                     "options": {"oneOf": [{"type": "null"},
-                                           {"type": "array", "items": {
-                                               "type": "object", "required": ["value", "label"],
-                                               "properties": {"value": {"type": "string"},
-                                                              "label": {"type": "string"}}}}]},
-                     "text": _TEXT}},
-    "Questionnaire": {"type": "object",
-                      "required": ["id", "traject", "template", "title", "status", "anonymous", "questions"],
-                      "properties": {
-                          "id": {"type": "integer"}, "traject": {"type": "integer"},
-                          "template": {"type": ["string", "null"]}, "title": {"type": "string"},
-                          "status": {"type": "string", "enum": ["draft", "open", "closed"]},
-                          "anonymous": {"type": "boolean"},
-                          "questions": {"type": "array", "items": {"$ref": "#/components/schemas/Question"}},
-                          "key": {"type": "string"}, "version": {"type": "integer", "minimum": 1},
-                          "audience": {"type": "string"}, "previous": {"type": ["integer", "null"]},
-                          "fingerprint": {"type": ["string", "null"]},
-                          "opens_at": {"type": ["string", "null"], "format": "date-time"},
-                          "closes_at": {"type": ["string", "null"], "format": "date-time"}}},
-    "QuestionnaireCreate": {"type": "object", "required": ["template"],
-                            "properties": {"template": {"type": "string",
-                                                        "enum": ["ict_foto", "ict_staff", "board_commitment", "motives", "ict_users"]}}},
-    "QuestionnairePublish": {"type": "object",
-                             "properties": {"opens_at": {"type": ["string", "null"], "format": "date-time"},
-                                            "closes_at": {"type": ["string", "null"], "format": "date-time"}}},
+    "Template": {
+        "type": "object",
+        "required": ["key", "title", "audience", "anonymous", "constructs"],
+        "properties": {
+            "key": {"type": "string"},
+            "title": {"type": "string"},
+            "audience": {"type": "string", "enum": ["ict_staff", "ict_lead", "board", "all", "users"]},
+            "anonymous": {"type": "boolean"},
+            "constructs": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "Question": {
+        "type": "object",
+        "required": ["key", "type", "construct", "domain", "reverse", "required", "scale", "options", "text"],
+        "properties": {
+            "key": {"type": "string"},
+            "type": {"type": "string", "enum": list(QUESTION_TYPES)},
+            "construct": {"type": ["string", "null"]},
+            "domain": {"type": ["string", "null"]},
+            "reverse": {"type": "boolean"},
+            "required": {"type": "boolean"},
+            "scale": {
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["min", "max"],
+                        "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}},
+                    },
+                ]
+            },
+            "options": {
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["value", "label"],
+                            "properties": {"value": {"type": "string"}, "label": {"type": "string"}},
+                        },
+                    },
+                ]
+            },
+            "text": _TEXT,
+        },
+    },
+    "Questionnaire": {
+        "type": "object",
+        "required": ["id", "traject", "template", "title", "status", "anonymous", "questions"],
+        "properties": {
+            "id": {"type": "integer"},
+            "traject": {"type": "integer"},
+            "template": {"type": ["string", "null"]},
+            "title": {"type": "string"},
+            "status": {"type": "string", "enum": ["draft", "open", "closed"]},
+            "anonymous": {"type": "boolean"},
+            "questions": {"type": "array", "items": {"$ref": "#/components/schemas/Question"}},
+            "key": {"type": "string"},
+            "version": {"type": "integer", "minimum": 1},
+            "audience": {"type": "string"},
+            "previous": {"type": ["integer", "null"]},
+            "fingerprint": {"type": ["string", "null"]},
+            "opens_at": {"type": ["string", "null"], "format": "date-time"},
+            "closes_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+    },
+    "QuestionnaireCreate": {
+        "type": "object",
+        "required": ["template"],
+        "properties": {
+            "template": {
+                "type": "string",
+                "enum": ["ict_foto", "ict_staff", "board_commitment", "motives", "ict_users"],
+            }
+        },
+    },
+    "QuestionnairePublish": {
+        "type": "object",
+        "properties": {
+            "opens_at": {"type": ["string", "null"], "format": "date-time"},
+            "closes_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+    },
 }
 _Q = {"$ref": "#/components/schemas/Questionnaire"}
 
-register("/api/v1/templates", {"get": {
-    "summary": "Built-in questionnaire templates",
-    "responses": {"200": _ok({"type": "array", "items": {"$ref": "#/components/schemas/Template"}}),
-                  **_errors(401)}}}, SCHEMAS)
-register("/api/v1/trajects/{tid}/questionnaires", {"post": {
-    "summary": "Create a draft questionnaire from a template (regisseur)", "parameters": [TID],
-    "requestBody": {"required": True, **_json({"$ref": "#/components/schemas/QuestionnaireCreate"})},
-    "responses": {"201": _ok(_Q, "Created"), **_errors(400, 401, 403, 404, 422)}}})
-register("/api/v1/questionnaires/{qid}", {"get": {
-    "summary": "One questionnaire with its questions", "parameters": [QID],
-    "responses": {"200": _ok(_Q), **_errors(401, 404)}}})
-register("/api/v1/questionnaires/{qid}/publish", {"post": {
-    "summary": "Publish a draft (status open); the definition is frozen from then on",
-    "parameters": [QID],
-    "requestBody": {"required": False, **_json({"$ref": "#/components/schemas/QuestionnairePublish"})},
-    "responses": {"200": _ok(_Q), **_errors(400, 401, 403, 404, 409, 422)}}})
-register("/api/v1/questionnaires/{qid}/close", {"post": {
-    "summary": "Close an open questionnaire (status closed)", "parameters": [QID],
-    "responses": {"200": _ok(_Q), **_errors(401, 403, 404, 409)}}})
+register(
+    "/api/v1/templates",
+    {
+        "get": {
+            "summary": "Built-in questionnaire templates",
+            "responses": {
+                "200": _ok({"type": "array", "items": {"$ref": "#/components/schemas/Template"}}),
+                **_errors(401),
+            },
+        }
+    },
+    SCHEMAS,
+)
+register(
+    "/api/v1/trajects/{tid}/questionnaires",
+    {
+        "post": {
+            "summary": "Create a draft questionnaire from a template (regisseur)",
+            "parameters": [TID],
+            "requestBody": {"required": True, **_json({"$ref": "#/components/schemas/QuestionnaireCreate"})},
+            "responses": {"201": _ok(_Q, "Created"), **_errors(400, 401, 403, 404, 422)},
+        }
+    },
+)
+register(
+    "/api/v1/questionnaires/{qid}",
+    {
+        "get": {
+            "summary": "One questionnaire with its questions",
+            "parameters": [QID],
+            "responses": {"200": _ok(_Q), **_errors(401, 404)},
+        }
+    },
+)
+register(
+    "/api/v1/questionnaires/{qid}/publish",
+    {
+        "post": {
+            "summary": "Publish a draft (status open); the definition is frozen from then on",
+            "parameters": [QID],
+            "requestBody": {"required": False, **_json({"$ref": "#/components/schemas/QuestionnairePublish"})},
+            "responses": {"200": _ok(_Q), **_errors(400, 401, 403, 404, 409, 422)},
+        }
+    },
+)
+register(
+    "/api/v1/questionnaires/{qid}/close",
+    {
+        "post": {
+            "summary": "Close an open questionnaire (status closed)",
+            "parameters": [QID],
+            "responses": {"200": _ok(_Q), **_errors(401, 403, 404, 409)},
+        }
+    },
+)

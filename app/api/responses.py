@@ -1,4 +1,5 @@
 """API: submitting a response by invitation token, and the streamed responses CSV."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, g, jsonify, request
@@ -10,7 +11,7 @@ from app.api.questionnaires import api_questionnaire
 from app.api.spec import QID, _errors, _json, _ok, register
 from app.api.validation import validated_body
 from app.errors import problem
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.services import audit
 from app.services import responses as service
 from app.services.tokens import participant_for_token
@@ -38,14 +39,12 @@ def submit_response():
         raise ApiProblem(404, "Onbekend token.")
     if participant.browser_hash is not None and service.participant_state(participant) == "open":
         # A draft started in a browser is answered from that browser only (no submit in its name).
-        raise ApiProblem(409, "Deze link is al in gebruik op een ander apparaat; vraag via de link een "
-                              "nieuwe aan.")
+        raise ApiProblem(409, "Deze link is al in gebruik op een ander apparaat; vraag via de link een nieuwe aan.")
     try:
         service.submit(participant, answers)
     except service.SubmitError as exc:
         if exc.reason == "invalid":
-            raise ApiProblem(422, "Niet alle antwoorden zijn geldig; er is niets opgeslagen.",
-                             exc.errors) from None
+            raise ApiProblem(422, "Niet alle antwoorden zijn geldig; er is niets opgeslagen.", exc.errors) from None
         status, detail = STATE_PROBLEMS[exc.reason]
         raise ApiProblem(status, detail) from None
     return jsonify({"status": "submitted"}), 201
@@ -63,36 +62,66 @@ def responses_csv(qid: int):
         labels = csv_service.labels_for(questionnaire, questionnaire.traject)
     except csv_service.ExportRefused as refused:
         abort(problem(409, str(refused)))
-    audit.record("export.responses_csv", obj=questionnaire, traject_id=questionnaire.traject_id,
-                 actor_id=g.api_user.id, via="api")
+    audit.record(
+        "export.responses_csv",
+        obj=questionnaire,
+        traject_id=questionnaire.traject_id,
+        actor_id=g.api_user.id,
+        via="api",
+    )
     commit()
     from app.respond.routes import csv_response
 
     return csv_response(questionnaire, labels)
 
 
-register("/api/v1/responses", {"post": {
-    "summary": "Submit a response with an invitation token (no bearer token needed)",
-    "security": [],
-    "requestBody": {"required": True, **_json({"$ref": "#/components/schemas/ResponseSubmit"})},
-    "responses": {"201": _ok({"$ref": "#/components/schemas/ResponseSubmitted"}, "Submitted"),
-                  **_errors(400, 404, 409, 410, 422, 429)}}},
+register(
+    "/api/v1/responses",
+    {
+        "post": {
+            "summary": "Submit a response with an invitation token (no bearer token needed)",
+            "security": [],
+            "requestBody": {"required": True, **_json({"$ref": "#/components/schemas/ResponseSubmit"})},
+            "responses": {
+                "201": _ok({"$ref": "#/components/schemas/ResponseSubmitted"}, "Submitted"),
+                **_errors(400, 404, 409, 410, 422, 429),
+            },
+        }
+    },
     schemas={
-        "ResponseSubmit": {"type": "object", "required": ["token", "answers"],
-                           "properties": {"token": {"type": "string", "minLength": 1},
-                                          "answers": {"type": "object",
-                                                      "description": "Answers keyed by question key"}}},
-        "ResponseSubmitted": {"type": "object", "required": ["status"],
-                              "properties": {"status": {"type": "string", "enum": ["submitted"]}}},
-    })
+        "ResponseSubmit": {
+            "type": "object",
+            "required": ["token", "answers"],
+            "properties": {
+                "token": {"type": "string", "minLength": 1},
+                "answers": {"type": "object", "description": "Answers keyed by question key"},
+            },
+        },
+        "ResponseSubmitted": {
+            "type": "object",
+            "required": ["status"],
+            "properties": {"status": {"type": "string", "enum": ["submitted"]}},
+        },
+    },
+)
 
-register("/api/v1/questionnaires/{qid}/responses.csv", {"get": {
-    "summary": "All responses as a streamed CSV (regisseur of the traject)",
-    "description": ("Columns response_id, organisation, role, submitted_on, then one per question "
-                    "key. Lists are joined with '|', booleans are 'ja'/'nee'. Anonymous "
-                    "questionnaires: 409 while open or before the closing release; then every "
-                    "response, random ids in random order, a date only, labels that keep small "
-                    "groups hidden, text of groups below the comment threshold left out."),
-    "parameters": [QID],
-    "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
-                  **_errors(401, 403, 404, 409)}}})
+register(
+    "/api/v1/questionnaires/{qid}/responses.csv",
+    {
+        "get": {
+            "summary": "All responses as a streamed CSV (regisseur of the traject)",
+            "description": (
+                "Columns response_id, organisation, role, submitted_on, then one per question "
+                "key. Lists are joined with '|', booleans are 'ja'/'nee'. Anonymous "
+                "questionnaires: 409 while open or before the closing release; then every "
+                "response, random ids in random order, a date only, labels that keep small "
+                "groups hidden, text of groups below the comment threshold left out."
+            ),
+            "parameters": [QID],
+            "responses": {
+                "200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
+                **_errors(401, 403, 404, 409),
+            },
+        }
+    },
+)

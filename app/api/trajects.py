@@ -1,4 +1,5 @@
 """API: trajects and their organisations."""
+
 from __future__ import annotations
 
 from flask import g, jsonify
@@ -35,11 +36,14 @@ def create_traject():
     require_role("regisseur")
     data = json_object()
     name = data["name"]
-    values = {"anonymity_threshold": data.get("anonymity_threshold", 5),
-              "comment_threshold": data.get("comment_threshold", 10)}
+    values = {
+        "anonymity_threshold": data.get("anonymity_threshold", 5),
+        "comment_threshold": data.get("comment_threshold", 10),
+    }
     description = data.get("description", "")
-    traject = api_action(lambda: traject_service.create_traject(g.api_user, name=name, description=description,
-                                                                **values))
+    traject = api_action(
+        lambda: traject_service.create_traject(g.api_user, name=name, description=description, **values)
+    )
     return jsonify(traject_json(traject)), 201
 
 
@@ -68,8 +72,6 @@ def create_organisation(tid: int):
         raise ApiProblem(409, f"De code {code} bestaat al in dit traject.")
     organisation = api_action(lambda: traject_service.add_organisation(traject, data))
     return jsonify(organisation_json(organisation)), 201
-
-
 
 
 PATCH_FIELDS = ("name", "description", "deadline", "phase", "anonymity_threshold", "comment_threshold")
@@ -135,44 +137,95 @@ def add_member(tid: int):
         return member
 
     user = api_action(add)
-    return jsonify({"id": user.id, "email": user.email, "role": user.role,
-                    "organisation": user.organisation.code if user.organisation is not None else None}), 201
+    return jsonify(
+        {
+            "id": user.id,
+            "email": user.email,
+            "role": user.role,
+            "organisation": user.organisation.code if user.organisation is not None else None,
+        }
+    ), 201
 
 
 def _document() -> None:
     from app.api.spec import TID, _errors, _json, _ok, register
 
-    register("/api/v1/trajects/{tid}", {"patch": {
-        "summary": "Edit a traject (regisseur); lowering a threshold after publishing answers 409",
-        "parameters": [TID],
-        "requestBody": {"required": True, **_json({"$ref": "#/components/schemas/TrajectUpdate"})},
-        "responses": {"200": _ok({"$ref": "#/components/schemas/Traject"}), **_errors(400, 401, 403, 404, 409, 422)}}},
-        {"TrajectUpdate": {"type": "object", "properties": {
-            "name": {"type": "string", "minLength": 1, "maxLength": 200},
-            "description": {"type": "string"},
-            "deadline": {"type": ["string", "null"], "format": "date"},
-            "phase": {"type": "string", "enum": ["ict_foto", "analyse", "voorstellen"]},
-            "anonymity_threshold": {"type": "integer", "minimum": 3, "maximum": 100000,
-                                    "description": "may not be lowered once a questionnaire was published"},
-            "comment_threshold": {"type": "integer", "maximum": 100000,
-                                  "description": "at least anonymity_threshold; may not be lowered once a "
-                                                 "questionnaire was published"}}}})
-    register("/api/v1/trajects/{tid}/members", {"post": {
-        "summary": "Add a member to a traject (regisseur); creates the account without a password",
-        "parameters": [TID],
-        "requestBody": {"required": True, **_json({"$ref": "#/components/schemas/MemberCreate"})},
-        "responses": {"201": _ok({"$ref": "#/components/schemas/Member"}, "Created"),
-                      **_errors(400, 401, 403, 404, 409, 422)}}},
-        {"MemberCreate": {"type": "object", "required": ["email", "name", "role"], "properties": {
-            "email": {"type": "string", "format": "email", "maxLength": 254},
-            "name": {"type": "string", "minLength": 1, "maxLength": 200},
-            "role": {"type": "string", "enum": list(MEMBER_ROLES)},
-            "organisation": {"type": "string", "description": "organisation code; required for "
-                                                                "bestuurder and ict_lead"}}},
-         "Member": {"type": "object", "required": ["id", "email", "role", "organisation"], "properties": {
-             "id": {"type": "integer"}, "email": {"type": "string"},
-             "role": {"type": "string", "enum": list(MEMBER_ROLES)},
-             "organisation": {"type": ["string", "null"]}}}})
+    register(
+        "/api/v1/trajects/{tid}",
+        {
+            "patch": {
+                "summary": "Edit a traject (regisseur); lowering a threshold after publishing answers 409",
+                "parameters": [TID],
+                "requestBody": {"required": True, **_json({"$ref": "#/components/schemas/TrajectUpdate"})},
+                "responses": {
+                    "200": _ok({"$ref": "#/components/schemas/Traject"}),
+                    **_errors(400, 401, 403, 404, 409, 422),
+                },
+            }
+        },
+        {
+            "TrajectUpdate": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                    "description": {"type": "string"},
+                    "deadline": {"type": ["string", "null"], "format": "date"},
+                    "phase": {"type": "string", "enum": ["ict_foto", "analyse", "voorstellen"]},
+                    "anonymity_threshold": {
+                        "type": "integer",
+                        "minimum": 3,
+                        "maximum": 100000,
+                        "description": "may not be lowered once a questionnaire was published",
+                    },
+                    "comment_threshold": {
+                        "type": "integer",
+                        "maximum": 100000,
+                        "description": "at least anonymity_threshold; may not be lowered once a "
+                        "questionnaire was published",
+                    },
+                },
+            }
+        },
+    )
+    register(
+        "/api/v1/trajects/{tid}/members",
+        {
+            "post": {
+                "summary": "Add a member to a traject (regisseur); creates the account without a password",
+                "parameters": [TID],
+                "requestBody": {"required": True, **_json({"$ref": "#/components/schemas/MemberCreate"})},
+                "responses": {
+                    "201": _ok({"$ref": "#/components/schemas/Member"}, "Created"),
+                    **_errors(400, 401, 403, 404, 409, 422),
+                },
+            }
+        },
+        {
+            "MemberCreate": {
+                "type": "object",
+                "required": ["email", "name", "role"],
+                "properties": {
+                    "email": {"type": "string", "format": "email", "maxLength": 254},
+                    "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                    "role": {"type": "string", "enum": list(MEMBER_ROLES)},
+                    "organisation": {
+                        "type": "string",
+                        "description": "organisation code; required for bestuurder and ict_lead",
+                    },
+                },
+            },
+            "Member": {
+                "type": "object",
+                "required": ["id", "email", "role", "organisation"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "email": {"type": "string"},
+                    "role": {"type": "string", "enum": list(MEMBER_ROLES)},
+                    "organisation": {"type": ["string", "null"]},
+                },
+            },
+        },
+    )
 
 
 _document()

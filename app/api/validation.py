@@ -6,6 +6,7 @@ its access checks, then validates the body against the operation's schema and an
 field errors in the problem+json shape (`errors: {"participants[0].email": ["…"]}`). So a caller
 without access still gets 401/403/404 first, never a 422 that would describe the body.
 """
+
 from __future__ import annotations
 
 import re
@@ -86,8 +87,15 @@ def _key(path: list[Any]) -> str:
 
 
 def _type_names(expected: Any) -> str:
-    types = {"string": _("tekst"), "integer": _("een geheel getal"), "number": _("een getal"),
-             "boolean": _("true of false"), "object": _("een object"), "array": _("een lijst"), "null": "null"}
+    types = {
+        "string": _("tekst"),
+        "integer": _("een geheel getal"),
+        "number": _("een getal"),
+        "boolean": _("true of false"),
+        "object": _("een object"),
+        "array": _("een lijst"),
+        "null": "null",
+    }
     names = [expected] if isinstance(expected, str) else list(expected)
     return _(" of ").join(types.get(name, name) for name in names)
 
@@ -118,8 +126,11 @@ def field_error(error: ValidationError) -> tuple[str, str]:
     if kind == "pattern":
         return _key(path), _("Heeft niet de vorm die hier hoort.")
     if kind == "format":
-        formats = {"email": _("Vul een geldig e-mailadres in."), "date": _("Een datum als JJJJ-MM-DD."),
-                   "date-time": _("Een tijdstip in ISO 8601 met tijdzone, bv. 2026-03-01T08:00:00Z.")}
+        formats = {
+            "email": _("Vul een geldig e-mailadres in."),
+            "date": _("Een datum als JJJJ-MM-DD."),
+            "date-time": _("Een tijdstip in ISO 8601 met tijdzone, bv. 2026-03-01T08:00:00Z."),
+        }
         return _key(path), formats.get(value, _("Heeft niet de vorm die hier hoort."))
     if kind == "additionalProperties":
         return _key(path), _("Onbekend veld.")

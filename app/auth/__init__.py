@@ -1,4 +1,5 @@
 """Accounts blueprint: login, logout, password change and reset."""
+
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)

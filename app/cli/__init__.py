@@ -1,4 +1,5 @@
 """Command-line interface: `flask --app app users ...` and `flask --app app demo ...`."""
+
 from flask import Flask
 
 

@@ -1,4 +1,5 @@
 """`flask demo load`: the case's traject with its five schools, idempotently."""
+
 from __future__ import annotations
 
 import click
@@ -19,17 +20,22 @@ def load(force: bool) -> None:
         raise click.ClickException("Demo-gegevens laden is in productie uitgeschakeld (gebruik --force).")
     traject, logins = load_demo()
     db.session.commit()
-    click.echo(f"Demo-traject: {traject.name} (id {traject.id}), "
-               f"{len(traject.organisations)} scholen")
+    click.echo(f"Demo-traject: {traject.name} (id {traject.id}), {len(traject.organisations)} scholen")
     click.echo("Logins:")
     for email, password, role in logins:
         click.echo(f"  {email:42} {password:22} {role}")
 
 
 @demo_cli.command("simulate")
-@click.option("--respondents", "-n", type=click.IntRange(min=1), default=470, show_default=True,
-              help="Medewerkers van de scholen samen (de casus: 470). ICT-teams, Hoofden ICT en besturen "
-                   "volgen in dezelfde verhouding als in de casus.")
+@click.option(
+    "--respondents",
+    "-n",
+    type=click.IntRange(min=1),
+    default=470,
+    show_default=True,
+    help="Medewerkers van de scholen samen (de casus: 470). ICT-teams, Hoofden ICT en besturen "
+    "volgen in dezelfde verhouding als in de casus.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Startwaarde van de toevalsgenerator.")
 @click.option("--force", is_flag=True, help="Ook in productie simuleren.")
 def simulate(respondents: int, seed: int, force: bool) -> None:

@@ -1,4 +1,5 @@
 """Distribution blueprint: participants, invitations, reminders, outbox links and response follow-up."""
+
 from flask import Blueprint
 
 bp = Blueprint("distribution", __name__)

@@ -1,4 +1,5 @@
 """Forms for participants: one by hand, a CSV import, and confirm buttons for sending."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -11,16 +12,22 @@ class ParticipantForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul een e-mailadres in.")), Length(max=254)])
     role = SelectField(_l("Rol"), choices=[], validate_choice=False)
     organisation = SelectField(_l("Organisatie"), choices=[], validate_choice=False)
-    language = SelectField(_l("Taal van de uitnodiging"), choices=lambda: [("nl", str(_l("Nederlands"))),
-                                                                            ("en", str(_l("Engels")))],
-                           default="nl")
+    language = SelectField(
+        _l("Taal van de uitnodiging"),
+        choices=lambda: [("nl", str(_l("Nederlands"))), ("en", str(_l("Engels")))],
+        default="nl",
+    )
     submit = SubmitField(_l("Deelnemer toevoegen"))
 
 
 class ParticipantImportForm(FlaskForm):
-    file = FileField(_l("CSV-bestand"), validators=[
-        FileRequired(_l("Kies een CSV-bestand.")),
-        FileAllowed(["csv", "txt"], _l("Alleen .csv-bestanden."))])
+    file = FileField(
+        _l("CSV-bestand"),
+        validators=[
+            FileRequired(_l("Kies een CSV-bestand.")),
+            FileAllowed(["csv", "txt"], _l("Alleen .csv-bestanden.")),
+        ],
+    )
     submit = SubmitField(_l("Importeren"))
 
 

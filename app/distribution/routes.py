@@ -1,26 +1,28 @@
 """Distribution routes: participants (by hand and CSV), invitations, reminders, links CSV, follow-up, opt-out."""
+
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask import Response as FlaskResponse
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_time, gettext as _, ngettext
+from flask_babel import format_time, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.actions import commit, run_action
 from app.distribution import bp
 from app.distribution.forms import OptOutForm, ParticipantForm, ParticipantImportForm, SelfDistributionForm, SendForm
-from app.actions import commit, run_action
 from app.extensions import db, limiter
 from app.jobs import enqueue
 from app.models import Job, Participant, Questionnaire
 from app.security.access import can_edit, role_required, traject_for
 from app.services import invitations, mail_review
-from app.services.mail import smtp_configured
 from app.services import participants as participant_service
+from app.services.mail import smtp_configured
 from app.services.tokens import participant_for_token
 from app.services.trajects import decode_upload
 
@@ -50,13 +52,23 @@ def _role_choices(questionnaire: Questionnaire) -> list[tuple[str, str]]:
     return [(role, role_label(role)) for role in participant_service.allowed_roles(questionnaire)]
 
 
-def enqueue_invitations(questionnaire: Questionnaire, *, participant_ids: list[int] | None = None,
-                        resend: bool = False, created_by: int | None = None) -> Job:
+def enqueue_invitations(
+    questionnaire: Questionnaire,
+    *,
+    participant_ids: list[int] | None = None,
+    resend: bool = False,
+    created_by: int | None = None,
+) -> Job:
     kwargs: dict = {"questionnaire_id": questionnaire.id}
     if participant_ids is not None:
         kwargs.update(participant_ids=participant_ids, resend=resend)
-    return enqueue(INVITATIONS_TASK, kind="invitations", traject_id=questionnaire.traject_id,
-                   created_by=created_by, task_kwargs=kwargs)
+    return enqueue(
+        INVITATIONS_TASK,
+        kind="invitations",
+        traject_id=questionnaire.traject_id,
+        created_by=created_by,
+        task_kwargs=kwargs,
+    )
 
 
 def job_message(job: Job) -> str:
@@ -74,10 +86,16 @@ def job_message(job: Job) -> str:
         return job.message  # not open, gone: the worker's own words
     n = result["queued"]
     if job.kind == "invitations":
-        return (ngettext("%(num)s uitnodiging verstuurd.", "%(num)s uitnodigingen verstuurd.", n) if n
-                else _("Geen uitnodigingen te versturen."))
-    return (ngettext("%(num)s herinnering verstuurd.", "%(num)s herinneringen verstuurd.", n) if n
-            else _("Geen herinneringen te versturen."))
+        return (
+            ngettext("%(num)s uitnodiging verstuurd.", "%(num)s uitnodigingen verstuurd.", n)
+            if n
+            else _("Geen uitnodigingen te versturen.")
+        )
+    return (
+        ngettext("%(num)s herinnering verstuurd.", "%(num)s herinneringen verstuurd.", n)
+        if n
+        else _("Geen herinneringen te versturen.")
+    )
 
 
 def _delivery_text(job: Job, result: dict, waiting: int) -> str:
@@ -91,8 +109,9 @@ def _delivery_text(job: Job, result: dict, waiting: int) -> str:
     if result.get("unconfirmed"):
         parts.append(_("%(num)s onbevestigd", num=result["unconfirmed"]))
     if waiting and job.state == "queued" and job.retry_at is not None:
-        parts.append(_("%(num)s worden opnieuw geprobeerd om %(time)s", num=waiting,
-                       time=format_time(job.retry_at, "HH:mm:ss")))
+        parts.append(
+            _("%(num)s worden opnieuw geprobeerd om %(time)s", num=waiting, time=format_time(job.retry_at, "HH:mm:ss"))
+        )
     elif waiting:
         parts.append(_("%(num)s wachten in de outbox op de volgende verzendronde", num=waiting))
     text = ", ".join(parts) + "."
@@ -128,10 +147,16 @@ def participants(qid: int):
     closed = participant_service.is_closed(questionnaire)
     status = 200
     if form.validate_on_submit():
-        row = {"name": form.name.data or "", "email": form.email.data, "role": form.role.data,
-               "organisation": form.organisation.data, "language": form.language.data}
-        outcome = run_action(lambda: participant_service.add_participants(questionnaire, [row], source="form"),
-                             form=form)
+        row = {
+            "name": form.name.data or "",
+            "email": form.email.data,
+            "role": form.role.data,
+            "organisation": form.organisation.data,
+            "language": form.language.data,
+        }
+        outcome = run_action(
+            lambda: participant_service.add_participants(questionnaire, [row], source="form"), form=form
+        )
         if outcome.ok:
             return _after_adding(questionnaire, len(outcome.value))
         questionnaire = _questionnaire(qid)
@@ -139,24 +164,37 @@ def participants(qid: int):
         status = 422
     elif request.method == "POST":
         status = 422
-    query = (select(Participant).where(Participant.questionnaire_id == questionnaire.id)
-             .order_by(Participant.id))
+    query = select(Participant).where(Participant.questionnaire_id == questionnaire.id).order_by(Participant.id)
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
-    jobs = db.session.scalars(select(Job).where(Job.traject_id == traject.id,
-                                                Job.questionnaire_id == questionnaire.id,
-                                                Job.kind.in_(("invitations", "reminders")))
-                              .order_by(Job.created_at.desc()).limit(5)).all()
+    jobs = db.session.scalars(
+        select(Job)
+        .where(
+            Job.traject_id == traject.id,
+            Job.questionnaire_id == questionnaire.id,
+            Job.kind.in_(("invitations", "reminders")),
+        )
+        .order_by(Job.created_at.desc())
+        .limit(5)
+    ).all()
     person_status = participant_service.person_status_visible(questionnaire)
-    return render_template("distribution/participants.html", questionnaire=questionnaire, traject=traject,
-                           title=_title(questionnaire), form=form, page=page, closed=closed,
-                           mailable=invitations.mailable(questionnaire),
-                           pending=invitations.pending_invitations(questionnaire),
-                           # How many reminders are due tells how many have not answered yet.
-                           due=invitations.due_reminders(questionnaire) if person_status else None,
-                           person_status=person_status,
-                           links_visible=participant_service.links_visible(questionnaire),
-                           jobs=jobs, job_message=lambda job: _job_text(job, person_status),
-                           send_form=SendForm()), status
+    return render_template(
+        "distribution/participants.html",
+        questionnaire=questionnaire,
+        traject=traject,
+        title=_title(questionnaire),
+        form=form,
+        page=page,
+        closed=closed,
+        mailable=invitations.mailable(questionnaire),
+        pending=invitations.pending_invitations(questionnaire),
+        # How many reminders are due tells how many have not answered yet.
+        due=invitations.due_reminders(questionnaire) if person_status else None,
+        person_status=person_status,
+        links_visible=participant_service.links_visible(questionnaire),
+        jobs=jobs,
+        job_message=lambda job: _job_text(job, person_status),
+        send_form=SendForm(),
+    ), status
 
 
 def _job_text(job: Job, counts: bool) -> str:
@@ -172,12 +210,20 @@ def review_invitations(qid: int):
     """Before anything is mailed: who will receive what, a sample of the mail in each language, and the button."""
     questionnaire = _questionnaire(qid)
     review = mail_review.invitation_review(questionnaire, current_user.id)
-    return render_template("distribution/review.html", questionnaire=questionnaire,
-                           traject=questionnaire.traject, title=_title(questionnaire), review=review,
-                           pending=review["recipients"], pending_count=review["count"], sample=review["sample"],
-                           mailable=invitations.mailable(questionnaire), smtp=smtp_configured(),
-                           links_visible=participant_service.links_visible(questionnaire),
-                           send_form=SendForm())
+    return render_template(
+        "distribution/review.html",
+        questionnaire=questionnaire,
+        traject=questionnaire.traject,
+        title=_title(questionnaire),
+        review=review,
+        pending=review["recipients"],
+        pending_count=review["count"],
+        sample=review["sample"],
+        mailable=invitations.mailable(questionnaire),
+        smtp=smtp_configured(),
+        links_visible=participant_service.links_visible(questionnaire),
+        send_form=SendForm(),
+    )
 
 
 @bp.route("/vragenlijsten/<int:qid>/deelnemers/herinneren/controleren")
@@ -187,11 +233,18 @@ def review_reminders(qid: int):
     have not answered, as the response figures show it), the mail in each language, the button."""
     questionnaire = _questionnaire(qid)
     review = mail_review.reminder_review(questionnaire, current_user.id)
-    return render_template("distribution/review_reminders.html", questionnaire=questionnaire,
-                           traject=questionnaire.traject, title=_title(questionnaire), review=review,
-                           sample=review["sample"], mailable=invitations.mailable(questionnaire),
-                           smtp=smtp_configured(), links_visible=participant_service.links_visible(questionnaire),
-                           send_form=SendForm())
+    return render_template(
+        "distribution/review_reminders.html",
+        questionnaire=questionnaire,
+        traject=questionnaire.traject,
+        title=_title(questionnaire),
+        review=review,
+        sample=review["sample"],
+        mailable=invitations.mailable(questionnaire),
+        smtp=smtp_configured(),
+        links_visible=participant_service.links_visible(questionnaire),
+        send_form=SendForm(),
+    )
 
 
 @bp.route("/vragenlijsten/<int:qid>/deelnemers/import", methods=["GET", "POST"])
@@ -209,9 +262,14 @@ def import_participants(qid: int):
         db.session.rollback()
         questionnaire = _questionnaire(qid)
     status = 422 if report is not None and not report.ok else 200
-    return render_template("distribution/import.html", questionnaire=questionnaire,
-                           traject=questionnaire.traject, title=_title(questionnaire), form=form,
-                           report=report), status
+    return render_template(
+        "distribution/import.html",
+        questionnaire=questionnaire,
+        traject=questionnaire.traject,
+        title=_title(questionnaire),
+        form=form,
+        report=report,
+    ), status
 
 
 @bp.route("/vragenlijsten/<int:qid>/deelnemers/uitnodigen", methods=["POST"])
@@ -236,13 +294,21 @@ def resend_invitation(qid: int, pid: int):
     if SendForm().validate_on_submit():
         if not participant_service.person_status_visible(questionnaire):
             # Whether it went out would tell whether this person answered: reminders do this job.
-            flash(_("Bij een anonieme vragenlijst wordt niet per persoon opnieuw uitgenodigd; herinneringen gaan "
-                    "vanzelf naar wie nog niet heeft ingevuld."), "info")
+            flash(
+                _(
+                    "Bij een anonieme vragenlijst wordt niet per persoon opnieuw uitgenodigd; herinneringen gaan "
+                    "vanzelf naar wie nog niet heeft ingevuld."
+                ),
+                "info",
+            )
         elif not invitations.mailable(questionnaire):
             flash(_("De vragenlijst is niet open; er zijn geen uitnodigingen verstuurd."), "error")
         else:
-            _flash_job(enqueue_invitations(questionnaire, participant_ids=[participant.id], resend=True,
-                                           created_by=current_user.id))
+            _flash_job(
+                enqueue_invitations(
+                    questionnaire, participant_ids=[participant.id], resend=True, created_by=current_user.id
+                )
+            )
     return redirect(url_for("distribution.participants", qid=qid))
 
 
@@ -254,9 +320,16 @@ def send_reminders(qid: int):
         if not invitations.mailable(questionnaire):
             flash(_("De vragenlijst is niet open; er zijn geen herinneringen verstuurd."), "error")
         else:
-            _flash_job(enqueue(REMINDERS_TASK, kind="reminders", traject_id=questionnaire.traject_id,
-                               created_by=current_user.id, task_kwargs={"questionnaire_id": questionnaire.id}),
-                       counts=participant_service.person_status_visible(questionnaire))
+            _flash_job(
+                enqueue(
+                    REMINDERS_TASK,
+                    kind="reminders",
+                    traject_id=questionnaire.traject_id,
+                    created_by=current_user.id,
+                    task_kwargs={"questionnaire_id": questionnaire.id},
+                ),
+                counts=participant_service.person_status_visible(questionnaire),
+            )
     return redirect(url_for("distribution.participants", qid=qid))
 
 
@@ -267,9 +340,14 @@ def links_csv(qid: int):
     try:
         rows = invitations.link_rows(questionnaire)
     except invitations.LinksNotAvailable:
-        flash(_("De persoonlijke links van een anonieme vragenlijst gaan alleen per mail naar de deelnemers. "
+        flash(
+            _(
+                "De persoonlijke links van een anonieme vragenlijst gaan alleen per mail naar de deelnemers. "
                 "Alleen in een traject zonder mailserver kunt u ze zelf verspreiden (instelling op de pagina "
-                "Deelnemers en respons van het traject)."), "error")
+                "Deelnemers en respons van het traject)."
+            ),
+            "error",
+        )
         return redirect(url_for("distribution.participants", qid=qid))
     commit()  # the export.links audit event
     buffer = io.StringIO()
@@ -286,7 +364,7 @@ def _days_left(questionnaire: Questionnaire) -> tuple[date | datetime | None, in
     deadline = questionnaire.closes_at or questionnaire.traject.deadline
     if deadline is None:
         return None, None
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     day = deadline.date() if isinstance(deadline, datetime) else deadline
     return deadline, (day - today).days
 
@@ -297,25 +375,43 @@ def follow_up(qid: int):
     questionnaire = _questionnaire(qid, write=False)
     rows, roles, total = participant_service.response_rates(questionnaire)
     deadline, days_left = _days_left(questionnaire)
-    return render_template("distribution/follow_up.html", questionnaire=questionnaire,
-                           traject=questionnaire.traject, title=_title(questionnaire), rows=rows, roles=roles,
-                           total=total, deadline=deadline, days_left=days_left,
-                           closed=participant_service.is_closed(questionnaire),
-                           editable=can_edit(current_user, questionnaire.traject),
-                           as_of=datetime.now(timezone.utc))
+    return render_template(
+        "distribution/follow_up.html",
+        questionnaire=questionnaire,
+        traject=questionnaire.traject,
+        title=_title(questionnaire),
+        rows=rows,
+        roles=roles,
+        total=total,
+        deadline=deadline,
+        days_left=days_left,
+        closed=participant_service.is_closed(questionnaire),
+        editable=can_edit(current_user, questionnaire.traject),
+        as_of=datetime.now(UTC),
+    )
 
 
 @bp.route("/trajecten/<int:traject_id>/verspreiding")
 @login_required
 def overview(traject_id: int):
     traject = traject_for(current_user, traject_id)
-    questionnaires = db.session.scalars(select(Questionnaire).where(Questionnaire.traject_id == traject.id)
-                                        .order_by(Questionnaire.created_at, Questionnaire.id)).all()
+    questionnaires = db.session.scalars(
+        select(Questionnaire)
+        .where(Questionnaire.traject_id == traject.id)
+        .order_by(Questionnaire.created_at, Questionnaire.id)
+    ).all()
     summary = {q.id: participant_service.response_rates(q)[2] for q in questionnaires}
     editable = can_edit(current_user, traject)
     form = SelfDistributionForm(enabled=traject.self_distribution) if editable else None
-    return render_template("distribution/overview.html", traject=traject, questionnaires=questionnaires,
-                           summary=summary, editable=editable, form=form, smtp=smtp_configured())
+    return render_template(
+        "distribution/overview.html",
+        traject=traject,
+        questionnaires=questionnaires,
+        summary=summary,
+        editable=editable,
+        form=form,
+        smtp=smtp_configured(),
+    )
 
 
 @bp.route("/trajecten/<int:traject_id>/verspreiding/zelf-verspreiden", methods=["POST"])
@@ -329,11 +425,21 @@ def self_distribution(traject_id: int):
         if outcome.ok:
             changed = outcome.result
             if changed and traject.self_distribution:
-                flash(_("Zelf verspreiden staat aan: u kunt de persoonlijke links downloaden. De deelnemers lezen "
-                        "dit op de eerste pagina van de vragenlijst, en het rapport vermeldt het."), "success")
+                flash(
+                    _(
+                        "Zelf verspreiden staat aan: u kunt de persoonlijke links downloaden. De deelnemers lezen "
+                        "dit op de eerste pagina van de vragenlijst, en het rapport vermeldt het."
+                    ),
+                    "success",
+                )
             elif changed:
-                flash(_("Zelf verspreiden staat uit: de persoonlijke links van anonieme vragenlijsten gaan "
-                        "alleen per mail."), "success")
+                flash(
+                    _(
+                        "Zelf verspreiden staat uit: de persoonlijke links van anonieme vragenlijsten gaan "
+                        "alleen per mail."
+                    ),
+                    "success",
+                )
     return redirect(url_for("distribution.overview", traject_id=traject.id))
 
 

@@ -1,4 +1,5 @@
 """Main blueprint: home page and language switch."""
+
 from flask import Blueprint
 
 bp = Blueprint("main", __name__)

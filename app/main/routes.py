@@ -1,4 +1,5 @@
 """Home (one per role) and language switch."""
+
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, session, url_for

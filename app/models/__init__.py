@@ -1,17 +1,40 @@
 """All models, split by topic; importing this package registers every table."""
+
 from app.models.accounts import ROLES, ApiToken, User, hash_token
 from app.models.advice import ConfrontationScore, FeasibilityOverride, Report, RoadmapAction, SwotItem  # noqa: F401
 from app.models.audit import AuditEvent
 from app.models.jobs import Job
 from app.models.mail import OutboxMessage
-from app.models.questionnaires import (PARTICIPANT_ROLES, QUESTIONNAIRE_STATES, IndicatorSnapshot,
-                                        Participant, Questionnaire, Response, ResponseDraft)
-from app.models.trajects import PHASES, Organisation, Traject, TrajectMember
 from app.models.privacy import PrivacySettings  # noqa: E402,F401
+from app.models.questionnaires import (
+    PARTICIPANT_ROLES,
+    QUESTIONNAIRE_STATES,
+    IndicatorSnapshot,
+    Participant,
+    Questionnaire,
+    Response,
+    ResponseDraft,
+)
 from app.models.stakeholders import CommunicationItem, Concern, Engagement, Stakeholder  # noqa: E402,F401
+from app.models.trajects import PHASES, Organisation, Traject, TrajectMember
 
 __all__ = [
-    "PARTICIPANT_ROLES", "QUESTIONNAIRE_STATES", "IndicatorSnapshot", "Participant", "Questionnaire",
-    "Response", "ResponseDraft", "ROLES", "PHASES", "ApiToken", "AuditEvent", "Job", "Organisation", "OutboxMessage",
-    "Traject", "TrajectMember", "User", "hash_token",
+    "PARTICIPANT_ROLES",
+    "QUESTIONNAIRE_STATES",
+    "IndicatorSnapshot",
+    "Participant",
+    "Questionnaire",
+    "Response",
+    "ResponseDraft",
+    "ROLES",
+    "PHASES",
+    "ApiToken",
+    "AuditEvent",
+    "Job",
+    "Organisation",
+    "OutboxMessage",
+    "Traject",
+    "TrajectMember",
+    "User",
+    "hash_token",
 ]

@@ -1,4 +1,5 @@
 """Accounts: users with a role, and API tokens stored only as a hash."""
+
 from __future__ import annotations
 
 import hashlib

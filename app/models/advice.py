@@ -1,10 +1,23 @@
 """The advice a regisseur builds on the indicators: SWOT items and scores, feasibility overrides, roadmap, reports."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, LargeBinary,
-                        String, Text, UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -159,15 +172,15 @@ class AdviceVersion(db.Model):
     traject_id: Mapped[int] = mapped_column(ForeignKey("trajects.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     snapshot_id: Mapped[int | None] = mapped_column(
-        ForeignKey("indicator_snapshots.id", ondelete="SET NULL"), nullable=True)
+        ForeignKey("indicator_snapshots.id", ondelete="SET NULL"), nullable=True
+    )
     note: Mapped[str] = mapped_column(Text, default="")
     document: Mapped[dict] = mapped_column(JSON)
     fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of the canonical document
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     decisions_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    decisions_closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
-                                                            nullable=True)
+    decisions_closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
 
     @property
     def status(self) -> str:
@@ -274,7 +287,8 @@ class Consultation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("advice_versions.id", ondelete="CASCADE"), index=True)
-    questionnaire_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaires.id", ondelete="SET NULL"),
-                                                         nullable=True)
+    questionnaire_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="SET NULL"), nullable=True
+    )
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     opened_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)

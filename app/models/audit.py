@@ -1,4 +1,5 @@
 """The audit trail: who did what, when, to which object."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,9 +16,7 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
-    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     action: Mapped[str] = mapped_column(String(60), index=True)
     object_type: Mapped[str | None] = mapped_column(String(40), nullable=True)
     object_id: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -1,13 +1,14 @@
 """Shared column helpers for the models: timestamps and enum-like string checks."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import overload
 
 
 def utcnow() -> datetime:
     """Current time in UTC; passed as a callable so every row gets its own time."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @overload
@@ -16,7 +17,7 @@ def aware(value: datetime) -> datetime: ...
 def aware(value: None) -> None: ...
 def aware(value: datetime | None) -> datetime | None:
     """A stored time as timezone-aware UTC (SQLite returns naive datetimes); None stays None."""
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def iso_utc(value: datetime | None) -> str | None:
@@ -25,4 +26,4 @@ def iso_utc(value: datetime | None) -> str | None:
     >>> iso_utc(datetime(2026, 3, 1, 9, 30))
     '2026-03-01T09:30:00Z'
     """
-    return None if value is None else aware(value).astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return None if value is None else aware(value).astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -1,4 +1,5 @@
 """Background jobs as rows the UI and the API can poll for state and progress."""
+
 from __future__ import annotations
 
 import uuid
@@ -44,6 +45,11 @@ class Job(db.Model):
         return self.state == "queued" and self.sent_at is None and self.task_name is not None
 
     def as_api(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "state": self.state,
-                "progress": float(self.progress or 0.0), "message": self.message,
-                "retry_at": self.retry_at.isoformat() if self.retry_at else None}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "state": self.state,
+            "progress": float(self.progress or 0.0),
+            "message": self.message,
+            "retry_at": self.retry_at.isoformat() if self.retry_at else None,
+        }

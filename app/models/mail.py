@@ -4,6 +4,7 @@ For invitations and reminders the row is also the delivery bookkeeping (app/serv
 created with an idempotency key in the transaction that marks the participant, claimed with a
 lease before it goes to SMTP, marked `sent` right after, each step its own small transaction.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

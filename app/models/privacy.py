@@ -1,4 +1,5 @@
 """Privacy settings per traject: how long raw responses are kept after the traject is archived."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,13 +20,10 @@ class PrivacySettings(db.Model):
 
     __tablename__ = "privacy_settings"
     __table_args__ = (
-        CheckConstraint(f"retention_days >= 0 AND retention_days <= {MAX_RETENTION_DAYS}",
-                        name="retention_days_range"),
+        CheckConstraint(f"retention_days >= 0 AND retention_days <= {MAX_RETENTION_DAYS}", name="retention_days_range"),
     )
 
-    traject_id: Mapped[int] = mapped_column(
-        ForeignKey("trajects.id", ondelete="CASCADE"), primary_key=True
-    )
+    traject_id: Mapped[int] = mapped_column(ForeignKey("trajects.id", ondelete="CASCADE"), primary_key=True)
     retention_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_RETENTION_DAYS)
     # When the raw responses were deleted (by the erase form or the retention task); None = kept.
     responses_deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -1,4 +1,5 @@
 """Questionnaires (frozen definitions per version), participants with hashed tokens, and responses."""
+
 from __future__ import annotations
 
 import uuid
@@ -75,7 +76,9 @@ class Participant(db.Model):
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)  # None after erasure
     name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     role: Mapped[str] = mapped_column(String(20))
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), nullable=True, index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     # Random per-token salt for the HMAC derivation (app/services/tokens.py); not a secret by itself.
@@ -129,7 +132,9 @@ class Response(db.Model):
     submitted_on: Mapped[date] = mapped_column(Date)
     answers: Mapped[dict] = mapped_column(JSON)
     # Identified questionnaires only (ict_foto, board_commitment); always None for anonymous ones.
-    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"), nullable=True)
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"), nullable=True
+    )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     is_latest: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,11 +1,24 @@
 """Stakeholder engagement: the register, the engagement log, concerns and the communication plan."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Table,
-                        Text, UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from analysis.stakeholders import ATTITUDES, CATEGORIES, ENGAGEMENT_LEVELS, KINDS, MEASURED_ROLES, quadrant
@@ -23,7 +36,8 @@ ENGAGEMENT_PHASES = ("ict_foto", "analyse", "voorstellen", "besluit")
 CONCERN_STATES = ("open", "answered", "resolved", "declined")
 
 engagement_stakeholders = Table(
-    "engagement_stakeholders", db.metadata,
+    "engagement_stakeholders",
+    db.metadata,
     Column("engagement_id", ForeignKey("engagements.id", ondelete="CASCADE"), primary_key=True),
     Column("stakeholder_id", ForeignKey("stakeholders.id", ondelete="CASCADE"), primary_key=True),
 )
@@ -101,10 +115,10 @@ class Concern(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     traject_id: Mapped[int] = mapped_column(ForeignKey("trajects.id", ondelete="CASCADE"), index=True)
-    stakeholder_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholders.id", ondelete="SET NULL"),
-                                                       nullable=True, index=True)
-    engagement_id: Mapped[int | None] = mapped_column(ForeignKey("engagements.id", ondelete="SET NULL"),
-                                                      nullable=True)
+    stakeholder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stakeholders.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    engagement_id: Mapped[int | None] = mapped_column(ForeignKey("engagements.id", ondelete="SET NULL"), nullable=True)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     domain: Mapped[str | None] = mapped_column(String(20), nullable=True)
     text: Mapped[str] = mapped_column(Text)
@@ -116,8 +130,9 @@ class Concern(Model):
     # are random, so an id says nothing about when a concern came in relative to others.
     arrival: Mapped[int | None] = mapped_column(Integer, nullable=True)
     swot_item_id: Mapped[int | None] = mapped_column(ForeignKey("swot_items.id", ondelete="SET NULL"), nullable=True)
-    roadmap_action_id: Mapped[int | None] = mapped_column(ForeignKey("roadmap_actions.id", ondelete="SET NULL"),
-                                                          nullable=True)
+    roadmap_action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("roadmap_actions.id", ondelete="SET NULL"), nullable=True
+    )
 
     stakeholder = relationship("Stakeholder")
     engagement = relationship("Engagement")

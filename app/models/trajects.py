@@ -1,16 +1,17 @@
 """Trajects (one cooperation exploration), their organisations (schools) and members."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
     Integer,
-    JSON,
     String,
     Text,
     UniqueConstraint,
@@ -29,9 +30,7 @@ class Traject(db.Model):
     __tablename__ = "trajects"
     __table_args__ = (
         CheckConstraint(f"phase IN {PHASES!r}", name="phase"),
-        CheckConstraint(
-            f"anonymity_threshold >= {MIN_ANONYMITY_THRESHOLD}", name="anonymity_threshold_min"
-        ),
+        CheckConstraint(f"anonymity_threshold >= {MIN_ANONYMITY_THRESHOLD}", name="anonymity_threshold_min"),
         CheckConstraint("comment_threshold >= anonymity_threshold", name="comment_threshold_min"),
     )
 
@@ -52,9 +51,7 @@ class Traject(db.Model):
     # the respondents' intro page and the report's method statement say when it is on.
     self_distribution: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     organisations = relationship(
         "Organisation",
@@ -62,9 +59,7 @@ class Traject(db.Model):
         order_by="Organisation.code",
         cascade="all, delete-orphan",
     )
-    memberships = relationship(
-        "TrajectMember", back_populates="traject", cascade="all, delete-orphan"
-    )
+    memberships = relationship("TrajectMember", back_populates="traject", cascade="all, delete-orphan")
 
     @property
     def members(self):

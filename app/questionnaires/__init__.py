@@ -1,4 +1,5 @@
 """Questionnaires blueprint: the regisseur builds, previews, publishes, versions, exports and imports questionnaires."""
+
 from flask import Blueprint
 
 bp = Blueprint("questionnaires", __name__)

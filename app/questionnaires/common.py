@@ -1,5 +1,6 @@
 """Shared by the questionnaire routes: loading a questionnaire with its access check, placing a
 service's errors on a form, and running a button's service action."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for

@@ -1,17 +1,16 @@
 """Questionnaire editor routes: a draft's settings, and adding, editing, moving and deleting its
 sections and questions. Every route needs a regisseur who is a member of the traject."""
+
 from __future__ import annotations
 
 from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 
 from app.actions import commit
-from app.extensions import db
 from app.i18n import pick
 from app.models import Questionnaire
 from app.questionnaires import bp
-from app.questionnaires.common import (apply_errors, back_to_editor, post_action, questionnaire_for,
-                                       reload_for_write)
+from app.questionnaires.common import apply_errors, back_to_editor, post_action, questionnaire_for, reload_for_write
 from app.questionnaires.forms import QuestionForm, SectionForm, SettingsForm, editor_groups
 from app.questionnaires.labels import type_label
 from app.security.access import role_required
@@ -28,11 +27,18 @@ def settings(qid: int):
         flash(service.FROZEN, "error")
         return back_to_editor(q)
     definition = q.definition
-    form = SettingsForm(data={"title_nl": definition["title"]["nl"], "title_en": definition["title"]["en"],
-                              "description_nl": (definition.get("description") or {}).get("nl", ""),
-                              "description_en": (definition.get("description") or {}).get("en", ""),
-                              "audience": definition["audience"], "anonymous": definition["anonymous"]}
-                        if request.method == "GET" else None)
+    form = SettingsForm(
+        data={
+            "title_nl": definition["title"]["nl"],
+            "title_en": definition["title"]["en"],
+            "description_nl": (definition.get("description") or {}).get("nl", ""),
+            "description_en": (definition.get("description") or {}).get("en", ""),
+            "audience": definition["audience"],
+            "anonymous": definition["anonymous"],
+        }
+        if request.method == "GET"
+        else None
+    )
     if form.validate_on_submit():
         try:
             editor.update_settings(q, form.data)
@@ -140,8 +146,15 @@ def add_question(qid: int, key: str):
             commit()
             flash(_("Vraag toegevoegd."), "success")
             return back_to_editor(q, f"vraag-{new_key}")
-    return render_template("questionnaires/question_form.html", q=q, traject=traject, form=form,
-                           section=section, question=None, editor_groups=_editor_groups())
+    return render_template(
+        "questionnaires/question_form.html",
+        q=q,
+        traject=traject,
+        form=form,
+        section=section,
+        question=None,
+        editor_groups=_editor_groups(),
+    )
 
 
 def _following_key(q: Questionnaire, key: str) -> str | None:
@@ -177,8 +190,15 @@ def edit_question(qid: int, key: str):
             commit()
             flash(_("Vraag opgeslagen."), "success")
             return back_to_editor(q, f"vraag-{new_key}")
-    return render_template("questionnaires/question_form.html", q=q, traject=traject, form=form,
-                           section=section, question=question, editor_groups=_editor_groups())
+    return render_template(
+        "questionnaires/question_form.html",
+        q=q,
+        traject=traject,
+        form=form,
+        section=section,
+        question=question,
+        editor_groups=_editor_groups(),
+    )
 
 
 def _direction() -> int:
@@ -196,8 +216,7 @@ def _direction() -> int:
 def move_question(qid: int, key: str):
     questionnaire_for(qid, write=True)  # access first: a stranger learns nothing from a 400
     direction = _direction()
-    return post_action(qid, lambda q: editor.move_question(q, key, direction), _("Vraag verplaatst."),
-                        f"vraag-{key}")
+    return post_action(qid, lambda q: editor.move_question(q, key, direction), _("Vraag verplaatst."), f"vraag-{key}")
 
 
 @bp.post("/vragenlijsten/<int:qid>/vragen/<key>/verwijderen")
@@ -211,8 +230,7 @@ def delete_question(qid: int, key: str):
 def move_section(qid: int, key: str):
     questionnaire_for(qid, write=True)  # access first: a stranger learns nothing from a 400
     direction = _direction()
-    return post_action(qid, lambda q: editor.move_section(q, key, direction), _("Sectie verplaatst."),
-                        f"sectie-{key}")
+    return post_action(qid, lambda q: editor.move_section(q, key, direction), _("Sectie verplaatst."), f"sectie-{key}")
 
 
 @bp.post("/vragenlijsten/<int:qid>/secties/<key>/verwijderen")

@@ -7,11 +7,14 @@ what such a form posts (``QuestionType.from_form``) into the raw dict that
 globals the macros use to show a (raw or clean) answer again; type-specific ones are methods of
 the type (``q.question_type.points``, ``.rank_of``, ``.state``).
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from surveys.types.base import chosen_values, format_number
+
 
 def _questions_of(section_or_questions) -> list:
     """Questions of a Section, a Questionnaire (all questions) or a plain list of questions."""
@@ -28,11 +31,14 @@ def raw_answers_from_form(section_or_questions, form) -> dict[str, Any]:
     answered), a list for multiple_choice and ranking (ranking in rank order); each type
     decides (``from_form``). Fields that belong to no given question are ignored.
     """
-    return {question.key: question.question_type.from_form(question, form)
-            for question in _questions_of(section_or_questions)}
+    return {
+        question.key: question.question_type.from_form(question, form)
+        for question in _questions_of(section_or_questions)
+    }
 
 
 # -- showing an answer again (template globals) -----------------------------------------------
+
 
 def text_value(value: Any) -> str:
     """A raw or clean single answer as the text of an input; numbers the Dutch way."""
@@ -70,8 +76,9 @@ def shown_questions(section, visible: Iterable[str] | None = None) -> list:
         return list(section.questions)
     visible = set(visible)
     own = {q.key for q in section.questions}
-    return [q for q in section.questions
-            if q.key in visible or (q.condition is not None and q.condition.question in own)]
+    return [
+        q for q in section.questions if q.key in visible or (q.condition is not None and q.condition.question in own)
+    ]
 
 
 def condition_hint(questionnaire_or_section, question, lang: str) -> dict | None:
@@ -84,8 +91,10 @@ def condition_hint(questionnaire_or_section, question, lang: str) -> dict | None
         if q.key == condition.question:
             target = q
     if target is None:
-        return {"question": condition.question,
-                "value": str(condition.equals if condition.equals is not None else condition.contains)}
+        return {
+            "question": condition.question,
+            "value": str(condition.equals if condition.equals is not None else condition.contains),
+        }
     wanted = condition.equals if condition.equals is not None else condition.contains
     label = str(wanted)
     question_type = target.question_type
@@ -94,11 +103,17 @@ def condition_hint(questionnaire_or_section, question, lang: str) -> dict | None
         label = question_type.display(target, question_type.clean(target, wanted), lang)
     except ValueError:  # a contains on a text question is not a valid answer itself
         pass
-    return {"question": target.text.get(lang) or target.text["nl"], "value": label,
-            "contains": condition.contains is not None}
+    return {
+        "question": target.text.get(lang) or target.text["nl"],
+        "value": label,
+        "contains": condition.contains is not None,
+    }
 
 
 TEMPLATE_GLOBALS = {
-    "q_blocks": question_blocks, "q_shown": shown_questions, "q_chosen": chosen_values,
-    "q_text_value": text_value, "q_condition": condition_hint,
+    "q_blocks": question_blocks,
+    "q_shown": shown_questions,
+    "q_chosen": chosen_values,
+    "q_text_value": text_value,
+    "q_condition": condition_hint,
 }

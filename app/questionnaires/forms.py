@@ -1,10 +1,10 @@
 """Forms of the questionnaire editor: new (template or blank), settings, sections, questions,
 publishing, import, and the small confirm form behind every action button."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField,
-                     SubmitField, TextAreaField)
+from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from surveys.templates import TEMPLATE_KEYS
@@ -46,10 +46,16 @@ class BlankForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    title_nl = StringField(_l("Titel (Nederlands)"), validators=[DataRequired(_l("Vul een titel in.")), Length(max=200)])
+    title_nl = StringField(
+        _l("Titel (Nederlands)"), validators=[DataRequired(_l("Vul een titel in.")), Length(max=200)]
+    )
     title_en = StringField(_l("Titel (Engels)"), validators=[DataRequired(_l("Vul een titel in.")), Length(max=200)])
-    description_nl = TextAreaField(_l("Omschrijving voor de startpagina (Nederlands)"), validators=[Optional(), Length(max=5000)])
-    description_en = TextAreaField(_l("Omschrijving voor de startpagina (Engels)"), validators=[Optional(), Length(max=5000)])
+    description_nl = TextAreaField(
+        _l("Omschrijving voor de startpagina (Nederlands)"), validators=[Optional(), Length(max=5000)]
+    )
+    description_en = TextAreaField(
+        _l("Omschrijving voor de startpagina (Engels)"), validators=[Optional(), Length(max=5000)]
+    )
     audience = SelectField(_l("Doelgroep"), choices=audience_choices)
     anonymous = BooleanField(_l("Anoniem (antwoorden nooit herleidbaar tot een persoon)"))
     submit = SubmitField(_l("Opslaan"))
@@ -80,20 +86,38 @@ class QuestionForm(FlaskForm):
     # Inputs of some types only: each question type names the ones it uses (editor_fields),
     # and the form shows them grouped by the types that use them (editor_groups).
     scale_min = StringField(_l("Schaal van"), validators=[Optional()], description=_l("Standaard 1."))
-    scale_max = StringField(_l("Schaal tot en met"), validators=[Optional()],
-                            description=_l("Standaard 5; 2 tot 11 punten."))
-    labels_nl = TextAreaField(_l("Schaallabels (Nederlands)"), validators=[Optional()],
-                              description=_l("Eén label per regel: voor elk punt, of alleen voor de twee uitersten."))
+    scale_max = StringField(
+        _l("Schaal tot en met"), validators=[Optional()], description=_l("Standaard 5; 2 tot 11 punten.")
+    )
+    labels_nl = TextAreaField(
+        _l("Schaallabels (Nederlands)"),
+        validators=[Optional()],
+        description=_l("Eén label per regel: voor elk punt, of alleen voor de twee uitersten."),
+    )
     labels_en = TextAreaField(_l("Schaallabels (Engels)"), validators=[Optional()])
     reverse = BooleanField(_l("Omgekeerd scoren"))
-    matrix = StringField(_l("Matrix-groep"), validators=[Optional(), Length(max=63)],
-                         description=_l("Opeenvolgende stellingen met dezelfde matrix-groep staan samen in één tabel."))
-    options = TextAreaField(_l("Opties"), validators=[Optional()], description=_l(
-        "Eén optie per regel: waarde | Nederlandse tekst | Engelse tekst. De waarde bestaat uit kleine letters, cijfers en _."))
-    min = StringField(_l("Minimum"), validators=[Optional()], description=_l("Kleinste getal, of minimaal aantal keuzes."))
-    max = StringField(_l("Maximum"), validators=[Optional()], description=_l("Grootste getal, of maximaal aantal keuzes."))
+    matrix = StringField(
+        _l("Matrix-groep"),
+        validators=[Optional(), Length(max=63)],
+        description=_l("Opeenvolgende stellingen met dezelfde matrix-groep staan samen in één tabel."),
+    )
+    options = TextAreaField(
+        _l("Opties"),
+        validators=[Optional()],
+        description=_l(
+            "Eén optie per regel: waarde | Nederlandse tekst | Engelse tekst. De waarde bestaat uit kleine letters, cijfers en _."
+        ),
+    )
+    min = StringField(
+        _l("Minimum"), validators=[Optional()], description=_l("Kleinste getal, of minimaal aantal keuzes.")
+    )
+    max = StringField(
+        _l("Maximum"), validators=[Optional()], description=_l("Grootste getal, of maximaal aantal keuzes.")
+    )
     integer = BooleanField(_l("Alleen gehele getallen"))
-    unit_nl = StringField(_l("Eenheid (Nederlands)"), validators=[Optional()], description=_l("Bij een getal, bv. fte."))
+    unit_nl = StringField(
+        _l("Eenheid (Nederlands)"), validators=[Optional()], description=_l("Bij een getal, bv. fte.")
+    )
     unit_en = StringField(_l("Eenheid (Engels)"), validators=[Optional()])
     max_length = StringField(_l("Maximaal aantal tekens"), validators=[Optional()], description=_l("Standaard 2000."))
     # condition
@@ -104,8 +128,21 @@ class QuestionForm(FlaskForm):
 
 
 #: QuestionForm's inputs that belong to some question types only, in the order the form shows them.
-TYPE_FIELDS = ("scale_min", "scale_max", "labels_nl", "labels_en", "reverse", "matrix", "options",
-               "min", "max", "integer", "unit_nl", "unit_en", "max_length")
+TYPE_FIELDS = (
+    "scale_min",
+    "scale_max",
+    "labels_nl",
+    "labels_en",
+    "reverse",
+    "matrix",
+    "options",
+    "min",
+    "max",
+    "integer",
+    "unit_nl",
+    "unit_en",
+    "max_length",
+)
 
 
 def editor_groups() -> list[tuple[list[str], list[str]]]:
@@ -127,17 +164,23 @@ def editor_groups() -> list[tuple[list[str], list[str]]]:
 
 
 class PublishForm(FlaskForm):
-    opens_at = DateTimeLocalField(_l("Open vanaf"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                  validators=[Optional()])
-    closes_at = DateTimeLocalField(_l("Sluit op"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                   validators=[Optional()])
+    opens_at = DateTimeLocalField(
+        _l("Open vanaf"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[Optional()]
+    )
+    closes_at = DateTimeLocalField(
+        _l("Sluit op"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[Optional()]
+    )
     submit = SubmitField(_l("Publiceren"))
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Bestand (YAML of JSON)"), validators=[
-        FileRequired(_l("Kies een bestand.")),
-        FileAllowed(["yaml", "yml", "json"], _l("Alleen .yaml-, .yml- of .json-bestanden."))])
+    file = FileField(
+        _l("Bestand (YAML of JSON)"),
+        validators=[
+            FileRequired(_l("Kies een bestand.")),
+            FileAllowed(["yaml", "yml", "json"], _l("Alleen .yaml-, .yml- of .json-bestanden.")),
+        ],
+    )
     submit = SubmitField(_l("Importeren"))
 
 

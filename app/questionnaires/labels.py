@@ -1,13 +1,19 @@
 """Translated labels for questionnaire states, audiences and question types."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.i18n import pick
 from surveys.types import QUESTION_TYPES
 
 STATUS_LABELS = {"draft": _l("Concept"), "open": _l("Open"), "closed": _l("Gesloten")}
-AUDIENCE_LABELS = {"ict_staff": _l("ICT-medewerkers"), "ict_lead": _l("Hoofd ICT / ICT-coördinatoren"),
-                   "board": _l("Bestuurders"), "all": _l("Iedereen"),
-                   "users": _l("ICT-gebruikers: medewerkers en leerlingen")}
+AUDIENCE_LABELS = {
+    "ict_staff": _l("ICT-medewerkers"),
+    "ict_lead": _l("Hoofd ICT / ICT-coördinatoren"),
+    "board": _l("Bestuurders"),
+    "all": _l("Iedereen"),
+    "users": _l("ICT-gebruikers: medewerkers en leerlingen"),
+}
+
 
 def status_label(code: str) -> str:
     return str(STATUS_LABELS.get(code, code))
@@ -51,6 +57,7 @@ def domain_label(code: str) -> str:
         return domain_name(code)
     if code in MOTIVE_NAMES:
         from app.results.format import language
+
         name = MOTIVE_NAMES[code][1 if language() == "en" else 0]
         return name[0].upper() + name[1:]
     return code

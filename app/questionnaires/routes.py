@@ -1,6 +1,7 @@
 """Questionnaire routes: list, new (template, blank, import), overview, preview, publish, close,
 versions, duplicate and export (editing a draft: editor_routes.py). Changes need a regisseur who is
 a member of the traject."""
+
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
@@ -9,17 +10,22 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.actions import commit, show_refusal
+from app.actions import commit
 from app.extensions import db
 from app.i18n import pick
 from app.models import Questionnaire
 from app.questionnaires import bp
-from app.questionnaires.common import (apply_errors, back_to_editor, post_action, questionnaire_for,
-                                       reload_for_write)
+from app.questionnaires.common import apply_errors, back_to_editor, post_action, questionnaire_for, reload_for_write
 from app.questionnaires.formdata import raw_answers_from_form
 from app.questionnaires.forms import BlankForm, ConfirmForm, ImportForm, PublishForm, TemplateForm
-from app.questionnaires.labels import (audience_label, construct_label, domain_label, status_label, template_label,
-                                       type_label)
+from app.questionnaires.labels import (
+    audience_label,
+    construct_label,
+    domain_label,
+    status_label,
+    template_label,
+    type_label,
+)
 from app.respond.display import answer_errors
 from app.security.access import can_edit, role_required, traject_for
 from app.services import questionnaires as service
@@ -32,19 +38,29 @@ LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 
 @bp.app_context_processor
 def _labels():
-    return {"q_status_label": status_label, "q_audience_label": audience_label, "q_type_label": type_label,
-            "q_template_label": template_label, "q_construct_label": construct_label, "q_domain_label": domain_label}
+    return {
+        "q_status_label": status_label,
+        "q_audience_label": audience_label,
+        "q_type_label": type_label,
+        "q_template_label": template_label,
+        "q_construct_label": construct_label,
+        "q_domain_label": domain_label,
+    }
 
 
 # -- list and new -----------------------------------------------------------------------------
+
 
 @bp.route("/trajecten/<int:traject_id>/vragenlijsten")
 @login_required
 def index(traject_id: int):
     traject = traject_for(current_user, traject_id)
-    return render_template("questionnaires/index.html", traject=traject,
-                           questionnaires=service.for_traject(traject),
-                           editable=can_edit(current_user, traject))
+    return render_template(
+        "questionnaires/index.html",
+        traject=traject,
+        questionnaires=service.for_traject(traject),
+        editable=can_edit(current_user, traject),
+    )
 
 
 @bp.route("/trajecten/<int:traject_id>/vragenlijsten/nieuw", methods=["GET", "POST"])
@@ -60,8 +76,12 @@ def create(traject_id: int):
                     abort(400)
                 q = service.create_from_template(traject, template_form.template.data)
             elif blank_form.validate_on_submit():
-                q = service.create_blank(traject, blank_form.title.data, audience=blank_form.audience.data,
-                                         anonymous=blank_form.anonymous.data)
+                q = service.create_blank(
+                    traject,
+                    blank_form.title.data,
+                    audience=blank_form.audience.data,
+                    anonymous=blank_form.anonymous.data,
+                )
             else:
                 q = None
         except QuestionnaireError as exc:
@@ -75,8 +95,13 @@ def create(traject_id: int):
                 return redirect(url_for("questionnaires.show", qid=q.id))
     # list_templates() gives the Dutch title (the API's shape); the page shows the reader's language.
     templates = [dict(t, title=pick(load_template(t["key"]).title)) for t in list_templates()]
-    return render_template("questionnaires/new.html", traject=traject, templates=templates,
-                           template_form=template_form, blank_form=blank_form)
+    return render_template(
+        "questionnaires/new.html",
+        traject=traject,
+        templates=templates,
+        template_form=template_form,
+        blank_form=blank_form,
+    )
 
 
 @bp.route("/trajecten/<int:traject_id>/vragenlijsten/import", methods=["GET", "POST"])
@@ -109,14 +134,21 @@ def import_(traject_id: int):
 
 # -- one questionnaire --------------------------------------------------------------------------
 
+
 @bp.route("/vragenlijsten/<int:qid>")
 @login_required
 def show(qid: int):
     q, traject = questionnaire_for(qid)
     editable = can_edit(current_user, traject)
-    return render_template("questionnaires/show.html", q=q, traject=traject, editable=editable,
-                           definition=service.definition_of(q), confirm=ConfirmForm(),
-                           next_version=service.next_version(q))
+    return render_template(
+        "questionnaires/show.html",
+        q=q,
+        traject=traject,
+        editable=editable,
+        definition=service.definition_of(q),
+        confirm=ConfirmForm(),
+        next_version=service.next_version(q),
+    )
 
 
 @bp.post("/vragenlijsten/<int:qid>/sluiten")
@@ -187,8 +219,9 @@ def publish(qid: int):
             commit()
             flash(_("Vragenlijst gepubliceerd. De vragen liggen nu vast."), "success")
             return back_to_editor(q)
-    return render_template("questionnaires/publish.html", q=q, traject=traject, form=form,
-                           definition=service.definition_of(q))
+    return render_template(
+        "questionnaires/publish.html", q=q, traject=traject, form=form, definition=service.definition_of(q)
+    )
 
 
 @bp.route("/vragenlijsten/<int:qid>/export.<fmt>")
@@ -199,11 +232,15 @@ def export(qid: int, fmt: str):
         abort(404)
     text = service.export(q, fmt)
     mimetype = service.FORMATS[fmt][0]
-    return Response(text, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{service.export_filename(q, fmt)}"'})
+    return Response(
+        text,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{service.export_filename(q, fmt)}"'},
+    )
 
 
 # -- preview -------------------------------------------------------------------------------------
+
 
 @bp.route("/vragenlijsten/<int:qid>/voorbeeld", methods=["GET", "POST"])
 @login_required
@@ -228,9 +265,19 @@ def preview(qid: int):
         checked = True
     keys = [s.key for s in definition.sections]
     index = keys.index(section.key)
-    return render_template("questionnaires/preview.html", q=q, traject=traject, definition=definition,
-                           section=section, answers=answers, errors=answer_errors(errors), checked=checked,
-                           phone=phone, lang=lang, index=index,
-                           previous_key=keys[index - 1] if index > 0 else None,
-                           next_key=keys[index + 1] if index + 1 < len(keys) else None,
-                           confirm=ConfirmForm())
+    return render_template(
+        "questionnaires/preview.html",
+        q=q,
+        traject=traject,
+        definition=definition,
+        section=section,
+        answers=answers,
+        errors=answer_errors(errors),
+        checked=checked,
+        phone=phone,
+        lang=lang,
+        index=index,
+        previous_key=keys[index - 1] if index > 0 else None,
+        next_key=keys[index + 1] if index + 1 < len(keys) else None,
+        confirm=ConfirmForm(),
+    )

@@ -1,4 +1,5 @@
 """Respondent blueprint: the personal-link flow (no account) and the bestuurder's commitment statement."""
+
 from flask import Blueprint
 
 bp = Blueprint("respond", __name__)

@@ -1,4 +1,5 @@
 """Answers as the respondent reads them back on the review and statement pages."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -16,6 +17,7 @@ def answer_text(question, value) -> str:
 # -- the `surveys` package's answer messages in the reader's language --------------------------------
 # `surveys` has no Flask: its messages are Dutch `Message`s that carry their catalog id and
 # parameters (surveys/messages.py), translated here by id, not read back from the Dutch text.
+
 
 def answer_message(message: str) -> str:
     return translate(message)

@@ -7,6 +7,7 @@ lines would otherwise store them beside the client address and the time — exac
 anonymous response to a person, or lets a log reader reset someone's password. API tokens
 (`dv_…`) and bearer headers are redacted wherever they appear in a message.
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,15 +17,28 @@ REDACTED = "[verborgen]"
 TOKEN_PREFIXES = ("v", "afmelden", "resultaten", "wachtwoord-herstellen")
 _SLASH = r"(?:/|%2[fF])"
 # Also percent-encoded (once or twice), as in a language switch's `?next=%2Fv%2F<token>`.
-TOKEN_PATH = re.compile(rf"({_SLASH}|%252[fF])({'|'.join(map(re.escape, TOKEN_PREFIXES))})"
-                        rf"({_SLASH}|%252[fF])[^/\s?\"'#&%]+")
+TOKEN_PATH = re.compile(
+    rf"({_SLASH}|%252[fF])({'|'.join(map(re.escape, TOKEN_PREFIXES))})"
+    rf"({_SLASH}|%252[fF])[^/\s?\"'#&%]+"
+)
 # Query parameters that carry a secret: any name containing "token", and the usual others.
-TOKEN_QUERY = re.compile(r"([?&;](?:[\w.-]*token[\w.-]*|key|api_key|apikey|secret|signature|sig|code|"
-                         r"password|wachtwoord|t)=)[^&\s\"'#]*", re.IGNORECASE)
+TOKEN_QUERY = re.compile(
+    r"([?&;](?:[\w.-]*token[\w.-]*|key|api_key|apikey|secret|signature|sig|code|"
+    r"password|wachtwoord|t)=)[^&\s\"'#]*",
+    re.IGNORECASE,
+)
 API_TOKEN = re.compile(r"\bdv_[A-Za-z0-9_-]{8,}")
 BEARER = re.compile(r"(\bBearer\s+)[^\s\"',;]+", re.IGNORECASE)
-ACCESS_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error", "app", "draagvlak", "celery",
-                  "celery.app.trace", "celery.worker")
+ACCESS_LOGGERS = (
+    "werkzeug",
+    "gunicorn.access",
+    "gunicorn.error",
+    "app",
+    "draagvlak",
+    "celery",
+    "celery.app.trace",
+    "celery.worker",
+)
 
 
 def redact(text: str) -> str:

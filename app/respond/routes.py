@@ -4,11 +4,22 @@ commitment statement, and the regisseur's response downloads.
 Pages of the flow other than sections start with `_` (`/v/<token>/_controle`): section keys
 start with a letter, so the two can never collide.
 """
+
 from __future__ import annotations
 
-from flask import (abort, current_app, flash, g, make_response, redirect, render_template, request,
-                   stream_with_context, url_for)
 from flask import Response as FlaskResponse
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -21,15 +32,17 @@ from app.questionnaires.formdata import raw_answers_from_form
 from app.respond import bp
 from app.respond.display import answer_errors
 from app.security.access import role_required, traject_for
-from app.services import audit
+from app.services import audit, invitations, responses_csv
 from app.services import responses as service
-from app.services import invitations, responses_csv
-from app.services.tokens import (BROWSER_COOKIE, bind_browser, browser_matches, new_browser_secret,
-                                 participant_for_token)
+from app.services.tokens import BROWSER_COOKIE, bind_browser, browser_matches, new_browser_secret, participant_for_token
 from surveys.model import UnknownKey
 
-STATUS_TEMPLATES = {"used": "respond/used.html", "closed": "respond/closed.html",
-                    "not_open": "respond/not_open.html", "opted_out": "respond/opted_out.html"}
+STATUS_TEMPLATES = {
+    "used": "respond/used.html",
+    "closed": "respond/closed.html",
+    "not_open": "respond/not_open.html",
+    "opted_out": "respond/opted_out.html",
+}
 
 
 def _participant(token: str) -> Participant:
@@ -45,8 +58,9 @@ def _unknown():
 
 
 def _status_page(participant: Participant, state: str, code: int = 200):
-    return render_template(STATUS_TEMPLATES[state], questionnaire=participant.questionnaire,
-                           traject=participant.questionnaire.traject), code
+    return render_template(
+        STATUS_TEMPLATES[state], questionnaire=participant.questionnaire, traject=participant.questionnaire.traject
+    ), code
 
 
 def _open_participant(token: str) -> Participant:
@@ -68,8 +82,12 @@ def _browser_secret() -> str | None:
 
 
 def _in_use_page(participant: Participant, token: str):
-    return render_template("respond/in_use.html", token=token, questionnaire=participant.questionnaire,
-                           traject=participant.questionnaire.traject), 409
+    return render_template(
+        "respond/in_use.html",
+        token=token,
+        questionnaire=participant.questionnaire,
+        traject=participant.questionnaire.traject,
+    ), 409
 
 
 def _bound_participant(token: str, *, bind: bool = False) -> Participant:
@@ -98,9 +116,15 @@ def _bound_participant(token: str, *, bind: bool = False) -> Participant:
 def _set_browser_cookie(response):
     secret = g.pop("browser_secret", None)
     if secret:
-        response.set_cookie(BROWSER_COOKIE, secret, max_age=BROWSER_COOKIE_MAX_AGE, path="/v/",
-                            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
-                            httponly=True, samesite="Lax")
+        response.set_cookie(
+            BROWSER_COOKIE,
+            secret,
+            max_age=BROWSER_COOKIE_MAX_AGE,
+            path="/v/",
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+            httponly=True,
+            samesite="Lax",
+        )
     return response
 
 
@@ -118,8 +142,9 @@ def fresh_link(token: str):
         return redirect(url_for("respond.start", token=token))  # nothing to free
     if participant.email:
         invitations.send_fresh_link(participant)
-    return render_template("respond/link_sent.html", questionnaire=participant.questionnaire,
-                           traject=participant.questionnaire.traject)
+    return render_template(
+        "respond/link_sent.html", questionnaire=participant.questionnaire, traject=participant.questionnaire.traject
+    )
 
 
 def _steps(defn, answers: dict) -> list:
@@ -135,10 +160,19 @@ def start(token: str):
     resume = service.resume_section(participant) if answers else None
     regisseurs = [m.user for m in questionnaire.traject.memberships if m.user.role == "regisseur"]
     asker = next((u for u in regisseurs if u.organisation is not None), regisseurs[0] if regisseurs else None)
-    return render_template("respond/start.html", token=token, participant=participant,
-                           questionnaire=questionnaire, traject=questionnaire.traject, defn=defn,
-                           asker=asker, minutes=service.minutes_needed(defn),
-                           sections=_steps(defn, answers), resume=resume, has_draft=bool(answers))
+    return render_template(
+        "respond/start.html",
+        token=token,
+        participant=participant,
+        questionnaire=questionnaire,
+        traject=questionnaire.traject,
+        defn=defn,
+        asker=asker,
+        minutes=service.minutes_needed(defn),
+        sections=_steps(defn, answers),
+        resume=resume,
+        has_draft=bool(answers),
+    )
 
 
 @bp.route("/v/<token>/<section_key>", methods=["GET", "POST"])
@@ -188,19 +222,33 @@ def section(token: str, section_key: str):
         errors = {k: v for k, v in all_errors.items() if show_all or k in answers}
     index = keys.index(section_key)
     visible = [q.key for q in defn.visible_questions(answers)]
-    return render_template("respond/section.html", token=token, questionnaire=questionnaire,
-                           defn=defn, section=current, answers=answers, errors=answer_errors(errors),
-                           lang=select_locale(), step=index + 1, total=len(keys) + 1,
-                           first=index == 0, last=index == len(keys) - 1, visible=visible,
-                           error_questions=[q for q in current.questions if q.key in errors]
-                           ), (422 if errors and request.method == "POST" else 200)
+    return render_template(
+        "respond/section.html",
+        token=token,
+        questionnaire=questionnaire,
+        defn=defn,
+        section=current,
+        answers=answers,
+        errors=answer_errors(errors),
+        lang=select_locale(),
+        step=index + 1,
+        total=len(keys) + 1,
+        first=index == 0,
+        last=index == len(keys) - 1,
+        visible=visible,
+        error_questions=[q for q in current.questions if q.key in errors],
+    ), (422 if errors and request.method == "POST" else 200)
 
 
 @bp.route("/v/<token>/_opgeslagen")
 def saved(token: str):
     participant = _bound_participant(token)
-    return render_template("respond/saved.html", token=token, questionnaire=participant.questionnaire,
-                           resume=service.resume_section(participant))
+    return render_template(
+        "respond/saved.html",
+        token=token,
+        questionnaire=participant.questionnaire,
+        resume=service.resume_section(participant),
+    )
 
 
 @bp.route("/v/<token>/_controle")
@@ -211,8 +259,15 @@ def review(token: str):
     answers = service.draft_answers(participant)
     result = service.review(questionnaire, answers)
     steps = len(defn.visible_sections(answers))
-    return render_template("respond/review.html", token=token, questionnaire=questionnaire,
-                           review=result, lang=select_locale(), step=steps + 1, total=steps + 1)
+    return render_template(
+        "respond/review.html",
+        token=token,
+        questionnaire=questionnaire,
+        review=result,
+        lang=select_locale(),
+        step=steps + 1,
+        total=steps + 1,
+    )
 
 
 @bp.route("/v/<token>/_verzenden", methods=["POST"])
@@ -237,11 +292,13 @@ def thanks(token: str):
     participant = _participant(token)
     if not participant.completed:
         return redirect(url_for("respond.start", token=token))
-    return render_template("respond/thanks.html", questionnaire=participant.questionnaire,
-                           traject=participant.questionnaire.traject)
+    return render_template(
+        "respond/thanks.html", questionnaire=participant.questionnaire, traject=participant.questionnaire.traject
+    )
 
 
 # -- the bestuurder's commitment statement --------------------------------------------------------
+
 
 @bp.route("/trajecten/<int:traject_id>/verklaring", methods=["GET", "POST"])
 @role_required("bestuurder")
@@ -249,8 +306,7 @@ def statement(traject_id: int):
     traject = traject_for(current_user, traject_id)
     questionnaire = service.open_commitment_questionnaire(traject)
     if questionnaire is None:
-        return render_template("respond/statement.html", traject=traject, questionnaire=None,
-                               history=[], latest=None)
+        return render_template("respond/statement.html", traject=traject, questionnaire=None, history=[], latest=None)
     participant = service.board_participant(questionnaire, current_user)
     commit()
     history = service.revisions(participant)
@@ -271,12 +327,20 @@ def statement(traject_id: int):
             flash(_("Uw verklaring is ondertekend en opgeslagen."), "success")
             return redirect(url_for("respond.statement", traject_id=traject.id))
     visible = [q.key for q in defn.visible_questions(answers)]
-    return render_template("respond/statement.html", traject=traject, questionnaire=questionnaire,
-                           defn=defn, answers=answers, errors=answer_errors(errors), history=history, latest=latest,
-                           lang=select_locale(), visible=visible,
-                           sections=defn.visible_sections(answers),
-                           error_questions=[q for q in defn.questions() if q.key in errors]
-                           ), (422 if errors else 200)
+    return render_template(
+        "respond/statement.html",
+        traject=traject,
+        questionnaire=questionnaire,
+        defn=defn,
+        answers=answers,
+        errors=answer_errors(errors),
+        history=history,
+        latest=latest,
+        lang=select_locale(),
+        visible=visible,
+        sections=defn.visible_sections(answers),
+        error_questions=[q for q in defn.questions() if q.key in errors],
+    ), (422 if errors else 200)
 
 
 @bp.route("/trajecten/<int:traject_id>/verklaring/versie/<int:revision>")
@@ -292,25 +356,37 @@ def statement_version(traject_id: int, revision: int):
     version = next((r for r in service.revisions(participant) if r.revision == revision), None)
     if version is None:
         abort(404)
-    return render_template("respond/statement_version.html", traject=traject, questionnaire=questionnaire,
-                           version=version, review=service.review(questionnaire, dict(version.answers or {})))
+    return render_template(
+        "respond/statement_version.html",
+        traject=traject,
+        questionnaire=questionnaire,
+        version=version,
+        review=service.review(questionnaire, dict(version.answers or {})),
+    )
 
 
 # -- the regisseur's downloads --------------------------------------------------------------------
+
 
 @bp.route("/trajecten/<int:traject_id>/antwoorden")
 @role_required("regisseur")
 def responses_overview(traject_id: int):
     traject = traject_for(current_user, traject_id, write=True)
-    counts = dict(db.session.execute(
-        select(Response.questionnaire_id, func.count()).join(Questionnaire)
-        .where(Questionnaire.traject_id == traject.id,
-               (Response.is_latest.is_(True)) | (Response.participant_id.is_(None)))
-        .group_by(Response.questionnaire_id)).all())
-    questionnaires = db.session.scalars(select(Questionnaire).where(Questionnaire.traject_id == traject.id)
-                                        .order_by(Questionnaire.id)).all()
-    return render_template("respond/overview.html", traject=traject, questionnaires=questionnaires,
-                           counts=counts)
+    counts = dict(
+        db.session.execute(
+            select(Response.questionnaire_id, func.count())
+            .join(Questionnaire)
+            .where(
+                Questionnaire.traject_id == traject.id,
+                (Response.is_latest.is_(True)) | (Response.participant_id.is_(None)),
+            )
+            .group_by(Response.questionnaire_id)
+        ).all()
+    )
+    questionnaires = db.session.scalars(
+        select(Questionnaire).where(Questionnaire.traject_id == traject.id).order_by(Questionnaire.id)
+    ).all()
+    return render_template("respond/overview.html", traject=traject, questionnaires=questionnaires, counts=counts)
 
 
 @bp.route("/trajecten/<int:traject_id>/vragenlijsten/<int:questionnaire_id>/antwoorden.csv")
@@ -334,8 +410,9 @@ def csv_response(questionnaire: Questionnaire, labels: tuple[dict, set]) -> Flas
     """The streamed CSV download of a questionnaire's responses (web and API alike); `labels` is
     what `responses_csv.labels_for` answered, checked before the response starts."""
     filename = f"antwoorden-{questionnaire.key}-v{questionnaire.version}.csv"
-    rows = responses_csv.generate(questionnaire.id, chunk_size=current_app.config.get("CSV_CHUNK_SIZE", 1000),
-                                  labels=labels)
+    rows = responses_csv.generate(
+        questionnaire.id, chunk_size=current_app.config.get("CSV_CHUNK_SIZE", 1000), labels=labels
+    )
     response = FlaskResponse(stream_with_context(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"

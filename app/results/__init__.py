@@ -1,4 +1,5 @@
 """Results blueprint: dashboard, SWOT, feasibility, roadmap and the advice report."""
+
 from flask import Blueprint
 
 bp = Blueprint("results", __name__)

@@ -1,4 +1,5 @@
 """Server-side SVG charts: accessible (role=img, title, desc), values printed, no script and no style attributes."""
+
 from __future__ import annotations
 
 import itertools
@@ -12,11 +13,11 @@ from app.results.format import fmt
 INK = "#1b1f24"
 MUTED = "#4a5560"
 GRID = "#c9d1d9"
-BAR = "#1f5f8b"          # 7.0:1 on white
+BAR = "#1f5f8b"  # 7.0:1 on white
 WHISKER = "#1b1f24"
 SUPPRESSED = "#eef2f5"
-POSITIVE = "#1e6b3a"     # 6.6:1 on white
-NEGATIVE = "#a4262c"     # 6.9:1 on white
+POSITIVE = "#1e6b3a"  # 6.6:1 on white
+NEGATIVE = "#a4262c"  # 6.9:1 on white
 # Sequential scale for 0–100 (light to dark); text switches to white on the two darkest steps.
 SCALE = ("#f3f6f9", "#d6e4ef", "#a9c6dd", "#5d8fb5", "#2f6690", "#163f5c")
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
@@ -29,33 +30,43 @@ def _uid(prefix: str) -> str:
 
 def _svg(width: float, height: float, title: str, desc: str, body: list[str], css_class: str = "chart") -> Markup:
     tid, did = _uid("t"), _uid("d")
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" role="img" viewBox="0 0 {width:.0f} {height:.0f}" '
-            f'width="{width:.0f}" height="{height:.0f}" aria-labelledby="{tid} {did}" font-family="{FONT}" font-size="12">'
-            f'<title id="{tid}">{escape(title)}</title><desc id="{did}">{escape(desc)}</desc>')
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" role="img" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'width="{width:.0f}" height="{height:.0f}" aria-labelledby="{tid} {did}" font-family="{FONT}" font-size="12">'
+        f'<title id="{tid}">{escape(title)}</title><desc id="{did}">{escape(desc)}</desc>'
+    )
     return Markup(head + "".join(body) + "</svg>")
 
 
 def _text(x, y, text, *, anchor="start", size=12, fill=INK, weight=None, extra="") -> str:
     w = f' font-weight="{weight}"' if weight else ""
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" fill="{fill}"{w}{extra}>'
-            f"{escape(text)}</text>")
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" fill="{fill}"{w}{extra}>'
+        f"{escape(text)}</text>"
+    )
 
 
 def _rect(x, y, w, h, fill, *, stroke=None, rx=0) -> str:
     s = f' stroke="{stroke}"' if stroke else ""
-    return f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{max(h, 0):.1f}" rx="{rx}" fill="{fill}"{s}/>'
+    return (
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{max(h, 0):.1f}" rx="{rx}" fill="{fill}"{s}/>'
+    )
 
 
 def _line(x1, y1, x2, y2, stroke=GRID, width=1, dash=None) -> str:
     d = f' stroke-dasharray="{dash}"' if dash else ""
-    return f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{stroke}" stroke-width="{width}"{d}/>'
+    return (
+        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{stroke}" stroke-width="{width}"{d}/>'
+    )
 
 
 def _hatch() -> tuple[str, str]:
     pid = _uid("hatch")
-    return pid, (f'<defs><pattern id="{pid}" width="6" height="6" patternUnits="userSpaceOnUse" '
-                 f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{SUPPRESSED}"/>'
-                 f'<line x1="0" y1="0" x2="0" y2="6" stroke="{GRID}" stroke-width="2"/></pattern></defs>')
+    return pid, (
+        f'<defs><pattern id="{pid}" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{SUPPRESSED}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{GRID}" stroke-width="2"/></pattern></defs>'
+    )
 
 
 def too_few() -> str:
@@ -70,8 +81,17 @@ def scale_fill(value: float | None) -> tuple[str, str]:
     return SCALE[step], ("#ffffff" if step >= 4 else INK)
 
 
-def bar_chart(rows: list[dict], title: str, desc: str, *, maximum: float = 100.0, reference: float | None = 50.0,
-              label_width: int = 210, width: int = 640, digits: int = 0) -> Markup:
+def bar_chart(
+    rows: list[dict],
+    title: str,
+    desc: str,
+    *,
+    maximum: float = 100.0,
+    reference: float | None = 50.0,
+    label_width: int = 210,
+    width: int = 640,
+    digits: int = 0,
+) -> Markup:
     """Horizontal bars with 95% CI whiskers; rows ``{"label", "value", "low", "high", "n", "suppressed"}``."""
     row_h, top = 30, 24
     plot_x, plot_w = label_width, width - label_width - 110
@@ -100,16 +120,28 @@ def bar_chart(rows: list[dict], title: str, desc: str, *, maximum: float = 100.0
             x1 = plot_x + plot_w * max(0.0, min(maximum, low)) / maximum
             x2 = plot_x + plot_w * max(0.0, min(maximum, high)) / maximum
             cy = y + row_h / 2
-            body += [_line(x1, cy, x2, cy, WHISKER, 1.5), _line(x1, cy - 6, x1, cy + 6, WHISKER, 1.5),
-                     _line(x2, cy - 6, x2, cy + 6, WHISKER, 1.5)]
+            body += [
+                _line(x1, cy, x2, cy, WHISKER, 1.5),
+                _line(x1, cy - 6, x1, cy + 6, WHISKER, 1.5),
+                _line(x2, cy - 6, x2, cy + 6, WHISKER, 1.5),
+            ]
         n = row.get("n")
         label = fmt(row["value"], digits) + (f"  (n = {n})" if n is not None else "")
         body.append(_text(plot_x + plot_w + 8, y + row_h / 2 + 4, label, size=12, weight="600"))
     return _svg(width, height, title, desc, body)
 
 
-def heatmap(row_labels: list[str], column_labels: list[str], values: list[list[dict | None]], title: str,
-            desc: str, *, label_width: int = 210, cell_w: int = 74, cell_h: int = 34) -> Markup:
+def heatmap(
+    row_labels: list[str],
+    column_labels: list[str],
+    values: list[list[dict | None]],
+    title: str,
+    desc: str,
+    *,
+    label_width: int = 210,
+    cell_w: int = 74,
+    cell_h: int = 34,
+) -> Markup:
     """A grid of 0–100 values; a cell is ``{"value", "n", "suppressed"}`` or None (no data)."""
     top = 58
     width = label_width + cell_w * len(column_labels) + 4
@@ -137,11 +169,23 @@ def heatmap(row_labels: list[str], column_labels: list[str], values: list[list[d
             else:
                 fill, ink = scale_fill(cell["value"])
                 body.append(_rect(x + 1, y + 1, cell_w - 2, cell_h - 2, fill))
-                body.append(_text(x + cell_w / 2, y + cell_h / 2 + 1, fmt(cell["value"]), anchor="middle",
-                                  fill=ink, weight="700", size=13))
+                body.append(
+                    _text(
+                        x + cell_w / 2,
+                        y + cell_h / 2 + 1,
+                        fmt(cell["value"]),
+                        anchor="middle",
+                        fill=ink,
+                        weight="700",
+                        size=13,
+                    )
+                )
                 if cell.get("n") is not None:
-                    body.append(_text(x + cell_w / 2, y + cell_h / 2 + 13, f"n = {cell['n']}", anchor="middle",
-                                      fill=ink, size=9))
+                    body.append(
+                        _text(
+                            x + cell_w / 2, y + cell_h / 2 + 13, f"n = {cell['n']}", anchor="middle", fill=ink, size=9
+                        )
+                    )
     return _svg(width, height, title, desc, body)
 
 
@@ -158,19 +202,33 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-def diverging_bars(rows: list[dict], title: str, desc: str, *, limit: float = 100.0, label_width: int = 230,
-                   width: int = 640, left_label: str = "", right_label: str = "") -> Markup:
+def diverging_bars(
+    rows: list[dict],
+    title: str,
+    desc: str,
+    *,
+    limit: float = 100.0,
+    label_width: int = 230,
+    width: int = 640,
+    left_label: str = "",
+    right_label: str = "",
+) -> Markup:
     """Bars left (negative) or right (positive) of zero; rows ``{"label", "value", "suppressed", "note"}``."""
     row_h, top = 26, 34
     plot_x, plot_w = label_width, width - label_width - 70
     mid = plot_x + plot_w / 2
     height = top + row_h * max(len(rows), 1) + 26
     pid, defs = _hatch()
-    body = [defs, _text(plot_x, 14, left_label, size=11, fill=MUTED),
-            _text(plot_x + plot_w, 14, right_label, anchor="end", size=11, fill=MUTED)]
+    body = [
+        defs,
+        _text(plot_x, 14, left_label, size=11, fill=MUTED),
+        _text(plot_x + plot_w, 14, right_label, anchor="end", size=11, fill=MUTED),
+    ]
     for tick in (-limit, -limit / 2, 0, limit / 2, limit):
         x = mid + plot_w / 2 * tick / limit
-        body.append(_line(x, top - 6, x, top + row_h * len(rows), MUTED if tick == 0 else GRID, 1.5 if tick == 0 else 1))
+        body.append(
+            _line(x, top - 6, x, top + row_h * len(rows), MUTED if tick == 0 else GRID, 1.5 if tick == 0 else 1)
+        )
         body.append(_text(x, height - 8, fmt(tick), anchor="middle", size=11, fill=MUTED))
     for i, row in enumerate(rows):
         y = top + i * row_h
@@ -185,13 +243,29 @@ def diverging_bars(rows: list[dict], title: str, desc: str, *, limit: float = 10
         body.append(_rect(x, y + 6, w, row_h - 12, POSITIVE if value >= 0 else NEGATIVE, rx=2))
         tx = mid + w + 6 if value >= 0 else mid - w - 6
         sign = "+" if value > 0 else ""
-        body.append(_text(tx, y + row_h / 2 + 4, sign + fmt(row["value"]), anchor="start" if value >= 0 else "end",
-                          size=11, weight="600"))
+        body.append(
+            _text(
+                tx,
+                y + row_h / 2 + 4,
+                sign + fmt(row["value"]),
+                anchor="start" if value >= 0 else "end",
+                size=11,
+                weight="600",
+            )
+        )
     return _svg(width, height, title, desc, body)
 
 
-def stacked_bars(rows: list[dict], points: list[str], point_labels: list[str], title: str, desc: str, *,
-                 label_width: int = 210, width: int = 640) -> Markup:
+def stacked_bars(
+    rows: list[dict],
+    points: list[str],
+    point_labels: list[str],
+    title: str,
+    desc: str,
+    *,
+    label_width: int = 210,
+    width: int = 640,
+) -> Markup:
     """100% stacked bars of answer distributions; rows ``{"label", "distribution", "n", "suppressed"}``."""
     row_h, top = 30, 40
     plot_x, plot_w = label_width, width - label_width - 70
@@ -221,8 +295,16 @@ def stacked_bars(rows: list[dict], points: list[str], point_labels: list[str], t
             w = plot_w * share
             body.append(_rect(x, y + 5, w, row_h - 10, palette[k % len(palette)]))
             if share >= 0.08:
-                body.append(_text(x + w / 2, y + row_h / 2 + 4, fmt(share * 100) + "%", anchor="middle", size=10,
-                                  fill=inks[k % len(inks)][0]))
+                body.append(
+                    _text(
+                        x + w / 2,
+                        y + row_h / 2 + 4,
+                        fmt(share * 100) + "%",
+                        anchor="middle",
+                        size=10,
+                        fill=inks[k % len(inks)][0],
+                    )
+                )
             x += w
         if row.get("n") is not None:
             body.append(_text(plot_x + plot_w + 8, y + row_h / 2 + 4, f"n = {row['n']}", size=11))
@@ -254,8 +336,9 @@ def trust_grid(codes: list[str], cells: list[dict], title: str, desc: str, *, ce
                 continue
             fill, ink = scale_fill(c["score"])
             body.append(_rect(x + 1, y + 1, cell - 2, cell - 2, fill))
-            body.append(_text(x + cell / 2, y + cell / 2 + 2, fmt(c["score"]), anchor="middle", fill=ink,
-                              weight="700", size=13))
+            body.append(
+                _text(x + cell / 2, y + cell / 2 + 2, fmt(c["score"]), anchor="middle", fill=ink, weight="700", size=13)
+            )
             body.append(_text(x + cell / 2, y + cell / 2 + 15, f"n = {c.get('n')}", anchor="middle", fill=ink, size=9))
     return _svg(width, height, title, desc, body)
 

@@ -1,13 +1,13 @@
 """Dashboard of a traject's results, and the ICT staff's aggregate results page by personal link."""
+
 from __future__ import annotations
 
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Questionnaire, Traject
+from app.models import Traject
 from app.results import bp, findings, open_answers, views
 from app.results.format import fmt
 from app.security.access import can_edit, traject_for
@@ -27,10 +27,20 @@ def dashboard(traject_id: int):
     snapshot = advice.latest_snapshot(traject)
     editable = can_edit(current_user, traject)
     payload = dict(snapshot.payload or {}) if snapshot is not None else {}
-    steps = findings.first_screen(traject, payload, full_trust=current_user.role == "regisseur") \
-        if snapshot is not None else None
-    return render_template("results/dashboard.html", traject=traject, snapshot=snapshot, steps=steps,
-                           editable=editable, parts=findings.DETAIL_PARTS, part_title=findings.part_title)
+    steps = (
+        findings.first_screen(traject, payload, full_trust=current_user.role == "regisseur")
+        if snapshot is not None
+        else None
+    )
+    return render_template(
+        "results/dashboard.html",
+        traject=traject,
+        snapshot=snapshot,
+        steps=steps,
+        editable=editable,
+        parts=findings.DETAIL_PARTS,
+        part_title=findings.part_title,
+    )
 
 
 _PARTS = ", ".join(f"'{p}'" for p in findings.DETAIL_PARTS)
@@ -50,14 +60,25 @@ def dashboard_detail(traject_id: int, part: str):
         # Board trust: the full matrix (who rated whom how) for the regisseur; bestuurders see what each board receives.
         d = views.dashboard_part(part, traject, payload, full_trust=current_user.role == "regisseur")
         if part == "open-antwoorden" and editable:
-            answers = open_answers.grouped(payload, traject.comment_threshold,
-                                           question=request.args.get("vraag", ""),
-                                           domain=request.args.get("domein", ""),
-                                           search=request.args.get("zoek", "")[:200],
-                                           repeated_only=request.args.get("herhaald") == "1")
-    return render_template("results/dashboard_detail.html", traject=traject, snapshot=snapshot, d=d, part=part,
-                           answers=answers, editable=editable, parts=findings.DETAIL_PARTS,
-                           part_title=findings.part_title)
+            answers = open_answers.grouped(
+                payload,
+                traject.comment_threshold,
+                question=request.args.get("vraag", ""),
+                domain=request.args.get("domein", ""),
+                search=request.args.get("zoek", "")[:200],
+                repeated_only=request.args.get("herhaald") == "1",
+            )
+    return render_template(
+        "results/dashboard_detail.html",
+        traject=traject,
+        snapshot=snapshot,
+        d=d,
+        part=part,
+        answers=answers,
+        editable=editable,
+        parts=findings.DETAIL_PARTS,
+        part_title=findings.part_title,
+    )
 
 
 @bp.route("/resultaten/<token>")
@@ -76,8 +97,17 @@ def staff_results(token: str):
     organisation = participant.organisation.code if participant.organisation is not None else None
     indices = views.indices_section(traject, payload) if payload else None
     rows = {(r.get("index"), r.get("organisation")): r for r in payload.get("indices") or [] if r.get("role") is None}
-    summary = [{"name": views.index_name(i), "all": rows.get((i, None)), "own": rows.get((i, organisation))}
-               for i in views.INDEX_ORDER if (i, None) in rows]
-    return render_template("results/staff_results.html", traject=traject, questionnaire=questionnaire,
-                           snapshot=snapshot, summary=summary, organisation=organisation,
-                           chart=indices["chart_all"] if indices else None)
+    summary = [
+        {"name": views.index_name(i), "all": rows.get((i, None)), "own": rows.get((i, organisation))}
+        for i in views.INDEX_ORDER
+        if (i, None) in rows
+    ]
+    return render_template(
+        "results/staff_results.html",
+        traject=traject,
+        questionnaire=questionnaire,
+        snapshot=snapshot,
+        summary=summary,
+        organisation=organisation,
+        chart=indices["chart_all"] if indices else None,
+    )

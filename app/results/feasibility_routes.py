@@ -1,4 +1,5 @@
 """Feasibility matrix of domains × cooperation forms, with the regisseur's written overrides."""
+
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
@@ -20,9 +21,19 @@ def feasibility(traject_id: int):
     feas = advice.feasibility(traject)
     cells = {(c["domain"], c["form"]): c for c in feas["cells"]}
     recs = {r["domain"]: r for r in feas["recommendations"]}
-    return render_template("results/feasibility.html", traject=traject, feas=feas, cells=cells, recs=recs,
-                           forms=FORMS, criteria=CRITERIA, views=views, editable=can_edit(current_user, traject),
-                           form=CsrfForm(), has_snapshot=advice.latest_snapshot(traject) is not None)
+    return render_template(
+        "results/feasibility.html",
+        traject=traject,
+        feas=feas,
+        cells=cells,
+        recs=recs,
+        forms=FORMS,
+        criteria=CRITERIA,
+        views=views,
+        editable=can_edit(current_user, traject),
+        form=CsrfForm(),
+        has_snapshot=advice.latest_snapshot(traject) is not None,
+    )
 
 
 @bp.route("/trajecten/<int:traject_id>/haalbaarheid/overschrijven", methods=["POST"])
@@ -37,9 +48,16 @@ def feasibility_override(traject_id: int):
     except ValueError:
         score = None
     outcome = run_action(
-        lambda: advice.set_override(traject, domain=request.form.get("domain", ""), form=request.form.get("form", ""),
-                                    score=score, reason=request.form.get("reason", ""), user=current_user),
-        success=_("Score overschreven; de onderbouwing is vastgelegd."))
+        lambda: advice.set_override(
+            traject,
+            domain=request.form.get("domain", ""),
+            form=request.form.get("form", ""),
+            score=score,
+            reason=request.form.get("reason", ""),
+            user=current_user,
+        ),
+        success=_("Score overschreven; de onderbouwing is vastgelegd."),
+    )
     anchor = "overschrijvingen" if outcome.ok else "overschrijven"
     return redirect(url_for("results.feasibility", traject_id=traject.id, _anchor=anchor))
 
@@ -50,7 +68,10 @@ def feasibility_override_remove(traject_id: int):
     traject = traject_for(current_user, traject_id, write=True)
     if not CsrfForm().validate_on_submit():
         abort(400)
-    run_action(lambda: advice.remove_override(traject, domain=request.form.get("domain", ""),
-                                              form=request.form.get("form", "")),
-               success=_("Overschrijving verwijderd; de berekende score geldt weer."))
+    run_action(
+        lambda: advice.remove_override(
+            traject, domain=request.form.get("domain", ""), form=request.form.get("form", "")
+        ),
+        success=_("Overschrijving verwijderd; de berekende score geldt weer."),
+    )
     return redirect(url_for("results.feasibility", traject_id=traject.id, _anchor="overschrijvingen"))

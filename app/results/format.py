@@ -1,4 +1,5 @@
 """Number formatting for results pages, charts and the report: Dutch decimal comma, None as a dash."""
+
 from __future__ import annotations
 
 from analysis.numbers import grouped

@@ -1,4 +1,5 @@
 """Forms of the results blueprint: a CSRF-only form; the dynamic fields are read from request.form."""
+
 from flask_wtf import FlaskForm
 
 

@@ -1,4 +1,5 @@
 """Jobs of a traject in the UI: recent recomputes with their progress, a recompute button, a JSON poll."""
+
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, url_for
@@ -21,9 +22,13 @@ RECENT = 20
 def _kind_label(kind: str) -> str:
     """What a job does, in words (its kind is a code, 'advice_version:12' for a version's files)."""
     base = (kind or "").split(":", 1)[0]
-    labels = {"recompute": _("Herberekening"), "report": _("Adviesrapport bouwen"),
-              "invitations": _("Uitnodigingen versturen"), "reminders": _("Herinneringen versturen"),
-              "advice_version": _("Bestanden van een adviesversie bouwen")}
+    labels = {
+        "recompute": _("Herberekening"),
+        "report": _("Adviesrapport bouwen"),
+        "invitations": _("Uitnodigingen versturen"),
+        "reminders": _("Herinneringen versturen"),
+        "advice_version": _("Bestanden van een adviesversie bouwen"),
+    }
     return labels.get(base, base.replace("_", " "))
 
 
@@ -38,8 +43,9 @@ def _state_label(state, job: Job | None = None) -> str:
             return _("Wacht op nieuwe poging (%(time)s)", time=format_time(job.retry_at, "HH:mm:ss"))
     if job is not None and stuck(job):
         return _("Blijft hangen")
-    return {"queued": _("In de wachtrij"), "running": _("Bezig"), "done": _("Klaar"),
-            "failed": _("Mislukt")}.get(state, state)
+    return {"queued": _("In de wachtrij"), "running": _("Bezig"), "done": _("Klaar"), "failed": _("Mislukt")}.get(
+        state, state
+    )
 
 
 def can_retry(job: Job) -> bool:
@@ -48,9 +54,16 @@ def can_retry(job: Job) -> bool:
 
 
 def _job_json(job: Job) -> dict:
-    return {"id": job.id, "kind": job.kind, "state": job.state, "state_label": _state_label(job),
-            "progress": float(job.progress or 0.0), "message": job.message or "",
-            "retry_at": job.retry_at.isoformat() if job.retry_at else None, "can_retry": can_retry(job)}
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "state": job.state,
+        "state_label": _state_label(job),
+        "progress": float(job.progress or 0.0),
+        "message": job.message or "",
+        "retry_at": job.retry_at.isoformat() if job.retry_at else None,
+        "can_retry": can_retry(job),
+    }
 
 
 @bp.route("/trajecten/<int:traject_id>/taken")
@@ -59,13 +72,23 @@ def jobs(traject_id: int):
     traject = traject_for(current_user, traject_id)
     # Recomputes nobody asked for (the sweep after submissions) are not listed: their times
     # would tell when anonymous answers came in (docs/privacy.md, metadata).
-    recent = db.session.scalars(select(Job).where(Job.traject_id == traject.id,
-                                                  (Job.kind != "recompute") | Job.created_by.is_not(None))
-                                .order_by(Job.created_at.desc()).limit(RECENT)).all()
-    return render_template("results/jobs.html", traject=traject, jobs=recent, form=FlaskForm(),
-                           editable=can_edit(current_user, traject), state_label=_state_label, can_retry=can_retry,
-                           kind_label=_kind_label,
-                           snapshot=indicators.latest_snapshot(traject))
+    recent = db.session.scalars(
+        select(Job)
+        .where(Job.traject_id == traject.id, (Job.kind != "recompute") | Job.created_by.is_not(None))
+        .order_by(Job.created_at.desc())
+        .limit(RECENT)
+    ).all()
+    return render_template(
+        "results/jobs.html",
+        traject=traject,
+        jobs=recent,
+        form=FlaskForm(),
+        editable=can_edit(current_user, traject),
+        state_label=_state_label,
+        can_retry=can_retry,
+        kind_label=_kind_label,
+        snapshot=indicators.latest_snapshot(traject),
+    )
 
 
 @bp.post("/trajecten/<int:traject_id>/taken/herberekenen")

@@ -6,6 +6,7 @@ only have gone up since), counting a group's writers the way `analysis.filter_co
 identical means the same text after `normalise` (case, accents, punctuation and spacing ignored).
 No page shows who wrote what, nor which school: only the question, the domain and the count.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,16 +24,50 @@ OTHER = "overig"
 # Words that place an answer under a domain; matched at the start of a word of the normalised text.
 DOMAIN_WORDS = {
     "overleg": ("overleg", "kennisdeling", "kennis delen", "afstemming", "afspraken", "consultation", "knowledge"),
-    "inkoop": ("inkoop", "inkopen", "contract", "aanbesteding", "licentie", "leverancier", "budget", "kosten",
-               "procurement", "supplier", "licence", "license", "cost"),
+    "inkoop": (
+        "inkoop",
+        "inkopen",
+        "contract",
+        "aanbesteding",
+        "licentie",
+        "leverancier",
+        "budget",
+        "kosten",
+        "procurement",
+        "supplier",
+        "licence",
+        "license",
+        "cost",
+    ),
     "werkplek": ("werkplek", "laptop", "device", "apparatuur", "chromebook", "printer", "workplace", "equipment"),
     "netwerk": ("netwerk", "wifi", "internet", "infrastructuur", "server", "network", "infrastructure"),
-    "applicaties": ("applicatie", "software", "systemen", "systeem", "magister", "somtoday", "elo", "application",
-                    "system"),
+    "applicaties": (
+        "applicatie",
+        "software",
+        "systemen",
+        "systeem",
+        "magister",
+        "somtoday",
+        "elo",
+        "application",
+        "system",
+    ),
     "servicedesk": ("servicedesk", "helpdesk", "storing", "melding", "aanspreekpunt", "service desk", "support"),
     "ibp": ("privacy", "beveiliging", "avg", "ibp", "informatiebeveiliging", "security", "gdpr"),
-    "personeel": ("personeel", "werkdruk", "taken", "collega", "formatie", "vacature", "pensioen", "scholing",
-                  "staff", "workload", "colleague", "training"),
+    "personeel": (
+        "personeel",
+        "werkdruk",
+        "taken",
+        "collega",
+        "formatie",
+        "vacature",
+        "pensioen",
+        "scholing",
+        "staff",
+        "workload",
+        "colleague",
+        "training",
+    ),
 }
 
 
@@ -57,11 +92,12 @@ def domain_of(normalised: str) -> str:
 def visible_comments(payload: dict, comment_threshold: int) -> list[dict]:
     """The release's comments of groups that still reach the traject's comment threshold."""
     comments = [c for c in payload.get("comments") or [] if c.get("text")]
-    sizes = Counter((c.get("questionnaire"), c.get("question"), c.get("organisation"), c.get("role"))
-                    for c in comments)
-    return [c for c in comments
-            if sizes[(c.get("questionnaire"), c.get("question"), c.get("organisation"), c.get("role"))]
-            >= comment_threshold]
+    sizes = Counter((c.get("questionnaire"), c.get("question"), c.get("organisation"), c.get("role")) for c in comments)
+    return [
+        c
+        for c in comments
+        if sizes[(c.get("questionnaire"), c.get("question"), c.get("organisation"), c.get("role"))] >= comment_threshold
+    ]
 
 
 @lru_cache(maxsize=8)
@@ -82,8 +118,15 @@ def domain_label(domain: str) -> str:
     return _("Overig (geen domein herkend)") if domain == OTHER else views.domain_name(domain)
 
 
-def grouped(payload: dict, comment_threshold: int, *, question: str = "", domain: str = "", search: str = "",
-            repeated_only: bool = False) -> dict:
+def grouped(
+    payload: dict,
+    comment_threshold: int,
+    *,
+    question: str = "",
+    domain: str = "",
+    search: str = "",
+    repeated_only: bool = False,
+) -> dict:
     """Open answers per question, per domain, as clusters ``{"text", "count"}`` (most said first),
     with the filter choices and the totals before and after filtering."""
     comments = visible_comments(payload, comment_threshold)
@@ -116,12 +159,26 @@ def grouped(payload: dict, comment_threshold: int, *, question: str = "", domain
         if not by_domain:
             continue
         order = [d for d in DOMAINS if d in by_domain] + ([OTHER] if OTHER in by_domain else [])
-        result.append({"key": qkey, "label": questions[qkey], "total": sum(counts[qkey].values()),
-                       "domains": [{"key": d, "label": domain_label(d),
-                                    "clusters": sorted(by_domain[d], key=lambda c: (-c["count"], c["text"])),
-                                    "count": sum(c["count"] for c in by_domain[d])} for d in order]})
+        result.append(
+            {
+                "key": qkey,
+                "label": questions[qkey],
+                "total": sum(counts[qkey].values()),
+                "domains": [
+                    {
+                        "key": d,
+                        "label": domain_label(d),
+                        "clusters": sorted(by_domain[d], key=lambda c: (-c["count"], c["text"])),
+                        "count": sum(c["count"] for c in by_domain[d]),
+                    }
+                    for d in order
+                ],
+            }
+        )
     return {
-        "questions": result, "shown": shown, "total": len(comments),
+        "questions": result,
+        "shown": shown,
+        "total": len(comments),
         "question_choices": sorted(questions.items(), key=lambda kv: kv[0]),
         "domain_choices": [(d, domain_label(d)) for d in list(DOMAINS) + [OTHER] if d in domains_seen],
     }

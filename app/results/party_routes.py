@@ -1,4 +1,5 @@
 """Pages of motives per party and of the ICT users' satisfaction (the ICT-foto's gebruikers dimension)."""
+
 from __future__ import annotations
 
 from flask import render_template
@@ -17,8 +18,9 @@ def motives(traject_id: int):
     snapshot = advice.latest_snapshot(traject)
     payload = dict(snapshot.payload or {}) if snapshot is not None else {}
     section = party_views.motives_party_section(traject, payload) if snapshot is not None else None
-    return render_template("results/motives.html", traject=traject, snapshot=snapshot, m=section,
-                           editable=can_edit(current_user, traject))
+    return render_template(
+        "results/motives.html", traject=traject, snapshot=snapshot, m=section, editable=can_edit(current_user, traject)
+    )
 
 
 @bp.route("/trajecten/<int:traject_id>/ict-gebruikers")
@@ -27,7 +29,15 @@ def ict_users(traject_id: int):
     traject = traject_for(current_user, traject_id)
     snapshot = advice.latest_snapshot(traject)
     payload = dict(snapshot.payload or {}) if snapshot is not None else {}
-    section = party_views.users_section(traject, payload, location_figures(traject, snapshot)) \
-        if snapshot is not None else None
-    return render_template("results/ict_users.html", traject=traject, snapshot=snapshot, u=section,
-                           editable=can_edit(current_user, traject))
+    section = (
+        party_views.users_section(traject, payload, location_figures(traject, snapshot))
+        if snapshot is not None
+        else None
+    )
+    return render_template(
+        "results/ict_users.html",
+        traject=traject,
+        snapshot=snapshot,
+        u=section,
+        editable=can_edit(current_user, traject),
+    )

@@ -1,4 +1,5 @@
 """The advice report: on-screen page, build by a worker task, and downloads of the PDF and XLSX."""
+
 from __future__ import annotations
 
 import os
@@ -9,13 +10,13 @@ from flask_login import current_user, login_required
 
 from app.actions import commit
 from app.models.advice import CHAPTERS
-from app.results import bp, report as report_service
+from app.results import bp
+from app.results import report as report_service
 from app.results.forms import CsrfForm
 from app.security.access import can_edit, traject_for
 from app.services import advice, advice_document, advice_versions, audit
 
-MIMETYPES = {"pdf": "application/pdf",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIMETYPES = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def send_report_file(traject, report, fmt: str, actor_id=None):
@@ -24,8 +25,13 @@ def send_report_file(traject, report, fmt: str, actor_id=None):
         abort(404)
     audit.record("export.report", obj=report, traject_id=traject.id, actor_id=actor_id, format=fmt)
     commit()
-    return send_file(path, mimetype=MIMETYPES[fmt], as_attachment=True, conditional=True,
-                     download_name=f"adviesrapport-{traject.id}.{fmt}")
+    return send_file(
+        path,
+        mimetype=MIMETYPES[fmt],
+        as_attachment=True,
+        conditional=True,
+        download_name=f"adviesrapport-{traject.id}.{fmt}",
+    )
 
 
 @bp.route("/trajecten/<int:traject_id>/rapport")
@@ -38,10 +44,18 @@ def report(traject_id: int):
         commit()
     document = advice_document.build(traject)
     context = report_service.report_context(document)
-    return render_template("results/report.html", **dict(context, traject=traject),
-                           current=report_service.current_report(traject), job=report_service.active_job(traject),
-                           editable=editable, form=CsrfForm(), versions=advice_versions.versions(traject),
-                           chapters=CHAPTERS, own_texts=advice_document.texts(traject), gap_list=document["gaps"])
+    return render_template(
+        "results/report.html",
+        **dict(context, traject=traject),
+        current=report_service.current_report(traject),
+        job=report_service.active_job(traject),
+        editable=editable,
+        form=CsrfForm(),
+        versions=advice_versions.versions(traject),
+        chapters=CHAPTERS,
+        own_texts=advice_document.texts(traject),
+        gap_list=document["gaps"],
+    )
 
 
 @bp.route("/trajecten/<int:traject_id>/rapport/bouwen", methods=["POST"])

@@ -1,8 +1,10 @@
 """Roadmap: actions per horizon proposed from the feasibility, editable, with a timeline by quarter."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from analysis.feasibility import DOMAINS, FORMS
@@ -32,9 +34,12 @@ def roadmap_timeline(rows):
     quarters = advice.quarters_span(rows)
     if not quarters:
         return None
-    return charts.timeline([{"label": action_title(a), "quarter": a.quarter, "horizon": a.horizon, "status": a.status}
-                            for a in rows], quarters, _("Tijdlijn van de routekaart"),
-                           _("Elke actie in het kwartaal waarin ze gepland is; donkerder is een langere termijn. ✓ = klaar."))
+    return charts.timeline(
+        [{"label": action_title(a), "quarter": a.quarter, "horizon": a.horizon, "status": a.status} for a in rows],
+        quarters,
+        _("Tijdlijn van de routekaart"),
+        _("Elke actie in het kwartaal waarin ze gepland is; donkerder is een langere termijn. ✓ = klaar."),
+    )
 
 
 @bp.route("/trajecten/<int:traject_id>/routekaart")
@@ -43,10 +48,22 @@ def roadmap(traject_id: int):
     traject = traject_for(current_user, traject_id)
     rows = advice.actions(traject)
     by_id = {a.id: a for a in rows}
-    return render_template("results/roadmap.html", traject=traject, rows=rows, by_id=by_id, horizons=HORIZONS,
-                           horizon_label=horizon_label, status_label=status_label, action_title=action_title,
-                           timeline=roadmap_timeline(rows), views=views, domains=DOMAINS, forms=FORMS,
-                           editable=can_edit(current_user, traject), form=CsrfForm())
+    return render_template(
+        "results/roadmap.html",
+        traject=traject,
+        rows=rows,
+        by_id=by_id,
+        horizons=HORIZONS,
+        horizon_label=horizon_label,
+        status_label=status_label,
+        action_title=action_title,
+        timeline=roadmap_timeline(rows),
+        views=views,
+        domains=DOMAINS,
+        forms=FORMS,
+        editable=can_edit(current_user, traject),
+        form=CsrfForm(),
+    )
 
 
 @bp.route("/trajecten/<int:traject_id>/routekaart/voorstel", methods=["POST"])
@@ -77,16 +94,26 @@ def roadmap_save(traject_id: int, action_id: int | None = None):
             abort(404)
     f = request.form
     outcome = run_action(
-        lambda: advice.save_action(traject, title=f.get("title", ""), horizon=f.get("horizon", ""),
-                                   owner=f.get("owner", ""), quarter=f.get("quarter"), status=f.get("status", "open"),
-                                   depends_on=[int(v) for v in f.getlist("depends_on") if v.isdigit()],
-                                   domain=f.get("domain") or None, form=f.get("form") or None, action=action),
+        lambda: advice.save_action(
+            traject,
+            title=f.get("title", ""),
+            horizon=f.get("horizon", ""),
+            owner=f.get("owner", ""),
+            quarter=f.get("quarter"),
+            status=f.get("status", "open"),
+            depends_on=[int(v) for v in f.getlist("depends_on") if v.isdigit()],
+            domain=f.get("domain") or None,
+            form=f.get("form") or None,
+            action=action,
+        ),
         success=_("Actie opgeslagen."),
-        redirect_to=lambda saved: url_for("results.roadmap", traject_id=traject.id, _anchor=f"actie-{saved.id}"))
+        redirect_to=lambda saved: url_for("results.roadmap", traject_id=traject.id, _anchor=f"actie-{saved.id}"),
+    )
     if outcome.response:
         return outcome.response
-    return redirect(url_for("results.roadmap", traject_id=traject.id,
-                            _anchor=f"actie-{action_id}" if action_id else "nieuw"))
+    return redirect(
+        url_for("results.roadmap", traject_id=traject.id, _anchor=f"actie-{action_id}" if action_id else "nieuw")
+    )
 
 
 @bp.route("/trajecten/<int:traject_id>/routekaart/acties/<int:action_id>/verwijderen", methods=["POST"])

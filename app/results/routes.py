@@ -1,10 +1,13 @@
 """Routes of the results blueprint."""
-from app.results import bp  # noqa: F401
-from app.results import jobs_routes  # noqa: E402,F401
-from app.results import dashboard_routes  # noqa: E402,F401
-from app.results import swot_routes  # noqa: E402,F401
-from app.results import feasibility_routes  # noqa: E402,F401
-from app.results import roadmap_routes  # noqa: E402,F401
-from app.results import report_routes  # noqa: E402,F401
-from app.results import statistics_routes  # noqa: E402,F401
-from app.results import party_routes  # noqa: E402,F401
+
+from app.results import (
+    bp,  # noqa: F401
+    dashboard_routes,  # noqa: E402,F401
+    feasibility_routes,  # noqa: E402,F401
+    jobs_routes,  # noqa: E402,F401
+    party_routes,  # noqa: E402,F401
+    report_routes,  # noqa: E402,F401
+    roadmap_routes,  # noqa: E402,F401
+    statistics_routes,  # noqa: E402,F401
+    swot_routes,  # noqa: E402,F401
+)

@@ -1,4 +1,5 @@
 """Pages of the statistics behind the dashboard: differences between schools and instrument quality."""
+
 from __future__ import annotations
 
 from flask import render_template
@@ -12,8 +13,11 @@ from app.services import advice
 @bp.app_context_processor
 def rollup_helpers():
     # Any results page can say which roll-up it shows: {% with rollup = rollup_note(...) %}.
-    return {"rollup_note": statistics_views.rollup_note, "rollup_preview": statistics_views.publish_preview,
-            "rollup_note_for": statistics_views.rollup_note_for}
+    return {
+        "rollup_note": statistics_views.rollup_note,
+        "rollup_preview": statistics_views.publish_preview,
+        "rollup_note_for": statistics_views.rollup_note_for,
+    }
 
 
 def _release(traject_id: int):
@@ -28,17 +32,27 @@ def _release(traject_id: int):
 def differences(traject_id: int):
     # Bestuurders read these too: only schools the release shows take part (analysis.disclosure).
     traject, snapshot, payload = _release(traject_id)
-    return render_template("results/differences.html", traject=traject, snapshot=snapshot,
-                           rows=statistics_views.differences(traject, payload),
-                           rollup=statistics_views.rollup_note(traject, snapshot, payload),
-                           editable=can_edit(current_user, traject), alpha_level=statistics_views.ALPHA_LEVEL)
+    return render_template(
+        "results/differences.html",
+        traject=traject,
+        snapshot=snapshot,
+        rows=statistics_views.differences(traject, payload),
+        rollup=statistics_views.rollup_note(traject, snapshot, payload),
+        editable=can_edit(current_user, traject),
+        alpha_level=statistics_views.ALPHA_LEVEL,
+    )
 
 
 @bp.route("/trajecten/<int:traject_id>/resultaten/instrumentkwaliteit")
 @login_required
 def quality(traject_id: int):
     traject, snapshot, payload = _release(traject_id)
-    return render_template("results/quality.html", traject=traject, snapshot=snapshot,
-                           rows=statistics_views.quality(traject, payload),
-                           rollup=statistics_views.rollup_note(traject, snapshot, payload),
-                           editable=can_edit(current_user, traject), weak=statistics_views.WEAK_ITEM_REST)
+    return render_template(
+        "results/quality.html",
+        traject=traject,
+        snapshot=snapshot,
+        rows=statistics_views.quality(traject, payload),
+        rollup=statistics_views.rollup_note(traject, snapshot, payload),
+        editable=can_edit(current_user, traject),
+        weak=statistics_views.WEAK_ITEM_REST,
+    )

@@ -4,6 +4,7 @@ All figures come from the latest release's payload (analysis/disclosure.py decid
 ``rollups`` and the disclosure state for the note, ``comparisons`` (only schools the release shows)
 and ``item_quality`` (only when the whole group is shown) plus the construct rows' alpha.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -47,8 +48,11 @@ def rollup_note(traject, snapshot, payload: dict, key: str = STAFF) -> dict | No
     names = _names(traject)
     explained = rollups.explanation(payload, state, traject.anonymity_threshold, key)
     pools = [e for e in payload.get("rollups") or [] if e.get("questionnaire") == key]
-    role_all = {"ict_staff": _("alle ICT-medewerkers samen"), "ict_lead": _("alle Hoofden ICT samen"),
-                "board": _("alle bestuurders samen")}
+    role_all = {
+        "ict_staff": _("alle ICT-medewerkers samen"),
+        "ict_lead": _("alle Hoofden ICT samen"),
+        "board": _("alle bestuurders samen"),
+    }
     hidden_orgs = {row["organisation"] for row in explained if row["role"] is None}
     merged: dict = {}
     for row in explained:
@@ -84,8 +88,12 @@ def rollup_note(traject, snapshot, payload: dict, key: str = STAFF) -> dict | No
             r = lookup.get(index)
             cells.append("–" if r is None else f"{fmt(r.get('value'))} ({ci_cell(r)})")
         pool_rows.append({"label": pool_label(entry, names), "n": entry.get("n"), "cells": cells})
-    return {"hidden": hidden, "pools": pool_rows, "threshold": traject.anonymity_threshold,
-            "index_names": [index_name(i) for i in INDEX_ORDER]}
+    return {
+        "hidden": hidden,
+        "pools": pool_rows,
+        "threshold": traject.anonymity_threshold,
+        "index_names": [index_name(i) for i in INDEX_ORDER],
+    }
 
 
 def rollup_note_for(traject, key: str = STAFF) -> dict | None:
@@ -99,8 +107,11 @@ def rollup_note_for(traject, key: str = STAFF) -> dict | None:
 def differences(traject, payload: dict) -> list:
     """Per staff construct: Kruskal–Wallis over the shown schools, and the pairs where it matters."""
     names = _names(traject)
-    rows = {(r.get("construct"), r.get("organisation")): r for r in payload.get("constructs") or []
-            if r.get("questionnaire") == STAFF and r.get("role") is None and not r.get("suppressed")}
+    rows = {
+        (r.get("construct"), r.get("organisation")): r
+        for r in payload.get("constructs") or []
+        if r.get("questionnaire") == STAFF and r.get("role") is None and not r.get("suppressed")
+    }
 
     def spread(construct, org):
         # The answer distribution (answers per scale point): with the median, what a small group shows.
@@ -109,24 +120,48 @@ def differences(traject, payload: dict) -> list:
 
     out = []
     for c in payload.get("comparisons") or []:
-        groups = [{"name": org_label(g["group"], names), "n": g["n"], "mean": fmt(g["mean"], 2),
-                   "median": fmt(g["median"], 2), "distribution": spread(c.get("construct"), g["group"])}
-                  for g in c.get("groups") or []]
-        entry = {"construct": construct_name(c.get("construct") or ""), "groups": groups, "tested": bool(c.get("tested")),
-                 "pairs": [], "significant": False}
+        groups = [
+            {
+                "name": org_label(g["group"], names),
+                "n": g["n"],
+                "mean": fmt(g["mean"], 2),
+                "median": fmt(g["median"], 2),
+                "distribution": spread(c.get("construct"), g["group"]),
+            }
+            for g in c.get("groups") or []
+        ]
+        entry = {
+            "construct": construct_name(c.get("construct") or ""),
+            "groups": groups,
+            "tested": bool(c.get("tested")),
+            "pairs": [],
+            "significant": False,
+        }
         if not entry["tested"]:
             reason = c.get("reason") or ""
-            entry["reason"] = (_("Geen verschil te toetsen: alle antwoorden zijn gelijk.") if reason == "no variation"
-                               else _("Te weinig getoonde scholen (minstens twee nodig) om te vergelijken."))
+            entry["reason"] = (
+                _("Geen verschil te toetsen: alle antwoorden zijn gelijk.")
+                if reason == "no variation"
+                else _("Te weinig getoonde scholen (minstens twee nodig) om te vergelijken.")
+            )
         else:
-            entry.update(h=fmt(c["h"], 2), df=c["df"], p=_p(c["p"]), eta2=fmt(c["eta2_h"], 2),
-                         significant=c["p"] < ALPHA_LEVEL)
+            entry.update(
+                h=fmt(c["h"], 2), df=c["df"], p=_p(c["p"]), eta2=fmt(c["eta2_h"], 2), significant=c["p"] < ALPHA_LEVEL
+            )
             if entry["significant"]:
-                entry["pairs"] = [{"a": org_label(p["a"], names), "b": org_label(p["b"], names),
-                                   "n": f"{p['n_a']} / {p['n_b']}", "u": fmt(p["u"], 1), "r": fmt(p["r_rb"], 2),
-                                   "p": _p(p["p"]), "p_holm": _p(p["p_holm"]),
-                                   "matters": p["p_holm"] < ALPHA_LEVEL}
-                                  for p in c.get("pairs") or []]
+                entry["pairs"] = [
+                    {
+                        "a": org_label(p["a"], names),
+                        "b": org_label(p["b"], names),
+                        "n": f"{p['n_a']} / {p['n_b']}",
+                        "u": fmt(p["u"], 1),
+                        "r": fmt(p["r_rb"], 2),
+                        "p": _p(p["p"]),
+                        "p_holm": _p(p["p_holm"]),
+                        "matters": p["p_holm"] < ALPHA_LEVEL,
+                    }
+                    for p in c.get("pairs") or []
+                ]
         out.append(entry)
     return out
 
@@ -153,26 +188,45 @@ def quality(traject, payload: dict) -> list:
     for row in payload.get("item_quality") or []:
         note = alpha_note(row.get("alpha"), row.get("alpha_n"))
         schools = []
-        for r in sorted(by_group.get((row["questionnaire"], row["construct"]), []), key=lambda r: str(r["organisation"])):
+        for r in sorted(
+            by_group.get((row["questionnaire"], row["construct"]), []), key=lambda r: str(r["organisation"])
+        ):
             if r.get("suppressed"):
                 schools.append({"name": org_label(r["organisation"], names), "alpha": too_few(), "n": "", "note": None})
             else:
-                schools.append({"name": org_label(r["organisation"], names), "alpha": fmt(r.get("alpha"), 2),
-                                "n": fmt(r.get("alpha_n")), "note": alpha_note(r.get("alpha"), r.get("alpha_n"))})
+                schools.append(
+                    {
+                        "name": org_label(r["organisation"], names),
+                        "alpha": fmt(r.get("alpha"), 2),
+                        "n": fmt(r.get("alpha_n")),
+                        "note": alpha_note(r.get("alpha"), r.get("alpha_n")),
+                    }
+                )
         ci = row.get("alpha_ci")
-        out.append({
-            "questionnaire": row["questionnaire"], "construct": construct_name(row["construct"]),
-            "alpha": fmt(row.get("alpha"), 2), "alpha_ci": f"{fmt(ci[0], 2)} – {fmt(ci[1], 2)}" if ci else "–",
-            "alpha_n": row.get("alpha_n"), "n": row.get("n"), "note": note,
-            "items": [{"text": _question_text(instruments, row["questionnaire"], i["question"]),
-                       "r": fmt(i.get("item_rest"), 2), "mean": fmt(i.get("mean"), 2), "n": i.get("n"),
-                       "weak": i.get("item_rest") is not None and i["item_rest"] < WEAK_ITEM_REST,
-                       "reverse": bool(i.get("reverse"))}
-                      for i in row.get("items") or []],
-            "schools": schools,
-        })
+        out.append(
+            {
+                "questionnaire": row["questionnaire"],
+                "construct": construct_name(row["construct"]),
+                "alpha": fmt(row.get("alpha"), 2),
+                "alpha_ci": f"{fmt(ci[0], 2)} – {fmt(ci[1], 2)}" if ci else "–",
+                "alpha_n": row.get("alpha_n"),
+                "n": row.get("n"),
+                "note": note,
+                "items": [
+                    {
+                        "text": _question_text(instruments, row["questionnaire"], i["question"]),
+                        "r": fmt(i.get("item_rest"), 2),
+                        "mean": fmt(i.get("mean"), 2),
+                        "n": i.get("n"),
+                        "weak": i.get("item_rest") is not None and i["item_rest"] < WEAK_ITEM_REST,
+                        "reverse": bool(i.get("reverse")),
+                    }
+                    for i in row.get("items") or []
+                ],
+                "schools": schools,
+            }
+        )
     return out
-
 
 
 def publish_preview(questionnaire) -> dict | None:
@@ -188,8 +242,11 @@ def publish_preview(questionnaire) -> dict | None:
     for scenario in found["scenarios"]:
         for g in scenario["groups"]:
             key = (g["organisation"], g["role"])
-            label = org_label(g["organisation"], names) if g["role"] is None else \
-                f"{org_label(g['organisation'], names)} · {role_label(g['role'])}"
+            label = (
+                org_label(g["organisation"], names)
+                if g["role"] is None
+                else f"{org_label(g['organisation'], names)} · {role_label(g['role'])}"
+            )
             row = rows.setdefault(key, {"label": label, "cells": []})
             if g["shown"]:
                 row["cells"].append(_("getoond (n = %(n)s)", n=g["n"]))
@@ -201,6 +258,10 @@ def publish_preview(questionnaire) -> dict | None:
     rows = {c: r for c, r in rows.items() if c[1] is None or rows.get((c[0], None), {}).get("cells") != r["cells"]}
     order = sorted(rows, key=lambda c: (c[0] is not None, str(c[0]), c[1] is not None, str(c[1])))
     pools = [[pool_label(p, names) + f" (n = {p['n']})" for p in scenario["pools"]] for scenario in found["scenarios"]]
-    return {"listed": found["listed"], "threshold": found["threshold"],
-            "rates": [fmt(s["rate"] * 100) + "%" for s in found["scenarios"]],
-            "rows": [rows[c] for c in order], "pools": pools}
+    return {
+        "listed": found["listed"],
+        "threshold": found["threshold"],
+        "rates": [fmt(s["rate"] * 100) + "%" for s in found["scenarios"]],
+        "rows": [rows[c] for c in order],
+        "pools": pools,
+    }

@@ -1,4 +1,5 @@
 """SWOT per organisation and for the whole traject: derived and manual items, selection, confrontatiematrix."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -15,8 +16,14 @@ from app.security.access import can_edit, role_required, traject_for
 from app.services import advice
 
 #: dashboard anchor per evidence kind
-EVIDENCE_ANCHORS = {"index": "indices", "ict_foto": "ict-foto", "board": "vertrouwen", "gap": "kloof",
-                    "motive": "motieven", "ict_users": "ict-gebruikers"}
+EVIDENCE_ANCHORS = {
+    "index": "indices",
+    "ict_foto": "ict-foto",
+    "board": "vertrouwen",
+    "gap": "kloof",
+    "motive": "motieven",
+    "ict_users": "ict-gebruikers",
+}
 
 
 def quadrant_label(q: str) -> str:
@@ -53,12 +60,24 @@ def swot(traject_id: int):
         commit()
     items = advice.swot_items(traject, scope)
     state = advice.confrontation_state(traject, scope)
-    return render_template("results/swot.html", traject=traject, scope=scope, items=items, state=state,
-                           editable=editable, form=CsrfForm(), quadrant_label=quadrant_label,
-                           quadrant_letter=quadrant_letter, item_label=item_label, rule_label=rule_label,
-                           evidence_anchor=evidence_anchor, evidence_part=findings.part_of_anchor, has_snapshot=advice.latest_snapshot(traject) is not None,
-                           suggestions=advice.offered_suggestions(traject, scope) if editable else [],
-                           item_origin=item_origin)
+    return render_template(
+        "results/swot.html",
+        traject=traject,
+        scope=scope,
+        items=items,
+        state=state,
+        editable=editable,
+        form=CsrfForm(),
+        quadrant_label=quadrant_label,
+        quadrant_letter=quadrant_letter,
+        item_label=item_label,
+        rule_label=rule_label,
+        evidence_anchor=evidence_anchor,
+        evidence_part=findings.part_of_anchor,
+        has_snapshot=advice.latest_snapshot(traject) is not None,
+        suggestions=advice.offered_suggestions(traject, scope) if editable else [],
+        item_origin=item_origin,
+    )
 
 
 def item_origin(item) -> str:
@@ -118,10 +137,17 @@ def swot_item_save(traject_id: int, item_id: int | None = None):
         if item is None:
             abort(404)
         scope = item.organisation_code
-    outcome = run_action(lambda: advice.save_manual_item(
-        traject, organisation=scope, quadrant=request.form.get("quadrant", ""),
-        text_nl=request.form.get("text_nl", ""), text_en=request.form.get("text_en", ""), item=item),
-        success=_("SWOT-punt opgeslagen."))
+    outcome = run_action(
+        lambda: advice.save_manual_item(
+            traject,
+            organisation=scope,
+            quadrant=request.form.get("quadrant", ""),
+            text_nl=request.form.get("text_nl", ""),
+            text_en=request.form.get("text_en", ""),
+            item=item,
+        ),
+        success=_("SWOT-punt opgeslagen."),
+    )
     return _back(traject, scope, "selectie" if outcome.ok else "toevoegen")
 
 

@@ -1,4 +1,5 @@
 """SWOT in the reader's words: Dutch letters (S, Z, K, B) or English (S, W, O, T), and labels for the rules."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

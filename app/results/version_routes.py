@@ -1,5 +1,6 @@
 """Published advice versions: publish, list with changes, a version's page and files, the boards'
 decisions, the outcome with the MR's advice, and the regisseur's own chapter texts."""
+
 from __future__ import annotations
 
 import io
@@ -13,14 +14,14 @@ from app.actions import commit, run_action
 from app.extensions import db
 from app.models import Organisation
 from app.models.advice import CHAPTERS, DECISIONS, MR_COUNCILS, MR_OUTCOMES, AdviceVersion
-from app.results import bp, report as report_service, views
+from app.results import bp, views
+from app.results import report as report_service
 from app.results.forms import CsrfForm
 from app.security.access import can_edit, role_required, traject_for
 from app.services import advice_document, advice_versions, audit
 from app.services.advice import AdviceError
 
-MIMETYPES = {"pdf": "application/pdf",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIMETYPES = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def version_for(version_id: int, *, write: bool = False):
@@ -52,12 +53,18 @@ def report_texts(traject_id: int):
     values = {c: request.form.get(f"text_{c}", "") for c in CHAPTERS if f"text_{c}" in request.form}
     if any(len(text) > ADVICE_TEXT_MAX for text in values.values()):
         # Refused whole, not cut off: a cut text would lose its end without a word.
-        flash(_("Een hoofdstuktekst is hoogstens %(n)s tekens lang; er is niets opgeslagen.", n=ADVICE_TEXT_MAX),
-              "error")
+        flash(
+            _("Een hoofdstuktekst is hoogstens %(n)s tekens lang; er is niets opgeslagen.", n=ADVICE_TEXT_MAX), "error"
+        )
         return redirect(url_for("results.report", traject_id=traject.id, _anchor="teksten"))
     advice_document.save_texts(traject, values)
-    audit.record("advice.texts_saved", object_type="Traject", object_id=traject.id, traject_id=traject.id,
-                 chapters=sorted(values))
+    audit.record(
+        "advice.texts_saved",
+        object_type="Traject",
+        object_id=traject.id,
+        traject_id=traject.id,
+        chapters=sorted(values),
+    )
     commit()
     flash(_("De teksten zijn opgeslagen."), "success")
     return redirect(url_for("results.report", traject_id=traject.id, _anchor="teksten"))
@@ -68,8 +75,11 @@ def report_texts(traject_id: int):
 def version_publish(traject_id: int):
     traject = traject_for(current_user, traject_id, write=True)
     _check_csrf()
-    outcome = run_action(lambda: advice_versions.publish(traject, current_user, note=request.form.get("note", ""),
-                                                         confirm_gaps=request.form.get("confirm") == "1"))
+    outcome = run_action(
+        lambda: advice_versions.publish(
+            traject, current_user, note=request.form.get("note", ""), confirm_gaps=request.form.get("confirm") == "1"
+        )
+    )
     if not outcome.ok:
         return redirect(url_for("results.report", traject_id=traject.id, _anchor="publiceren"))
     version = outcome.value
@@ -85,10 +95,21 @@ def versions(traject_id: int):
     traject = traject_for(current_user, traject_id)
     rows = advice_versions.versions(traject)
     changes = {v.id: advice_versions.changes_of(v) for v in rows}
-    summaries = {v.id: advice_versions.summary_line(advice_versions.summary(v, traject), len(traject.organisations),
-                                                    views.language()) for v in rows}
-    return render_template("results/versions.html", traject=traject, rows=rows, changes=changes, summaries=summaries,
-                           editable=can_edit(current_user, traject), lang=views.language())
+    summaries = {
+        v.id: advice_versions.summary_line(
+            advice_versions.summary(v, traject), len(traject.organisations), views.language()
+        )
+        for v in rows
+    }
+    return render_template(
+        "results/versions.html",
+        traject=traject,
+        rows=rows,
+        changes=changes,
+        summaries=summaries,
+        editable=can_edit(current_user, traject),
+        lang=views.language(),
+    )
 
 
 @bp.route("/adviesversies/<int:version_id>")
@@ -98,9 +119,16 @@ def version_show(version_id: int):
     context = report_service.report_context(version.document, version=version)
     files = {f: advice_versions.file_of(version, f) for f in advice_versions.FORMATS}
     own = advice_versions.organisation_of(current_user, traject) if current_user.role == "bestuurder" else None
-    return render_template("results/version.html", **dict(context, traject=traject), files=files,
-                           job=advice_versions.active_job(version), changes=advice_versions.changes_of(version),
-                           editable=can_edit(current_user, traject), own=own, lang=views.language())
+    return render_template(
+        "results/version.html",
+        **dict(context, traject=traject),
+        files=files,
+        job=advice_versions.active_job(version),
+        changes=advice_versions.changes_of(version),
+        editable=can_edit(current_user, traject),
+        own=own,
+        lang=views.language(),
+    )
 
 
 @bp.route("/adviesversies/<int:version_id>/rapport.<any(pdf, xlsx):fmt>")
@@ -114,9 +142,14 @@ def version_download(version_id: int, fmt: str):
         return redirect(url_for("results.version_show", version_id=version.id, _anchor="downloads"))
     audit.record("export.advice_version", obj=version, traject_id=traject.id, format=fmt, number=version.number)
     commit()
-    return send_file(io.BytesIO(stored.data), mimetype=MIMETYPES[fmt], as_attachment=True,
-                     download_name=f"advies-{traject.id}-versie-{version.number}.{fmt}", etag=stored.sha256,
-                     last_modified=stored.built_at)
+    return send_file(
+        io.BytesIO(stored.data),
+        mimetype=MIMETYPES[fmt],
+        as_attachment=True,
+        download_name=f"advies-{traject.id}-versie-{version.number}.{fmt}",
+        etag=stored.sha256,
+        last_modified=stored.built_at,
+    )
 
 
 def support_text(cell: dict | None) -> str:
@@ -151,11 +184,16 @@ def version_decision(version_id: int):
         _check_csrf()
         try:
             advice_versions.record_decision(
-                version, current_user, decision=request.form.get("decision"),
-                conditions=request.form.get("conditions", ""), motivation=request.form.get("motivation", ""),
-                signed_name=request.form.get("signed_name", ""), signed_function=request.form.get("signed_function", ""),
+                version,
+                current_user,
+                decision=request.form.get("decision"),
+                conditions=request.form.get("conditions", ""),
+                motivation=request.form.get("motivation", ""),
+                signed_name=request.form.get("signed_name", ""),
+                signed_function=request.form.get("signed_function", ""),
                 signed_on=request.form.get("signed_on") or None,
-                domain_conditions={d: request.form.get(f"condition_{d}", "") for d in DOMAINS})
+                domain_conditions={d: request.form.get(f"condition_{d}", "") for d in DOMAINS},
+            )
         except advice_versions.RoundClosed as exc:
             db.session.rollback()
             abort(409, str(exc))
@@ -168,10 +206,20 @@ def version_decision(version_id: int):
             flash(_("Het besluit van uw bestuur is vastgelegd."), "success")
             return redirect(url_for("results.version_outcome", version_id=version.id))
     context = report_service.report_context(version.document, version=version)
-    return render_template("results/decision.html", traject=traject, version=version, organisation=organisation,
-                           latest=latest, errors=errors, values=values, decisions=DECISIONS, domains=DOMAINS,
-                           recommendations=context["recommendations"], label=report_service.decision_label,
-                           views=views), (422 if errors else 200)
+    return render_template(
+        "results/decision.html",
+        traject=traject,
+        version=version,
+        organisation=organisation,
+        latest=latest,
+        errors=errors,
+        values=values,
+        decisions=DECISIONS,
+        domains=DOMAINS,
+        recommendations=context["recommendations"],
+        label=report_service.decision_label,
+        views=views,
+    ), (422 if errors else 200)
 
 
 @bp.route("/adviesversies/<int:version_id>/uitkomst")
@@ -185,11 +233,24 @@ def version_outcome(version_id: int):
     from app.services import advice_consultation
 
     consultation = advice_consultation.results(version)
-    return render_template("results/outcome.html", traject=traject, version=version, result=result, names=names,
-                           consultation=consultation, support=support_text,
-                           line=line, editable=can_edit(current_user, traject), own=own, views=views,
-                           label=report_service.decision_label, mr_label=report_service.mr_outcome_label,
-                           outcomes=MR_OUTCOMES, councils=MR_COUNCILS, form=CsrfForm())
+    return render_template(
+        "results/outcome.html",
+        traject=traject,
+        version=version,
+        result=result,
+        names=names,
+        consultation=consultation,
+        support=support_text,
+        line=line,
+        editable=can_edit(current_user, traject),
+        own=own,
+        views=views,
+        label=report_service.decision_label,
+        mr_label=report_service.mr_outcome_label,
+        outcomes=MR_OUTCOMES,
+        councils=MR_COUNCILS,
+        form=CsrfForm(),
+    )
 
 
 @bp.route("/adviesversies/<int:version_id>/besluitronde-sluiten", methods=["POST"])
@@ -214,16 +275,27 @@ def version_mr(version_id: int, organisation_id: int):
     if organisation is None or organisation.traject_id != traject.id:
         abort(404)
     f = request.form
-    run_action(lambda: advice_versions.save_mr_advice(
-        version, organisation.code, council=f.get("council", "mr"), sent_on=f.get("sent_on"),
-        received_on=f.get("received_on"), outcome=f.get("outcome", "nog_niet_ontvangen"),
-        staff_move=f.get("staff_move") == "1", pmr_sent_on=f.get("pmr_sent_on"),
-        pmr_received_on=f.get("pmr_received_on"), pmr_outcome=f.get("pmr_outcome"), note=f.get("note", "")),
-        success=_("De medezeggenschap van %(school)s is vastgelegd.", school=organisation.name))
+    run_action(
+        lambda: advice_versions.save_mr_advice(
+            version,
+            organisation.code,
+            council=f.get("council", "mr"),
+            sent_on=f.get("sent_on"),
+            received_on=f.get("received_on"),
+            outcome=f.get("outcome", "nog_niet_ontvangen"),
+            staff_move=f.get("staff_move") == "1",
+            pmr_sent_on=f.get("pmr_sent_on"),
+            pmr_received_on=f.get("pmr_received_on"),
+            pmr_outcome=f.get("pmr_outcome"),
+            note=f.get("note", ""),
+        ),
+        success=_("De medezeggenschap van %(school)s is vastgelegd.", school=organisation.name),
+    )
     return redirect(url_for("results.version_outcome", version_id=version.id, _anchor=f"mr-{organisation.code}"))
 
 
 # --- steps with gates -----------------------------------------------------------------------
+
 
 @bp.route("/trajecten/<int:traject_id>/voortgang")
 @login_required
@@ -232,21 +304,32 @@ def phases(traject_id: int):
 
     traject = traject_for(current_user, traject_id)
     state = advice_phases.steps(traject)
-    return render_template("results/phases.html", traject=traject, state=state,
-                           plan=advice_phases.uitwerking_plan(traject), editable=can_edit(current_user, traject),
-                           lang=views.language(), views=views, horizon_label=report_service.horizon_label)
+    return render_template(
+        "results/phases.html",
+        traject=traject,
+        state=state,
+        plan=advice_phases.uitwerking_plan(traject),
+        editable=can_edit(current_user, traject),
+        lang=views.language(),
+        views=views,
+        horizon_label=report_service.horizon_label,
+    )
 
 
-@bp.route("/trajecten/<int:traject_id>/voortgang/<any(ict_foto, analyse, voorstellen, besluit, uitwerking):step>/doorgaan",
-          methods=["POST"])
+@bp.route(
+    "/trajecten/<int:traject_id>/voortgang/<any(ict_foto, analyse, voorstellen, besluit, uitwerking):step>/doorgaan",
+    methods=["POST"],
+)
 @role_required("regisseur")
 def phase_go_on(traject_id: int, step: str):
     from app.services import advice_phases
 
     traject = traject_for(current_user, traject_id, write=True)
     _check_csrf()
-    run_action(lambda: advice_phases.go_on(traject, step, request.form.get("reason", ""), current_user),
-               success=_("U gaat door na deze stap; uw reden is vastgelegd in het logboek."))
+    run_action(
+        lambda: advice_phases.go_on(traject, step, request.form.get("reason", ""), current_user),
+        success=_("U gaat door na deze stap; uw reden is vastgelegd in het logboek."),
+    )
     return redirect(url_for("results.phases", traject_id=traject.id, _anchor=f"stap-{step}"))
 
 
@@ -261,6 +344,10 @@ def version_consultation(version_id: int):
     if not outcome.ok:
         return redirect(url_for("results.version_outcome", version_id=version.id, _anchor="consultatie"))
     row = outcome.value
-    flash(_("De consultatie is als concept-vragenlijst aangemaakt. Publiceer haar en nodig ICT-medewerkers en besturen uit."),
-          "success")
+    flash(
+        _(
+            "De consultatie is als concept-vragenlijst aangemaakt. Publiceer haar en nodig ICT-medewerkers en besturen uit."
+        ),
+        "success",
+    )
     return redirect(url_for("questionnaires.show", qid=row.questionnaire_id))

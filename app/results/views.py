@@ -4,6 +4,7 @@ Every table is a dict ``{"key", "title", "columns", "rows", "note"}`` whose cell
 display values (strings; a suppressed figure is "te weinig respons"), so the HTML page, the PDF
 and the XLSX show exactly the same, already safe, figures.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -21,7 +22,12 @@ from surveys.constructs import CONSTRUCTS, INDEX_CONSTRUCTS
 INDEX_ORDER = ("draagvlak", "wil", "moet", "kun", "steun", "weerstand")
 ROLE_ORDER = ("ict_staff", "ict_lead", "board")
 STAFF_CONSTRUCTS = tuple(c for group in INDEX_CONSTRUCTS.values() for c in group) + (
-    "normative_commitment", "continuance_commitment", "benefit_quality", "benefit_vulnerability", "benefit_cost")
+    "normative_commitment",
+    "continuance_commitment",
+    "benefit_quality",
+    "benefit_vulnerability",
+    "benefit_cost",
+)
 
 
 def _lang(pair) -> str:
@@ -91,8 +97,14 @@ def n_cell(row: dict | None) -> str:
 
 
 def _table(key, title, columns, rows, note="", numeric=()):
-    return {"key": key, "title": title, "columns": columns, "rows": rows, "note": note,
-            "numeric": set(numeric) if numeric else set(range(1, len(columns)))}
+    return {
+        "key": key,
+        "title": title,
+        "columns": columns,
+        "rows": rows,
+        "note": note,
+        "numeric": set(numeric) if numeric else set(range(1, len(columns))),
+    }
 
 
 def org_label(code, names) -> str:
@@ -106,50 +118,99 @@ def _scale_to_100(row, key):
 
 # --- sections -------------------------------------------------------------------------------
 
+
 def _questionnaire_short(key) -> str:
     """A short name of the instrument, so rows of different questionnaires can be told apart."""
-    return {"ict_staff": _("ICT-medewerkers"), "motives": _("Motieven"), "ict_foto": _("ICT-foto"),
-            "board_commitment": _("Commitmentverklaring"), "ict_users": _("ICT-gebruikers")}.get(key, str(key or "–"))
+    return {
+        "ict_staff": _("ICT-medewerkers"),
+        "motives": _("Motieven"),
+        "ict_foto": _("ICT-foto"),
+        "board_commitment": _("Commitmentverklaring"),
+        "ict_users": _("ICT-gebruikers"),
+    }.get(key, str(key or "–"))
 
 
 def response_section(traject, payload) -> dict:
     names = {o.code: o.name for o in traject.organisations}
     rows, chart_rows = [], []
-    for r in sorted(payload.get("response_rates") or [], key=lambda r: (str(r.get("questionnaire")),
-                                                                      str(r.get("organisation")),
-                                                                      ROLE_ORDER.index(r["role"]) if r.get("role") in ROLE_ORDER else 9)):
+    for r in sorted(
+        payload.get("response_rates") or [],
+        key=lambda r: (
+            str(r.get("questionnaire")),
+            str(r.get("organisation")),
+            ROLE_ORDER.index(r["role"]) if r.get("role") in ROLE_ORDER else 9,
+        ),
+    ):
         invited, completed = r.get("invited") or 0, r.get("completed") or 0
         # The release decides (one set of hidden groups for every output, analysis/disclosure.py);
         # identified questionnaires (one respondent per school by design) hide nothing.
         hidden = bool(r.get("suppressed")) or r.get("completed") is None
         rate = completed / invited if invited else None
-        label = f"{r.get('organisation') or '–'} · {role_label(r['role'])}" if r.get("role") else str(r.get("organisation"))
+        label = (
+            f"{r.get('organisation') or '–'} · {role_label(r['role'])}" if r.get("role") else str(r.get("organisation"))
+        )
         label = f"{_questionnaire_short(r.get('questionnaire'))}: {label}"
-        rows.append([_questionnaire_short(r.get("questionnaire")), org_label(r.get("organisation"), names), role_label(r.get("role")),
-                     fmt(invited), too_few() if hidden else fmt(completed), too_few() if hidden else pct(rate)])
-        chart_rows.append({"label": label, "value": None if rate is None else rate * 100, "n": None if hidden else completed,
-                           "suppressed": hidden})
+        rows.append(
+            [
+                _questionnaire_short(r.get("questionnaire")),
+                org_label(r.get("organisation"), names),
+                role_label(r.get("role")),
+                fmt(invited),
+                too_few() if hidden else fmt(completed),
+                too_few() if hidden else pct(rate),
+            ]
+        )
+        chart_rows.append(
+            {
+                "label": label,
+                "value": None if rate is None else rate * 100,
+                "n": None if hidden else completed,
+                "suppressed": hidden,
+            }
+        )
     deadline = traject.deadline
     days = (deadline - date.today()).days if deadline else None
-    table = _table("respons", _("Respons per organisatie en rol"),
-                   [_("Vragenlijst"), _("Organisatie"), _("Rol"), _("Uitgenodigd"), _("Ingevuld"), _("Respons")],
-                   rows, numeric=(3, 4, 5))
-    chart = charts.bar_chart(chart_rows, _("Respons per organisatie en rol"),
-                             _("Percentage ingevulde vragenlijsten per organisatie en rol; groepen onder de drempel tonen geen aantal."),
-                             reference=None, label_width=330) if chart_rows else None
+    table = _table(
+        "respons",
+        _("Respons per organisatie en rol"),
+        [_("Vragenlijst"), _("Organisatie"), _("Rol"), _("Uitgenodigd"), _("Ingevuld"), _("Respons")],
+        rows,
+        numeric=(3, 4, 5),
+    )
+    chart = (
+        charts.bar_chart(
+            chart_rows,
+            _("Respons per organisatie en rol"),
+            _("Percentage ingevulde vragenlijsten per organisatie en rol; groepen onder de drempel tonen geen aantal."),
+            reference=None,
+            label_width=330,
+        )
+        if chart_rows
+        else None
+    )
     return {"table": table, "chart": chart, "deadline": deadline, "days": days}
 
 
 def _index_rows(payload, organisation="*", role="*"):
-    return [r for r in payload.get("indices") or []
-            if (organisation == "*" or r.get("organisation") == organisation) and (role == "*" or r.get("role") == role)]
+    return [
+        r
+        for r in payload.get("indices") or []
+        if (organisation == "*" or r.get("organisation") == organisation) and (role == "*" or r.get("role") == role)
+    ]
 
 
 def indices_section(traject, payload) -> dict:
     names = {o.code: o.name for o in traject.organisations}
     rows = payload.get("indices") or []
-    groups = [(None, None)] + [(o.code, None) for o in traject.organisations] + \
-        [(None, role) for role in ROLE_ORDER if any(r.get("role") == role and r.get("organisation") is None for r in rows)]
+    groups = (
+        [(None, None)]
+        + [(o.code, None) for o in traject.organisations]
+        + [
+            (None, role)
+            for role in ROLE_ORDER
+            if any(r.get("role") == role and r.get("organisation") is None for r in rows)
+        ]
+    )
     lookup = {(r.get("index"), r.get("organisation"), r.get("role")): r for r in rows}
     table_rows = []
     for organisation, role in groups:
@@ -165,27 +226,55 @@ def indices_section(traject, payload) -> dict:
                 mark = {"certain": " ▲", "possible": " △"}.get(level, "")
                 cells.append(f"{fmt(r['value'])} ({ci_cell(r)}){mark}")
         table_rows.append(cells)
-    table = _table("indices", _("Draagvlakindices (0–100) met 95%-betrouwbaarheidsinterval"),
-                   [_("Groep"), "n"] + [index_name(i) for i in INDEX_ORDER], table_rows,
-                   note=_("▲ = zeker knelpunt: het hele interval ligt onder 50; △ = mogelijk knelpunt: alleen de "
-                          "waarde ligt onder 50 (bij weerstand: 100 − weerstand). Onder n = 10 staat de mediaan in "
-                          "plaats van een interval; van 10 tot 30 een BCa-bootstrapinterval."))
+    table = _table(
+        "indices",
+        _("Draagvlakindices (0–100) met 95%-betrouwbaarheidsinterval"),
+        [_("Groep"), "n"] + [index_name(i) for i in INDEX_ORDER],
+        table_rows,
+        note=_(
+            "▲ = zeker knelpunt: het hele interval ligt onder 50; △ = mogelijk knelpunt: alleen de "
+            "waarde ligt onder 50 (bij weerstand: 100 − weerstand). Onder n = 10 staat de mediaan in "
+            "plaats van een interval; van 10 tot 30 een BCa-bootstrapinterval."
+        ),
+    )
     overall = [{"label": index_name(i), **_bar(lookup.get((i, None, None)))} for i in INDEX_ORDER]
-    by_org = [{"label": org_label(code, names) if code else _("Alle organisaties"), **_bar(lookup.get(("draagvlak", code, None)))}
-              for code, _r in groups if _r is None]
-    by_role = [{"label": role_label(role), **_bar(lookup.get(("draagvlak", None, role)))}
-               for o, role in groups if role is not None]
+    by_org = [
+        {
+            "label": org_label(code, names) if code else _("Alle organisaties"),
+            **_bar(lookup.get(("draagvlak", code, None))),
+        }
+        for code, _r in groups
+        if _r is None
+    ]
+    by_role = [
+        {"label": role_label(role), **_bar(lookup.get(("draagvlak", None, role)))}
+        for o, role in groups
+        if role is not None
+    ]
     return {
         "table": table,
-        "chart_all": charts.bar_chart(overall, _("Indices, alle respondenten"),
-                                      _("Waarde van elke index op 0–100 met 95%-betrouwbaarheidsinterval; de stippellijn is de knelpuntgrens 50."))
-        if rows else None,
-        "chart_org": charts.bar_chart(by_org, _("Draagvlakindex per organisatie"),
-                                      _("Draagvlakindex op 0–100 per organisatie met 95%-betrouwbaarheidsinterval."),
-                                      label_width=250) if rows else None,
-        "chart_role": charts.bar_chart(by_role, _("Draagvlakindex per rol"),
-                                       _("Draagvlakindex op 0–100 per rol met 95%-betrouwbaarheidsinterval."))
-        if by_role else None,
+        "chart_all": charts.bar_chart(
+            overall,
+            _("Indices, alle respondenten"),
+            _(
+                "Waarde van elke index op 0–100 met 95%-betrouwbaarheidsinterval; de stippellijn is de knelpuntgrens 50."
+            ),
+        )
+        if rows
+        else None,
+        "chart_org": charts.bar_chart(
+            by_org,
+            _("Draagvlakindex per organisatie"),
+            _("Draagvlakindex op 0–100 per organisatie met 95%-betrouwbaarheidsinterval."),
+            label_width=250,
+        )
+        if rows
+        else None,
+        "chart_role": charts.bar_chart(
+            by_role, _("Draagvlakindex per rol"), _("Draagvlakindex op 0–100 per rol met 95%-betrouwbaarheidsinterval.")
+        )
+        if by_role
+        else None,
     }
 
 
@@ -193,13 +282,20 @@ def _bar(row):
     if row is None:
         return {"value": None, "suppressed": True}
     shown = row.get("interval") or {"low": row.get("ci_low"), "high": row.get("ci_high")}  # none below n = 10
-    return {"value": row.get("value"), "low": shown.get("low"), "high": shown.get("high"), "n": row.get("n"),
-            "suppressed": bool(row.get("suppressed"))}
+    return {
+        "value": row.get("value"),
+        "low": shown.get("low"),
+        "high": shown.get("high"),
+        "n": row.get("n"),
+        "suppressed": bool(row.get("suppressed")),
+    }
 
 
 def heatmap_section(traject, payload) -> dict:
     codes = [o.code for o in traject.organisations]
-    rows = [r for r in payload.get("constructs") or [] if r.get("questionnaire") == "ict_staff" and r.get("role") is None]
+    rows = [
+        r for r in payload.get("constructs") or [] if r.get("questionnaire") == "ict_staff" and r.get("role") is None
+    ]
     present = {r["construct"] for r in rows}
     constructs = [c for c in STAFF_CONSTRUCTS if c in present]
     lookup = {(r["construct"], r.get("organisation")): r for r in rows}
@@ -209,32 +305,72 @@ def heatmap_section(traject, payload) -> dict:
         line, cells = [], [construct_name(c)]
         for code in columns:
             r = lookup.get((c, code))
-            line.append(None if r is None else {"value": r.get("score"), "n": r.get("n"), "suppressed": r.get("suppressed")})
+            line.append(
+                None if r is None else {"value": r.get("score"), "n": r.get("n"), "suppressed": r.get("suppressed")}
+            )
             cells.append(value_cell(r, "score") + ("" if r is None or r.get("suppressed") else f" (n = {r.get('n')})"))
         grid.append(line)
         table_rows.append(cells)
     col_labels = [_("Alle")] + codes
-    table = _table("heatmap", _("Scores per construct en organisatie (0–100)"), [_("Construct")] + col_labels, table_rows)
-    chart = charts.heatmap([construct_name(c) for c in constructs], col_labels, grid,
-                           _("Scores per construct en organisatie"),
-                           _("Gemiddelde score op 0–100 per construct (rijen) en organisatie (kolommen); donkerder is hoger. "
-                             "Bij weerstandsfacetten is hoger ongunstig."), label_width=230) if constructs else None
+    table = _table(
+        "heatmap", _("Scores per construct en organisatie (0–100)"), [_("Construct")] + col_labels, table_rows
+    )
+    chart = (
+        charts.heatmap(
+            [construct_name(c) for c in constructs],
+            col_labels,
+            grid,
+            _("Scores per construct en organisatie"),
+            _(
+                "Gemiddelde score op 0–100 per construct (rijen) en organisatie (kolommen); donkerder is hoger. "
+                "Bij weerstandsfacetten is hoger ongunstig."
+            ),
+            label_width=230,
+        )
+        if constructs
+        else None
+    )
     return {"table": table, "chart": chart}
 
 
 def motives_section(traject, payload) -> dict:
     rows = [r for r in payload.get("motives") or [] if r.get("organisation") is None and r.get("role") is None]
     rows.sort(key=lambda r: -(r.get("score") or -1))
-    table_rows = [[construct_name(r["construct"]), n_cell(r), value_cell(r, "score"),
-                   value_cell(r, "mean", 2), pct(r.get("top2box")) if not r.get("suppressed") else too_few()]
-                  for r in rows]
-    table = _table("motieven", _("Motieven voor samenwerking (anonieme vragenlijst)"),
-                   [_("Motief"), "n", _("Score (0–100)"), _("Gemiddelde (1–5)"), _("Top-2-box")],
-                   table_rows, numeric=(1, 2, 3, 4))
-    chart = charts.bar_chart([{"label": construct_name(r["construct"]), "value": r.get("score"), "n": r.get("n"),
-                               "suppressed": r.get("suppressed")} for r in rows],
-                             _("Belang van de motieven"), _("Score op 0–100 per motief, alle respondenten."),
-                             reference=None) if rows else None
+    table_rows = [
+        [
+            construct_name(r["construct"]),
+            n_cell(r),
+            value_cell(r, "score"),
+            value_cell(r, "mean", 2),
+            pct(r.get("top2box")) if not r.get("suppressed") else too_few(),
+        ]
+        for r in rows
+    ]
+    table = _table(
+        "motieven",
+        _("Motieven voor samenwerking (anonieme vragenlijst)"),
+        [_("Motief"), "n", _("Score (0–100)"), _("Gemiddelde (1–5)"), _("Top-2-box")],
+        table_rows,
+        numeric=(1, 2, 3, 4),
+    )
+    chart = (
+        charts.bar_chart(
+            [
+                {
+                    "label": construct_name(r["construct"]),
+                    "value": r.get("score"),
+                    "n": r.get("n"),
+                    "suppressed": r.get("suppressed"),
+                }
+                for r in rows
+            ],
+            _("Belang van de motieven"),
+            _("Score op 0–100 per motief, alle respondenten."),
+            reference=None,
+        )
+        if rows
+        else None
+    )
     return {"table": table, "chart": chart}
 
 
@@ -310,10 +446,19 @@ def received_trust_rows(cells: list[dict], constructs: list[dict] | None = None)
     for code in sorted(by_target, key=str):
         got = by_target[code]
         shown = code in shown_targets
-        rows.append({"organisation": code, "raters": len(got), "suppressed": not shown,
-                     "mean": sum(c["mean"] for c in got) / len(got) if shown else None,
-                     "score": (sum(c["score"] for c in got if c.get("score") is not None) / len(got)
-                               if shown and all(c.get("score") is not None for c in got) else None)})
+        rows.append(
+            {
+                "organisation": code,
+                "raters": len(got),
+                "suppressed": not shown,
+                "mean": sum(c["mean"] for c in got) / len(got) if shown else None,
+                "score": (
+                    sum(c["score"] for c in got if c.get("score") is not None) / len(got)
+                    if shown and all(c.get("score") is not None for c in got)
+                    else None
+                ),
+            }
+        )
     return rows
 
 
@@ -322,21 +467,47 @@ def received_trust(traject, cells: list[dict], constructs: list[dict] | None = N
     names = {o.code: o.name for o in traject.organisations}
     rows = received_trust_rows(cells, constructs)
     hidden = _("te weinig beoordelaars")
-    table_rows = [[org_label(r["organisation"], names), fmt(r["raters"]),
-                   hidden if r["suppressed"] else fmt(r["mean"], 2),
-                   hidden if r["suppressed"] else fmt(r["score"])] for r in rows]
-    table = _table("vertrouwen", _("Vertrouwen dat elk bestuur ontvangt"),
-                   [_("Bestuur"), _("Beoordelende besturen"), _("Gemiddeld ontvangen (1–5)"), _("Score (0–100)")],
-                   table_rows, numeric=(1, 2, 3),
-                   note=_("Per bestuur het gemiddelde van wat de andere besturen over het vertrouwen erin "
-                          "antwoordden; wie wie hoe beoordeelde ziet alleen de regisseur. Met minder dan "
-                          "%(n)s beoordelende besturen blijft het gemiddelde verborgen.", n=MIN_TRUST_RATERS))
-    chart = charts.bar_chart(
-        [{"label": org_label(r["organisation"], names), "value": r["score"], "n": r["raters"],
-          "suppressed": r["suppressed"]} for r in rows],
-        _("Ontvangen vertrouwen per bestuur"),
-        _("Gemiddeld vertrouwen dat elk bestuur van de andere besturen ontvangt, score 0–100."),
-        reference=None, label_width=250) if rows else None
+    table_rows = [
+        [
+            org_label(r["organisation"], names),
+            fmt(r["raters"]),
+            hidden if r["suppressed"] else fmt(r["mean"], 2),
+            hidden if r["suppressed"] else fmt(r["score"]),
+        ]
+        for r in rows
+    ]
+    table = _table(
+        "vertrouwen",
+        _("Vertrouwen dat elk bestuur ontvangt"),
+        [_("Bestuur"), _("Beoordelende besturen"), _("Gemiddeld ontvangen (1–5)"), _("Score (0–100)")],
+        table_rows,
+        numeric=(1, 2, 3),
+        note=_(
+            "Per bestuur het gemiddelde van wat de andere besturen over het vertrouwen erin "
+            "antwoordden; wie wie hoe beoordeelde ziet alleen de regisseur. Met minder dan "
+            "%(n)s beoordelende besturen blijft het gemiddelde verborgen.",
+            n=MIN_TRUST_RATERS,
+        ),
+    )
+    chart = (
+        charts.bar_chart(
+            [
+                {
+                    "label": org_label(r["organisation"], names),
+                    "value": r["score"],
+                    "n": r["raters"],
+                    "suppressed": r["suppressed"],
+                }
+                for r in rows
+            ],
+            _("Ontvangen vertrouwen per bestuur"),
+            _("Gemiddeld vertrouwen dat elk bestuur van de andere besturen ontvangt, score 0–100."),
+            reference=None,
+            label_width=250,
+        )
+        if rows
+        else None
+    )
     return table, chart
 
 
@@ -344,65 +515,160 @@ def board_section(traject, payload, *, full_trust: bool = False) -> dict:
     """Board tables; `full_trust` (the regisseur only) shows who rated whom how."""
     names = {o.code: o.name for o in traject.organisations}
     board = payload.get("board") or {}
-    gap = sorted(board.get("gap") or [], key=lambda r: (str(r.get("organisation")), DOMAINS.index(r["domain"])
-                                                         if r.get("domain") in DOMAINS else 99))
-    gap_rows = [[org_label(r.get("organisation"), names), domain_name(r["domain"]), fmt(r.get("board")),
-                 fmt(r.get("board_n")), too_few() if r.get("staff_suppressed") else fmt(r.get("staff")),
-                 too_few() if r.get("staff_suppressed") else fmt(r.get("staff_n")),
-                 too_few() if r.get("staff_suppressed") else fmt(r.get("gap"))] for r in gap]
-    gap_table = _table("kloof", _("Kloof bestuur–medewerkers per domein (0–100)"),
-                       [_("Organisatie"), _("Domein"), _("Bestuur: bereidheid"), _("n bestuur"),
-                        _("Medewerkers: steun"), _("n medewerkers"), _("Verschil")], gap_rows, numeric=(2, 3, 4, 5, 6),
-                       note=_("Verschil = bereidheid bestuur − steun medewerkers; positief: het bestuur wil verder dan de medewerkers."))
-    gap_chart = charts.diverging_bars(
-        [{"label": f"{r.get('organisation')} · {domain_name(r['domain'])}", "value": r.get("gap"),
-          "suppressed": r.get("staff_suppressed")} for r in gap],
-        _("Kloof bestuur–medewerkers"), _("Verschil tussen de bereidheid van het bestuur en de steun van de medewerkers per domein; "
-                                          "rechts wil het bestuur verder, links de medewerkers."),
-        left_label=_("← medewerkers willen verder"), right_label=_("bestuur wil verder →")) if gap else None
+    gap = sorted(
+        board.get("gap") or [],
+        key=lambda r: (str(r.get("organisation")), DOMAINS.index(r["domain"]) if r.get("domain") in DOMAINS else 99),
+    )
+    gap_rows = [
+        [
+            org_label(r.get("organisation"), names),
+            domain_name(r["domain"]),
+            fmt(r.get("board")),
+            fmt(r.get("board_n")),
+            too_few() if r.get("staff_suppressed") else fmt(r.get("staff")),
+            too_few() if r.get("staff_suppressed") else fmt(r.get("staff_n")),
+            too_few() if r.get("staff_suppressed") else fmt(r.get("gap")),
+        ]
+        for r in gap
+    ]
+    gap_table = _table(
+        "kloof",
+        _("Kloof bestuur–medewerkers per domein (0–100)"),
+        [
+            _("Organisatie"),
+            _("Domein"),
+            _("Bestuur: bereidheid"),
+            _("n bestuur"),
+            _("Medewerkers: steun"),
+            _("n medewerkers"),
+            _("Verschil"),
+        ],
+        gap_rows,
+        numeric=(2, 3, 4, 5, 6),
+        note=_(
+            "Verschil = bereidheid bestuur − steun medewerkers; positief: het bestuur wil verder dan de medewerkers."
+        ),
+    )
+    gap_chart = (
+        charts.diverging_bars(
+            [
+                {
+                    "label": f"{r.get('organisation')} · {domain_name(r['domain'])}",
+                    "value": r.get("gap"),
+                    "suppressed": r.get("staff_suppressed"),
+                }
+                for r in gap
+            ],
+            _("Kloof bestuur–medewerkers"),
+            _(
+                "Verschil tussen de bereidheid van het bestuur en de steun van de medewerkers per domein; "
+                "rechts wil het bestuur verder, links de medewerkers."
+            ),
+            left_label=_("← medewerkers willen verder"),
+            right_label=_("bestuur wil verder →"),
+        )
+        if gap
+        else None
+    )
     autonomy = [r for r in board.get("autonomy") or []]
-    auto_rows = [[domain_name(r["domain"]), org_label(r.get("organisation"), names), fmt(r.get("n")), fmt(r.get("mean"))]
-                 for r in sorted(autonomy, key=lambda r: (DOMAINS.index(r["domain"]) if r.get("domain") in DOMAINS else 99,
-                                                          r.get("organisation") is not None, str(r.get("organisation"))))]
-    autonomy_table = _table("autonomie", _("Bereidheid van besturen om autonomie op te geven (0–100)"),
-                            [_("Domein"), _("Organisatie"), "n", _("Gemiddelde")], auto_rows, numeric=(2, 3))
-    autonomy_chart = charts.bar_chart(
-        [{"label": domain_name(r["domain"]), "value": r.get("mean"), "n": r.get("n")}
-         for r in sorted(autonomy, key=lambda r: DOMAINS.index(r["domain"]) if r.get("domain") in DOMAINS else 99)
-         if r.get("organisation") is None],
-        _("Bereidheid autonomie op te geven, per domein"), _("Gemiddelde bereidheid van de besturen op 0–100 per domein."),
-        reference=60) if autonomy else None
+    auto_rows = [
+        [domain_name(r["domain"]), org_label(r.get("organisation"), names), fmt(r.get("n")), fmt(r.get("mean"))]
+        for r in sorted(
+            autonomy,
+            key=lambda r: (
+                DOMAINS.index(r["domain"]) if r.get("domain") in DOMAINS else 99,
+                r.get("organisation") is not None,
+                str(r.get("organisation")),
+            ),
+        )
+    ]
+    autonomy_table = _table(
+        "autonomie",
+        _("Bereidheid van besturen om autonomie op te geven (0–100)"),
+        [_("Domein"), _("Organisatie"), "n", _("Gemiddelde")],
+        auto_rows,
+        numeric=(2, 3),
+    )
+    autonomy_chart = (
+        charts.bar_chart(
+            [
+                {"label": domain_name(r["domain"]), "value": r.get("mean"), "n": r.get("n")}
+                for r in sorted(
+                    autonomy, key=lambda r: DOMAINS.index(r["domain"]) if r.get("domain") in DOMAINS else 99
+                )
+                if r.get("organisation") is None
+            ],
+            _("Bereidheid autonomie op te geven, per domein"),
+            _("Gemiddelde bereidheid van de besturen op 0–100 per domein."),
+            reference=60,
+        )
+        if autonomy
+        else None
+    )
     trust = board.get("trust") or {}
     cells = trust.get("cells") or []
     codes = [o.code for o in traject.organisations]
     if full_trust:
         # The regisseur: the full matrix, who rated whom how (identified answers of the boards).
         trust_rows = [[c["from"], c["to"], fmt(c.get("n")), fmt(c.get("mean"), 2), fmt(c.get("score"))] for c in cells]
-        trust_table = _table("vertrouwen", _("Vertrouwen tussen besturen"),
-                             [_("Van"), _("Naar"), "n", _("Gemiddelde (1–5)"), _("Score (0–100)")], trust_rows,
-                             numeric=(2, 3, 4),
-                             note=_("Alleen de regisseur ziet wie wie hoe beoordeelde; bestuurders en het rapport "
-                                    "tonen per bestuur alleen het gemiddelde dat het van de andere besturen ontvangt."))
-        trust_chart = charts.trust_grid(codes, cells, _("Vertrouwensmatrix"),
-                                        _("Vertrouwen van het bestuur in de rij in het bestuur in de kolom, score 0–100."))\
-            if cells else None
+        trust_table = _table(
+            "vertrouwen",
+            _("Vertrouwen tussen besturen"),
+            [_("Van"), _("Naar"), "n", _("Gemiddelde (1–5)"), _("Score (0–100)")],
+            trust_rows,
+            numeric=(2, 3, 4),
+            note=_(
+                "Alleen de regisseur ziet wie wie hoe beoordeelde; bestuurders en het rapport "
+                "tonen per bestuur alleen het gemiddelde dat het van de andere besturen ontvangt."
+            ),
+        )
+        trust_chart = (
+            charts.trust_grid(
+                codes,
+                cells,
+                _("Vertrouwensmatrix"),
+                _("Vertrouwen van het bestuur in de rij in het bestuur in de kolom, score 0–100."),
+            )
+            if cells
+            else None
+        )
         weakest = trust.get("weakest_link")
     else:
         trust_table, trust_chart = received_trust(traject, cells, payload.get("constructs") or [])
         weakest = None
     commit = board.get("commit_forms") or []
-    commit_rows = [[org_label(r["organisation"], names), domain_name(r["domain"]), form_name(r["form"]), fmt(r.get("n"))]
-                   for r in commit]
-    commit_table = _table("toezeggingen", _("Toegezegde samenwerkingsvorm per organisatie en domein"),
-                          [_("Organisatie"), _("Domein"), _("Diepste vorm"), "n"], commit_rows, numeric=(3,))
-    return {"gap_table": gap_table, "gap_chart": gap_chart, "autonomy_table": autonomy_table,
-            "autonomy_chart": autonomy_chart, "trust_table": trust_table, "trust_chart": trust_chart,
-            "weakest": weakest, "commit_table": commit_table}
+    commit_rows = [
+        [org_label(r["organisation"], names), domain_name(r["domain"]), form_name(r["form"]), fmt(r.get("n"))]
+        for r in commit
+    ]
+    commit_table = _table(
+        "toezeggingen",
+        _("Toegezegde samenwerkingsvorm per organisatie en domein"),
+        [_("Organisatie"), _("Domein"), _("Diepste vorm"), "n"],
+        commit_rows,
+        numeric=(3,),
+    )
+    return {
+        "gap_table": gap_table,
+        "gap_chart": gap_chart,
+        "autonomy_table": autonomy_table,
+        "autonomy_chart": autonomy_chart,
+        "trust_table": trust_table,
+        "trust_chart": trust_chart,
+        "weakest": weakest,
+        "commit_table": commit_table,
+    }
 
 
 def distribution_section(traject, payload) -> dict:
-    rows = [r for r in payload.get("constructs") or [] if r.get("questionnaire") == "ict_staff"
-            and r.get("organisation") is None and r.get("role") is None and r.get("construct") in STAFF_CONSTRUCTS]
+    rows = [
+        r
+        for r in payload.get("constructs") or []
+        if r.get("questionnaire") == "ict_staff"
+        and r.get("organisation") is None
+        and r.get("role") is None
+        and r.get("construct") in STAFF_CONSTRUCTS
+    ]
     order = {c: i for i, c in enumerate(STAFF_CONSTRUCTS)}
     rows.sort(key=lambda r: order[r["construct"]])
     points = ["1", "2", "3", "4", "5"]
@@ -414,13 +680,32 @@ def distribution_section(traject, payload) -> dict:
             table_rows.append([construct_name(r["construct"])] + [too_few()] * 6)
         else:
             table_rows.append([construct_name(r["construct"]), fmt(r.get("n"))] + [fmt(dist.get(p, 0)) for p in points])
-    table = _table("verdelingen", _("Antwoordverdeling per construct (aantal antwoorden, na omscoren)"),
-                   [_("Construct"), "n"] + points, table_rows)
-    chart = charts.stacked_bars([{"label": construct_name(r["construct"]), "distribution": r.get("distribution"),
-                                  "n": r.get("n"), "suppressed": r.get("suppressed")} for r in rows], points, labels,
-                                _("Antwoordverdeling per construct"),
-                                _("Aandeel antwoorden per schaalpunt (1–5) per construct, alle ICT-medewerkers."),
-                                label_width=230) if rows else None
+    table = _table(
+        "verdelingen",
+        _("Antwoordverdeling per construct (aantal antwoorden, na omscoren)"),
+        [_("Construct"), "n"] + points,
+        table_rows,
+    )
+    chart = (
+        charts.stacked_bars(
+            [
+                {
+                    "label": construct_name(r["construct"]),
+                    "distribution": r.get("distribution"),
+                    "n": r.get("n"),
+                    "suppressed": r.get("suppressed"),
+                }
+                for r in rows
+            ],
+            points,
+            labels,
+            _("Antwoordverdeling per construct"),
+            _("Aandeel antwoorden per schaalpunt (1–5) per construct, alle ICT-medewerkers."),
+            label_width=230,
+        )
+        if rows
+        else None
+    )
     return {"table": table, "chart": chart}
 
 
@@ -430,37 +715,95 @@ def foto_section(traject, payload) -> dict:
     rows = []
     for r in foto:
         a, d = r.get("answers") or {}, r.get("derived") or {}
-        rows.append([org_label(r["organisation"], names), fmt(a.get("users_students")), fmt(a.get("users_staff")),
-                     fmt(a.get("fte_ict"), 1), fmt(d.get("fte_per_1000_pupils"), 2), pct(d.get("retiring_share")),
-                     fmt(a.get("single_person_dependencies")), "€ " + fmt(d.get("cost_total")),
-                     "€ " + fmt(d.get("cost_per_pupil")), fmt(d.get("devices_per_pupil"), 2)])
+        rows.append(
+            [
+                org_label(r["organisation"], names),
+                fmt(a.get("users_students")),
+                fmt(a.get("users_staff")),
+                fmt(a.get("fte_ict"), 1),
+                fmt(d.get("fte_per_1000_pupils"), 2),
+                pct(d.get("retiring_share")),
+                fmt(a.get("single_person_dependencies")),
+                "€ " + fmt(d.get("cost_total")),
+                "€ " + fmt(d.get("cost_per_pupil")),
+                fmt(d.get("devices_per_pupil"), 2),
+            ]
+        )
     pooled = pooled_foto(foto)
     if foto:
-        rows.append([_("Totaal"), fmt(pooled["pupils"]), fmt(sum((r.get("answers") or {}).get("users_staff") or 0 for r in foto)),
-                     fmt(pooled["fte"], 1), fmt(pooled["fte"] / pooled["pupils"] * 1000 if pooled["fte"] and pooled["pupils"] else None, 2),
-                     pct(pooled["retiring_share"]), fmt(pooled["single_person"]), "€ " + fmt(pooled["cost_total"]),
-                     "€ " + fmt(pooled["cost_per_pupil"]), "–"])
-    table = _table("ict_foto", _("ICT-foto: gebruikers, organisatie en kosten"),
-                   [_("Organisatie"), _("Leerlingen"), _("Medewerkers"), _("ICT-fte"), _("Fte per 1.000 leerlingen"),
-                    _("Pensioen < 5 jaar"), _("Eénpersoonsafhankelijkheden"), _("Kosten per jaar"),
-                    _("Kosten per leerling"), _("Devices per leerling")], rows)
+        rows.append(
+            [
+                _("Totaal"),
+                fmt(pooled["pupils"]),
+                fmt(sum((r.get("answers") or {}).get("users_staff") or 0 for r in foto)),
+                fmt(pooled["fte"], 1),
+                fmt(pooled["fte"] / pooled["pupils"] * 1000 if pooled["fte"] and pooled["pupils"] else None, 2),
+                pct(pooled["retiring_share"]),
+                fmt(pooled["single_person"]),
+                "€ " + fmt(pooled["cost_total"]),
+                "€ " + fmt(pooled["cost_per_pupil"]),
+                "–",
+            ]
+        )
+    table = _table(
+        "ict_foto",
+        _("ICT-foto: gebruikers, organisatie en kosten"),
+        [
+            _("Organisatie"),
+            _("Leerlingen"),
+            _("Medewerkers"),
+            _("ICT-fte"),
+            _("Fte per 1.000 leerlingen"),
+            _("Pensioen < 5 jaar"),
+            _("Eénpersoonsafhankelijkheden"),
+            _("Kosten per jaar"),
+            _("Kosten per leerling"),
+            _("Devices per leerling"),
+        ],
+        rows,
+    )
     systems = []
     for r in foto:
         a = r.get("answers") or {}
-        systems.append([org_label(r["organisation"], names)] + [_foto_option(k, a.get(k)) for k in
-                                                                ("server_model", "admin_system", "elo", "office_suite", "identity")]
-                       + [fmt(a.get("service_satisfaction")), fmt(a.get("network_state")), fmt(a.get("servicedesk_hours_week"))])
-    systems_table = _table("systemen", _("ICT-foto: systemen en dienstverlening"),
-                           [_("Organisatie"), _("Servers"), _("Administratie"), _("ELO"), _("Kantoorpakket"),
-                            _("Identiteit"), _("Tevredenheid (1–5)"), _("Netwerk (1–5)"), _("Servicedesk uur/week")],
-                           systems, numeric=(6, 7, 8))
-    costs = [{"label": org_label(r["organisation"], names), "value": (r.get("derived") or {}).get("cost_per_pupil")}
-             for r in foto]
+        systems.append(
+            [org_label(r["organisation"], names)]
+            + [_foto_option(k, a.get(k)) for k in ("server_model", "admin_system", "elo", "office_suite", "identity")]
+            + [fmt(a.get("service_satisfaction")), fmt(a.get("network_state")), fmt(a.get("servicedesk_hours_week"))]
+        )
+    systems_table = _table(
+        "systemen",
+        _("ICT-foto: systemen en dienstverlening"),
+        [
+            _("Organisatie"),
+            _("Servers"),
+            _("Administratie"),
+            _("ELO"),
+            _("Kantoorpakket"),
+            _("Identiteit"),
+            _("Tevredenheid (1–5)"),
+            _("Netwerk (1–5)"),
+            _("Servicedesk uur/week"),
+        ],
+        systems,
+        numeric=(6, 7, 8),
+    )
+    costs = [
+        {"label": org_label(r["organisation"], names), "value": (r.get("derived") or {}).get("cost_per_pupil")}
+        for r in foto
+    ]
     top = max([c["value"] or 0 for c in costs] + [1])
-    chart = charts.bar_chart(costs, _("ICT-kosten per leerling (€)"),
-                             _("Totale ICT-kosten per jaar gedeeld door het aantal leerlingen, per organisatie."),
-                             maximum=float(int(top / 100 + 1) * 100), reference=pooled["cost_per_pupil"],
-                             label_width=250) if foto else None
+    chart = (
+        charts.bar_chart(
+            costs,
+            _("ICT-kosten per leerling (€)"),
+            _("Totale ICT-kosten per jaar gedeeld door het aantal leerlingen, per organisatie."),
+            maximum=float(int(top / 100 + 1) * 100),
+            reference=pooled["cost_per_pupil"],
+            label_width=250,
+        )
+        if foto
+        else None
+    )
     return {"table": table, "systems_table": systems_table, "chart": chart, "pooled": pooled}
 
 
@@ -478,8 +821,12 @@ def preferences_section(traject, payload) -> dict:
             r = lookup.get((domain, f))
             cells.append("–" if r is None else (too_few() if r.get("suppressed") else pct(r.get("share"))))
         table_rows.append(cells)
-    table = _table("voorkeuren", _("Gewenste samenwerkingsvorm per domein (ICT-medewerkers)"),
-                   [_("Domein"), "n"] + [form_name(f) for f in forms], table_rows)
+    table = _table(
+        "voorkeuren",
+        _("Gewenste samenwerkingsvorm per domein (ICT-medewerkers)"),
+        [_("Domein"), "n"] + [form_name(f) for f in forms],
+        table_rows,
+    )
     return {"table": table}
 
 
@@ -491,16 +838,22 @@ def dashboard_part(part: str, traject, payload, *, full_trust: bool = False) -> 
     """Only the sections one detail page of the dashboard shows (app/results/findings.py)."""
     from app.results import party_views  # it builds on this module's helpers
 
-    builders = {"respons": {"response": lambda: response_section(traject, payload)},
-                "ict-foto": {"foto": lambda: foto_section(traject, payload),
-                             "users": lambda: party_views.users_section(traject, payload)},
-                "motieven": {"motives": lambda: motives_section(traject, payload)},
-                "draagvlak": {"indices": lambda: indices_section(traject, payload),
-                              "heatmap": lambda: heatmap_section(traject, payload),
-                              "distributions": lambda: distribution_section(traject, payload),
-                              "preferences": lambda: preferences_section(traject, payload)},
-                "bestuur": {"board": lambda: board_section(traject, payload, full_trust=full_trust)},
-                "open-antwoorden": {}}
+    builders = {
+        "respons": {"response": lambda: response_section(traject, payload)},
+        "ict-foto": {
+            "foto": lambda: foto_section(traject, payload),
+            "users": lambda: party_views.users_section(traject, payload),
+        },
+        "motieven": {"motives": lambda: motives_section(traject, payload)},
+        "draagvlak": {
+            "indices": lambda: indices_section(traject, payload),
+            "heatmap": lambda: heatmap_section(traject, payload),
+            "distributions": lambda: distribution_section(traject, payload),
+            "preferences": lambda: preferences_section(traject, payload),
+        },
+        "bestuur": {"board": lambda: board_section(traject, payload, full_trust=full_trust)},
+        "open-antwoorden": {},
+    }
     return {key: build() for key, build in builders[part].items()}
 
 
@@ -525,6 +878,7 @@ def dashboard(traject, payload, *, include_comments: bool, full_trust: bool = Fa
 
 # --- feasibility, SWOT and roadmap tables (report and XLSX) -----------------------------------
 
+
 def feasibility_table(feas: dict) -> dict:
     by = {(c["domain"], c["form"]): c for c in feas["cells"]}
     recs = {r["domain"]: r for r in feas["recommendations"]}
@@ -541,9 +895,14 @@ def feasibility_table(feas: dict) -> dict:
             cells.append(text)
         cells.append(form_name(recs[domain]["form"]))
         rows.append(cells)
-    return _table("haalbaarheid", _("Haalbaarheid per domein en samenwerkingsvorm (0–100)"),
-                  [_("Domein")] + [form_name(f) for f in FORMS] + [_("Advies")], rows, numeric=(1, 2, 3, 4),
-                  note=_("✕ = knock-out (niet haalbaar ongeacht de score); * = score overschreven door de regisseur."))
+    return _table(
+        "haalbaarheid",
+        _("Haalbaarheid per domein en samenwerkingsvorm (0–100)"),
+        [_("Domein")] + [form_name(f) for f in FORMS] + [_("Advies")],
+        rows,
+        numeric=(1, 2, 3, 4),
+        note=_("✕ = knock-out (niet haalbaar ongeacht de score); * = score overschreven door de regisseur."),
+    )
 
 
 def preconditions_table(feas: dict) -> dict:
@@ -552,12 +911,22 @@ def preconditions_table(feas: dict) -> dict:
         texts = [p["text_en"] if language() == "en" else p["text_nl"] for p in r["preconditions"]]
         blockers = r["next"]["blockers"] if r.get("next") else []
         nxt = "; ".join(b["text_en"] if language() == "en" else b["text_nl"] for b in blockers)
-        rows.append([domain_name(r["domain"]), form_name(r["form"]), fmt(r.get("score")),
-                     "; ".join(texts) or _("geen"),
-                     (form_name(r["next"]["form"]) + ": " + nxt) if r.get("next") else "–"])
-    return _table("voorwaarden", _("Advies per domein met voorwaarden"),
-                  [_("Domein"), _("Aanbevolen vorm"), _("Score"), _("Niet vervulde voorwaarden"), _("Volgende stap")],
-                  rows, numeric=(2,))
+        rows.append(
+            [
+                domain_name(r["domain"]),
+                form_name(r["form"]),
+                fmt(r.get("score")),
+                "; ".join(texts) or _("geen"),
+                (form_name(r["next"]["form"]) + ": " + nxt) if r.get("next") else "–",
+            ]
+        )
+    return _table(
+        "voorwaarden",
+        _("Advies per domein met voorwaarden"),
+        [_("Domein"), _("Aanbevolen vorm"), _("Score"), _("Niet vervulde voorwaarden"), _("Volgende stap")],
+        rows,
+        numeric=(2,),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -565,8 +934,7 @@ def _foto_options() -> dict:
     """{question key: {option value: {"nl", "en"} label}} of the ICT-foto instrument."""
     from surveys.templates import load_template
 
-    return {q.key: {o["value"]: o["label"] for o in (q.options or [])}
-            for q in load_template("ict_foto").questions()}
+    return {q.key: {o["value"]: o["label"] for o in (q.options or [])} for q in load_template("ict_foto").questions()}
 
 
 def _foto_option(key: str, value) -> str:

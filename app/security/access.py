@@ -1,4 +1,5 @@
 """Access rules: role checks and object-level checks, one place for every route to use."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -42,9 +43,7 @@ def visible_trajects_query(user: User):
 def is_member(user: User, traject: Traject) -> bool:
     return (
         db.session.scalar(
-            select(TrajectMember.id).where(
-                TrajectMember.traject_id == traject.id, TrajectMember.user_id == user.id
-            )
+            select(TrajectMember.id).where(TrajectMember.traject_id == traject.id, TrajectMember.user_id == user.id)
         )
         is not None
     )
@@ -67,16 +66,28 @@ def refuse_if_archived(traject: Traject) -> None:
         from app.errors import problem
         from app.i18n import translate
 
-        abort(problem(409, translate(ARCHIVED_MESSAGE), title="Traject gearchiveerd", message_id=ARCHIVED_MESSAGE.msgid))
+        abort(
+            problem(409, translate(ARCHIVED_MESSAGE), title="Traject gearchiveerd", message_id=ARCHIVED_MESSAGE.msgid)
+        )
     from flask import make_response, render_template
     from flask_babel import gettext as _
 
-    abort(make_response(render_template("errors/error.html", code=409, title=_("Traject gearchiveerd"),
-                                        message=_("Dit traject is gearchiveerd en de persoonsgegevens zijn gewist; het is alleen nog te lezen. Wijzigingen zijn niet meer mogelijk.")), 409))
+    abort(
+        make_response(
+            render_template(
+                "errors/error.html",
+                code=409,
+                title=_("Traject gearchiveerd"),
+                message=_(
+                    "Dit traject is gearchiveerd en de persoonsgegevens zijn gewist; het is alleen nog te lezen. Wijzigingen zijn niet meer mogelijk."
+                ),
+            ),
+            409,
+        )
+    )
 
 
-def traject_for(user: User, traject_id: int, *, write: bool = False,
-                allow_archived: bool = False) -> Traject:
+def traject_for(user: User, traject_id: int, *, write: bool = False, allow_archived: bool = False) -> Traject:
     """The traject if `user` may see it (and edit it when `write`); else 404, or 403 for a
     member who may only read — a non-member learns nothing about whether it exists. Pages pass
     `current_user`, the API `g.api_user`; under /api/ the refusal is problem+json.

@@ -1,4 +1,5 @@
 """Security headers on every response: CSP without inline script, no framing, no referrer."""
+
 from __future__ import annotations
 
 from flask import Flask, Response
@@ -20,7 +21,5 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config.get("HSTS"):
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

@@ -1,4 +1,5 @@
 """Account services: creating users, logging in with backoff, API tokens, password resets."""
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,9 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def create_user(*, email: str, name: str, role: str, password: str | None,
-                organisation: Organisation | None = None) -> User:
+def create_user(
+    *, email: str, name: str, role: str, password: str | None, organisation: Organisation | None = None
+) -> User:
     """Create a user (no commit). Raises AccountError with a Dutch reason.
 
     `password=None` creates the account without a usable password (API `/members`): the user
@@ -50,7 +52,7 @@ def create_user(*, email: str, name: str, role: str, password: str | None,
     if "@" not in email or "." not in email.split("@")[-1] or len(email) > 254 or unstorable_text(email):
         raise AccountError(N_("'%(email)s' is geen geldig e-mailadres.", email=email))
     if role not in ROLES:
-        raise AccountError(N_("Onbekende rol '%(role)s'; kies uit %(roles)s.", role=role, roles=', '.join(ROLES)))
+        raise AccountError(N_("Onbekende rol '%(role)s'; kies uit %(roles)s.", role=role, roles=", ".join(ROLES)))
     if not (name or "").strip():
         raise AccountError(N_("Vul een naam in."))
     if len(name.strip()) > 200:
@@ -107,8 +109,9 @@ def login_wait(email: str, address: str | None) -> int:
     """Seconds before this address may try this account again (0: now)."""
     now = utcnow()
     _, pair, overall = _throttle_keys(email, address)
-    return max(_remaining(db.session.get(LoginThrottle, pair), now),
-               _remaining(db.session.get(LoginThrottle, overall), now))
+    return max(
+        _remaining(db.session.get(LoginThrottle, pair), now), _remaining(db.session.get(LoginThrottle, overall), now)
+    )
 
 
 def clear_login_throttles(email: str) -> None:
@@ -137,17 +140,33 @@ def authenticate(email: str, password: str, address: str | None = None) -> tuple
         User(password_hash="scrypt:32768:8:1$x$" + "0" * 128).check_password(password or "")
     if user is None or not user.check_password(password or "") or not user.active:
         account, pair, overall = _throttle_keys(email, address)
-        blocked = _fail(pair, account, after=cfg["LOCKOUT_AFTER_FAILURES"], base=cfg["LOGIN_BACKOFF_SECONDS"],
-                        cap=cfg["LOGIN_BACKOFF_MAX_SECONDS"], now=now)
-        blocked_all = _fail(overall, account, after=cfg["LOGIN_ACCOUNT_BACKOFF_AFTER"],
-                            base=cfg["LOGIN_ACCOUNT_BACKOFF_SECONDS"],
-                            cap=cfg["LOGIN_ACCOUNT_BACKOFF_MAX_SECONDS"], now=now)
+        blocked = _fail(
+            pair,
+            account,
+            after=cfg["LOCKOUT_AFTER_FAILURES"],
+            base=cfg["LOGIN_BACKOFF_SECONDS"],
+            cap=cfg["LOGIN_BACKOFF_MAX_SECONDS"],
+            now=now,
+        )
+        blocked_all = _fail(
+            overall,
+            account,
+            after=cfg["LOGIN_ACCOUNT_BACKOFF_AFTER"],
+            base=cfg["LOGIN_ACCOUNT_BACKOFF_SECONDS"],
+            cap=cfg["LOGIN_ACCOUNT_BACKOFF_MAX_SECONDS"],
+            now=now,
+        )
         if user is not None:
             user.failed_logins = (user.failed_logins or 0) + 1
             audit.record("login.failed", obj=user, actor_id=None)
             if blocked or blocked_all:
-                audit.record("account.locked", obj=user, actor_id=user.id, seconds=max(blocked, blocked_all),
-                             scope="address" if blocked >= blocked_all else "account")
+                audit.record(
+                    "account.locked",
+                    obj=user,
+                    actor_id=user.id,
+                    seconds=max(blocked, blocked_all),
+                    scope="address" if blocked >= blocked_all else "account",
+                )
         db.session.commit()
         return None, "invalid", 0
     _, pair, overall = _throttle_keys(email, address)

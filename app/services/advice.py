@@ -4,6 +4,7 @@ The rules live in `analysis` (swot, feasibility, roadmap); this module stores th
 choices and feeds them back in. Functions never commit: the route or task that owns the
 transaction does.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -12,15 +13,14 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from analysis import suggestions as sector
 from analysis.feasibility import DOMAINS, FORMS, feasibility_inputs, feasibility_matrix
 from analysis.roadmap import HORIZONS, QUARTER, propose_actions
-from analysis import suggestions as sector
 from analysis.swot import MAX_PER_QUADRANT, check_selection, confrontation, derive_items
 from app.extensions import db
 from app.models import IndicatorSnapshot, Traject
+from app.models.advice import ACTION_STATES, QUADRANTS, ConfrontationScore, FeasibilityOverride, RoadmapAction, SwotItem
 from app.models.base import utcnow
-from app.models.advice import (ACTION_STATES, QUADRANTS, ConfrontationScore, FeasibilityOverride, RoadmapAction,
-                               SwotItem)
 from app.services import audit
 from app.services.errors import N_, ServiceError
 
@@ -31,6 +31,7 @@ class AdviceError(ServiceError):
 
 # --- snapshot -------------------------------------------------------------------------------
 
+
 def latest_snapshot(traject: Traject) -> IndicatorSnapshot | None:
     """The newest snapshot (the indicators service's own helper when it is there)."""
     try:
@@ -39,8 +40,12 @@ def latest_snapshot(traject: Traject) -> IndicatorSnapshot | None:
         service_latest = None
     if service_latest is not None:
         return service_latest(traject)
-    return db.session.scalar(select(IndicatorSnapshot).where(IndicatorSnapshot.traject_id == traject.id)
-                             .order_by(IndicatorSnapshot.computed_at.desc(), IndicatorSnapshot.id.desc()).limit(1))
+    return db.session.scalar(
+        select(IndicatorSnapshot)
+        .where(IndicatorSnapshot.traject_id == traject.id)
+        .order_by(IndicatorSnapshot.computed_at.desc(), IndicatorSnapshot.id.desc())
+        .limit(1)
+    )
 
 
 def payload_of(traject: Traject) -> dict:
@@ -50,14 +55,16 @@ def payload_of(traject: Traject) -> dict:
 
 # --- SWOT -----------------------------------------------------------------------------------
 
+
 def scopes(traject: Traject) -> list[str | None]:
     return [None] + [o.code for o in traject.organisations]
 
 
 def _items_query(traject: Traject, organisation: str | None):
     query = select(SwotItem).where(SwotItem.traject_id == traject.id)
-    query = query.where(SwotItem.organisation_code.is_(None) if organisation is None
-                        else SwotItem.organisation_code == organisation)
+    query = query.where(
+        SwotItem.organisation_code.is_(None) if organisation is None else SwotItem.organisation_code == organisation
+    )
     return query.order_by(SwotItem.quadrant, SwotItem.position, SwotItem.id)
 
 
@@ -79,10 +86,20 @@ def sync_swot(traject: Traject, payload: dict | None = None) -> None:
             seen.add(item["key"])
             row = auto.get(item["key"])
             if row is None:
-                db.session.add(SwotItem(traject_id=traject.id, organisation_code=scope, quadrant=item["quadrant"],
-                                        text_nl=item["text_nl"], text_en=item["text_en"], source="auto",
-                                        key=item["key"], rule=item["rule"], evidence=item["evidence"],
-                                        position=position))
+                db.session.add(
+                    SwotItem(
+                        traject_id=traject.id,
+                        organisation_code=scope,
+                        quadrant=item["quadrant"],
+                        text_nl=item["text_nl"],
+                        text_en=item["text_en"],
+                        source="auto",
+                        key=item["key"],
+                        rule=item["rule"],
+                        evidence=item["evidence"],
+                        position=position,
+                    )
+                )
                 continue
             for attr in ("quadrant", "text_nl", "text_en", "rule", "evidence"):
                 if getattr(row, attr) != item[attr]:
@@ -107,10 +124,15 @@ def swot_items(traject: Traject, organisation: str | None, *, current_only: bool
 
 def offered_suggestions(traject: Traject, organisation: str | None) -> list[dict]:
     """The sector suggestions not yet adopted in this scope (analysis/suggestions.py)."""
-    adopted = db.session.scalars(select(SwotItem.key).where(
-        SwotItem.traject_id == traject.id, SwotItem.key.like(sector.RULE_PREFIX + "%"),
-        SwotItem.organisation_code.is_(None) if organisation is None
-        else SwotItem.organisation_code == organisation)).all()
+    adopted = db.session.scalars(
+        select(SwotItem.key).where(
+            SwotItem.traject_id == traject.id,
+            SwotItem.key.like(sector.RULE_PREFIX + "%"),
+            SwotItem.organisation_code.is_(None)
+            if organisation is None
+            else SwotItem.organisation_code == organisation,
+        )
+    ).all()
     return sector.offered(k.removeprefix(sector.RULE_PREFIX) for k in adopted)
 
 
@@ -125,11 +147,24 @@ def adopt_suggestion(traject: Traject, organisation: str | None, key: str) -> Sw
     existing = db.session.scalar(_items_query(traject, organisation).where(SwotItem.key == item["key"]))
     if existing is not None:
         raise AdviceError("Deze suggestie is al overgenomen.", {"suggestion": ["Al overgenomen."]})
-    position = db.session.scalar(select(func.coalesce(func.max(SwotItem.position), 0))
-                                 .where(SwotItem.traject_id == traject.id)) + 1
-    row = SwotItem(traject_id=traject.id, organisation_code=organisation, quadrant=item["quadrant"],
-                   text_nl=item["text_nl"], text_en=item["text_en"], source="manual", key=item["key"],
-                   rule=item["rule"], evidence=item["evidence"], position=position)
+    position = (
+        db.session.scalar(
+            select(func.coalesce(func.max(SwotItem.position), 0)).where(SwotItem.traject_id == traject.id)
+        )
+        + 1
+    )
+    row = SwotItem(
+        traject_id=traject.id,
+        organisation_code=organisation,
+        quadrant=item["quadrant"],
+        text_nl=item["text_nl"],
+        text_en=item["text_en"],
+        source="manual",
+        key=item["key"],
+        rule=item["rule"],
+        evidence=item["evidence"],
+        position=position,
+    )
     db.session.add(row)
     db.session.flush()
     audit.record("swot.suggestion_adopted", obj=row, traject_id=traject.id, suggestion=key)
@@ -144,8 +179,15 @@ def item_for(traject: Traject, item_id: int) -> SwotItem | None:
 SWOT_TEXT_MAX = 500
 
 
-def save_manual_item(traject: Traject, *, organisation: str | None, quadrant: str, text_nl: str,
-                     text_en: str = "", item: SwotItem | None = None) -> SwotItem:
+def save_manual_item(
+    traject: Traject,
+    *,
+    organisation: str | None,
+    quadrant: str,
+    text_nl: str,
+    text_en: str = "",
+    item: SwotItem | None = None,
+) -> SwotItem:
     errors: dict[str, list[str]] = {}
     if quadrant not in QUADRANTS:
         errors["quadrant"] = ["Kies sterkte, zwakte, kans of bedreiging."]
@@ -154,23 +196,32 @@ def save_manual_item(traject: Traject, *, organisation: str | None, quadrant: st
     for key, text in (("text_nl", text_nl), ("text_en", text_en)):
         if len((text or "").strip()) > SWOT_TEXT_MAX:
             # A point is one line on a card: longer text breaks the card and the matrix.
-            errors[key] = [f"Een SWOT-punt is hoogstens {SWOT_TEXT_MAX} tekens lang; dit zijn er "
-                           f"{len(text.strip())}. Maak het korter."]
+            errors[key] = [
+                f"Een SWOT-punt is hoogstens {SWOT_TEXT_MAX} tekens lang; dit zijn er "
+                f"{len(text.strip())}. Maak het korter."
+            ]
     if organisation is not None and traject.organisation_by_code(organisation) is None:
         errors["organisation"] = ["Onbekende organisatie."]
     if errors:
         raise AdviceError(N_("Het SWOT-punt is niet geldig."), errors)
     if item is None:
-        position = db.session.scalar(select(func.coalesce(func.max(SwotItem.position), 0))
-                                     .where(SwotItem.traject_id == traject.id)) + 1
+        position = (
+            db.session.scalar(
+                select(func.coalesce(func.max(SwotItem.position), 0)).where(SwotItem.traject_id == traject.id)
+            )
+            + 1
+        )
         item = SwotItem(traject_id=traject.id, organisation_code=organisation, source="manual", position=position)
         db.session.add(item)
     elif item.source != "manual":
         raise AdviceError(N_("Automatisch afgeleide punten kunt u niet bewerken; voeg een eigen punt toe."))
     if item.quadrant is not None and item.quadrant != quadrant and item.id is not None:
         # Moving to another side of the matrix makes its scores meaningless.
-        db.session.execute(db.delete(ConfrontationScore).where(
-            (ConfrontationScore.internal_id == item.id) | (ConfrontationScore.external_id == item.id)))
+        db.session.execute(
+            db.delete(ConfrontationScore).where(
+                (ConfrontationScore.internal_id == item.id) | (ConfrontationScore.external_id == item.id)
+            )
+        )
         item.selected = False
     item.quadrant, item.text_nl, item.text_en = quadrant, text_nl.strip(), (text_en or "").strip()
     db.session.flush()
@@ -194,8 +245,10 @@ def set_selection(traject: Traject, organisation: str | None, selected_ids: set[
     if over:
         names = {"S": "sterktes", "W": "zwaktes", "O": "kansen", "T": "bedreigingen"}
         message = "; ".join(f"u koos {n} {names[q]}" for q, n in sorted(over.items()))
-        raise AdviceError(f"Kies hoogstens {MAX_PER_QUADRANT} punten per kwadrant ({message}).",
-                          {"selected": [f"Hoogstens {MAX_PER_QUADRANT} per kwadrant."]})
+        raise AdviceError(
+            f"Kies hoogstens {MAX_PER_QUADRANT} punten per kwadrant ({message}).",
+            {"selected": [f"Hoogstens {MAX_PER_QUADRANT} per kwadrant."]},
+        )
     for item in items:
         item.selected = item.id in selected_ids
     db.session.flush()
@@ -213,23 +266,40 @@ def confrontation_state(traject: Traject, organisation: str | None) -> dict:
     ids = [i.id for i in internal + external]
     scores = {}
     if ids:
-        for s in db.session.scalars(select(ConfrontationScore).where(
-                ConfrontationScore.traject_id == traject.id, ConfrontationScore.internal_id.in_(ids),
-                ConfrontationScore.external_id.in_(ids))):
+        for s in db.session.scalars(
+            select(ConfrontationScore).where(
+                ConfrontationScore.traject_id == traject.id,
+                ConfrontationScore.internal_id.in_(ids),
+                ConfrontationScore.external_id.in_(ids),
+            )
+        ):
             scores[(s.internal_id, s.external_id)] = s.score
-    result = confrontation([i.id for i in chosen["S"]], [i.id for i in chosen["W"]], [i.id for i in chosen["O"]],
-                           [i.id for i in chosen["T"]], scores)
+    result = confrontation(
+        [i.id for i in chosen["S"]],
+        [i.id for i in chosen["W"]],
+        [i.id for i in chosen["O"]],
+        [i.id for i in chosen["T"]],
+        scores,
+    )
     by_id = {i.id: i for i in internal + external}
-    return {"items": chosen, "internal": internal, "external": external, "scores": scores,
-            "result": result, "by_id": by_id}
+    return {
+        "items": chosen,
+        "internal": internal,
+        "external": external,
+        "scores": scores,
+        "result": result,
+        "by_id": by_id,
+    }
 
 
 def save_scores(traject: Traject, organisation: str | None, values: dict[tuple[int, int], int]) -> None:
     state = confrontation_state(traject, organisation)
     internal = {i.id for i in state["internal"]}
     external = {i.id for i in state["external"]}
-    existing = {(s.internal_id, s.external_id): s for s in db.session.scalars(
-        select(ConfrontationScore).where(ConfrontationScore.traject_id == traject.id))}
+    existing = {
+        (s.internal_id, s.external_id): s
+        for s in db.session.scalars(select(ConfrontationScore).where(ConfrontationScore.traject_id == traject.id))
+    }
     for (row, column), score in values.items():
         if row not in internal or column not in external:
             continue
@@ -245,9 +315,15 @@ def save_scores(traject: Traject, organisation: str | None, values: dict[tuple[i
 
 # --- feasibility ----------------------------------------------------------------------------
 
+
 def overrides(traject: Traject) -> list[FeasibilityOverride]:
-    return list(db.session.scalars(select(FeasibilityOverride).where(FeasibilityOverride.traject_id == traject.id)
-                                   .order_by(FeasibilityOverride.domain, FeasibilityOverride.form)))
+    return list(
+        db.session.scalars(
+            select(FeasibilityOverride)
+            .where(FeasibilityOverride.traject_id == traject.id)
+            .order_by(FeasibilityOverride.domain, FeasibilityOverride.form)
+        )
+    )
 
 
 def feasibility(traject: Traject, payload: dict | None = None) -> dict:
@@ -274,9 +350,13 @@ def set_override(traject: Traject, *, domain: str, form: str, score, reason: str
         errors["reason"] = ["De onderbouwing is hoogstens 5000 tekens lang."]
     if errors:
         raise AdviceError(N_("De overschrijving is niet geldig."), errors)
-    row = db.session.scalar(select(FeasibilityOverride).where(
-        FeasibilityOverride.traject_id == traject.id, FeasibilityOverride.domain == domain,
-        FeasibilityOverride.form == form))
+    row = db.session.scalar(
+        select(FeasibilityOverride).where(
+            FeasibilityOverride.traject_id == traject.id,
+            FeasibilityOverride.domain == domain,
+            FeasibilityOverride.form == form,
+        )
+    )
     previous = row.score if row is not None else None
     user_id = user.id
     if row is None:
@@ -284,23 +364,37 @@ def set_override(traject: Traject, *, domain: str, form: str, score, reason: str
     row.score, row.reason, row.user_id, row.at = float(score), reason.strip(), user_id, utcnow()
     db.session.add(row)
     db.session.flush()
-    audit.record("feasibility.override", obj=row, traject_id=traject.id, domain=domain, form=form,
-                 score=float(score), previous=previous, reason=reason.strip())
+    audit.record(
+        "feasibility.override",
+        obj=row,
+        traject_id=traject.id,
+        domain=domain,
+        form=form,
+        score=float(score),
+        previous=previous,
+        reason=reason.strip(),
+    )
     return row
 
 
 def remove_override(traject: Traject, *, domain: str, form: str) -> None:
-    row = db.session.scalar(select(FeasibilityOverride).where(
-        FeasibilityOverride.traject_id == traject.id, FeasibilityOverride.domain == domain,
-        FeasibilityOverride.form == form))
+    row = db.session.scalar(
+        select(FeasibilityOverride).where(
+            FeasibilityOverride.traject_id == traject.id,
+            FeasibilityOverride.domain == domain,
+            FeasibilityOverride.form == form,
+        )
+    )
     if row is not None:
-        audit.record("feasibility.override_removed", obj=row, traject_id=traject.id, domain=domain, form=form,
-                     previous=row.score)
+        audit.record(
+            "feasibility.override_removed", obj=row, traject_id=traject.id, domain=domain, form=form, previous=row.score
+        )
         db.session.delete(row)
         db.session.flush()
 
 
 # --- roadmap --------------------------------------------------------------------------------
+
 
 def current_quarter(today: date | None = None) -> str:
     today = today or date.today()
@@ -327,9 +421,18 @@ def generate_proposals(traject: Traject, start: str | None = None) -> list[Roadm
         if proposal["key"] in existing:
             continue
         position += 1
-        row = RoadmapAction(traject_id=traject.id, key=proposal["key"], title=proposal["title_nl"],
-                            title_en=proposal["title_en"], horizon=proposal["horizon"], domain=proposal["domain"],
-                            form=proposal["form"], quarter=proposal["quarter"], depends_on=[], position=position)
+        row = RoadmapAction(
+            traject_id=traject.id,
+            key=proposal["key"],
+            title=proposal["title_nl"],
+            title_en=proposal["title_en"],
+            horizon=proposal["horizon"],
+            domain=proposal["domain"],
+            form=proposal["form"],
+            quarter=proposal["quarter"],
+            depends_on=[],
+            position=position,
+        )
         db.session.add(row)
         existing[proposal["key"]] = row
         added.append((row, proposal))
@@ -337,15 +440,26 @@ def generate_proposals(traject: Traject, start: str | None = None) -> list[Roadm
     for row, proposal in added:
         row.depends_on = sorted(existing[k].id for k in proposal["depends_on"] if k in existing)
     if added:
-        audit.record("roadmap.generated", object_type="Traject", object_id=traject.id, traject_id=traject.id,
-                     added=len(added))
+        audit.record(
+            "roadmap.generated", object_type="Traject", object_id=traject.id, traject_id=traject.id, added=len(added)
+        )
     db.session.flush()
     return [row for row, _ in added]
 
 
-def save_action(traject: Traject, *, title: str, horizon: str, owner: str = "", quarter: str | None = None,
-                status: str = "open", depends_on: list[int] | None = None, domain: str | None = None,
-                form: str | None = None, action: RoadmapAction | None = None) -> RoadmapAction:
+def save_action(
+    traject: Traject,
+    *,
+    title: str,
+    horizon: str,
+    owner: str = "",
+    quarter: str | None = None,
+    status: str = "open",
+    depends_on: list[int] | None = None,
+    domain: str | None = None,
+    form: str | None = None,
+    action: RoadmapAction | None = None,
+) -> RoadmapAction:
     errors: dict[str, list[str]] = {}
     if not (title or "").strip():
         errors["title"] = ["Vul een titel in."]
@@ -425,23 +539,36 @@ def quarters_span(rows: list[RoadmapAction]) -> list[str]:
 
 # --- report state ---------------------------------------------------------------------------
 
+
 def state_fingerprint(traject: Traject) -> str:
     """A hash of everything the report shows; a built report is current while this is unchanged."""
     snapshot = latest_snapshot(traject)
     parts = {
-        "traject": [traject.name, traject.anonymity_threshold, traject.comment_threshold,
-                    str(traject.deadline) if traject.deadline else None],
+        "traject": [
+            traject.name,
+            traject.anonymity_threshold,
+            traject.comment_threshold,
+            str(traject.deadline) if traject.deadline else None,
+        ],
         "organisations": [[o.code, o.name, o.students, o.staff] for o in traject.organisations],
         "snapshot": snapshot.id if snapshot is not None else None,
-        "swot": [[i.id, i.quadrant, i.text_nl, i.text_en, i.selected, i.current, i.organisation_code]
-                 for i in db.session.scalars(select(SwotItem).where(SwotItem.traject_id == traject.id)
-                                             .order_by(SwotItem.id))],
-        "scores": [[s.internal_id, s.external_id, s.score] for s in db.session.scalars(
-            select(ConfrontationScore).where(ConfrontationScore.traject_id == traject.id)
-            .order_by(ConfrontationScore.id))],
+        "swot": [
+            [i.id, i.quadrant, i.text_nl, i.text_en, i.selected, i.current, i.organisation_code]
+            for i in db.session.scalars(select(SwotItem).where(SwotItem.traject_id == traject.id).order_by(SwotItem.id))
+        ],
+        "scores": [
+            [s.internal_id, s.external_id, s.score]
+            for s in db.session.scalars(
+                select(ConfrontationScore)
+                .where(ConfrontationScore.traject_id == traject.id)
+                .order_by(ConfrontationScore.id)
+            )
+        ],
         "overrides": [[o.domain, o.form, o.score, o.reason] for o in overrides(traject)],
-        "actions": [[a.id, a.title, a.horizon, a.owner, a.quarter, a.status, a.depends_on, a.domain, a.form]
-                    for a in actions(traject)],
+        "actions": [
+            [a.id, a.title, a.horizon, a.owner, a.quarter, a.status, a.depends_on, a.domain, a.form]
+            for a in actions(traject)
+        ],
     }
     from app.services.stakeholder_document import fingerprint_parts
 

@@ -8,6 +8,7 @@ result per proposal comes from the released snapshot, with its n, and is suppres
 anonymity threshold. It stands beside each proposal on the outcome page and is frozen into the
 next version.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,12 +20,14 @@ from analysis.swot import DOMAIN_NAMES
 from app.extensions import db
 from app.models import Questionnaire, Traject
 from app.models.advice import AdviceVersion, Consultation
-from app.services.errors import N_
 from app.services import advice, audit
 from app.services.advice import AdviceError
+from app.services.errors import N_
 
-SUPPORT = {"nl": ["Helemaal niet", "Niet", "Neutraal", "Wel", "Helemaal wel"],
-           "en": ["Not at all", "No", "Neutral", "Yes", "Fully"]}
+SUPPORT = {
+    "nl": ["Helemaal niet", "Niet", "Neutraal", "Wel", "Helemaal wel"],
+    "en": ["Not at all", "No", "Neutral", "Yes", "Fully"],
+}
 PREFIX = "consult_"
 
 
@@ -37,26 +40,54 @@ def definition_for(version: AdviceVersion) -> dict:
     for rec in version.document.get("recommendations", []):
         dnl, den = DOMAIN_NAMES.get(rec["domain"], (rec["domain"], rec["domain"]))
         fnl, fen = FORM_NAMES.get(rec["form"], (rec["form"], rec["form"]))
-        questions.append({"key": f"steun_{rec['domain']}", "type": "likert", "construct": f"{PREFIX}{rec['domain']}",
-                          "domain": rec["domain"], "scale": {"min": 1, "max": 5}, "labels": SUPPORT,
-                          "matrix": "voorstellen",
-                          "text": {"nl": f"{dnl[0].upper()}{dnl[1:]}: {fnl}. Steunt u dit voorstel?",
-                                   "en": f"{den[0].upper()}{den[1:]}: {fen}. Do you support this proposal?"}})
-    concern = {"key": "zorg", "type": "text", "required": False, "max_length": 1000, "construct": "open_text",
-               "text": {"nl": "Heeft u een zorg over een van de voorstellen? (optioneel)",
-                        "en": "Do you have a concern about one of the proposals? (optional)"}}
+        questions.append(
+            {
+                "key": f"steun_{rec['domain']}",
+                "type": "likert",
+                "construct": f"{PREFIX}{rec['domain']}",
+                "domain": rec["domain"],
+                "scale": {"min": 1, "max": 5},
+                "labels": SUPPORT,
+                "matrix": "voorstellen",
+                "text": {
+                    "nl": f"{dnl[0].upper()}{dnl[1:]}: {fnl}. Steunt u dit voorstel?",
+                    "en": f"{den[0].upper()}{den[1:]}: {fen}. Do you support this proposal?",
+                },
+            }
+        )
+    concern = {
+        "key": "zorg",
+        "type": "text",
+        "required": False,
+        "max_length": 1000,
+        "construct": "open_text",
+        "text": {
+            "nl": "Heeft u een zorg over een van de voorstellen? (optioneel)",
+            "en": "Do you have a concern about one of the proposals? (optional)",
+        },
+    }
     for q in questions:
         q["required"] = False
-    return {"key": key_of(version), "version": 1, "audience": "all", "anonymous": True,
-            "title": {"nl": f"Consultatie op de voorstellen van adviesversie {version.number}",
-                      "en": f"Consultation on the proposals of advice version {version.number}"},
-            "description": {"nl": "Geef per voorstel aan hoe sterk u het steunt. Uw antwoorden zijn anoniem en "
-                                  "worden alleen per groep getoond.",
-                            "en": "Say for each proposal how strongly you support it. Your answers are anonymous "
-                                  "and shown per group only."},
-            "sections": [{"key": "voorstellen", "title": {"nl": "De voorstellen", "en": "The proposals"},
-                          "questions": questions},
-                         {"key": "zorgen", "title": {"nl": "Zorgen", "en": "Concerns"}, "questions": [concern]}]}
+    return {
+        "key": key_of(version),
+        "version": 1,
+        "audience": "all",
+        "anonymous": True,
+        "title": {
+            "nl": f"Consultatie op de voorstellen van adviesversie {version.number}",
+            "en": f"Consultation on the proposals of advice version {version.number}",
+        },
+        "description": {
+            "nl": "Geef per voorstel aan hoe sterk u het steunt. Uw antwoorden zijn anoniem en "
+            "worden alleen per groep getoond.",
+            "en": "Say for each proposal how strongly you support it. Your answers are anonymous "
+            "and shown per group only.",
+        },
+        "sections": [
+            {"key": "voorstellen", "title": {"nl": "De voorstellen", "en": "The proposals"}, "questions": questions},
+            {"key": "zorgen", "title": {"nl": "Zorgen", "en": "Concerns"}, "questions": [concern]},
+        ],
+    }
 
 
 def consultation_of(version: AdviceVersion) -> Consultation | None:
@@ -77,8 +108,13 @@ def open_consultation(version: AdviceVersion, user) -> Consultation:
     row = Consultation(version_id=version.id, questionnaire_id=questionnaire.id, opened_by=user.id)
     db.session.add(row)
     db.session.flush()
-    audit.record("advice.consultation_opened", obj=row, traject_id=traject.id, version=version.number,
-                 questionnaire=questionnaire.id)
+    audit.record(
+        "advice.consultation_opened",
+        obj=row,
+        traject_id=traject.id,
+        version=version.number,
+        questionnaire=questionnaire.id,
+    )
     return row
 
 
@@ -93,20 +129,41 @@ def results(version: AdviceVersion) -> dict | None:
     snapshot = advice.latest_snapshot(traject)
     payload = dict(snapshot.payload or {}) if snapshot is not None else {}
     key = questionnaire.template_key or questionnaire.key if questionnaire else key_of(version)
-    rows = [r for r in payload.get("constructs") or [] if r.get("questionnaire") == key
-            and str(r.get("construct", "")).startswith(PREFIX) and r.get("organisation") is None]
-    by = {(r["construct"][len(PREFIX):], r.get("role")): r for r in rows}
+    rows = [
+        r
+        for r in payload.get("constructs") or []
+        if r.get("questionnaire") == key
+        and str(r.get("construct", "")).startswith(PREFIX)
+        and r.get("organisation") is None
+    ]
+    by = {(r["construct"][len(PREFIX) :], r.get("role")): r for r in rows}
 
     def cell(domain, role):
         r = by.get((domain, role))
         if r is None:
             return {"n": 0, "mean": None, "score": None, "suppressed": True}
-        return {"n": r.get("n"), "mean": r.get("mean"), "score": r.get("score"), "suppressed": bool(r.get("suppressed"))}
+        return {
+            "n": r.get("n"),
+            "mean": r.get("mean"),
+            "score": r.get("score"),
+            "suppressed": bool(r.get("suppressed")),
+        }
 
-    proposals = [{"domain": rec["domain"], "form": rec["form"], "all": cell(rec["domain"], None),
-                  "ict_staff": cell(rec["domain"], "ict_staff"), "board": cell(rec["domain"], "board")}
-                 for rec in version.document.get("recommendations", [])]
-    return {"version": version.number, "questionnaire": questionnaire.id if questionnaire else None,
-            "status": questionnaire.status if questionnaire else None,
-            "snapshot": snapshot.id if snapshot is not None else None,
-            "threshold": traject.anonymity_threshold, "proposals": proposals}
+    proposals = [
+        {
+            "domain": rec["domain"],
+            "form": rec["form"],
+            "all": cell(rec["domain"], None),
+            "ict_staff": cell(rec["domain"], "ict_staff"),
+            "board": cell(rec["domain"], "board"),
+        }
+        for rec in version.document.get("recommendations", [])
+    ]
+    return {
+        "version": version.number,
+        "questionnaire": questionnaire.id if questionnaire else None,
+        "status": questionnaire.status if questionnaire else None,
+        "snapshot": snapshot.id if snapshot is not None else None,
+        "threshold": traject.anonymity_threshold,
+        "proposals": proposals,
+    }

@@ -24,6 +24,7 @@ Shape (schema 1)::
      "gaps": [{"kind", "domain", "text_nl", "text_en"}],
      "involvement": {"stakeholders": [...], "engagements": [...], "concerns": [...]}}
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -61,7 +62,9 @@ def fingerprint(document: dict) -> str:
 
 
 def texts(traject: Traject) -> dict[str, str]:
-    rows = {t.chapter: t.text for t in db.session.scalars(select(AdviceText).where(AdviceText.traject_id == traject.id))}
+    rows = {
+        t.chapter: t.text for t in db.session.scalars(select(AdviceText).where(AdviceText.traject_id == traject.id))
+    }
     return {chapter: rows.get(chapter, "") for chapter in CHAPTERS}
 
 
@@ -83,51 +86,126 @@ def _snapshot(snapshot) -> dict | None:
     if snapshot is None:
         return None
     released = getattr(snapshot, "released_on", None)
-    return {"id": snapshot.id, "number": getattr(snapshot, "number", None), "released_on": _iso(released),
-            "computed_at": _iso(snapshot.computed_at),
-            "responses": snapshot.responses, "anonymity_threshold": snapshot.anonymity_threshold,
-            "payload": dict(snapshot.payload or {})}
+    return {
+        "id": snapshot.id,
+        "number": getattr(snapshot, "number", None),
+        "released_on": _iso(released),
+        "computed_at": _iso(snapshot.computed_at),
+        "responses": snapshot.responses,
+        "anonymity_threshold": snapshot.anonymity_threshold,
+        "payload": dict(snapshot.payload or {}),
+    }
 
 
 def _swot(traject: Traject) -> dict:
     scopes = []
     for scope in advice.scopes(traject):
         items = [i for q in advice.swot_items(traject, scope).values() for i in q]
-        scopes.append({"organisation": scope, "items": [
-            {"id": i.id, "quadrant": i.quadrant, "text_nl": i.text_nl, "text_en": i.text_en or "", "rule": i.rule,
-             "source": i.source, "selected": bool(i.selected)} for i in items]})
+        scopes.append(
+            {
+                "organisation": scope,
+                "items": [
+                    {
+                        "id": i.id,
+                        "quadrant": i.quadrant,
+                        "text_nl": i.text_nl,
+                        "text_en": i.text_en or "",
+                        "rule": i.rule,
+                        "source": i.source,
+                        "selected": bool(i.selected),
+                    }
+                    for i in items
+                ],
+            }
+        )
     state = advice.confrontation_state(traject, None)
     res = state["result"]
     confrontation = {
-        "internal": [i.id for i in state["internal"]], "external": [i.id for i in state["external"]],
+        "internal": [i.id for i in state["internal"]],
+        "external": [i.id for i in state["external"]],
         "scores": [[a, b, s] for (a, b), s in sorted(state["scores"].items())],
-        "rows": {str(k): v for k, v in res["rows"].items()}, "columns": {str(k): v for k, v in res["columns"].items()},
-        "quadrants": res["quadrants"], "total": res["total"],
-        "attention": [{"item": a["item"], "quadrant": a["quadrant"], "sum": a["sum"], "impact": a["impact"]}
-                      for a in res["attention"]]}
+        "rows": {str(k): v for k, v in res["rows"].items()},
+        "columns": {str(k): v for k, v in res["columns"].items()},
+        "quadrants": res["quadrants"],
+        "total": res["total"],
+        "attention": [
+            {"item": a["item"], "quadrant": a["quadrant"], "sum": a["sum"], "impact": a["impact"]}
+            for a in res["attention"]
+        ],
+    }
     return {"scopes": scopes, "confrontation": confrontation}
 
 
 def _feasibility(traject: Traject, payload: dict) -> tuple[dict, list]:
     feas = advice.feasibility(traject, payload)
-    cells = [{k: c[k] for k in ("domain", "form", "score", "computed", "override", "coverage", "threshold",
-                                "feasible", "contributions", "missing", "knockouts")} for c in feas["cells"]]
-    overrides = [{"domain": o.domain, "form": o.form, "score": o.score,
-                  "computed": next((c["computed"] for c in cells if c["domain"] == o.domain and c["form"] == o.form),
-                                   None),
-                  "reason": o.reason, "user": o.user.name if o.user else None, "at": _iso(o.at)}
-                 for o in feas["overrides"].values()]
-    recommendations = [{"domain": r["domain"], "form": r["form"], "status": r.get("status", "advice"),
-                        "score": r["score"], "coverage": r.get("coverage"), "conditions": r["preconditions"],
-                        "next": r["next"]} for r in feas["recommendations"]]
-    return {"domains": feas["domains"], "forms": feas["forms"], "cells": cells,
-            "overrides": sorted(overrides, key=lambda o: (o["domain"], o["form"]))}, recommendations
+    cells = [
+        {
+            k: c[k]
+            for k in (
+                "domain",
+                "form",
+                "score",
+                "computed",
+                "override",
+                "coverage",
+                "threshold",
+                "feasible",
+                "contributions",
+                "missing",
+                "knockouts",
+            )
+        }
+        for c in feas["cells"]
+    ]
+    overrides = [
+        {
+            "domain": o.domain,
+            "form": o.form,
+            "score": o.score,
+            "computed": next((c["computed"] for c in cells if c["domain"] == o.domain and c["form"] == o.form), None),
+            "reason": o.reason,
+            "user": o.user.name if o.user else None,
+            "at": _iso(o.at),
+        }
+        for o in feas["overrides"].values()
+    ]
+    recommendations = [
+        {
+            "domain": r["domain"],
+            "form": r["form"],
+            "status": r.get("status", "advice"),
+            "score": r["score"],
+            "coverage": r.get("coverage"),
+            "conditions": r["preconditions"],
+            "next": r["next"],
+        }
+        for r in feas["recommendations"]
+    ]
+    return {
+        "domains": feas["domains"],
+        "forms": feas["forms"],
+        "cells": cells,
+        "overrides": sorted(overrides, key=lambda o: (o["domain"], o["form"])),
+    }, recommendations
 
 
 def _roadmap(traject: Traject) -> list[dict]:
-    return [{"id": a.id, "key": a.key, "title": a.title, "title_en": a.title_en or "", "horizon": a.horizon,
-             "domain": a.domain, "form": a.form, "owner": a.owner or "", "quarter": a.quarter, "status": a.status,
-             "depends_on": list(a.depends_on or [])} for a in advice.actions(traject)]
+    return [
+        {
+            "id": a.id,
+            "key": a.key,
+            "title": a.title,
+            "title_en": a.title_en or "",
+            "horizon": a.horizon,
+            "domain": a.domain,
+            "form": a.form,
+            "owner": a.owner or "",
+            "quarter": a.quarter,
+            "status": a.status,
+            "depends_on": list(a.depends_on or []),
+        }
+        for a in advice.actions(traject)
+    ]
 
 
 def gaps(document: dict) -> list[dict]:
@@ -135,34 +213,62 @@ def gaps(document: dict) -> list[dict]:
     found = []
     snapshot = document.get("snapshot")
     if snapshot is None:
-        found.append({"kind": "no_snapshot", "domain": None,
-                      "text_nl": "Er zijn nog geen vrijgegeven resultaten: het advies rust op geen enkele meting.",
-                      "text_en": "There are no released results yet: the advice rests on no measurement at all."})
+        found.append(
+            {
+                "kind": "no_snapshot",
+                "domain": None,
+                "text_nl": "Er zijn nog geen vrijgegeven resultaten: het advies rust op geen enkele meting.",
+                "text_en": "There are no released results yet: the advice rests on no measurement at all.",
+            }
+        )
     elif not snapshot.get("responses"):
-        found.append({"kind": "no_responses", "domain": None,
-                      "text_nl": "De vrijgegeven resultaten bevatten geen enkel antwoord.",
-                      "text_en": "The released results contain no response at all."})
+        found.append(
+            {
+                "kind": "no_responses",
+                "domain": None,
+                "text_nl": "De vrijgegeven resultaten bevatten geen enkel antwoord.",
+                "text_en": "The released results contain no response at all.",
+            }
+        )
     payload = (snapshot or {}).get("payload") or {}
     if snapshot is not None and not payload.get("ict_foto"):
-        found.append({"kind": "no_ict_foto", "domain": None,
-                      "text_nl": "Er is geen ICT-foto: kosten, formatie en kwetsbaarheid ontbreken.",
-                      "text_en": "There is no ICT-foto: costs, staffing and vulnerability are missing."})
+        found.append(
+            {
+                "kind": "no_ict_foto",
+                "domain": None,
+                "text_nl": "Er is geen ICT-foto: kosten, formatie en kwetsbaarheid ontbreken.",
+                "text_en": "There is no ICT-foto: costs, staffing and vulnerability are missing.",
+            }
+        )
     for rec in document.get("recommendations", []):
         dnl, den = DOMAIN_NAMES.get(rec["domain"], (rec["domain"], rec["domain"]))
         if rec["form"] == UNKNOWN:
-            found.append({"kind": "insufficient", "domain": rec["domain"],
-                          "text_nl": f"{dnl[0].upper()}{dnl[1:]}: onvoldoende gegevens voor een advies.",
-                          "text_en": f"{den[0].upper()}{den[1:]}: insufficient data for an advice."})
+            found.append(
+                {
+                    "kind": "insufficient",
+                    "domain": rec["domain"],
+                    "text_nl": f"{dnl[0].upper()}{dnl[1:]}: onvoldoende gegevens voor een advies.",
+                    "text_en": f"{den[0].upper()}{den[1:]}: insufficient data for an advice.",
+                }
+            )
             continue
-        missing = [c["criterion"] for c in rec.get("conditions", []) if c.get("value") is None
-                   and c["criterion"] in CRITERION_NAMES and c["criterion"] != "centre_party"]
+        missing = [
+            c["criterion"]
+            for c in rec.get("conditions", [])
+            if c.get("value") is None and c["criterion"] in CRITERION_NAMES and c["criterion"] != "centre_party"
+        ]
         if missing:
             names_nl = ", ".join(CRITERION_NAMES[m][0] for m in missing)
             names_en = ", ".join(CRITERION_NAMES[m][1] for m in missing)
             fnl, fen = FORM_NAMES.get(rec["form"], (rec["form"], rec["form"]))
-            found.append({"kind": "missing", "domain": rec["domain"],
-                          "text_nl": f"{dnl[0].upper()}{dnl[1:]} ({fnl}): gegevens ontbreken over {names_nl}.",
-                          "text_en": f"{den[0].upper()}{den[1:]} ({fen}): data are missing on {names_en}."})
+            found.append(
+                {
+                    "kind": "missing",
+                    "domain": rec["domain"],
+                    "text_nl": f"{dnl[0].upper()}{dnl[1:]} ({fnl}): gegevens ontbreken over {names_nl}.",
+                    "text_en": f"{den[0].upper()}{den[1:]} ({fen}): data are missing on {names_en}.",
+                }
+            )
     return found
 
 
@@ -173,14 +279,21 @@ def build(traject: Traject) -> dict:
     feasibility, recommendations = _feasibility(traject, payload)
     document = {
         "schema": SCHEMA,
-        "traject": {"id": traject.id, "name": traject.name, "anonymity_threshold": traject.anonymity_threshold,
-                    "comment_threshold": traject.comment_threshold, "deadline": _iso(traject.deadline),
-                    "organisations": [{"code": o.code, "name": o.name, "students": o.students, "staff": o.staff,
-                                       "locations": o.locations} for o in traject.organisations],
-                    # For the method statement: links handed out by the regisseur, and participants
-                    # added after publishing (the padding defence, docs/privacy.md).
-                    "self_distribution": participants.self_distribution_statement(traject),
-                    "added_after_publishing": participant_list.added_after_publishing(traject)},
+        "traject": {
+            "id": traject.id,
+            "name": traject.name,
+            "anonymity_threshold": traject.anonymity_threshold,
+            "comment_threshold": traject.comment_threshold,
+            "deadline": _iso(traject.deadline),
+            "organisations": [
+                {"code": o.code, "name": o.name, "students": o.students, "staff": o.staff, "locations": o.locations}
+                for o in traject.organisations
+            ],
+            # For the method statement: links handed out by the regisseur, and participants
+            # added after publishing (the padding defence, docs/privacy.md).
+            "self_distribution": participants.self_distribution_statement(traject),
+            "added_after_publishing": participant_list.added_after_publishing(traject),
+        },
         "snapshot": _snapshot(snapshot),
         "texts": texts(traject),
         "note": "",
@@ -196,6 +309,7 @@ def build(traject: Traject) -> dict:
 
 
 # --- what changed between two versions -------------------------------------------------------
+
 
 def _fmt0(value):
     return "–" if value is None else f"{value:.0f}"
@@ -215,15 +329,25 @@ def diff(previous: dict | None, current: dict) -> list[dict]:
             continue
         fold = FORM_NAMES.get(old["form"], (old["form"], old["form"]))
         if old["form"] != rec["form"]:
-            changes.append({"kind": "recommendation", "domain": rec["domain"],
-                            "text_nl": f"{dnl[0].upper()}{dnl[1:]}: advies {fold[0]} → {fnew[0]}.",
-                            "text_en": f"{den[0].upper()}{den[1:]}: advice {fold[1]} → {fnew[1]}."})
+            changes.append(
+                {
+                    "kind": "recommendation",
+                    "domain": rec["domain"],
+                    "text_nl": f"{dnl[0].upper()}{dnl[1:]}: advies {fold[0]} → {fnew[0]}.",
+                    "text_en": f"{den[0].upper()}{den[1:]}: advice {fold[1]} → {fnew[1]}.",
+                }
+            )
         elif _fmt0(old.get("score")) != _fmt0(rec.get("score")):
-            changes.append({"kind": "score", "domain": rec["domain"],
-                            "text_nl": f"{dnl[0].upper()}{dnl[1:]}: score {fnew[0]} {_fmt0(old.get('score'))} → "
-                                       f"{_fmt0(rec.get('score'))}.",
-                            "text_en": f"{den[0].upper()}{den[1:]}: {fnew[1]} score {_fmt0(old.get('score'))} → "
-                                       f"{_fmt0(rec.get('score'))}."})
+            changes.append(
+                {
+                    "kind": "score",
+                    "domain": rec["domain"],
+                    "text_nl": f"{dnl[0].upper()}{dnl[1:]}: score {fnew[0]} {_fmt0(old.get('score'))} → "
+                    f"{_fmt0(rec.get('score'))}.",
+                    "text_en": f"{den[0].upper()}{den[1:]}: {fnew[1]} score {_fmt0(old.get('score'))} → "
+                    f"{_fmt0(rec.get('score'))}.",
+                }
+            )
     old_cells = {(c["domain"], c["form"]): c for c in previous.get("feasibility", {}).get("cells", [])}
     for cell in current.get("feasibility", {}).get("cells", []):
         old = old_cells.get((cell["domain"], cell["form"]))
@@ -232,9 +356,14 @@ def diff(previous: dict | None, current: dict) -> list[dict]:
             fnl, fen = FORM_NAMES.get(cell["form"], (cell["form"], cell["form"]))
             what_nl = "overschreven door de regisseur" if cell.get("override") else "niet meer overschreven"
             what_en = "overridden by the regisseur" if cell.get("override") else "no longer overridden"
-            changes.append({"kind": "override", "domain": cell["domain"],
-                            "text_nl": f"{dnl[0].upper()}{dnl[1:]} · {fnl}: score {what_nl}.",
-                            "text_en": f"{den[0].upper()}{den[1:]} · {fen}: score {what_en}."})
+            changes.append(
+                {
+                    "kind": "override",
+                    "domain": cell["domain"],
+                    "text_nl": f"{dnl[0].upper()}{dnl[1:]} · {fnl}: score {what_nl}.",
+                    "text_en": f"{den[0].upper()}{den[1:]} · {fen}: score {what_en}.",
+                }
+            )
 
     def key(action):
         return action.get("key") or f"#{action['id']}"
@@ -244,29 +373,53 @@ def diff(previous: dict | None, current: dict) -> list[dict]:
     for k, a in new_actions.items():
         old = old_actions.get(k)
         if old is None:
-            changes.append({"kind": "roadmap", "domain": a.get("domain"),
-                            "text_nl": f"Routekaart: nieuwe actie „{a['title']}” ({a.get('quarter') or 'geen kwartaal'}).",
-                            "text_en": f"Roadmap: new action “{a.get('title_en') or a['title']}” "
-                                       f"({a.get('quarter') or 'no quarter'})."})
-        elif (old.get("quarter"), old.get("horizon"), old.get("title"), old.get("owner")) != \
-                (a.get("quarter"), a.get("horizon"), a.get("title"), a.get("owner")):
-            changes.append({"kind": "roadmap", "domain": a.get("domain"),
-                            "text_nl": f"Routekaart: „{a['title']}” gewijzigd ({old.get('quarter') or '–'} → "
-                                       f"{a.get('quarter') or '–'}).",
-                            "text_en": f"Roadmap: “{a.get('title_en') or a['title']}” changed "
-                                       f"({old.get('quarter') or '–'} → {a.get('quarter') or '–'})."})
+            changes.append(
+                {
+                    "kind": "roadmap",
+                    "domain": a.get("domain"),
+                    "text_nl": f"Routekaart: nieuwe actie „{a['title']}” ({a.get('quarter') or 'geen kwartaal'}).",
+                    "text_en": f"Roadmap: new action “{a.get('title_en') or a['title']}” "
+                    f"({a.get('quarter') or 'no quarter'}).",
+                }
+            )
+        elif (old.get("quarter"), old.get("horizon"), old.get("title"), old.get("owner")) != (
+            a.get("quarter"),
+            a.get("horizon"),
+            a.get("title"),
+            a.get("owner"),
+        ):
+            changes.append(
+                {
+                    "kind": "roadmap",
+                    "domain": a.get("domain"),
+                    "text_nl": f"Routekaart: „{a['title']}” gewijzigd ({old.get('quarter') or '–'} → "
+                    f"{a.get('quarter') or '–'}).",
+                    "text_en": f"Roadmap: “{a.get('title_en') or a['title']}” changed "
+                    f"({old.get('quarter') or '–'} → {a.get('quarter') or '–'}).",
+                }
+            )
     for k, a in old_actions.items():
         if k not in new_actions:
-            changes.append({"kind": "roadmap", "domain": a.get("domain"),
-                            "text_nl": f"Routekaart: actie „{a['title']}” vervallen.",
-                            "text_en": f"Roadmap: action “{a.get('title_en') or a['title']}” dropped."})
+            changes.append(
+                {
+                    "kind": "roadmap",
+                    "domain": a.get("domain"),
+                    "text_nl": f"Routekaart: actie „{a['title']}” vervallen.",
+                    "text_en": f"Roadmap: action “{a.get('title_en') or a['title']}” dropped.",
+                }
+            )
     old_snapshot = (previous.get("snapshot") or {}).get("id")
     new_snapshot = (current.get("snapshot") or {}).get("id")
     if old_snapshot != new_snapshot:
         n = (current.get("snapshot") or {}).get("responses")
-        changes.append({"kind": "snapshot", "domain": None,
-                        "text_nl": f"Nieuwe vrijgegeven resultaten ({n if n is not None else 0} antwoorden).",
-                        "text_en": f"New released results ({n if n is not None else 0} responses)."})
+        changes.append(
+            {
+                "kind": "snapshot",
+                "domain": None,
+                "text_nl": f"Nieuwe vrijgegeven resultaten ({n if n is not None else 0} antwoorden).",
+                "text_en": f"New released results ({n if n is not None else 0} responses).",
+            }
+        )
     return changes
 
 

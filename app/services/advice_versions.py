@@ -6,6 +6,7 @@ Decisions are revisions: a new POST adds a row, nothing is updated or deleted, u
 regisseur closes the round. Functions never commit: the route or task that owns the
 transaction does (mail is queued in the same transaction, and delivered after the commit).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,12 +18,19 @@ from analysis.feasibility import DOMAINS
 from app.extensions import db
 from app.jobs import enqueue
 from app.models import Job, Traject, TrajectMember, User
-from app.models.advice import (DECISIONS, MR_COUNCILS, MR_OUTCOMES, AdviceVersion, AdviceVersionFile, BoardDecision,
-                               MrAdvice)
+from app.models.advice import (
+    DECISIONS,
+    MR_COUNCILS,
+    MR_OUTCOMES,
+    AdviceVersion,
+    AdviceVersionFile,
+    BoardDecision,
+    MrAdvice,
+)
 from app.models.base import utcnow
-from app.services.errors import N_
 from app.services import advice_document, audit, mail
 from app.services.advice import AdviceError
+from app.services.errors import N_
 
 VERSION_TASK = "worker.tasks.reports.build_version_report"
 FORMATS = ("pdf", "xlsx")
@@ -35,16 +43,23 @@ class RoundClosed(AdviceError):
 
 # --- versions -------------------------------------------------------------------------------
 
+
 def versions(traject: Traject) -> list[AdviceVersion]:
     """Published versions, newest first."""
-    return list(db.session.scalars(select(AdviceVersion).where(AdviceVersion.traject_id == traject.id)
-                                   .order_by(AdviceVersion.number.desc())))
+    return list(
+        db.session.scalars(
+            select(AdviceVersion).where(AdviceVersion.traject_id == traject.id).order_by(AdviceVersion.number.desc())
+        )
+    )
 
 
 def previous_of(version: AdviceVersion) -> AdviceVersion | None:
-    return db.session.scalar(select(AdviceVersion).where(AdviceVersion.traject_id == version.traject_id,
-                                                         AdviceVersion.number < version.number)
-                             .order_by(AdviceVersion.number.desc()).limit(1))
+    return db.session.scalar(
+        select(AdviceVersion)
+        .where(AdviceVersion.traject_id == version.traject_id, AdviceVersion.number < version.number)
+        .order_by(AdviceVersion.number.desc())
+        .limit(1)
+    )
 
 
 def changes_of(version: AdviceVersion) -> list[dict]:
@@ -56,17 +71,24 @@ def publish(traject: Traject, user: User, *, note: str = "", confirm_gaps: bool 
     """Freeze the current advice as the next version; with gaps in the evidence only when confirmed."""
     document = advice_document.build(traject)
     if document["gaps"] and not confirm_gaps:
-        raise AdviceError(N_("Het advies heeft leemtes in de gegevens; bevestig dat u het toch publiceert."),
-                          {"confirm": [g["text_nl"] for g in document["gaps"]]})
+        raise AdviceError(
+            N_("Het advies heeft leemtes in de gegevens; bevestig dat u het toch publiceert."),
+            {"confirm": [g["text_nl"] for g in document["gaps"]]},
+        )
     note = (note or "").strip()
     if len(note) > 5000:
         raise AdviceError(N_("De toelichting is te lang."), {"note": ["Hoogstens 5000 tekens."]})
     document["note"] = note
-    number = (db.session.scalar(select(func.max(AdviceVersion.number))
-                                .where(AdviceVersion.traject_id == traject.id)) or 0) + 1
+    number = (
+        db.session.scalar(select(func.max(AdviceVersion.number)).where(AdviceVersion.traject_id == traject.id)) or 0
+    ) + 1
     document["version"] = {"number": number, "published_at": utcnow().isoformat(), "published_by": user.name}
-    previous = db.session.scalar(select(AdviceVersion).where(AdviceVersion.traject_id == traject.id)
-                                 .order_by(AdviceVersion.number.desc()).limit(1))
+    previous = db.session.scalar(
+        select(AdviceVersion)
+        .where(AdviceVersion.traject_id == traject.id)
+        .order_by(AdviceVersion.number.desc())
+        .limit(1)
+    )
     # The boards' decisions on the previous version travel with the new one (an annex of its report).
     document["previous_outcome"] = outcome_json(previous) if previous is not None else None
     from app.services import advice_consultation
@@ -74,28 +96,50 @@ def publish(traject: Traject, user: User, *, note: str = "", confirm_gaps: bool 
     # …and so does the consultation on its proposals (draagvlak per proposal, suppressed below the threshold).
     document["previous_consultation"] = advice_consultation.results(previous) if previous is not None else None
     document = advice_document.canonical(document)
-    version = AdviceVersion(traject_id=traject.id, number=number, note=note, document=document,
-                            snapshot_id=(document.get("snapshot") or {}).get("id"),
-                            fingerprint=advice_document.fingerprint(document), published_by=user.id)
+    version = AdviceVersion(
+        traject_id=traject.id,
+        number=number,
+        note=note,
+        document=document,
+        snapshot_id=(document.get("snapshot") or {}).get("id"),
+        fingerprint=advice_document.fingerprint(document),
+        published_by=user.id,
+    )
     db.session.add(version)
     db.session.flush()
-    audit.record("advice.version_published", obj=version, traject_id=traject.id, number=number,
-                 snapshot=version.snapshot_id, gaps=len(document["gaps"]))
-    _notify(traject, {
-        "nl": (f"Adviesversie {number} gepubliceerd: {traject.name}",
-               f"De regisseur heeft versie {number} van het advies voor {traject.name} gepubliceerd.\n\n"
-               "U kunt het advies lezen en het (intentie)besluit van uw bestuur vastleggen in Draagvlak, "
-               "onder Adviesversies.\n"),
-        "en": (f"Advice version {number} published: {traject.name}",
-               f"The director has published version {number} of the advice for {traject.name}.\n\n"
-               "You can read the advice and record your board's (intended) decision in Draagvlak, "
-               "under Advice versions.\n")}, kind="advice_version")
+    audit.record(
+        "advice.version_published",
+        obj=version,
+        traject_id=traject.id,
+        number=number,
+        snapshot=version.snapshot_id,
+        gaps=len(document["gaps"]),
+    )
+    _notify(
+        traject,
+        {
+            "nl": (
+                f"Adviesversie {number} gepubliceerd: {traject.name}",
+                f"De regisseur heeft versie {number} van het advies voor {traject.name} gepubliceerd.\n\n"
+                "U kunt het advies lezen en het (intentie)besluit van uw bestuur vastleggen in Draagvlak, "
+                "onder Adviesversies.\n",
+            ),
+            "en": (
+                f"Advice version {number} published: {traject.name}",
+                f"The director has published version {number} of the advice for {traject.name}.\n\n"
+                "You can read the advice and record your board's (intended) decision in Draagvlak, "
+                "under Advice versions.\n",
+            ),
+        },
+        kind="advice_version",
+    )
     return version
 
 
 def file_of(version: AdviceVersion, fmt: str) -> AdviceVersionFile | None:
-    return db.session.scalar(select(AdviceVersionFile).where(AdviceVersionFile.version_id == version.id,
-                                                             AdviceVersionFile.format == fmt))
+    return db.session.scalar(
+        select(AdviceVersionFile).where(AdviceVersionFile.version_id == version.id, AdviceVersionFile.format == fmt)
+    )
 
 
 def job_kind(version: AdviceVersion) -> str:
@@ -103,8 +147,12 @@ def job_kind(version: AdviceVersion) -> str:
 
 
 def active_job(version: AdviceVersion) -> Job | None:
-    return db.session.scalar(select(Job).where(Job.kind == job_kind(version), Job.state.in_(("queued", "running")))
-                             .order_by(Job.created_at.desc()).limit(1))
+    return db.session.scalar(
+        select(Job)
+        .where(Job.kind == job_kind(version), Job.state.in_(("queued", "running")))
+        .order_by(Job.created_at.desc())
+        .limit(1)
+    )
 
 
 def request_files(version: AdviceVersion, user=None) -> Job:
@@ -112,8 +160,14 @@ def request_files(version: AdviceVersion, user=None) -> Job:
     job = active_job(version)
     if job is not None:
         return job
-    return enqueue(VERSION_TASK, kind=job_kind(version), traject_id=version.traject_id,
-                   created_by=getattr(user, "id", None), dedupe=True, task_kwargs={"version_id": version.id})
+    return enqueue(
+        VERSION_TASK,
+        kind=job_kind(version),
+        traject_id=version.traject_id,
+        created_by=getattr(user, "id", None),
+        dedupe=True,
+        task_kwargs={"version_id": version.id},
+    )
 
 
 def store_file(version: AdviceVersion, fmt: str, data: bytes) -> AdviceVersionFile:
@@ -131,10 +185,16 @@ def store_file(version: AdviceVersion, fmt: str, data: bytes) -> AdviceVersionFi
 
 # --- mail -----------------------------------------------------------------------------------
 
+
 def bestuurders(traject: Traject) -> list[User]:
-    return list(db.session.scalars(select(User).join(TrajectMember, TrajectMember.user_id == User.id)
-                                   .where(TrajectMember.traject_id == traject.id, User.role == "bestuurder")
-                                   .order_by(User.id)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(TrajectMember, TrajectMember.user_id == User.id)
+            .where(TrajectMember.traject_id == traject.id, User.role == "bestuurder")
+            .order_by(User.id)
+        )
+    )
 
 
 def _notify(traject: Traject, texts: dict[str, tuple[str, str]], *, kind: str) -> None:
@@ -144,8 +204,9 @@ def _notify(traject: Traject, texts: dict[str, tuple[str, str]], *, kind: str) -
             lang = user.language if user.language in texts else "nl"
             subject, body = texts[lang]
             greeting = f"Dear {user.name}," if lang == "en" else f"Beste {user.name},"
-            mail.queue_mail(user.email, subject, f"{greeting}\n\n{body}", kind=kind, traject_id=traject.id,
-                            language=lang)
+            mail.queue_mail(
+                user.email, subject, f"{greeting}\n\n{body}", kind=kind, traject_id=traject.id, language=lang
+            )
 
 
 def deliver_queued(traject: Traject) -> None:
@@ -154,9 +215,15 @@ def deliver_queued(traject: Traject) -> None:
         return
     from app.models import OutboxMessage
 
-    pending = list(db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.traject_id == traject.id, OutboxMessage.status == "outbox",
-        OutboxMessage.kind.in_(("advice_version", "decision_round")))))
+    pending = list(
+        db.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.traject_id == traject.id,
+                OutboxMessage.status == "outbox",
+                OutboxMessage.kind.in_(("advice_version", "decision_round")),
+            )
+        )
+    )
     try:
         mail.deliver(pending)
     except OSError as exc:
@@ -166,14 +233,24 @@ def deliver_queued(traject: Traject) -> None:
 
 # --- decisions ------------------------------------------------------------------------------
 
+
 def organisation_of(user: User, traject: Traject):
     org = user.organisation
     return org if org is not None and org.traject_id == traject.id else None
 
 
-def record_decision(version: AdviceVersion, user: User, *, decision, conditions=None, motivation=None,
-                    signed_name=None, signed_function=None, signed_on=None,
-                    domain_conditions: dict | None = None) -> BoardDecision:
+def record_decision(
+    version: AdviceVersion,
+    user: User,
+    *,
+    decision,
+    conditions=None,
+    motivation=None,
+    signed_name=None,
+    signed_function=None,
+    signed_on=None,
+    domain_conditions: dict | None = None,
+) -> BoardDecision:
     """A new revision of the board's decision. The caller has checked that `user` is its bestuurder."""
     if not version.round_open:
         raise RoundClosed(N_("De besluitronde van deze versie is gesloten."))
@@ -184,8 +261,12 @@ def record_decision(version: AdviceVersion, user: User, *, decision, conditions=
         errors["organisation"] = ["Uw account hoort niet bij een school van dit traject."]
     if decision not in DECISIONS:
         errors["decision"] = ["Kies ja, ja onder voorwaarden, nee of aangehouden."]
-    for name, value in (("conditions", conditions), ("motivation", motivation), ("signed_name", signed_name),
-                        ("signed_function", signed_function)):
+    for name, value in (
+        ("conditions", conditions),
+        ("motivation", motivation),
+        ("signed_name", signed_name),
+        ("signed_function", signed_function),
+    ):
         if value is not None and not isinstance(value, str):
             errors[name] = ["Geef tekst."]
     conditions = (conditions or "").strip() if isinstance(conditions, str) else ""
@@ -204,7 +285,7 @@ def record_decision(version: AdviceVersion, user: User, *, decision, conditions=
         errors["motivation"] = ["Hoogstens 5000 tekens."]
     signed_name = (signed_name or "").strip() if isinstance(signed_name, str) else ""
     signed_name = signed_name or user.name
-    if len(signed_name) > 200 or len((signed_function or "")) > 200:
+    if len(signed_name) > 200 or len(signed_function or "") > 200:
         errors["signed_name"] = ["Hoogstens 200 tekens."]
     if signed_on is None:
         signed_on = date.today()
@@ -219,22 +300,49 @@ def record_decision(version: AdviceVersion, user: User, *, decision, conditions=
         raise AdviceError(N_("Het besluit is niet geldig."), errors)
     if decision != "yes_with_conditions":
         per_domain = per_domain if decision == "yes" else {}
-    revision = (db.session.scalar(select(func.max(BoardDecision.revision)).where(
-        BoardDecision.version_id == version.id, BoardDecision.organisation_code == organisation.code)) or 0) + 1
-    row = BoardDecision(version_id=version.id, organisation_code=organisation.code, revision=revision,
-                        decision=decision, conditions=conditions, domain_conditions=per_domain,
-                        motivation=motivation, signed_name=signed_name,
-                        signed_function=(signed_function or "").strip(), signed_on=signed_on, user_id=user.id)
+    revision = (
+        db.session.scalar(
+            select(func.max(BoardDecision.revision)).where(
+                BoardDecision.version_id == version.id, BoardDecision.organisation_code == organisation.code
+            )
+        )
+        or 0
+    ) + 1
+    row = BoardDecision(
+        version_id=version.id,
+        organisation_code=organisation.code,
+        revision=revision,
+        decision=decision,
+        conditions=conditions,
+        domain_conditions=per_domain,
+        motivation=motivation,
+        signed_name=signed_name,
+        signed_function=(signed_function or "").strip(),
+        signed_on=signed_on,
+        user_id=user.id,
+    )
     db.session.add(row)
     db.session.flush()
-    audit.record("advice.decision", obj=row, traject_id=traject.id, version=version.number,
-                 organisation=organisation.code, decision=decision, revision=revision)
+    audit.record(
+        "advice.decision",
+        obj=row,
+        traject_id=traject.id,
+        version=version.number,
+        organisation=organisation.code,
+        decision=decision,
+        revision=revision,
+    )
     return row
 
 
 def revisions(version: AdviceVersion) -> list[BoardDecision]:
-    return list(db.session.scalars(select(BoardDecision).where(BoardDecision.version_id == version.id)
-                                   .order_by(BoardDecision.organisation_code, BoardDecision.revision)))
+    return list(
+        db.session.scalars(
+            select(BoardDecision)
+            .where(BoardDecision.version_id == version.id)
+            .order_by(BoardDecision.organisation_code, BoardDecision.revision)
+        )
+    )
 
 
 def latest_decisions(version: AdviceVersion) -> dict[str, BoardDecision]:
@@ -260,12 +368,20 @@ def summary_line(counts: dict, total: int, lang: str = "nl") -> str:
     agreed = counts["yes"]
     if lang == "en":
         parts = [f"{agreed} of {total} boards agree"]
-        labels = (("yes_with_conditions", "under conditions"), ("no", "no"), ("deferred", "deferred"),
-                  ("pending", "not yet decided"))
+        labels = (
+            ("yes_with_conditions", "under conditions"),
+            ("no", "no"),
+            ("deferred", "deferred"),
+            ("pending", "not yet decided"),
+        )
     else:
         parts = [f"{agreed} van {total} besturen akkoord"]
-        labels = (("yes_with_conditions", "onder voorwaarden"), ("no", "nee"), ("deferred", "aangehouden"),
-                  ("pending", "nog geen besluit"))
+        labels = (
+            ("yes_with_conditions", "onder voorwaarden"),
+            ("no", "nee"),
+            ("deferred", "aangehouden"),
+            ("pending", "nog geen besluit"),
+        )
     parts += [f"{counts[k]} {label}" for k, label in labels if counts.get(k)]
     return ", ".join(parts)
 
@@ -279,15 +395,24 @@ def close_round(version: AdviceVersion, user: User) -> dict:
     db.session.flush()
     audit.record("advice.decisions_closed", obj=version, traject_id=traject.id, number=version.number, **counts)
     total = len(traject.organisations)
-    _notify(traject, {
-        "nl": (f"Besluitronde gesloten: {traject.name}, adviesversie {version.number}",
-               f"De regisseur heeft de besluitronde over versie {version.number} van het advies gesloten.\n"
-               f"Uitkomst: {summary_line(counts, total)}.\n\n"
-               "De uitkomst per school staat in Draagvlak, bij de adviesversie.\n"),
-        "en": (f"Decision round closed: {traject.name}, advice version {version.number}",
-               f"The director has closed the decision round on version {version.number} of the advice.\n"
-               f"Outcome: {summary_line(counts, total, 'en')}.\n\n"
-               "The outcome per school is in Draagvlak, with the advice version.\n")}, kind="decision_round")
+    _notify(
+        traject,
+        {
+            "nl": (
+                f"Besluitronde gesloten: {traject.name}, adviesversie {version.number}",
+                f"De regisseur heeft de besluitronde over versie {version.number} van het advies gesloten.\n"
+                f"Uitkomst: {summary_line(counts, total)}.\n\n"
+                "De uitkomst per school staat in Draagvlak, bij de adviesversie.\n",
+            ),
+            "en": (
+                f"Decision round closed: {traject.name}, advice version {version.number}",
+                f"The director has closed the decision round on version {version.number} of the advice.\n"
+                f"Outcome: {summary_line(counts, total, 'en')}.\n\n"
+                "The outcome per school is in Draagvlak, with the advice version.\n",
+            ),
+        },
+        kind="decision_round",
+    )
     return counts
 
 
@@ -304,20 +429,32 @@ def domain_agreement(version: AdviceVersion, traject: Traject) -> list[dict]:
                 pending.append(org.code)
             elif row.decision == "no":
                 disagree.append(org.code)
-            elif row.decision == "yes_with_conditions" and (rec["domain"] in (row.domain_conditions or {})
-                                                            or not row.domain_conditions):
+            elif row.decision == "yes_with_conditions" and (
+                rec["domain"] in (row.domain_conditions or {}) or not row.domain_conditions
+            ):
                 conditional.append(org.code)
             else:
                 agree.append(org.code)
-        result.append({"domain": rec["domain"], "form": rec["form"], "agree": agree, "conditional": conditional,
-                       "disagree": disagree, "pending": pending})
+        result.append(
+            {
+                "domain": rec["domain"],
+                "form": rec["form"],
+                "agree": agree,
+                "conditional": conditional,
+                "disagree": disagree,
+                "pending": pending,
+            }
+        )
     return result
 
 
 # --- medezeggenschap ------------------------------------------------------------------------
 
+
 def mr_advice(version: AdviceVersion) -> dict[str, MrAdvice]:
-    return {m.organisation_code: m for m in db.session.scalars(select(MrAdvice).where(MrAdvice.version_id == version.id))}
+    return {
+        m.organisation_code: m for m in db.session.scalars(select(MrAdvice).where(MrAdvice.version_id == version.id))
+    }
 
 
 def _date(value, field, errors):
@@ -332,9 +469,20 @@ def _date(value, field, errors):
         return None
 
 
-def save_mr_advice(version: AdviceVersion, organisation_code: str, *, council="mr", sent_on=None, received_on=None,
-                   outcome="nog_niet_ontvangen", staff_move=False, pmr_sent_on=None, pmr_received_on=None,
-                   pmr_outcome=None, note="") -> MrAdvice:
+def save_mr_advice(
+    version: AdviceVersion,
+    organisation_code: str,
+    *,
+    council="mr",
+    sent_on=None,
+    received_on=None,
+    outcome="nog_niet_ontvangen",
+    staff_move=False,
+    pmr_sent_on=None,
+    pmr_received_on=None,
+    pmr_outcome=None,
+    note="",
+) -> MrAdvice:
     traject = db.session.get(Traject, version.traject_id)
     errors: dict[str, list[str]] = {}
     if traject.organisation_by_code(organisation_code) is None:
@@ -366,8 +514,15 @@ def save_mr_advice(version: AdviceVersion, organisation_code: str, *, council="m
     row.pmr_outcome = pmr_outcome if staff_move else None
     row.note = (note or "").strip()
     db.session.flush()
-    audit.record("advice.mr_advice", obj=row, traject_id=traject.id, version=version.number,
-                 organisation=organisation_code, outcome=outcome, pmr_outcome=row.pmr_outcome)
+    audit.record(
+        "advice.mr_advice",
+        obj=row,
+        traject_id=traject.id,
+        version=version.number,
+        organisation=organisation_code,
+        outcome=outcome,
+        pmr_outcome=row.pmr_outcome,
+    )
     return row
 
 
@@ -387,12 +542,23 @@ def outcome(version: AdviceVersion) -> dict:
     for org in traject.organisations:
         decision = latest.get(org.code)
         advice_row = mr.get(org.code)
-        schools.append({"organisation": org, "decision": decision, "mr": advice_row,
-                        "final": decision is not None and decision.decision != "deferred" and mr_recorded(advice_row)})
+        schools.append(
+            {
+                "organisation": org,
+                "decision": decision,
+                "mr": advice_row,
+                "final": decision is not None and decision.decision != "deferred" and mr_recorded(advice_row),
+            }
+        )
     counts = summary(version, traject)
-    return {"schools": schools, "summary": counts, "line": summary_line(counts, len(traject.organisations)),
-            "domains": domain_agreement(version, traject), "revisions": revisions(version),
-            "closed": not version.round_open}
+    return {
+        "schools": schools,
+        "summary": counts,
+        "line": summary_line(counts, len(traject.organisations)),
+        "domains": domain_agreement(version, traject),
+        "revisions": revisions(version),
+        "closed": not version.round_open,
+    }
 
 
 def outcome_json(version: AdviceVersion) -> dict:
@@ -401,16 +567,41 @@ def outcome_json(version: AdviceVersion) -> dict:
     schools = []
     for s in result["schools"]:
         d, mr = s["decision"], s["mr"]
-        schools.append({
-            "code": s["organisation"].code, "name": s["organisation"].name, "final": s["final"],
-            "decision": None if d is None else {
-                "decision": d.decision, "conditions": d.conditions or "", "domain_conditions": d.domain_conditions or {},
-                "motivation": d.motivation or "", "revision": d.revision, "signed_name": d.signed_name,
-                "signed_function": d.signed_function or "", "signed_on": d.signed_on.isoformat()},
-            "mr": None if mr is None else {
-                "council": mr.council, "outcome": mr.outcome, "sent_on": mr.sent_on.isoformat() if mr.sent_on else None,
-                "received_on": mr.received_on.isoformat() if mr.received_on else None, "staff_move": mr.staff_move,
-                "pmr_outcome": mr.pmr_outcome,
-                "pmr_received_on": mr.pmr_received_on.isoformat() if mr.pmr_received_on else None}})
-    return {"number": version.number, "closed": result["closed"], "summary": result["summary"], "line": result["line"],
-            "schools": schools, "domains": result["domains"]}
+        schools.append(
+            {
+                "code": s["organisation"].code,
+                "name": s["organisation"].name,
+                "final": s["final"],
+                "decision": None
+                if d is None
+                else {
+                    "decision": d.decision,
+                    "conditions": d.conditions or "",
+                    "domain_conditions": d.domain_conditions or {},
+                    "motivation": d.motivation or "",
+                    "revision": d.revision,
+                    "signed_name": d.signed_name,
+                    "signed_function": d.signed_function or "",
+                    "signed_on": d.signed_on.isoformat(),
+                },
+                "mr": None
+                if mr is None
+                else {
+                    "council": mr.council,
+                    "outcome": mr.outcome,
+                    "sent_on": mr.sent_on.isoformat() if mr.sent_on else None,
+                    "received_on": mr.received_on.isoformat() if mr.received_on else None,
+                    "staff_move": mr.staff_move,
+                    "pmr_outcome": mr.pmr_outcome,
+                    "pmr_received_on": mr.pmr_received_on.isoformat() if mr.pmr_received_on else None,
+                },
+            }
+        )
+    return {
+        "number": version.number,
+        "closed": result["closed"],
+        "summary": result["summary"],
+        "line": result["line"],
+        "schools": schools,
+        "domains": result["domains"],
+    }

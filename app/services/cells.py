@@ -11,6 +11,7 @@ put a live link in the report of every board, `@SUM(A1)` or `-1+2` would compute
 - CSV: `safe_csv(value)` puts an apostrophe before such a value (the usual defence; Excel and
   LibreOffice hide the apostrophe and show the text).
 """
+
 from __future__ import annotations
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")

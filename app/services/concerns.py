@@ -7,11 +7,11 @@ audit event (an event's exact time would be metadata about the writer, as for re
 traject-wide in whole batches of the comment threshold (`analysis.stakeholders.visible_batch`):
 below it nothing, and each later batch holds at least the threshold of new concerns.
 """
+
 from __future__ import annotations
 
-from datetime import date
-
 import secrets
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -139,15 +139,19 @@ def _convertible(concern: Concern) -> None:
 def concern_of(traject: Traject, *, swot_item_id: int | None = None, action_id: int | None = None) -> Concern | None:
     """The concern a SWOT item or roadmap action came from (the link back)."""
     query = select(Concern).where(Concern.traject_id == traject.id)
-    query = query.where(Concern.swot_item_id == swot_item_id) if swot_item_id else \
-        query.where(Concern.roadmap_action_id == action_id)
+    query = (
+        query.where(Concern.swot_item_id == swot_item_id)
+        if swot_item_id
+        else query.where(Concern.roadmap_action_id == action_id)
+    )
     return db.session.scalar(query.limit(1))
 
 
 def links_for(traject: Traject) -> dict:
     """{("swot", id) | ("action", id): concern id} for the SWOT and roadmap pages."""
-    rows = db.session.execute(select(Concern.id, Concern.swot_item_id, Concern.roadmap_action_id)
-                              .where(Concern.traject_id == traject.id)).all()
+    rows = db.session.execute(
+        select(Concern.id, Concern.swot_item_id, Concern.roadmap_action_id).where(Concern.traject_id == traject.id)
+    ).all()
     links = {}
     for cid, sid, aid in rows:
         if sid:
@@ -158,6 +162,7 @@ def links_for(traject: Traject) -> dict:
 
 
 # --- anonymous concerns of ICT staff --------------------------------------------------------------
+
 
 def may_raise(participant: Participant | None) -> bool:
     """A personal link of an anonymous questionnaire, held by ICT staff, in a traject still active."""
@@ -186,20 +191,35 @@ def raise_anonymously(participant: Participant, data: dict) -> Concern:
         ident = RANDOM_IDS[0] + secrets.randbelow(RANDOM_IDS[1] - RANDOM_IDS[0])
         if db.session.get(Concern, ident) is None:
             break
-    concern = Concern(id=ident, traject_id=traject.id, anonymous=True, domain=domain, text=text, status="open",
-                      raised_on=None, arrival=arrival)
+    concern = Concern(
+        id=ident,
+        traject_id=traject.id,
+        anonymous=True,
+        domain=domain,
+        text=text,
+        status="open",
+        raised_on=None,
+        arrival=arrival,
+    )
     db.session.add(concern)
     return concern
 
 
 def visible(traject: Traject) -> list[Concern]:
     """Every concern that may be shown: all named ones, and the anonymous ones in whole batches."""
-    named = list(db.session.scalars(select(Concern).where(Concern.traject_id == traject.id,
-                                                          Concern.anonymous.is_(False)).order_by(Concern.id)))
-    anonymous = list(db.session.scalars(select(Concern).where(Concern.traject_id == traject.id,
-                                                              Concern.anonymous.is_(True))
-                                        .order_by(Concern.arrival, Concern.id)))
-    shown = anonymous[:visible_batch(len(anonymous), traject.comment_threshold)]
+    named = list(
+        db.session.scalars(
+            select(Concern).where(Concern.traject_id == traject.id, Concern.anonymous.is_(False)).order_by(Concern.id)
+        )
+    )
+    anonymous = list(
+        db.session.scalars(
+            select(Concern)
+            .where(Concern.traject_id == traject.id, Concern.anonymous.is_(True))
+            .order_by(Concern.arrival, Concern.id)
+        )
+    )
+    shown = anonymous[: visible_batch(len(anonymous), traject.comment_threshold)]
     # Named first by id; the shown anonymous batch by domain and text, never in arrival order.
     shown.sort(key=lambda c: (c.domain or "", c.text))
     return named + shown

@@ -25,17 +25,18 @@ Per recipient: a 4xx answer (451, 452, a 421 that closes the connection) is retr
 opened again for the rest of the batch. A server that cannot be reached at all leaves the
 messages `pending`; the task plans a retry (worker/tasks/mail.py).
 """
+
 from __future__ import annotations
 
 import logging
 import re
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email import generator
 from email.message import EmailMessage
 from io import BytesIO
-from typing import Callable
 
 from flask import current_app
 from sqlalchemy import and_, func, or_, select, update
@@ -51,17 +52,17 @@ ACTIVE = ("pending", "sending", "handed", "retry")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
 class DeliveryReport:
     sent: int = 0
     failed: int = 0
-    retry: int = 0               # waiting for a retry after a temporary refusal
-    unconfirmed: int = 0         # handed over by a worker that died before the answer
-    pending: int = 0             # not sent because the server could not be reached
-    in_flight: int = 0           # claimed by another worker right now
+    retry: int = 0  # waiting for a retry after a temporary refusal
+    unconfirmed: int = 0  # handed over by a worker that died before the answer
+    pending: int = 0  # not sent because the server could not be reached
+    in_flight: int = 0  # claimed by another worker right now
     retry_at: datetime | None = None
     server_down: bool = False
     error: str | None = None
@@ -70,29 +71,53 @@ class DeliveryReport:
 
 # --- 1. create ----------------------------------------------------------------------------------
 
-def create_messages(kind: str, questionnaire, participants: list[Participant], compose: Callable,
-                    mark: Callable[[Participant], None], *, job_id: str | None, smtp: bool) -> int:
+
+def create_messages(
+    kind: str,
+    questionnaire,
+    participants: list[Participant],
+    compose: Callable,
+    mark: Callable[[Participant], None],
+    *,
+    job_id: str | None,
+    smtp: bool,
+) -> int:
     """Insert one outbox row per participant (already locked and re-checked); no commit."""
     if not participants:
         return 0
     ids = [p.id for p in participants]
-    counts = dict(db.session.execute(
-        select(OutboxMessage.participant_id, func.count()).where(
-            OutboxMessage.participant_id.in_(ids), OutboxMessage.kind == kind)
-        .group_by(OutboxMessage.participant_id)).all())
+    counts = dict(
+        db.session.execute(
+            select(OutboxMessage.participant_id, func.count())
+            .where(OutboxMessage.participant_id.in_(ids), OutboxMessage.kind == kind)
+            .group_by(OutboxMessage.participant_id)
+        ).all()
+    )
     for participant in participants:
         subject, body = compose(participant)
         n = counts.get(participant.id, 0) + 1
-        db.session.add(OutboxMessage(
-            recipient=participant.email, subject=subject, body=body, kind=kind,
-            traject_id=questionnaire.traject_id, questionnaire_id=questionnaire.id,
-            participant_id=participant.id, job_id=job_id, idempotency_key=f"{kind}:{participant.id}:{n}",
-            status="pending" if smtp else "outbox", attempts=0, language=recipient_language(participant)))
+        db.session.add(
+            OutboxMessage(
+                recipient=participant.email,
+                subject=subject,
+                body=body,
+                kind=kind,
+                traject_id=questionnaire.traject_id,
+                questionnaire_id=questionnaire.id,
+                participant_id=participant.id,
+                job_id=job_id,
+                idempotency_key=f"{kind}:{participant.id}:{n}",
+                status="pending" if smtp else "outbox",
+                attempts=0,
+                language=recipient_language(participant),
+            )
+        )
         mark(participant)
     return len(participants)
 
 
 # --- 2. claim -----------------------------------------------------------------------------------
+
 
 def _scope(kind: str, questionnaire_ids: list[int] | None):
     conditions = [OutboxMessage.kind == kind]
@@ -105,16 +130,33 @@ def recover_expired(kind: str, questionnaire_ids: list[int] | None = None, now: 
     """Claims of dead workers: `sending` is sent again, `handed` becomes `unconfirmed` (commits)."""
     now = now or utcnow()
     scope = _scope(kind, questionnaire_ids)
-    resend = db.session.execute(
-        update(OutboxMessage).where(*scope, OutboxMessage.status == "sending", OutboxMessage.lease_until < now)
-        .values(status="retry", next_attempt_at=now, lease_until=None,
-                last_error="claim verlopen (worker gestopt voor verzending)")
-        .execution_options(synchronize_session=False)).rowcount or 0
-    unconfirmed = db.session.execute(
-        update(OutboxMessage).where(*scope, OutboxMessage.status == "handed", OutboxMessage.lease_until < now)
-        .values(status="unconfirmed", lease_until=None,
-                last_error="worker gestopt tijdens overdracht; niet opnieuw verstuurd")
-        .execution_options(synchronize_session=False)).rowcount or 0
+    resend = (
+        db.session.execute(
+            update(OutboxMessage)
+            .where(*scope, OutboxMessage.status == "sending", OutboxMessage.lease_until < now)
+            .values(
+                status="retry",
+                next_attempt_at=now,
+                lease_until=None,
+                last_error="claim verlopen (worker gestopt voor verzending)",
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        or 0
+    )
+    unconfirmed = (
+        db.session.execute(
+            update(OutboxMessage)
+            .where(*scope, OutboxMessage.status == "handed", OutboxMessage.lease_until < now)
+            .values(
+                status="unconfirmed",
+                lease_until=None,
+                last_error="worker gestopt tijdens overdracht; niet opnieuw verstuurd",
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        or 0
+    )
     db.session.commit()
     if resend or unconfirmed:
         log.warning("Verlopen claims (%s): %s opnieuw, %s onbevestigd", kind, resend, unconfirmed)
@@ -124,11 +166,18 @@ def recover_expired(kind: str, questionnaire_ids: list[int] | None = None, now: 
 def _claim_next(kind: str, questionnaire_ids: list[int] | None, lease: float) -> OutboxMessage | None:
     now = utcnow()
     message = db.session.scalar(
-        select(OutboxMessage).where(
+        select(OutboxMessage)
+        .where(
             *_scope(kind, questionnaire_ids),
-            or_(OutboxMessage.status == "pending",
-                and_(OutboxMessage.status == "retry", OutboxMessage.next_attempt_at <= now)))
-        .order_by(OutboxMessage.id).limit(1).with_for_update(skip_locked=True))
+            or_(
+                OutboxMessage.status == "pending",
+                and_(OutboxMessage.status == "retry", OutboxMessage.next_attempt_at <= now),
+            ),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
     if message is None:
         db.session.commit()
         return None
@@ -139,12 +188,17 @@ def _claim_next(kind: str, questionnaire_ids: list[int] | None, lease: float) ->
 
 
 def _set(message_id: int, **values) -> None:
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
 
 
 # --- 3. hand over -------------------------------------------------------------------------------
+
 
 class _Unsure(Exception):
     """The connection broke after the final "." went out: the server may have the message."""
@@ -157,8 +211,9 @@ def _flatten(message: EmailMessage) -> bytes:
     return data if data.endswith(b"\r\n") else data + b"\r\n"
 
 
-def _send_one(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes,
-              handed: Callable[[], None]) -> tuple[int, str]:
+def _send_one(
+    smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes, handed: Callable[[], None]
+) -> tuple[int, str]:
     """MAIL, RCPT, DATA; `handed()` commits before the final "." goes out. Returns the answer."""
     code, reply = smtp.mail(sender)
     if code != 250:
@@ -218,15 +273,18 @@ def _undo_mark(message: OutboxMessage) -> None:
     participant = db.session.get(Participant, message.participant_id) if message.participant_id else None
     if participant is None:
         return
-    delivered = (OutboxMessage.participant_id == participant.id, OutboxMessage.kind == message.kind,
-                 OutboxMessage.id != message.id, OutboxMessage.status.in_(("sent", "unconfirmed", *ACTIVE)))
+    delivered = (
+        OutboxMessage.participant_id == participant.id,
+        OutboxMessage.kind == message.kind,
+        OutboxMessage.id != message.id,
+        OutboxMessage.status.in_(("sent", "unconfirmed", *ACTIVE)),
+    )
     if message.kind == "invitation":
         if db.session.scalar(select(func.count()).select_from(OutboxMessage).where(*delivered)) == 0:
             participant.invited_at = None
     elif message.kind == "reminder":
         participant.reminders_sent = max(0, (participant.reminders_sent or 0) - 1)
-        participant.last_reminded_at = db.session.scalar(
-            select(func.max(OutboxMessage.sent_at)).where(*delivered))
+        participant.last_reminded_at = db.session.scalar(select(func.max(OutboxMessage.sent_at)).where(*delivered))
 
 
 def _after_sent(message: OutboxMessage, now: datetime) -> None:
@@ -234,12 +292,20 @@ def _after_sent(message: OutboxMessage, now: datetime) -> None:
     if message.participant_id is None:
         return
     column = "invited_at" if message.kind == "invitation" else "last_reminded_at"
-    db.session.execute(update(Participant).where(Participant.id == message.participant_id)
-                       .values({column: now}).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Participant)
+        .where(Participant.id == message.participant_id)
+        .values({column: now})
+        .execution_options(synchronize_session=False)
+    )
 
 
-def deliver_pending(kind: str, questionnaire_ids: list[int] | None, render: Callable[[OutboxMessage], str],
-                    progress: Callable[[int, int], None] | None = None) -> DeliveryReport:
+def deliver_pending(
+    kind: str,
+    questionnaire_ids: list[int] | None,
+    render: Callable[[OutboxMessage], str],
+    progress: Callable[[int, int], None] | None = None,
+) -> DeliveryReport:
     """Send every due message of `kind` (of these questionnaires, None: all), one by one."""
     cfg = current_app.config
     report = DeliveryReport()
@@ -247,8 +313,14 @@ def deliver_pending(kind: str, questionnaire_ids: list[int] | None, render: Call
     max_attempts = int(cfg.get("MAIL_MAX_ATTEMPTS") or 5)
     pause = float(cfg.get("MAIL_TEST_DELAY") or 0)
     recover_expired(kind, questionnaire_ids)
-    total = db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
-        *_scope(kind, questionnaire_ids), OutboxMessage.status.in_(("pending", "retry")))) or 0
+    total = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(*_scope(kind, questionnaire_ids), OutboxMessage.status.in_(("pending", "retry")))
+        )
+        or 0
+    )
     done = 0
     smtp: smtplib.SMTP | None = None
     try:
@@ -262,8 +334,13 @@ def deliver_pending(kind: str, questionnaire_ids: list[int] | None, render: Call
                     smtp = _connect()
                 except (OSError, smtplib.SMTPException) as exc:
                     # Nothing was handed over: the message waits, like all others, for the retry.
-                    _set(message_id, status="pending", lease_until=None, attempts=max(0, message.attempts - 1),
-                         last_error=f"mailserver onbereikbaar ({type(exc).__name__})")
+                    _set(
+                        message_id,
+                        status="pending",
+                        lease_until=None,
+                        attempts=max(0, message.attempts - 1),
+                        last_error=f"mailserver onbereikbaar ({type(exc).__name__})",
+                    )
                     report.server_down = True
                     report.error = f"Mailserver niet bereikbaar ({type(exc).__name__})."
                     break
@@ -279,19 +356,33 @@ def deliver_pending(kind: str, questionnaire_ids: list[int] | None, render: Call
 
                 time.sleep(pause)
             try:
-                code, reply = _send_one(smtp, email["From"], recipient, data,
-                                        handed=lambda message_id=message_id: _set(message_id, status="handed"))
+                code, reply = _send_one(
+                    smtp,
+                    email["From"],
+                    recipient,
+                    data,
+                    handed=lambda message_id=message_id: _set(message_id, status="handed"),
+                )
             except _Unsure as exc:
-                _set(message_id, status="unconfirmed", lease_until=None,
-                     last_error=f"verbinding verbroken na overdracht ({exc})")
+                _set(
+                    message_id,
+                    status="unconfirmed",
+                    lease_until=None,
+                    last_error=f"verbinding verbroken na overdracht ({exc})",
+                )
                 report.unconfirmed += 1
                 smtp.close()  # broken or silent: no QUIT (it would wait for an answer)
                 smtp = None
                 continue
             except (OSError, smtplib.SMTPException) as exc:
                 # Before the final ".": the server cannot have accepted it; send it again now.
-                _set(message_id, status="retry", lease_until=None, next_attempt_at=utcnow(),
-                     last_error=f"verbinding verbroken ({type(exc).__name__})")
+                _set(
+                    message_id,
+                    status="retry",
+                    lease_until=None,
+                    next_attempt_at=utcnow(),
+                    last_error=f"verbinding verbroken ({type(exc).__name__})",
+                )
                 smtp.close()  # possibly mid-DATA: a QUIT would become part of the message
                 smtp = None
                 if message.attempts >= max_attempts:
@@ -300,9 +391,12 @@ def deliver_pending(kind: str, questionnaire_ids: list[int] | None, render: Call
                 continue
             now = utcnow()
             if code == 250:
-                db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
-                                   .values(status="sent", sent_at=now, lease_until=None, last_error=None)
-                                   .execution_options(synchronize_session=False))
+                db.session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == message_id)
+                    .values(status="sent", sent_at=now, lease_until=None, last_error=None)
+                    .execution_options(synchronize_session=False)
+                )
                 _after_sent(message, now)
                 db.session.commit()
                 report.sent += 1
@@ -310,8 +404,13 @@ def deliver_pending(kind: str, questionnaire_ids: list[int] | None, render: Call
                 report.errors[str(code)] = report.errors.get(str(code), 0) + 1
                 text = f"{code} {reply}"[:300]
                 if 400 <= code < 500 and message.attempts < max_attempts:
-                    _set(message_id, status="retry", lease_until=None,
-                         next_attempt_at=now + timedelta(seconds=_backoff(message.attempts)), last_error=text)
+                    _set(
+                        message_id,
+                        status="retry",
+                        lease_until=None,
+                        next_attempt_at=now + timedelta(seconds=_backoff(message.attempts)),
+                        last_error=text,
+                    )
                 else:
                     _fail(message_id, text)
                     report.failed += 1
@@ -352,10 +451,16 @@ def _fail(message_id: int, text: str) -> None:
 def _summarise(report: DeliveryReport, kind: str, questionnaire_ids: list[int] | None) -> None:
     """What is still open after the run: retries (and when), claims of other workers, waiting."""
     scope = _scope(kind, questionnaire_ids)
-    rows = db.session.execute(select(OutboxMessage.status, func.count(), func.min(OutboxMessage.next_attempt_at),
-                                     func.min(OutboxMessage.lease_until))
-                              .where(*scope, OutboxMessage.status.in_(ACTIVE))
-                              .group_by(OutboxMessage.status)).all()
+    rows = db.session.execute(
+        select(
+            OutboxMessage.status,
+            func.count(),
+            func.min(OutboxMessage.next_attempt_at),
+            func.min(OutboxMessage.lease_until),
+        )
+        .where(*scope, OutboxMessage.status.in_(ACTIVE))
+        .group_by(OutboxMessage.status)
+    ).all()
     moments = []
     for status, count, next_attempt, lease_until in rows:
         if status == "retry":
@@ -380,5 +485,8 @@ def counts(kind: str | None = None, questionnaire_id: int | None = None, job_id:
         conditions.append(OutboxMessage.questionnaire_id == questionnaire_id)
     if job_id is not None:
         conditions.append(OutboxMessage.job_id == job_id)
-    return dict(db.session.execute(select(OutboxMessage.status, func.count()).where(*conditions)
-                                   .group_by(OutboxMessage.status)).all())
+    return dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count()).where(*conditions).group_by(OutboxMessage.status)
+        ).all()
+    )

@@ -1,4 +1,5 @@
 """The engagement log (sessions, workshops, meetings, …) and the communication plan per stakeholder."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -36,8 +37,11 @@ def stakeholders_by_id(traject: Traject, ids) -> tuple[list[Stakeholder], str | 
         return [], None
     if not isinstance(ids, (list, tuple)) or any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
         return [], _("Geef een lijst met id's van belanghebbenden.")
-    found = list(db.session.scalars(select(Stakeholder).where(Stakeholder.traject_id == traject.id,
-                                                              Stakeholder.id.in_(set(ids)))))
+    found = list(
+        db.session.scalars(
+            select(Stakeholder).where(Stakeholder.traject_id == traject.id, Stakeholder.id.in_(set(ids)))
+        )
+    )
     if len(found) != len(set(ids)):
         return [], _("Onbekende belanghebbende in dit traject.")
     return sorted(found, key=lambda s: s.name), None
@@ -92,8 +96,13 @@ def log(traject: Traject, data: dict) -> Engagement:
     engagement = Engagement(traject_id=traject.id, **clean)
     db.session.add(engagement)
     db.session.flush()
-    audit.record("engagement.logged", obj=engagement, traject_id=traject.id, kind=engagement.kind,
-                 stakeholders=[s.id for s in engagement.stakeholders])
+    audit.record(
+        "engagement.logged",
+        obj=engagement,
+        traject_id=traject.id,
+        kind=engagement.kind,
+        stakeholders=[s.id for s in engagement.stakeholders],
+    )
     return engagement
 
 
@@ -120,14 +129,20 @@ def delete(engagement: Engagement) -> None:
 
 
 def engagements(traject: Traject) -> list[Engagement]:
-    return list(db.session.scalars(select(Engagement).where(Engagement.traject_id == traject.id)
-                                   .order_by(Engagement.held_on, Engagement.id)))
+    return list(
+        db.session.scalars(
+            select(Engagement).where(Engagement.traject_id == traject.id).order_by(Engagement.held_on, Engagement.id)
+        )
+    )
 
 
 def by_phase(rows: list[Engagement]) -> list[tuple[str, list[Engagement]]]:
     """The timeline per phase, in the exploration's order (phases without entries left out)."""
-    return [(phase, [e for e in rows if e.phase == phase]) for phase in ENGAGEMENT_PHASES
-            if any(e.phase == phase for e in rows)]
+    return [
+        (phase, [e for e in rows if e.phase == phase])
+        for phase in ENGAGEMENT_PHASES
+        if any(e.phase == phase for e in rows)
+    ]
 
 
 def of_stakeholder(rows: list[Engagement], stakeholder: Stakeholder) -> list[Engagement]:
@@ -136,48 +151,79 @@ def of_stakeholder(rows: list[Engagement], stakeholder: Stakeholder) -> list[Eng
 
 # --- communication plan -------------------------------------------------------------------------
 
+
 def plan(traject: Traject) -> list[CommunicationItem]:
-    return list(db.session.scalars(select(CommunicationItem).where(CommunicationItem.traject_id == traject.id)
-                                   .order_by(CommunicationItem.planned_on, CommunicationItem.id)))
+    return list(
+        db.session.scalars(
+            select(CommunicationItem)
+            .where(CommunicationItem.traject_id == traject.id)
+            .order_by(CommunicationItem.planned_on, CommunicationItem.id)
+        )
+    )
 
 
 def upcoming(traject: Traject, today: date | None = None, limit: int = 5) -> list[CommunicationItem]:
     today = today or date.today()
-    return list(db.session.scalars(select(CommunicationItem).where(
-        CommunicationItem.traject_id == traject.id, CommunicationItem.done.is_(False),
-        CommunicationItem.planned_on >= today).order_by(CommunicationItem.planned_on, CommunicationItem.id)
-        .limit(limit)))
+    return list(
+        db.session.scalars(
+            select(CommunicationItem)
+            .where(
+                CommunicationItem.traject_id == traject.id,
+                CommunicationItem.done.is_(False),
+                CommunicationItem.planned_on >= today,
+            )
+            .order_by(CommunicationItem.planned_on, CommunicationItem.id)
+            .limit(limit)
+        )
+    )
 
 
 def derive_plan(stakeholder: Stakeholder, start: date | None = None) -> list[CommunicationItem]:
     """Replace the stakeholder's open derived items by fresh defaults from quadrant and IAP2 level;
     items the regisseur typed or edited, and items done, stay."""
     start = start or date.today()
-    for item in db.session.scalars(select(CommunicationItem).where(
-            CommunicationItem.stakeholder_id == stakeholder.id, CommunicationItem.derived.is_(True),
-            CommunicationItem.done.is_(False))):
+    for item in db.session.scalars(
+        select(CommunicationItem).where(
+            CommunicationItem.stakeholder_id == stakeholder.id,
+            CommunicationItem.derived.is_(True),
+            CommunicationItem.done.is_(False),
+        )
+    ):
         db.session.delete(item)
     made = []
     for planned in rules.default_plan(stakeholder.quadrant, stakeholder.engagement, start):
-        row = CommunicationItem(traject_id=stakeholder.traject_id, stakeholder_id=stakeholder.id,
-                                message=planned["message"], channel=planned["channel"],
-                                planned_on=planned["planned_on"],
-                                by_whom=stakeholder.owner or "", derived=True)
+        row = CommunicationItem(
+            traject_id=stakeholder.traject_id,
+            stakeholder_id=stakeholder.id,
+            message=planned["message"],
+            channel=planned["channel"],
+            planned_on=planned["planned_on"],
+            by_whom=stakeholder.owner or "",
+            derived=True,
+        )
         db.session.add(row)
         made.append(row)
     db.session.flush()
-    audit.record("communication.derived", obj=stakeholder, traject_id=stakeholder.traject_id, items=len(made),
-                 quadrant=stakeholder.quadrant, engagement=stakeholder.engagement)
+    audit.record(
+        "communication.derived",
+        obj=stakeholder,
+        traject_id=stakeholder.traject_id,
+        items=len(made),
+        quadrant=stakeholder.quadrant,
+        engagement=stakeholder.engagement,
+    )
     return made
 
 
 def save_item(traject: Traject, data: dict, item: CommunicationItem | None = None) -> CommunicationItem:
     errors: dict[str, list[str]] = {}
     clean: dict = {}
-    for field, result in (("message", _text(data.get("message"), 300, required=True)),
-                          ("channel", _text(data.get("channel"), 100)),
-                          ("by_whom", _text(data.get("by_whom"), 200)),
-                          ("planned_on", _date(data.get("planned_on")))):
+    for field, result in (
+        ("message", _text(data.get("message"), 300, required=True)),
+        ("channel", _text(data.get("channel"), 100)),
+        ("by_whom", _text(data.get("by_whom"), 200)),
+        ("planned_on", _date(data.get("planned_on"))),
+    ):
         value, message = result
         if message:
             errors[field] = [message]

@@ -8,11 +8,12 @@ language; `app.actions.api_action` answers problem+json with the translated `det
 `message_id` and the translated `errors`. A plain-string message still works (shown as it is, or
 translated when the catalog knows the exact text).
 """
+
 from __future__ import annotations
 
 from typing import Any
 
-from surveys.messages import Message, N_
+from surveys.messages import N_, Message
 
 __all__ = ["N_", "Message", "ServiceError"]
 

@@ -1,4 +1,5 @@
 """Fingerprints of a recompute's inputs: the code version, the response marker and the answers digest."""
+
 from __future__ import annotations
 
 import hashlib
@@ -37,10 +38,13 @@ def response_marker(groups: dict[str, Instrument]) -> str:
     """Hash of the sorted ids of the responses in scope: any new submission changes it."""
     if db.engine.dialect.name == "postgresql":
         # The same sha256 of the same string, computed where the ids are (no 20,000 rows shipped).
-        return db.session.execute(text(
-            "SELECT encode(sha256(convert_to(coalesce(string_agg(r.id, ',' ORDER BY r.id COLLATE \"C\"), ''), "
-            "'UTF8')), 'hex') FROM responses r WHERE r.questionnaire_id = ANY(:ids) AND r.is_latest"),
-            {"ids": all_ids(groups)}).scalar_one()
+        return db.session.execute(
+            text(
+                "SELECT encode(sha256(convert_to(coalesce(string_agg(r.id, ',' ORDER BY r.id COLLATE \"C\"), ''), "
+                "'UTF8')), 'hex') FROM responses r WHERE r.questionnaire_id = ANY(:ids) AND r.is_latest"
+            ),
+            {"ids": all_ids(groups)},
+        ).scalar_one()
     ids = db.session.scalars(select(Response.id).where(*response_filter(all_ids(groups)))).all()
     return hashlib.sha256(",".join(sorted(ids)).encode()).hexdigest()
 
@@ -53,19 +57,29 @@ def answers_digest(groups: dict[str, Instrument]) -> str:
     """sha256 over the sorted response ids, each with the md5 of its stored answers JSON."""
     ids = all_ids(groups)
     if db.engine.dialect.name == "postgresql":
-        rows = db.session.execute(text("SELECT r.id, md5(r.answers::text) FROM responses r "
-                                       "WHERE r.questionnaire_id = ANY(:ids) AND r.is_latest"), {"ids": ids}).all()
+        rows = db.session.execute(
+            text(
+                "SELECT r.id, md5(r.answers::text) FROM responses r "
+                "WHERE r.questionnaire_id = ANY(:ids) AND r.is_latest"
+            ),
+            {"ids": ids},
+        ).all()
         return digest([(rid, h) for rid, h in rows])
     rows = db.session.execute(select(Response.id, cast(Response.answers, Text)).where(*response_filter(ids))).all()
     return digest([(rid, hashlib.md5(answers.encode(), usedforsecurity=False).hexdigest()) for rid, answers in rows])
 
 
 def input_fingerprint(traject: Traject, groups: dict[str, Instrument], digest: str | None = None) -> str:
-    closed = db.session.scalars(select(Questionnaire.id).where(Questionnaire.id.in_(all_ids(groups)),
-                                                               Questionnaire.status == "closed")).all()
-    settings = {"threshold": traject.anonymity_threshold, "comment_threshold": traject.comment_threshold,
-                "weights": traject.index_weights, "closed": sorted(closed),
-                "questionnaires": {g.key: [g.ids, g.fingerprints] for g in groups.values()}}
+    closed = db.session.scalars(
+        select(Questionnaire.id).where(Questionnaire.id.in_(all_ids(groups)), Questionnaire.status == "closed")
+    ).all()
+    settings = {
+        "threshold": traject.anonymity_threshold,
+        "comment_threshold": traject.comment_threshold,
+        "weights": traject.index_weights,
+        "closed": sorted(closed),
+        "questionnaires": {g.key: [g.ids, g.fingerprints] for g in groups.values()},
+    }
     hasher = hashlib.sha256((digest or answers_digest(groups)).encode())
     hasher.update(json.dumps(settings, sort_keys=True, separators=(",", ":")).encode())
     return hasher.hexdigest()

@@ -1,4 +1,5 @@
 """A traject's questionnaires grouped into instruments (all versions of one template), and their item metadata."""
+
 from __future__ import annotations
 
 import math
@@ -36,17 +37,27 @@ class Instrument:
         # kind is the role a question type declares for analysis (QuestionType.analysis).
         if kind not in ("likert", "choice", "text"):
             raise ValueError(kind)
-        return [k for k, q in self.questions.items() if q.question_type.analysis == kind and q.construct
-                and (kind != "text" or q.construct == TEXT_CONSTRUCT)]
+        return [
+            k
+            for k, q in self.questions.items()
+            if q.question_type.analysis == kind and q.construct and (kind != "text" or q.construct == TEXT_CONSTRUCT)
+        ]
 
 
 def instruments(traject: Traject) -> dict[str, Instrument]:
     """The traject's questionnaires grouped by template key, oldest version first."""
     rows = db.session.execute(
-        select(Questionnaire.id, Questionnaire.template_key, Questionnaire.key, Questionnaire.anonymous,
-               Questionnaire.definition, Questionnaire.fingerprint)
+        select(
+            Questionnaire.id,
+            Questionnaire.template_key,
+            Questionnaire.key,
+            Questionnaire.anonymous,
+            Questionnaire.definition,
+            Questionnaire.fingerprint,
+        )
         .where(Questionnaire.traject_id == traject.id)
-        .order_by(Questionnaire.version, Questionnaire.id)).all()
+        .order_by(Questionnaire.version, Questionnaire.id)
+    ).all()
     result: dict[str, Instrument] = {}
     for qid, template_key, key, anonymous, definition, fingerprint in rows:
         name = template_key or key
@@ -59,8 +70,6 @@ def instruments(traject: Traject) -> dict[str, Instrument]:
     return result
 
 
-
-
 def items_frame(groups: dict[str, Instrument]):
     """Item metadata of the likert and single-choice items that belong to a construct (a DataFrame)."""
     import pandas as pd
@@ -71,11 +80,19 @@ def items_frame(groups: dict[str, Instrument]):
             if not q.construct or q.type not in ("likert", "single_choice"):
                 continue
             low, high = scale_bounds(q) if q.type == "likert" else (math.nan, math.nan)
-            rows.append({"question": key, "construct": q.construct, "reverse": bool(q.reverse),
-                         "min": float(low), "max": float(high), "domain": q.domain,
-                         "questionnaire": instrument.key, "partner": q.partner})
+            rows.append(
+                {
+                    "question": key,
+                    "construct": q.construct,
+                    "reverse": bool(q.reverse),
+                    "min": float(low),
+                    "max": float(high),
+                    "domain": q.domain,
+                    "questionnaire": instrument.key,
+                    "partner": q.partner,
+                }
+            )
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
-
 
 
 def response_filter(ids: list[int]):

@@ -1,9 +1,10 @@
 """The recompute job: the per-traject advisory lock, merging queued jobs, the Job row's state, the beat sweep."""
+
 from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, text, update
@@ -34,8 +35,11 @@ def traject_lock(traject_id: int):
         return
     conn = db.engine.connect()
     try:
-        taken = bool(conn.execute(text("SELECT pg_try_advisory_lock(:ns, :id)"),
-                                  {"ns": LOCK_NAMESPACE, "id": traject_id}).scalar())
+        taken = bool(
+            conn.execute(
+                text("SELECT pg_try_advisory_lock(:ns, :id)"), {"ns": LOCK_NAMESPACE, "id": traject_id}
+            ).scalar()
+        )
         conn.commit()
         try:
             yield taken
@@ -50,8 +54,12 @@ def traject_lock(traject_id: int):
 def _set_job(job_id: str | None, **values) -> None:
     if job_id is None:
         return
-    db.session.execute(update(Job).where(Job.id == job_id).values(updated_at=datetime.now(timezone.utc), **values)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Job)
+        .where(Job.id == job_id)
+        .values(updated_at=datetime.now(UTC), **values)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
 
 
@@ -73,12 +81,26 @@ def run_recompute(traject_id: int, job_id: str | None = None, *, pause: float = 
         if not taken:
             raise TrajectBusy(traject_id)
         _set_job(job_id, state="running", progress=0.05, message="")
-        merged = cast("CursorResult[Any]", db.session.execute(  # an UPDATE: a cursor result with a rowcount
-            update(Job).where(Job.kind == RECOMPUTE_KIND, Job.traject_id == traject_id, Job.state == "queued",
-                              Job.id != (job_id or ""))
-            .values(state="done", progress=1.0, message=MERGED_MESSAGE, result={"status": "merged", "into": job_id},
-                    updated_at=datetime.now(timezone.utc))
-            .execution_options(synchronize_session=False))).rowcount
+        merged = cast(
+            "CursorResult[Any]",
+            db.session.execute(  # an UPDATE: a cursor result with a rowcount
+                update(Job)
+                .where(
+                    Job.kind == RECOMPUTE_KIND,
+                    Job.traject_id == traject_id,
+                    Job.state == "queued",
+                    Job.id != (job_id or ""),
+                )
+                .values(
+                    state="done",
+                    progress=1.0,
+                    message=MERGED_MESSAGE,
+                    result={"status": "merged", "into": job_id},
+                    updated_at=datetime.now(UTC),
+                )
+                .execution_options(synchronize_session=False)
+            ),
+        ).rowcount
         db.session.commit()
 
         def progress(fraction: float, message: str) -> None:
@@ -88,10 +110,16 @@ def run_recompute(traject_id: int, job_id: str | None = None, *, pause: float = 
 
         progress(0.05, "gestart")
         result = indicator_snapshots.compute_snapshot(traject, progress)
-        summary = {"status": result.status, "snapshot": result.snapshot.id if result.snapshot else None,
-                   "stale_cleared": result.stale_cleared, "merged": merged, "seconds": round(result.seconds, 3)}
-        _set_job(job_id, state="done", progress=1.0,
-                 message="ongewijzigd" if not result.created else "klaar", result=summary)
+        summary = {
+            "status": result.status,
+            "snapshot": result.snapshot.id if result.snapshot else None,
+            "stale_cleared": result.stale_cleared,
+            "merged": merged,
+            "seconds": round(result.seconds, 3),
+        }
+        _set_job(
+            job_id, state="done", progress=1.0, message="ongewijzigd" if not result.created else "klaar", result=summary
+        )
         return summary
 
 
@@ -107,14 +135,16 @@ def fail_job(job_id: str | None, message: str) -> None:
 def sweep(enqueue_recompute, resend, *, requeue_after: float = 300.0) -> dict:
     """Enqueue a recompute for every stale traject; hand queued jobs older than ``requeue_after``
     seconds to the broker again (their message was lost while the broker was down)."""
-    cutoff = datetime.now(timezone.utc) - timedelta(seconds=requeue_after)
-    old = db.session.scalars(select(Job).where(Job.kind == RECOMPUTE_KIND, Job.state == "queued",
-                                               Job.created_at < cutoff)).all()
+    cutoff = datetime.now(UTC) - timedelta(seconds=requeue_after)
+    old = db.session.scalars(
+        select(Job).where(Job.kind == RECOMPUTE_KIND, Job.state == "queued", Job.created_at < cutoff)
+    ).all()
     resent = []
     for job in old:
         resend(job)
         resent.append(job.id)
-    stale = db.session.scalars(select(Traject.id).where(Traject.indicators_stale.is_(True),
-                                                        Traject.archived_at.is_(None))).all()
+    stale = db.session.scalars(
+        select(Traject.id).where(Traject.indicators_stale.is_(True), Traject.archived_at.is_(None))
+    ).all()
     enqueued = [enqueue_recompute(traject_id).id for traject_id in stale]
     return {"stale": list(stale), "enqueued": enqueued, "resent": resent}

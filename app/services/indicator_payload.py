@@ -1,7 +1,8 @@
 """The figures of one recompute: every analysis run over the frames, unsuppressed (releases.py decides what shows)."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -23,8 +24,11 @@ Progress = Callable[[float, str], None]
 
 
 def _subset(frame: pd.DataFrame, questionnaire: str, roles=None) -> pd.DataFrame:
-    mask = frame["questionnaire"].to_numpy() == questionnaire if not isinstance(
-        frame["questionnaire"].dtype, pd.CategoricalDtype) else (frame["questionnaire"] == questionnaire).to_numpy()
+    mask = (
+        frame["questionnaire"].to_numpy() == questionnaire
+        if not isinstance(frame["questionnaire"].dtype, pd.CategoricalDtype)
+        else (frame["questionnaire"] == questionnaire).to_numpy()
+    )
     if roles is not None:
         mask &= frame["role"].isin(roles).to_numpy()
     return frame.loc[mask]
@@ -45,11 +49,14 @@ def ict_foto(traject: Traject, groups: dict[str, Instrument]) -> list[dict]:
     rows = db.session.execute(
         select(Response.organisation_code, Response.answers)
         .where(*response_filter(instrument.ids), Response.organisation_code.is_not(None))
-        .order_by(Response.submitted_on, Response.revision, Response.signed_at)).all()
+        .order_by(Response.submitted_on, Response.revision, Response.signed_at)
+    ).all()
     latest = {code: answers for code, answers in rows}  # later rows win
     organisations = {o.code: o for o in traject.organisations}
-    return [{"organisation": code, "answers": answers, "derived": _derived(answers, organisations.get(code))}
-            for code, answers in sorted(latest.items())]
+    return [
+        {"organisation": code, "answers": answers, "derived": _derived(answers, organisations.get(code))}
+        for code, answers in sorted(latest.items())
+    ]
 
 
 def _derived(answers: dict, organisation: Organisation | None) -> dict:
@@ -68,31 +75,58 @@ def comments(texts: pd.DataFrame, comment_threshold: int) -> list[dict]:
     rows = []
     for (questionnaire, question), sub in texts.groupby(["questionnaire", "question"], sort=True):
         visible = analysis.filter_comments(sub, comment_threshold)
-        rows += [{"questionnaire": questionnaire, "question": question, "organisation": r.organisation,
-                  "role": r.role, "text": r.text}
-                 for r in visible.itertuples(index=False)]
+        rows += [
+            {
+                "questionnaire": questionnaire,
+                "question": question,
+                "organisation": r.organisation,
+                "role": r.role,
+                "text": r.text,
+            }
+            for r in visible.itertuples(index=False)
+        ]
     # Sorted by text too, so the order says nothing about who answered when.
-    return sorted(rows, key=lambda r: (r["questionnaire"], r["question"], str(r["organisation"]),
-                                      str(r["role"]), r["text"]))
+    return sorted(
+        rows, key=lambda r: (r["questionnaire"], r["question"], str(r["organisation"]), str(r["role"]), r["text"])
+    )
 
 
 def response_rates(traject: Traject) -> list[dict]:
     rows = db.session.execute(
-        select(func.coalesce(Questionnaire.template_key, Questionnaire.key), Organisation.code, Participant.role,
-               func.count(Participant.id), func.count(Participant.id).filter(Participant.completed.is_(True)),
-               Questionnaire.anonymous)
+        select(
+            func.coalesce(Questionnaire.template_key, Questionnaire.key),
+            Organisation.code,
+            Participant.role,
+            func.count(Participant.id),
+            func.count(Participant.id).filter(Participant.completed.is_(True)),
+            Questionnaire.anonymous,
+        )
         .join(Questionnaire, Participant.questionnaire_id == Questionnaire.id)
         .outerjoin(Organisation, Participant.organisation_id == Organisation.id)
         .where(Questionnaire.traject_id == traject.id)
-        .group_by(func.coalesce(Questionnaire.template_key, Questionnaire.key), Organisation.code, Participant.role,
-                  Questionnaire.anonymous)
+        .group_by(
+            func.coalesce(Questionnaire.template_key, Questionnaire.key),
+            Organisation.code,
+            Participant.role,
+            Questionnaire.anonymous,
+        )
     ).all()
     # `anonymous` tells pages whether a small completed count must be hidden: for identified
     # questionnaires (ICT-foto, board statements) one respondent per school is the design.
-    return sorted(({"questionnaire": q, "organisation": org, "role": role, "invited": int(invited),
-                    "completed": int(completed), "anonymous": bool(anonymous)}
-                   for q, org, role, invited, completed, anonymous in rows),
-                  key=lambda r: (r["questionnaire"], str(r["organisation"]), r["role"]))
+    return sorted(
+        (
+            {
+                "questionnaire": q,
+                "organisation": org,
+                "role": role,
+                "invited": int(invited),
+                "completed": int(completed),
+                "anonymous": bool(anonymous),
+            }
+            for q, org, role, invited, completed, anonymous in rows
+        ),
+        key=lambda r: (r["questionnaire"], str(r["organisation"]), r["role"]),
+    )
 
 
 def _staff_extra_members(frames: Frames) -> pd.DataFrame:
@@ -103,20 +137,36 @@ def _staff_extra_members(frames: Frames) -> pd.DataFrame:
     assert likert is not None  # read before the analyses free it
     if len(likert) and len(support):
         domain_of = dict(zip(support["question"], "gap:" + support["domain"].astype(str)))
-        mask = ((likert["questionnaire"] == STAFF) & likert["role"].isin(STAFF_ROLES)
-                & likert["question"].isin(list(domain_of))).to_numpy()
+        mask = (
+            (likert["questionnaire"] == STAFF)
+            & likert["role"].isin(STAFF_ROLES)
+            & likert["question"].isin(list(domain_of))
+        ).to_numpy()
         sub = likert.loc[mask, ["respondent", "question"]]
-        parts.append(pd.DataFrame({"measure": sub["question"].astype(object).map(domain_of).to_numpy(),
-                                   "respondent": sub["respondent"].astype(object).to_numpy()}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "measure": sub["question"].astype(object).map(domain_of).to_numpy(),
+                    "respondent": sub["respondent"].astype(object).to_numpy(),
+                }
+            )
+        )
     if len(frames.choices):
         pref = preference_answers(frames.choices, items, STAFF)
-        parts.append(pd.DataFrame({"measure": ("pref:" + pref["domain"].astype(str)).to_numpy(),
-                                   "respondent": pref["respondent"].to_numpy()}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "measure": ("pref:" + pref["domain"].astype(str)).to_numpy(),
+                    "respondent": pref["respondent"].to_numpy(),
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["measure", "respondent"])
 
 
-def compute_raw(traject: Traject, frames: Frames, groups: dict[str, Instrument],
-                progress: Progress | None = None) -> releases.Raw:
+def compute_raw(
+    traject: Traject, frames: Frames, groups: dict[str, Instrument], progress: Progress | None = None
+) -> releases.Raw:
     """Run the analysis package over the frames, unsuppressed: disclosure is decided afterwards."""
     from analysis.indices import check_model, index_table, person_indices
 
@@ -139,14 +189,23 @@ def compute_raw(traject: Traject, frames: Frames, groups: dict[str, Instrument],
         staff_prepared = prepared.only(STAFF)
         indices = index_table(staff_prepared, weights=weights)
         model_weights, model = check_model(weights)
-        per_person, names = person_indices(staff_prepared.scores, staff_prepared.coded.constructs, model_weights,
-                                           model, people=staff_prepared.coded.people)
-        index_members = pd.DataFrame({
-            "index": np.asarray(names, dtype=object)[per_person["index"].to_numpy()],
-            "respondent": staff_prepared.coded.people["respondent"].to_numpy()[per_person["person"].to_numpy()]})
+        per_person, names = person_indices(
+            staff_prepared.scores,
+            staff_prepared.coded.constructs,
+            model_weights,
+            model,
+            people=staff_prepared.coded.people,
+        )
+        index_members = pd.DataFrame(
+            {
+                "index": np.asarray(names, dtype=object)[per_person["index"].to_numpy()],
+                "respondent": staff_prepared.coded.people["respondent"].to_numpy()[per_person["person"].to_numpy()],
+            }
+        )
 
         def compare(allowed, staff_prepared=staff_prepared):
             return analysis.compare_groups(staff_prepared, "organisation", threshold, allowed=allowed)
+
     progress(0.7, "indices")
     motives, motive_prepared = [], None
     if motive_mask.any():
@@ -162,41 +221,69 @@ def compute_raw(traject: Traject, frames: Frames, groups: dict[str, Instrument],
         else:
             own = prepared.only(key) if prepared is not None and key in set(items["questionnaire"]) else None
         members[key] = disclosure.members(
-            frames.people[key], own if key != MOTIVES else motive_prepared,
+            frames.people[key],
+            own if key != MOTIVES else motive_prepared,
             index_members=index_members if key == STAFF else None,
-            extra=_staff_extra_members(frames) if key == STAFF else None)
+            extra=_staff_extra_members(frames) if key == STAFF else None,
+        )
     board_likert = plain_columns(_subset(likert, BOARD, ("board",))) if len(likert) else likert
     board_items = _items_of(items, BOARD)
     board_choices = _subset(frames.choices, BOARD, ("board",)) if len(frames.choices) else frames.choices
-    gap_frame = pd.concat([board_likert.loc[board_likert["question"].isin(
-                               _items_of(items, BOARD, "autonomy_willingness")["question"])],
-                           plain_columns(likert.loc[staff_mask & likert["question"].isin(
-                               _items_of(items, STAFF, "domain_support")["question"]).to_numpy()])],
-                          ignore_index=True) if len(likert) else likert
-    gap_items = pd.concat([_items_of(items, BOARD, "autonomy_willingness"), _items_of(items, STAFF, "domain_support")],
-                          ignore_index=True)
+    gap_frame = (
+        pd.concat(
+            [
+                board_likert.loc[
+                    board_likert["question"].isin(_items_of(items, BOARD, "autonomy_willingness")["question"])
+                ],
+                plain_columns(
+                    likert.loc[
+                        staff_mask
+                        & likert["question"].isin(_items_of(items, STAFF, "domain_support")["question"]).to_numpy()
+                    ]
+                ),
+            ],
+            ignore_index=True,
+        )
+        if len(likert)
+        else likert
+    )
+    gap_items = pd.concat(
+        [_items_of(items, BOARD, "autonomy_willingness"), _items_of(items, STAFF, "domain_support")], ignore_index=True
+    )
     board = {
-        "trust": analysis.trust_matrix(board_likert, board_items) if len(board_likert) else
-        {"cells": [], "mean_received": {}, "asymmetry": [], "weakest_link": None},
+        "trust": analysis.trust_matrix(board_likert, board_items)
+        if len(board_likert)
+        else {"cells": [], "mean_received": {}, "asymmetry": [], "weakest_link": None},
         "autonomy": analysis.autonomy_willingness(board_likert, board_items) if len(board_likert) else [],
         "commit_forms": analysis.commit_forms(board_choices, board_items) if len(board_choices) else [],
         "motives": board_motives(board_likert, board_items) if len(board_likert) else [],  # identified: no threshold
     }
     progress(0.8, "bestuur")
     return releases.Raw(
-        constructs=constructs, motives=motives, indices=indices,
+        constructs=constructs,
+        motives=motives,
+        indices=indices,
         gap=analysis.board_staff_gap(gap_frame, gap_items, threshold) if len(gap_frame) else [],
         preferences=preferences(frames.choices, items) if len(frames.choices) else [],
-        comments=comments(frames.texts, traject.comment_threshold), rates=response_rates(traject),
-        members=members, board=board, ict_foto=ict_foto(traject, groups), compare=compare,
-        extra={"responses_by_key": dict(frames.counts["by_questionnaire"]),
-               # roll-up hook (issue 15): pool figures and item quality, computed once the release decided
-               "release_extras": rollup_service.Extras({STAFF: staff_prepared, MOTIVES: motive_prepared},
-                                                       weights, prepared)})
+        comments=comments(frames.texts, traject.comment_threshold),
+        rates=response_rates(traject),
+        members=members,
+        board=board,
+        ict_foto=ict_foto(traject, groups),
+        compare=compare,
+        extra={
+            "responses_by_key": dict(frames.counts["by_questionnaire"]),
+            # roll-up hook (issue 15): pool figures and item quality, computed once the release decided
+            "release_extras": rollup_service.Extras(
+                {STAFF: staff_prepared, MOTIVES: motive_prepared}, weights, prepared
+            ),
+        },
+    )
 
 
-def compute_payload(traject: Traject, frames: Frames, groups: dict[str, Instrument],
-                    progress: Progress | None = None) -> dict:
+def compute_payload(
+    traject: Traject, frames: Frames, groups: dict[str, Instrument], progress: Progress | None = None
+) -> dict:
     """The payload the next release would show (the shape is documented in docs/worker.md)."""
     history = releases.releases_of(traject.id)
     previous = history[-1] if history else None

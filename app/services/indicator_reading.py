@@ -6,6 +6,7 @@ one float32 matrix per instrument (respondents × likert items); the long likert
 built block by block with small integer codes (int32 respondents, int8/int16 for the rest), so no
 full-size int64 or object copy of the answers is ever alive.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -22,8 +23,14 @@ from sqlalchemy.exc import DBAPIError
 from app.extensions import db
 from app.models import Response, Traject
 from app.services.indicator_fingerprints import digest as digest_of
-from app.services.indicator_instruments import (RESPONSE_COLUMNS, ROLES, Instrument, instruments, items_frame,
-                                                response_filter)
+from app.services.indicator_instruments import (
+    RESPONSE_COLUMNS,
+    ROLES,
+    Instrument,
+    instruments,
+    items_frame,
+    response_filter,
+)
 
 # Instruments with at least this many rows are read in two halves on two connections at once.
 PARALLEL_READ_MIN_ROWS = 4_000
@@ -53,9 +60,9 @@ class Rows:
     ids: list
     orgs: list
     roles: list
-    likert: np.ndarray | None     # respondents × likert keys, float32, NaN where unanswered (None once moved)
-    other: dict                   # choice and text key -> list of values (None when unanswered)
-    hashes: list | None = None    # md5 of each stored answers JSON (PostgreSQL only)
+    likert: np.ndarray | None  # respondents × likert keys, float32, NaN where unanswered (None once moved)
+    other: dict  # choice and text key -> list of values (None when unanswered)
+    hashes: list | None = None  # md5 of each stored answers JSON (PostgreSQL only)
 
 
 def _empty_rows(likert_keys: list[str], other_keys: list[str]) -> Rows:
@@ -84,8 +91,11 @@ def _read_rows(instrument: Instrument, likert_keys: list[str], other_keys: list[
                 return _parse_csv(_copy_rows(instrument, columns), likert_keys, other_keys)
         except (DBAPIError, dbapi.Error):
             pass  # an answer of an unexpected type: read it the slow, tolerant way
-    stmt = (select(Response.id, Response.organisation_code, Response.role, Response.answers)
-            .where(*response_filter(instrument.ids)).execution_options(yield_per=2_000))
+    stmt = (
+        select(Response.id, Response.organisation_code, Response.role, Response.answers)
+        .where(*response_filter(instrument.ids))
+        .execution_options(yield_per=2_000)
+    )
     ids, orgs, roles, blocks = [], [], [], []
     other: dict[str, list[Any]] = {k: [] for k in other_keys}
     for partition in db.session.execute(stmt).partitions():
@@ -117,9 +127,11 @@ def _copy_sql(instrument: Instrument, columns: list[tuple[str, str]], where: str
     # database, so composing the statement is safe (COPY takes no bind parameters).
     record = ", ".join(f'"{key}" {kind}' for key, kind in columns)
     ids_list = ",".join(str(int(i)) for i in instrument.ids)
-    return (f"COPY (SELECT r.id, r.organisation_code, r.role, md5(r.answers::text), x.* FROM responses r "  # nosec B608 # keys match KEY_PATTERN, ids are ints (see above)
-            f"CROSS JOIN LATERAL json_to_record(r.answers) AS x({record}) "
-            f"WHERE r.questionnaire_id IN ({ids_list}) AND r.is_latest{where}) TO STDOUT WITH (FORMAT csv)")
+    return (
+        f"COPY (SELECT r.id, r.organisation_code, r.role, md5(r.answers::text), x.* FROM responses r "  # nosec B608 # keys match KEY_PATTERN, ids are ints (see above)
+        f"CROSS JOIN LATERAL json_to_record(r.answers) AS x({record}) "
+        f"WHERE r.questionnaire_id IN ({ids_list}) AND r.is_latest{where}) TO STDOUT WITH (FORMAT csv)"
+    )
 
 
 def _copy_into(driver_connection, sql: str, buffer: io.BytesIO) -> None:
@@ -157,9 +169,11 @@ def _parallel_plan(instrument: Instrument) -> tuple[str | None, str | None]:
     driver = db.session.connection().connection.driver_connection
     assert driver is not None  # an open connection has its driver connection
     with driver.cursor() as cursor:
-        cursor.execute("SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY r.ctid)::text "
-                       "FROM responses r WHERE r.questionnaire_id = ANY(%s) AND r.is_latest",
-                       ([int(i) for i in instrument.ids],))
+        cursor.execute(
+            "SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY r.ctid)::text "
+            "FROM responses r WHERE r.questionnaire_id = ANY(%s) AND r.is_latest",
+            ([int(i) for i in instrument.ids],),
+        )
         count, median = cursor.fetchone()
         if count < PARALLEL_READ_MIN_ROWS or not median:
             return None, None
@@ -187,9 +201,12 @@ def _copy_halves(instrument: Instrument, columns: list[tuple[str, str]], snapsho
     engine = db.engine
     buffer = io.BytesIO()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        halves = [pool.submit(_copy_half, engine, snapshot,
-                              _copy_sql(instrument, columns, f" AND r.ctid {op} '{median}'::tid"))
-                  for op in ("<", ">=")]
+        halves = [
+            pool.submit(
+                _copy_half, engine, snapshot, _copy_sql(instrument, columns, f" AND r.ctid {op} '{median}'::tid")
+            )
+            for op in ("<", ">=")
+        ]
         for half in halves:
             buffer.write(half.result())
             del half
@@ -207,15 +224,19 @@ def _parse_csv(buffer: io.BytesIO, likert_keys: list[str], other_keys: list[str]
     dtypes.update({key: object for key in other_keys})
     ids, orgs, roles, hashes, blocks = [], [], [], [], []
     other: dict[str, list[Any]] = {k: [] for k in other_keys}
-    with pd.read_csv(buffer, header=None, names=names, dtype=dtypes, keep_default_na=False, na_values=[""],
-                     chunksize=CHUNK_ROWS) as reader:
+    with pd.read_csv(
+        buffer, header=None, names=names, dtype=dtypes, keep_default_na=False, na_values=[""], chunksize=CHUNK_ROWS
+    ) as reader:
         for chunk in reader:
             ids += chunk["_id"].tolist()
             orgs += chunk["_org"].where(chunk["_org"].notna(), None).tolist()
             roles += chunk["_role"].tolist()
             hashes += chunk["_md5"].tolist()
-            blocks.append(chunk[likert_keys].to_numpy(dtype=np.float32) if likert_keys
-                          else np.empty((len(chunk), 0), dtype=np.float32))
+            blocks.append(
+                chunk[likert_keys].to_numpy(dtype=np.float32)
+                if likert_keys
+                else np.empty((len(chunk), 0), dtype=np.float32)
+            )
             for key in other_keys:
                 column = chunk[key]
                 other[key] += column.where(column.notna(), None).tolist()
@@ -237,16 +258,21 @@ def _long_likert(rows: Rows, key: str, q_codes: np.ndarray, org_index: np.ndarra
     matrix = rows.likert
     assert matrix is not None  # read_frames frees it only after this
     for start in range(0, len(matrix), CHUNK_ROWS):
-        block = matrix[start:start + CHUNK_ROWS]
+        block = matrix[start : start + CHUNK_ROWS]
         at, item = np.nonzero(~np.isnan(block))
         values.append(block[at, item].astype(np.float64))
         questions.append(q_codes[item])
         persons.append((at + start).astype(np.int32))
     person = np.concatenate(persons) if len(persons) != 1 else persons[0]
-    return {"ids": np.asarray(rows.ids, dtype=object), "person": person,
-            "question": np.concatenate(questions) if len(questions) != 1 else questions[0],
-            "value": np.concatenate(values) if len(values) != 1 else values[0],
-            "organisation": org_index[person], "role": role_codes[person], "questionnaire": key}
+    return {
+        "ids": np.asarray(rows.ids, dtype=object),
+        "person": person,
+        "question": np.concatenate(questions) if len(questions) != 1 else questions[0],
+        "value": np.concatenate(values) if len(values) != 1 else values[0],
+        "organisation": org_index[person],
+        "role": role_codes[person],
+        "questionnaire": key,
+    }
 
 
 def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -> Frames:
@@ -274,8 +300,7 @@ def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -
         else:
             hashes.extend(zip(rows.ids, rows.hashes))
         n = len(rows.ids)
-        people[instrument.key] = pd.DataFrame({"respondent": rows.ids, "organisation": rows.orgs,
-                                               "role": rows.roles})
+        people[instrument.key] = pd.DataFrame({"respondent": rows.ids, "organisation": rows.orgs, "role": rows.roles})
         counts["by_questionnaire"][instrument.key] = n
         counts["responses"] += n
         if n == 0:
@@ -288,27 +313,50 @@ def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -
             if (role_codes < 0).any():
                 raise ValueError(f"onbekende rol in de antwoorden: {role_arr[role_codes < 0][0]!r}")
             org_index = np.array([org_codes.setdefault(o, len(org_codes)) for o in rows.orgs], dtype=np.int32)
-            q_index = np.array([question_codes.setdefault(k, len(question_codes)) for k in likert_keys],
-                               dtype=np.int32)
-            likert_parts.append(_long_likert(rows, instrument.key, _small(q_index, 1 << 15),
-                                             _small(org_index, len(org_codes) + 1), role_codes.astype(np.int8)))
+            q_index = np.array([question_codes.setdefault(k, len(question_codes)) for k in likert_keys], dtype=np.int32)
+            likert_parts.append(
+                _long_likert(
+                    rows,
+                    instrument.key,
+                    _small(q_index, 1 << 15),
+                    _small(org_index, len(org_codes) + 1),
+                    role_codes.astype(np.int8),
+                )
+            )
         rows.likert = None  # the matrix is in the long part now
         for keys, parts in ((choice_keys, choice_parts), (text_keys, text_parts)):
             for key in keys:
                 values = np.asarray(rows.other[key], dtype=object)
                 keep = np.array([v is not None and v != "" for v in values], dtype=bool)
                 if keep.any():
-                    parts.append(pd.DataFrame({
-                        "respondent": ids_arr[keep], "question": key, "value": values[keep],
-                        "organisation": org_arr[keep], "role": role_arr[keep],
-                        "questionnaire": instrument.key}))
+                    parts.append(
+                        pd.DataFrame(
+                            {
+                                "respondent": ids_arr[keep],
+                                "question": key,
+                                "value": values[keep],
+                                "organisation": org_arr[keep],
+                                "role": role_arr[keep],
+                                "questionnaire": instrument.key,
+                            }
+                        )
+                    )
     likert = _likert_frame(likert_parts, question_codes, org_codes, [g.key for g in groups.values()])
-    choices = (pd.concat(choice_parts, ignore_index=True) if choice_parts
-               else pd.DataFrame(columns=RESPONSE_COLUMNS))
-    texts = (pd.concat(text_parts, ignore_index=True).rename(columns={"value": "text"}) if text_parts
-             else pd.DataFrame(columns=["respondent", "question", "text", "organisation", "role", "questionnaire"]))
-    return Frames(likert=likert, choices=choices, texts=texts, items=items, counts=counts,
-                  digest=digest_of(hashes) if hashes is not None else None, people=people)
+    choices = pd.concat(choice_parts, ignore_index=True) if choice_parts else pd.DataFrame(columns=RESPONSE_COLUMNS)
+    texts = (
+        pd.concat(text_parts, ignore_index=True).rename(columns={"value": "text"})
+        if text_parts
+        else pd.DataFrame(columns=["respondent", "question", "text", "organisation", "role", "questionnaire"])
+    )
+    return Frames(
+        likert=likert,
+        choices=choices,
+        texts=texts,
+        items=items,
+        counts=counts,
+        digest=digest_of(hashes) if hashes is not None else None,
+        people=people,
+    )
 
 
 def _joined(parts: list[dict], name: str) -> np.ndarray:
@@ -324,27 +372,38 @@ def _likert_frame(parts: list[dict], question_codes: dict, org_codes: dict, inst
     questions = list(question_codes)
     organisations = list(org_codes)
     org_categories = [o for o in organisations if o is not None]
-    org_map = _small(np.array([org_categories.index(o) if o is not None else -1 for o in organisations],
-                              dtype=np.int32), len(organisations) + 1)
+    org_map = _small(
+        np.array([org_categories.index(o) if o is not None else -1 for o in organisations], dtype=np.int32),
+        len(organisations) + 1,
+    )
     offsets = np.cumsum([0] + [len(p["ids"]) for p in parts])
-    respondent = (parts[0]["person"] if len(parts) == 1
-                  else np.concatenate([p["person"] + np.int32(offset) for p, offset in zip(parts, offsets)]))
+    respondent = (
+        parts[0]["person"]
+        if len(parts) == 1
+        else np.concatenate([p["person"] + np.int32(offset) for p, offset in zip(parts, offsets)])
+    )
     respondents = _joined(parts, "ids")
-    questionnaire = np.concatenate([np.full(len(p["person"]), instrument_keys.index(p["questionnaire"]), dtype=np.int8)
-                                    for p in parts])
-    return pd.DataFrame({
-        # Response ids are unique across questionnaires, so each respondent code is one response.
-        # dtype= is what from_codes builds from categories= (pandas-stubs types only the dtype form).
-        # The ids wrapped in a Series (no copy) infer their dtype as the bare array would (int or str).
-        "respondent": pd.Categorical.from_codes(respondent,
-                                                dtype=pd.CategoricalDtype(pd.Series(respondents, copy=False))),
-        "question": pd.Categorical.from_codes(_joined(parts, "question"), dtype=pd.CategoricalDtype(questions)),
-        "value": _joined(parts, "value"),
-        "organisation": pd.Categorical.from_codes(org_map[_joined(parts, "organisation")],
-                                                  dtype=pd.CategoricalDtype(org_categories)),
-        "role": pd.Categorical.from_codes(_joined(parts, "role"), dtype=pd.CategoricalDtype(list(ROLES))),
-        "questionnaire": pd.Categorical.from_codes(questionnaire, dtype=pd.CategoricalDtype(instrument_keys)),
-    }, copy=False)
+    questionnaire = np.concatenate(
+        [np.full(len(p["person"]), instrument_keys.index(p["questionnaire"]), dtype=np.int8) for p in parts]
+    )
+    return pd.DataFrame(
+        {
+            # Response ids are unique across questionnaires, so each respondent code is one response.
+            # dtype= is what from_codes builds from categories= (pandas-stubs types only the dtype form).
+            # The ids wrapped in a Series (no copy) infer their dtype as the bare array would (int or str).
+            "respondent": pd.Categorical.from_codes(
+                respondent, dtype=pd.CategoricalDtype(pd.Series(respondents, copy=False))
+            ),
+            "question": pd.Categorical.from_codes(_joined(parts, "question"), dtype=pd.CategoricalDtype(questions)),
+            "value": _joined(parts, "value"),
+            "organisation": pd.Categorical.from_codes(
+                org_map[_joined(parts, "organisation")], dtype=pd.CategoricalDtype(org_categories)
+            ),
+            "role": pd.Categorical.from_codes(_joined(parts, "role"), dtype=pd.CategoricalDtype(list(ROLES))),
+            "questionnaire": pd.Categorical.from_codes(questionnaire, dtype=pd.CategoricalDtype(instrument_keys)),
+        },
+        copy=False,
+    )
 
 
 def release_free_memory() -> None:
@@ -358,8 +417,13 @@ def release_free_memory() -> None:
 
 def plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """The same frame with object columns instead of categoricals (for the pandas-groupby analyses)."""
-    return frame.assign(**{c: frame[c].astype(object).where(frame[c].notna(), None)
-                           for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+    return frame.assign(
+        **{
+            c: frame[c].astype(object).where(frame[c].notna(), None)
+            for c in frame.columns
+            if isinstance(frame[c].dtype, pd.CategoricalDtype)
+        }
+    )
 
 
 def build_inputs(traject: Traject) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -374,6 +438,9 @@ def build_inputs(traject: Traject) -> tuple[pd.DataFrame, pd.DataFrame]:
     frames = read_frames(traject)
     assert frames.likert is not None  # a fresh read holds its likert answers
     likert = plain_columns(frames.likert)
-    responses = pd.concat([likert.astype({"value": object}), frames.choices], ignore_index=True) \
-        if len(frames.choices) else likert
+    responses = (
+        pd.concat([likert.astype({"value": object}), frames.choices], ignore_index=True)
+        if len(frames.choices)
+        else likert
+    )
     return responses[RESPONSE_COLUMNS], frames.items

@@ -5,13 +5,14 @@ stale flag are written in one transaction, unless a submission arrived while it 
 the analysis are imported inside :func:`compute_snapshot` only, so a web process that reads the
 latest snapshot (pages, exports) never loads them.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from datetime import time as dt_time
-from typing import Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import defer
@@ -33,8 +34,12 @@ def latest_snapshot(traject: Traject | int, *, payload: bool = True) -> Indicato
     """
     traject_id = traject if isinstance(traject, int) else traject.id
     # Only releases are stored; the newest is the one every output reads.
-    stmt = (select(IndicatorSnapshot).where(IndicatorSnapshot.traject_id == traject_id)
-            .order_by(IndicatorSnapshot.number.desc(), IndicatorSnapshot.id.desc()).limit(1))
+    stmt = (
+        select(IndicatorSnapshot)
+        .where(IndicatorSnapshot.traject_id == traject_id)
+        .order_by(IndicatorSnapshot.number.desc(), IndicatorSnapshot.id.desc())
+        .limit(1)
+    )
     if not payload:
         stmt = stmt.options(defer(IndicatorSnapshot.payload))
     return db.session.scalar(stmt)
@@ -54,13 +59,21 @@ class SnapshotResult:
 
 def mark_stale(traject_id: int) -> None:
     """Set the outbox flag with an explicit UPDATE (it takes the row lock the recompute waits for)."""
-    db.session.execute(update(Traject).where(Traject.id == traject_id)
-                       .values(indicators_stale=True, updated_at=Traject.updated_at)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Traject)
+        .where(Traject.id == traject_id)
+        .values(indicators_stale=True, updated_at=Traject.updated_at)
+        .execution_options(synchronize_session=False)
+    )
 
 
-def _finish(traject: Traject, marker: str, groups: dict[str, Instrument],
-            snapshot: IndicatorSnapshot | None, released_ids: list[str] | None = None) -> bool:
+def _finish(
+    traject: Traject,
+    marker: str,
+    groups: dict[str, Instrument],
+    snapshot: IndicatorSnapshot | None,
+    released_ids: list[str] | None = None,
+) -> bool:
     """Write the snapshot and clear the stale flag in one transaction, unless new input arrived.
 
     The traject row is locked first: a submission's UPDATE of the stale flag holds the same row
@@ -73,9 +86,12 @@ def _finish(traject: Traject, marker: str, groups: dict[str, Instrument],
         releases.mark_released(released_ids or [], snapshot.number)
         releases.clear_superseded(traject.id, snapshot.number)
     if unchanged:
-        db.session.execute(update(Traject).where(Traject.id == traject.id)
-                           .values(indicators_stale=False, updated_at=Traject.updated_at)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(Traject)
+            .where(Traject.id == traject.id)
+            .values(indicators_stale=False, updated_at=Traject.updated_at)
+            .execution_options(synchronize_session=False)
+        )
     db.session.commit()
     db.session.refresh(traject)
     return unchanged
@@ -111,14 +127,19 @@ def compute_snapshot(traject: Traject, progress: Progress | None = None) -> Snap
         return SnapshotResult(latest, False, cleared, time.perf_counter() - started)
     released_on = date.today()
     snapshot = IndicatorSnapshot(
-        traject_id=traject.id, number=number, released_on=released_on,
+        traject_id=traject.id,
+        number=number,
+        released_on=released_on,
         # A release carries its date, never the moment: no time of any submission can be read off it.
-        computed_at=datetime.combine(released_on, dt_time.min, tzinfo=timezone.utc),
-        input_fingerprint=fingerprint, code_version=version, responses=release.responses,
+        computed_at=datetime.combine(released_on, dt_time.min, tzinfo=UTC),
+        input_fingerprint=fingerprint,
+        code_version=version,
+        responses=release.responses,
         anonymity_threshold=traject.anonymity_threshold,
-        counts={"by_questionnaire": _released_by_questionnaire(frames, release, groups),
-                "disclosure": release.state},
-        payload=release.payload, message="")
+        counts={"by_questionnaire": _released_by_questionnaire(frames, release, groups), "disclosure": release.state},
+        payload=release.payload,
+        message="",
+    )
     cleared = _finish(traject, marker, groups, snapshot, release.released_ids)
     return SnapshotResult(snapshot, True, cleared, time.perf_counter() - started)
 

@@ -4,6 +4,7 @@
 between the ``payload:begin``/``payload:end`` markers of docs/worker.md differs (regenerate with
 ``python -m app.services.indicator_types --write``), and checks a real payload against the types.
 """
+
 from __future__ import annotations
 
 import sys
@@ -100,12 +101,16 @@ class ComparisonRow(TypedDict):
 class Board(TypedDict):
     """Identified board analyses (analysis.board); the staff side of `gap` carries the release's hidden groups."""
 
-    trust: Annotated[dict, "trust_matrix: cells [{from, to, n, mean, score}], mean_received {school: mean}, "
-                           "asymmetry [{a, b, diff}], weakest_link {from, to, mean} | None"]
+    trust: Annotated[
+        dict,
+        "trust_matrix: cells [{from, to, n, mean, score}], mean_received {school: mean}, "
+        "asymmetry [{a, b, diff}], weakest_link {from, to, mean} | None",
+    ]
     autonomy: Annotated[list[dict], "autonomy_willingness: [{domain, organisation, n, mean}]"]
     commit_forms: Annotated[list[dict], "commit_forms: [{organisation, domain, form, n, forms {form: n}}]"]
-    gap: Annotated[list[dict], "board_staff_gap: [{organisation, domain, board, board_n, staff, staff_n, "
-                               "staff_suppressed, gap}]"]
+    gap: Annotated[
+        list[dict], "board_staff_gap: [{organisation, domain, board, board_n, staff, staff_n, staff_suppressed, gap}]"
+    ]
     motives: Annotated[list[dict], "board_motives: each board's own motives per school, identified (no threshold)"]
 
 
@@ -173,9 +178,16 @@ class Payload(TypedDict):
     item_quality: Annotated[list[dict[str, Any]], "alpha and item-rest correlations of whole shown groups"]
 
 
-ROW_TYPES = {"constructs": ConstructRow, "indices": IndexRow, "motives": ConstructRow, "comparisons": ComparisonRow,
-             "preferences": PreferenceRow, "comments": CommentRow, "ict_foto": FotoRow,
-             "response_rates": RateRow}
+ROW_TYPES = {
+    "constructs": ConstructRow,
+    "indices": IndexRow,
+    "motives": ConstructRow,
+    "comparisons": ComparisonRow,
+    "preferences": PreferenceRow,
+    "comments": CommentRow,
+    "ict_foto": FotoRow,
+    "response_rates": RateRow,
+}
 
 
 def _name(tp) -> str:
@@ -221,8 +233,12 @@ def payload_markdown() -> str:
     lines = [BEGIN, ""]
     for cls in seen:
         doc = " ".join((cls.__doc__ or "").split())
-        lines += [f"**`{cls.__name__}`**" + (f": {doc}" if doc else ""), "", "| field | type | meaning |",
-                  "|---|---|---|"]
+        lines += [
+            f"**`{cls.__name__}`**" + (f": {doc}" if doc else ""),
+            "",
+            "| field | type | meaning |",
+            "|---|---|---|",
+        ]
         lines += [f"| `{name}` | `{kind}` | {note} |" for name, kind, note in _fields(cls)]
         lines.append("")
     lines.append(END)
@@ -245,7 +261,9 @@ def shape_errors(payload: dict) -> list[str]:
     for section, cls in ROW_TYPES.items():
         keys = set(get_type_hints(cls))
         # __required_keys__ cannot see NotRequired under `from __future__ import annotations` (3.11)
-        required = {k for k, tp in get_type_hints(cls, include_extras=True).items() if get_origin(tp) is not NotRequired}
+        required = {
+            k for k, tp in get_type_hints(cls, include_extras=True).items() if get_origin(tp) is not NotRequired
+        }
         for row in payload.get(section, []):
             if not required <= set(row) <= keys:
                 errors.append(f"{section}: {sorted((set(row) ^ keys) - (keys - required))}")

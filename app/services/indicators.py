@@ -18,25 +18,56 @@ The work lives in modules of one concern each:
 Names of the pandas modules are loaded on first use (PEP 562), so importing this module (every
 web process does, for :func:`latest_snapshot`) loads neither pandas nor scipy.
 """
+
 from __future__ import annotations
 
 import importlib
 
-from app.services.indicator_fingerprints import (answers_digest, code_version, input_fingerprint,  # noqa: F401
-                                                 response_marker)
-from app.services.indicator_instruments import (BOARD, FOTO, ITEM_COLUMNS, MOTIVES, RESPONSE_COLUMNS,  # noqa: F401
-                                                ROLES, STAFF, STAFF_ROLES, TEXT_CONSTRUCT, Instrument, instruments,
-                                                items_frame)
-from app.services.indicator_jobs import (LOCK_NAMESPACE, MERGED_MESSAGE, RECOMPUTE_KIND, TrajectBusy,  # noqa: F401
-                                         _set_job, fail_job, run_recompute, sweep, traject_lock)
-from app.services.indicator_snapshots import (Progress, SnapshotResult, compute_snapshot,  # noqa: F401
-                                              latest_snapshot, mark_stale)
+from app.services.indicator_fingerprints import answers_digest, code_version, input_fingerprint, response_marker  # noqa: F401
+from app.services.indicator_instruments import (  # noqa: F401
+    BOARD,
+    FOTO,
+    ITEM_COLUMNS,
+    MOTIVES,
+    RESPONSE_COLUMNS,
+    ROLES,
+    STAFF,
+    STAFF_ROLES,
+    TEXT_CONSTRUCT,
+    Instrument,
+    instruments,
+    items_frame,
+)
+from app.services.indicator_jobs import (  # noqa: F401
+    LOCK_NAMESPACE,
+    MERGED_MESSAGE,
+    RECOMPUTE_KIND,
+    TrajectBusy,
+    _set_job,
+    fail_job,
+    run_recompute,
+    sweep,
+    traject_lock,
+)
+from app.services.indicator_snapshots import Progress, SnapshotResult, compute_snapshot, latest_snapshot, mark_stale  # noqa: F401
 
 _LAZY = {
-    "app.services.indicator_reading": ("Frames", "read_frames", "build_inputs", "PARALLEL_READ_MIN_ROWS",
-                                       "CHUNK_ROWS", "plain_columns"),
-    "app.services.indicator_payload": ("compute_raw", "compute_payload", "ict_foto", "preferences", "comments",
-                                       "response_rates"),
+    "app.services.indicator_reading": (
+        "Frames",
+        "read_frames",
+        "build_inputs",
+        "PARALLEL_READ_MIN_ROWS",
+        "CHUNK_ROWS",
+        "plain_columns",
+    ),
+    "app.services.indicator_payload": (
+        "compute_raw",
+        "compute_payload",
+        "ict_foto",
+        "preferences",
+        "comments",
+        "response_rates",
+    ),
 }
 _WHERE = {name: module for module, names in _LAZY.items() for name in names}
 

@@ -5,15 +5,16 @@ personal link is derived from the token only when a message is sent over SMTP, s
 regisseur's outbox or written to the mail-merge CSV: the database never holds a token.
 Mails contain the link and nothing about answers, so no mail ties a participant to a response.
 """
+
 from __future__ import annotations
 
 import contextlib
 import logging
 import re
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from datetime import UTC, datetime, timedelta
 
 from babel.dates import format_date, format_datetime, get_timezone
 from flask import current_app, has_request_context, render_template, url_for
@@ -24,8 +25,14 @@ from app.models import Participant, Questionnaire, TrajectMember, User
 from app.models.base import aware
 from app.services import audit
 from app.services.mail import deliver, queue_mail, smtp_configured
-from app.services.participants import (MAIL_LANGUAGES, ROLE_NAMES, ROLE_NAMES_EN, is_closed, links_visible,
-                                       recipient_language)
+from app.services.participants import (
+    MAIL_LANGUAGES,
+    ROLE_NAMES,
+    ROLE_NAMES_EN,
+    is_closed,
+    links_visible,
+    recipient_language,
+)
 from app.services.tokens import participant_for_token, personal_link, rotate_token, token_for
 from surveys import duration
 from surveys.model import Questionnaire as Definition
@@ -38,7 +45,7 @@ Progress = Callable[[int, int], None]
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @contextlib.contextmanager
@@ -111,8 +118,9 @@ def mailable(questionnaire: Questionnaire, now: datetime | None = None) -> bool:
     """Mails go out only for an open questionnaire, after it opens and before it closes."""
     now = now or utcnow()
     opens_at = aware(questionnaire.opens_at)
-    return (questionnaire.status == "open" and not is_closed(questionnaire, now)
-            and (opens_at is None or opens_at <= now))
+    return (
+        questionnaire.status == "open" and not is_closed(questionnaire, now) and (opens_at is None or opens_at <= now)
+    )
 
 
 def deadline_text(questionnaire: Questionnaire, lang: str = "nl") -> str | None:
@@ -134,29 +142,44 @@ def sender_name(questionnaire: Questionnaire, user_id: int | None = None) -> str
     user = db.session.get(User, user_id) if user_id else None
     if user is None or user.role != "regisseur":
         user = db.session.scalar(
-            select(User).join(TrajectMember, TrajectMember.user_id == User.id)
+            select(User)
+            .join(TrajectMember, TrajectMember.user_id == User.id)
             .where(TrajectMember.traject_id == questionnaire.traject_id, User.role == "regisseur")
-            .order_by(TrajectMember.added_at, TrajectMember.id).limit(1))
+            .order_by(TrajectMember.added_at, TrajectMember.id)
+            .limit(1)
+        )
     return user.name if user is not None else "de regisseur van de verkenning"
 
 
-SUBJECTS = {("invitation", "nl"): "Uitnodiging: {title}", ("reminder", "nl"): "Herinnering: {title}",
-            ("invitation", "en"): "Invitation: {title}", ("reminder", "en"): "Reminder: {title}"}
+SUBJECTS = {
+    ("invitation", "nl"): "Uitnodiging: {title}",
+    ("reminder", "nl"): "Herinnering: {title}",
+    ("invitation", "en"): "Invitation: {title}",
+    ("reminder", "en"): "Reminder: {title}",
+}
 
 
-def compose(kind: str, participant: Participant, questionnaire: Questionnaire, sender: str,
-            lang: str | None = None) -> tuple[str, str]:
+def compose(
+    kind: str, participant: Participant, questionnaire: Questionnaire, sender: str, lang: str | None = None
+) -> tuple[str, str]:
     """Subject and body (with link placeholders) of an invitation or a reminder, in the
     participant's language (`recipient_language`) unless `lang` asks for another."""
     lang = lang if lang in MAIL_LANGUAGES else recipient_language(participant)
     title = (questionnaire.title or {}).get(lang) or (questionnaire.title or {}).get("nl") or questionnaire.key
     roles = ROLE_NAMES_EN if lang == "en" else ROLE_NAMES
     context = {
-        "participant": participant, "questionnaire": questionnaire, "title": title,
-        "traject": questionnaire.traject, "sender": sender, "role_name": roles.get(participant.role, participant.role),
-        "organisation": participant.organisation, "minutes": minutes_needed(questionnaire),
-        "deadline": deadline_text(questionnaire, lang), "threshold": questionnaire.traject.anonymity_threshold,
-        "link": f"[[link:{participant.id}]]", "optout": f"[[afmelden:{participant.id}]]",
+        "participant": participant,
+        "questionnaire": questionnaire,
+        "title": title,
+        "traject": questionnaire.traject,
+        "sender": sender,
+        "role_name": roles.get(participant.role, participant.role),
+        "organisation": participant.organisation,
+        "minutes": minutes_needed(questionnaire),
+        "deadline": deadline_text(questionnaire, lang),
+        "threshold": questionnaire.traject.anonymity_threshold,
+        "link": f"[[link:{participant.id}]]",
+        "optout": f"[[afmelden:{participant.id}]]",
     }
     suffix = ".en" if lang == "en" else ""
     body = render_template(f"distribution/mail/{kind}{suffix}.txt", **context)
@@ -164,6 +187,7 @@ def compose(kind: str, participant: Participant, questionnaire: Questionnaire, s
 
 
 # --- who gets a mail --------------------------------------------------------------------------
+
 
 def _reachable():
     return (Participant.email.is_not(None), Participant.opted_out.is_(False), Participant.completed.is_(False))
@@ -178,9 +202,12 @@ def invitation_conditions(resend: bool = False) -> list:
 
 def reminder_conditions(questionnaire: Questionnaire, now: datetime) -> list:
     due = now - timedelta(days=questionnaire.reminder_interval_days or 0)
-    return [*_reachable(), Participant.invited_at.is_not(None),
-            Participant.reminders_sent < (questionnaire.max_reminders or 0),
-            func.coalesce(Participant.last_reminded_at, Participant.invited_at) <= due]
+    return [
+        *_reachable(),
+        Participant.invited_at.is_not(None),
+        Participant.reminders_sent < (questionnaire.max_reminders or 0),
+        func.coalesce(Participant.last_reminded_at, Participant.invited_at) <= due,
+    ]
 
 
 def _ids(questionnaire: Questionnaire, conditions: list, participant_ids: list[int] | None = None) -> list[int]:
@@ -196,8 +223,11 @@ def pending_invitations(questionnaire: Questionnaire) -> int:
 
 def pending_participants(questionnaire: Questionnaire, limit: int | None = None) -> list[Participant]:
     """Who the next "Uitnodigingen versturen" mails: not yet invited (and reachable)."""
-    query = (select(Participant).where(Participant.questionnaire_id == questionnaire.id, *invitation_conditions())
-             .order_by(Participant.id))
+    query = (
+        select(Participant)
+        .where(Participant.questionnaire_id == questionnaire.id, *invitation_conditions())
+        .order_by(Participant.id)
+    )
     if limit is not None:
         query = query.limit(limit)
     return list(db.session.scalars(query))
@@ -208,19 +238,24 @@ def without_links(text: str, lang: str = "nl") -> str:
     return PLACEHOLDER.sub(lambda m: words[0] if m.group(1) == "link" else words[1], text)
 
 
-def sample_mail(kind: str, questionnaire: Questionnaire, participant: Participant, sender_id: int | None = None
-                ) -> dict:
+def sample_mail(
+    kind: str, questionnaire: Questionnaire, participant: Participant, sender_id: int | None = None
+) -> dict:
     """What `participant` will get, with the links left out: {"subject", "lang"} of the mail in their own
     language, and the same mail in each language (`"nl"`, `"en"`: (subject, body)) for the review."""
     sender = sender_name(questionnaire, sender_id)
     lang = recipient_language(participant)
     parts = {code: compose(kind, participant, questionnaire, sender, code) for code in MAIL_LANGUAGES}
-    return {"subject": parts[lang][0], "lang": lang,
-            **{code: (s, without_links(b, code)) for code, (s, b) in parts.items()}}
+    return {
+        "subject": parts[lang][0],
+        "lang": lang,
+        **{code: (s, without_links(b, code)) for code, (s, b) in parts.items()},
+    }
 
 
-def sample_invitation(questionnaire: Questionnaire, participant: Participant, sender_id: int | None = None,
-                      lang: str | None = None) -> tuple[str, str]:
+def sample_invitation(
+    questionnaire: Questionnaire, participant: Participant, sender_id: int | None = None, lang: str | None = None
+) -> tuple[str, str]:
     """Subject and body of the invitation `participant` will get (in their language, or `lang`),
     with the links left out."""
     lang = lang if lang in MAIL_LANGUAGES else recipient_language(participant)
@@ -242,10 +277,21 @@ def send_fresh_link(participant: Participant) -> None:
         db.session.execute(delete(ResponseDraft).where(ResponseDraft.participant_id == participant.id))
     with url_context():
         subject, body = compose("invitation", participant, questionnaire, sender_name(questionnaire))
-    message = queue_mail(participant.email, subject, body, kind="invitation", traject_id=questionnaire.traject_id,
-                         language=recipient_language(participant))
-    audit.record("participant.fresh_link", object_type="Questionnaire", object_id=questionnaire.id,
-                 traject_id=questionnaire.traject_id, actor_id=None)
+    message = queue_mail(
+        participant.email,
+        subject,
+        body,
+        kind="invitation",
+        traject_id=questionnaire.traject_id,
+        language=recipient_language(participant),
+    )
+    audit.record(
+        "participant.fresh_link",
+        object_type="Questionnaire",
+        object_id=questionnaire.id,
+        traject_id=questionnaire.traject_id,
+        actor_id=None,
+    )
     db.session.commit()
     if smtp_configured():
         try:
@@ -265,23 +311,31 @@ def due_reminders(questionnaire: Questionnaire, now: datetime | None = None) -> 
 
 # --- sending ----------------------------------------------------------------------------------
 
+
 @dataclass
 class SendResult:
-    queued: int = 0       # messages created (in the outbox, or to be sent over SMTP)
-    sent: int = 0         # accepted by the SMTP server
-    failed: int = 0       # refused for good (5xx, or too many 4xx); the participant counts as not mailed
-    skipped: int = 0      # no longer eligible when their batch came up
-    retry: int = 0        # refused for now (4xx) or cut off: sent again at `retry_at`
+    queued: int = 0  # messages created (in the outbox, or to be sent over SMTP)
+    sent: int = 0  # accepted by the SMTP server
+    failed: int = 0  # refused for good (5xx, or too many 4xx); the participant counts as not mailed
+    skipped: int = 0  # no longer eligible when their batch came up
+    retry: int = 0  # refused for now (4xx) or cut off: sent again at `retry_at`
     unconfirmed: int = 0  # handed over by a worker that died before the answer: not sent again
-    pending: int = 0      # waiting because the mail server could not be reached
+    pending: int = 0  # waiting because the mail server could not be reached
     retry_at: datetime | None = None
     error: str | None = None
     server_down: bool = False
 
     def as_dict(self) -> dict:
-        return {"queued": self.queued, "sent": self.sent, "failed": self.failed, "skipped": self.skipped,
-                "retry": self.retry, "unconfirmed": self.unconfirmed, "pending": self.pending,
-                "retry_at": self.retry_at.isoformat() if self.retry_at else None}
+        return {
+            "queued": self.queued,
+            "sent": self.sent,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "retry": self.retry,
+            "unconfirmed": self.unconfirmed,
+            "pending": self.pending,
+            "retry_at": self.retry_at.isoformat() if self.retry_at else None,
+        }
 
     def add(self, report) -> None:
         """Fold in a delivery report (app/services/delivery.py)."""
@@ -299,16 +353,27 @@ class MailServerDown(RuntimeError):
     pass
 
 
-def _send_batch(kind: str, questionnaire: Questionnaire, ids: list[int], conditions: list,
-                sender: str, now: datetime, result: SendResult, job_id: str | None = None) -> None:
+def _send_batch(
+    kind: str,
+    questionnaire: Questionnaire,
+    ids: list[int],
+    conditions: list,
+    sender: str,
+    now: datetime,
+    result: SendResult,
+    job_id: str | None = None,
+) -> None:
     """Lock the batch's rows (skip rows another worker holds), re-check, and create one outbox
     row per participant with the participant's mark in the same commit. Nothing is sent here:
     `delivery.deliver_pending` sends the rows one by one (claim, hand over, mark sent)."""
     from app.services import delivery
 
     participants = db.session.scalars(
-        select(Participant).where(Participant.id.in_(ids), *conditions)
-        .order_by(Participant.id).with_for_update(skip_locked=True)).all()
+        select(Participant)
+        .where(Participant.id.in_(ids), *conditions)
+        .order_by(Participant.id)
+        .with_for_update(skip_locked=True)
+    ).all()
     result.skipped += len(ids) - len(participants)
 
     def mark(participant: Participant) -> None:
@@ -319,13 +384,25 @@ def _send_batch(kind: str, questionnaire: Questionnaire, ids: list[int], conditi
             participant.last_reminded_at = now
 
     result.queued += delivery.create_messages(
-        kind, questionnaire, participants, lambda p: compose(kind, p, questionnaire, sender), mark,
-        job_id=job_id, smtp=smtp_configured())
+        kind,
+        questionnaire,
+        participants,
+        lambda p: compose(kind, p, questionnaire, sender),
+        mark,
+        job_id=job_id,
+        smtp=smtp_configured(),
+    )
     db.session.commit()
 
 
-def _deliver(kind: str, questionnaire_ids: list[int] | None, result: SendResult,
-             progress: Progress | None = None, done_before: int = 0, total: int = 0) -> None:
+def _deliver(
+    kind: str,
+    questionnaire_ids: list[int] | None,
+    result: SendResult,
+    progress: Progress | None = None,
+    done_before: int = 0,
+    total: int = 0,
+) -> None:
     """Send the due messages of `kind` over SMTP (nothing without SMTP)."""
     from app.services import delivery
 
@@ -337,14 +414,25 @@ def _deliver(kind: str, questionnaire_ids: list[int] | None, result: SendResult,
             progress(min(done_before + done, max(total, done_before + count)), max(total, done_before + count))
 
     with url_context():
-        report = delivery.deliver_pending(kind, questionnaire_ids,
-                                          render=lambda m: render_links(m.body, m.traject_id), progress=step)
+        report = delivery.deliver_pending(
+            kind, questionnaire_ids, render=lambda m: render_links(m.body, m.traject_id), progress=step
+        )
     result.add(report)
 
 
-def _run(kind: str, questionnaire: Questionnaire, ids: list[int], conditions: list, *,
-         created_by: int | None, progress: Progress | None, done_before: int, total: int,
-         result: SendResult, job_id: str | None = None) -> int:
+def _run(
+    kind: str,
+    questionnaire: Questionnaire,
+    ids: list[int],
+    conditions: list,
+    *,
+    created_by: int | None,
+    progress: Progress | None,
+    done_before: int,
+    total: int,
+    result: SendResult,
+    job_id: str | None = None,
+) -> int:
     size = max(1, int(current_app.config.get("MAIL_BATCH_SIZE") or 50))
     sender = sender_name(questionnaire, created_by)
     now = utcnow()
@@ -352,7 +440,7 @@ def _run(kind: str, questionnaire: Questionnaire, ids: list[int], conditions: li
     done = done_before
     with url_context():
         for start in range(0, len(ids), size):
-            chunk = ids[start:start + size]
+            chunk = ids[start : start + size]
             _send_batch(kind, questionnaire, chunk, conditions, sender, now, result, job_id)
             done += len(chunk)
             if outbox_only and progress is not None:  # without SMTP a message is done once stored
@@ -364,9 +452,19 @@ def _run(kind: str, questionnaire: Questionnaire, ids: list[int], conditions: li
     return done
 
 
-def _run_and_record(kind: str, questionnaire: Questionnaire, ids: list[int], conditions: list, *,
-                    created_by: int | None, progress: Progress | None, done_before: int, total: int,
-                    result: SendResult, job_id: str | None = None) -> int:
+def _run_and_record(
+    kind: str,
+    questionnaire: Questionnaire,
+    ids: list[int],
+    conditions: list,
+    *,
+    created_by: int | None,
+    progress: Progress | None,
+    done_before: int,
+    total: int,
+    result: SendResult,
+    job_id: str | None = None,
+) -> int:
     """Send one questionnaire's mails and leave one audit event with its counts (also on failure)."""
     if not ids:
         # Nobody new, but messages of an earlier run may still wait (a crash, a retry).
@@ -376,13 +474,24 @@ def _run_and_record(kind: str, questionnaire: Questionnaire, ids: list[int], con
         return done_before
     part = SendResult()
     try:
-        return _run(kind, questionnaire, ids, conditions, created_by=created_by, progress=progress,
-                    done_before=done_before, total=total, result=part, job_id=job_id)
+        return _run(
+            kind,
+            questionnaire,
+            ids,
+            conditions,
+            created_by=created_by,
+            progress=progress,
+            done_before=done_before,
+            total=total,
+            result=part,
+            job_id=job_id,
+        )
     finally:
         _fold(result, part)
         counts = {k: v for k, v in part.as_dict().items() if k != "retry_at"}
-        audit.record(f"{kind}s.sent", obj=questionnaire, traject_id=questionnaire.traject_id,
-                     actor_id=created_by, **counts)
+        audit.record(
+            f"{kind}s.sent", obj=questionnaire, traject_id=questionnaire.traject_id, actor_id=created_by, **counts
+        )
         db.session.commit()
 
 
@@ -395,22 +504,28 @@ def _fold(result: SendResult, part: SendResult) -> None:
         result.server_down, result.error = True, part.error
 
 
-def deliver_waiting(kind: str, questionnaire_id: int | None = None,
-                    progress: Progress | None = None) -> SendResult:
+def deliver_waiting(kind: str, questionnaire_id: int | None = None, progress: Progress | None = None) -> SendResult:
     """A planned retry: only send what waits in the outbox (4xx, SMTP down, a dead worker's claim);
     nobody new is selected."""
     result = SendResult()
     _deliver(kind, [questionnaire_id] if questionnaire_id is not None else None, result, progress)
-    log.info("Nieuwe poging (%s): %s verstuurd, %s mislukt, %s wachten", kind, result.sent, result.failed,
-             result.retry + result.pending)
+    log.info(
+        "Nieuwe poging (%s): %s verstuurd, %s mislukt, %s wachten",
+        kind,
+        result.sent,
+        result.failed,
+        result.retry + result.pending,
+    )
     return result
 
 
 def open_questionnaires(now: datetime | None = None) -> list[Questionnaire]:
     now = now or utcnow()
-    candidates = db.session.scalars(select(Questionnaire).where(
-        Questionnaire.status == "open",
-        or_(Questionnaire.closes_at.is_(None), Questionnaire.closes_at > now)).order_by(Questionnaire.id)).all()
+    candidates = db.session.scalars(
+        select(Questionnaire)
+        .where(Questionnaire.status == "open", or_(Questionnaire.closes_at.is_(None), Questionnaire.closes_at > now))
+        .order_by(Questionnaire.id)
+    ).all()
     return [q for q in candidates if mailable(q, now)]
 
 
@@ -431,9 +546,15 @@ def _targets(questionnaire_id: int | None, now, result: SendResult, what: str) -
     return [questionnaire]
 
 
-def send_invitations(questionnaire_id: int | None = None, *, participant_ids: list[int] | None = None,
-                     resend: bool = False, created_by: int | None = None,
-                     progress: Progress | None = None, job_id: str | None = None) -> SendResult:
+def send_invitations(
+    questionnaire_id: int | None = None,
+    *,
+    participant_ids: list[int] | None = None,
+    resend: bool = False,
+    created_by: int | None = None,
+    progress: Progress | None = None,
+    job_id: str | None = None,
+) -> SendResult:
     """Invite participants who were not invited yet (or, with `resend`, again the given ones).
 
     Exactly once: a participant is marked in the same transaction as their outbox row, a rerun
@@ -453,21 +574,46 @@ def send_invitations(questionnaire_id: int | None = None, *, participant_ids: li
     resending = resend and participant_ids is not None
     conditions = invitation_conditions(resend=resending)
     if resending and job_id:
-        conditions.append(~exists().where(OutboxMessage.participant_id == Participant.id,
-                                          OutboxMessage.kind == "invitation", OutboxMessage.job_id == job_id))
+        conditions.append(
+            ~exists().where(
+                OutboxMessage.participant_id == Participant.id,
+                OutboxMessage.kind == "invitation",
+                OutboxMessage.job_id == job_id,
+            )
+        )
     work = [(q, _ids(q, conditions, participant_ids)) for q in targets]
     total = sum(len(ids) for _, ids in work)
     done = 0
     for questionnaire, ids in work:
-        done = _run_and_record("invitation", questionnaire, ids, conditions, created_by=created_by,
-                               progress=progress, done_before=done, total=total, result=result, job_id=job_id)
-    log.info("Uitnodigingen: %s aangemaakt, %s verstuurd, %s mislukt, %s later opnieuw",
-             result.queued, result.sent, result.failed, result.retry + result.pending)
+        done = _run_and_record(
+            "invitation",
+            questionnaire,
+            ids,
+            conditions,
+            created_by=created_by,
+            progress=progress,
+            done_before=done,
+            total=total,
+            result=result,
+            job_id=job_id,
+        )
+    log.info(
+        "Uitnodigingen: %s aangemaakt, %s verstuurd, %s mislukt, %s later opnieuw",
+        result.queued,
+        result.sent,
+        result.failed,
+        result.retry + result.pending,
+    )
     return result
 
 
-def send_reminders(questionnaire_id: int | None = None, *, created_by: int | None = None,
-                   progress: Progress | None = None, job_id: str | None = None) -> SendResult:
+def send_reminders(
+    questionnaire_id: int | None = None,
+    *,
+    created_by: int | None = None,
+    progress: Progress | None = None,
+    job_id: str | None = None,
+) -> SendResult:
     """Remind non-responders only: invited, not completed, not opted out, below the maximum
     number of reminders and at least the interval after the last mail; never after closing.
     Two runs at once remind nobody twice: the participant row lock and the re-checked
@@ -482,14 +628,30 @@ def send_reminders(questionnaire_id: int | None = None, *, created_by: int | Non
     total = sum(len(ids) for _, _, ids in work)
     done = 0
     for questionnaire, conditions, ids in work:
-        done = _run_and_record("reminder", questionnaire, ids, conditions, created_by=created_by,
-                               progress=progress, done_before=done, total=total, result=result, job_id=job_id)
-    log.info("Herinneringen: %s aangemaakt, %s verstuurd, %s mislukt, %s later opnieuw",
-             result.queued, result.sent, result.failed, result.retry + result.pending)
+        done = _run_and_record(
+            "reminder",
+            questionnaire,
+            ids,
+            conditions,
+            created_by=created_by,
+            progress=progress,
+            done_before=done,
+            total=total,
+            result=result,
+            job_id=job_id,
+        )
+    log.info(
+        "Herinneringen: %s aangemaakt, %s verstuurd, %s mislukt, %s later opnieuw",
+        result.queued,
+        result.sent,
+        result.failed,
+        result.retry + result.pending,
+    )
     return result
 
 
 # --- opt-out and the mail-merge CSV -----------------------------------------------------------
+
 
 def opt_out(token: str) -> Participant | None:
     """Stop further mails for the participant of `token` (no commit); None for an unknown token."""
@@ -499,8 +661,13 @@ def opt_out(token: str) -> Participant | None:
     if not participant.opted_out:
         participant.opted_out = True
         # No participant id in the trail: only that someone of this questionnaire opted out.
-        audit.record("participant.opted_out", object_type="Questionnaire", object_id=participant.questionnaire_id,
-                     traject_id=participant.questionnaire.traject_id, actor_id=None)
+        audit.record(
+            "participant.opted_out",
+            object_type="Questionnaire",
+            object_id=participant.questionnaire_id,
+            traject_id=participant.questionnaire.traject_id,
+            actor_id=None,
+        )
     return participant
 
 
@@ -525,15 +692,25 @@ def link_rows(questionnaire: Questionnaire) -> list[list[str]]:
         raise LinksNotAvailable("De persoonlijke links van een anonieme vragenlijst gaan alleen per mail.")
     # Anonymous (self-distribution): every participant, so the list does not tell who answered.
     conditions = [Participant.email.is_not(None)] if questionnaire.anonymous else list(_reachable())
-    participants = db.session.scalars(select(Participant).where(
-        Participant.questionnaire_id == questionnaire.id, *conditions).order_by(Participant.id)).all()
+    participants = db.session.scalars(
+        select(Participant)
+        .where(Participant.questionnaire_id == questionnaire.id, *conditions)
+        .order_by(Participant.id)
+    ).all()
     rows = []
     with url_context():
         for participant in participants:
             links = links_for(participant)
             if links is None:
                 continue
-            rows.append([_cell(participant.name), _cell(participant.email), participant.role,
-                         participant.organisation.code if participant.organisation else "", links[0]])
+            rows.append(
+                [
+                    _cell(participant.name),
+                    _cell(participant.email),
+                    participant.role,
+                    participant.organisation.code if participant.organisation else "",
+                    links[0],
+                ]
+            )
     audit.record("export.links", obj=questionnaire, traject_id=questionnaire.traject_id, count=len(rows))
     return rows

@@ -1,4 +1,5 @@
 """Sending mail: over SMTP when configured, else into the outbox table the regisseur can read."""
+
 from __future__ import annotations
 
 import smtplib
@@ -11,12 +12,20 @@ from app.models import OutboxMessage
 from app.models.base import utcnow
 
 
-def queue_mail(recipient: str, subject: str, body: str, *, kind: str = "other",
-               traject_id: int | None = None, language: str = "nl") -> OutboxMessage:
+def queue_mail(
+    recipient: str, subject: str, body: str, *, kind: str = "other", traject_id: int | None = None, language: str = "nl"
+) -> OutboxMessage:
     """Store a message in the outbox (no commit). `deliver_pending` sends it when SMTP is set.
     `language` is the one the message is written in (the recipient's)."""
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body, kind=kind,
-                            traject_id=traject_id, status="outbox", language=language)
+    message = OutboxMessage(
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        kind=kind,
+        traject_id=traject_id,
+        status="outbox",
+        language=language,
+    )
     db.session.add(message)
     return message
 
@@ -56,8 +65,16 @@ def deliver(messages: list[OutboxMessage], body_for=None) -> tuple[int, int]:
     return sent, failed
 
 
-def send_now(recipient: str, subject: str, body: str, *, kind: str = "other",
-             traject_id: int | None = None, body_for=None, language: str = "nl") -> OutboxMessage:
+def send_now(
+    recipient: str,
+    subject: str,
+    body: str,
+    *,
+    kind: str = "other",
+    traject_id: int | None = None,
+    body_for=None,
+    language: str = "nl",
+) -> OutboxMessage:
     """Queue one message and deliver it right away when SMTP is configured (commits).
 
     `body_for(message)`, as in `deliver`: the text sent when the stored body holds a placeholder

@@ -6,6 +6,7 @@ only the number of non-responders as the response figures already show it (the s
 same hidden groups as the follow-up page) — never who, never the live number due, and a sample mail
 addressed to nobody, so the review cannot become a completion list.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -36,10 +37,15 @@ def _nobody(questionnaire: Questionnaire) -> Participant:
 def _due(questionnaire: Questionnaire, now: datetime) -> list[Participant]:
     if not invitations.mailable(questionnaire, now):
         return []
-    return list(db.session.scalars(
-        select(Participant).where(Participant.questionnaire_id == questionnaire.id,
-                                  *invitations.reminder_conditions(questionnaire, now))
-        .order_by(Participant.id)))
+    return list(
+        db.session.scalars(
+            select(Participant)
+            .where(
+                Participant.questionnaire_id == questionnaire.id, *invitations.reminder_conditions(questionnaire, now)
+            )
+            .order_by(Participant.id)
+        )
+    )
 
 
 def reminder_review(questionnaire: Questionnaire, sender_id: int | None, now: datetime | None = None) -> dict:
@@ -49,9 +55,16 @@ def reminder_review(questionnaire: Questionnaire, sender_id: int | None, now: da
     total = participant_service.response_rates(questionnaire)[2]
     hidden = bool(total.suppressed)
     non_responders = None if hidden else max(0, total.invited - total.completed - total.opted_out)
-    review: dict[str, Any] = {"identified": identified, "invited": total.invited, "non_responders": non_responders,
-              "hidden": hidden, "recipients": [], "count": None,
-              "max_reminders": questionnaire.max_reminders, "interval": questionnaire.reminder_interval_days}
+    review: dict[str, Any] = {
+        "identified": identified,
+        "invited": total.invited,
+        "non_responders": non_responders,
+        "hidden": hidden,
+        "recipients": [],
+        "count": None,
+        "max_reminders": questionnaire.max_reminders,
+        "interval": questionnaire.reminder_interval_days,
+    }
     if identified:
         due = _due(questionnaire, now)
         review.update(recipients=due[:MAX_LISTED], count=len(due))

@@ -5,6 +5,7 @@ response cannot unlock it, and every participant a regisseur adds is visible to 
 that organisation — with the date of adding when it came after publishing. No completion status
 is shown for anyone: that stays with the system, which alone knows whom to remind.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,20 +30,33 @@ class ListedParticipant:
 
 def listed(traject: Traject, organisation_id: int | None = None) -> list[ListedParticipant]:
     """Participants of the traject's published anonymous questionnaires (of one organisation)."""
-    stmt = (select(Participant, Questionnaire, Organisation.code)
-            .join(Questionnaire, Participant.questionnaire_id == Questionnaire.id)
-            .outerjoin(Organisation, Participant.organisation_id == Organisation.id)
-            .where(Questionnaire.traject_id == traject.id, Questionnaire.anonymous.is_(True),
-                   Questionnaire.published_at.is_not(None), Participant.email.is_not(None)))
+    stmt = (
+        select(Participant, Questionnaire, Organisation.code)
+        .join(Questionnaire, Participant.questionnaire_id == Questionnaire.id)
+        .outerjoin(Organisation, Participant.organisation_id == Organisation.id)
+        .where(
+            Questionnaire.traject_id == traject.id,
+            Questionnaire.anonymous.is_(True),
+            Questionnaire.published_at.is_not(None),
+            Participant.email.is_not(None),
+        )
+    )
     if organisation_id is not None:
         stmt = stmt.where(Participant.organisation_id == organisation_id)
     rows = []
     for participant, questionnaire, code in db.session.execute(stmt).all():
         published, created = aware(questionnaire.published_at), aware(participant.created_at)
         late = created.date() if created is not None and published is not None and created > published else None
-        rows.append(ListedParticipant(questionnaire=questionnaire.title, organisation=code, name=participant.name,
-                                      email=participant.email, role=participant.role,
-                                      added_after_publishing_on=late))
+        rows.append(
+            ListedParticipant(
+                questionnaire=questionnaire.title,
+                organisation=code,
+                name=participant.name,
+                email=participant.email,
+                role=participant.role,
+                added_after_publishing_on=late,
+            )
+        )
     return sorted(rows, key=lambda r: (str(r.questionnaire), str(r.organisation), r.role, str(r.name)))
 
 

@@ -1,10 +1,11 @@
 """Participants of a questionnaire: validation, adding by hand, by CSV and by API (all or nothing)."""
+
 from __future__ import annotations
 
 import csv
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -30,19 +31,51 @@ AUDIENCE_ROLES = {
     "users": ("staff", "pupil"),
 }
 # Dutch spreadsheets name columns and roles in Dutch; these are read as the English keys.
-COLUMN_ALIASES = {"naam": "name", "e-mail": "email", "e-mailadres": "email", "email-adres": "email",
-                  "mail": "email", "rol": "role", "organisatie": "organisation",
-                  "organization": "organisation", "school": "organisation", "taal": "language"}
-ROLE_ALIASES = {"ict-medewerker": "ict_staff", "ict medewerker": "ict_staff", "medewerker": "ict_staff",
-                "hoofd ict": "ict_lead", "hoofd-ict": "ict_lead", "ict-coördinator": "ict_lead",
-                "ict-coordinator": "ict_lead", "ict coördinator": "ict_lead", "coördinator": "ict_lead",
-                "coordinator": "ict_lead", "bestuurder": "board", "bestuur": "board",
-                "ict-gebruiker": "staff", "gebruiker": "staff", "personeel": "staff", "leerling": "pupil",
-                "student": "pupil"}
-ROLE_NAMES = {"ict_staff": "ICT-medewerker", "ict_lead": "Hoofd ICT / ICT-coördinator", "board": "bestuurder",
-              "staff": "medewerker (ICT-gebruiker)", "pupil": "leerling"}
-ROLE_NAMES_EN = {"ict_staff": "ICT staff member", "ict_lead": "Head of ICT / ICT coordinator", "board": "board member",
-                 "staff": "staff member (ICT user)", "pupil": "pupil"}
+COLUMN_ALIASES = {
+    "naam": "name",
+    "e-mail": "email",
+    "e-mailadres": "email",
+    "email-adres": "email",
+    "mail": "email",
+    "rol": "role",
+    "organisatie": "organisation",
+    "organization": "organisation",
+    "school": "organisation",
+    "taal": "language",
+}
+ROLE_ALIASES = {
+    "ict-medewerker": "ict_staff",
+    "ict medewerker": "ict_staff",
+    "medewerker": "ict_staff",
+    "hoofd ict": "ict_lead",
+    "hoofd-ict": "ict_lead",
+    "ict-coördinator": "ict_lead",
+    "ict-coordinator": "ict_lead",
+    "ict coördinator": "ict_lead",
+    "coördinator": "ict_lead",
+    "coordinator": "ict_lead",
+    "bestuurder": "board",
+    "bestuur": "board",
+    "ict-gebruiker": "staff",
+    "gebruiker": "staff",
+    "personeel": "staff",
+    "leerling": "pupil",
+    "student": "pupil",
+}
+ROLE_NAMES = {
+    "ict_staff": "ICT-medewerker",
+    "ict_lead": "Hoofd ICT / ICT-coördinator",
+    "board": "bestuurder",
+    "staff": "medewerker (ICT-gebruiker)",
+    "pupil": "leerling",
+}
+ROLE_NAMES_EN = {
+    "ict_staff": "ICT staff member",
+    "ict_lead": "Head of ICT / ICT coordinator",
+    "board": "board member",
+    "staff": "staff member (ICT user)",
+    "pupil": "pupil",
+}
 MAIL_LANGUAGES = ("nl", "en")
 # The language column of a participant list: codes and the names people write in it.
 LANGUAGE_ALIASES = {"nl": "nl", "nederlands": "nl", "dutch": "nl", "en": "en", "engels": "en", "english": "en"}
@@ -114,7 +147,8 @@ SELF_DISTRIBUTION_STATEMENT = (
     "In dit traject zijn de persoonlijke links van de anonieme vragenlijsten niet alleen per mail "
     "verstuurd: de regisseur kon ze downloaden en heeft ze zelf verspreid (zelf verspreiden). Wie "
     "een link in handen had, kon daarmee antwoorden; een concept was alleen te lezen in de browser "
-    "waarin het was begonnen.")
+    "waarin het was begonnen."
+)
 
 
 class SelfDistributionError(ServiceError):
@@ -128,13 +162,18 @@ def set_self_distribution(traject, on: bool) -> bool:
 
     on = bool(on)
     if on and smtp_configured():
-        raise SelfDistributionError(N_("Er is een mailserver ingesteld: de persoonlijke links gaan per mail "
-                                       "naar de deelnemers, zelf verspreiden is niet nodig."))
+        raise SelfDistributionError(
+            N_(
+                "Er is een mailserver ingesteld: de persoonlijke links gaan per mail "
+                "naar de deelnemers, zelf verspreiden is niet nodig."
+            )
+        )
     if bool(traject.self_distribution) == on:
         return False
     traject.self_distribution = on
-    audit.record("traject.self_distribution_on" if on else "traject.self_distribution_off",
-                 obj=traject, traject_id=traject.id)
+    audit.record(
+        "traject.self_distribution_on" if on else "traject.self_distribution_off", obj=traject, traject_id=traject.id
+    )
     return True
 
 
@@ -144,8 +183,14 @@ def self_distribution_used(traject) -> bool:
 
     if traject.self_distribution:
         return True
-    return db.session.scalar(select(AuditEvent.id).where(
-        AuditEvent.traject_id == traject.id, AuditEvent.action == "traject.self_distribution_on").limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(AuditEvent.id)
+            .where(AuditEvent.traject_id == traject.id, AuditEvent.action == "traject.self_distribution_on")
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def self_distribution_statement(traject) -> str | None:
@@ -155,7 +200,7 @@ def self_distribution_statement(traject) -> str | None:
 
 def is_closed(questionnaire: Questionnaire, now: datetime | None = None) -> bool:
     """Closed by status, or past its close date."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     closes_at = aware(questionnaire.closes_at)
     return questionnaire.status == "closed" or (closes_at is not None and closes_at <= now)
 
@@ -165,8 +210,11 @@ def allowed_roles(questionnaire: Questionnaire) -> tuple[str, ...]:
 
 
 def existing_emails(questionnaire: Questionnaire) -> set[str]:
-    rows = db.session.scalars(select(func.lower(Participant.email)).where(
-        Participant.questionnaire_id == questionnaire.id, Participant.email.is_not(None)))
+    rows = db.session.scalars(
+        select(func.lower(Participant.email)).where(
+            Participant.questionnaire_id == questionnaire.id, Participant.email.is_not(None)
+        )
+    )
     return set(rows)
 
 
@@ -178,8 +226,9 @@ def _text(value) -> str | None:
     return value.strip()
 
 
-def validate_rows(questionnaire: Questionnaire, rows: list, *, role_aliases: bool = False
-                  ) -> tuple[list[dict], list[RowIssue]]:
+def validate_rows(
+    questionnaire: Questionnaire, rows: list, *, role_aliases: bool = False
+) -> tuple[list[dict], list[RowIssue]]:
     """Check every row; returns (clean rows, issues). Duplicates within `rows` and against the
     questionnaire's participants are found case-insensitively on the email address."""
     issues: list[RowIssue] = []
@@ -203,11 +252,22 @@ def validate_rows(questionnaire: Questionnaire, rows: list, *, role_aliases: boo
         else:
             email = email.lower()
             if email in seen:
-                issues.append(RowIssue(index, "email", N_("%(email)s staat al in rij %(row)s van deze lijst.", email=email,
-                                                            row=seen[email] + 1)))
+                issues.append(
+                    RowIssue(
+                        index,
+                        "email",
+                        N_("%(email)s staat al in rij %(row)s van deze lijst.", email=email, row=seen[email] + 1),
+                    )
+                )
             elif email in known:
-                issues.append(RowIssue(index, "email", N_("%(email)s is al uitgenodigd voor deze vragenlijst.", email=email),
-                                       conflict=True))
+                issues.append(
+                    RowIssue(
+                        index,
+                        "email",
+                        N_("%(email)s is al uitgenodigd voor deze vragenlijst.", email=email),
+                        conflict=True,
+                    )
+                )
             seen.setdefault(email, index)
         name = _text(row.get("name"))
         if name is None:
@@ -225,12 +285,31 @@ def validate_rows(questionnaire: Questionnaire, rows: list, *, role_aliases: boo
             if not role:
                 issues.append(RowIssue(index, "role", N_("Vul een rol in: %(roles)s.", roles=", ".join(roles))))
             elif role not in PARTICIPANT_ROLES:
-                issues.append(RowIssue(index, "role", N_("Onbekende rol '%(role)s'; kies uit %(roles)s.",
-                                                           role=role[:40], roles=", ".join(PARTICIPANT_ROLES))))
+                issues.append(
+                    RowIssue(
+                        index,
+                        "role",
+                        N_(
+                            "Onbekende rol '%(role)s'; kies uit %(roles)s.",
+                            role=role[:40],
+                            roles=", ".join(PARTICIPANT_ROLES),
+                        ),
+                    )
+                )
             elif role not in roles:
-                issues.append(RowIssue(index, "role", N_("De rol %(role)s past niet bij deze vragenlijst (doelgroep "
-                                                           "%(audience)s); kies uit %(roles)s.", role=role,
-                                                           audience=questionnaire.audience, roles=", ".join(roles))))
+                issues.append(
+                    RowIssue(
+                        index,
+                        "role",
+                        N_(
+                            "De rol %(role)s past niet bij deze vragenlijst (doelgroep "
+                            "%(audience)s); kies uit %(roles)s.",
+                            role=role,
+                            audience=questionnaire.audience,
+                            roles=", ".join(roles),
+                        ),
+                    )
+                )
         code = _text(row.get("organisation"))
         organisation = None
         if code is None:
@@ -240,40 +319,68 @@ def validate_rows(questionnaire: Questionnaire, rows: list, *, role_aliases: boo
         else:
             organisation = organisations.get(code.upper())
             if organisation is None:
-                issues.append(RowIssue(index, "organisation", N_("Onbekende organisatie '%(code)s'; kies uit %(codes)s.",
-                                                                   code=code[:40], codes=", ".join(sorted(organisations)))))
+                issues.append(
+                    RowIssue(
+                        index,
+                        "organisation",
+                        N_(
+                            "Onbekende organisatie '%(code)s'; kies uit %(codes)s.",
+                            code=code[:40],
+                            codes=", ".join(sorted(organisations)),
+                        ),
+                    )
+                )
         language = _text(row.get("language"))
         if language is None:
             issues.append(RowIssue(index, "language", N_("Moet tekst zijn: nl of en.")))
         elif language and language.strip().lower() not in LANGUAGE_ALIASES:
-            issues.append(RowIssue(index, "language", N_("Onbekende taal '%(value)s'; kies nl of en.", value=language[:20])))
+            issues.append(
+                RowIssue(index, "language", N_("Onbekende taal '%(value)s'; kies nl of en.", value=language[:20]))
+            )
         if len(issues) == before:
             # Placeholders in mail bodies are written [[...]]; a name must not be able to forge one.
-            clean_rows.append({"email": email, "name": (name or "").replace("[[", "[ ["),
-                               "role": role, "organisation": organisation,
-                               "language": LANGUAGE_ALIASES.get((language or "").strip().lower())})
+            clean_rows.append(
+                {
+                    "email": email,
+                    "name": (name or "").replace("[[", "[ ["),
+                    "role": role,
+                    "organisation": organisation,
+                    "language": LANGUAGE_ALIASES.get((language or "").strip().lower()),
+                }
+            )
     return clean_rows, issues
 
 
 def _create(questionnaire: Questionnaire, clean_rows: list[dict]) -> list[Added]:
-    participants = [Participant(questionnaire=questionnaire, email=row["email"], name=row["name"] or None,
-                                role=row["role"], organisation=row["organisation"], language=row.get("language"))
-                    for row in clean_rows]
+    participants = [
+        Participant(
+            questionnaire=questionnaire,
+            email=row["email"],
+            name=row["name"] or None,
+            role=row["role"],
+            organisation=row["organisation"],
+            language=row.get("language"),
+        )
+        for row in clean_rows
+    ]
     db.session.add_all(participants)
     try:
         db.session.flush()
     except IntegrityError:
         # Another request added the same address between our check and this insert.
         db.session.rollback()
-        raise ParticipantError("Een of meer e-mailadressen zijn intussen al uitgenodigd.",
-                               [RowIssue(0, "email", "Al uitgenodigd voor deze vragenlijst.", conflict=True)]) from None
+        raise ParticipantError(
+            "Een of meer e-mailadressen zijn intussen al uitgenodigd.",
+            [RowIssue(0, "email", "Al uitgenodigd voor deze vragenlijst.", conflict=True)],
+        ) from None
     added = [Added(p, issue_token(p)) for p in participants]
     db.session.flush()
     return added
 
 
-def add_participants(questionnaire: Questionnaire, rows: list, *, source: str = "form",
-                     role_aliases: bool = False) -> list[Added]:
+def add_participants(
+    questionnaire: Questionnaire, rows: list, *, source: str = "form", role_aliases: bool = False
+) -> list[Added]:
     """Add participants with a token each (hash stored only; no commit); all rows or none.
 
     Raises ParticipantError with the issues per row; `only_conflicts` tells an already invited
@@ -282,18 +389,22 @@ def add_participants(questionnaire: Questionnaire, rows: list, *, source: str = 
     if is_closed(questionnaire):
         raise ParticipantError("Deze vragenlijst is gesloten; er kunnen geen deelnemers meer bij.")
     if not isinstance(rows, list) or not rows:
-        raise ParticipantError("Geef minstens één deelnemer op.",
-                               [RowIssue(0, "participants", "Geef minstens één deelnemer op.")])
+        raise ParticipantError(
+            "Geef minstens één deelnemer op.", [RowIssue(0, "participants", "Geef minstens één deelnemer op.")]
+        )
     if len(rows) > MAX_ROWS:
-        raise ParticipantError(f"Hoogstens {MAX_ROWS} deelnemers tegelijk.",
-                               [RowIssue(0, "participants", f"Hoogstens {MAX_ROWS} deelnemers tegelijk.")])
+        raise ParticipantError(
+            f"Hoogstens {MAX_ROWS} deelnemers tegelijk.",
+            [RowIssue(0, "participants", f"Hoogstens {MAX_ROWS} deelnemers tegelijk.")],
+        )
     clean_rows, issues = validate_rows(questionnaire, rows, role_aliases=role_aliases)
     if issues:
         raise ParticipantError("De deelnemers zijn niet toegevoegd; controleer de fouten.", issues)
     added = _create(questionnaire, clean_rows)
     # The audit trail counts; addresses stay out of it (they are personal data with their own erasure).
-    audit.record("participants.added", obj=questionnaire, traject_id=questionnaire.traject_id,
-                 count=len(added), source=source)
+    audit.record(
+        "participants.added", obj=questionnaire, traject_id=questionnaire.traject_id, count=len(added), source=source
+    )
     return added
 
 
@@ -302,7 +413,9 @@ def import_participants(questionnaire: Questionnaire, text: str) -> ParticipantI
     Errors name the line and the field; when any row is bad nothing is imported."""
     report = ParticipantImport()
     if is_closed(questionnaire):
-        report.row_errors.append((1, "vragenlijst", "Deze vragenlijst is gesloten; er kunnen geen deelnemers meer bij."))
+        report.row_errors.append(
+            (1, "vragenlijst", "Deze vragenlijst is gesloten; er kunnen geen deelnemers meer bij.")
+        )
         return report
     try:
         header, rows = read_csv(text)
@@ -313,8 +426,9 @@ def import_participants(questionnaire: Questionnaire, text: str) -> ParticipantI
     rows = [{COLUMN_ALIASES.get(k, k): v for k, v in row.items() if k is not None} for row in rows]
     missing = [c for c in ("email", "role", "organisation") if c not in header]
     if missing:
-        report.row_errors.append((1, "kop", "Kolom ontbreekt: " + ", ".join(missing)
-                                  + ". Verwacht: name;email;role;organisation"))
+        report.row_errors.append(
+            (1, "kop", "Kolom ontbreekt: " + ", ".join(missing) + ". Verwacht: name;email;role;organisation")
+        )
         return report
     if not rows:
         report.row_errors.append((2, "bestand", "Het bestand bevat geen rijen."))
@@ -351,12 +465,24 @@ class RateRow:
 
     def as_dict(self) -> dict:
         if self.suppressed:
-            return {"organisation": self.organisation_code, "role": self.role, "invited": self.invited,
-                    "completed": None, "opted_out": None, "response_rate": None, "suppressed": True}
-        return {"organisation": self.organisation_code, "role": self.role, "invited": self.invited,
-                "completed": self.completed, "opted_out": self.opted_out,
-                "response_rate": self.completed / self.invited if self.invited else None,
-                "suppressed": False}
+            return {
+                "organisation": self.organisation_code,
+                "role": self.role,
+                "invited": self.invited,
+                "completed": None,
+                "opted_out": None,
+                "response_rate": None,
+                "suppressed": True,
+            }
+        return {
+            "organisation": self.organisation_code,
+            "role": self.role,
+            "invited": self.invited,
+            "completed": self.completed,
+            "opted_out": self.opted_out,
+            "response_rate": self.completed / self.invited if self.invited else None,
+            "suppressed": False,
+        }
 
 
 def response_rates(questionnaire: Questionnaire) -> tuple[list[RateRow], list[RateRow], RateRow]:
@@ -371,8 +497,12 @@ def response_rates(questionnaire: Questionnaire) -> tuple[list[RateRow], list[Ra
         from app.services import releases
         from app.services.indicators import latest_snapshot
 
-        released = releases.hidden_groups_of(latest_snapshot(questionnaire.traject_id),
-                                              questionnaire.template_key or questionnaire.key) or set()
+        released = (
+            releases.hidden_groups_of(
+                latest_snapshot(questionnaire.traject_id), questionnaire.template_key or questionnaire.key
+            )
+            or set()
+        )
         suppress_rates(rows, roles, total, questionnaire.traject.anonymity_threshold, forced=released)
     return rows, roles, total
 
@@ -380,15 +510,17 @@ def response_rates(questionnaire: Questionnaire) -> tuple[list[RateRow], list[Ra
 _NO_ORGANISATION = "\x00geen"  # a participant whose organisation was removed: its own group
 
 
-def suppress_rates(rows: list[RateRow], roles: list[RateRow], total: RateRow, threshold: int,
-                   forced=()) -> set:
+def suppress_rates(rows: list[RateRow], roles: list[RateRow], total: RateRow, threshold: int, forced=()) -> set:
     """Mark the groups whose completed count may not be shown: fewer than `threshold` completed,
     and complementary suppression over (organisation, role), (all, role) and (all, all), decided
     by the one disclosure rule in `analysis.anonymity.hidden_groups`. Returns the hidden keys."""
     from analysis.anonymity import hidden_groups
 
-    keyed = ([((row.organisation_code or _NO_ORGANISATION, row.role), row) for row in rows]
-             + [((None, row.role), row) for row in roles] + [((None, None), total)])
+    keyed = (
+        [((row.organisation_code or _NO_ORGANISATION, row.role), row) for row in rows]
+        + [((None, row.role), row) for row in roles]
+        + [((None, None), total)]
+    )
     ns = {key: row.completed for key, row in keyed}
     hidden = hidden_groups(ns, threshold, forced=[cell for cell in forced if cell in ns])
     for key, row in keyed:
@@ -399,11 +531,17 @@ def suppress_rates(rows: list[RateRow], roles: list[RateRow], total: RateRow, th
 def _raw_response_rates(questionnaire: Questionnaire) -> tuple[list[RateRow], list[RateRow], RateRow]:
     from sqlalchemy import case
 
-    query = (select(Participant.organisation_id, Participant.role, func.count(Participant.id),
-                    func.sum(case((Participant.completed.is_(True), 1), else_=0)),
-                    func.sum(case((Participant.opted_out.is_(True), 1), else_=0)))
-             .where(Participant.questionnaire_id == questionnaire.id)
-             .group_by(Participant.organisation_id, Participant.role))
+    query = (
+        select(
+            Participant.organisation_id,
+            Participant.role,
+            func.count(Participant.id),
+            func.sum(case((Participant.completed.is_(True), 1), else_=0)),
+            func.sum(case((Participant.opted_out.is_(True), 1), else_=0)),
+        )
+        .where(Participant.questionnaire_id == questionnaire.id)
+        .group_by(Participant.organisation_id, Participant.role)
+    )
     organisations = {o.id: o for o in questionnaire.traject.organisations}
     role_order = {role: i for i, role in enumerate(PARTICIPANT_ROLES)}
     rows: list[RateRow] = []
@@ -411,8 +549,14 @@ def _raw_response_rates(questionnaire: Questionnaire) -> tuple[list[RateRow], li
     total = RateRow(None, None, None)
     for organisation_id, role, invited, completed, opted_out in db.session.execute(query):
         organisation = organisations.get(organisation_id)
-        row = RateRow(organisation.code if organisation else None, organisation.name if organisation else None,
-                      role, int(invited), int(completed or 0), int(opted_out or 0))
+        row = RateRow(
+            organisation.code if organisation else None,
+            organisation.name if organisation else None,
+            role,
+            int(invited),
+            int(completed or 0),
+            int(opted_out or 0),
+        )
         rows.append(row)
         for bucket in (per_role.setdefault(role, RateRow(None, None, role)), total):
             bucket.invited += row.invited

@@ -4,14 +4,21 @@ Each change goes through ``questionnaires.edit_definition`` (a checked copy, sto
 at all, and audited). Question fields that depend on the type are read and written by the type itself
 (``QuestionType.from_editor`` / ``to_editor`` in ``surveys/types/``). No function here commits.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 from app.models import Questionnaire
-from app.services.questionnaires import (QuestionnaireError, edit_definition, find_question,
-                                         find_section, placeholder_question, question_keys,
-                                         require_draft)
+from app.services.questionnaires import (
+    QuestionnaireError,
+    edit_definition,
+    find_question,
+    find_section,
+    placeholder_question,
+    question_keys,
+    require_draft,
+)
 from surveys.model import AUDIENCES, KEY_PATTERN
 from surveys.types import QUESTION_TYPES
 from surveys.types.editor import text_pair
@@ -22,8 +29,14 @@ def update_settings(q: Questionnaire, values: dict) -> None:
     require_draft(q)
     errors: dict[str, list[str]] = {}
     title = text_pair(values.get("title_nl"), values.get("title_en"), "de titel", errors, "title")
-    description = text_pair(values.get("description_nl"), values.get("description_en"),
-                            "de omschrijving", errors, "description", optional=True)
+    description = text_pair(
+        values.get("description_nl"),
+        values.get("description_en"),
+        "de omschrijving",
+        errors,
+        "description",
+        optional=True,
+    )
     audience = values.get("audience")
     if audience not in AUDIENCES:
         errors["audience"] = ["Kies een doelgroep."]
@@ -45,7 +58,8 @@ def _key(value: Any, errors: dict, field: str = "key") -> str:
     key = (value or "").strip() if isinstance(value, str) or value is None else ""
     if not KEY_PATTERN.match(key):
         errors.setdefault(field, []).append(
-            "Een sleutel begint met een kleine letter en bestaat uit kleine letters, cijfers en _.")
+            "Een sleutel begint met een kleine letter en bestaat uit kleine letters, cijfers en _."
+        )
     return key
 
 
@@ -72,20 +86,31 @@ def _condition_values(condition: dict | None) -> dict:
     value = condition[operator]
     if isinstance(value, bool):
         value = "ja" if value else "nee"
-    return {"condition_question": condition["question"], "condition_operator": operator,
-            "condition_value": "" if value is None else str(value)}
+    return {
+        "condition_question": condition["question"],
+        "condition_operator": operator,
+        "condition_value": "" if value is None else str(value),
+    }
 
 
 def question_values(question: dict) -> dict:
     """The editor's flat fields for a stored question (the inverse of question_from_values)."""
+
     def text(name, lang):
         return (question.get(name) or {}).get(lang, "")
 
-    values = {"key": question["key"], "type": question["type"],
-              "text_nl": text("text", "nl"), "text_en": text("text", "en"),
-              "help_nl": text("help", "nl"), "help_en": text("help", "en"),
-              "required": question.get("required", True), "reverse": question.get("reverse", False),
-              "construct": question.get("construct") or "", "domain": question.get("domain") or ""}
+    values = {
+        "key": question["key"],
+        "type": question["type"],
+        "text_nl": text("text", "nl"),
+        "text_en": text("text", "en"),
+        "help_nl": text("help", "nl"),
+        "help_en": text("help", "en"),
+        "required": question.get("required", True),
+        "reverse": question.get("reverse", False),
+        "construct": question.get("construct") or "",
+        "domain": question.get("domain") or "",
+    }
     if question["type"] in QUESTION_TYPES:
         values.update(QUESTION_TYPES[question["type"]].to_editor(question))
     values.update(_condition_values(question.get("condition")))
@@ -93,9 +118,13 @@ def question_values(question: dict) -> dict:
 
 
 def section_values(section: dict) -> dict:
-    values = {"key": section["key"], "title_nl": section["title"]["nl"], "title_en": section["title"]["en"],
-              "intro_nl": (section.get("intro") or {}).get("nl", ""),
-              "intro_en": (section.get("intro") or {}).get("en", "")}
+    values = {
+        "key": section["key"],
+        "title_nl": section["title"]["nl"],
+        "title_en": section["title"]["en"],
+        "intro_nl": (section.get("intro") or {}).get("nl", ""),
+        "intro_en": (section.get("intro") or {}).get("en", ""),
+    }
     values.update(_condition_values(section.get("condition")))
     return values
 
@@ -112,11 +141,12 @@ def question_from_values(values: dict) -> dict:
     question_type = QUESTION_TYPES.get(type_name) if isinstance(type_name, str) else None
     if question_type is None:
         errors["type"] = ["Kies een vraagtype."]
-    question: dict[str, Any] = {"key": _key(values.get("key"), errors), "type": values.get("type"),
-                                "text": text_pair(values.get("text_nl"), values.get("text_en"),
-                                                  "de vraagtekst", errors, "text")}
-    help_text = text_pair(values.get("help_nl"), values.get("help_en"), "de uitleg", errors, "help",
-                          optional=True)
+    question: dict[str, Any] = {
+        "key": _key(values.get("key"), errors),
+        "type": values.get("type"),
+        "text": text_pair(values.get("text_nl"), values.get("text_en"), "de vraagtekst", errors, "text"),
+    }
+    help_text = text_pair(values.get("help_nl"), values.get("help_en"), "de uitleg", errors, "help", optional=True)
     if help_text:
         question["help"] = help_text
     for name in ("construct", "domain"):
@@ -146,8 +176,7 @@ def _check_question_alone(question: dict) -> None:
         parsed.check("vraag")
     except (ValueError, TypeError) as exc:
         message = str(exc).removeprefix("vraag: ").removeprefix("vraag.")
-        raise QuestionnaireError(f"De vraag is niet geldig: {message}",
-                                 {"question": [message]}) from None
+        raise QuestionnaireError(f"De vraag is niet geldig: {message}", {"question": [message]}) from None
 
 
 def add_question(q: Questionnaire, section_key: str, values: dict, position: int | None = None) -> str:
@@ -158,8 +187,9 @@ def add_question(q: Questionnaire, section_key: str, values: dict, position: int
     def change(data):
         _, section = find_section(data, section_key)
         if question["key"] in question_keys(data):
-            raise QuestionnaireError("Deze sleutel bestaat al in de vragenlijst.",
-                                     {"key": ["Deze sleutel bestaat al in de vragenlijst."]})
+            raise QuestionnaireError(
+                "Deze sleutel bestaat al in de vragenlijst.", {"key": ["Deze sleutel bestaat al in de vragenlijst."]}
+            )
         index = len(section["questions"]) if position is None else max(0, position)
         section["questions"].insert(index, question)
         return question["key"]
@@ -175,8 +205,9 @@ def edit_question(q: Questionnaire, key: str, values: dict) -> str:
     def change(data):
         section, index, old = find_question(data, key)
         if question["key"] != key and question["key"] in question_keys(data):
-            raise QuestionnaireError("Deze sleutel bestaat al in de vragenlijst.",
-                                     {"key": ["Deze sleutel bestaat al in de vragenlijst."]})
+            raise QuestionnaireError(
+                "Deze sleutel bestaat al in de vragenlijst.", {"key": ["Deze sleutel bestaat al in de vragenlijst."]}
+            )
         # Fields the editor does not show (a partner code) stay as they were.
         if old.get("partner"):
             question["partner"] = old["partner"]
@@ -190,8 +221,9 @@ def delete_question(q: Questionnaire, key: str) -> None:
     def change(data):
         section, index, _ = find_question(data, key)
         if len(section["questions"]) == 1:
-            raise QuestionnaireError("Een sectie heeft minstens één vraag; verwijder de hele sectie "
-                                     "of voeg eerst een andere vraag toe.")
+            raise QuestionnaireError(
+                "Een sectie heeft minstens één vraag; verwijder de hele sectie of voeg eerst een andere vraag toe."
+            )
         del section["questions"][index]
 
     edit_definition(q, "questionnaire.question_deleted", change, question=key)
@@ -223,6 +255,7 @@ def move_question(q: Questionnaire, key: str, direction: int) -> None:
 
 def reorder_questions(q: Questionnaire, section_key: str, keys: list[str]) -> None:
     """Put a section's questions in the order of ``keys`` (the same keys, reordered)."""
+
     def change(data):
         _, section = find_section(data, section_key)
         by_key = {x["key"]: x for x in section["questions"]}
@@ -235,10 +268,11 @@ def reorder_questions(q: Questionnaire, section_key: str, keys: list[str]) -> No
 
 def _section_values(values: dict) -> dict:
     errors: dict[str, list[str]] = {}
-    section = {"key": _key(values.get("key"), errors),
-               "title": text_pair(values.get("title_nl"), values.get("title_en"), "de titel", errors, "title")}
-    intro = text_pair(values.get("intro_nl"), values.get("intro_en"), "de inleiding", errors, "intro",
-                      optional=True)
+    section = {
+        "key": _key(values.get("key"), errors),
+        "title": text_pair(values.get("title_nl"), values.get("title_en"), "de titel", errors, "title"),
+    }
+    intro = text_pair(values.get("intro_nl"), values.get("intro_en"), "de inleiding", errors, "intro", optional=True)
     if intro:
         section["intro"] = intro
     condition = _condition(values, errors)
@@ -299,5 +333,3 @@ def move_section(q: Questionnaire, key: str, direction: int) -> None:
             sections[index], sections[target] = sections[target], sections[index]
 
     edit_definition(q, "questionnaire.section_moved", change, section=key, direction=direction)
-
-

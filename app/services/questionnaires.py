@@ -7,12 +7,14 @@ Every change loads the stored definition, changes a copy, checks the whole quest
 ``fingerprint()``: a refused change leaves nothing half-saved. A published questionnaire is
 frozen; editing it means making a new version. No function here commits.
 """
+
 from __future__ import annotations
 
 import copy
 import re
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -41,6 +43,7 @@ class QuestionnaireError(ServiceError):
 
 # -- helpers ----------------------------------------------------------------------------------
 
+
 def definition_of(q: Questionnaire) -> Definition:
     """The stored definition as a surveys Questionnaire."""
     return Definition.from_dict(q.definition)
@@ -62,10 +65,16 @@ def _store(q: Questionnaire, definition: Definition) -> None:
     q.anonymous = definition.anonymous
 
 
-def _new(traject: Traject, definition: Definition, *, template_key: str | None = None,
-         previous: Questionnaire | None = None) -> Questionnaire:
-    q = Questionnaire(traject_id=traject.id, template_key=template_key, version=definition.version,
-                      status="draft", previous_id=previous.id if previous else None)
+def _new(
+    traject: Traject, definition: Definition, *, template_key: str | None = None, previous: Questionnaire | None = None
+) -> Questionnaire:
+    q = Questionnaire(
+        traject_id=traject.id,
+        template_key=template_key,
+        version=definition.version,
+        status="draft",
+        previous_id=previous.id if previous else None,
+    )
     _store(q, definition)
     db.session.add(q)
     db.session.flush()
@@ -107,8 +116,12 @@ def question_keys(data: dict) -> set[str]:
 
 
 def placeholder_question(taken: set[str]) -> dict:
-    return {"key": _unique_key("vraag_1", taken), "type": "text", "required": False,
-            "text": {"nl": "Nieuwe vraag", "en": "New question"}}
+    return {
+        "key": _unique_key("vraag_1", taken),
+        "type": "text",
+        "required": False,
+        "text": {"nl": "Nieuwe vraag", "en": "New question"},
+    }
 
 
 def find_section(data: dict, section_key: str) -> tuple[int, dict]:
@@ -128,6 +141,7 @@ def find_question(data: dict, key: str) -> tuple[dict, int, dict]:
 
 # -- creating ---------------------------------------------------------------------------------
 
+
 def partners_of(traject: Traject) -> list[tuple[str, str]]:
     """(code, name) per organisation; '-' in a code becomes '_' because keys allow no '-'."""
     return [(o.code.replace("-", "_"), o.name) for o in traject.organisations]
@@ -138,7 +152,8 @@ def create_from_template(traject: Traject, key: str) -> Questionnaire:
     if key not in survey_templates.TEMPLATE_KEYS:
         raise QuestionnaireError(
             f"Onbekend sjabloon ‘{key}’; kies uit {', '.join(survey_templates.TEMPLATE_KEYS)}.",
-            {"template": [f"Kies uit {', '.join(survey_templates.TEMPLATE_KEYS)}."]})
+            {"template": [f"Kies uit {', '.join(survey_templates.TEMPLATE_KEYS)}."]},
+        )
     definition = survey_templates.load_template(key)
     if any(q.repeat == "partners" for q in definition.questions()):
         definition = survey_templates.expand_for_traject(definition, partners_of(traject))
@@ -147,8 +162,9 @@ def create_from_template(traject: Traject, key: str) -> Questionnaire:
     return q
 
 
-def create_blank(traject: Traject, title: str, *, title_en: str | None = None,
-                 audience: str = "all", anonymous: bool = True) -> Questionnaire:
+def create_blank(
+    traject: Traject, title: str, *, title_en: str | None = None, audience: str = "all", anonymous: bool = True
+) -> Questionnaire:
     """A draft with one section and one placeholder question, to build from scratch."""
     title = (title or "").strip()
     if not title:
@@ -157,11 +173,20 @@ def create_blank(traject: Traject, title: str, *, title_en: str | None = None,
         raise QuestionnaireError("De titel is te lang.", {"title": ["Hoogstens 200 tekens."]})
     if audience not in AUDIENCES:
         raise QuestionnaireError("Onbekende doelgroep.", {"audience": ["Kies een doelgroep."]})
-    data = {"key": _slug(title), "version": 1,
-            "title": {"nl": title, "en": (title_en or "").strip() or title},
-            "audience": audience, "anonymous": bool(anonymous),
-            "sections": [{"key": "sectie_1", "title": {"nl": "Sectie 1", "en": "Section 1"},
-                          "questions": [placeholder_question(set())]}]}
+    data = {
+        "key": _slug(title),
+        "version": 1,
+        "title": {"nl": title, "en": (title_en or "").strip() or title},
+        "audience": audience,
+        "anonymous": bool(anonymous),
+        "sections": [
+            {
+                "key": "sectie_1",
+                "title": {"nl": "Sectie 1", "en": "Section 1"},
+                "questions": [placeholder_question(set())],
+            }
+        ],
+    }
     q = _new(traject, _checked(data))
     audit.record("questionnaire.created", obj=q, traject_id=traject.id, template=None)
     return q
@@ -201,12 +226,13 @@ def export_filename(q: Questionnaire, fmt: str) -> str:
 
 # -- life cycle ---------------------------------------------------------------------------------
 
+
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     if value.tzinfo is None:
         raise QuestionnaireError("Een tijdstip heeft een tijdzone nodig.")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def publish(q: Questionnaire, opens_at: datetime | None = None, closes_at: datetime | None = None) -> None:
@@ -225,9 +251,14 @@ def publish(q: Questionnaire, opens_at: datetime | None = None, closes_at: datet
     q.opens_at = opens_at
     q.closes_at = closes_at
     q.published_at = utcnow()
-    audit.record("questionnaire.published", obj=q, traject_id=q.traject_id, fingerprint=q.fingerprint,
-                 opens_at=opens_at.isoformat() if opens_at else None,
-                 closes_at=closes_at.isoformat() if closes_at else None)
+    audit.record(
+        "questionnaire.published",
+        obj=q,
+        traject_id=q.traject_id,
+        fingerprint=q.fingerprint,
+        opens_at=opens_at.isoformat() if opens_at else None,
+        closes_at=closes_at.isoformat() if closes_at else None,
+    )
 
 
 def close(q: Questionnaire) -> None:
@@ -254,8 +285,9 @@ def after_close(q: Questionnaire) -> None:
 
 def next_version(q: Questionnaire) -> Questionnaire | None:
     """The version made from this one, if any."""
-    return db.session.scalar(select(Questionnaire).where(Questionnaire.previous_id == q.id)
-                             .order_by(Questionnaire.id.desc()).limit(1))
+    return db.session.scalar(
+        select(Questionnaire).where(Questionnaire.previous_id == q.id).order_by(Questionnaire.id.desc()).limit(1)
+    )
 
 
 def new_version(q: Questionnaire) -> Questionnaire:
@@ -264,14 +296,12 @@ def new_version(q: Questionnaire) -> Questionnaire:
         raise QuestionnaireError("Dit is al een concept: bewerk het direct.", conflict=True)
     existing = next_version(q)
     if existing is not None:
-        raise QuestionnaireError(f"Er bestaat al een versie {existing.version} van deze vragenlijst.",
-                                 conflict=True)
+        raise QuestionnaireError(f"Er bestaat al een versie {existing.version} van deze vragenlijst.", conflict=True)
     data = definition_of(q).to_dict()
     data["version"] = q.version + 1
     traject = db.session.get(Traject, q.traject_id)
     copy_ = _new(traject, _checked(data), template_key=q.template_key, previous=q)
-    audit.record("questionnaire.versioned", obj=copy_, traject_id=q.traject_id, previous=q.id,
-                 version=copy_.version)
+    audit.record("questionnaire.versioned", obj=copy_, traject_id=q.traject_id, previous=q.id, version=copy_.version)
     return copy_
 
 
@@ -294,5 +324,10 @@ def delete_draft(q: Questionnaire) -> None:
 
 
 def for_traject(traject: Traject) -> list[Questionnaire]:
-    return list(db.session.scalars(select(Questionnaire).where(Questionnaire.traject_id == traject.id)
-                                   .order_by(Questionnaire.created_at, Questionnaire.id)))
+    return list(
+        db.session.scalars(
+            select(Questionnaire)
+            .where(Questionnaire.traject_id == traject.id)
+            .order_by(Questionnaire.created_at, Questionnaire.id)
+        )
+    )

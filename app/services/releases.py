@@ -7,6 +7,7 @@ releases); when the plan *holds*, the instrument's part of the previous release 
 was. Identified instruments (ICT-foto, board statements) are not anonymous and are always fresh.
 The result is one payload with one set of hidden groups per instrument, shared by every output.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,36 +31,42 @@ STAFF_SECTIONS = ("indices", "comparisons", "preferences")
 class Raw:
     """Everything one recompute computed, before disclosure control."""
 
-    constructs: list          # unsuppressed construct rows of every instrument
-    motives: list             # unsuppressed motive rows (the motives instrument)
-    indices: list             # unsuppressed index rows (staff)
-    gap: list                 # board-staff gap rows (staff side unsuppressed)
-    preferences: list         # staff preferred forms, unsuppressed
-    comments: list            # every free-text answer: questionnaire, question, organisation, role, text
-    rates: list               # live invited counts per questionnaire, organisation, role
-    members: dict             # instrument key -> analysis.disclosure.Members
-    board: dict               # identified board analyses (trust, autonomy, commit forms)
+    constructs: list  # unsuppressed construct rows of every instrument
+    motives: list  # unsuppressed motive rows (the motives instrument)
+    indices: list  # unsuppressed index rows (staff)
+    gap: list  # board-staff gap rows (staff side unsuppressed)
+    preferences: list  # staff preferred forms, unsuppressed
+    comments: list  # every free-text answer: questionnaire, question, organisation, role, text
+    rates: list  # live invited counts per questionnaire, organisation, role
+    members: dict  # instrument key -> analysis.disclosure.Members
+    board: dict  # identified board analyses (trust, autonomy, commit forms)
     ict_foto: list
-    compare: object = None    # callable(allowed organisations) -> comparisons (staff)
+    compare: object = None  # callable(allowed organisations) -> comparisons (staff)
     extra: dict = field(default_factory=dict)
 
 
 @dataclass
 class Release:
     payload: dict
-    state: dict               # per instrument: visible groups, last visible n, held
-    released_ids: list        # responses this release includes for the first time
-    responses: int            # responses in the released figures
+    state: dict  # per instrument: visible groups, last visible n, held
+    released_ids: list  # responses this release includes for the first time
+    responses: int  # responses in the released figures
 
 
 def releases_of(traject_id: int) -> list[IndicatorSnapshot]:
-    return db.session.scalars(select(IndicatorSnapshot).where(IndicatorSnapshot.traject_id == traject_id)
-                              .order_by(IndicatorSnapshot.number, IndicatorSnapshot.id)).all()
+    return db.session.scalars(
+        select(IndicatorSnapshot)
+        .where(IndicatorSnapshot.traject_id == traject_id)
+        .order_by(IndicatorSnapshot.number, IndicatorSnapshot.id)
+    ).all()
 
 
 def _batches(ids: list[int]) -> dict:
-    rows = db.session.execute(select(Response.id, Response.released_in)
-                              .where(Response.questionnaire_id.in_(ids), Response.released_in.is_not(None))).all()
+    rows = db.session.execute(
+        select(Response.id, Response.released_in).where(
+            Response.questionnaire_id.in_(ids), Response.released_in.is_not(None)
+        )
+    ).all()
     return {rid: batch for rid, batch in rows}
 
 
@@ -74,7 +81,8 @@ def early_cells(ids: list[int]) -> dict:
         select(Organisation.code, Participant.role, func.count(Participant.id))
         .outerjoin(Organisation, Participant.organisation_id == Organisation.id)
         .where(Participant.questionnaire_id.in_(ids), Participant.early.is_(True), Participant.completed.is_(True))
-        .group_by(Organisation.code, Participant.role)).all()
+        .group_by(Organisation.code, Participant.role)
+    ).all()
     return {(org, role): n for org, role, n in rows}
 
 
@@ -92,8 +100,10 @@ def _decode_measures(encoded: dict) -> dict:
 
 
 def _encode_measures(measures: dict) -> dict:
-    return {m: {disclosure.cell_key(c): int(n) for c, n in sorted(cells.items(), key=str)}
-            for m, cells in sorted(measures.items())}
+    return {
+        m: {disclosure.cell_key(c): int(n) for c, n in sorted(cells.items(), key=str)}
+        for m, cells in sorted(measures.items())
+    }
 
 
 def _previous_state(history: list[IndicatorSnapshot], key: str):
@@ -113,9 +123,16 @@ def plan_instrument(traject, instrument, found: disclosure.Members | None, histo
     batch_of = _batches(instrument.ids)
     atoms = disclosure.atoms_of(found, batch_of, number) if found is not None else {}
     past, last_visible = _previous_state(history, instrument.key)
-    decision = disclosure.plan(atoms, traject.anonymity_threshold, number=number, history=past,
-                               early=_early(instrument.ids), last_visible=last_visible, closed=closed,
-                               rollups=True)  # roll-up hook (issue 15): pools admitted by the audit
+    decision = disclosure.plan(
+        atoms,
+        traject.anonymity_threshold,
+        number=number,
+        history=past,
+        early=_early(instrument.ids),
+        last_visible=last_visible,
+        closed=closed,
+        rollups=True,
+    )  # roll-up hook (issue 15): pools admitted by the audit
     return decision, atoms, last_visible, batch_of
 
 
@@ -131,8 +148,9 @@ def _rates(raw_rates: list, key: str, counts: dict, hidden: set) -> list:
     return rows
 
 
-def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None, history: list,
-             number: int) -> Release:
+def assemble(
+    traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None, history: list, number: int
+) -> Release:
     """The payload of the next release; instruments whose plan holds keep their previous part."""
     threshold = traject.anonymity_threshold
     old = (previous.payload or {}) if previous is not None else {}
@@ -141,8 +159,15 @@ def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None
     identified_keys = {g.key for g in groups.values() if not g.anonymous}
     payload = {
         "constructs": _identified_suppressed(raw.constructs, identified_keys, threshold),
-        "indices": [], "motives": [], "comparisons": [], "preferences": [], "comments": [],
-        "board": dict(raw.board, gap=[]), "ict_foto": raw.ict_foto, "rollups": [], "item_quality": [],
+        "indices": [],
+        "motives": [],
+        "comparisons": [],
+        "preferences": [],
+        "comments": [],
+        "board": dict(raw.board, gap=[]),
+        "ict_foto": raw.ict_foto,
+        "rollups": [],
+        "item_quality": [],
         "response_rates": [dict(r, suppressed=False) for r in raw.rates if r["questionnaire"] in identified_keys],
     }
     state, released_ids, responses = {}, [], 0
@@ -154,9 +179,12 @@ def assemble(traject, groups: dict, raw: Raw, previous: IndicatorSnapshot | None
         decision, atoms, last_visible, batch_of = plan_instrument(traject, instrument, found, history, number, closed)
         measures = disclosure.measures_of(atoms, decision.rollups)  # roll-up hook: pools are shown groups
         respondents = found.respondents if found is not None else []
-        unchanged = (key in old_state and all(rid in batch_of for rid in respondents)
-                     and len(respondents) == int(old_state[key].get("total", -1))
-                     and not (decision.hold is False and closed and not old_state[key].get("closed", False)))
+        unchanged = (
+            key in old_state
+            and all(rid in batch_of for rid in respondents)
+            and len(respondents) == int(old_state[key].get("total", -1))
+            and not (decision.hold is False and closed and not old_state[key].get("closed", False))
+        )
         if (decision.hold or unchanged) and key in old_state:
             _carry(payload, old, key)
             state[key] = dict(old_state[key], held=bool(decision.hold))
@@ -207,9 +235,13 @@ def _fresh(payload: dict, raw: Raw, key: str, hidden: set, counts: dict, traject
         allowed = {org for (org, role) in counts if org is not None and role is None and (org, None) not in hidden}
         payload["comparisons"] = raw.compare(allowed) if raw.compare is not None else []
         payload["board"]["gap"] = _hide_gap(raw.gap, hidden)
-    payload["comments"] += [c for c in raw.comments if c["questionnaire"] == key
-                            and (c["organisation"], c["role"]) not in hidden
-                            and (c["organisation"], None) not in hidden]
+    payload["comments"] += [
+        c
+        for c in raw.comments
+        if c["questionnaire"] == key
+        and (c["organisation"], c["role"]) not in hidden
+        and (c["organisation"], None) not in hidden
+    ]
     payload["response_rates"] += _rates(raw.rates, key, counts, hidden)
 
 
@@ -250,13 +282,19 @@ def mark_released(ids: list[str], number: int) -> None:
         return
     if db.engine.dialect.name == "postgresql":
         # One array parameter: far cheaper than long IN lists at 20,000 responses.
-        db.session.execute(text("UPDATE responses SET released_in = :n WHERE id = ANY(:ids) AND released_in IS NULL"),
-                           {"n": number, "ids": list(ids)})
+        db.session.execute(
+            text("UPDATE responses SET released_in = :n WHERE id = ANY(:ids) AND released_in IS NULL"),
+            {"n": number, "ids": list(ids)},
+        )
         return
     for start in range(0, len(ids), 5_000):
-        chunk = ids[start:start + 5_000]
-        db.session.execute(update(Response).where(Response.id.in_(chunk), Response.released_in.is_(None))
-                           .values(released_in=number).execution_options(synchronize_session=False))
+        chunk = ids[start : start + 5_000]
+        db.session.execute(
+            update(Response)
+            .where(Response.id.in_(chunk), Response.released_in.is_(None))
+            .values(released_in=number)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def clear_superseded(traject_id: int, number: int) -> None:
@@ -264,9 +302,12 @@ def clear_superseded(traject_id: int, number: int) -> None:
     the disclosure state the audit of the next release needs (which groups each showed, no figures)."""
     from sqlalchemy import update
 
-    db.session.execute(update(IndicatorSnapshot)
-                       .where(IndicatorSnapshot.traject_id == traject_id, IndicatorSnapshot.number < number)
-                       .values(payload={}).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(IndicatorSnapshot)
+        .where(IndicatorSnapshot.traject_id == traject_id, IndicatorSnapshot.number < number)
+        .values(payload={})
+        .execution_options(synchronize_session=False)
+    )
 
 
 def hidden_groups_of(snapshot: IndicatorSnapshot | None, key: str) -> set | None:

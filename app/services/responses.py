@@ -5,10 +5,11 @@ first identified) submission flips `participants.completed` with a conditional U
 same transaction as the INSERT, and identified revisions are unique per (participant, revision).
 An anonymous response row holds no participant, user, IP, agent or time: a date only.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -16,9 +17,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.services import audit
 from app.models import Participant, Questionnaire, Response, ResponseDraft, Traject, User
 from app.models.base import aware
+from app.services import audit
 from surveys import duration
 from surveys.model import Questionnaire as Definition
 
@@ -61,7 +62,7 @@ def today() -> date:
 
 def questionnaire_state(questionnaire: Questionnaire, now: datetime | None = None) -> str:
     """'open', 'not_open' (draft or before opens_at) or 'closed' (closed or after closes_at)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if questionnaire.status == "closed":
         return "closed"
     if questionnaire.closes_at is not None and aware(questionnaire.closes_at) <= now:
@@ -89,6 +90,7 @@ def minutes_needed(defn: Definition) -> int:
 
 # -- drafts -------------------------------------------------------------------------------------
 
+
 def draft_for(participant: Participant) -> ResponseDraft | None:
     return db.session.scalar(select(ResponseDraft).where(ResponseDraft.participant_id == participant.id))
 
@@ -98,8 +100,9 @@ def draft_answers(participant: Participant) -> dict:
     return dict(draft.answers or {}) if draft is not None else {}
 
 
-def save_section(participant: Participant, section_key: str, raw: dict,
-                 next_section: str | None = None) -> tuple[dict, dict[str, list[str]]]:
+def save_section(
+    participant: Participant, section_key: str, raw: dict, next_section: str | None = None
+) -> tuple[dict, dict[str, list[str]]]:
     """Validate one section against the draft, keep what was given, and return (answers, errors).
 
     Valid answers are stored clean; an invalid one is kept as typed, so the respondent sees it
@@ -171,6 +174,7 @@ def resume_section(participant: Participant) -> str | None:
 
 # -- submission ---------------------------------------------------------------------------------
 
+
 def is_signed(questionnaire: Questionnaire) -> bool:
     return (questionnaire.template_key or questionnaire.key) in SIGNED_TEMPLATES
 
@@ -190,8 +194,7 @@ def validate(questionnaire: Questionnaire, raw: dict) -> tuple[dict, dict[str, l
     return clean, errors
 
 
-def submit(participant: Participant, raw: dict, *, user: User | None = None,
-           revise: bool = False) -> Response:
+def submit(participant: Participant, raw: dict, *, user: User | None = None, revise: bool = False) -> Response:
     """Validate and store a response in one transaction, then ask for a recompute.
 
     Raises SubmitError with reason 'used' when the invitation was already completed (also when a
@@ -212,12 +215,16 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None,
     participant_id = participant.id
     traject_id = questionnaire.traject_id
     organisation_code = participant.organisation.code if participant.organisation else None
-    response = Response(questionnaire_id=questionnaire.id, organisation_code=organisation_code,
-                        role=participant.role, submitted_on=today(), answers={})
+    response = Response(
+        questionnaire_id=questionnaire.id,
+        organisation_code=organisation_code,
+        role=participant.role,
+        submitted_on=today(),
+        answers={},
+    )
     try:
         if revise:
-            db.session.execute(update(Participant).where(Participant.id == participant_id)
-                               .values(completed=True))
+            db.session.execute(update(Participant).where(Participant.id == participant_id).values(completed=True))
         else:
             changed = db.session.execute(
                 update(Participant)
@@ -235,34 +242,47 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None,
             raise SubmitError("invalid", errors)
         response.answers = clean
         if not anonymous:
-            previous = db.session.scalar(select(func.max(Response.revision))
-                                         .where(Response.participant_id == participant_id))
-            db.session.execute(update(Response).where(Response.participant_id == participant_id,
-                                                      Response.is_latest.is_(True))
-                               .values(is_latest=False).execution_options(synchronize_session=False))
+            previous = db.session.scalar(
+                select(func.max(Response.revision)).where(Response.participant_id == participant_id)
+            )
+            db.session.execute(
+                update(Response)
+                .where(Response.participant_id == participant_id, Response.is_latest.is_(True))
+                .values(is_latest=False)
+                .execution_options(synchronize_session=False)
+            )
             response.participant_id = participant_id
             response.user_id = user.id if user is not None else participant.user_id
             response.revision = (previous or 0) + 1
             response.is_latest = True
             if is_signed(questionnaire):
-                response.signed_at = datetime.now(timezone.utc)
+                response.signed_at = datetime.now(UTC)
         if anonymous:
-            _mark_early_at_first_response(questionnaire.id, participant.organisation_id, participant.role,
-                                          organisation_code)
+            _mark_early_at_first_response(
+                questionnaire.id, participant.organisation_id, participant.role, organisation_code
+            )
         db.session.add(response)
-        db.session.execute(ResponseDraft.__table__.delete()
-                           .where(ResponseDraft.participant_id == participant_id))
+        db.session.execute(ResponseDraft.__table__.delete().where(ResponseDraft.participant_id == participant_id))
         # Core update that keeps updated_at as it was: the traject row must not carry the
         # moment of the latest (anonymous) submission.
-        db.session.execute(update(Traject).where(Traject.id == traject_id)
-                           .values(indicators_stale=True, updated_at=Traject.updated_at)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(Traject)
+            .where(Traject.id == traject_id)
+            .values(indicators_stale=True, updated_at=Traject.updated_at)
+            .execution_options(synchronize_session=False)
+        )
         db.session.flush()
         if not anonymous and response.signed_at is not None:
             # A signed statement is an act of the board: the logboek shows who signed which version.
-            audit.record("statement.signed", object_type="Questionnaire", object_id=questionnaire.id,
-                         traject_id=traject_id, actor_id=response.user_id, revision=response.revision,
-                         organisation=organisation_code)
+            audit.record(
+                "statement.signed",
+                object_type="Questionnaire",
+                object_id=questionnaire.id,
+                traject_id=traject_id,
+                actor_id=response.user_id,
+                revision=response.revision,
+                organisation=organisation_code,
+            )
     except SubmitError:
         db.session.rollback()
         raise
@@ -276,25 +296,41 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None,
     return db.session.get(Response, response_id)
 
 
-def _mark_early_at_first_response(questionnaire_id: int, organisation_id: int | None, role: str,
-                                  organisation_code: str | None) -> None:
+def _mark_early_at_first_response(
+    questionnaire_id: int, organisation_id: int | None, role: str, organisation_code: str | None
+) -> None:
     """At a group's first response, mark everyone then on its list as *early*.
 
     Only responses of early participants can unlock a group (the padding rule in
     analysis/disclosure.py): participants added once answers are coming in cannot make a small
     group visible. The flag says nothing about when or what anyone answered.
     """
-    code = Response.organisation_code.is_(None) if organisation_code is None else \
-        Response.organisation_code == organisation_code
+    code = (
+        Response.organisation_code.is_(None)
+        if organisation_code is None
+        else Response.organisation_code == organisation_code
+    )
     # One row is enough to know (no count over the group on the submission's hot path).
-    if db.session.scalar(select(Response.id).where(Response.questionnaire_id == questionnaire_id,
-                                                   Response.role == role, code).limit(1)) is not None:
+    if (
+        db.session.scalar(
+            select(Response.id)
+            .where(Response.questionnaire_id == questionnaire_id, Response.role == role, code)
+            .limit(1)
+        )
+        is not None
+    ):
         return
-    org = Participant.organisation_id.is_(None) if organisation_id is None else \
-        Participant.organisation_id == organisation_id
-    db.session.execute(update(Participant).where(Participant.questionnaire_id == questionnaire_id,
-                                                 Participant.role == role, org)
-                       .values(early=True).execution_options(synchronize_session=False))
+    org = (
+        Participant.organisation_id.is_(None)
+        if organisation_id is None
+        else Participant.organisation_id == organisation_id
+    )
+    db.session.execute(
+        update(Participant)
+        .where(Participant.questionnaire_id == questionnaire_id, Participant.role == role, org)
+        .values(early=True)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _enqueue_recompute(traject_id: int) -> None:
@@ -310,12 +346,14 @@ def _enqueue_recompute(traject_id: int) -> None:
 
 # -- identified statements (bestuurders) ----------------------------------------------------------
 
+
 def open_commitment_questionnaire(traject: Traject) -> Questionnaire | None:
     """The traject's open board commitment questionnaire (the newest open version)."""
     rows = db.session.scalars(
-        select(Questionnaire).where(Questionnaire.traject_id == traject.id,
-                                    Questionnaire.status == "open",
-                                    Questionnaire.anonymous.is_(False))
+        select(Questionnaire)
+        .where(
+            Questionnaire.traject_id == traject.id, Questionnaire.status == "open", Questionnaire.anonymous.is_(False)
+        )
         .order_by(Questionnaire.version.desc(), Questionnaire.id.desc())
     ).all()
     return next((q for q in rows if is_signed(q) and questionnaire_state(q) == "open"), None)
@@ -323,17 +361,26 @@ def open_commitment_questionnaire(traject: Traject) -> Questionnaire | None:
 
 def board_participant(questionnaire: Questionnaire, user: User) -> Participant:
     """The bestuurder's participant row for this questionnaire; created when missing (no commit)."""
-    participant = db.session.scalar(select(Participant).where(
-        Participant.questionnaire_id == questionnaire.id, Participant.user_id == user.id))
+    participant = db.session.scalar(
+        select(Participant).where(Participant.questionnaire_id == questionnaire.id, Participant.user_id == user.id)
+    )
     if participant is None:
-        participant = db.session.scalar(select(Participant).where(
-            Participant.questionnaire_id == questionnaire.id,
-            func.lower(Participant.email) == user.email.lower()))
+        participant = db.session.scalar(
+            select(Participant).where(
+                Participant.questionnaire_id == questionnaire.id, func.lower(Participant.email) == user.email.lower()
+            )
+        )
         if participant is not None:
             participant.user_id = user.id
     if participant is None:
-        participant = Participant(questionnaire_id=questionnaire.id, email=user.email, name=user.name,
-                                  role="board", organisation_id=user.organisation_id, user_id=user.id)
+        participant = Participant(
+            questionnaire_id=questionnaire.id,
+            email=user.email,
+            name=user.name,
+            role="board",
+            organisation_id=user.organisation_id,
+            user_id=user.id,
+        )
         db.session.add(participant)
         db.session.flush()
     return participant
@@ -341,8 +388,11 @@ def board_participant(questionnaire: Questionnaire, user: User) -> Participant:
 
 def revisions(participant: Participant) -> list[Response]:
     """All revisions of an identified participant, newest first."""
-    return list(db.session.scalars(select(Response).where(Response.participant_id == participant.id)
-                                   .order_by(Response.revision.desc())))
+    return list(
+        db.session.scalars(
+            select(Response).where(Response.participant_id == participant.id).order_by(Response.revision.desc())
+        )
+    )
 
 
 @dataclass

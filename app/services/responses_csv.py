@@ -14,12 +14,13 @@ answers of a label combination below the comment threshold are left out.
 Identified questionnaires (ICT-foto, board statements) export the latest revision per participant,
 by organisation; they hold no names or e-mail addresses either.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 from collections import defaultdict
-from typing import Iterator
+from collections.abc import Iterator
 
 from sqlalchemy import func, select
 
@@ -27,9 +28,9 @@ from analysis import disclosure
 from app.extensions import db
 from app.models import Questionnaire, Response, Traject
 from app.services import releases
+from app.services.cells import formula_like, safe_csv
 from app.services.indicators import latest_snapshot
 from app.services.responses import definition, questionnaire_state
-from app.services.cells import formula_like, safe_csv
 
 FIXED_COLUMNS = ["response_id", "organisation", "role", "submitted_on"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -55,12 +56,12 @@ def format_value(value, *, text: bool = False) -> str:
 
 
 def _rows_query(questionnaire: Questionnaire):
-    columns = select(Response.id, Response.organisation_code, Response.role, Response.submitted_on,
-                     Response.answers).where(Response.questionnaire_id == questionnaire.id)
+    columns = select(
+        Response.id, Response.organisation_code, Response.role, Response.submitted_on, Response.answers
+    ).where(Response.questionnaire_id == questionnaire.id)
     if questionnaire.anonymous:
         return columns.where(Response.participant_id.is_(None)).order_by(Response.id)
-    return columns.where(Response.is_latest.is_(True)).order_by(
-        Response.organisation_code, Response.role, Response.id)
+    return columns.where(Response.is_latest.is_(True)).order_by(Response.organisation_code, Response.role, Response.id)
 
 
 class ExportRefused(Exception):
@@ -82,25 +83,35 @@ def labels_for(questionnaire: Questionnaire, traject: Traject) -> tuple[dict, se
     if not questionnaire.anonymous:
         return {}, set()
     if questionnaire_state(questionnaire) != "closed":
-        raise ExportRefused("De antwoorden van een anonieme vragenlijst zijn pas na het sluiten te downloaden: "
-                            "een tussentijdse download zou met een latere te vergelijken zijn.")
-    counts = {(org, role): n for org, role, n in db.session.execute(
-        select(Response.organisation_code, Response.role, func.count())
-        .where(Response.questionnaire_id == questionnaire.id, Response.participant_id.is_(None))
-        .group_by(Response.organisation_code, Response.role))}
+        raise ExportRefused(
+            "De antwoorden van een anonieme vragenlijst zijn pas na het sluiten te downloaden: "
+            "een tussentijdse download zou met een latere te vergelijken zijn."
+        )
+    counts = {
+        (org, role): n
+        for org, role, n in db.session.execute(
+            select(Response.organisation_code, Response.role, func.count())
+            .where(Response.questionnaire_id == questionnaire.id, Response.participant_id.is_(None))
+            .group_by(Response.organisation_code, Response.role)
+        )
+    }
     if not counts:
         return {}, set()  # a header only: nothing to protect
     release = latest_snapshot(traject, payload=False)  # the disclosure state only, not the figures
     shown_counts = releases.released_counts(release, _instrument_key(questionnaire))
     hidden = releases.hidden_groups_of(release, _instrument_key(questionnaire))
-    unreleased = db.session.scalar(select(func.count()).select_from(Response).where(
-        Response.questionnaire_id == questionnaire.id, Response.released_in.is_(None)))
+    unreleased = db.session.scalar(
+        select(func.count())
+        .select_from(Response)
+        .where(Response.questionnaire_id == questionnaire.id, Response.released_in.is_(None))
+    )
     if shown_counts is None or hidden is None or unreleased:
         raise ExportRefused("De laatste antwoorden zijn nog niet vrijgegeven; probeer het na de herberekening opnieuw.")
     shown = {cell: n for cell, n in shown_counts.items() if cell not in hidden}
     try:
-        labels = disclosure.csv_labels(counts, shown, traject.anonymity_threshold,
-                                       early=releases.early_cells([questionnaire.id]))
+        labels = disclosure.csv_labels(
+            counts, shown, traject.anonymity_threshold, early=releases.early_cells([questionnaire.id])
+        )
     except ValueError:
         raise ExportRefused("Te weinig antwoorden om ze zonder herleidbaarheid te exporteren.") from None
     classes: dict = defaultdict(int)
@@ -117,8 +128,7 @@ def labels_for(questionnaire: Questionnaire, traject: Traject) -> tuple[dict, se
     return labels, no_text
 
 
-def generate(questionnaire_id: int, chunk_size: int = 1000,
-             labels: tuple[dict, set] | None = None) -> Iterator[str]:
+def generate(questionnaire_id: int, chunk_size: int = 1000, labels: tuple[dict, set] | None = None) -> Iterator[str]:
     """Yield the CSV text in pieces; reads rows `chunk_size` at a time, so memory stays flat."""
     questionnaire = db.session.get(Questionnaire, questionnaire_id)
     defn = definition(questionnaire)
@@ -126,8 +136,12 @@ def generate(questionnaire_id: int, chunk_size: int = 1000,
     keys = [q.key for q in questions]
     text_positions = [i for i, q in enumerate(questions) if q.question_type.free_text]
     # Option values of a custom questionnaire could look like a formula: quote those columns too.
-    risky_positions = [i for i, q in enumerate(questions) if i not in text_positions and any(
-        formula_like(str(o.get("value") if isinstance(o, dict) else o)) for o in (q.options or []))]
+    risky_positions = [
+        i
+        for i, q in enumerate(questions)
+        if i not in text_positions
+        and any(formula_like(str(o.get("value") if isinstance(o, dict) else o)) for o in (q.options or []))
+    ]
     # The caller checked the export with labels_for before the response started; reuse its answer.
     labels, no_text = labels if labels is not None else labels_for(questionnaire, questionnaire.traject)
 
@@ -149,8 +163,7 @@ def generate(questionnaire_id: int, chunk_size: int = 1000,
         answers = answers or {}
         drop_text = group in no_text
         show_org, show_role = labels.get(group, (True, True)) if labels else (True, True)
-        cells = [response_id, (org or "") if show_org else "", role if show_role else "",
-                 submitted_on.isoformat()]
+        cells = [response_id, (org or "") if show_org else "", role if show_role else "", submitted_on.isoformat()]
         values = [answers.get(key) for key in keys]
         # The hot path of large exports: ints, option strings and None are written by the csv
         # module as they are; only lists, booleans and floats need format_value.

@@ -8,8 +8,8 @@ The hooks elsewhere are few: ``indicators.compute_raw`` puts a :class:`Extras` i
 ``Raw.extra["release_extras"]``; ``releases.assemble`` passes ``rollups=True`` to the plan,
 counts the pools as shown groups, and calls :func:`add_fresh` and :func:`carry`.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 STAFF = "ict_staff"
 SECTIONS = ("rollups", "item_quality")
@@ -30,10 +30,14 @@ class Extras:
 
     def pool(self, key: str, pool) -> dict:
         from analysis import rollups  # lazily: web processes never load pandas (tests/app/test_lean_web.py)
+
         return rollups.pool_figures(pool, self.prepared(key), weights=self.weights, indices=key == STAFF)
 
     def quality(self, key: str) -> list:
-        from analysis.quality import item_quality  # lazily: web processes never load pandas (tests/app/test_lean_web.py)
+        from analysis.quality import (
+            item_quality,  # lazily: web processes never load pandas (tests/app/test_lean_web.py)
+        )
+
         prepared = self.prepared(key)
         if prepared is None or prepared.scores.empty:
             return []
@@ -43,15 +47,22 @@ class Extras:
 def section(key: str, pools, counts: dict, extras: Extras | None) -> list:
     """The ``rollups`` entries of one instrument: per admitted pool, how it was formed and its rows."""
     from analysis import rollups  # lazily: web processes never load pandas (tests/app/test_lean_web.py)
+
     out = []
     for pool in pools:
         rows = extras.pool(key, pool) if extras is not None else {"constructs": [], "indices": []}
-        out.append({
-            "questionnaire": key, "organisation": pool[0], "role": pool[1], "kind": rollups.SMALLER_SCHOOLS,
-            "organisations": sorted(rollups.pool_organisations(pool)), "n": int(counts.get(pool, 0)),
-            "constructs": [dict(r, questionnaire=key, suppressed=False) for r in rows["constructs"]],
-            "indices": [dict(r, suppressed=False) for r in rows["indices"]],
-        })
+        out.append(
+            {
+                "questionnaire": key,
+                "organisation": pool[0],
+                "role": pool[1],
+                "kind": rollups.SMALLER_SCHOOLS,
+                "organisations": sorted(rollups.pool_organisations(pool)),
+                "n": int(counts.get(pool, 0)),
+                "constructs": [dict(r, questionnaire=key, suppressed=False) for r in rows["constructs"]],
+                "indices": [dict(r, suppressed=False) for r in rows["indices"]],
+            }
+        )
     return out
 
 
@@ -73,8 +84,11 @@ def carry(payload: dict, old: dict, key: str) -> None:
 
 def groups_of(payload: dict, key: str = STAFF) -> list:
     """The released pools of one instrument (without their rows)."""
-    return [{k: v for k, v in entry.items() if k not in ("constructs", "indices")}
-            for entry in payload.get("rollups") or [] if entry.get("questionnaire") == key]
+    return [
+        {k: v for k, v in entry.items() if k not in ("constructs", "indices")}
+        for entry in payload.get("rollups") or []
+        if entry.get("questionnaire") == key
+    ]
 
 
 def explanation(payload: dict, state: dict | None, threshold: int, key: str = STAFF) -> list:
@@ -84,6 +98,7 @@ def explanation(payload: dict, state: dict | None, threshold: int, key: str = ST
     reason per group and no n of a hidden group (see :func:`analysis.rollups.explain`).
     """
     from analysis import rollups  # lazily: web processes never load pandas (tests/app/test_lean_web.py)
+
     if not state:
         return []
     from analysis.disclosure import parse_cell
@@ -106,6 +121,7 @@ def preview_for(questionnaire, rates=PREVIEW_RATES) -> dict | None:
     and the audit decide in the end; this is the best case for that response.
     """
     from analysis import rollups  # lazily: web processes never load pandas (tests/app/test_lean_web.py)
+
     if not questionnaire.anonymous:
         return None
     from sqlalchemy import func, select
@@ -113,11 +129,15 @@ def preview_for(questionnaire, rates=PREVIEW_RATES) -> dict | None:
     from app.extensions import db
     from app.models import Organisation, Participant
 
-    listed = {(code, role): n for code, role, n in db.session.execute(
-        select(Organisation.code, Participant.role, func.count(Participant.id))
-        .outerjoin(Organisation, Participant.organisation_id == Organisation.id)
-        .where(Participant.questionnaire_id == questionnaire.id, Participant.opted_out.is_(False))
-        .group_by(Organisation.code, Participant.role)).all()}
+    listed = {
+        (code, role): n
+        for code, role, n in db.session.execute(
+            select(Organisation.code, Participant.role, func.count(Participant.id))
+            .outerjoin(Organisation, Participant.organisation_id == Organisation.id)
+            .where(Participant.questionnaire_id == questionnaire.id, Participant.opted_out.is_(False))
+            .group_by(Organisation.code, Participant.role)
+        ).all()
+    }
     threshold = questionnaire.traject.anonymity_threshold
     scenarios = [dict(rollups.preview(listed, threshold, rate), rate=rate) for rate in rates] if listed else []
     return {"listed": sum(listed.values()), "threshold": threshold, "scenarios": scenarios}

@@ -10,12 +10,13 @@ the schools by size (large groups for tests of the statistics). The questionnair
 reused) open, their responses and simulated invitations replaced; the same seed gives the same
 rows, ids included, so a second run changes nothing and the recompute reports "unchanged".
 """
+
 from __future__ import annotations
 
 import math
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -29,8 +30,8 @@ from surveys.templates import TEMPLATE_KEYS, expand_for_traject, load_template
 from surveys.types.likert import scale_bounds
 
 SIM_DOMAIN = "simulatie.draagvlak.invalid"
-RESPONSE_RATE = 0.85        # ICT staff and boards
-USER_RESPONSE_RATE = 0.7    # all staff as ICT users: a staff survey rarely reaches more
+RESPONSE_RATE = 0.85  # ICT staff and boards
+USER_RESPONSE_RATE = 0.7  # all staff as ICT users: a staff survey rarely reaches more
 # The case: about 12.4 ICT fte for 4,150 pupils; a team member works about 0.9 fte on ICT.
 ICT_FTE_PER_PUPIL = 0.003
 FTE_PER_PERSON = 0.9
@@ -38,10 +39,24 @@ MAX_TEAM = 5
 # How much each motive weighs, on top of a person's own level (scale points): the case names
 # quality, vulnerability and cost as the boards' motives; ICT staff care less about cost and more
 # about their profession. So the demo shows shared drivers and a divergent one.
-BOARD_MOTIVES = {"quality": 1.2, "vulnerability": 1.3, "cost": 1.1, "continuity": 0.5, "innovation": 0.0,
-                 "professionalisation": 0.2, "procurement": 0.4}
-STAFF_MOTIVES = {"quality": 1.0, "vulnerability": 1.1, "cost": -0.6, "continuity": 0.4, "innovation": 0.3,
-                 "professionalisation": 0.9, "procurement": -0.2}
+BOARD_MOTIVES = {
+    "quality": 1.2,
+    "vulnerability": 1.3,
+    "cost": 1.1,
+    "continuity": 0.5,
+    "innovation": 0.0,
+    "professionalisation": 0.2,
+    "procurement": 0.4,
+}
+STAFF_MOTIVES = {
+    "quality": 1.0,
+    "vulnerability": 1.1,
+    "cost": -0.6,
+    "continuity": 0.4,
+    "innovation": 0.3,
+    "professionalisation": 0.9,
+    "procurement": -0.2,
+}
 IMPROVEMENTS = [
     "Een wifi-netwerk dat in elk lokaal werkt.",
     "Een helpdesk die ook na schooltijd bereikbaar is.",
@@ -73,9 +88,14 @@ class SimulationResult:
 
 def _questionnaire(traject: Traject, key: str) -> Questionnaire:
     """The traject's latest open questionnaire of a template, or a new published one."""
-    existing = db.session.scalar(select(Questionnaire).where(
-        Questionnaire.traject_id == traject.id, Questionnaire.template_key == key, Questionnaire.status == "open")
-        .order_by(Questionnaire.version.desc(), Questionnaire.id.desc()).limit(1))
+    existing = db.session.scalar(
+        select(Questionnaire)
+        .where(
+            Questionnaire.traject_id == traject.id, Questionnaire.template_key == key, Questionnaire.status == "open"
+        )
+        .order_by(Questionnaire.version.desc(), Questionnaire.id.desc())
+        .limit(1)
+    )
     if existing is not None:
         return existing
     questionnaire = questionnaire_service.create_from_template(traject, key)
@@ -89,11 +109,28 @@ def _items(definition) -> list[dict]:
     for q in definition.questions():
         if q.type == "likert":
             low, high = scale_bounds(q)
-            rows.append({"question": q.key, "construct": q.construct or q.key, "reverse": q.reverse,
-                         "min": low, "max": high, "domain": q.domain, "partner": q.partner})
+            rows.append(
+                {
+                    "question": q.key,
+                    "construct": q.construct or q.key,
+                    "reverse": q.reverse,
+                    "min": low,
+                    "max": high,
+                    "domain": q.domain,
+                    "partner": q.partner,
+                }
+            )
         elif q.type == "single_choice":
-            rows.append({"question": q.key, "construct": q.construct or q.key, "reverse": False, "domain": q.domain,
-                         "partner": q.partner, "options": [o["value"] for o in q.options]})
+            rows.append(
+                {
+                    "question": q.key,
+                    "construct": q.construct or q.key,
+                    "reverse": False,
+                    "domain": q.domain,
+                    "partner": q.partner,
+                    "options": [o["value"] for o in q.options],
+                }
+            )
     return rows
 
 
@@ -141,7 +178,7 @@ def _shares(total: int, sizes: dict[str, int]) -> dict[str, int]:
     whole = sum(sizes.values())
     exact = {c: total * n / whole for c, n in sizes.items()}
     result = {c: int(math.floor(v)) for c, v in exact.items()}
-    for c in sorted(exact, key=lambda c: (-(exact[c] - result[c]), c))[:total - sum(result.values())]:
+    for c in sorted(exact, key=lambda c: (-(exact[c] - result[c]), c))[: total - sum(result.values())]:
         result[c] += 1
     return result
 
@@ -175,8 +212,9 @@ def simulate(traject: Traject, respondents: int, seed: int = 0, *, ict_staff: in
     questionnaires = {key: _questionnaire(traject, key) for key in TEMPLATE_KEYS}
     ids = [q.id for q in questionnaires.values()]
     db.session.execute(delete(Response).where(Response.questionnaire_id.in_(ids)))
-    db.session.execute(delete(Participant).where(Participant.questionnaire_id.in_(ids),
-                                                 Participant.email.like(f"%@{SIM_DOMAIN}")))
+    db.session.execute(
+        delete(Participant).where(Participant.questionnaire_id.in_(ids), Participant.email.like(f"%@{SIM_DOMAIN}"))
+    )
     today = date.today()
     codes = sorted(organisations)
     people = population(organisations, respondents)
@@ -187,13 +225,23 @@ def simulate(traject: Traject, respondents: int, seed: int = 0, *, ict_staff: in
 
     def invite(questionnaire, key, role, code, completed, user_id=None):
         n = serial[key] = serial.get(key, -1) + 1
-        participants.append({"user_id": user_id,
-            "questionnaire_id": questionnaire.id, "email": f"{key}-{n:05d}@{SIM_DOMAIN}",
-            "name": f"Gesimuleerd {n}", "role": role, "organisation_id": organisations[code].id,
-            "invited_at": datetime.now(timezone.utc) - timedelta(days=21), "completed": completed,
-            "reminders_sent": 0, "opted_out": False, "created_at": datetime.now(timezone.utc),
-            # All simulated participants are on the list before any response (padding rule).
-            "early": True})
+        participants.append(
+            {
+                "user_id": user_id,
+                "questionnaire_id": questionnaire.id,
+                "email": f"{key}-{n:05d}@{SIM_DOMAIN}",
+                "name": f"Gesimuleerd {n}",
+                "role": role,
+                "organisation_id": organisations[code].id,
+                "invited_at": datetime.now(UTC) - timedelta(days=21),
+                "completed": completed,
+                "reminders_sent": 0,
+                "opted_out": False,
+                "created_at": datetime.now(UTC),
+                # All simulated participants are on the list before any response (padding rule).
+                "early": True,
+            }
+        )
         return n
 
     def invited(groups: dict[tuple[str, str], int], rate: float):
@@ -212,10 +260,21 @@ def simulate(traject: Traject, respondents: int, seed: int = 0, *, ict_staff: in
             code, role = who[respondent]
             if extra:
                 values.update(extra(values))
-            responses.append({"id": new_id(), "questionnaire_id": questionnaire.id, "organisation_code": code,
-                              "role": role, "submitted_on": today - timedelta(days=int(rng.integers(0, 14))),
-                              "answers": values, "participant_id": None, "user_id": None, "revision": 1,
-                              "is_latest": True, "signed_at": None})
+            responses.append(
+                {
+                    "id": new_id(),
+                    "questionnaire_id": questionnaire.id,
+                    "organisation_code": code,
+                    "role": role,
+                    "submitted_on": today - timedelta(days=int(rng.integers(0, 14))),
+                    "answers": values,
+                    "participant_id": None,
+                    "user_id": None,
+                    "revision": 1,
+                    "is_latest": True,
+                    "signed_at": None,
+                }
+            )
             invite(questionnaire, key, role, code, True)
         # Those who did not respond: invitations without completion (anonymous: no link either way).
         for code, role in silent:
@@ -235,8 +294,13 @@ def simulate(traject: Traject, respondents: int, seed: int = 0, *, ict_staff: in
         staff_people, staff_silent = None, []
     weights = {code: float(_staff_size(o)) for code, o in organisations.items()}
     staff_def = expand_for_traject(load_template("ict_staff"), [])
-    staff = simulate_responses({"ict_staff": _items(staff_def)}, weights, ict_staff or 1, seed=seed,
-                               people={"ict_staff": staff_people} if staff_people is not None else None)
+    staff = simulate_responses(
+        {"ict_staff": _items(staff_def)},
+        weights,
+        ict_staff or 1,
+        seed=seed,
+        people={"ict_staff": staff_people} if staff_people is not None else None,
+    )
     needs = [o["value"] for o in staff_def.question("needs_support").options]
 
     def staff_extra(values):
@@ -251,10 +315,12 @@ def simulate(traject: Traject, respondents: int, seed: int = 0, *, ict_staff: in
 
     # Motives: the same ICT staff (anonymous); the boards give theirs in their signed statement.
     motives_def = load_template("motives")
-    motive_people = list(zip(staff.drop_duplicates("respondent")["organisation"],
-                             staff.drop_duplicates("respondent")["role"]))
-    motive_staff = simulate_responses({"motives": _items(motives_def)}, weights, len(motive_people), seed=seed + 1,
-                                      people={"motives": motive_people})
+    motive_people = list(
+        zip(staff.drop_duplicates("respondent")["organisation"], staff.drop_duplicates("respondent")["role"])
+    )
+    motive_staff = simulate_responses(
+        {"motives": _items(motives_def)}, weights, len(motive_people), seed=seed + 1, people={"motives": motive_people}
+    )
     options = [o["value"] for o in motives_def.question("motive_ranking").options]
 
     def ranking(values):
@@ -269,8 +335,13 @@ def simulate(traject: Traject, respondents: int, seed: int = 0, *, ict_staff: in
     user_people, user_silent = invited(users, USER_RESPONSE_RATE)
     if user_people:
         users_def = load_template("ict_users")
-        user_frame = simulate_responses({"ict_users": _items(users_def)}, weights, len(user_people),
-                                        seed=seed + 4, people={"ict_users": user_people})
+        user_frame = simulate_responses(
+            {"ict_users": _items(users_def)},
+            weights,
+            len(user_people),
+            seed=seed + 4,
+            people={"ict_users": user_people},
+        )
 
         def improve(values):
             extra = {}
@@ -282,9 +353,15 @@ def simulate(traject: Traject, respondents: int, seed: int = 0, *, ict_staff: in
             """The location answer is required: one per user; a school with one location has only its main one."""
             frame = frame.loc[frame["question"] != "location"].copy()
             first = frame.drop_duplicates("respondent")
-            rows = first.assign(question="location", value=[
-                "nevenlocatie" if int(organisations[o].locations or 1) > 1 and rng.random() < 0.35 else "hoofdlocatie"
-                for o in first["organisation"]])
+            rows = first.assign(
+                question="location",
+                value=[
+                    "nevenlocatie"
+                    if int(organisations[o].locations or 1) > 1 and rng.random() < 0.35
+                    else "hoofdlocatie"
+                    for o in first["organisation"]
+                ],
+            )
             return pd.concat([frame, rows], ignore_index=True)
 
         anonymous("ict_users", located(user_frame), user_silent, improve)
@@ -293,46 +370,85 @@ def simulate(traject: Traject, respondents: int, seed: int = 0, *, ict_staff: in
 
     # Board commitment (with the board's motives): one identified statement per school
     board_q = questionnaires["board_commitment"]
-    board_def = expand_for_traject(load_template("board_commitment"), [(o.code, o.name) for o in organisations.values()])
-    board = simulate_responses({"board_commitment": _items(board_def)}, codes, len(codes), seed=seed + 3, missing=0.0,
-                               people={"board_commitment": [(code, "board") for code in codes]})
+    board_def = expand_for_traject(
+        load_template("board_commitment"), [(o.code, o.name) for o in organisations.values()]
+    )
+    board = simulate_responses(
+        {"board_commitment": _items(board_def)},
+        codes,
+        len(codes),
+        seed=seed + 3,
+        missing=0.0,
+        people={"board_commitment": [(code, "board") for code in codes]},
+    )
     board_answers = _answers(board)
     for n, (_respondent, values) in enumerate(sorted(board_answers.items())):
         code = codes[n % len(codes)]
         values.pop(f"trust_{code.lower()}", None)  # no trust question about one's own school
         _weigh(values, "board_motive_", BOARD_MOTIVES, rng)
-        user = db.session.scalar(select(User).where(User.role == "bestuurder", User.organisation_id ==
-                                                     organisations[code].id).order_by(User.id).limit(1))
-        values.update(board_conditions=CONDITIONS[n % len(CONDITIONS)],
-                      signature_name=user.name if user else f"Bestuurder {organisations[code].name}",
-                      signature_agree=True)
+        user = db.session.scalar(
+            select(User)
+            .where(User.role == "bestuurder", User.organisation_id == organisations[code].id)
+            .order_by(User.id)
+            .limit(1)
+        )
+        values.update(
+            board_conditions=CONDITIONS[n % len(CONDITIONS)],
+            signature_name=user.name if user else f"Bestuurder {organisations[code].name}",
+            signature_agree=True,
+        )
         # Linked to the demo bestuurder's account, so their statement page shows it and a
         # revision continues it instead of adding a second statement for the school.
         number = invite(board_q, "board_commitment", "board", code, True, user.id if user else None)
-        responses.append({"id": new_id(), "questionnaire_id": board_q.id, "organisation_code": code, "role": "board",
-                          "submitted_on": today - timedelta(days=2), "answers": values,
-                          "participant_id": ("board_commitment", number), "user_id": user.id if user else None,
-                          "revision": 1, "is_latest": True,
-                          "signed_at": datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=2)})
+        responses.append(
+            {
+                "id": new_id(),
+                "questionnaire_id": board_q.id,
+                "organisation_code": code,
+                "role": "board",
+                "submitted_on": today - timedelta(days=2),
+                "answers": values,
+                "participant_id": ("board_commitment", number),
+                "user_id": user.id if user else None,
+                "revision": 1,
+                "is_latest": True,
+                "signed_at": datetime.now(UTC).replace(microsecond=0) - timedelta(days=2),
+            }
+        )
     counts["board_commitment"] = len(board_answers)
 
     # ICT-foto: one per school, filled in by its Hoofd ICT
     foto_q = questionnaires["ict_foto"]
     for code in codes:
         number = invite(foto_q, "ict_foto", "ict_lead", code, True)
-        responses.append({"id": new_id(), "questionnaire_id": foto_q.id, "organisation_code": code, "role": "ict_lead",
-                          "submitted_on": today - timedelta(days=7), "answers": _foto(organisations[code], rng),
-                          "participant_id": ("ict_foto", number), "user_id": None, "revision": 1, "is_latest": True,
-                          "signed_at": None})
+        responses.append(
+            {
+                "id": new_id(),
+                "questionnaire_id": foto_q.id,
+                "organisation_code": code,
+                "role": "ict_lead",
+                "submitted_on": today - timedelta(days=7),
+                "answers": _foto(organisations[code], rng),
+                "participant_id": ("ict_foto", number),
+                "user_id": None,
+                "revision": 1,
+                "is_latest": True,
+                "signed_at": None,
+            }
+        )
     counts["ict_foto"] = len(codes)
 
     db.session.execute(insert(Participant), participants)
     db.session.flush()
     # Identified responses link to their participant; anonymous ones never do.
-    linked = dict(((email.split("@")[0].rsplit("-", 1)[0], int(email.split("@")[0].rsplit("-", 1)[1])), pid)
-                  for pid, email in db.session.execute(select(Participant.id, Participant.email).where(
-                      Participant.questionnaire_id.in_([board_q.id, foto_q.id]),
-                      Participant.email.like(f"%@{SIM_DOMAIN}"))))
+    linked = dict(
+        ((email.split("@")[0].rsplit("-", 1)[0], int(email.split("@")[0].rsplit("-", 1)[1])), pid)
+        for pid, email in db.session.execute(
+            select(Participant.id, Participant.email).where(
+                Participant.questionnaire_id.in_([board_q.id, foto_q.id]), Participant.email.like(f"%@{SIM_DOMAIN}")
+            )
+        )
+    )
     for row in responses:
         if row["participant_id"] is not None:
             row["participant_id"] = linked[row["participant_id"]]
@@ -364,12 +480,16 @@ def _foto(organisation, rng) -> dict:
         return float(rng.uniform(low, high))
 
     return {
-        "users_staff": staff, "users_students": pupils,
-        "devices_staff": int(staff * noise(1.0, 1.3)), "devices_students": int(pupils * noise(0.7, 1.0)),
-        "fte_ict": fte, "fte_retiring_5y": round(fte * float(rng.uniform(0.1, 0.45)), 1),
+        "users_staff": staff,
+        "users_students": pupils,
+        "devices_staff": int(staff * noise(1.0, 1.3)),
+        "devices_students": int(pupils * noise(0.7, 1.0)),
+        "fte_ict": fte,
+        "fte_retiring_5y": round(fte * float(rng.uniform(0.1, 0.45)), 1),
         "single_person_dependencies": int(rng.integers(1, 6)),
         "servicedesk_hours_week": int(rng.integers(20, 41)),
-        "service_satisfaction": int(rng.integers(2, 6)), "network_state": int(rng.integers(2, 6)),
+        "service_satisfaction": int(rng.integers(2, 6)),
+        "network_state": int(rng.integers(2, 6)),
         "server_model": ["on_premise", "hybride", "cloud"][int(rng.integers(0, 3))],
         "admin_system": ["magister", "somtoday"][int(rng.integers(0, 2))],
         "elo": ["itslearning", "magister_elo", "teams"][int(rng.integers(0, 3))],

@@ -3,6 +3,7 @@
 Messages are gettext strings: Dutch by default (the API has no session language), English in an
 English session. Every change records an audit event in the caller's transaction (no commit here).
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,34 +19,91 @@ from app.models.stakeholders import Stakeholder
 from app.services import audit
 from app.services.trajects import ImportReport, read_csv, unstorable_text
 
-FIELDS = ("name", "kind", "category", "organisation", "influence", "interest", "attitude", "engagement",
-          "measured_role", "owner", "note")
+FIELDS = (
+    "name",
+    "kind",
+    "category",
+    "organisation",
+    "influence",
+    "interest",
+    "attitude",
+    "engagement",
+    "measured_role",
+    "owner",
+    "note",
+)
 # Dutch words are accepted in a CSV (and forms), since regisseurs fill registers in Dutch spreadsheets.
 WORDS = {
     "kind": {"persoon": "person", "groep": "group"},
-    "category": {"bestuur": "board", "schoolleiding": "school_leader", "hoofd ict": "ict_lead",
-                 "ict-medewerkers": "ict_staff", "docenten": "teachers", "mr": "council", "gmr": "council",
-                 "pmr": "council", "medezeggenschap": "council", "leverancier": "supplier", "overig": "other",
-                 "anders": "other"},
+    "category": {
+        "bestuur": "board",
+        "schoolleiding": "school_leader",
+        "hoofd ict": "ict_lead",
+        "ict-medewerkers": "ict_staff",
+        "docenten": "teachers",
+        "mr": "council",
+        "gmr": "council",
+        "pmr": "council",
+        "medezeggenschap": "council",
+        "leverancier": "supplier",
+        "overig": "other",
+        "anders": "other",
+    },
     "attitude": {"voorstander": "supporter", "neutraal": "neutral", "kritisch": "critical", "onbekend": "unknown"},
-    "engagement": {"informeren": "inform", "raadplegen": "consult", "betrekken": "involve",
-                   "samenwerken": "collaborate", "meebeslissen": "empower"},
-    "measured_role": {"ict-medewerkers": "ict_staff", "ict-medewerker": "ict_staff", "hoofd ict": "ict_lead",
-                      "bestuur": "board", "besturen": "board"},
+    "engagement": {
+        "informeren": "inform",
+        "raadplegen": "consult",
+        "betrekken": "involve",
+        "samenwerken": "collaborate",
+        "meebeslissen": "empower",
+    },
+    "measured_role": {
+        "ict-medewerkers": "ict_staff",
+        "ict-medewerker": "ict_staff",
+        "hoofd ict": "ict_lead",
+        "bestuur": "board",
+        "besturen": "board",
+    },
 }
-COLUMN_ALIASES = {"naam": "name", "soort": "kind", "categorie": "category", "organisatie": "organisation",
-                  "invloed": "influence", "belang": "interest", "interesse": "interest", "houding": "attitude",
-                  "betrokkenheid": "engagement", "participatieniveau": "engagement", "meetgroep": "measured_role",
-                  "eigenaar": "owner", "notitie": "note", "toelichting": "note"}
+COLUMN_ALIASES = {
+    "naam": "name",
+    "soort": "kind",
+    "categorie": "category",
+    "organisatie": "organisation",
+    "invloed": "influence",
+    "belang": "interest",
+    "interesse": "interest",
+    "houding": "attitude",
+    "betrokkenheid": "engagement",
+    "participatieniveau": "engagement",
+    "meetgroep": "measured_role",
+    "eigenaar": "owner",
+    "notitie": "note",
+    "toelichting": "note",
+}
 #: The Dutch column name of each field, for the import's error table.
-COLUMN_NAMES = {"name": "naam", "kind": "soort", "category": "categorie", "organisation": "organisatie",
-                "influence": "invloed", "interest": "belang", "attitude": "houding", "engagement": "betrokkenheid",
-                "measured_role": "meetgroep", "owner": "eigenaar", "note": "notitie"}
-CSV_EXAMPLE = ("naam;soort;categorie;organisatie;invloed;belang;houding;betrokkenheid;meetgroep;eigenaar\n"
-               "ICT-medewerkers Zuyderzee Lyceum;groep;ict-medewerkers;ZL;2;5;kritisch;betrekken;"
-               "ict-medewerkers;Regisseur")
-CSV_EXAMPLE_EN = ("name;kind;category;organisation;influence;interest;attitude;engagement;measured_role;owner\n"
-                  "ICT staff Zuyderzee Lyceum;group;ict_staff;ZL;2;5;critical;involve;ict_staff;Regisseur")
+COLUMN_NAMES = {
+    "name": "naam",
+    "kind": "soort",
+    "category": "categorie",
+    "organisation": "organisatie",
+    "influence": "invloed",
+    "interest": "belang",
+    "attitude": "houding",
+    "engagement": "betrokkenheid",
+    "measured_role": "meetgroep",
+    "owner": "eigenaar",
+    "note": "notitie",
+}
+CSV_EXAMPLE = (
+    "naam;soort;categorie;organisatie;invloed;belang;houding;betrokkenheid;meetgroep;eigenaar\n"
+    "ICT-medewerkers Zuyderzee Lyceum;groep;ict-medewerkers;ZL;2;5;kritisch;betrekken;"
+    "ict-medewerkers;Regisseur"
+)
+CSV_EXAMPLE_EN = (
+    "name;kind;category;organisation;influence;interest;attitude;engagement;measured_role;owner\n"
+    "ICT staff Zuyderzee Lyceum;group;ict_staff;ZL;2;5;critical;involve;ict_staff;Regisseur"
+)
 
 
 def _(message: str, **values) -> str:
@@ -74,8 +132,9 @@ def _choice(field: str, value, allowed: tuple, default=None, *, required: bool =
         return None, _("Kies een waarde: %(allowed)s.", allowed=", ".join(allowed))
     text = WORDS.get(field, {}).get(text, text)
     if text not in allowed:
-        return None, _("Onbekende waarde „%(value)s”; kies uit %(allowed)s.", value=str(value)[:40],
-                       allowed=", ".join(allowed))
+        return None, _(
+            "Onbekende waarde „%(value)s”; kies uit %(allowed)s.", value=str(value)[:40], allowed=", ".join(allowed)
+        )
     return text, None
 
 
@@ -134,8 +193,12 @@ def validate(traject: Traject, data: dict, *, taken: set[str]) -> tuple[dict, di
     if organisation in (None, ""):
         clean["organisation_code"] = None
     elif not isinstance(organisation, str) or traject.organisation_by_code(organisation.strip().upper()) is None:
-        errors["organisation"] = [_("Onbekende organisatie; gebruik de code van een school in dit traject, "
-                                    "of laat leeg voor het hele traject.")]
+        errors["organisation"] = [
+            _(
+                "Onbekende organisatie; gebruik de code van een school in dit traject, "
+                "of laat leeg voor het hele traject."
+            )
+        ]
     else:
         clean["organisation_code"] = organisation.strip().upper()
     return clean, errors
@@ -146,8 +209,11 @@ def names_in(traject: Traject, *, but: Stakeholder | None = None) -> set[str]:
 
 
 def register(traject: Traject) -> list[Stakeholder]:
-    return list(db.session.scalars(select(Stakeholder).where(Stakeholder.traject_id == traject.id)
-                                   .order_by(Stakeholder.name, Stakeholder.id)))
+    return list(
+        db.session.scalars(
+            select(Stakeholder).where(Stakeholder.traject_id == traject.id).order_by(Stakeholder.name, Stakeholder.id)
+        )
+    )
 
 
 def add(traject: Traject, data: dict) -> Stakeholder:
@@ -185,23 +251,31 @@ def move(stakeholder: Stakeholder, influence, interest) -> Stakeholder:
         raise StakeholderError(_("De plaats in het krachtenveld is niet geldig."), errors)
     before = stakeholder.quadrant
     stakeholder.influence, stakeholder.interest = values["influence"], values["interest"]
-    audit.record("stakeholder.moved", obj=stakeholder, traject_id=stakeholder.traject_id,
-                 influence=values["influence"], interest=values["interest"], quadrant_before=before,
-                 quadrant=stakeholder.quadrant)
+    audit.record(
+        "stakeholder.moved",
+        obj=stakeholder,
+        traject_id=stakeholder.traject_id,
+        influence=values["influence"],
+        interest=values["interest"],
+        quadrant_before=before,
+        quadrant=stakeholder.quadrant,
+    )
     return stakeholder
 
 
 def delete(stakeholder: Stakeholder) -> None:
     """Remove a stakeholder with its communication items and log links; its concerns stay, unattributed.
     Done here rather than left to ON DELETE, which SQLite (the `make run` default) does not enforce."""
-    from sqlalchemy import delete as sql_delete, update
+    from sqlalchemy import delete as sql_delete
+    from sqlalchemy import update
 
     from app.models.stakeholders import CommunicationItem, Concern, engagement_stakeholders
 
     audit.record("stakeholder.deleted", obj=stakeholder, traject_id=stakeholder.traject_id, name=stakeholder.name)
     db.session.execute(sql_delete(CommunicationItem).where(CommunicationItem.stakeholder_id == stakeholder.id))
-    db.session.execute(sql_delete(engagement_stakeholders).where(
-        engagement_stakeholders.c.stakeholder_id == stakeholder.id))
+    db.session.execute(
+        sql_delete(engagement_stakeholders).where(engagement_stakeholders.c.stakeholder_id == stakeholder.id)
+    )
     db.session.execute(update(Concern).where(Concern.stakeholder_id == stakeholder.id).values(stakeholder_id=None))
     db.session.delete(stakeholder)
     db.session.flush()
@@ -241,12 +315,14 @@ def import_csv(traject: Traject, text: str) -> ImportReport:
         db.session.add(stakeholder)
         report.created.append(stakeholder)
     db.session.flush()
-    audit.record("stakeholder.imported", traject_id=traject.id, object_type="Traject", object_id=traject.id,
-                 count=len(cleaned))
+    audit.record(
+        "stakeholder.imported", traject_id=traject.id, object_type="Traject", object_id=traject.id, count=len(cleaned)
+    )
     return report
 
 
 # --- measured attitude (from the latest release only) -------------------------------------------
+
 
 def measured(traject: Traject, stakeholders: list[Stakeholder], payload: dict | None = None) -> dict[int, dict]:
     """Per stakeholder with a questionnaire group: the released draagvlak and WEERSTAND of that group.
@@ -268,16 +344,29 @@ def measured(traject: Traject, stakeholders: list[Stakeholder], payload: dict | 
         group = (s.organisation_code, s.measured_role)
         draagvlak, weerstand = rows.get(("draagvlak", *group)), rows.get(("weerstand", *group))
         if draagvlak is None:
-            result[s.id] = {"available": False, "suppressed": False, "draagvlak": None, "weerstand": None,
-                            "n": None, "measured_attitude": None, "disagreement": None}
+            result[s.id] = {
+                "available": False,
+                "suppressed": False,
+                "draagvlak": None,
+                "weerstand": None,
+                "n": None,
+                "measured_attitude": None,
+                "disagreement": None,
+            }
             continue
         hidden = bool(draagvlak.get("suppressed")) or draagvlak.get("value") is None
         value = None if hidden else draagvlak.get("value")
         resistance = None if hidden or weerstand is None or weerstand.get("suppressed") else weerstand.get("value")
         attitude = rules.measured_attitude(value, resistance)
-        result[s.id] = {"available": True, "suppressed": hidden, "draagvlak": value, "weerstand": resistance,
-                        "n": None if hidden else draagvlak.get("n"), "measured_attitude": attitude,
-                        "disagreement": rules.disagreement(s.attitude, attitude)}
+        result[s.id] = {
+            "available": True,
+            "suppressed": hidden,
+            "draagvlak": value,
+            "weerstand": resistance,
+            "n": None if hidden else draagvlak.get("n"),
+            "measured_attitude": attitude,
+            "disagreement": rules.disagreement(s.attitude, attitude),
+        }
     return result
 
 
@@ -299,8 +388,9 @@ def erase_people(traject: Traject) -> int:
             s.name = f"Persoon {s.id}"
             erased += 1
         s.owner, s.note = "", ""
-    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.traject_id == traject.id,
-                                                              AuditEvent.action.like("stakeholder.%"))):
+    for event in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.traject_id == traject.id, AuditEvent.action.like("stakeholder.%"))
+    ):
         if event.detail and "name" in event.detail:
             event.detail = {k: v for k, v in event.detail.items() if k != "name"}
     db.session.flush()

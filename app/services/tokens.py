@@ -4,6 +4,7 @@ Deriving the token (rather than storing it) lets the server rebuild a participan
 for reminders and the mail-merge CSV while the database holds nothing but SHA-256 hashes. Rotating
 SECRET_KEY therefore invalidates open links; `rotate_token` issues a fresh one.
 """
+
 from __future__ import annotations
 
 import base64
@@ -71,9 +72,12 @@ def bind_browser(participant: Participant, secret: str) -> bool:
     """Tie the participant's draft to the browser holding `secret`, unless another browser got
     it first (a conditional UPDATE, so two browsers cannot both win); no commit."""
     value = browser_hash(participant, secret)
-    done = db.session.execute(update(Participant).where(Participant.id == participant.id,
-                                                        Participant.browser_hash.is_(None))
-                              .values(browser_hash=value).execution_options(synchronize_session=False)).rowcount
+    done = db.session.execute(
+        update(Participant)
+        .where(Participant.id == participant.id, Participant.browser_hash.is_(None))
+        .values(browser_hash=value)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.refresh(participant, ["browser_hash"])
     return bool(done) and participant.browser_hash == value
 

@@ -1,4 +1,5 @@
 """Traject services: create and edit trajects, organisations (also by CSV), and members."""
+
 from __future__ import annotations
 
 import csv
@@ -38,10 +39,18 @@ def unstorable_text(value: str, *, multiline: bool = False) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
 ORGANISATION_COLUMNS = ("code", "name", "staff", "students", "locations", "region")
 # Dutch column headers are accepted too, since regisseurs export from Dutch spreadsheets.
-COLUMN_ALIASES = {"naam": "name", "medewerkers": "staff", "personeel": "staff",
-                  "leerlingen": "students", "locaties": "locations", "regio": "region"}
+COLUMN_ALIASES = {
+    "naam": "name",
+    "medewerkers": "staff",
+    "personeel": "staff",
+    "leerlingen": "students",
+    "locaties": "locations",
+    "regio": "region",
+}
 
 
 class TrajectError(ServiceError):
@@ -52,8 +61,9 @@ class OrganisationInUse(TrajectError):
     """An organisation that data still refers to; `dependents` counts that data per kind."""
 
     def __init__(self, name: str, dependents: dict[str, int]):
-        super().__init__(N_("De organisatie %(name)s kan niet worden verwijderd: er hangen gegevens aan.", name=name),
-                         status=409)
+        super().__init__(
+            N_("De organisatie %(name)s kan niet worden verwijderd: er hangen gegevens aan.", name=name), status=409
+        )
         self.dependents = dependents
 
 
@@ -65,8 +75,7 @@ def check_thresholds(anonymity_threshold, comment_threshold) -> dict[str, list[s
         errors["anonymity_threshold"] = [N_("Vul een geheel getal in.")]
         return errors
     if anonymity_threshold < MIN_ANONYMITY_THRESHOLD:
-        errors["anonymity_threshold"] = [
-            N_("De anonimiteitsdrempel is minstens %(n)s.", n=MIN_ANONYMITY_THRESHOLD)]
+        errors["anonymity_threshold"] = [N_("De anonimiteitsdrempel is minstens %(n)s.", n=MIN_ANONYMITY_THRESHOLD)]
     elif anonymity_threshold > MAX_THRESHOLD:
         errors["anonymity_threshold"] = [N_("De anonimiteitsdrempel is hoogstens %(n)s.", n=MAX_THRESHOLD)]
     try:
@@ -76,14 +85,23 @@ def check_thresholds(anonymity_threshold, comment_threshold) -> dict[str, list[s
         return errors
     if comment_threshold < anonymity_threshold:
         errors["comment_threshold"] = [
-            N_("De drempel voor open antwoorden mag niet lager zijn dan de anonimiteitsdrempel.")]
+            N_("De drempel voor open antwoorden mag niet lager zijn dan de anonimiteitsdrempel.")
+        ]
     elif comment_threshold > MAX_THRESHOLD:
         errors["comment_threshold"] = [N_("De drempel voor open antwoorden is hoogstens %(n)s.", n=MAX_THRESHOLD)]
     return errors
 
 
-def create_traject(owner: User, *, name: str, description: str = "", phase: str = "ict_foto",
-                   anonymity_threshold: int = 5, comment_threshold: int = 10, deadline=None) -> Traject:
+def create_traject(
+    owner: User,
+    *,
+    name: str,
+    description: str = "",
+    phase: str = "ict_foto",
+    anonymity_threshold: int = 5,
+    comment_threshold: int = 10,
+    deadline=None,
+) -> Traject:
     """Create a traject owned by a regisseur (no commit)."""
     errors = check_thresholds(anonymity_threshold, comment_threshold)
     if not (name or "").strip():
@@ -95,12 +113,17 @@ def create_traject(owner: User, *, name: str, description: str = "", phase: str 
     if description and unstorable_text(description, multiline=True):
         errors["description"] = [BAD_TEXT_MESSAGE]
     if phase not in PHASES:
-        errors["phase"] = [N_("Onbekende fase; kies uit %(phases)s.", phases=', '.join(PHASES))]
+        errors["phase"] = [N_("Onbekende fase; kies uit %(phases)s.", phases=", ".join(PHASES))]
     if errors:
         raise TrajectError(N_("De traject-gegevens zijn niet geldig."), errors)
-    traject = Traject(name=name.strip(), description=(description or "").strip(), phase=phase,
-                      anonymity_threshold=int(anonymity_threshold),
-                      comment_threshold=int(comment_threshold), deadline=deadline)
+    traject = Traject(
+        name=name.strip(),
+        description=(description or "").strip(),
+        phase=phase,
+        anonymity_threshold=int(anonymity_threshold),
+        comment_threshold=int(comment_threshold),
+        deadline=deadline,
+    )
     db.session.add(traject)
     db.session.flush()
     db.session.add(TrajectMember(traject=traject, user=owner))
@@ -114,17 +137,27 @@ class ThresholdFrozen(TrajectError):
     status = 409
 
 
-THRESHOLD_FROZEN_MESSAGE = N_("De drempel kan niet meer omlaag: er is al een vragenlijst van dit traject "
-                              "gepubliceerd, en de respondenten is deze drempel beloofd. Verhogen mag wel.")
+THRESHOLD_FROZEN_MESSAGE = N_(
+    "De drempel kan niet meer omlaag: er is al een vragenlijst van dit traject "
+    "gepubliceerd, en de respondenten is deze drempel beloofd. Verhogen mag wel."
+)
 
 
 def has_published_questionnaire(traject: Traject) -> bool:
     """True once any questionnaire of the traject has been published (open or closed)."""
     from app.models import Questionnaire
 
-    return db.session.scalar(select(Questionnaire.id).where(
-        Questionnaire.traject_id == traject.id,
-        (Questionnaire.status.in_(("open", "closed"))) | Questionnaire.published_at.is_not(None)).limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(Questionnaire.id)
+            .where(
+                Questionnaire.traject_id == traject.id,
+                (Questionnaire.status.in_(("open", "closed"))) | Questionnaire.published_at.is_not(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def lowered_thresholds(traject: Traject, values: dict) -> list[str]:
@@ -144,8 +177,10 @@ def lowered_thresholds(traject: Traject, values: dict) -> list[str]:
 
 def update_traject(traject: Traject, **values) -> Traject:
     """Edit a traject (no commit). Lowering a threshold after publishing raises ThresholdFrozen."""
-    errors = check_thresholds(values.get("anonymity_threshold", traject.anonymity_threshold),
-                              values.get("comment_threshold", traject.comment_threshold))
+    errors = check_thresholds(
+        values.get("anonymity_threshold", traject.anonymity_threshold),
+        values.get("comment_threshold", traject.comment_threshold),
+    )
     lowered = lowered_thresholds(traject, values)
     if lowered and has_published_questionnaire(traject):
         raise ThresholdFrozen(THRESHOLD_FROZEN_MESSAGE, {key: [THRESHOLD_FROZEN_MESSAGE] for key in lowered})
@@ -158,7 +193,7 @@ def update_traject(traject: Traject, **values) -> Traject:
     if isinstance(values.get("description"), str) and unstorable_text(values["description"], multiline=True):
         errors["description"] = [BAD_TEXT_MESSAGE]
     if "phase" in values and values["phase"] not in PHASES:
-        errors["phase"] = [N_("Onbekende fase; kies uit %(phases)s.", phases=', '.join(PHASES))]
+        errors["phase"] = [N_("Onbekende fase; kies uit %(phases)s.", phases=", ".join(PHASES))]
     if errors:
         raise TrajectError(N_("De traject-gegevens zijn niet geldig."), errors)
     for key, value in values.items():
@@ -193,7 +228,9 @@ def organisation_errors(data: dict, existing_codes: set[str]) -> tuple[dict, dic
     if not code:
         errors["code"] = [N_("Vul een code in.")]
     elif not CODE_RE.match(code):
-        errors["code"] = [N_("Een code bestaat uit hoogstens 20 letters, cijfers, - of _, en begint met een letter of cijfer.")]
+        errors["code"] = [
+            N_("Een code bestaat uit hoogstens 20 letters, cijfers, - of _, en begint met een letter of cijfer.")
+        ]
     elif code in existing_codes:
         errors["code"] = [N_("De code %(code)s bestaat al in dit traject.", code=code)]
     name = (data.get("name") or "").strip()
@@ -253,17 +290,33 @@ def organisation_dependents(organisation: Organisation) -> dict[str, int]:
         return db.session.scalar(query) or 0
 
     return {
-        "participants": count(select(func.count()).select_from(Participant)
-                              .where(Participant.organisation_id == organisation.id)),
+        "participants": count(
+            select(func.count()).select_from(Participant).where(Participant.organisation_id == organisation.id)
+        ),
         "accounts": count(select(func.count()).select_from(User).where(User.organisation_id == organisation.id)),
-        "responses": count(select(func.count()).select_from(Response).join(Questionnaire)
-                           .where(Questionnaire.traject_id == traject_id, Response.organisation_code == code)),
-        "swot": count(select(func.count()).select_from(SwotItem)
-                      .where(SwotItem.traject_id == traject_id, SwotItem.organisation_code == code)),
-        "decisions": count(select(func.count()).select_from(BoardDecision).join(AdviceVersion)
-                           .where(AdviceVersion.traject_id == traject_id, BoardDecision.organisation_code == code))
-        + count(select(func.count()).select_from(MrAdvice).join(AdviceVersion)
-                .where(AdviceVersion.traject_id == traject_id, MrAdvice.organisation_code == code)),
+        "responses": count(
+            select(func.count())
+            .select_from(Response)
+            .join(Questionnaire)
+            .where(Questionnaire.traject_id == traject_id, Response.organisation_code == code)
+        ),
+        "swot": count(
+            select(func.count())
+            .select_from(SwotItem)
+            .where(SwotItem.traject_id == traject_id, SwotItem.organisation_code == code)
+        ),
+        "decisions": count(
+            select(func.count())
+            .select_from(BoardDecision)
+            .join(AdviceVersion)
+            .where(AdviceVersion.traject_id == traject_id, BoardDecision.organisation_code == code)
+        )
+        + count(
+            select(func.count())
+            .select_from(MrAdvice)
+            .join(AdviceVersion)
+            .where(AdviceVersion.traject_id == traject_id, MrAdvice.organisation_code == code)
+        ),
     }
 
 
@@ -276,8 +329,9 @@ def delete_organisation(organisation: Organisation) -> None:
     traject_id, code = organisation.traject_id, organisation.code
     organisation.traject.organisations.remove(organisation)
     db.session.delete(organisation)
-    audit.record("organisation.deleted", object_type="Organisation", object_id=organisation.id,
-                 traject_id=traject_id, code=code)
+    audit.record(
+        "organisation.deleted", object_type="Organisation", object_id=organisation.id, traject_id=traject_id, code=code
+    )
 
 
 @dataclass
@@ -332,8 +386,13 @@ def import_organisations(traject: Traject, text: str) -> ImportReport:
         return report
     missing = [c for c in ("code", "name") if c not in header]
     if missing:
-        report.row_errors.append((1, "kop", "Kolom ontbreekt: " + ", ".join(missing)
-                                  + ". Verwacht: code;name;staff;students;locations;region"))
+        report.row_errors.append(
+            (
+                1,
+                "kop",
+                "Kolom ontbreekt: " + ", ".join(missing) + ". Verwacht: code;name;staff;students;locations;region",
+            )
+        )
         return report
     if not rows:
         report.row_errors.append((2, "bestand", "Het bestand bevat geen rijen."))
@@ -355,14 +414,16 @@ def import_organisations(traject: Traject, text: str) -> ImportReport:
         db.session.add(organisation)
         report.created.append(organisation)
     db.session.flush()
-    audit.record("organisation.imported", traject_id=traject.id, object_type="Traject",
-                 object_id=traject.id, count=len(cleaned))
+    audit.record(
+        "organisation.imported", traject_id=traject.id, object_type="Traject", object_id=traject.id, count=len(cleaned)
+    )
     return report
 
 
 def add_member(traject: Traject, user: User) -> TrajectMember:
-    existing = db.session.scalar(select(TrajectMember).where(
-        TrajectMember.traject_id == traject.id, TrajectMember.user_id == user.id))
+    existing = db.session.scalar(
+        select(TrajectMember).where(TrajectMember.traject_id == traject.id, TrajectMember.user_id == user.id)
+    )
     if existing is not None:
         raise TrajectError(N_("%(email)s is al lid van dit traject.", email=user.email))
     member = TrajectMember(traject=traject, user=user)

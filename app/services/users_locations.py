@@ -1,4 +1,5 @@
 """ICT users' satisfaction per location: read from the released responses of a closed ICT-users questionnaire."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -25,13 +26,18 @@ def location_figures(traject: Traject, snapshot: IndicatorSnapshot | None) -> li
     state = ((snapshot.counts or {}).get("disclosure") or {}).get(QUESTIONNAIRE)
     if not state or state.get("held"):
         return []
-    questionnaires = db.session.scalars(select(Questionnaire).where(
-        Questionnaire.traject_id == traject.id, Questionnaire.template_key == QUESTIONNAIRE)).all()
+    questionnaires = db.session.scalars(
+        select(Questionnaire).where(Questionnaire.traject_id == traject.id, Questionnaire.template_key == QUESTIONNAIRE)
+    ).all()
     if not questionnaires or any(questionnaire_state(q) != "closed" for q in questionnaires):
         return []
-    unreleased = db.session.scalar(select(func.count(Response.id)).where(
-        Response.questionnaire_id.in_([q.id for q in questionnaires]), Response.is_latest.is_(True),
-        (Response.released_in.is_(None)) | (Response.released_in > snapshot.number)))
+    unreleased = db.session.scalar(
+        select(func.count(Response.id)).where(
+            Response.questionnaire_id.in_([q.id for q in questionnaires]),
+            Response.is_latest.is_(True),
+            (Response.released_in.is_(None)) | (Response.released_in > snapshot.number),
+        )
+    )
     if unreleased:
         return []
     items = []
@@ -43,9 +49,13 @@ def location_figures(traject: Traject, snapshot: IndicatorSnapshot | None) -> li
     keys = {i["question"] for i in items} | {LOCATION}
     rows = []
     for rid, org, role, answers in db.session.execute(
-            select(Response.id, Response.organisation_code, Response.role, Response.answers).where(
-                Response.questionnaire_id.in_([q.id for q in questionnaires]), Response.is_latest.is_(True),
-                Response.released_in.is_not(None), Response.released_in <= snapshot.number)):
+        select(Response.id, Response.organisation_code, Response.role, Response.answers).where(
+            Response.questionnaire_id.in_([q.id for q in questionnaires]),
+            Response.is_latest.is_(True),
+            Response.released_in.is_not(None),
+            Response.released_in <= snapshot.number,
+        )
+    ):
         for key, value in (answers or {}).items():
             if key in keys and value not in (None, ""):
                 rows.append({"respondent": rid, "question": key, "value": value, "organisation": org, "role": role})
@@ -54,5 +64,10 @@ def location_figures(traject: Traject, snapshot: IndicatorSnapshot | None) -> li
     import pandas as pd  # only here: a web process loads pandas for this page alone (tests/app/test_lean_web.py)
 
     hidden = releases.hidden_groups_of(snapshot, QUESTIONNAIRE) or set()
-    return by_location(pd.DataFrame(rows), pd.DataFrame(items).drop_duplicates("question"),
-                       traject.anonymity_threshold, closed=True, hidden=hidden)
+    return by_location(
+        pd.DataFrame(rows),
+        pd.DataFrame(items).drop_duplicates("question"),
+        traject.anonymity_threshold,
+        closed=True,
+        hidden=hidden,
+    )

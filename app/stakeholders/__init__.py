@@ -1,4 +1,5 @@
 """Stakeholders blueprint: register, power/interest grid, engagement log, concerns and communication plan."""
+
 from flask import Blueprint
 
 bp = Blueprint("stakeholders", __name__)

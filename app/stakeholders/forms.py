@@ -1,9 +1,18 @@
 """Forms of the stakeholder pages; the services validate every value (one rule for forms, CSV and API)."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     SubmitField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -18,6 +27,7 @@ def _choices(table: dict, codes, empty=None):
     def make():
         head = [("", str(empty))] if empty is not None else []
         return head + [(c, str(table[c])) for c in codes]
+
     return make
 
 
@@ -27,6 +37,7 @@ def _domain_choices(empty=None):
 
         head = [("", str(empty))] if empty is not None else []
         return head + [(d, domain_name(d)) for d in DOMAINS]
+
     return make
 
 
@@ -46,13 +57,20 @@ class StakeholderForm(FlaskForm):
     organisation = SelectField(_l("Organisatie"), choices=[], validate_choice=False)
     influence = SelectField(_l("Invloed (1–5)"), choices=SCORES, default="3", validate_choice=False)
     interest = SelectField(_l("Belang (1–5)"), choices=SCORES, default="3", validate_choice=False)
-    attitude = SelectField(_l("Houding (uw oordeel)"), choices=_choices(labels.ATTITUDE, ATTITUDES), default="unknown",
-                           validate_choice=False)
-    engagement = SelectField(_l("Betrokkenheid (IAP2)"), choices=_choices(labels.ENGAGEMENT, ENGAGEMENT_LEVELS),
-                             validate_choice=False)
-    measured_role = SelectField(_l("Vergelijk met de meting van"),
-                                choices=_choices(labels.MEASURED_ROLE, MEASURED_ROLES, _l("geen meting")),
-                                validate_choice=False)
+    attitude = SelectField(
+        _l("Houding (uw oordeel)"),
+        choices=_choices(labels.ATTITUDE, ATTITUDES),
+        default="unknown",
+        validate_choice=False,
+    )
+    engagement = SelectField(
+        _l("Betrokkenheid (IAP2)"), choices=_choices(labels.ENGAGEMENT, ENGAGEMENT_LEVELS), validate_choice=False
+    )
+    measured_role = SelectField(
+        _l("Vergelijk met de meting van"),
+        choices=_choices(labels.MEASURED_ROLE, MEASURED_ROLES, _l("geen meting")),
+        validate_choice=False,
+    )
     owner = StringField(_l("Eigenaar"))
     note = TextAreaField(_l("Notitie"))
     submit = SubmitField(_l("Opslaan"))
@@ -65,15 +83,21 @@ class MoveForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("CSV-bestand"), validators=[
-        FileRequired(_l("Kies een CSV-bestand.")), FileAllowed(["csv", "txt"], _l("Alleen .csv-bestanden."))])
+    file = FileField(
+        _l("CSV-bestand"),
+        validators=[
+            FileRequired(_l("Kies een CSV-bestand.")),
+            FileAllowed(["csv", "txt"], _l("Alleen .csv-bestanden.")),
+        ],
+    )
     submit = SubmitField(_l("Importeren"))
 
 
 class EngagementForm(FlaskForm):
     date = DateField(_l("Datum"), validators=[Optional()])
-    kind = SelectField(_l("Soort activiteit"), choices=_choices(labels.ENGAGEMENT_KIND, ENGAGEMENT_KINDS),
-                       validate_choice=False)
+    kind = SelectField(
+        _l("Soort activiteit"), choices=_choices(labels.ENGAGEMENT_KIND, ENGAGEMENT_KINDS), validate_choice=False
+    )
     phase = SelectField(_l("Fase"), choices=_choices(labels.PHASE, ENGAGEMENT_PHASES), validate_choice=False)
     topic = StringField(_l("Onderwerp"))
     stakeholders = MultiCheckbox(_l("Belanghebbenden"), choices=[], coerce=int, validate_choice=False)
@@ -95,14 +119,18 @@ class ConcernForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     """An anonymous concern: only its status and answer can change (its text is the staff member's)."""
+
     status = SelectField(_l("Status"), choices=_choices(labels.CONCERN_STATUS, CONCERN_STATES), validate_choice=False)
     answer = TextAreaField(_l("Antwoord"))
     submit = SubmitField(_l("Opslaan"))
 
 
 class StaffConcernForm(FlaskForm):
-    domain = SelectField(_l("Over welk domein gaat het? (niet verplicht)"), choices=_domain_choices(_l("geen domein")),
-                         validate_choice=False)  # the service checks it, with its own message
+    domain = SelectField(
+        _l("Over welk domein gaat het? (niet verplicht)"),
+        choices=_domain_choices(_l("geen domein")),
+        validate_choice=False,
+    )  # the service checks it, with its own message
     text = TextAreaField(_l("Uw zorg of bezwaar"))
     submit = SubmitField(_l("Anoniem versturen"))
 

@@ -1,4 +1,5 @@
 """The power/interest grid (Mendelow) as a server-side SVG: numbered markers, quadrant labels, a table beside it."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -9,7 +10,12 @@ from app.results.charts import GRID, INK, MUTED, _line, _rect, _svg, _text
 from app.stakeholders import labels
 
 FILL = {"manage_closely": "#d6e4ef", "keep_satisfied": "#eef2f5", "keep_informed": "#f3f6f9", "monitor": "#ffffff"}
-MARK = {"supporter": "#1e6b3a", "neutral": "#4a5560", "critical": "#a4262c", "unknown": "#1f5f8b"}  # ≥ 4.5:1 with white text
+MARK = {
+    "supporter": "#1e6b3a",
+    "neutral": "#4a5560",
+    "critical": "#a4262c",
+    "unknown": "#1f5f8b",
+}  # ≥ 4.5:1 with white text
 
 
 def grid_svg(stakeholders: list, *, cell: int = 96) -> Markup:
@@ -35,8 +41,16 @@ def grid_svg(stakeholders: list, *, cell: int = 96) -> Markup:
         body.append(_text(left + (i - 0.5) * cell, top + size + 16, str(i), anchor="middle", fill=MUTED))
         body.append(_text(left - 10, top + size - (i - 0.5) * cell + 4, str(i), anchor="end", fill=MUTED))
     body.append(_text(left + size / 2, top + size + 38, _("Belang →"), anchor="middle", weight="600"))
-    body.append(_text(14, top + size / 2, _("Invloed →"), anchor="middle", weight="600",
-                      extra=f' transform="rotate(-90 14 {top + size / 2:.0f})"'))
+    body.append(
+        _text(
+            14,
+            top + size / 2,
+            _("Invloed →"),
+            anchor="middle",
+            weight="600",
+            extra=f' transform="rotate(-90 14 {top + size / 2:.0f})"',
+        )
+    )
     per_cell: dict = {}
     for number, s in enumerate(stakeholders, start=1):
         per_cell.setdefault((s.influence, s.interest), []).append((number, s))
@@ -51,6 +65,8 @@ def grid_svg(stakeholders: list, *, cell: int = 96) -> Markup:
             body.append(_text(cx, cy + 4, str(number), anchor="middle", size=11, fill="#ffffff", weight="700"))
         if len(members) > 9:
             body.append(_text(x0 + cell - 6, y0 + cell - 6, f"+{len(members) - 9}", anchor="end", size=11))
-    desc = _("Elke belanghebbende is een genummerd bolletje op invloed (verticaal, 1–5) en belang (horizontaal, "
-             "1–5); de kleur is de houding. Vanaf 3 telt als hoog. De tabel ernaast noemt elk nummer.")
+    desc = _(
+        "Elke belanghebbende is een genummerd bolletje op invloed (verticaal, 1–5) en belang (horizontaal, "
+        "1–5); de kleur is de houding. Vanaf 3 telt als hoog. De tabel ernaast noemt elk nummer."
+    )
     return _svg(width, height, _("Krachtenveld: invloed en belang"), desc, body)

@@ -1,4 +1,5 @@
 """Engagement log, concerns register and communication plan routes (bestuurders read, the regisseur writes)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -29,31 +30,53 @@ def _own(traject, model, ident: int):
 
 # --- engagement log --------------------------------------------------------------------------
 
+
 @bp.route(T + "/betrokkenheid")
 @login_required
 def engagements(traject_id: int):
     traject = traject_for(current_user, traject_id)
     rows = engagement_service.engagements(traject)
-    return render_template("stakeholders/engagements.html", traject=traject, phases=engagement_service.by_phase(rows),
-                           total=len(rows), editable=can_edit(current_user, traject), confirm=CsrfForm())
+    return render_template(
+        "stakeholders/engagements.html",
+        traject=traject,
+        phases=engagement_service.by_phase(rows),
+        total=len(rows),
+        editable=can_edit(current_user, traject),
+        confirm=CsrfForm(),
+    )
 
 
 def _engagement_form(traject, engagement: Engagement | None = None) -> EngagementForm:
     if engagement is None:
         form = EngagementForm(data={"phase": engagement_service.PHASE_OF_TRAJECT.get(traject.phase, "ict_foto")})
     else:
-        form = EngagementForm(data={"date": engagement.held_on, "kind": engagement.kind, "phase": engagement.phase,
-                                    "topic": engagement.topic, "outcome": engagement.outcome,
-                                    "attendees": engagement.attendees, "domains": list(engagement.domains or []),
-                                    "stakeholders": [s.id for s in engagement.stakeholders]})
+        form = EngagementForm(
+            data={
+                "date": engagement.held_on,
+                "kind": engagement.kind,
+                "phase": engagement.phase,
+                "topic": engagement.topic,
+                "outcome": engagement.outcome,
+                "attendees": engagement.attendees,
+                "domains": list(engagement.domains or []),
+                "stakeholders": [s.id for s in engagement.stakeholders],
+            }
+        )
     form.stakeholders.choices = [(s.id, s.name) for s in stakeholder_service.register(traject)]
     return form
 
 
 def _engagement_data(form) -> dict:
-    return {"date": form.date.data, "kind": form.kind.data, "phase": form.phase.data, "topic": form.topic.data,
-            "outcome": form.outcome.data, "attendees": form.attendees.data, "domains": form.domains.data or [],
-            "stakeholders": form.stakeholders.data or []}
+    return {
+        "date": form.date.data,
+        "kind": form.kind.data,
+        "phase": form.phase.data,
+        "topic": form.topic.data,
+        "outcome": form.outcome.data,
+        "attendees": form.attendees.data,
+        "domains": form.domains.data or [],
+        "stakeholders": form.stakeholders.data or [],
+    }
 
 
 @bp.route(T + "/betrokkenheid/nieuw", methods=["GET", "POST"])
@@ -110,20 +133,28 @@ def engagement_delete(traject_id: int, engagement_id: int):
 
 # --- concerns --------------------------------------------------------------------------------
 
+
 @bp.route(T + "/zorgen")
 @login_required
 def concerns(traject_id: int):
     traject = traject_for(current_user, traject_id)
     rows = concern_service.visible(traject)
-    return render_template("stakeholders/concerns.html", traject=traject, rows=rows,
-                           editable=can_edit(current_user, traject), confirm=CsrfForm())
+    return render_template(
+        "stakeholders/concerns.html",
+        traject=traject,
+        rows=rows,
+        editable=can_edit(current_user, traject),
+        confirm=CsrfForm(),
+    )
 
 
 def _concern_choices(form, traject) -> None:
-    form.stakeholder.choices = [("", _("ICT-medewerker of onbekend"))] + \
-        [(str(s.id), s.name) for s in stakeholder_service.register(traject)]
-    form.engagement.choices = [("", _("geen activiteit"))] + \
-        [(str(e.id), f"{e.held_on.isoformat()} · {e.topic}") for e in engagement_service.engagements(traject)]
+    form.stakeholder.choices = [("", _("ICT-medewerker of onbekend"))] + [
+        (str(s.id), s.name) for s in stakeholder_service.register(traject)
+    ]
+    form.engagement.choices = [("", _("geen activiteit"))] + [
+        (str(e.id), f"{e.held_on.isoformat()} · {e.topic}") for e in engagement_service.engagements(traject)
+    ]
 
 
 @bp.route(T + "/zorgen/nieuw", methods=["GET", "POST"])
@@ -134,8 +165,9 @@ def concern_add(traject_id: int):
     _concern_choices(form, traject)
     if form.validate_on_submit():
         try:
-            concern_service.record(traject, {k: form[k].data for k in
-                                             ("text", "stakeholder", "engagement", "domain", "status", "answer")})
+            concern_service.record(
+                traject, {k: form[k].data for k in ("text", "stakeholder", "engagement", "domain", "status", "answer")}
+            )
         except StakeholderError as exc:
             db.session.rollback()
             traject = traject_for(current_user, traject_id, write=True)
@@ -158,8 +190,14 @@ def concern(traject_id: int, concern_id: int):
     editable = can_edit(current_user, traject)
     form = None
     if editable or current_user.role == "regisseur":
-        values = {"status": row.status, "answer": row.answer, "text": row.text, "domain": row.domain or "",
-                  "stakeholder": str(row.stakeholder_id or ""), "engagement": str(row.engagement_id or "")}
+        values = {
+            "status": row.status,
+            "answer": row.answer,
+            "text": row.text,
+            "domain": row.domain or "",
+            "stakeholder": str(row.stakeholder_id or ""),
+            "engagement": str(row.engagement_id or ""),
+        }
         form = AnswerForm(data=values) if row.anonymous else ConcernForm(data=values)
         if not row.anonymous:
             _concern_choices(form, traject)
@@ -170,8 +208,9 @@ def concern(traject_id: int, concern_id: int):
         if form is None or not form.validate_on_submit():
             abort(400)
         try:
-            concern_service.update(row, traject, {name: form[name].data for name in form.data
-                                                  if name not in ("csrf_token", "submit")})
+            concern_service.update(
+                row, traject, {name: form[name].data for name in form.data if name not in ("csrf_token", "submit")}
+            )
         except StakeholderError as exc:
             db.session.rollback()
             traject = traject_for(current_user, traject_id, write=True)
@@ -181,8 +220,14 @@ def concern(traject_id: int, concern_id: int):
             commit()
             flash(_("Wijzigingen opgeslagen."), "success")
             return redirect(url_for("stakeholders.concern", traject_id=traject.id, concern_id=row.id))
-    return render_template("stakeholders/concern.html", traject=traject, c=row, form=form if editable else None,
-                           editable=editable, confirm=CsrfForm())
+    return render_template(
+        "stakeholders/concern.html",
+        traject=traject,
+        c=row,
+        form=form if editable else None,
+        editable=editable,
+        confirm=CsrfForm(),
+    )
 
 
 @bp.route(T + "/zorgen/<int:concern_id>/<any(bedreiging, actie):target>", methods=["POST"])
@@ -204,20 +249,30 @@ def concern_convert(traject_id: int, concern_id: int, target: str):
         flash(str(exc), "error")
         return redirect(url_for("stakeholders.concern", traject_id=traject_id, concern_id=concern_id))
     commit()
-    flash(_("De zorg staat nu als bedreiging in de SWOT.") if target == "bedreiging"
-          else _("De zorg staat nu als actie op de routekaart."), "success")
+    flash(
+        _("De zorg staat nu als bedreiging in de SWOT.")
+        if target == "bedreiging"
+        else _("De zorg staat nu als actie op de routekaart."),
+        "success",
+    )
     return redirect(url_for("stakeholders.concern", traject_id=traject.id, concern_id=row.id))
 
 
 # --- communication plan ------------------------------------------------------------------------
 
+
 @bp.route(T + "/communicatieplan")
 @login_required
 def plan(traject_id: int):
     traject = traject_for(current_user, traject_id)
-    return render_template("stakeholders/plan.html", traject=traject, items=engagement_service.plan(traject),
-                           people=stakeholder_service.register(traject), editable=can_edit(current_user, traject),
-                           confirm=CsrfForm())
+    return render_template(
+        "stakeholders/plan.html",
+        traject=traject,
+        items=engagement_service.plan(traject),
+        people=stakeholder_service.register(traject),
+        editable=can_edit(current_user, traject),
+        confirm=CsrfForm(),
+    )
 
 
 def _item_form(traject, item: CommunicationItem | None):
@@ -226,9 +281,16 @@ def _item_form(traject, item: CommunicationItem | None):
     if item is None:
         form = CommunicationForm()
     else:
-        form = CommunicationForm(data={"message": message(item.message), "channel": channel(item.channel),
-                                       "planned_on": item.planned_on, "by_whom": item.by_whom, "done": item.done,
-                                       "stakeholder": str(item.stakeholder_id)})
+        form = CommunicationForm(
+            data={
+                "message": message(item.message),
+                "channel": channel(item.channel),
+                "planned_on": item.planned_on,
+                "by_whom": item.by_whom,
+                "done": item.done,
+                "stakeholder": str(item.stakeholder_id),
+            }
+        )
     form.stakeholder.choices = [(str(s.id), s.name) for s in stakeholder_service.register(traject)]
     return form
 
@@ -242,9 +304,11 @@ def plan_item(traject_id: int, item_id: int | None = None):
     form = _item_form(traject, item)
     if form.validate_on_submit():
         try:
-            engagement_service.save_item(traject, {k: form[k].data for k in
-                                                   ("stakeholder", "message", "channel", "planned_on", "by_whom",
-                                                    "done")}, item)
+            engagement_service.save_item(
+                traject,
+                {k: form[k].data for k in ("stakeholder", "message", "channel", "planned_on", "by_whom", "done")},
+                item,
+            )
         except StakeholderError as exc:
             db.session.rollback()
             traject = traject_for(current_user, traject_id, write=True)

@@ -1,8 +1,10 @@
 """Register routes: the list with measured attitude, add/edit/delete, CSV import, the grid and moving on it."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.actions import commit
@@ -38,8 +40,9 @@ def stakeholder_of(traject, stakeholder_id: int) -> Stakeholder:
 
 
 def _organisation_choices(form, traject) -> None:
-    form.organisation.choices = [("", _("Hele traject"))] + [(o.code, f"{o.code} · {o.name}")
-                                                              for o in traject.organisations]
+    form.organisation.choices = [("", _("Hele traject"))] + [
+        (o.code, f"{o.code} · {o.name}") for o in traject.organisations
+    ]
 
 
 @bp.route(PREFIX)
@@ -49,8 +52,14 @@ def register(traject_id: int):
     people = service.register(traject)
     measured = service.measured(traject, people)
     notes = [s for s in people if (measured.get(s.id) or {}).get("disagreement")]
-    return render_template("stakeholders/register.html", traject=traject, people=people, measured=measured,
-                           notes=notes, editable=can_edit(current_user, traject))
+    return render_template(
+        "stakeholders/register.html",
+        traject=traject,
+        people=people,
+        measured=measured,
+        notes=notes,
+        editable=can_edit(current_user, traject),
+    )
 
 
 @bp.route(PREFIX + "/krachtenveld")
@@ -64,8 +73,15 @@ def grid(traject_id: int):
         for s in people:
             form = MoveForm(prefix=f"s{s.id}", data={"influence": str(s.influence), "interest": str(s.interest)})
             forms[s.id] = form
-    return render_template("stakeholders/grid.html", traject=traject, people=people, forms=forms,
-                           cells=service.grid(people), svg=grid_svg(people), editable=editable)
+    return render_template(
+        "stakeholders/grid.html",
+        traject=traject,
+        people=people,
+        forms=forms,
+        cells=service.grid(people),
+        svg=grid_svg(people),
+        editable=editable,
+    )
 
 
 @bp.route(PREFIX + "/<int:stakeholder_id>/verplaatsen", methods=["POST"])
@@ -84,8 +100,7 @@ def move(traject_id: int, stakeholder_id: int):
         flash("; ".join(m for ms in exc.errors.values() for m in ms), "error")
     else:
         commit()
-        flash(_("%(name)s staat nu in „%(q)s”.", name=stakeholder.name,
-                q=_quadrant(stakeholder.quadrant)), "success")
+        flash(_("%(name)s staat nu in „%(q)s”.", name=stakeholder.name, q=_quadrant(stakeholder.quadrant)), "success")
     return redirect(url_for("stakeholders.grid", traject_id=traject.id, _anchor=f"s-{stakeholder.id}"))
 
 
@@ -127,9 +142,17 @@ def show(traject_id: int, stakeholder_id: int):
     log = engagement_service.of_stakeholder(engagement_service.engagements(traject), stakeholder)
     raised = [c for c in concern_service.visible(traject) if c.stakeholder_id == stakeholder.id]
     items = [i for i in engagement_service.plan(traject) if i.stakeholder_id == stakeholder.id]
-    return render_template("stakeholders/show.html", traject=traject, s=stakeholder, log=log, raised=raised,
-                           items=items, measured=service.measured(traject, [stakeholder]).get(stakeholder.id),
-                           editable=can_edit(current_user, traject), confirm=CsrfForm())
+    return render_template(
+        "stakeholders/show.html",
+        traject=traject,
+        s=stakeholder,
+        log=log,
+        raised=raised,
+        items=items,
+        measured=service.measured(traject, [stakeholder]).get(stakeholder.id),
+        editable=can_edit(current_user, traject),
+        confirm=CsrfForm(),
+    )
 
 
 @bp.route(PREFIX + "/<int:stakeholder_id>/bewerken", methods=["GET", "POST"])
@@ -137,12 +160,21 @@ def show(traject_id: int, stakeholder_id: int):
 def edit(traject_id: int, stakeholder_id: int):
     traject = traject_for(current_user, traject_id, write=True)
     stakeholder = stakeholder_of(traject, stakeholder_id)
-    form = StakeholderForm(data={"name": stakeholder.name, "kind": stakeholder.kind, "category": stakeholder.category,
-                                 "organisation": stakeholder.organisation_code or "",
-                                 "influence": str(stakeholder.influence), "interest": str(stakeholder.interest),
-                                 "attitude": stakeholder.attitude, "engagement": stakeholder.engagement,
-                                 "measured_role": stakeholder.measured_role or "", "owner": stakeholder.owner,
-                                 "note": stakeholder.note})
+    form = StakeholderForm(
+        data={
+            "name": stakeholder.name,
+            "kind": stakeholder.kind,
+            "category": stakeholder.category,
+            "organisation": stakeholder.organisation_code or "",
+            "influence": str(stakeholder.influence),
+            "interest": str(stakeholder.interest),
+            "attitude": stakeholder.attitude,
+            "engagement": stakeholder.engagement,
+            "measured_role": stakeholder.measured_role or "",
+            "owner": stakeholder.owner,
+            "note": stakeholder.note,
+        }
+    )
     _organisation_choices(form, traject)
     if form.validate_on_submit():
         try:
@@ -179,8 +211,10 @@ def derive(traject_id: int, stakeholder_id: int):
     if CsrfForm().validate_on_submit():
         made = engagement_service.derive_plan(stakeholder)
         commit()
-        flash(ngettext("%(num)s communicatiemoment voorgesteld.", "%(num)s communicatiemomenten voorgesteld.",
-                       len(made)), "success")
+        flash(
+            ngettext("%(num)s communicatiemoment voorgesteld.", "%(num)s communicatiemomenten voorgesteld.", len(made)),
+            "success",
+        )
     return redirect(url_for("stakeholders.show", traject_id=traject.id, stakeholder_id=stakeholder.id))
 
 
@@ -194,11 +228,20 @@ def import_csv(traject_id: int):
         report = service.import_csv(traject, decode_upload(form.file.data.read()))
         if report.ok:
             commit()
-            flash(ngettext("%(num)s belanghebbende geïmporteerd.", "%(num)s belanghebbenden geïmporteerd.",
-                           len(report.created)), "success")
+            flash(
+                ngettext(
+                    "%(num)s belanghebbende geïmporteerd.", "%(num)s belanghebbenden geïmporteerd.", len(report.created)
+                ),
+                "success",
+            )
             return redirect(url_for("stakeholders.register", traject_id=traject.id))
         db.session.rollback()
         traject = traject_for(current_user, traject_id, write=True)
     status = 422 if report is not None and not report.ok else 200
-    return render_template("stakeholders/import.html", form=form, traject=traject, report=report,
-                           example=service.CSV_EXAMPLE_EN if select_locale() == "en" else service.CSV_EXAMPLE), status
+    return render_template(
+        "stakeholders/import.html",
+        form=form,
+        traject=traject,
+        report=report,
+        example=service.CSV_EXAMPLE_EN if select_locale() == "en" else service.CSV_EXAMPLE,
+    ), status

@@ -2,6 +2,7 @@
 
 The link only proves the right to write; what is stored holds no participant, organisation or
 time of day, and no audit event is written (see app/services/concerns.py)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -46,14 +47,22 @@ def staff_concern(token: str):
             apply_errors(form, exc.errors)
         else:
             commit()
-            response = make_response(render_template("stakeholders/staff_concern_sent.html", traject=traject,
-                                                     token=token))
+            response = make_response(
+                render_template("stakeholders/staff_concern_sent.html", traject=traject, token=token)
+            )
             response.headers["Cache-Control"] = "no-store"
             return response
     elif request.method == "POST" and not form.errors:
         abort(400)
-    response = make_response(render_template("stakeholders/staff_concern.html", form=form, traject=traject,
-                                             token=token, threshold=traject.comment_threshold,
-                                             title=_("Een zorg of bezwaar melden")))
+    response = make_response(
+        render_template(
+            "stakeholders/staff_concern.html",
+            form=form,
+            traject=traject,
+            token=token,
+            threshold=traject.comment_threshold,
+            title=_("Een zorg of bezwaar melden"),
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,4 +1,5 @@
 """What the small includes on other pages read: upcoming communication, answered concerns, the staff link."""
+
 from __future__ import annotations
 
 
@@ -40,5 +41,9 @@ def concern_backlink(traject, *, swot_item: int | None = None, action: int | Non
 
 
 def includes() -> dict:
-    return {"stakeholder_upcoming": upcoming, "answered_concerns": answered, "may_raise_concern": may_raise,
-            "concern_backlink": concern_backlink}
+    return {
+        "stakeholder_upcoming": upcoming,
+        "answered_concerns": answered,
+        "may_raise_concern": may_raise,
+        "concern_backlink": concern_backlink,
+    }

@@ -1,4 +1,5 @@
 """Trajects blueprint: the regisseur's traject list, settings, organisations and members."""
+
 from flask import Blueprint
 
 bp = Blueprint("trajects", __name__, url_prefix="/trajecten")

@@ -1,10 +1,20 @@
 """Forms for trajects, organisations, CSV import and members."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (DateField, EmailField, IntegerField, PasswordField, SelectField, StringField,
-                     SubmitField, TextAreaField)
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
 
 class MaxLength(Length):
     """A maximum length the server refuses with a message, without the browser's maxlength
@@ -33,13 +43,18 @@ class TrajectForm(FlaskForm):
     description = TextAreaField(_l("Omschrijving"), validators=[Optional(), MaxLength(5000)])
     phase = SelectField(_l("Fase"), choices=_phase_choices)
     anonymity_threshold = IntegerField(
-        _l("Anonimiteitsdrempel (minimale groepsgrootte)"), default=5,
-        validators=[DataRequired(_l("Vul een getal in.")),
-                    NumberRange(min=3, message=_l("De anonimiteitsdrempel is minstens 3."))])
+        _l("Anonimiteitsdrempel (minimale groepsgrootte)"),
+        default=5,
+        validators=[
+            DataRequired(_l("Vul een getal in.")),
+            NumberRange(min=3, message=_l("De anonimiteitsdrempel is minstens 3.")),
+        ],
+    )
     comment_threshold = IntegerField(
-        _l("Drempel voor open antwoorden"), default=10,
-        validators=[DataRequired(_l("Vul een getal in.")),
-                    NumberRange(min=3, message=_l("De drempel is minstens 3."))])
+        _l("Drempel voor open antwoorden"),
+        default=10,
+        validators=[DataRequired(_l("Vul een getal in.")), NumberRange(min=3, message=_l("De drempel is minstens 3."))],
+    )
     deadline = DateField(_l("Deadline respons"), validators=[Optional()])
     submit = SubmitField(_l("Opslaan"))
 
@@ -55,20 +70,28 @@ class OrganisationForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("CSV-bestand"), validators=[
-        FileRequired(_l("Kies een CSV-bestand.")),
-        FileAllowed(["csv", "txt"], _l("Alleen .csv-bestanden."))])
+    file = FileField(
+        _l("CSV-bestand"),
+        validators=[
+            FileRequired(_l("Kies een CSV-bestand.")),
+            FileAllowed(["csv", "txt"], _l("Alleen .csv-bestanden.")),
+        ],
+    )
     submit = SubmitField(_l("Importeren"))
 
 
 class MemberForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul een e-mailadres in.")),
-                                                      Email(_l("Vul een geldig e-mailadres in."))])
+    email = EmailField(
+        _l("E-mailadres"),
+        validators=[DataRequired(_l("Vul een e-mailadres in.")), Email(_l("Vul een geldig e-mailadres in."))],
+    )
     name = StringField(_l("Naam (voor een nieuw account)"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Rol"), choices=_role_choices)
     organisation = SelectField(_l("Organisatie"), choices=[], validate_choice=False)
-    password = PasswordField(_l("Startwachtwoord (voor een nieuw account)"),
-                             validators=[Optional(), Length(min=10, message=_l("Het wachtwoord moet minstens 10 tekens lang zijn."))])
+    password = PasswordField(
+        _l("Startwachtwoord (voor een nieuw account)"),
+        validators=[Optional(), Length(min=10, message=_l("Het wachtwoord moet minstens 10 tekens lang zijn."))],
+    )
     submit = SubmitField(_l("Lid toevoegen"))
 
 

@@ -1,4 +1,5 @@
 """The participant list of a traject's anonymous questionnaires: a bestuurder sees their own organisation's."""
+
 from __future__ import annotations
 
 from flask import abort, render_template
@@ -19,5 +20,9 @@ def participant_list_page(traject_id: int):
         rows = participant_list.listed(traject, current_user.organisation_id)
     else:
         abort(403)
-    return render_template("trajects/participant_list.html", traject=traject, rows=rows,
-                           late=sum(1 for r in rows if r.added_after_publishing_on is not None))
+    return render_template(
+        "trajects/participant_list.html",
+        traject=traject,
+        rows=rows,
+        late=sum(1 for r in rows if r.added_after_publishing_on is not None),
+    )

@@ -40,8 +40,17 @@ def get_type(name: str) -> QuestionType:
         raise ValueError(f"onbekend vraagtype {name!r}") from None
 
 
-for _type in (LikertType(), SingleChoiceType(), MultipleChoiceType(), NumberType(), CurrencyType(),
-              TextType(), RankingType(), YesNoType(), NpsType()):
+for _type in (
+    LikertType(),
+    SingleChoiceType(),
+    MultipleChoiceType(),
+    NumberType(),
+    CurrencyType(),
+    TextType(),
+    RankingType(),
+    YesNoType(),
+    NpsType(),
+):
     register(_type)
 
 __all__ = ["AnswerError", "QuestionType", "QUESTION_TYPES", "get_type", "register"]

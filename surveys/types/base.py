@@ -92,7 +92,7 @@ def parse_decimal(raw: Any) -> Decimal:
     text = raw.strip().replace("\u00a0", " ")
     for prefix in ("€", "EUR", "eur"):
         if text.startswith(prefix):
-            text = text[len(prefix):].strip()
+            text = text[len(prefix) :].strip()
     sign = ""
     if text[:1] in ("+", "-"):
         sign, text = ("-" if text[0] == "-" else ""), text[1:].strip()
@@ -192,8 +192,7 @@ class QuestionType:
     seconds: int = 20
 
     # Fields of Question that are type-specific; the rest are common to every type.
-    SPECIFIC_FIELDS = ("scale", "labels", "options", "min", "max", "unit", "integer",
-                       "max_length", "matrix")
+    SPECIFIC_FIELDS = ("scale", "labels", "options", "min", "max", "unit", "integer", "max_length", "matrix")
 
     def validate(self, question: Any, raw: Any) -> Any:
         """Return the clean value of ``raw``, None when unanswered; raise AnswerError when bad."""
@@ -337,8 +336,10 @@ class ListType(QuestionType):
         return None if value is None else "|".join(value)
 
     def from_editor(self, values: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
-        return {"options": options_from_lines(values.get("options"), errors),
-                **bounds_from_editor(values, errors, integer=True)}
+        return {
+            "options": options_from_lines(values.get("options"), errors),
+            **bounds_from_editor(values, errors, integer=True),
+        }
 
     def to_editor(self, question: dict[str, Any]) -> dict[str, Any]:
         return {"options": options_as_lines(question.get("options")), **bounds_as_text(question)}

@@ -12,8 +12,9 @@ from typing import Any
 LANGS = ("nl", "en")
 
 
-def text_pair(nl: Any, en: Any, label: str, errors: dict[str, list[str]], field: str, *,
-              optional: bool = False) -> dict[str, Any] | None:
+def text_pair(
+    nl: Any, en: Any, label: str, errors: dict[str, list[str]], field: str, *, optional: bool = False
+) -> dict[str, Any] | None:
     """A {nl, en} text from two inputs; both are needed, or neither when ``optional``.
 
     >>> errors = {}
@@ -80,8 +81,7 @@ def options_from_lines(text: Any, errors: dict[str, list[str]]) -> list[dict[str
         if len(parts) == 2:
             parts.append(parts[1])
         if len(parts) != 3 or not all(parts):
-            errors.setdefault("options", []).append(
-                f"Regel {n}: schrijf ‘waarde | Nederlandse tekst | Engelse tekst’.")
+            errors.setdefault("options", []).append(f"Regel {n}: schrijf ‘waarde | Nederlandse tekst | Engelse tekst’.")
             continue
         options.append({"value": parts[0], "label": {"nl": parts[1], "en": parts[2]}})
     if len(options) < 2 and "options" not in errors:
@@ -122,6 +122,10 @@ def bounds_as_text(question: dict[str, Any]) -> dict[str, str]:
 # JSON Schema fragments that several types share.
 OPTIONS_SCHEMA = {"type": "array", "minItems": 2, "items": {"$ref": "#/$defs/option"}}
 LABELS_SCHEMA = {
-    "type": "object", "required": ["nl", "en"], "additionalProperties": False,
-    "properties": {lang: {"type": "array", "minItems": 2, "items": {"type": "string", "minLength": 1}}
-                   for lang in LANGS}}
+    "type": "object",
+    "required": ["nl", "en"],
+    "additionalProperties": False,
+    "properties": {
+        lang: {"type": "array", "minItems": 2, "items": {"type": "string", "minLength": 1}} for lang in LANGS
+    },
+}

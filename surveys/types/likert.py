@@ -42,8 +42,7 @@ def point_labels(points: list[int], labels: dict[str, Any] | None, lang: str) ->
     if len(texts) == len(points):
         return list(zip(points, texts))
     if len(texts) == 2:
-        return [(p, texts[0] if i == 0 else texts[1] if i == len(points) - 1 else "")
-                for i, p in enumerate(points)]
+        return [(p, texts[0] if i == 0 else texts[1] if i == len(points) - 1 else "") for i, p in enumerate(points)]
     return [(p, "") for p in points]
 
 
@@ -68,15 +67,21 @@ class LikertType(QuestionType):
     macro = "questions/types/likert.html"
     editor_fields = ("scale_min", "scale_max", "labels_nl", "labels_en", "reverse", "matrix")
     schema = {
-        "scale": {"type": "object", "required": ["min", "max"], "additionalProperties": False,
-                  "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}}},
+        "scale": {
+            "type": "object",
+            "required": ["min", "max"],
+            "additionalProperties": False,
+            "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}},
+        },
         "labels": LABELS_SCHEMA,
         "matrix": {"$ref": "#/$defs/key"},
     }
-    doc = ("`scale: {min, max}` (default 1..5, 2–11 points), `labels: {nl: [...], en: [...]}` (one per "
-           "point, or only the two ends), `reverse`, `matrix`",
-           "integer in the scale",
-           "the raw integer; reverse scoring (min + max − x) is done in analysis")
+    doc = (
+        "`scale: {min, max}` (default 1..5, 2–11 points), `labels: {nl: [...], en: [...]}` (one per "
+        "point, or only the two ends), `reverse`, `matrix`",
+        "integer in the scale",
+        "the raw integer; reverse scoring (min + max − x) is done in analysis",
+    )
     analysis = "likert"
     reversible = True
     seconds = 10
@@ -105,8 +110,10 @@ class LikertType(QuestionType):
         low = number(values.get("scale_min"), "scale_min", errors, integer=True)
         high = number(values.get("scale_max"), "scale_max", errors, integer=True)
         if low is not None or high is not None:
-            own["scale"] = {"min": DEFAULT_SCALE["min"] if low is None else low,
-                            "max": DEFAULT_SCALE["max"] if high is None else high}
+            own["scale"] = {
+                "min": DEFAULT_SCALE["min"] if low is None else low,
+                "max": DEFAULT_SCALE["max"] if high is None else high,
+            }
         labels = labels_from_lines(values)
         if labels:
             own["labels"] = labels
@@ -117,9 +124,12 @@ class LikertType(QuestionType):
 
     def to_editor(self, question: dict[str, Any]) -> dict[str, Any]:
         scale = question.get("scale") or {}
-        return {"scale_min": str(scale.get("min", "")), "scale_max": str(scale.get("max", "")),
-                "matrix": question.get("matrix") or "", **labels_as_lines(question)}
-
+        return {
+            "scale_min": str(scale.get("min", "")),
+            "scale_max": str(scale.get("max", "")),
+            "matrix": question.get("matrix") or "",
+            **labels_as_lines(question),
+        }
 
     def clean(self, question: Any, raw: Any) -> int:
         low, high = scale_bounds(question)

@@ -6,8 +6,7 @@ from typing import Any
 
 from surveys.messages import N_
 
-from .base import (AnswerError, ListType, check_options, check_selection_bounds, option_label,
-                   option_values, parse_list)
+from .base import AnswerError, ListType, check_options, check_selection_bounds, option_label, option_values, parse_list
 
 
 class MultipleChoiceType(ListType):
@@ -23,8 +22,11 @@ class MultipleChoiceType(ListType):
     name = "multiple_choice"
     label = {"nl": "Meerdere keuzes", "en": "Multiple choice"}
     macro = "questions/types/multiple_choice.html"
-    doc = ("`options`, `min`/`max` number of selections", "list of option values, in option order",
-           "values joined with `\\|`")
+    doc = (
+        "`options`, `min`/`max` number of selections",
+        "list of option values, in option order",
+        "values joined with `\\|`",
+    )
     seconds = 25
 
     def clean(self, question: Any, raw: Any) -> list[str] | None:
@@ -39,10 +41,13 @@ class MultipleChoiceType(ListType):
             raise AnswerError(N_("Kies elke optie hoogstens één keer."))
         low, high = check_selection_bounds(question)
         if len(chosen) < low:
-            raise AnswerError(N_("Kies minstens %(value)s opties.", value=low) if low > 1 else N_("Kies minstens één optie."))
+            raise AnswerError(
+                N_("Kies minstens %(value)s opties.", value=low) if low > 1 else N_("Kies minstens één optie.")
+            )
         if len(chosen) > high:
-            raise AnswerError(N_("Kies hoogstens %(value)s opties.", value=high) if high > 1
-                              else N_("Kies hoogstens één optie."))
+            raise AnswerError(
+                N_("Kies hoogstens %(value)s opties.", value=high) if high > 1 else N_("Kies hoogstens één optie.")
+            )
         # A canonical order makes equal answers encode equally in the CSV.
         return [v for v in values if v in chosen]
 

@@ -10,8 +10,7 @@ from .likert import parse_point, point_labels
 
 LOW, HIGH = 0, 10
 # The usual ends of the Net Promoter question; a definition may name its own (``labels``).
-DEFAULT_LABELS = {"nl": ["Zeer onwaarschijnlijk", "Zeer waarschijnlijk"],
-                  "en": ["Very unlikely", "Very likely"]}
+DEFAULT_LABELS = {"nl": ["Zeer onwaarschijnlijk", "Zeer waarschijnlijk"], "en": ["Very unlikely", "Very likely"]}
 
 
 class NpsType(QuestionType):
@@ -31,8 +30,12 @@ class NpsType(QuestionType):
     macro = "questions/types/nps.html"
     editor_fields = ("labels_nl", "labels_en")
     schema = {"labels": LABELS_SCHEMA}
-    doc = ("`labels: {nl: [low, high], en: [low, high]}` (the two ends; default "
-           "*Zeer onwaarschijnlijk* … *Zeer waarschijnlijk*)", "integer 0–10", "the integer")
+    doc = (
+        "`labels: {nl: [low, high], en: [low, high]}` (the two ends; default "
+        "*Zeer onwaarschijnlijk* … *Zeer waarschijnlijk*)",
+        "integer 0–10",
+        "the integer",
+    )
     seconds = 10
 
     def clean(self, question: Any, raw: Any) -> int:
@@ -47,8 +50,7 @@ class NpsType(QuestionType):
             if not isinstance(question.labels, dict) or set(question.labels) != {"nl", "en"}:
                 raise ValueError("labels moet precies 'nl' en 'en' hebben")
             for lang, texts in question.labels.items():
-                if not isinstance(texts, list) or len(texts) != 2 or not all(
-                        isinstance(t, str) and t for t in texts):
+                if not isinstance(texts, list) or len(texts) != 2 or not all(isinstance(t, str) and t for t in texts):
                     raise ValueError(f"labels.{lang} moet 2 niet-lege teksten hebben (de uitersten)")
 
     def points(self, question: Any, lang: str) -> list[tuple[int, str]]:

@@ -43,8 +43,12 @@ class NumberType(QuestionType):
     allowed_fields = frozenset({"min", "max", "unit", "integer"})
     macro = "questions/types/number.html"
     editor_fields = ("min", "max", "integer", "unit_nl", "unit_en")
-    schema = {"min": {"type": "number"}, "max": {"type": "number"}, "unit": {"$ref": "#/$defs/text"},
-              "integer": {"type": "boolean"}}
+    schema = {
+        "min": {"type": "number"},
+        "max": {"type": "number"},
+        "unit": {"$ref": "#/$defs/text"},
+        "integer": {"type": "boolean"},
+    }
     doc = ("`min`, `max`, `unit: {nl, en}`, `integer`", "float, or int when `integer: true`", "float")
     seconds = 30
 
@@ -77,8 +81,7 @@ class NumberType(QuestionType):
 
     def from_editor(self, values: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
         own: dict[str, Any] = bounds_from_editor(values, errors, integer=False)
-        unit = text_pair(values.get("unit_nl"), values.get("unit_en"), "de eenheid", errors, "unit",
-                         optional=True)
+        unit = text_pair(values.get("unit_nl"), values.get("unit_en"), "de eenheid", errors, "unit", optional=True)
         if unit:
             own["unit"] = unit
         if values.get("integer"):
@@ -87,5 +90,9 @@ class NumberType(QuestionType):
 
     def to_editor(self, question: dict[str, Any]) -> dict[str, Any]:
         unit = question.get("unit") or {}
-        return {**bounds_as_text(question), "integer": question.get("integer", False),
-                "unit_nl": unit.get("nl", ""), "unit_en": unit.get("en", "")}
+        return {
+            **bounds_as_text(question),
+            "integer": question.get("integer", False),
+            "unit_nl": unit.get("nl", ""),
+            "unit_en": unit.get("en", ""),
+        }

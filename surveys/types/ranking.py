@@ -6,8 +6,16 @@ from typing import Any
 
 from surveys.messages import N_
 
-from .base import (AnswerError, ListType, chosen_values, check_int, check_options, option_label,
-                   option_values, parse_list)
+from .base import (
+    AnswerError,
+    ListType,
+    check_int,
+    check_options,
+    chosen_values,
+    option_label,
+    option_values,
+    parse_list,
+)
 
 RANK_SEPARATOR = "__"
 
@@ -37,8 +45,11 @@ class RankingType(ListType):
     name = "ranking"
     label = {"nl": "Rangorde", "en": "Ranking"}
     macro = "questions/types/ranking.html"
-    doc = ("`options`, `min`/`max` number of ranked options (default: rank all)",
-           "list of distinct option values, most important first", "joined with `\\|`")
+    doc = (
+        "`options`, `min`/`max` number of ranked options (default: rank all)",
+        "list of distinct option values, most important first",
+        "joined with `\\|`",
+    )
     seconds = 45
 
     def clean(self, question: Any, raw: Any) -> list[str] | None:

@@ -27,8 +27,7 @@ class SingleChoiceType(QuestionType):
     macro = "questions/types/single_choice.html"
     editor_fields = ("options",)
     schema = {"options": OPTIONS_SCHEMA}
-    doc = ("`options: [{value, label: {nl, en}}]` (≥ 2, unique values of `[a-z0-9_]`)", "an option value",
-           "the value")
+    doc = ("`options: [{value, label: {nl, en}}]` (≥ 2, unique values of `[a-z0-9_]`)", "an option value", "the value")
     analysis = "choice"
     seconds = 15
 

@@ -18,8 +18,13 @@ def build_items(constructs, *, n_items=3, scale=(1, 5), reverse=(), questionnair
     for construct in constructs:
         for i in range(1, n_items + 1):
             question = f"{construct}_{i}"
-            row = {"question": question, "construct": construct, "reverse": question in reverse,
-                   "min": scale[0], "max": scale[1]}
+            row = {
+                "question": question,
+                "construct": construct,
+                "reverse": question in reverse,
+                "min": scale[0],
+                "max": scale[1],
+            }
             if questionnaire is not None:
                 row["questionnaire"] = questionnaire
             rows.append(row)
@@ -31,8 +36,13 @@ def build_responses(answers, *, questionnaire=None):
     rows = []
     for (respondent, organisation, role), values in answers.items():
         for question, value in values.items():
-            row = {"respondent": respondent, "question": question, "value": value,
-                   "organisation": organisation, "role": role}
+            row = {
+                "respondent": respondent,
+                "question": question,
+                "value": value,
+                "organisation": organisation,
+                "role": role,
+            }
             if questionnaire is not None:
                 row["questionnaire"] = questionnaire
             rows.append(row)

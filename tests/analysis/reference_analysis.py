@@ -17,7 +17,7 @@ from analysis.coded import code_answers, person_scores
 from analysis.comparisons import eta_squared_h, holm, rank_biserial
 from analysis.groups import ALL, LEVELS, label_groups, records, sort_rows
 from analysis.indicators import API_FIELDS, _distribution_fields
-from analysis.indices import KNELPUNT_BELOW, INDEX_FIELDS, REVERSED_INDICES, check_model
+from analysis.indices import INDEX_FIELDS, KNELPUNT_BELOW, REVERSED_INDICES, check_model
 from analysis.intervals import BCA_MAX_N, BCA_MIN_N, bca_interval, knelpunt_level, shown_interval
 from analysis.reliability import MIN_ITEMS, MIN_RESPONDENTS, feldt_interval
 
@@ -30,11 +30,13 @@ def level_rows(frame):
             rows = rows.loc[rows[column].to_numpy() != ALL]
         yield level, rows
 
+
 def _fill(table, level):
     for column in ("org", "role_code"):
         if column not in level:
             table[column] = ALL
     return table
+
 
 def moments(frame, value, measure="measure"):
     """n, mean, sd, median and the 95% t interval of ``value`` for every group of every measure.
@@ -53,7 +55,11 @@ def moments(frame, value, measure="measure"):
     """
     tables = []
     for level, rows in level_rows(frame):
-        table = rows.groupby([measure] + list(level), sort=False)[value].agg(["size", "mean", "std", "median"]).reset_index()
+        table = (
+            rows.groupby([measure] + list(level), sort=False)[value]
+            .agg(["size", "mean", "std", "median"])
+            .reset_index()
+        )
         tables.append(_fill(table.rename(columns={"size": "n", "std": "sd"}), level))
     table = pd.concat(tables, ignore_index=True)
     n = table["n"].to_numpy(dtype=float)
@@ -62,6 +68,7 @@ def moments(frame, value, measure="measure"):
     table["ci_low"] = table["mean"] - half
     table["ci_high"] = table["mean"] + half
     return table
+
 
 def add_bootstrap(frame, table, value, measure="measure"):
     """Add ``bca_low``/``bca_high`` to ``table``: BCa bounds for 10 <= n < 30, None elsewhere."""
@@ -84,6 +91,7 @@ def add_bootstrap(frame, table, value, measure="measure"):
     table["bca_high"] = highs
     return table
 
+
 def _distributions(answers):
     """Answer counts per scale point for every group: ``{(construct, org, role_code): {value: count}}``."""
     finest = answers.groupby(["measure", "org", "role_code", "value"], sort=False).size().rename("count").reset_index()
@@ -97,6 +105,7 @@ def _distributions(answers):
             result.setdefault(cell, {})[group["value"]] = int(count)
     return result
 
+
 def _group_ids(org, role, level, n_roles):
     if level == ():
         return np.zeros(len(org), dtype=np.int64), np.ones(len(org), dtype=bool)
@@ -105,6 +114,7 @@ def _group_ids(org, role, level, n_roles):
     if level == ("role_code",):
         return role, role != ALL
     return org * n_roles + role, (org != ALL) & (role != ALL)
+
 
 def _alphas(answers, coded):
     """Cronbach's alpha and Feldt interval per group, over respondents who answered all items."""
@@ -152,6 +162,7 @@ def _alphas(answers, coded):
                 result[cell] = (alpha, feldt_interval(alpha, int(n[g]), k), int(n[g]))
     return result
 
+
 def indicator_table(responses, items, min_share=0.5):
     """Unsuppressed construct indicator rows; see :func:`construct_indicators`."""
     coded = code_answers(responses, items)
@@ -168,10 +179,13 @@ def indicator_table(responses, items, min_share=0.5):
     answers = coded.answers.rename(columns={"construct": "measure"})
     n_people = max(len(coded.people), 1)
     included = pd.Index(scores["measure"].to_numpy() * n_people + scores["person"].to_numpy())
-    answers = answers.loc[included.get_indexer(answers["measure"].to_numpy() * n_people
-                                               + answers["person"].to_numpy()) >= 0]
-    answers = answers.assign(org=coded.people["org"].to_numpy()[answers["person"].to_numpy()],
-                             role_code=coded.people["role_code"].to_numpy()[answers["person"].to_numpy()])
+    answers = answers.loc[
+        included.get_indexer(answers["measure"].to_numpy() * n_people + answers["person"].to_numpy()) >= 0
+    ]
+    answers = answers.assign(
+        org=coded.people["org"].to_numpy()[answers["person"].to_numpy()],
+        role_code=coded.people["role_code"].to_numpy()[answers["person"].to_numpy()],
+    )
     distributions = _distributions(answers)
     alphas = _alphas(answers, coded)
     label_groups(table, coded.people)
@@ -179,20 +193,39 @@ def indicator_table(responses, items, min_share=0.5):
     table["construct"] = constructs["construct"].to_numpy()[table["measure"].to_numpy()]
     out = []
     cells = zip(table["measure"], table["org"], table["role_code"])
-    columns = ["questionnaire", "construct", "organisation", "role", "n", "mean", "sd", "ci_low", "ci_high",
-               "score", "median", "bca_low", "bca_high"]
+    columns = [
+        "questionnaire",
+        "construct",
+        "organisation",
+        "role",
+        "n",
+        "mean",
+        "sd",
+        "ci_low",
+        "ci_high",
+        "score",
+        "median",
+        "bca_low",
+        "bca_high",
+    ]
     for row, cell in zip(records(table, columns), cells):
         measure = cell[0]
-        fields = _distribution_fields(distributions.get(cell, {}), constructs.at[measure, "min"],
-                                      constructs.at[measure, "max"])
+        fields = _distribution_fields(
+            distributions.get(cell, {}), constructs.at[measure, "min"], constructs.at[measure, "max"]
+        )
         alpha, alpha_ci, alpha_n = alphas.get(cell, (None, None, None))
         full = {field: row.get(field) for field in API_FIELDS}
         full.update(top2box=fields["top2box"], alpha=alpha, alpha_ci=alpha_ci, suppressed=False)
         full.update({field: row[field] for field in ("median", "bca_low", "bca_high")})
-        full.update(top2box_ci=fields["top2box_ci"], distribution=fields["distribution"], alpha_n=alpha_n,
-                    interval=shown_interval(row["n"], row["ci_low"], row["ci_high"], row["bca_low"], row["bca_high"]))
+        full.update(
+            top2box_ci=fields["top2box_ci"],
+            distribution=fields["distribution"],
+            alpha_n=alpha_n,
+            interval=shown_interval(row["n"], row["ci_low"], row["ci_high"], row["bca_low"], row["bca_high"]),
+        )
         out.append(full)
     return sort_rows(out, ("questionnaire", "construct"))
+
 
 def construct_indicators(responses, items, threshold, min_share=0.5):
     """Indicators of every construct for every reporting group, with suppression applied.
@@ -244,6 +277,7 @@ def construct_indicators(responses, items, threshold, min_share=0.5):
     threshold = check_threshold(threshold)
     return suppress(indicator_table(responses, items, min_share), threshold)
 
+
 def person_indices(scores, constructs, weights, index_constructs):
     """Per person: each index as the mean of its constructs' 0–100 scores, and draagvlak.
 
@@ -272,8 +306,9 @@ def person_indices(scores, constructs, weights, index_constructs):
     key, key_values = pd.factorize(index * max(n_people, 1) + person)
     sums = np.bincount(key, weights=scores["score100"].to_numpy()[member], minlength=len(key_values))
     counts = np.bincount(key, minlength=len(key_values))
-    per_index = pd.DataFrame({"index": key_values // max(n_people, 1), "person": key_values % max(n_people, 1),
-                              "value": sums / counts})
+    per_index = pd.DataFrame(
+        {"index": key_values // max(n_people, 1), "person": key_values % max(n_people, 1), "value": sums / counts}
+    )
     dense = np.full((n_people, len(names)), np.nan)
     dense[per_index["person"].to_numpy(), per_index["index"].to_numpy()] = per_index["value"].to_numpy()
     weight = np.array([weights[name] for name in names])
@@ -290,6 +325,7 @@ def person_indices(scores, constructs, weights, index_constructs):
     frame["role_code"] = org["role_code"].reindex(frame["person"]).to_numpy()
     frame["index"] = frame["index"].astype(np.int64)
     return frame, names + ["draagvlak"]
+
 
 def index_table(responses, items, weights=None, index_constructs=None, min_share=0.5):
     """Unsuppressed index rows; see :func:`index_indicators`."""
@@ -315,6 +351,7 @@ def index_table(responses, items, weights=None, index_constructs=None, min_share
         row["knelpunt_level"] = knelpunt_level(row["value"], row["interval"], row["index"] in REVERSED_INDICES)
     order = {name: i for i, name in enumerate(["draagvlak"] + names[:-1])}
     return sort_rows(rows, ("index",), order)
+
 
 def index_indicators(responses, items, threshold, weights=None, index_constructs=None, min_share=0.5):
     """Draagvlak indices on 0–100 for every reporting group, with suppression applied.
@@ -367,6 +404,7 @@ def index_indicators(responses, items, threshold, weights=None, index_constructs
     threshold = check_threshold(threshold)
     return suppress(index_table(responses, items, weights, index_constructs, min_share), threshold)
 
+
 def _compare(values_by_group):
     groups = list(values_by_group)
     samples = [values_by_group[g] for g in groups]
@@ -380,12 +418,22 @@ def _compare(values_by_group):
     pairs = []
     for a, b in itertools.combinations(range(k), 2):
         u, p_pair = stats.mannwhitneyu(samples[a], samples[b], alternative="two-sided")
-        pairs.append({"a": groups[a], "b": groups[b], "n_a": len(samples[a]), "n_b": len(samples[b]),
-                      "u": float(u), "p": float(p_pair), "r_rb": rank_biserial(u, len(samples[a]), len(samples[b]))})
+        pairs.append(
+            {
+                "a": groups[a],
+                "b": groups[b],
+                "n_a": len(samples[a]),
+                "n_b": len(samples[b]),
+                "u": float(u),
+                "p": float(p_pair),
+                "r_rb": rank_biserial(u, len(samples[a]), len(samples[b])),
+            }
+        )
     for pair, adjusted in zip(pairs, holm([pair["p"] for pair in pairs])):
         pair["p_holm"] = adjusted
     result["pairs"] = pairs
     return result
+
 
 def compare_groups(scores_df, by, threshold, *, value="score", within=("questionnaire", "construct")):
     """Test whether groups differ, per measure, using only groups of at least ``threshold``.
@@ -451,9 +499,15 @@ def compare_groups(scores_df, by, threshold, *, value="score", within=("question
                 values_by_group[label if len(by) == 1 else tuple(label)] = values.to_numpy(dtype=float)
             else:
                 excluded += 1
-        result["groups"] = [{"group": list(g) if isinstance(g, tuple) else g, "n": len(v),
-                             "mean": float(v.mean()), "median": float(np.median(v))}
-                            for g, v in values_by_group.items()]
+        result["groups"] = [
+            {
+                "group": list(g) if isinstance(g, tuple) else g,
+                "n": len(v),
+                "mean": float(v.mean()),
+                "median": float(np.median(v)),
+            }
+            for g, v in values_by_group.items()
+        ]
         result["excluded_groups"] = excluded
         if len(values_by_group) < 2:
             result.update(tested=False, reason="fewer than two groups of at least the threshold")

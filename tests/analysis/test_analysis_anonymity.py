@@ -35,13 +35,15 @@ def independent_determined(ns, hidden):
         return []
     a = np.array(rows, dtype=float)
     rank = np.linalg.matrix_rank(a)
-    return [c for j, c in enumerate(unknown)
-            if np.linalg.matrix_rank(np.vstack([a, np.eye(len(unknown))[j]])) == rank]
+    return [c for j, c in enumerate(unknown) if np.linalg.matrix_rank(np.vstack([a, np.eye(len(unknown))[j]])) == rank]
 
 
 cells_strategy = st.dictionaries(
     st.tuples(st.sampled_from(["A", "B", "C", "D", "E"]), st.sampled_from(ROLES)),
-    st.integers(min_value=1, max_value=25), min_size=1, max_size=15)
+    st.integers(min_value=1, max_value=25),
+    min_size=1,
+    max_size=15,
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -87,12 +89,36 @@ def test_parent_below_threshold_hides_everything_under_it():
 
 def test_suppress_blanks_every_figure_and_keeps_keys():
     rows = [
-        {"construct": "c", "questionnaire": "q", "organisation": None, "role": None, "n": 12, "mean": 3.0,
-         "alpha_ci": [0.1, 0.2], "distribution": {"1": 3}},
-        {"construct": "c", "questionnaire": "q", "organisation": "A", "role": None, "n": 4, "mean": 2.0,
-         "alpha_ci": [0.1, 0.2], "distribution": {"1": 3}},
-        {"construct": "c", "questionnaire": "q", "organisation": "B", "role": None, "n": 8, "mean": 3.5,
-         "alpha_ci": None, "distribution": {"1": 0}},
+        {
+            "construct": "c",
+            "questionnaire": "q",
+            "organisation": None,
+            "role": None,
+            "n": 12,
+            "mean": 3.0,
+            "alpha_ci": [0.1, 0.2],
+            "distribution": {"1": 3},
+        },
+        {
+            "construct": "c",
+            "questionnaire": "q",
+            "organisation": "A",
+            "role": None,
+            "n": 4,
+            "mean": 2.0,
+            "alpha_ci": [0.1, 0.2],
+            "distribution": {"1": 3},
+        },
+        {
+            "construct": "c",
+            "questionnaire": "q",
+            "organisation": "B",
+            "role": None,
+            "n": 8,
+            "mean": 3.5,
+            "alpha_ci": None,
+            "distribution": {"1": 0},
+        },
     ]
     out = suppress(rows, 5)
     assert out[0]["suppressed"] is False and out[0]["n"] == 12
@@ -104,8 +130,10 @@ def test_suppress_blanks_every_figure_and_keeps_keys():
 
 
 def test_suppress_separates_measures_and_checks_input():
-    rows = [{"index": "wil", "organisation": None, "role": None, "n": 3},
-            {"index": "kun", "organisation": None, "role": None, "n": 9}]
+    rows = [
+        {"index": "wil", "organisation": None, "role": None, "n": 3},
+        {"index": "kun", "organisation": None, "role": None, "n": 9},
+    ]
     assert [r["suppressed"] for r in suppress(rows, 5)] == [True, False]
     with pytest.raises(ValueError):
         suppress([{"organisation": None, "role": None, "n": None}], 5)
@@ -115,8 +143,14 @@ def test_suppress_separates_measures_and_checks_input():
 
 def test_comment_threshold():
     assert comments_visible(10, 10) and not comments_visible(9, 10)
-    df = pd.DataFrame({"respondent": ["a", "a", "b", "c"], "organisation": ["A", "A", "A", None],
-                       "role": ["ict_staff"] * 4, "text": ["x", "y", "z", "w"]})
+    df = pd.DataFrame(
+        {
+            "respondent": ["a", "a", "b", "c"],
+            "organisation": ["A", "A", "A", None],
+            "role": ["ict_staff"] * 4,
+            "text": ["x", "y", "z", "w"],
+        }
+    )
     # Group A counts two distinct respondents; the missing organisation is a group of one.
     assert filter_comments(df, 2)["text"].tolist() == ["x", "y", "z"]
     assert filter_comments(df, 3)["text"].tolist() == []

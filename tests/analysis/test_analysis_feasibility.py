@@ -1,17 +1,35 @@
 """Feasibility model: weights, knock-outs, overrides and recommendations on reference inputs."""
+
 import dataclasses
 
 import pytest
 
-from analysis.feasibility import (DOMAINS, FEASIBILITY_MODEL, FORM_NAMES, FORMS, UNKNOWN, feasibility_inputs,
-                                  feasibility_matrix)
+from analysis.feasibility import (
+    DOMAINS,
+    FEASIBILITY_MODEL,
+    FORM_NAMES,
+    FORMS,
+    UNKNOWN,
+    feasibility_inputs,
+    feasibility_matrix,
+)
 
 
 def _criteria(**changes):
-    base = {"draagvlak": 70.0, "domain_support": 70.0, "autonomy": 70.0, "trust": 70.0, "standardisation": 70.0,
-            "scale": 70.0, "vulnerability": 70.0, "savings": 70.0, "service_quality": 70.0,
-            "commitment": {f: 70.0 for f in FORMS}, "preference": {f: 70.0 for f in FORMS},
-            "centre_party": 100.0}
+    base = {
+        "draagvlak": 70.0,
+        "domain_support": 70.0,
+        "autonomy": 70.0,
+        "trust": 70.0,
+        "standardisation": 70.0,
+        "scale": 70.0,
+        "vulnerability": 70.0,
+        "savings": 70.0,
+        "service_quality": 70.0,
+        "commitment": {f: 70.0 for f in FORMS},
+        "preference": {f: 70.0 for f in FORMS},
+        "centre_party": 100.0,
+    }
     base.update(changes)
     return base
 
@@ -44,9 +62,19 @@ def test_uniform_inputs_give_that_score_and_ssc_is_recommended():
 def test_hand_computed_score():
     # projectbasis without preference and without users' data: the base weights scaled by .95, so
     # (.95·(.2·80 + .2·60 + .15·100 + .05·40 + .1·50 + .05·100 + .05·20 + .05·0)) / (.95·.85)
-    criteria = _criteria(draagvlak=80.0, domain_support=60.0, autonomy=40.0, trust=50.0, standardisation=None,
-                         scale=100.0, vulnerability=20.0, savings=0.0, preference=None, service_quality=None,
-                         commitment={f: 100.0 for f in FORMS})
+    criteria = _criteria(
+        draagvlak=80.0,
+        domain_support=60.0,
+        autonomy=40.0,
+        trust=50.0,
+        standardisation=None,
+        scale=100.0,
+        vulnerability=20.0,
+        savings=0.0,
+        preference=None,
+        service_quality=None,
+        commitment={f: 100.0 for f in FORMS},
+    )
     cell = _cell(feasibility_matrix({"domains": {"inkoop": criteria}}), "inkoop", "projectbasis")
     assert cell["score"] == pytest.approx((16 + 12 + 15 + 2 + 5 + 5 + 1 + 0) / 0.85)
     # An optional criterion without data is no gap: coverage and missing are those of the base weights.
@@ -54,15 +82,23 @@ def test_hand_computed_score():
     assert set(cell["missing"]) == {"preference"}  # standardisation weighs 0 for projectbasis
     # With users seeing room for improvement of 80 the service criterion adds .05·80:
     # (.95·(16 + 12 + 15 + 2 + 5 + 5 + 1 + 0) + .05·80) / (.95·.85 + .05), coverage .95·.85 + .05
-    with_users = _cell(feasibility_matrix({"domains": {"inkoop": dict(criteria, service_quality=80.0)}}),
-                       "inkoop", "projectbasis")
+    with_users = _cell(
+        feasibility_matrix({"domains": {"inkoop": dict(criteria, service_quality=80.0)}}), "inkoop", "projectbasis"
+    )
     assert with_users["score"] == pytest.approx((0.95 * 56 + 0.05 * 80) / (0.95 * 0.85 + 0.05))
     assert with_users["coverage"] == pytest.approx(0.95 * 0.85 + 0.05)
 
 
 def test_ssc_knock_outs_from_autonomy_and_draagvlak():
-    result = feasibility_matrix({"domains": {"a": _criteria(autonomy=59.9), "b": _criteria(draagvlak=49.0),
-                                             "c": _criteria(autonomy=60.0, draagvlak=50.0)}})
+    result = feasibility_matrix(
+        {
+            "domains": {
+                "a": _criteria(autonomy=59.9),
+                "b": _criteria(draagvlak=49.0),
+                "c": _criteria(autonomy=60.0, draagvlak=50.0),
+            }
+        }
+    )
     assert [k["criterion"] for k in _cell(result, "a", "ssc")["knockouts"]] == ["autonomy"]
     assert not _cell(result, "a", "ssc")["feasible"]
     assert [k["criterion"] for k in _cell(result, "b", "ssc")["knockouts"]] == ["draagvlak"]
@@ -78,17 +114,38 @@ def test_no_centre_model_without_a_party_with_capacity():
 
 
 def test_personeel_needs_staff_support_for_deep_forms():
-    result = feasibility_matrix({"domains": {"personeel": _criteria(domain_support=45.0),
-                                             "inkoop": _criteria(domain_support=45.0)}})
+    result = feasibility_matrix(
+        {"domains": {"personeel": _criteria(domain_support=45.0), "inkoop": _criteria(domain_support=45.0)}}
+    )
     assert _cell(result, "personeel", "ssc")["knockouts"] and not _cell(result, "inkoop", "ssc")["knockouts"]
 
 
 def test_threshold_and_unmet_preconditions():
     # Everything 56: netwerkmodel (55) passes, centrummodel (60) does not; trust 56 < 60 blocks it too.
-    result = feasibility_matrix({"domains": {"ibp": _criteria(**{k: 56.0 for k in (
-        "draagvlak", "domain_support", "autonomy", "trust", "standardisation", "scale", "vulnerability", "savings",
-        "service_quality")},
-        commitment={f: 56.0 for f in FORMS}, preference={f: 56.0 for f in FORMS})}})
+    result = feasibility_matrix(
+        {
+            "domains": {
+                "ibp": _criteria(
+                    **{
+                        k: 56.0
+                        for k in (
+                            "draagvlak",
+                            "domain_support",
+                            "autonomy",
+                            "trust",
+                            "standardisation",
+                            "scale",
+                            "vulnerability",
+                            "savings",
+                            "service_quality",
+                        )
+                    },
+                    commitment={f: 56.0 for f in FORMS},
+                    preference={f: 56.0 for f in FORMS},
+                )
+            }
+        }
+    )
     rec = result["recommendations"][0]
     assert rec["form"] == "netwerkmodel" and rec["score"] == pytest.approx(56.0)
     assert rec["preconditions"] == []
@@ -117,10 +174,26 @@ def test_a_traject_without_any_response_gets_no_geen_samenwerking():
 
 def test_geen_only_when_every_form_is_scored_or_knocked_out():
     # every criterion 30: all forms scored below their thresholds → a real "geen"
-    low = {k: 30.0 for k in ("draagvlak", "domain_support", "autonomy", "trust", "standardisation", "scale",
-                             "vulnerability", "savings")}
-    result = feasibility_matrix({"domains": {"inkoop": _criteria(**low, commitment={f: 30.0 for f in FORMS},
-                                                                 preference={f: 30.0 for f in FORMS})}})
+    low = {
+        k: 30.0
+        for k in (
+            "draagvlak",
+            "domain_support",
+            "autonomy",
+            "trust",
+            "standardisation",
+            "scale",
+            "vulnerability",
+            "savings",
+        )
+    }
+    result = feasibility_matrix(
+        {
+            "domains": {
+                "inkoop": _criteria(**low, commitment={f: 30.0 for f in FORMS}, preference={f: 30.0 for f in FORMS})
+            }
+        }
+    )
     rec = result["recommendations"][0]
     assert rec["form"] == "geen" and rec["status"] == "none"
 
@@ -133,9 +206,19 @@ def test_unknown_evidence_is_left_out_and_renormalised_never_a_zero():
     #   .20·80 + .15·60 + .10·70 + .05·40 + .05·100 + .05·50 + .05·20 = 16 + 9 + 7 + 2 + 5 + 2.5 + 1 = 42.5
     #   score = 42.5 / .65 = 65.3846…
     # Had the unknowns counted as 0, the score would be 42.5 / 1 = 42.5 (below the 55 threshold).
-    criteria = _criteria(draagvlak=80.0, domain_support=None, commitment={f: 60.0 for f in FORMS}, autonomy=70.0,
-                         trust=None, standardisation=40.0, scale=100.0, vulnerability=50.0, savings=20.0,
-                         preference=None, service_quality=None)
+    criteria = _criteria(
+        draagvlak=80.0,
+        domain_support=None,
+        commitment={f: 60.0 for f in FORMS},
+        autonomy=70.0,
+        trust=None,
+        standardisation=40.0,
+        scale=100.0,
+        vulnerability=50.0,
+        savings=20.0,
+        preference=None,
+        service_quality=None,
+    )
     result = feasibility_matrix({"domains": {"inkoop": criteria}})
     cell = _cell(result, "inkoop", "netwerkmodel")
     # Without users' data every base weight above is scaled by .95 (service quality has the other

@@ -25,8 +25,15 @@ def small_responses(seed=0, sizes=None):
             i += 1
             for question in ("t1", "t2", "t3"):
                 value = float(rng.integers(1, 6)) if rng.random() > 0.1 else np.nan
-                rows.append({"respondent": f"r{i:03d}", "question": question, "value": value,
-                             "organisation": organisation, "role": role})
+                rows.append(
+                    {
+                        "respondent": f"r{i:03d}",
+                        "question": question,
+                        "value": value,
+                        "organisation": organisation,
+                        "role": role,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -48,10 +55,14 @@ def reference(responses, organisation=None, role=None):
     complete = wide.dropna().to_numpy()
     cov = np.cov(complete, rowvar=False)
     return {
-        "n": len(scores), "mean": scores.mean(), "sd": scores.std(ddof=1),
+        "n": len(scores),
+        "mean": scores.mean(),
+        "sd": scores.std(ddof=1),
         "ci": stats.t.interval(0.95, len(scores) - 1, loc=scores.mean(), scale=stats.sem(scores)),
-        "score": (scores.mean() - 1) / 4 * 100, "top2box": (answers >= 4).mean(),
-        "alpha": 1.5 * (1 - np.trace(cov) / cov.sum()), "n_complete": len(complete),
+        "score": (scores.mean() - 1) / 4 * 100,
+        "top2box": (answers >= 4).mean(),
+        "alpha": 1.5 * (1 - np.trace(cov) / cov.sum()),
+        "n_complete": len(complete),
         "distribution": {str(p): int((answers == p).sum()) for p in range(1, 6)},
         "median": float(np.median(scores)),
     }
@@ -88,8 +99,17 @@ def test_figures_match_independent_computation():
 def test_groups_and_order():
     rows = construct_indicators(small_responses(), ITEMS, threshold=3)
     assert [(r["organisation"], r["role"]) for r in rows] == [
-        (None, None), ("A", None), ("B", None), (None, "board"), (None, "ict_lead"), (None, "ict_staff"),
-        ("A", "board"), ("A", "ict_staff"), ("B", "ict_lead"), ("B", "ict_staff")]
+        (None, None),
+        ("A", None),
+        ("B", None),
+        (None, "board"),
+        (None, "ict_lead"),
+        (None, "ict_staff"),
+        ("A", "board"),
+        ("A", "ict_staff"),
+        ("B", "ict_lead"),
+        ("B", "ict_staff"),
+    ]
 
 
 def test_small_groups_are_suppressed_inside_the_engine():
@@ -127,8 +147,11 @@ def same(a, b):
     return a == b
 
 
-SIM_ITEMS = [{"question": f"{c}_{i}", "construct": c, "reverse": i == 2, "min": 1, "max": 5}
-             for c in ("appropriateness", "routine_seeking") for i in (1, 2, 3)]
+SIM_ITEMS = [
+    {"question": f"{c}_{i}", "construct": c, "reverse": i == 2, "min": 1, "max": 5}
+    for c in ("appropriateness", "routine_seeking")
+    for i in (1, 2, 3)
+]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -136,8 +159,9 @@ SIM_ITEMS = [{"question": f"{c}_{i}", "construct": c, "reverse": i == 2, "min": 
 def test_results_do_not_depend_on_row_order(seed, shuffle_seed, threshold):
     responses = simulate_responses({"ict_staff": SIM_ITEMS}, ["A", "B", "C"], 60, seed=seed)
     shuffled = responses.sample(frac=1, random_state=shuffle_seed).reset_index(drop=True)
-    assert same(construct_indicators(responses, SIM_ITEMS, threshold),
-                construct_indicators(shuffled, SIM_ITEMS, threshold))
+    assert same(
+        construct_indicators(responses, SIM_ITEMS, threshold), construct_indicators(shuffled, SIM_ITEMS, threshold)
+    )
 
 
 @settings(max_examples=25, deadline=None)

@@ -1,6 +1,5 @@
 """The draagvlak index model: per-respondent indices, weights, knelpunten and suppression."""
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -9,17 +8,29 @@ from hypothesis import strategies as st
 from analysis.indices import DEFAULT_INDEX_CONSTRUCTS, DEFAULT_WEIGHTS, check_model, index_indicators
 from analysis.simulate import simulate_responses
 
-ITEMS = [{"question": f"{c}_{i}", "construct": c, "reverse": False, "min": 1, "max": 5}
-         for members in DEFAULT_INDEX_CONSTRUCTS.values() for c in members for i in (1, 2)]
+ITEMS = [
+    {"question": f"{c}_{i}", "construct": c, "reverse": False, "min": 1, "max": 5}
+    for members in DEFAULT_INDEX_CONSTRUCTS.values()
+    for c in members
+    for i in (1, 2)
+]
 
 
 def test_default_model_matches_domain_guide():
-    assert DEFAULT_WEIGHTS == {"wil": .30, "moet": .15, "kun": .20, "steun": .20, "weerstand": .15}
+    assert DEFAULT_WEIGHTS == {"wil": 0.30, "moet": 0.15, "kun": 0.20, "steun": 0.20, "weerstand": 0.15}
     assert sum(DEFAULT_WEIGHTS.values()) == pytest.approx(1)
 
 
-@pytest.mark.parametrize("weights", [{"wil": 1.1, "moet": -0.1}, {"wil": 0.5}, {"wil": 0.5, "other": 0.5},
-                                     {"wil": "0.5", "kun": 0.5}, {"wil": float("nan"), "kun": 1.0}])
+@pytest.mark.parametrize(
+    "weights",
+    [
+        {"wil": 1.1, "moet": -0.1},
+        {"wil": 0.5},
+        {"wil": 0.5, "other": 0.5},
+        {"wil": "0.5", "kun": 0.5},
+        {"wil": float("nan"), "kun": 1.0},
+    ],
+)
 def test_bad_weights_raise(weights):
     with pytest.raises(ValueError):
         check_model(weights)
@@ -32,11 +43,21 @@ def test_index_values_by_hand():
     for person, value, resist in (("p1", 5, 1), ("p2", 3, 3)):
         for item in ITEMS:
             v = resist if item["construct"] in DEFAULT_INDEX_CONSTRUCTS["weerstand"] else value
-            rows.append({"respondent": person, "question": item["question"], "value": v,
-                         "organisation": "A", "role": "ict_staff"})
+            rows.append(
+                {
+                    "respondent": person,
+                    "question": item["question"],
+                    "value": v,
+                    "organisation": "A",
+                    "role": "ict_staff",
+                }
+            )
     # p3 has only WIL items, so no draagvlak.
-    rows += [{"respondent": "p3", "question": i["question"], "value": 4, "organisation": "A", "role": "ict_staff"}
-             for i in ITEMS if i["construct"] in DEFAULT_INDEX_CONSTRUCTS["wil"]]
+    rows += [
+        {"respondent": "p3", "question": i["question"], "value": 4, "organisation": "A", "role": "ict_staff"}
+        for i in ITEMS
+        if i["construct"] in DEFAULT_INDEX_CONSTRUCTS["wil"]
+    ]
     result = index_indicators(pd.DataFrame(rows), ITEMS, threshold=1)
     total = {r["index"]: r for r in result if r["organisation"] is None and r["role"] is None}
     assert [r["index"] for r in result[:1]] == ["draagvlak"]
@@ -45,15 +66,36 @@ def test_index_values_by_hand():
     assert total["weerstand"]["value"] == pytest.approx(25.0) and not total["weerstand"]["knelpunt"]
     ci = total["draagvlak"]
     assert ci["ci_low"] < 75 < ci["ci_high"]
-    assert set(total["moet"]) == {"index", "organisation", "role", "n", "value", "ci_low", "ci_high",
-                                  "suppressed", "knelpunt", "median", "bca_low", "bca_high", "interval",
-                                  "knelpunt_level"}
+    assert set(total["moet"]) == {
+        "index",
+        "organisation",
+        "role",
+        "n",
+        "value",
+        "ci_low",
+        "ci_high",
+        "suppressed",
+        "knelpunt",
+        "median",
+        "bca_low",
+        "bca_high",
+        "interval",
+        "knelpunt_level",
+    }
 
 
 def test_knelpunt_below_50_and_reversed_for_weerstand():
-    rows = [{"respondent": p, "question": i["question"],
-             "value": 2 if i["construct"] not in DEFAULT_INDEX_CONSTRUCTS["weerstand"] else 4,
-             "organisation": "A", "role": "board"} for p in ("p1", "p2", "p3") for i in ITEMS]
+    rows = [
+        {
+            "respondent": p,
+            "question": i["question"],
+            "value": 2 if i["construct"] not in DEFAULT_INDEX_CONSTRUCTS["weerstand"] else 4,
+            "organisation": "A",
+            "role": "board",
+        }
+        for p in ("p1", "p2", "p3")
+        for i in ITEMS
+    ]
     result = index_indicators(pd.DataFrame(rows), ITEMS, threshold=3)
     total = {r["index"]: r for r in result if r["organisation"] is None and r["role"] is None}
     assert all(total[name]["knelpunt"] for name in total)
@@ -78,7 +120,9 @@ def test_indices_suppressed_and_order_free(seed, threshold):
             elif isinstance(a[key], dict):  # the shown interval: method and bounds
                 assert a[key].keys() == b[key].keys()
                 for part in a[key]:
-                    expected = pytest.approx(b[key][part], rel=1e-9) if isinstance(b[key][part], float) else b[key][part]
+                    expected = (
+                        pytest.approx(b[key][part], rel=1e-9) if isinstance(b[key][part], float) else b[key][part]
+                    )
                     assert a[key][part] == expected
             else:
                 assert a[key] == b[key]

@@ -12,8 +12,12 @@ from analysis.intervals import bca_interval, describe, t_interval, wilson_interv
 def test_wilson_matches_newcombe_1998_table_1():
     # Newcombe RG (1998), Stat Med 17:857-872, Table I, method 3 (Wilson score):
     # 81/263 -> 0.2553-0.3662; 15/148 -> 0.0624-0.1605; 0/20 -> 0-0.1611; 1/29 -> 0.0061-0.1718.
-    for (k, n), (low, high) in {(81, 263): (0.2553, 0.3662), (15, 148): (0.0624, 0.1605),
-                                (0, 20): (0.0, 0.1611), (1, 29): (0.0061, 0.1718)}.items():
+    for (k, n), (low, high) in {
+        (81, 263): (0.2553, 0.3662),
+        (15, 148): (0.0624, 0.1605),
+        (0, 20): (0.0, 0.1611),
+        (1, 29): (0.0061, 0.1718),
+    }.items():
         got = wilson_interval(k, n)
         assert got[0] == pytest.approx(low, abs=5e-5)
         assert got[1] == pytest.approx(high, abs=5e-5)
@@ -54,8 +58,9 @@ def test_bca_is_reproducible_and_order_free():
 
 def test_bca_matches_scipy_on_sorted_data():
     x = np.sort(np.array([2.0, 3, 3, 4, 4, 4, 5, 1, 2, 3, 4, 5, 3, 3]))
-    ref = stats.bootstrap((x,), np.mean, method="BCa", n_resamples=2000,
-                          rng=np.random.default_rng(20240501)).confidence_interval
+    ref = stats.bootstrap(
+        (x,), np.mean, method="BCa", n_resamples=2000, rng=np.random.default_rng(20240501)
+    ).confidence_interval
     assert bca_interval(x) == pytest.approx((ref.low, ref.high), rel=1e-12)
 
 

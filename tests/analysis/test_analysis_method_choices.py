@@ -2,6 +2,7 @@
 respondents it rests on, certain and possible knelpunten, item–rest correlations and the figures of a
 roll-up pool. Each reference value is computed independently in the test (numpy/scipy) or quoted
 from a published source, named beside it."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -9,19 +10,25 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from analysis.coded import prepare
 from analysis.indicators import construct_indicators
 from analysis.indices import DEFAULT_INDEX_CONSTRUCTS, index_indicators
 from analysis.intervals import BOOTSTRAP_SEED, knelpunt_level, shown_interval
 from analysis.quality import alpha_note, item_quality
 from analysis.rollups import pool_figures, restrict
-from analysis.coded import prepare
 
 ITEMS3 = [{"question": q, "construct": "c", "min": 1, "max": 5} for q in ("q1", "q2", "q3")]
 
 
 def _long(matrix, org="A", role="ict_staff", prefix="r"):
-    return pd.DataFrame([{"respondent": f"{prefix}{i}", "question": f"q{j + 1}", "value": v, "organisation": org,
-                          "role": role} for i, row in enumerate(matrix) for j, v in enumerate(row) if v is not None])
+    return pd.DataFrame(
+        [
+            {"respondent": f"{prefix}{i}", "question": f"q{j + 1}", "value": v, "organisation": org, "role": role}
+            for i, row in enumerate(matrix)
+            for j, v in enumerate(row)
+            if v is not None
+        ]
+    )
 
 
 def _total(rows):
@@ -42,8 +49,13 @@ def test_interval_choice_by_group_size():
             assert row["interval"]["low"] == pytest.approx(low, rel=1e-12)
             assert row["interval"]["high"] == pytest.approx(high, rel=1e-12)
         if method == "bca":  # independent: scipy.stats.bootstrap BCa on the sorted scores, same seed
-            ci = stats.bootstrap((np.sort(scores),), np.mean, n_resamples=2000, method="BCa",
-                                 random_state=np.random.default_rng(BOOTSTRAP_SEED)).confidence_interval
+            ci = stats.bootstrap(
+                (np.sort(scores),),
+                np.mean,
+                n_resamples=2000,
+                method="BCa",
+                random_state=np.random.default_rng(BOOTSTRAP_SEED),
+            ).confidence_interval
             assert row["interval"]["low"] == pytest.approx(ci.low, rel=1e-9)
             assert row["interval"]["high"] == pytest.approx(ci.high, rel=1e-9)
 
@@ -78,14 +90,24 @@ def test_item_rest_correlations_equal_pearson_with_the_rest_score():
 
 
 def _index_responses(values_by_person):
-    items = [{"question": f"{c}_1", "construct": c, "min": 1, "max": 5}
-             for members in DEFAULT_INDEX_CONSTRUCTS.values() for c in members]
+    items = [
+        {"question": f"{c}_1", "construct": c, "min": 1, "max": 5}
+        for members in DEFAULT_INDEX_CONSTRUCTS.values()
+        for c in members
+    ]
     rows = []
     for person, (value, resist) in values_by_person.items():
         for item in items:
             weerstand = item["construct"] in DEFAULT_INDEX_CONSTRUCTS["weerstand"]
-            rows.append({"respondent": person, "question": item["question"], "value": resist if weerstand else value,
-                         "organisation": "A", "role": "ict_staff"})
+            rows.append(
+                {
+                    "respondent": person,
+                    "question": item["question"],
+                    "value": resist if weerstand else value,
+                    "organisation": "A",
+                    "role": "ict_staff",
+                }
+            )
     return pd.DataFrame(rows), items
 
 
@@ -121,8 +143,10 @@ def test_below_ten_a_knelpunt_is_at_most_possible_and_the_median_is_given():
 def test_pool_figures_are_the_figures_of_the_pooled_respondents_alone():
     """A pool's rows equal the indicators computed on the pooled respondents' answers by themselves."""
     rng = np.random.default_rng(5)
-    parts = [_long(rng.integers(1, 6, size=(n, 3)).tolist(), org=org, prefix=org)
-             for org, n in (("A", 2), ("B", 4), ("C", 12))]
+    parts = [
+        _long(rng.integers(1, 6, size=(n, 3)).tolist(), org=org, prefix=org)
+        for org, n in (("A", 2), ("B", 4), ("C", 12))
+    ]
     responses = pd.concat(parts, ignore_index=True)
     prepared = prepare(responses, ITEMS3)
     figures = pool_figures(("+A+B", None), prepared)
@@ -130,5 +154,6 @@ def test_pool_figures_are_the_figures_of_the_pooled_respondents_alone():
     (row,) = figures["constructs"]
     assert row["organisation"] == "+A+B" and row["role"] is None
     assert {k: v for k, v in row.items() if k not in ("organisation", "role")} == {
-        k: v for k, v in alone.items() if k not in ("organisation", "role", "suppressed")} | {"suppressed": False}
+        k: v for k, v in alone.items() if k not in ("organisation", "role", "suppressed")
+    } | {"suppressed": False}
     assert len(restrict(prepared, {"C"}).scores) == 12

@@ -22,23 +22,49 @@ _spec = importlib.util.spec_from_file_location("reference_analysis", Path(__file
 reference = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(reference)
 
-CONSTRUCTS = {"appropriateness": 3, "personal_valence": 2, "affective_commitment": 3, "discrepancy": 2,
-              "pressure": 2, "efficacy": 3, "knowledge": 2, "capacity": 2, "management_support": 3,
-              "leadership_trust": 2, "routine_seeking": 4, "emotional_reaction": 3, "short_term_focus": 2,
-              "cognitive_rigidity": 3}
+CONSTRUCTS = {
+    "appropriateness": 3,
+    "personal_valence": 2,
+    "affective_commitment": 3,
+    "discrepancy": 2,
+    "pressure": 2,
+    "efficacy": 3,
+    "knowledge": 2,
+    "capacity": 2,
+    "management_support": 3,
+    "leadership_trust": 2,
+    "routine_seeking": 4,
+    "emotional_reaction": 3,
+    "short_term_focus": 2,
+    "cognitive_rigidity": 3,
+}
 
 
 def _items(questionnaire, constructs, scale=(1, 5)):
-    return [{"question": f"{c}_{i}", "construct": c, "reverse": i == 2, "min": scale[0], "max": scale[1],
-             "questionnaire": questionnaire} for c, k in constructs.items() for i in range(1, k + 1)]
+    return [
+        {
+            "question": f"{c}_{i}",
+            "construct": c,
+            "reverse": i == 2,
+            "min": scale[0],
+            "max": scale[1],
+            "questionnaire": questionnaire,
+        }
+        for c, k in constructs.items()
+        for i in range(1, k + 1)
+    ]
 
 
 def _simulated(seed, n=1500):
     staff = _items("ict_staff", CONSTRUCTS)
     board = _items("board_commitment", {"appropriateness": 3, "pressure": 2})
     organisations = {"ZL": 10, "BM": 5, "AC": 2, "DV": 1, "EX": 0.3, "KL": 0.1}
-    responses = analysis.simulate_responses({"ict_staff": staff, "board_commitment": board}, organisations,
-                                            {"ict_staff": n, "board_commitment": 40}, seed=seed)
+    responses = analysis.simulate_responses(
+        {"ict_staff": staff, "board_commitment": board},
+        organisations,
+        {"ict_staff": n, "board_commitment": 40},
+        seed=seed,
+    )
     # Some respondents without an organisation (they count in the totals only).
     lost = responses["respondent"].isin(responses["respondent"].drop_duplicates().sample(frac=0.02, random_state=seed))
     responses.loc[lost, "organisation"] = None
@@ -47,11 +73,16 @@ def _simulated(seed, n=1500):
 
 def _categorical(responses):
     """The frame as the service reads it: categorical key columns."""
-    return responses.assign(**{c: responses[c].astype("category")
-                               for c in ("respondent", "question", "organisation", "role", "questionnaire")})
+    return responses.assign(
+        **{
+            c: responses[c].astype("category")
+            for c in ("respondent", "question", "organisation", "role", "questionnaire")
+        }
+    )
 
 
 # -- rank tests -----------------------------------------------------------------------------------
+
 
 def _samples(rng, sizes, distinct):
     return [rng.integers(0, distinct, size).astype(float) / 3 for size in sizes]
@@ -99,6 +130,7 @@ def test_kruskal_from_counts_equals_scipy_bit_for_bit(seed):
 
 
 # -- indicators, indices, comparisons -----------------------------------------------------------
+
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_construct_indicators_equal_the_reference(seed):
@@ -151,15 +183,21 @@ def test_compare_groups_on_prepared_answers_equals_the_reference(seed):
 def test_compare_groups_on_frames_with_missing_keys_equals_the_reference():
     rng = np.random.default_rng(7)
     n = 3000
-    frame = pd.DataFrame({
-        "questionnaire": rng.choice(["a", "b", None], n), "construct": rng.choice(["x", "y"], n),
-        "organisation": rng.choice(["P", "Q", "R", "S", None], n, p=[0.4, 0.3, 0.2, 0.05, 0.05]),
-        "role": rng.choice(["ict_staff", "ict_lead"], n), "score": rng.integers(1, 6, n) / 2.0})
+    frame = pd.DataFrame(
+        {
+            "questionnaire": rng.choice(["a", "b", None], n),
+            "construct": rng.choice(["x", "y"], n),
+            "organisation": rng.choice(["P", "Q", "R", "S", None], n, p=[0.4, 0.3, 0.2, 0.05, 0.05]),
+            "role": rng.choice(["ict_staff", "ict_lead"], n),
+            "score": rng.integers(1, 6, n) / 2.0,
+        }
+    )
     frame.loc[rng.random(n) < 0.02, "score"] = np.nan
     for by, threshold in (("organisation", 5), (["organisation", "role"], 20), ("role", 1)):
         for within in (("questionnaire", "construct"), ("construct",), ()):
-            assert analysis.compare_groups(frame, by, threshold, within=within) == \
-                reference.compare_groups(frame, by, threshold, within=within)
+            assert analysis.compare_groups(frame, by, threshold, within=within) == reference.compare_groups(
+                frame, by, threshold, within=within
+            )
 
 
 def test_compare_groups_without_variation_and_with_one_group():

@@ -17,11 +17,13 @@ def test_reverse_item_counts_as_min_plus_max_minus_x(items_builder, responses_bu
 
 def test_fewer_than_half_answered_is_left_out_exactly_half_kept(items_builder, responses_builder):
     items = items_builder(["c"], n_items=4)
-    responses = responses_builder({
-        ("half", "A", "ict_staff"): {"c_1": 4, "c_2": 2, "c_3": np.nan},
-        ("less", "A", "ict_staff"): {"c_1": 4},
-        ("all", "A", "ict_staff"): {"c_1": 1, "c_2": 2, "c_3": 3, "c_4": 4},
-    })
+    responses = responses_builder(
+        {
+            ("half", "A", "ict_staff"): {"c_1": 4, "c_2": 2, "c_3": np.nan},
+            ("less", "A", "ict_staff"): {"c_1": 4},
+            ("all", "A", "ict_staff"): {"c_1": 1, "c_2": 2, "c_3": 3, "c_4": 4},
+        }
+    )
     scores = construct_scores(responses, items).set_index("respondent")
     assert sorted(scores.index) == ["all", "half"]
     assert scores.loc["half", "score"] == 3.0 and scores.loc["half", "n_items"] == 2
@@ -30,8 +32,7 @@ def test_fewer_than_half_answered_is_left_out_exactly_half_kept(items_builder, r
 
 def test_three_items_two_answered_is_enough_one_is_not(items_builder, responses_builder):
     items = items_builder(["c"], n_items=3)
-    responses = responses_builder({("two", "A", "board"): {"c_1": 4, "c_2": 2},
-                                   ("one", "A", "board"): {"c_1": 4}})
+    responses = responses_builder({("two", "A", "board"): {"c_1": 4, "c_2": 2}, ("one", "A", "board"): {"c_1": 4}})
     assert construct_scores(responses, items)["respondent"].tolist() == ["two"]
 
 
@@ -46,14 +47,24 @@ def test_min_share_is_configurable(items_builder, responses_builder):
 
 def test_columns_and_questionnaire(items_builder, responses_builder):
     items = items_builder(["c", "d"], questionnaire="ict_staff")
-    responses = responses_builder({("r", "A", "ict_staff"): {"c_1": 4, "c_2": 2, "d_1": 3, "d_2": 5}},
-                                  questionnaire="ict_staff")
+    responses = responses_builder(
+        {("r", "A", "ict_staff"): {"c_1": 4, "c_2": 2, "d_1": 3, "d_2": 5}}, questionnaire="ict_staff"
+    )
     scores = construct_scores(responses, items)
-    assert list(scores.columns) == ["respondent", "organisation", "role", "questionnaire", "construct",
-                                    "score", "n_items"]
+    assert list(scores.columns) == [
+        "respondent",
+        "organisation",
+        "role",
+        "questionnaire",
+        "construct",
+        "score",
+        "n_items",
+    ]
     assert scores["questionnaire"].tolist() == ["ict_staff", "ict_staff"]
     assert construct_scores(responses.drop(columns="questionnaire"), items)["questionnaire"].tolist() == [
-        "ict_staff", "ict_staff"]
+        "ict_staff",
+        "ict_staff",
+    ]
 
 
 def test_bad_input_raises_value_error(items_builder, responses_builder):

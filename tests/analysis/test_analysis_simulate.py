@@ -5,23 +5,45 @@ import numpy as np
 from analysis.scores import construct_scores
 from analysis.simulate import simulate_responses
 
-ITEMS = [{"question": f"{c}_{i}", "construct": c, "reverse": i == 3, "min": 1, "max": 5}
-         for c in ("appropriateness", "routine_seeking") for i in (1, 2, 3, 4)]
-BOARD = [{"question": "form_inkoop", "construct": "commit_form", "domain": "inkoop",
-          "options": [{"value": v} for v in ("geen", "projectbasis", "netwerkmodel", "centrummodel", "ssc")]}]
+ITEMS = [
+    {"question": f"{c}_{i}", "construct": c, "reverse": i == 3, "min": 1, "max": 5}
+    for c in ("appropriateness", "routine_seeking")
+    for i in (1, 2, 3, 4)
+]
+BOARD = [
+    {
+        "question": "form_inkoop",
+        "construct": "commit_form",
+        "domain": "inkoop",
+        "options": [{"value": v} for v in ("geen", "projectbasis", "netwerkmodel", "centrummodel", "ssc")],
+    }
+]
 
 
 def test_seeded_and_shaped():
-    a = simulate_responses({"ict_staff": ITEMS, "board_commitment": BOARD}, ["A", "B", "C"],
-                           {"ict_staff": 400, "board_commitment": 8}, seed=5)
-    b = simulate_responses({"ict_staff": ITEMS, "board_commitment": BOARD}, ["A", "B", "C"],
-                           {"ict_staff": 400, "board_commitment": 8}, seed=5)
+    a = simulate_responses(
+        {"ict_staff": ITEMS, "board_commitment": BOARD},
+        ["A", "B", "C"],
+        {"ict_staff": 400, "board_commitment": 8},
+        seed=5,
+    )
+    b = simulate_responses(
+        {"ict_staff": ITEMS, "board_commitment": BOARD},
+        ["A", "B", "C"],
+        {"ict_staff": 400, "board_commitment": 8},
+        seed=5,
+    )
     assert a.equals(b)
     staff = a.loc[a.questionnaire == "ict_staff"]
     assert set(staff["role"]) == {"ict_staff", "ict_lead"}
     assert set(a.loc[a.questionnaire == "board_commitment", "role"]) == {"board"}
     assert set(a.loc[a.questionnaire == "board_commitment", "value"]) <= {
-        "geen", "projectbasis", "netwerkmodel", "centrummodel", "ssc"}
+        "geen",
+        "projectbasis",
+        "netwerkmodel",
+        "centrummodel",
+        "ssc",
+    }
     missing = 1 - len(staff) / (400 * len(ITEMS))
     assert 0.01 < missing < 0.05
     # organisations differ in size, so some organisation x role groups are small

@@ -2,6 +2,7 @@
 
 Reference: the quadrant rule is the API contract's (influence and interest both 3 or more: manage
 closely; influence only: keep satisfied; interest only: keep informed; else monitor)."""
+
 from datetime import date, timedelta
 from itertools import product
 
@@ -12,14 +13,27 @@ from analysis import stakeholders as rules
 
 @pytest.mark.parametrize("influence,interest", list(product(range(1, 6), repeat=2)))
 def test_quadrant_follows_the_contract_on_every_cell(influence, interest):
-    expected = {(True, True): "manage_closely", (True, False): "keep_satisfied",
-                (False, True): "keep_informed", (False, False): "monitor"}[(influence >= 3, interest >= 3)]
+    expected = {
+        (True, True): "manage_closely",
+        (True, False): "keep_satisfied",
+        (False, True): "keep_informed",
+        (False, False): "monitor",
+    }[(influence >= 3, interest >= 3)]
     assert rules.quadrant(influence, interest) == expected
 
 
-@pytest.mark.parametrize("draagvlak,weerstand,expected", [
-    (60.0, 49.9, "supporter"), (59.9, 10.0, "neutral"), (50.0, 49.9, "neutral"), (49.9, 0.0, "critical"),
-    (90.0, 50.0, "critical"), (75.0, None, "supporter"), (None, 80.0, None)])
+@pytest.mark.parametrize(
+    "draagvlak,weerstand,expected",
+    [
+        (60.0, 49.9, "supporter"),
+        (59.9, 10.0, "neutral"),
+        (50.0, 49.9, "neutral"),
+        (49.9, 0.0, "critical"),
+        (90.0, 50.0, "critical"),
+        (75.0, None, "supporter"),
+        (None, 80.0, None),
+    ],
+)
 def test_measured_attitude_at_its_boundaries(draagvlak, weerstand, expected):
     assert rules.measured_attitude(draagvlak, weerstand) == expected
 
@@ -54,8 +68,9 @@ def test_default_plan_grows_with_the_engagement_level_and_stays_in_the_horizon()
         rules.default_plan("nowhere", "inform", start)
 
 
-@pytest.mark.parametrize("count,threshold,shown", [(0, 10, 0), (9, 10, 0), (10, 10, 10), (19, 10, 10),
-                                                   (20, 10, 20), (7, 3, 6)])
+@pytest.mark.parametrize(
+    "count,threshold,shown", [(0, 10, 0), (9, 10, 0), (10, 10, 10), (19, 10, 10), (20, 10, 20), (7, 3, 6)]
+)
 def test_anonymous_concerns_show_in_whole_batches(count, threshold, shown):
     assert rules.visible_batch(count, threshold) == shown
     assert shown % threshold == 0 and count - shown < threshold

@@ -1,4 +1,5 @@
 """SWOT rules: reference cases per rule, sector suggestions, selection limit and the confrontatiematrix."""
+
 import pytest
 
 from analysis import suggestions
@@ -10,19 +11,26 @@ def _index(index, value, organisation=None, suppressed=False):
 
 
 def _foto(code, students=1000, fte=2.0, retiring=0.0, single=0, cost=200_000, **answers):
-    return {"organisation": code,
-            "answers": dict(users_students=students, fte_ict=fte, fte_retiring_5y=retiring,
-                            single_person_dependencies=single, **answers),
-            "derived": {"cost_total": cost, "cost_per_pupil": cost / students,
-                        "retiring_share": retiring / fte if fte else None}}
+    return {
+        "organisation": code,
+        "answers": dict(
+            users_students=students, fte_ict=fte, fte_retiring_5y=retiring, single_person_dependencies=single, **answers
+        ),
+        "derived": {
+            "cost_total": cost,
+            "cost_per_pupil": cost / students,
+            "retiring_share": retiring / fte if fte else None,
+        },
+    }
 
 
 def _rules(items):
     return [(i["quadrant"], i["rule"]) for i in items]
 
 
-@pytest.mark.parametrize("value, expected", [(65.0, [("S", "index.sterk")]), (64.9, []), (50.0, []),
-                                             (49.9, [("W", "index.knelpunt")])])
+@pytest.mark.parametrize(
+    "value, expected", [(65.0, [("S", "index.sterk")]), (64.9, []), (50.0, []), (49.9, [("W", "index.knelpunt")])]
+)
 def test_index_bounds(value, expected):
     assert _rules(derive_items({"indices": [_index("draagvlak", value)]})) == expected
 
@@ -33,8 +41,13 @@ def test_resistance_is_judged_reversed():
 
 
 def test_suppressed_and_other_scopes_give_no_items():
-    payload = {"indices": [_index("draagvlak", None, suppressed=True), _index("kun", 20.0, organisation="A"),
-                           {**_index("wil", 20.0), "role": "ict_staff"}]}
+    payload = {
+        "indices": [
+            _index("draagvlak", None, suppressed=True),
+            _index("kun", 20.0, organisation="A"),
+            {**_index("wil", 20.0), "role": "ict_staff"},
+        ]
+    }
     assert derive_items(payload) == []
     assert _rules(derive_items(payload, "A")) == [("W", "index.knelpunt")]
 
@@ -79,9 +92,15 @@ def test_standardisation_is_an_opportunity():
 
 
 def test_weak_trust_link_is_a_threat_for_the_parties_involved():
-    board = {"trust": {"cells": [{"from": "A", "to": "B", "n": 1, "mean": 2.5, "score": 37.5},
-                                 {"from": "B", "to": "A", "n": 1, "mean": 4.0, "score": 75.0}],
-                       "weakest_link": {"from": "A", "to": "B", "mean": 2.5}}}
+    board = {
+        "trust": {
+            "cells": [
+                {"from": "A", "to": "B", "n": 1, "mean": 2.5, "score": 37.5},
+                {"from": "B", "to": "A", "n": 1, "mean": 4.0, "score": 75.0},
+            ],
+            "weakest_link": {"from": "A", "to": "B", "mean": 2.5},
+        }
+    }
     assert _rules(derive_items({"board": board})) == [("T", "bestuur.vertrouwen")]
     assert _rules(derive_items({"board": board}, "B")) == [("T", "bestuur.vertrouwen")]
     assert derive_items({"board": board}, "C") == []
@@ -91,9 +110,11 @@ def test_weak_trust_link_is_a_threat_for_the_parties_involved():
 
 
 def test_board_staff_gap_is_one_item_and_ignores_suppressed_staff():
-    gap = [{"organisation": "A", "domain": "inkoop", "board": 80.0, "staff": 50.0, "staff_suppressed": False, "gap": 30.0},
-           {"organisation": "A", "domain": "ibp", "board": 20.0, "staff": 60.0, "staff_suppressed": False, "gap": -40.0},
-           {"organisation": "B", "domain": "ibp", "board": 90.0, "staff": None, "staff_suppressed": True, "gap": None}]
+    gap = [
+        {"organisation": "A", "domain": "inkoop", "board": 80.0, "staff": 50.0, "staff_suppressed": False, "gap": 30.0},
+        {"organisation": "A", "domain": "ibp", "board": 20.0, "staff": 60.0, "staff_suppressed": False, "gap": -40.0},
+        {"organisation": "B", "domain": "ibp", "board": 90.0, "staff": None, "staff_suppressed": True, "gap": None},
+    ]
     items = derive_items({"board": {"gap": gap}})
     assert _rules(items) == [("W", "bestuur.kloof")]
     assert items[0]["evidence"]["value"] == -40.0 and "in 2 domeinen (bij 1 school)" in items[0]["text_nl"]
@@ -103,8 +124,11 @@ def test_board_staff_gap_counts_domains_not_school_domain_pairs():
     """Issue 16: with a gap in the same domains at several schools the item said "16 domein(en)"
     for 8 domains; it counts distinct domains, and names the schools apart."""
     domains = ["overleg", "inkoop", "werkplek", "netwerk", "applicaties", "servicedesk", "ibp", "personeel"]
-    gap = [{"organisation": school, "domain": d, "board": 90.0, "staff": 40.0, "staff_suppressed": False, "gap": 50.0}
-           for school in ("A", "B") for d in domains]
+    gap = [
+        {"organisation": school, "domain": d, "board": 90.0, "staff": 40.0, "staff_suppressed": False, "gap": 50.0}
+        for school in ("A", "B")
+        for d in domains
+    ]
     item = derive_items({"board": {"gap": gap}})[0]
     assert "in 8 domeinen (bij 2 scholen)" in item["text_nl"] and "16" not in item["text_nl"]
     assert "in 8 domains (at 2 schools)" in item["text_en"]
@@ -115,8 +139,12 @@ def test_board_staff_gap_counts_domains_not_school_domain_pairs():
 
 
 def test_pooled_foto():
-    pooled = pooled_foto([_foto("A", students=400, fte=1.0, retiring=1.0, cost=100_000),
-                          _foto("B", students=600, fte=3.0, retiring=0.0, cost=150_000)])
+    pooled = pooled_foto(
+        [
+            _foto("A", students=400, fte=1.0, retiring=1.0, cost=100_000),
+            _foto("B", students=600, fte=3.0, retiring=0.0, cost=150_000),
+        ]
+    )
     assert pooled["retiring_share"] == 0.25 and pooled["cost_per_pupil"] == 250.0 and pooled["pupils"] == 1000.0
 
 
@@ -129,7 +157,8 @@ def test_sector_suggestions_are_generic_and_name_their_source():
     for fact in ("hoofd ict", "head of ict", "casus", "zuyderzee", "noordoostpolder", "ssvo"):
         assert fact not in text
     assert [s["key"] for s in suggestions.offered(["krimp", "ibp"])] == [
-        s["key"] for s in offered if s["key"] not in {"krimp", "ibp"}]
+        s["key"] for s in offered if s["key"] not in {"krimp", "ibp"}
+    ]
     item = suggestions.as_item("cooperatie")
     assert item["rule"] == item["key"] == "suggestie.cooperatie" and item["evidence"]["source_nl"].startswith("SIVON")
     with pytest.raises(ValueError):
@@ -143,8 +172,7 @@ def test_check_selection_allows_five_per_quadrant():
 
 def test_confrontation_reference_case():
     # Hand-worked 2×2 + 1×2 example: rows and columns are plain sums of the scores.
-    scores = {("s1", "o1"): 2, ("s1", "t1"): 1, ("s2", "o1"): 1, ("w1", "o1"): -1, ("w1", "t1"): -2,
-              ("s2", "t1"): 0}
+    scores = {("s1", "o1"): 2, ("s1", "t1"): 1, ("s2", "o1"): 1, ("w1", "o1"): -1, ("w1", "t1"): -2, ("s2", "t1"): 0}
     result = confrontation(["s1", "s2"], ["w1"], ["o1"], ["t1"], scores)
     assert result["rows"] == {"s1": 3, "s2": 1, "w1": -3}
     assert result["columns"] == {"o1": 2, "t1": -1}
@@ -171,7 +199,15 @@ def test_thresholds_are_documented():
     from pathlib import Path
 
     doc = (Path(__file__).resolve().parents[2] / "docs/advice.md").read_text(encoding="utf-8")
-    for rule in ("index.sterk", "index.knelpunt", "foto.pensionering", "foto.eenpitter", "foto.kosten_hoog",
-                 "foto.standaardisatie", "bestuur.vertrouwen", "bestuur.kloof"):
+    for rule in (
+        "index.sterk",
+        "index.knelpunt",
+        "foto.pensionering",
+        "foto.eenpitter",
+        "foto.kosten_hoog",
+        "foto.standaardisatie",
+        "bestuur.vertrouwen",
+        "bestuur.kloof",
+    ):
         assert f"`{rule}`" in doc
     assert THRESHOLDS["retiring_share"] == 0.25

@@ -1,14 +1,15 @@
 """Consultation on the proposals: an anonymous questionnaire per version, results with n, suppressed
 below the threshold, beside each proposal on the outcome page and frozen into the next version."""
+
 import subprocess
-from datetime import date
+
+from builders import login
 
 from app.extensions import db
-from app.models import Questionnaire, Response
+from app.models import Questionnaire
 from app.services import advice_consultation, advice_versions, indicators, simulation
 from app.services import questionnaires as questionnaire_service
 from app.services.demo import load_demo
-from builders import login
 
 
 def test_consultation_results_follow_the_disclosure_rules_and_reach_the_next_version(client, app, tmp_path):
@@ -32,10 +33,24 @@ def test_consultation_results_follow_the_disclosure_rules_and_reach_the_next_ver
     db.session.commit()
     from app.services import participants as participant_service
 
-    people = [{"email": f"mw{k}@example.nl", "name": f"Medewerker {k}", "role": "ict_staff",
-               "organisation": [o.code for o in traject.organisations][k % 5]} for k in range(12)]
-    people += [{"email": f"bestuur{k}@example.nl", "name": f"Bestuur {k}", "role": "board",
-                "organisation": [o.code for o in traject.organisations][k]} for k in range(2)]
+    people = [
+        {
+            "email": f"mw{k}@example.nl",
+            "name": f"Medewerker {k}",
+            "role": "ict_staff",
+            "organisation": [o.code for o in traject.organisations][k % 5],
+        }
+        for k in range(12)
+    ]
+    people += [
+        {
+            "email": f"bestuur{k}@example.nl",
+            "name": f"Bestuur {k}",
+            "role": "board",
+            "organisation": [o.code for o in traject.organisations][k],
+        }
+        for k in range(2)
+    ]
     added = participant_service.add_participants(questionnaire, people)
     db.session.commit()
     domains = [rec["domain"] for rec in version.document["recommendations"]]
@@ -43,8 +58,9 @@ def test_consultation_results_follow_the_disclosure_rules_and_reach_the_next_ver
     client.post("/logout")
     for k, item in enumerate(added):
         value = 2 if people[k]["role"] == "board" else (4 if k % 2 else 5)
-        r = client.post("/api/v1/responses", json={"token": item.token,
-                                                    "answers": {f"steun_{d}": value for d in domains}})
+        r = client.post(
+            "/api/v1/responses", json={"token": item.token, "answers": {f"steun_{d}": value for d in domains}}
+        )
         assert r.status_code in (200, 201), r.get_json()
     indicators.compute_snapshot(traject)
     db.session.commit()

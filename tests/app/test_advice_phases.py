@@ -1,12 +1,13 @@
 """Steps with gates: what each step lacks, going on with a written (audited) reason, the uitwerking plan."""
+
+from builders import add_member, gen_user, login
+from builders_results import gen_case_traject, gen_snapshot
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent
 from app.models.advice import RoadmapAction
 from app.services import advice, advice_phases, advice_versions
-from builders import add_member, gen_user, login
-from builders_results import gen_case_traject, gen_snapshot
 
 
 def test_gates_name_what_each_step_lacks_and_going_on_needs_a_reason(client, app):

@@ -1,17 +1,17 @@
 """Advice versions: publishing freezes one document; its files are built once and served byte-identical."""
-import io
+
 import shutil
 import subprocess
 
 import pytest
+from builders import add_member, api_token, gen_user, login
+from builders_results import gen_case_traject, gen_snapshot
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage
 from app.models.advice import AdviceVersion, AdviceVersionFile, RoadmapAction
 from app.services import advice, advice_document, advice_versions
-from builders import add_member, api_token, gen_user, login
-from builders_results import gen_case_traject, gen_snapshot
 
 
 def _world(client=None):
@@ -37,8 +37,11 @@ def _pdf_text(data: bytes, tmp_path) -> str:
 def test_publish_via_api_freezes_the_document_and_lists_newest_first(client, app):
     owner, traject, board = _world()
     headers = api_token(owner)
-    r = client.post(f"/api/v1/trajects/{traject.id}/advice-versions", json={"note": "Eerste versie", "confirm": True},
-                    headers=headers)
+    r = client.post(
+        f"/api/v1/trajects/{traject.id}/advice-versions",
+        json={"note": "Eerste versie", "confirm": True},
+        headers=headers,
+    )
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
     assert body["number"] == 1 and body["status"] == "published" and body["published_at"].endswith("Z")
@@ -52,17 +55,25 @@ def test_publish_via_api_freezes_the_document_and_lists_newest_first(client, app
     assert {"domain", "form", "score", "conditions"} <= set(one["recommendations"][0])
     assert one["roadmap"] and one["swot"]["scopes"]
     # bestuurders got a mail for each version
-    assert db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == "advice_version",
-                                                                        OutboxMessage.recipient == board.email)) == 2
-    assert db.session.scalar(select(func.count(AuditEvent.id)).where(
-        AuditEvent.action == "advice.version_published")) == 2
+    assert (
+        db.session.scalar(
+            select(func.count(OutboxMessage.id)).where(
+                OutboxMessage.kind == "advice_version", OutboxMessage.recipient == board.email
+            )
+        )
+        == 2
+    )
+    assert (
+        db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "advice.version_published")) == 2
+    )
 
 
 def test_a_version_never_changes_when_the_advice_changes(client, app, tmp_path):
     owner, traject, board = _world()
     headers = api_token(owner)
-    vid = client.post(f"/api/v1/trajects/{traject.id}/advice-versions", json={"confirm": True},
-                      headers=headers).get_json()["id"]
+    vid = client.post(
+        f"/api/v1/trajects/{traject.id}/advice-versions", json={"confirm": True}, headers=headers
+    ).get_json()["id"]
     before = client.get(f"/api/v1/advice-versions/{vid}", headers=headers).get_json()
     pdf = client.get(f"/api/v1/advice-versions/{vid}/report.pdf", headers=headers)
     xlsx = client.get(f"/api/v1/advice-versions/{vid}/report.xlsx", headers=headers)
@@ -101,8 +112,9 @@ def test_new_responses_and_a_recompute_change_nothing_in_version_1(client, app):
     db.session.commit()
     owner = next(u for u in traject.members if u.role == "regisseur")
     headers = api_token(owner)
-    vid = client.post(f"/api/v1/trajects/{traject.id}/advice-versions", json={"confirm": True},
-                      headers=headers).get_json()["id"]
+    vid = client.post(
+        f"/api/v1/trajects/{traject.id}/advice-versions", json={"confirm": True}, headers=headers
+    ).get_json()["id"]
     version_1 = client.get(f"/api/v1/advice-versions/{vid}", headers=headers).get_json()
     pdf_1 = client.get(f"/api/v1/advice-versions/{vid}/report.pdf", headers=headers).data
     simulation.simulate(traject, 90, seed=4)  # new submissions
@@ -112,8 +124,9 @@ def test_new_responses_and_a_recompute_change_nothing_in_version_1(client, app):
     assert result.created and result.snapshot.id != version_1["snapshot"]["id"]
     assert client.get(f"/api/v1/advice-versions/{vid}", headers=headers).get_json() == version_1
     assert client.get(f"/api/v1/advice-versions/{vid}/report.pdf", headers=headers).data == pdf_1
-    version_2 = client.post(f"/api/v1/trajects/{traject.id}/advice-versions", json={"confirm": True},
-                            headers=headers).get_json()
+    version_2 = client.post(
+        f"/api/v1/trajects/{traject.id}/advice-versions", json={"confirm": True}, headers=headers
+    ).get_json()
     assert version_2["snapshot"] == result.snapshot.id
 
 
@@ -121,8 +134,9 @@ def test_report_of_a_version_is_202_with_a_job_while_it_is_built(client, app, mo
     owner, traject, board = _world()
     headers = api_token(owner)
     monkeypatch.setattr(advice_versions, "request_files", lambda version, user=None: _queued(version))
-    vid = client.post(f"/api/v1/trajects/{traject.id}/advice-versions", json={"confirm": True},
-                      headers=headers).get_json()["id"]
+    vid = client.post(
+        f"/api/v1/trajects/{traject.id}/advice-versions", json={"confirm": True}, headers=headers
+    ).get_json()["id"]
     r = client.get(f"/api/v1/advice-versions/{vid}/report.pdf", headers=headers)
     assert r.status_code == 202 and r.get_json()["state"] == "queued"
 
@@ -200,14 +214,20 @@ def test_report_code_imports_no_route_module():
     assert not any(m.endswith("_routes") or m == "app.results.routes" for m in modules)
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
-                    reason="poppler-utils missing")
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None, reason="poppler-utils missing"
+)
 def test_the_pdf_reads_as_a_document_for_boards(client, app, tmp_path):
     owner, traject, board = _world()
-    advice_document.save_texts(traject, {"samenvatting": "De vijf besturen verkennen samen de ICT.",
-                                         "ict_foto": "Elke school leverde haar ICT-foto aan.",
-                                         "analyse": "Het draagvlak is gemeten onder alle ICT-medewerkers.",
-                                         "voorstellen": "We stellen een stapsgewijze aanpak voor."})
+    advice_document.save_texts(
+        traject,
+        {
+            "samenvatting": "De vijf besturen verkennen samen de ICT.",
+            "ict_foto": "Elke school leverde haar ICT-foto aan.",
+            "analyse": "Het draagvlak is gemeten onder alle ICT-medewerkers.",
+            "voorstellen": "We stellen een stapsgewijze aanpak voor.",
+        },
+    )
     version = advice_versions.publish(traject, owner, confirm_gaps=True)
     db.session.commit()
     advice_versions.request_files(version, owner)
@@ -216,9 +236,12 @@ def test_the_pdf_reads_as_a_document_for_boards(client, app, tmp_path):
     # no internal code or key anywhere
     import re
 
-    codes = re.findall(r"\b(?:foto|index|default|bestuur|motief)\.[a-z_]+|\bprep:[a-z_]+|\b[a-z]+_[a-z_]+\b"
-                       r"|\b(?:overleg|inkoop|werkplek|netwerk|applicaties|servicedesk|ibp|personeel):[a-z]+"
-                       r"|\bonbekend\b", text)
+    codes = re.findall(
+        r"\b(?:foto|index|default|bestuur|motief)\.[a-z_]+|\bprep:[a-z_]+|\b[a-z]+_[a-z_]+\b"
+        r"|\b(?:overleg|inkoop|werkplek|netwerk|applicaties|servicedesk|ibp|personeel):[a-z]+"
+        r"|\bonbekend\b",
+        text,
+    )
     assert codes == []
     assert "De vijf besturen verkennen samen de ICT." in text and "Versie 1" in text
     assert "n = " in text  # the draagvlak headline carries its n

@@ -1,14 +1,15 @@
 """API base: bearer tokens, problem+json, cursor pagination, health, trajects, organisations."""
+
+from builders import add_member, api_token, gen_traject, gen_user
+
 from app.extensions import db
 from app.models import ApiToken
-from builders import add_member, api_token, gen_traject, gen_user
 
 
 def test_health_needs_no_token(client):
     response = client.get("/api/v1/health")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok", "broker": "eager",
-                             "rate_limits": "off"}
+    assert response.json == {"status": "ok", "database": "ok", "broker": "eager", "rate_limits": "off"}
 
 
 def test_missing_or_bad_token_is_a_401_problem(client, app):
@@ -80,11 +81,19 @@ def test_organisations_duplicate_code_is_409(client, app):
     user = gen_user("regisseur")
     traject = gen_traject(user, organisations=("ZL",))
     headers = api_token(user)
-    ok = client.post(f"/api/v1/trajects/{traject.id}/organisations", json={"code": "BM", "name": "Bonifatius Mavo", "staff": 45}, headers=headers)
+    ok = client.post(
+        f"/api/v1/trajects/{traject.id}/organisations",
+        json={"code": "BM", "name": "Bonifatius Mavo", "staff": 45},
+        headers=headers,
+    )
     assert ok.status_code == 201 and ok.json["code"] == "BM" and ok.json["staff"] == 45
-    dup = client.post(f"/api/v1/trajects/{traject.id}/organisations", json={"code": "ZL", "name": "Dubbel"}, headers=headers)
+    dup = client.post(
+        f"/api/v1/trajects/{traject.id}/organisations", json={"code": "ZL", "name": "Dubbel"}, headers=headers
+    )
     assert dup.status_code == 409 and dup.mimetype == "application/problem+json"
-    bad = client.post(f"/api/v1/trajects/{traject.id}/organisations", json={"code": "X", "name": "Y", "staff": -1}, headers=headers)
+    bad = client.post(
+        f"/api/v1/trajects/{traject.id}/organisations", json={"code": "X", "name": "Y", "staff": -1}, headers=headers
+    )
     assert bad.status_code == 422 and "staff" in bad.json["errors"]
     listed = client.get(f"/api/v1/trajects/{traject.id}/organisations", headers=headers).json
     assert [o["code"] for o in listed["items"]] == ["ZL", "BM"]
@@ -94,7 +103,9 @@ def test_another_trajects_ids_answer_404(client, app):
     traject = gen_traject()
     headers = api_token(gen_user("regisseur"))
     assert client.get(f"/api/v1/trajects/{traject.id}", headers=headers).status_code == 404
-    response = client.post(f"/api/v1/trajects/{traject.id}/organisations", json={"code": "X", "name": "Y"}, headers=headers)
+    response = client.post(
+        f"/api/v1/trajects/{traject.id}/organisations", json={"code": "X", "name": "Y"}, headers=headers
+    )
     assert response.status_code == 404
 
 
@@ -104,7 +115,12 @@ def test_bestuurder_reads_but_cannot_add_organisations(client, app):
     add_member(traject, board)
     headers = api_token(board)
     assert client.get(f"/api/v1/trajects/{traject.id}/organisations", headers=headers).status_code == 200
-    assert client.post(f"/api/v1/trajects/{traject.id}/organisations", json={"code": "X", "name": "Y"}, headers=headers).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/trajects/{traject.id}/organisations", json={"code": "X", "name": "Y"}, headers=headers
+        ).status_code
+        == 403
+    )
 
 
 def test_openapi_lists_exactly_the_api_routes(client, app):

@@ -1,16 +1,17 @@
 """API: POST /api/v1/responses and the streamed GET /api/v1/questionnaires/{qid}/responses.csv."""
+
 from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
+from builders import add_member, api_token, gen_traject, gen_user
+from respond_builders import VALID_SMALL, close_and_release, gen_participant, gen_questionnaire, small_definition
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Response
-from builders import add_member, api_token, gen_traject, gen_user
-from respond_builders import VALID_SMALL, close_and_release, gen_participant, gen_questionnaire, small_definition
 
 
 def _count() -> int:
@@ -97,8 +98,7 @@ def test_board_commitment_requires_the_signature(app, client):
 def test_submit_is_rate_limited(make_app):
     app = make_app("testing", RATELIMIT_ENABLED=True, SUBMIT_RATE_LIMIT="3 per minute")
     client = app.test_client()
-    codes = [client.post("/api/v1/responses", json={"token": "x", "answers": {}}).status_code
-             for _ in range(5)]
+    codes = [client.post("/api/v1/responses", json={"token": "x", "answers": {}}).status_code for _ in range(5)]
     assert codes[:3] == [404, 404, 404] and codes[3:] == [429, 429]
 
 
@@ -128,9 +128,13 @@ def test_csv_regisseur_gets_streamed_csv_with_columns_in_definition_order(app, c
     assert len(rows) == 3
     assert rows[0]["organisation"] == "AA" and rows[0]["samen"] == "ja" and rows[0]["domeinen"] == "inkoop"
     assert rows[0]["fte"] == "2" and rows[0]["opmerking"] == "Goed plan"
-    assert rows[0]["submitted_on"] == datetime.now(timezone.utc).date().isoformat() or len(rows[0]["submitted_on"]) == 10
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.action == "export.responses_csv")) == 1
+    assert rows[0]["submitted_on"] == datetime.now(UTC).date().isoformat() or len(rows[0]["submitted_on"]) == 10
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "export.responses_csv")
+        )
+        == 1
+    )
 
 
 def test_csv_access_bestuurder_403_other_regisseur_404_no_token_401(app, client):
@@ -142,22 +146,25 @@ def test_csv_access_bestuurder_403_other_regisseur_404_no_token_401(app, client)
     assert client.get(url, headers=api_token(board)).status_code == 403
     assert client.get(url, headers=api_token(gen_user("regisseur"))).status_code == 404
     assert client.get(url).status_code == 401
-    assert client.get("/api/v1/questionnaires/999999/responses.csv",
-                      headers=api_token(gen_user("regisseur"))).status_code == 404
+    assert (
+        client.get("/api/v1/questionnaires/999999/responses.csv", headers=api_token(gen_user("regisseur"))).status_code
+        == 404
+    )
 
 
 def test_csv_small_groups_lose_organisation_and_text(app, client):
     owner = gen_user("regisseur")
-    traject = gen_traject(owner, organisations=("AA", "BB", "CC"), anonymity_threshold=3,
-                          comment_threshold=4)
+    traject = gen_traject(owner, organisations=("AA", "BB", "CC"), anonymity_threshold=3, comment_threshold=4)
     questionnaire = gen_questionnaire(traject)
-    invited = [(org, gen_participant(questionnaire, organisation=org)[1])
-               for org, n in (("AA", 4), ("BB", 3), ("CC", 1)) for _ in range(n)]
+    invited = [
+        (org, gen_participant(questionnaire, organisation=org)[1])
+        for org, n in (("AA", 4), ("BB", 3), ("CC", 1))
+        for _ in range(n)
+    ]
     for org, token in invited:
         assert _post(client, token, dict(VALID_SMALL, opmerking=f"tekst {org}")).status_code == 201
     close_and_release(client, owner, questionnaire)
-    rows = _csv(client.get(f"/api/v1/questionnaires/{questionnaire.id}/responses.csv",
-                           headers=api_token(owner)))
+    rows = _csv(client.get(f"/api/v1/questionnaires/{questionnaire.id}/responses.csv", headers=api_token(owner)))
     by_org = {}
     for row in rows:
         by_org.setdefault(row["organisation"], []).append(row)
@@ -178,8 +185,7 @@ def test_csv_rows_ordered_by_random_id_not_by_submission(app, client):
     for i, token in enumerate([gen_participant(questionnaire)[1] for _ in range(30)]):
         assert _post(client, token, dict(VALID_SMALL, fte=i)).status_code == 201
     close_and_release(client, owner, questionnaire)
-    rows = _csv(client.get(f"/api/v1/questionnaires/{questionnaire.id}/responses.csv",
-                           headers=api_token(owner)))
+    rows = _csv(client.get(f"/api/v1/questionnaires/{questionnaire.id}/responses.csv", headers=api_token(owner)))
     ids = [r["response_id"] for r in rows]
     assert ids == sorted(ids)
     assert [int(r["fte"]) for r in rows] != list(range(30))

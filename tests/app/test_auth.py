@@ -1,13 +1,13 @@
 """Accounts: login, lockout, rate limit, logout, password change and the e-mailed reset link."""
+
 import re
 
 import pytest
-
+from builders import PASSWORD, gen_user, login
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, User
-from builders import PASSWORD, gen_user, login
 
 
 def test_login_with_right_password_lands_on_trajects(client, app):
@@ -60,9 +60,14 @@ def test_logout_needs_post_and_ends_the_session(client, app):
 def test_password_change_requires_current_password(client, app):
     user = gen_user("regisseur")
     login(client, user)
-    bad = client.post("/account/wachtwoord", data={"current": "niet-goed-123", "new": "nieuw-wachtwoord-1", "repeat": "nieuw-wachtwoord-1"})
+    bad = client.post(
+        "/account/wachtwoord",
+        data={"current": "niet-goed-123", "new": "nieuw-wachtwoord-1", "repeat": "nieuw-wachtwoord-1"},
+    )
     assert "Het huidige wachtwoord klopt niet" in bad.get_data(as_text=True)
-    ok = client.post("/account/wachtwoord", data={"current": PASSWORD, "new": "nieuw-wachtwoord-1", "repeat": "nieuw-wachtwoord-1"})
+    ok = client.post(
+        "/account/wachtwoord", data={"current": PASSWORD, "new": "nieuw-wachtwoord-1", "repeat": "nieuw-wachtwoord-1"}
+    )
     assert ok.status_code == 302
     db.session.expire_all()
     assert db.session.get(User, user.id).check_password("nieuw-wachtwoord-1")
@@ -101,7 +106,9 @@ def test_reset_link_is_mailed_works_once_and_expires(client, app, smtp):
     client.post("/wachtwoord-vergeten", data={"email": user.email})
     link = re.search(r"http://localhost(/wachtwoord-herstellen/\S+)", smtp.bodies[-1]).group(1)
     assert client.get(link).status_code == 200
-    assert client.post(link, data={"new": "heel-nieuw-wachtwoord", "repeat": "heel-nieuw-wachtwoord"}).status_code == 302
+    assert (
+        client.post(link, data={"new": "heel-nieuw-wachtwoord", "repeat": "heel-nieuw-wachtwoord"}).status_code == 302
+    )
     assert login(client, user, "heel-nieuw-wachtwoord").status_code == 302
     client.post("/logout")
     assert client.get(link).status_code == 410  # used: the hash changed
@@ -146,6 +153,8 @@ def test_password_change_logs_out_other_sessions(app):
     first, second = app.test_client(), app.test_client()
     login(first, user)
     login(second, user)
-    first.post("/account/wachtwoord", data={"current": PASSWORD, "new": "ander-wachtwoord-9", "repeat": "ander-wachtwoord-9"})
+    first.post(
+        "/account/wachtwoord", data={"current": PASSWORD, "new": "ander-wachtwoord-9", "repeat": "ander-wachtwoord-9"}
+    )
     assert first.get("/trajecten/").status_code == 200
     assert second.get("/trajecten/").status_code == 302

@@ -1,4 +1,5 @@
 """Configuration: production fails fast, warns on SQLite, and nothing connects at import."""
+
 import dataclasses
 import os
 import re
@@ -24,9 +25,15 @@ def test_production_warns_loudly_on_sqlite():
 
 
 def test_production_reads_redis_and_smtp_from_environment():
-    cls = ProductionConfig.from_environ({
-        "SECRET_KEY": "k" * 32, "DATABASE_URL": "postgresql+psycopg://u@db/draagvlak",
-        "REDIS_URL": "redis://redis:6379/0", "MAIL_SERVER": "smtp.school.nl", "MAIL_PORT": "587"})
+    cls = ProductionConfig.from_environ(
+        {
+            "SECRET_KEY": "k" * 32,
+            "DATABASE_URL": "postgresql+psycopg://u@db/draagvlak",
+            "REDIS_URL": "redis://redis:6379/0",
+            "MAIL_SERVER": "smtp.school.nl",
+            "MAIL_PORT": "587",
+        }
+    )
     assert cls.CELERY["broker_url"] == "redis://redis:6379/0"
     assert cls.CELERY["task_always_eager"] is False
     assert cls.RATELIMIT_STORAGE_URI == "redis://redis:6379/0"
@@ -67,8 +74,11 @@ def test_nothing_connects_at_import_or_app_creation():
 README = Path(__file__).resolve().parents[2] / "README.md"
 SAMPLES = {
     "SECRET_KEY": ("k" * 40, "SECRET_KEY", "k" * 40),
-    "DATABASE_URL": ("postgresql+psycopg://u@db.example/draagvlak", "SQLALCHEMY_DATABASE_URI",
-                     "postgresql+psycopg://u@db.example/draagvlak"),
+    "DATABASE_URL": (
+        "postgresql+psycopg://u@db.example/draagvlak",
+        "SQLALCHEMY_DATABASE_URI",
+        "postgresql+psycopg://u@db.example/draagvlak",
+    ),
     "REDIS_URL": ("redis://redis.example:6379/2", "REDIS_URL", "redis://redis.example:6379/2"),
     "MAIL_SERVER": ("smtp.school.example", "MAIL_SERVER", "smtp.school.example"),
     "MAIL_PORT": ("2525", "MAIL_PORT", 2525),
@@ -173,13 +183,21 @@ def test_a_bad_mail_port_is_refused_with_a_clear_message():
 def test_make_run_honours_mail_server_and_port_in_development(tmp_path):
     # `make run` starts `flask --app app ...` with the caller's environment and DRAAGVLAK_ENV unset.
     env = {k: v for k, v in os.environ.items() if k not in ("DRAAGVLAK_ENV", "DATABASE_URL", "REDIS_URL")}
-    env.update(MAIL_SERVER="smtp.school.example", MAIL_PORT="2525", MAIL_USE_TLS="yes",
-               MAIL_SENDER="Draagvlak <dv@school.example>", PORT="5077",
-               DATABASE_URL=f"sqlite:///{tmp_path / 'dev.sqlite'}")
-    code = ("from app import create_app; app = create_app();"
-            "c = app.config; print(c['MAIL_SERVER'], c['MAIL_PORT'], c['MAIL_USE_TLS'], c['PUBLIC_BASE_URL'],"
-            " c['SQLALCHEMY_DATABASE_URI'].endswith('dev.sqlite'), sep='|')")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env,
-                            cwd=README.parent)
+    env.update(
+        MAIL_SERVER="smtp.school.example",
+        MAIL_PORT="2525",
+        MAIL_USE_TLS="yes",
+        MAIL_SENDER="Draagvlak <dv@school.example>",
+        PORT="5077",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'dev.sqlite'}",
+    )
+    code = (
+        "from app import create_app; app = create_app();"
+        "c = app.config; print(c['MAIL_SERVER'], c['MAIL_PORT'], c['MAIL_USE_TLS'], c['PUBLIC_BASE_URL'],"
+        " c['SQLALCHEMY_DATABASE_URI'].endswith('dev.sqlite'), sep='|')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env, cwd=README.parent
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "smtp.school.example|2525|True|http://127.0.0.1:5077|True"

@@ -1,16 +1,17 @@
 """The dashboard's first screen and open answers, each role's home, the traject checklist, and review before sending."""
+
 import re
 
+from builders import add_member, gen_traject, gen_user, login
+from builders_distribution import gen_participant, gen_questionnaire
+from builders_results import build_payload, foto_rows, gen_case_traject, gen_snapshot
+from respond_builders import gen_questionnaire as gen_statement_questionnaire
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import OutboxMessage
 from app.results import open_answers
 from app.services import advice, advice_versions
-from builders import add_member, gen_traject, gen_user, login
-from builders_distribution import gen_participant, gen_questionnaire
-from builders_results import build_payload, foto_rows, gen_case_traject, gen_snapshot
-from respond_builders import gen_questionnaire as gen_statement_questionnaire
 
 POISON = 87.654321
 
@@ -21,9 +22,15 @@ def _text(html: str) -> str:
 
 # --- open answers ---------------------------------------------------------------------------------
 
+
 def _comment(text, question="worries", organisation="ZL", role="ict_staff"):
-    return {"questionnaire": "ict_staff", "question": question, "organisation": organisation, "role": role,
-            "text": text}
+    return {
+        "questionnaire": "ict_staff",
+        "question": question,
+        "organisation": organisation,
+        "role": role,
+        "text": text,
+    }
 
 
 def test_normalise_and_domain_of():
@@ -34,9 +41,12 @@ def test_normalise_and_domain_of():
 
 def test_near_identical_answers_are_counted_and_groups_below_the_current_threshold_left_out(app):
     with app.test_request_context():
-        payload = {"comments": [_comment("Meer overleg!") for _ in range(3)] + [_comment("meer  overleg")] * 2
-                   + [_comment("Zorgen over het netwerk", organisation="BM")] * 4  # a group of 4 < 5
-                   + [_comment("Zorgen over de werkdruk", question="conditions")] * 5}
+        payload = {
+            "comments": [_comment("Meer overleg!") for _ in range(3)]
+            + [_comment("meer  overleg")] * 2
+            + [_comment("Zorgen over het netwerk", organisation="BM")] * 4  # a group of 4 < 5
+            + [_comment("Zorgen over de werkdruk", question="conditions")] * 5
+        }
         result = open_answers.grouped(payload, 5)
         assert result["total"] == 10 and result["shown"] == 10
         by_question = {q["key"]: q for q in result["questions"]}
@@ -61,14 +71,15 @@ def test_open_answers_page_filters_and_the_bestuurder_sees_none(client, app):
     owner = gen_user("regisseur")
     traject = gen_case_traject(owner)
     payload = build_payload()
-    payload["comments"] = ([_comment("Eerst kleine projecten", question="conditions")] * traject.comment_threshold
-                           + [_comment("Vast aanspreekpunt per locatie", organisation="BM")] * traject.comment_threshold)
+    payload["comments"] = [_comment("Eerst kleine projecten", question="conditions")] * traject.comment_threshold + [
+        _comment("Vast aanspreekpunt per locatie", organisation="BM")
+    ] * traject.comment_threshold
     gen_snapshot(traject, payload)
     login(client, owner)
     url = f"/trajecten/{traject.id}/resultaten/open-antwoorden"
     html = client.get(url).get_data(as_text=True)
     assert f"{traject.comment_threshold}×" in html and "Vast aanspreekpunt per locatie" in html
-    assert "BM" not in _text(html[html.index('id="opmerkingen"'):])  # never which school
+    assert "BM" not in _text(html[html.index('id="opmerkingen"') :])  # never which school
     html = client.get(url + "?domein=servicedesk").get_data(as_text=True)
     assert "Vast aanspreekpunt" in html and "Eerst kleine projecten" not in html
     html = client.get(url + "?vraag=ict_staff:conditions&zoek=projecten").get_data(as_text=True)
@@ -83,6 +94,7 @@ def test_open_answers_page_filters_and_the_bestuurder_sees_none(client, app):
 
 
 # --- the first screen -------------------------------------------------------------------------------
+
 
 def test_first_screen_has_findings_per_step_each_linking_to_a_working_detail(client, app):
     owner = gen_user("regisseur")
@@ -114,11 +126,12 @@ def test_print_stylesheet_hides_navigation():
     from pathlib import Path
 
     css = (Path(__file__).parents[2] / "app/static/dashboard.css").read_text()
-    block = css[css.index("@media print"):]
+    block = css[css.index("@media print") :]
     assert ".detail-tabs" in block and ".filter-form" in block and "break-inside: avoid" in block
 
 
 # --- homes -------------------------------------------------------------------------------------------
+
 
 def test_anonymous_home_goes_to_login(client, app):
     assert client.get("/").headers["Location"].endswith("/login")
@@ -141,7 +154,7 @@ def test_bestuurder_home_puts_what_is_asked_first(client, app):
     db.session.commit()
     html = client.get("/").get_data(as_text=True)
     assert f"Besluit nemen over adviesversie {version.number}" in html
-    assert f'/adviesversies/{version.id}/besluit' in html
+    assert f"/adviesversies/{version.id}/besluit" in html
     # The traject page of a bestuurder asks the same, before anything else.
     html = client.get(f"/trajecten/{traject.id}").get_data(as_text=True)
     assert html.index("Wat wordt van u gevraagd") < html.index("Vragenlijsten")
@@ -180,13 +193,14 @@ def test_regisseur_home_lists_trajects_with_step_and_response(client, app):
 
 # --- the traject checklist ---------------------------------------------------------------------------
 
+
 def test_an_empty_traject_explains_itself_and_offers_one_next_step(client, app):
     owner = gen_user("regisseur")
     traject = gen_traject(owner, organisations=())
     login(client, owner)
     html = client.get(f"/trajecten/{traject.id}").get_data(as_text=True)
     assert "Dit traject is nog leeg" in html
-    steps = html[html.index('id="verder-kop"'):html.index("</section>", html.index('id="verder-kop"'))]
+    steps = html[html.index('id="verder-kop"') : html.index("</section>", html.index('id="verder-kop"'))]
     assert steps.count('class="button" href') == 1  # the one button for the next step
     assert f'class="button" href="/trajecten/{traject.id}/organisaties/nieuw"' in html
     # No step after the set-up counts as done just because there is nothing to lack yet.
@@ -200,18 +214,25 @@ def test_an_empty_traject_explains_itself_and_offers_one_next_step(client, app):
 
 # --- review before sending -----------------------------------------------------------------------------
 
+
 def test_adding_or_importing_participants_mails_nobody_and_the_review_shows_both_languages(client, app):
     owner = gen_user("regisseur")
     traject = gen_traject(owner)
     questionnaire = gen_questionnaire(traject, "ict_staff")
     login(client, owner)
-    r = client.post(f"/vragenlijsten/{questionnaire.id}/deelnemers",
-                    data={"name": "Els Eerst", "email": "els@aa.nl", "role": "ict_staff", "organisation": "AA"})
+    r = client.post(
+        f"/vragenlijsten/{questionnaire.id}/deelnemers",
+        data={"name": "Els Eerst", "email": "els@aa.nl", "role": "ict_staff", "organisation": "AA"},
+    )
     assert r.headers["Location"].endswith(f"/vragenlijsten/{questionnaire.id}/deelnemers/versturen")
     csv = "naam;e-mail;rol;organisatie\nBas;bas@aa.nl;ICT-medewerker;AA\n"
     import io
-    client.post(f"/vragenlijsten/{questionnaire.id}/deelnemers/import",
-                data={"file": (io.BytesIO(csv.encode()), "lijst.csv")}, content_type="multipart/form-data")
+
+    client.post(
+        f"/vragenlijsten/{questionnaire.id}/deelnemers/import",
+        data={"file": (io.BytesIO(csv.encode()), "lijst.csv")},
+        content_type="multipart/form-data",
+    )
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
     html = client.get(f"/vragenlijsten/{questionnaire.id}/deelnemers/versturen").get_data(as_text=True)
     assert "els@aa.nl" in html and "bas@aa.nl" in html
@@ -229,8 +250,12 @@ def test_reminder_review_of_an_anonymous_questionnaire_shows_a_count_never_who(c
     traject = gen_traject(owner)
     traject.anonymity_threshold = 3
     questionnaire = gen_questionnaire(traject, "ict_staff")
-    people = [gen_participant(questionnaire, email=f"p{i}@aa.nl", name=f"Persoon {i}", invited_days_ago=10,
-                              completed=i < 4)[0] for i in range(6)]
+    people = [
+        gen_participant(questionnaire, email=f"p{i}@aa.nl", name=f"Persoon {i}", invited_days_ago=10, completed=i < 4)[
+            0
+        ]
+        for i in range(6)
+    ]
     login(client, owner)
     html = client.get(f"/vragenlijsten/{questionnaire.id}/deelnemers/herinneren/controleren").get_data(as_text=True)
     assert "Nog niet ingevuld: 2 van de 6" in html

@@ -1,12 +1,13 @@
 """API: POST /api/v1/questionnaires/{qid}/participants — 201 (tokens only for identified questionnaires,
 nothing sent), 422, 409, 404, 403; POST .../invitations — 202 with a job, 409 when not open."""
+
+from builders import add_member, api_token, gen_traject, gen_user
+from builders_distribution import gen_participant, gen_questionnaire
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import OutboxMessage, Participant
 from app.services.tokens import participant_for_token
-from builders import add_member, api_token, gen_traject, gen_user
-from builders_distribution import gen_participant, gen_questionnaire
 
 
 def _setup(template="ict_staff", **kwargs):
@@ -23,8 +24,10 @@ def _url(questionnaire):
     return f"/api/v1/questionnaires/{questionnaire.id}/participants"
 
 
-ROWS = [{"email": "Anna@ZL.nl", "name": "Anna", "role": "ict_staff", "organisation": "ZL"},
-        {"email": "bram@bm.nl", "name": "Bram", "role": "ict_lead", "organisation": "bm"}]
+ROWS = [
+    {"email": "Anna@ZL.nl", "name": "Anna", "role": "ict_staff", "organisation": "ZL"},
+    {"email": "bram@bm.nl", "name": "Bram", "role": "ict_lead", "organisation": "bm"},
+]
 
 
 def test_anonymous_questionnaire_answers_no_token_and_sends_nothing(client, app):
@@ -67,8 +70,9 @@ def test_invitations_endpoint_queues_the_mails_once_and_refuses_a_closed_questio
     db.session.commit()
     assert client.post(url, json={}, headers=headers).status_code == 409
     _, _, draft, draft_headers = _setup(status="draft")
-    assert client.post(f"/api/v1/questionnaires/{draft.id}/invitations", json={},
-                       headers=draft_headers).status_code == 409
+    assert (
+        client.post(f"/api/v1/questionnaires/{draft.id}/invitations", json={}, headers=draft_headers).status_code == 409
+    )
 
 
 def test_any_bad_row_is_422_keyed_by_row_and_field_and_nothing_is_created(client, app):
@@ -77,8 +81,12 @@ def test_any_bad_row_is_422_keyed_by_row_and_field_and_nothing_is_created(client
     response = client.post(_url(questionnaire), json={"participants": rows}, headers=headers)
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
     errors = response.json["errors"]
-    assert set(errors) == {"participants[1].email", "participants[1].role", "participants[1].organisation",
-                           "participants[1].name"}
+    assert set(errors) == {
+        "participants[1].email",
+        "participants[1].role",
+        "participants[1].organisation",
+        "participants[1].name",
+    }
     assert _count() == 0
     for body in ({}, {"participants": []}, {"participants": "x"}, {"participants": [17]}):
         bad = client.post(_url(questionnaire), json=body, headers=headers)
@@ -100,8 +108,12 @@ def test_other_traject_is_404_and_bestuurder_is_403(client, app):
     _, traject, questionnaire, _ = _setup()
     stranger = api_token(gen_user("regisseur"))
     assert client.post(_url(questionnaire), json={"participants": ROWS}, headers=stranger).status_code == 404
-    assert client.post("/api/v1/questionnaires/999999/participants", json={"participants": ROWS},
-                       headers=stranger).status_code == 404
+    assert (
+        client.post(
+            "/api/v1/questionnaires/999999/participants", json={"participants": ROWS}, headers=stranger
+        ).status_code
+        == 404
+    )
     board = gen_user("bestuurder")
     add_member(traject, board)
     response = client.post(_url(questionnaire), json={"participants": ROWS}, headers=api_token(board))
@@ -124,6 +136,13 @@ def test_response_rate_endpoint(client, app):
     gen_participant(questionnaire, organisation="ZL")
     body = client.get(f"/api/v1/questionnaires/{questionnaire.id}/response-rate", headers=headers).json
     # Anonymous, one completed of a threshold of 5: every count is suppressed, `invited` stays.
-    assert body["total"] == {"organisation": None, "role": None, "invited": 2, "completed": None, "opted_out": None,
-                             "response_rate": None, "suppressed": True}
+    assert body["total"] == {
+        "organisation": None,
+        "role": None,
+        "invited": 2,
+        "completed": None,
+        "opted_out": None,
+        "response_rate": None,
+        "suppressed": True,
+    }
     assert body["groups"][0]["organisation"] == "ZL" and body["groups"][0]["role"] == "ict_staff"

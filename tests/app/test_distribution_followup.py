@@ -1,10 +1,12 @@
 """Follow-up: response per organisation × role with totals, against the deadline, live from the database."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
+
+from builders import add_member, gen_traject, gen_user, login
+from builders_distribution import gen_participant, gen_questionnaire
 
 from app.extensions import db
 from app.services.participants import response_rates
-from builders import add_member, gen_traject, gen_user, login
-from builders_distribution import gen_participant, gen_questionnaire
 
 
 def _identified(questionnaire):
@@ -16,9 +18,15 @@ def _identified(questionnaire):
 
 
 def _filled(questionnaire):
-    for org, role, completed in [("ZL", "ict_staff", True), ("ZL", "ict_staff", False), ("ZL", "ict_lead", True),
-                                 ("BM", "ict_staff", True), ("BM", "ict_staff", True), ("BM", "ict_staff", False),
-                                 ("BM", "ict_staff", False)]:
+    for org, role, completed in [
+        ("ZL", "ict_staff", True),
+        ("ZL", "ict_staff", False),
+        ("ZL", "ict_lead", True),
+        ("BM", "ict_staff", True),
+        ("BM", "ict_staff", True),
+        ("BM", "ict_staff", False),
+        ("BM", "ict_staff", False),
+    ]:
         gen_participant(questionnaire, organisation=org, role=role, completed=completed)
 
 
@@ -29,7 +37,10 @@ def test_figures_per_organisation_and_role_with_totals(app):
     gen_participant(questionnaire, organisation="BM", opted_out=True)
     rows, roles, total = response_rates(questionnaire)
     assert [(r.organisation_code, r.role, r.invited, r.completed) for r in rows] == [
-        ("BM", "ict_staff", 5, 2), ("ZL", "ict_staff", 2, 1), ("ZL", "ict_lead", 1, 1)]
+        ("BM", "ict_staff", 5, 2),
+        ("ZL", "ict_staff", 2, 1),
+        ("ZL", "ict_lead", 1, 1),
+    ]
     assert rows[0].opted_out == 1 and rows[0].percentage == 40.0
     assert [(r.role, r.invited, r.completed) for r in roles] == [("ict_staff", 7, 3), ("ict_lead", 1, 1)]
     assert (total.invited, total.completed) == (8, 4) and total.percentage == 50.0
@@ -38,8 +49,7 @@ def test_figures_per_organisation_and_role_with_totals(app):
 def test_page_shows_rates_meters_days_left_and_is_live(client, app):
     owner = gen_user("regisseur")
     traject = gen_traject(owner, organisations=("ZL", "BM"))
-    questionnaire = _identified(gen_questionnaire(traject, closes_at=datetime.now(timezone.utc)
-                                                  + timedelta(days=10, hours=1)))
+    questionnaire = _identified(gen_questionnaire(traject, closes_at=datetime.now(UTC) + timedelta(days=10, hours=1)))
     _filled(questionnaire)
     login(client, owner)
     page = client.get(f"/vragenlijsten/{questionnaire.id}/respons").get_data(as_text=True)
@@ -47,7 +57,7 @@ def test_page_shows_rates_meters_days_left_and_is_live(client, app):
     assert "Vernieuwen" in page and "Stand van" in page
     assert "57%" in page  # 4 of 7
     closes_at = questionnaire.closes_at
-    days_left = (closes_at.date() - datetime.now(timezone.utc).date()).days  # 10, or 11 late in the day
+    days_left = (closes_at.date() - datetime.now(UTC).date()).days  # 10, or 11 late in the day
     assert f"<dd>{days_left}</dd>" in page  # days left
     gen_participant(questionnaire, organisation="ZL")
     assert "50%" in client.get(f"/vragenlijsten/{questionnaire.id}/respons").get_data(as_text=True)  # 4 of 8

@@ -1,14 +1,16 @@
 """Invitations: queued as a task in batches with progress, idempotent, the outbox, and the links CSV."""
+
 import csv
 import io
+from datetime import UTC
 
+from builders import gen_traject, gen_user, login
+from builders_distribution import gen_participant, gen_questionnaire
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Job, OutboxMessage, Participant
 from app.services.tokens import token_for
-from builders import gen_traject, gen_user, login
-from builders_distribution import gen_participant, gen_questionnaire
 
 
 def _setup(client=None, **kwargs):
@@ -21,16 +23,18 @@ def _setup(client=None, **kwargs):
 
 
 def _outbox(kind="invitation"):
-    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind)
-                              .order_by(OutboxMessage.id)).all()
+    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)).all()
 
 
 def test_adding_sends_nothing_until_the_review_step_is_confirmed(client, app):
     _, traject, questionnaire = _setup(client)
-    added = client.post(f"/vragenlijsten/{questionnaire.id}/deelnemers",
-                        data={"name": "Anna", "email": "anna@zl.nl", "role": "ict_staff", "organisation": "ZL"})
+    added = client.post(
+        f"/vragenlijsten/{questionnaire.id}/deelnemers",
+        data={"name": "Anna", "email": "anna@zl.nl", "role": "ict_staff", "organisation": "ZL"},
+    )
     assert added.status_code == 302 and added.headers["Location"].endswith(
-        f"/vragenlijsten/{questionnaire.id}/deelnemers/versturen")
+        f"/vragenlijsten/{questionnaire.id}/deelnemers/versturen"
+    )
     assert _outbox() == [] and db.session.scalar(select(func.count(Job.id))) == 0
     review = client.get(added.headers["Location"]).get_data(as_text=True)
     assert "anna@zl.nl" in review and "Uitnodigingen versturen" in review
@@ -61,19 +65,19 @@ def test_adding_sends_nothing_until_the_review_step_is_confirmed(client, app):
 def test_import_sends_nothing_either(client, app):
     _, _, questionnaire = _setup(client)
     data = {"file": (io.BytesIO(b"naam;e-mail;rol;organisatie\nAnna;anna@zl.nl;ict_staff;ZL\n"), "lijst.csv")}
-    response = client.post(f"/vragenlijsten/{questionnaire.id}/deelnemers/import", data=data,
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/vragenlijsten/{questionnaire.id}/deelnemers/import", data=data, content_type="multipart/form-data"
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/deelnemers/versturen")
     assert _outbox() == [] and db.session.scalar(select(func.count(Participant.id))) == 1
 
 
 def test_identified_questionnaire_says_it_is_not_anonymous_and_gives_the_deadline(app):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from app.services.invitations import send_invitations
 
-    _, _, questionnaire = _setup(template="board_commitment",
-                                 closes_at=datetime(2099, 3, 1, 16, 0, tzinfo=timezone.utc))
+    _, _, questionnaire = _setup(template="board_commitment", closes_at=datetime(2099, 3, 1, 16, 0, tzinfo=UTC))
     gen_participant(questionnaire, role="board")
     send_invitations(questionnaire.id)
     body = _outbox()[0].body
@@ -104,16 +108,25 @@ def test_task_sends_in_batches_updates_progress_and_is_idempotent(app, monkeypat
         def wrapped(done, total):
             progress.append((done, total))
             update(done, total)
+
         return wrapped
 
     monkeypatch.setattr("worker.tasks.mail._progress", record_progress)
-    job = enqueue("worker.tasks.mail.send_invitations", kind="invitations", traject_id=questionnaire.traject_id,
-                  task_kwargs={"questionnaire_id": questionnaire.id})
+    job = enqueue(
+        "worker.tasks.mail.send_invitations",
+        kind="invitations",
+        traject_id=questionnaire.traject_id,
+        task_kwargs={"questionnaire_id": questionnaire.id},
+    )
     assert batches == [2, 2, 1] and progress == [(2, 5), (4, 5), (5, 5)]
     assert job.state == "done" and job.progress == 1.0 and job.result["queued"] == 5
     assert len(_outbox()) == 5
-    again = enqueue("worker.tasks.mail.send_invitations", kind="invitations", traject_id=questionnaire.traject_id,
-                    task_kwargs={"questionnaire_id": questionnaire.id})
+    again = enqueue(
+        "worker.tasks.mail.send_invitations",
+        kind="invitations",
+        traject_id=questionnaire.traject_id,
+        task_kwargs={"questionnaire_id": questionnaire.id},
+    )
     assert again.state == "done" and again.result["queued"] == 0 and len(_outbox()) == 5
 
 
@@ -185,10 +198,20 @@ def test_links_csv_of_an_anonymous_questionnaire_only_with_self_distribution(cli
     switched = client.post(f"/trajecten/{traject.id}/verspreiding/zelf-verspreiden", data={"enabled": "y"})
     assert switched.status_code == 302
     assert db.session.get(type(traject), traject.id).self_distribution is True
-    assert db.session.scalar(select(AuditEvent).where(
-        AuditEvent.action == "traject.self_distribution_on")).traject_id == traject.id
-    rows = list(csv.reader(io.StringIO(client.get(f"/vragenlijsten/{questionnaire.id}/deelnemers/links.csv")
-                                       .get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert (
+        db.session.scalar(select(AuditEvent).where(AuditEvent.action == "traject.self_distribution_on")).traject_id
+        == traject.id
+    )
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/vragenlijsten/{questionnaire.id}/deelnemers/links.csv")
+                .get_data(as_text=True)
+                .lstrip("\ufeff")
+            ),
+            delimiter=";",
+        )
+    )
     # Everyone is listed, completed or not: the list does not tell who answered.
     assert sorted(r[4] for r in rows[1:]) == sorted(f"http://localhost/v/{t}" for t in (token, done_token))
     client.post(f"/trajecten/{traject.id}/verspreiding/zelf-verspreiden", data={})
@@ -200,8 +223,9 @@ def test_self_distribution_cannot_be_switched_on_with_a_mail_server(client, app)
     _, traject, _ = _setup(client)
     app.config["MAIL_SERVER"] = "127.0.0.1"
     try:
-        page = client.post(f"/trajecten/{traject.id}/verspreiding/zelf-verspreiden", data={"enabled": "y"},
-                           follow_redirects=True).get_data(as_text=True)
+        page = client.post(
+            f"/trajecten/{traject.id}/verspreiding/zelf-verspreiden", data={"enabled": "y"}, follow_redirects=True
+        ).get_data(as_text=True)
     finally:
         app.config["MAIL_SERVER"] = None
     assert "mailserver ingesteld" in page and db.session.get(type(traject), traject.id).self_distribution is False

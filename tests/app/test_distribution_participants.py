@@ -1,11 +1,12 @@
 """Participants: by hand and by CSV (all or nothing, duplicates, roles per audience), tokens as hashes."""
+
+from builders import gen_traject, gen_user, login
+from builders_distribution import gen_participant, gen_questionnaire
 from sqlalchemy import select, text
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, Participant
 from app.services import participants as service
-from builders import gen_traject, gen_user, login
-from builders_distribution import gen_participant, gen_questionnaire
 
 
 def _setup(client, template="ict_staff", **kwargs):
@@ -19,21 +20,22 @@ def _setup(client, template="ict_staff", **kwargs):
 def _upload(client, qid, content: str, name="deelnemers.csv"):
     import io
 
-    return client.post(f"/vragenlijsten/{qid}/deelnemers/import",
-                       data={"file": (io.BytesIO(content.encode("utf-8")), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/vragenlijsten/{qid}/deelnemers/import",
+        data={"file": (io.BytesIO(content.encode("utf-8")), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def _emails(questionnaire):
-    return sorted(db.session.scalars(select(Participant.email).where(
-        Participant.questionnaire_id == questionnaire.id)))
+    return sorted(db.session.scalars(select(Participant.email).where(Participant.questionnaire_id == questionnaire.id)))
 
 
 def test_csv_with_dutch_headers_and_semicolons_imports_everyone(client, app):
     _, traject, questionnaire = _setup(client, status="draft")
-    csv_text = ("naam;e-mail;rol;organisatie\n"
-                "Anna de Vries;A.deVries@ZL.nl;ict_staff;ZL\n"
-                "Bram Bos;b.bos@bm.nl;Hoofd ICT;bm\n")
+    csv_text = (
+        "naam;e-mail;rol;organisatie\nAnna de Vries;A.deVries@ZL.nl;ict_staff;ZL\nBram Bos;b.bos@bm.nl;Hoofd ICT;bm\n"
+    )
     response = _upload(client, questionnaire.id, csv_text)
     assert response.status_code == 302
     assert _emails(questionnaire) == ["a.devries@zl.nl", "b.bos@bm.nl"]
@@ -52,11 +54,13 @@ def test_csv_with_commas_and_english_headers(client, app):
 
 def test_bad_rows_are_reported_per_line_and_nothing_is_imported(client, app):
     _, _, questionnaire = _setup(client, status="draft")
-    csv_text = ("name;email;role;organisation\n"
-                "Goed;goed@zl.nl;ict_staff;ZL\n"
-                "Fout adres;geen-adres;ict_staff;ZL\n"
-                "Onbekende school;c@zl.nl;ict_staff;XX\n"
-                "Bestuurder;d@zl.nl;board;ZL\n")
+    csv_text = (
+        "name;email;role;organisation\n"
+        "Goed;goed@zl.nl;ict_staff;ZL\n"
+        "Fout adres;geen-adres;ict_staff;ZL\n"
+        "Onbekende school;c@zl.nl;ict_staff;XX\n"
+        "Bestuurder;d@zl.nl;board;ZL\n"
+    )
     response = _upload(client, questionnaire.id, csv_text)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -69,11 +73,13 @@ def test_bad_rows_are_reported_per_line_and_nothing_is_imported(client, app):
 def test_duplicates_within_the_file_and_against_existing_are_refused(client, app):
     _, _, questionnaire = _setup(client, status="draft")
     gen_participant(questionnaire, email="al@zl.nl")
-    inside = _upload(client, questionnaire.id, "name;email;role;organisation\n"
-                                               "A;twee@zl.nl;ict_staff;ZL\nB;TWEE@zl.nl;ict_staff;ZL\n")
+    inside = _upload(
+        client, questionnaire.id, "name;email;role;organisation\nA;twee@zl.nl;ict_staff;ZL\nB;TWEE@zl.nl;ict_staff;ZL\n"
+    )
     assert inside.status_code == 422 and "staat al in rij 1" in inside.get_data(as_text=True)
-    existing = _upload(client, questionnaire.id, "name;email;role;organisation\n"
-                                                 "A;nieuw@zl.nl;ict_staff;ZL\nB;AL@ZL.NL;ict_staff;ZL\n")
+    existing = _upload(
+        client, questionnaire.id, "name;email;role;organisation\nA;nieuw@zl.nl;ict_staff;ZL\nB;AL@ZL.NL;ict_staff;ZL\n"
+    )
     assert existing.status_code == 422 and "al uitgenodigd" in existing.get_data(as_text=True)
     assert _emails(questionnaire) == ["al@zl.nl"]
 
@@ -86,11 +92,15 @@ def test_missing_column_is_reported(client, app):
 
 def test_add_by_hand_and_roles_must_fit_the_audience(client, app):
     _, _, questionnaire = _setup(client, "board_commitment", status="draft")
-    bad = client.post(f"/vragenlijsten/{questionnaire.id}/deelnemers",
-                      data={"name": "Piet", "email": "piet@zl.nl", "role": "ict_staff", "organisation": "ZL"})
+    bad = client.post(
+        f"/vragenlijsten/{questionnaire.id}/deelnemers",
+        data={"name": "Piet", "email": "piet@zl.nl", "role": "ict_staff", "organisation": "ZL"},
+    )
     assert bad.status_code == 422 and "past niet bij deze vragenlijst" in bad.get_data(as_text=True)
-    good = client.post(f"/vragenlijsten/{questionnaire.id}/deelnemers",
-                       data={"name": "Piet", "email": "piet@zl.nl", "role": "board", "organisation": "ZL"})
+    good = client.post(
+        f"/vragenlijsten/{questionnaire.id}/deelnemers",
+        data={"name": "Piet", "email": "piet@zl.nl", "role": "board", "organisation": "ZL"},
+    )
     assert good.status_code == 302 and _emails(questionnaire) == ["piet@zl.nl"]
     page = client.get(f"/vragenlijsten/{questionnaire.id}/deelnemers").get_data(as_text=True)
     assert "piet@zl.nl" in page and "Deelnemer toevoegen" in page
@@ -98,10 +108,14 @@ def test_add_by_hand_and_roles_must_fit_the_audience(client, app):
 
 def test_closed_questionnaire_refuses_new_participants(client, app):
     _, _, questionnaire = _setup(client, status="closed")
-    response = client.post(f"/vragenlijsten/{questionnaire.id}/deelnemers",
-                           data={"email": "a@zl.nl", "role": "ict_staff", "organisation": "ZL"})
+    response = client.post(
+        f"/vragenlijsten/{questionnaire.id}/deelnemers",
+        data={"email": "a@zl.nl", "role": "ict_staff", "organisation": "ZL"},
+    )
     assert response.status_code == 422
-    assert _upload(client, questionnaire.id, "name;email;role;organisation\nA;a@zl.nl;ict_staff;ZL\n").status_code == 422
+    assert (
+        _upload(client, questionnaire.id, "name;email;role;organisation\nA;a@zl.nl;ict_staff;ZL\n").status_code == 422
+    )
     assert _emails(questionnaire) == []
     try:
         service.add_participants(questionnaire, [{"email": "a@zl.nl", "role": "ict_staff", "organisation": "ZL"}])
@@ -113,9 +127,13 @@ def test_closed_questionnaire_refuses_new_participants(client, app):
 
 def test_tokens_are_stored_only_as_hashes(client, app):
     _, _, questionnaire = _setup(client)
-    added = service.add_participants(questionnaire, [
-        {"email": "a@zl.nl", "name": "A", "role": "ict_staff", "organisation": "ZL"},
-        {"email": "b@zl.nl", "name": "B", "role": "ict_staff", "organisation": "BM"}])
+    added = service.add_participants(
+        questionnaire,
+        [
+            {"email": "a@zl.nl", "name": "A", "role": "ict_staff", "organisation": "ZL"},
+            {"email": "b@zl.nl", "name": "B", "role": "ict_staff", "organisation": "BM"},
+        ],
+    )
     db.session.commit()
     from app.services.invitations import send_invitations
 

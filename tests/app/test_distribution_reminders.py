@@ -1,13 +1,14 @@
 """Reminders go to non-responders only, within the maximum and interval, never after closing; opt-out."""
+
 from datetime import timedelta
 
+from builders import gen_traject, gen_user, login
+from builders_distribution import days_ago, gen_participant, gen_questionnaire
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Job, OutboxMessage
 from app.services.invitations import send_reminders
-from builders import gen_traject, gen_user, login
-from builders_distribution import days_ago, gen_participant, gen_questionnaire
 
 
 def _questionnaire(**kwargs):
@@ -16,8 +17,9 @@ def _questionnaire(**kwargs):
 
 
 def _reminded():
-    return sorted(m.recipient for m in db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.kind == "reminder")))
+    return sorted(
+        m.recipient for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reminder"))
+    )
 
 
 def test_only_non_responders_due_and_below_the_maximum_are_reminded(app):
@@ -27,12 +29,19 @@ def test_only_non_responders_due_and_below_the_maximum_are_reminded(app):
     gen_participant(questionnaire, email="optout@zl.nl", invited_days_ago=8, opted_out=True)
     gen_participant(questionnaire, email="recent@zl.nl", invited_days_ago=3)
     gen_participant(questionnaire, email="never@zl.nl")  # not invited yet: no reminder
-    gen_participant(questionnaire, email="max@zl.nl", invited_days_ago=30, reminders_sent=2,
-                    last_reminded_at=days_ago(8))
-    gen_participant(questionnaire, email="lastweek@zl.nl", invited_days_ago=30, reminders_sent=1,
-                    last_reminded_at=days_ago(2))
-    second, _ = gen_participant(questionnaire, email="second@zl.nl", invited_days_ago=30, reminders_sent=1,
-                                last_reminded_at=days_ago(7) - timedelta(minutes=1))
+    gen_participant(
+        questionnaire, email="max@zl.nl", invited_days_ago=30, reminders_sent=2, last_reminded_at=days_ago(8)
+    )
+    gen_participant(
+        questionnaire, email="lastweek@zl.nl", invited_days_ago=30, reminders_sent=1, last_reminded_at=days_ago(2)
+    )
+    second, _ = gen_participant(
+        questionnaire,
+        email="second@zl.nl",
+        invited_days_ago=30,
+        reminders_sent=1,
+        last_reminded_at=days_ago(7) - timedelta(minutes=1),
+    )
     result = send_reminders(questionnaire.id)
     assert _reminded() == ["due@zl.nl", "second@zl.nl"] and result.queued == 2
     db.session.refresh(due)

@@ -1,15 +1,16 @@
 """Hardening checks: cookie flags in production, rate limits, lockout audit, CSRF on every form."""
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from builders import PASSWORD, gen_traject, gen_user
 from sqlalchemy import select
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from app.extensions import db
 from app.models import AuditEvent
-from builders import PASSWORD, gen_traject, gen_user, login
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -27,7 +28,8 @@ def _production_app(monkeypatch, database_url, make_app, **overrides):
 
 def _cookie_flags(header: str) -> set[str]:
     return {part.strip().split("=")[0].lower() for part in header.split(";")[1:]} | {
-        part.strip().lower() for part in header.split(";")[1:] if part.strip().lower().startswith("samesite")}
+        part.strip().lower() for part in header.split(";")[1:] if part.strip().lower().startswith("samesite")
+    }
 
 
 def test_production_session_cookie_is_httponly_secure_and_samesite_strict(monkeypatch, database_url, make_app):
@@ -43,10 +45,14 @@ def test_production_session_cookie_is_httponly_secure_and_samesite_strict(monkey
     # and after logging in (with the form's own CSRF token)
     with app.app_context():
         email = gen_user("regisseur").email
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
-    answer = client.post("/login", base_url="https://draagvlak.example",
-                         data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)})
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)
+    )
+    answer = client.post(
+        "/login",
+        base_url="https://draagvlak.example",
+        data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)},
+    )
     assert answer.status_code == 302
     for header in answer.headers.getlist("Set-Cookie"):
         assert {"httponly", "secure", "samesite=strict"} <= _cookie_flags(header), header
@@ -56,11 +62,12 @@ def test_production_session_cookie_is_httponly_secure_and_samesite_strict(monkey
 def test_password_reset_posts_are_rate_limited(make_app):
     app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     client = app.test_client()
-    codes = [client.post("/wachtwoord-vergeten", data={"email": "niemand@example.nl"}).status_code
-             for _ in range(4)]
+    codes = [client.post("/wachtwoord-vergeten", data={"email": "niemand@example.nl"}).status_code for _ in range(4)]
     assert codes[:3] == [302, 302, 302] and codes[3] == 429
-    codes = [client.post("/wachtwoord-herstellen/ongeldig", data={"new": "x" * 12, "repeat": "x" * 12}).status_code
-             for _ in range(4)]
+    codes = [
+        client.post("/wachtwoord-herstellen/ongeldig", data={"new": "x" * 12, "repeat": "x" * 12}).status_code
+        for _ in range(4)
+    ]
     assert codes[-1] == 429
     # GET stays available (the limit is on POSTs only)
     assert client.get("/wachtwoord-vergeten").status_code == 200
@@ -70,16 +77,16 @@ def test_lockout_is_audited_and_shown_to_the_user(client, app):
     user = gen_user("regisseur")
     for _ in range(app.config["LOCKOUT_AFTER_FAILURES"]):
         client.post("/login", data={"email": user.email, "password": "fout"})
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == str(user.id),
-                                                         AuditEvent.object_type == "User")).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_id == str(user.id), AuditEvent.object_type == "User")
+    ).all()
     actions = [e.action for e in events]
     assert actions.count("login.failed") == app.config["LOCKOUT_AFTER_FAILURES"]
     assert actions.count("account.locked") == 1
     locked = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert locked.status_code == 401 and "geblokkeerd" in locked.get_data(as_text=True)
     # from another address the user gets in, and sees the block among their own sign-ins
-    client.post("/login", data={"email": user.email, "password": PASSWORD},
-                environ_base={"REMOTE_ADDR": "192.0.2.77"})
+    client.post("/login", data={"email": user.email, "password": PASSWORD}, environ_base={"REMOTE_ADDR": "192.0.2.77"})
     page = client.get("/account/wachtwoord").get_data(as_text=True)
     assert "Account tijdelijk geblokkeerd" in page
 
@@ -91,7 +98,7 @@ def test_every_post_form_in_the_templates_carries_a_csrf_token():
         for match in FORM.finditer(text):
             attrs, body = match.group(1), match.group(2)
             if POST.search(attrs) and "csrf_token" not in body and "hidden_tag" not in body:
-                line = text[:match.start()].count("\n") + 1
+                line = text[: match.start()].count("\n") + 1
                 missing.append(f"{path.relative_to(ROOT)}:{line}")
     assert missing == [], f"POST forms without csrf_token()/hidden_tag(): {missing}"
 
@@ -100,8 +107,12 @@ def test_no_inline_script_or_style_in_templates():
     offenders = []
     for path in sorted((ROOT / "app/templates").rglob("*.html")):
         text = path.read_text(encoding="utf-8")
-        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text, re.I) or re.search(r"\sstyle\s*=", text, re.I) \
-                or re.search(r"\son[a-z]+\s*=", text, re.I) or re.search(r"<style\b", text, re.I):
+        if (
+            re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text, re.I)
+            or re.search(r"\sstyle\s*=", text, re.I)
+            or re.search(r"\son[a-z]+\s*=", text, re.I)
+            or re.search(r"<style\b", text, re.I)
+        ):
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == [], f"inline script/style (the CSP forbids them): {offenders}"
 

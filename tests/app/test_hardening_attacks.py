@@ -1,6 +1,7 @@
 """The other findings of the attacker test (issue 11, must-have 9): tokens in logs, a copied cookie
 after logout, lockout by someone else, bidi characters, spreadsheet formulas, deeply nested JSON,
 and the actor of API actions."""
+
 from __future__ import annotations
 
 import io
@@ -9,21 +10,28 @@ import re
 
 import pytest
 import requests
+from builders import PASSWORD, api_token, gen_traject, gen_user, login
+from conftest import pg_available, require_service
+from live_server import serve
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Organisation, Traject, User
 from app.respond.logging import TokenRedactingFilter, redact
-from builders import PASSWORD, api_token, gen_traject, gen_user, login
-from conftest import pg_available, require_service
-from live_server import serve
 
 # -- tokens of every kind are redacted in logs ----------------------------------------------------
 
 SECRET = "Zq8sSECRETt0ken_abcdefghijklmnop"
-LEAKY_PATHS = [f"/v/{SECRET}/houding", f"/resultaten/{SECRET}", f"/afmelden/{SECRET}",
-               f"/wachtwoord-herstellen/{SECRET}", f"/login?token={SECRET}", f"/taal/en?next=%2Fv%2F{SECRET}",
-               f"/trajecten/?page=1&reset_token={SECRET}", f"/login?next=%2Fresultaten%2F{SECRET}"]
+LEAKY_PATHS = [
+    f"/v/{SECRET}/houding",
+    f"/resultaten/{SECRET}",
+    f"/afmelden/{SECRET}",
+    f"/wachtwoord-herstellen/{SECRET}",
+    f"/login?token={SECRET}",
+    f"/taal/en?next=%2Fv%2F{SECRET}",
+    f"/trajecten/?page=1&reset_token={SECRET}",
+    f"/login?next=%2Fresultaten%2F{SECRET}",
+]
 
 
 @pytest.mark.parametrize("path", LEAKY_PATHS)
@@ -45,10 +53,14 @@ def test_api_tokens_and_bearer_headers_are_redacted():
 
 def test_gunicorn_style_access_records_are_redacted():
     # gunicorn's access logger formats its line from a dict of atoms in record.args
-    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, '%(h)s "%(r)s" %(s)s',
-                               None, None)
-    record.args = {"h": "10.0.0.1", "r": f"GET /resultaten/{SECRET} HTTP/1.1", "s": "200",
-                   "U": f"/resultaten/{SECRET}", "q": f"token={SECRET}"}
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, '%(h)s "%(r)s" %(s)s', None, None)
+    record.args = {
+        "h": "10.0.0.1",
+        "r": f"GET /resultaten/{SECRET} HTTP/1.1",
+        "s": "200",
+        "U": f"/resultaten/{SECRET}",
+        "q": f"token={SECRET}",
+    }
     TokenRedactingFilter().filter(record)
     assert SECRET not in record.getMessage()
     assert all(SECRET not in str(value) for value in (record.args or {}).values())
@@ -89,6 +101,7 @@ def test_a_real_server_logs_no_token(app, live_url):
 
 # -- logout ends the session on the server ---------------------------------------------------------
 
+
 def test_a_copied_session_cookie_no_longer_works_after_logout(app):
     user = gen_user("regisseur")
     browser = app.test_client()
@@ -111,8 +124,9 @@ def test_a_password_change_ends_copied_sessions_too(app):
     browser, copy = app.test_client(), app.test_client()
     login(browser, user)
     copy.set_cookie(app.config["SESSION_COOKIE_NAME"], browser.get_cookie(app.config["SESSION_COOKIE_NAME"]).value)
-    browser.post("/account/wachtwoord", data={"current": PASSWORD, "new": "ander-wachtwoord-9",
-                                              "repeat": "ander-wachtwoord-9"})
+    browser.post(
+        "/account/wachtwoord", data={"current": PASSWORD, "new": "ander-wachtwoord-9", "repeat": "ander-wachtwoord-9"}
+    )
     assert browser.get("/trajecten/").status_code == 200
     assert copy.get("/trajecten/").status_code == 302
 
@@ -155,8 +169,8 @@ def test_backoff_doubles_and_is_capped(app, monkeypatch):
         waits.append(accounts.login_wait(user.email, ATTACKER["REMOTE_ADDR"]))
         now[0] += timedelta(seconds=waits[-1] + 1)  # wait it out, then try again
     after = app.config["LOCKOUT_AFTER_FAILURES"]
-    assert waits[:after - 1] == [0] * (after - 1)
-    blocked = waits[after - 1:]
+    assert waits[: after - 1] == [0] * (after - 1)
+    blocked = waits[after - 1 :]
     assert blocked[0] == app.config["LOGIN_BACKOFF_SECONDS"]
     assert blocked[1] == 2 * blocked[0] and blocked[2] == 4 * blocked[0]
     assert max(blocked) == app.config["LOGIN_BACKOFF_MAX_SECONDS"]
@@ -184,8 +198,7 @@ def test_unknown_addresses_are_throttled_like_known_ones(app):
     client = app.test_client()
     for _ in range(app.config["LOCKOUT_AFTER_FAILURES"]):
         client.post("/login", data={"email": "niemand@example.nl", "password": "x" * 12}, environ_base=ATTACKER)
-    response = client.post("/login", data={"email": "niemand@example.nl", "password": "x" * 12},
-                           environ_base=ATTACKER)
+    response = client.post("/login", data={"email": "niemand@example.nl", "password": "x" * 12}, environ_base=ATTACKER)
     assert "tijdelijk geblokkeerd" in response.get_data(as_text=True)
 
 
@@ -209,8 +222,9 @@ def test_bidi_characters_are_refused_in_traject_and_organisation_names(client, a
     assert created.status_code == 422
     assert created.get_json()["errors"]["name"] == ["De tekst bevat ongeldige tekens."]
     traject = gen_traject(user)
-    org = client.post(f"/api/v1/trajects/{traject.id}/organisations", json={"code": "CC", "name": f"School{char}"},
-                      headers=headers)
+    org = client.post(
+        f"/api/v1/trajects/{traject.id}/organisations", json={"code": "CC", "name": f"School{char}"}, headers=headers
+    )
     assert org.status_code == 422
     renamed = client.patch(f"/api/v1/trajects/{traject.id}", json={"name": f"x{char}y"}, headers=headers)
     assert renamed.status_code == 422
@@ -220,25 +234,40 @@ def test_bidi_characters_are_refused_in_traject_and_organisation_names(client, a
 
 
 def test_bidi_characters_are_refused_in_participant_and_user_names(client, app):
+    from builders_distribution import gen_questionnaire
+
     from app.services import accounts
     from app.services import participants as participant_service
-    from builders_distribution import gen_questionnaire
 
     user = gen_user("regisseur")
     traject = gen_traject(user)
     with pytest.raises(accounts.AccountError, match="ongeldige tekens"):
         accounts.create_user(email="x@example.nl", name="Jan \u202eneJ", role="regisseur", password="lang-genoeg-12")
     questionnaire = gen_questionnaire(traject, "ict_foto")
-    response = client.post(f"/api/v1/questionnaires/{questionnaire.id}/participants", headers=api_token(user),
-                           json={"participants": [{"email": "p@school.nl", "name": "Piet\u2067 Jansen",
-                                                   "role": "ict_lead", "organisation": "AA"}]})
+    response = client.post(
+        f"/api/v1/questionnaires/{questionnaire.id}/participants",
+        headers=api_token(user),
+        json={
+            "participants": [
+                {"email": "p@school.nl", "name": "Piet\u2067 Jansen", "role": "ict_lead", "organisation": "AA"}
+            ]
+        },
+    )
     assert response.status_code == 422
     assert "participants[0].name" in response.get_json()["errors"]
     assert participant_service  # the service refuses, the API only reports it
     login(client, user)
-    page = client.post(f"/trajecten/{traject.id}/bewerken", data={
-        "name": "Verkenning\u202e", "description": "", "phase": "ict_foto", "anonymity_threshold": 5,
-        "comment_threshold": 10, "deadline": ""})
+    page = client.post(
+        f"/trajecten/{traject.id}/bewerken",
+        data={
+            "name": "Verkenning\u202e",
+            "description": "",
+            "phase": "ict_foto",
+            "anonymity_threshold": 5,
+            "comment_threshold": 10,
+            "deadline": "",
+        },
+    )
     assert page.status_code == 200 and "De tekst bevat ongeldige tekens." in page.get_data(as_text=True)
 
 
@@ -259,7 +288,7 @@ def test_safe_cell_keeps_every_hostile_value_text():
     workbook.save(out)
     loaded = load_workbook(io.BytesIO(out.getvalue())).active
     cells = list(loaded[1])
-    assert [c.value for c in cells[:len(HOSTILE)]] == HOSTILE  # exactly as typed
+    assert [c.value for c in cells[: len(HOSTILE)]] == HOSTILE  # exactly as typed
     assert all(c.data_type != "f" for c in cells)
 
 
@@ -271,14 +300,12 @@ def test_safe_csv_quotes_formulas():
 
 
 def test_the_xlsx_report_holds_no_formula_in_any_sheet(client, app):
+    from builders_results import build_payload, gen_snapshot
     from openpyxl import load_workbook
 
-    from builders_results import build_payload, gen_snapshot
-
     user = gen_user("regisseur")
-    traject = gen_traject(user, name="=HYPERLINK(\"https://evil.example\",\"klik\")", organisations=())
-    for code, name in (("AA", "=HYPERLINK(\"https://evil.example\")"), ("BB", "+1"), ("CC", "-1+2"),
-                       ("DD", "@SUM(A1)")):
+    traject = gen_traject(user, name='=HYPERLINK("https://evil.example","klik")', organisations=())
+    for code, name in (("AA", '=HYPERLINK("https://evil.example")'), ("BB", "+1"), ("CC", "-1+2"), ("DD", "@SUM(A1)")):
         db.session.add(Organisation(traject=traject, code=code, name=name))
     db.session.commit()
     payload = build_payload()
@@ -292,8 +319,13 @@ def test_the_xlsx_report_holds_no_formula_in_any_sheet(client, app):
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.data))
     response.close()
-    formulas = [(sheet.title, cell.coordinate, cell.value) for sheet in workbook for row in sheet.iter_rows()
-                for cell in row if cell.data_type == "f"]
+    formulas = [
+        (sheet.title, cell.coordinate, cell.value)
+        for sheet in workbook
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
     assert formulas == []
     texts = {cell.value for sheet in workbook for row in sheet.iter_rows() for cell in row}
     assert any(isinstance(t, str) and t.startswith("=HYPERLINK") for t in texts)  # kept, as text
@@ -302,12 +334,14 @@ def test_the_xlsx_report_holds_no_formula_in_any_sheet(client, app):
 def test_an_organisation_code_cannot_start_like_a_formula(client, app):
     user = gen_user("regisseur")
     traject = gen_traject(user)
-    response = client.post(f"/api/v1/trajects/{traject.id}/organisations", json={"code": "-1", "name": "Min"},
-                           headers=api_token(user))
+    response = client.post(
+        f"/api/v1/trajects/{traject.id}/organisations", json={"code": "-1", "name": "Min"}, headers=api_token(user)
+    )
     assert response.status_code == 422
 
 
 # -- a deeply nested JSON body answers 400 on every API endpoint ------------------------------------
+
 
 def _deep(n: int) -> str:
     return '{"a":' * n + "1" + "}" * n
@@ -338,6 +372,7 @@ def test_json_nested_1000_deep_answers_400_on_every_api_endpoint(client, app):
 
 
 # -- actions through an API token are audited with their actor --------------------------------------
+
 
 def test_api_actions_are_audited_with_the_actor_and_the_token(client, app):
     user = gen_user("regisseur")

@@ -1,10 +1,10 @@
 """Dutch first, English switchable, and no interface string left untranslated."""
+
 import subprocess
 import sys
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-
 from builders import gen_traject, gen_user, login
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,16 +17,35 @@ def _ids(catalog) -> set[str]:
 
 def test_every_interface_string_has_an_english_translation(tmp_path):
     pot = tmp_path / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-                    "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "."],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     with pot.open("rb") as fh:
         extracted = _ids(read_po(fh))
     with PO.open("rb") as fh:
         catalog = read_po(fh)
-    translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog
-                  if m.id and m.string and (m.string if isinstance(m.string, str) else all(m.string))
-                  and "fuzzy" not in m.flags}
+    translated = {
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in catalog
+        if m.id and m.string and (m.string if isinstance(m.string, str) else all(m.string)) and "fuzzy" not in m.flags
+    }
     missing = sorted(extracted - translated)
     assert missing == [], f"untranslated (run `make extract-messages` and fill in en): {missing[:10]}"
 

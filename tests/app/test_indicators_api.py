@@ -1,13 +1,28 @@
 """API and pages for indicators and jobs: shapes, status codes, suppression, the jobs page and `demo simulate`."""
+
+from builders import add_member, api_token, gen_traject, gen_user, login
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import IndicatorSnapshot, Job, Response
 from app.services import simulation
-from builders import add_member, api_token, gen_traject, gen_user, login
 
-CONSTRUCT_KEYS = {"questionnaire", "construct", "organisation", "role", "n", "mean", "sd", "ci_low", "ci_high",
-                  "score", "top2box", "alpha", "alpha_ci", "suppressed"}
+CONSTRUCT_KEYS = {
+    "questionnaire",
+    "construct",
+    "organisation",
+    "role",
+    "n",
+    "mean",
+    "sd",
+    "ci_low",
+    "ci_high",
+    "score",
+    "top2box",
+    "alpha",
+    "alpha_ci",
+    "suppressed",
+}
 INDEX_KEYS = {"index", "organisation", "role", "n", "value", "ci_low", "ci_high", "suppressed"}
 
 
@@ -41,8 +56,14 @@ def test_indicators_before_and_after_the_first_snapshot(client, app):
     board = gen_user("bestuurder")
     add_member(traject, board)
     empty = client.get(f"/api/v1/trajects/{traject.id}/indicators", headers=api_token(owner))
-    assert empty.status_code == 200 and empty.json == {"snapshot": None, "constructs": [], "indices": [], "rollups": [],
-                                                   "rolled_up": [], "comparisons": []}
+    assert empty.status_code == 200 and empty.json == {
+        "snapshot": None,
+        "constructs": [],
+        "indices": [],
+        "rollups": [],
+        "rolled_up": [],
+        "comparisons": [],
+    }
     # 60 ICT-staff responses (not the case's small teams), so every instrument's total is released.
     simulation.simulate(traject, 60, seed=4, ict_staff=60)
     db.session.commit()

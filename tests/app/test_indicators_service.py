@@ -1,9 +1,11 @@
 """Indicator snapshots: figures checked by hand against the raw responses, idempotency, the stale flag, coalescing."""
+
 import math
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
+from builders import gen_traject
 from scipy import stats
 from sqlalchemy import func, select, text
 
@@ -11,7 +13,6 @@ from app.extensions import db
 from app.models import IndicatorSnapshot, Job, Questionnaire, Response, Traject
 from app.services import indicator_reading, indicators, simulation
 from app.services.demo import load_demo
-from builders import gen_traject
 
 
 @pytest.fixture
@@ -25,10 +26,14 @@ def demo(app):
 
 
 def _staff_answers(traject):
-    qid = db.session.scalar(select(Questionnaire.id).where(Questionnaire.traject_id == traject.id,
-                                                           Questionnaire.template_key == "ict_staff"))
-    return db.session.execute(select(Response.organisation_code, Response.role, Response.answers)
-                              .where(Response.questionnaire_id == qid)).all()
+    qid = db.session.scalar(
+        select(Questionnaire.id).where(
+            Questionnaire.traject_id == traject.id, Questionnaire.template_key == "ict_staff"
+        )
+    )
+    return db.session.execute(
+        select(Response.organisation_code, Response.role, Response.answers).where(Response.questionnaire_id == qid)
+    ).all()
 
 
 def _person_score(answers, keys, reverse):
@@ -46,12 +51,19 @@ def test_simulated_demo_matches_a_computation_by_hand(demo):
     n = len(scores)
     mean, sd = scores.mean(), scores.std(ddof=1)
     half = stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
-    complete = np.array([[(6 - a[k]) if k in reverse else a[k] for k in keys] for a in group
-                         if all(k in a for k in keys)], dtype=float)
+    complete = np.array(
+        [[(6 - a[k]) if k in reverse else a[k] for k in keys] for a in group if all(k in a for k in keys)], dtype=float
+    )
     k = complete.shape[1]
     alpha = k / (k - 1) * (1 - complete.var(axis=0, ddof=1).sum() / complete.sum(axis=1).var(ddof=1))
-    row = next(r for r in snapshot.payload["constructs"] if r["questionnaire"] == "ict_staff"
-               and r["construct"] == "appropriateness" and r["organisation"] == "EC" and r["role"] is None)
+    row = next(
+        r
+        for r in snapshot.payload["constructs"]
+        if r["questionnaire"] == "ict_staff"
+        and r["construct"] == "appropriateness"
+        and r["organisation"] == "EC"
+        and r["role"] is None
+    )
     assert not row["suppressed"] and row["n"] == n
     assert row["mean"] == pytest.approx(mean, abs=1e-12)
     assert row["sd"] == pytest.approx(sd, abs=1e-12)
@@ -69,8 +81,11 @@ def test_simulated_demo_matches_a_computation_by_hand(demo):
                 parts.append((s - 1) / 4 * 100)
         if parts:
             kun.append(sum(parts) / len(parts))
-    index = next(r for r in snapshot.payload["indices"]
-                 if r["index"] == "kun" and r["organisation"] is None and r["role"] is None)
+    index = next(
+        r
+        for r in snapshot.payload["indices"]
+        if r["index"] == "kun" and r["organisation"] is None and r["role"] is None
+    )
     assert index["n"] == len(kun)
     assert index["value"] == pytest.approx(np.mean(kun), abs=1e-10)
 
@@ -78,8 +93,19 @@ def test_simulated_demo_matches_a_computation_by_hand(demo):
 def test_payload_has_every_section_and_suppresses_small_groups(demo):
     result = indicators.compute_snapshot(demo)
     payload = result.snapshot.payload
-    assert set(payload) == {"constructs", "indices", "motives", "comparisons", "board", "ict_foto",
-                            "preferences", "comments", "response_rates", "rollups", "item_quality"}
+    assert set(payload) == {
+        "constructs",
+        "indices",
+        "motives",
+        "comparisons",
+        "board",
+        "ict_foto",
+        "preferences",
+        "comments",
+        "response_rates",
+        "rollups",
+        "item_quality",
+    }
     assert {r["questionnaire"] for r in payload["constructs"]} >= {"ict_staff", "board_commitment", "motives"}
     assert {r["construct"] for r in payload["motives"]} >= {"motive_quality", "motive_cost"}
     assert set(payload["board"]) == {"trust", "autonomy", "commit_forms", "gap", "motives"}
@@ -95,11 +121,21 @@ def test_payload_has_every_section_and_suppresses_small_groups(demo):
     for c in payload["comments"]:
         counts[(c["organisation"], c["role"])] = counts.get((c["organisation"], c["role"]), 0) + 1
     assert all(c["role"] != "ict_lead" for c in payload["comments"])
-    assert {r["questionnaire"] for r in payload["response_rates"]} == {"ict_staff", "motives", "board_commitment",
-                                                                       "ict_foto", "ict_users"}
+    assert {r["questionnaire"] for r in payload["response_rates"]} == {
+        "ict_staff",
+        "motives",
+        "board_commitment",
+        "ict_foto",
+        "ict_users",
+    }
     anonymity = {r["questionnaire"]: r["anonymous"] for r in payload["response_rates"]}
-    assert anonymity == {"ict_staff": True, "motives": True, "board_commitment": False, "ict_foto": False,
-                         "ict_users": True}
+    assert anonymity == {
+        "ict_staff": True,
+        "motives": True,
+        "board_commitment": False,
+        "ict_foto": False,
+        "ict_users": True,
+    }
     assert result.snapshot.counts["by_questionnaire"]["ict_staff"] == 160
     assert result.stale_cleared
 
@@ -121,17 +157,23 @@ def test_same_input_writes_no_new_snapshot(demo):
 def test_a_submission_during_the_run_keeps_the_stale_flag(demo, monkeypatch):
     indicators.mark_stale(demo.id)
     db.session.commit()
-    qid = db.session.scalar(select(Questionnaire.id).where(Questionnaire.traject_id == demo.id,
-                                                           Questionnaire.template_key == "ict_staff"))
+    qid = db.session.scalar(
+        select(Questionnaire.id).where(Questionnaire.traject_id == demo.id, Questionnaire.template_key == "ict_staff")
+    )
     real = indicators.read_frames
 
     def read_then_submit(traject, groups=None):
         frames = real(traject, groups)
         # A respondent submits while the analysis runs: its own transaction, the flag in the same one.
         with db.engine.begin() as conn:
-            conn.execute(text("INSERT INTO responses (id, questionnaire_id, organisation_code, role, submitted_on, "
-                              "answers, revision, is_latest) VALUES ('late', :q, 'ZL', 'ict_staff', :d, "
-                              "'{\"appropriateness_1\": 4}', 1, true)"), {"q": qid, "d": date.today()})
+            conn.execute(
+                text(
+                    "INSERT INTO responses (id, questionnaire_id, organisation_code, role, submitted_on, "
+                    "answers, revision, is_latest) VALUES ('late', :q, 'ZL', 'ict_staff', :d, "
+                    "'{\"appropriateness_1\": 4}', 1, true)"
+                ),
+                {"q": qid, "d": date.today()},
+            )
             conn.execute(text("UPDATE trajects SET indicators_stale = true WHERE id = :t"), {"t": traject.id})
         return frames
 
@@ -188,8 +230,9 @@ def test_sweep_recomputes_stale_trajects_and_resends_lost_jobs(demo):
     assert db.session.get(Traject, demo.id).indicators_stale is False
     assert db.session.scalar(select(func.count(IndicatorSnapshot.id))) == 1
     # A job the broker lost (still queued after minutes) is handed over again.
-    lost = Job(kind="recompute", traject_id=demo.id, state="queued",
-               created_at=datetime.now(timezone.utc) - timedelta(minutes=10))
+    lost = Job(
+        kind="recompute", traject_id=demo.id, state="queued", created_at=datetime.now(UTC) - timedelta(minutes=10)
+    )
     db.session.add(lost)
     db.session.commit()
     result = sweep_stale_trajects.apply().get()
@@ -202,11 +245,25 @@ def test_sweep_recomputes_stale_trajects_and_resends_lost_jobs(demo):
 def test_build_inputs_gives_the_analysis_format(demo):
     responses, items = indicators.build_inputs(demo)
     assert list(responses.columns) == ["respondent", "question", "value", "organisation", "role", "questionnaire"]
-    assert list(items.columns) == ["question", "construct", "reverse", "min", "max", "domain", "questionnaire", "partner"]
+    assert list(items.columns) == [
+        "question",
+        "construct",
+        "reverse",
+        "min",
+        "max",
+        "domain",
+        "questionnaire",
+        "partner",
+    ]
     staff = responses[responses["questionnaire"] == "ict_staff"]
     assert staff["respondent"].nunique() == 160
     assert set(responses.loc[responses["question"] == "commit_form_inkoop", "value"]) <= {
-        "geen", "projectbasis", "netwerkmodel", "centrummodel", "ssc"}
+        "geen",
+        "projectbasis",
+        "netwerkmodel",
+        "centrummodel",
+        "ssc",
+    }
     assert items.loc[items["question"] == "appropriateness_3", "reverse"].item()
 
 
@@ -233,11 +290,14 @@ def test_the_parallel_read_gives_the_same_frames_and_payload(demo, monkeypatch):
 
 
 def test_a_stored_answer_of_the_wrong_type_is_read_the_tolerant_way(demo, monkeypatch):
-    row = db.session.scalar(select(Response).join(Questionnaire).where(Questionnaire.template_key == "ict_staff")
-                            .limit(1))
+    row = db.session.scalar(
+        select(Response).join(Questionnaire).where(Questionnaire.template_key == "ict_staff").limit(1)
+    )
     key = next(k for k, v in row.answers.items() if isinstance(v, int))
-    db.session.execute(text("UPDATE responses SET answers = CAST(:a AS json) WHERE id = :id"),
-                       {"a": __import__("json").dumps({**row.answers, key: "veel"}), "id": row.id})
+    db.session.execute(
+        text("UPDATE responses SET answers = CAST(:a AS json) WHERE id = :id"),
+        {"a": __import__("json").dumps({**row.answers, key: "veel"}), "id": row.id},
+    )
     db.session.commit()
     for minimum in (2, 10**9):  # the two-connection read and the single read fall back alike
         monkeypatch.setattr(indicator_reading, "PARALLEL_READ_MIN_ROWS", minimum)

@@ -4,6 +4,7 @@ Each step runs in a fresh interpreter: one prepares a SQLite database (a release
 questionnaire and an open one with a token; that process may load anything), the other is the
 web process under test, with a real (non-eager) broker so a submission only queues its recompute.
 """
+
 import json
 import subprocess
 import sys

@@ -1,17 +1,18 @@
 """Mails in the recipient's language (issue 16): a participant's invitation and reminders, a
 bestuurder's advice notices and a password reset follow the language chosen for them, and the outbox
 marks each message with it."""
+
 from __future__ import annotations
 
 import io
 
+from builders import add_member, gen_traject, gen_user, login
+from builders_distribution import gen_participant, gen_questionnaire
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import OutboxMessage, Participant, User
 from app.services import advice_versions, invitations
-from builders import add_member, gen_traject, gen_user, login
-from builders_distribution import gen_participant, gen_questionnaire
 
 
 def _messages(kind: str) -> dict[str, OutboxMessage]:
@@ -23,10 +24,15 @@ def test_invitations_are_written_in_each_participants_language(client, app):
     traject = gen_traject(owner, organisations=("ZL",))
     questionnaire = gen_questionnaire(traject)
     login(client, owner)
-    people = "naam;e-mail;rol;organisatie;taal\nAnna;anna@zl.nl;ict-medewerker;ZL;nl\n" \
-             "Bob;bob@zl.nl;ict-medewerker;ZL;English\nCor;cor@zl.nl;ict-medewerker;ZL;\n"
-    response = client.post(f"/vragenlijsten/{questionnaire.id}/deelnemers/import", content_type="multipart/form-data",
-                           data={"file": (io.BytesIO(people.encode()), "deelnemers.csv")})
+    people = (
+        "naam;e-mail;rol;organisatie;taal\nAnna;anna@zl.nl;ict-medewerker;ZL;nl\n"
+        "Bob;bob@zl.nl;ict-medewerker;ZL;English\nCor;cor@zl.nl;ict-medewerker;ZL;\n"
+    )
+    response = client.post(
+        f"/vragenlijsten/{questionnaire.id}/deelnemers/import",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(people.encode()), "deelnemers.csv")},
+    )
     assert response.status_code == 302
     languages = {p.email: p.language for p in db.session.scalars(select(Participant))}
     assert languages == {"anna@zl.nl": "nl", "bob@zl.nl": "en", "cor@zl.nl": None}
@@ -34,7 +40,10 @@ def test_invitations_are_written_in_each_participants_language(client, app):
         invitations.send_invitations(questionnaire.id)
     sent = _messages("invitation")
     assert sent["bob@zl.nl"].language == "en" and sent["bob@zl.nl"].subject.startswith("Invitation: ")
-    assert sent["bob@zl.nl"].body.startswith("Dear Bob,") and "Your personal link (do not forward it)" in sent["bob@zl.nl"].body
+    assert (
+        sent["bob@zl.nl"].body.startswith("Dear Bob,")
+        and "Your personal link (do not forward it)" in sent["bob@zl.nl"].body
+    )
     minutes = invitations.minutes_needed(questionnaire)
     assert f"About {minutes} minutes." in sent["bob@zl.nl"].body
     for dutch in ("anna@zl.nl", "cor@zl.nl"):
@@ -50,8 +59,11 @@ def test_a_wrong_language_in_the_list_is_refused_and_nothing_is_added(client, ap
     questionnaire = gen_questionnaire(traject)
     login(client, owner)
     people = "naam;e-mail;rol;organisatie;taal\nAnna;anna@zl.nl;ict-medewerker;ZL;fr\n"
-    html = client.post(f"/vragenlijsten/{questionnaire.id}/deelnemers/import", content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(people.encode()), "deelnemers.csv")}).get_data(as_text=True)
+    html = client.post(
+        f"/vragenlijsten/{questionnaire.id}/deelnemers/import",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(people.encode()), "deelnemers.csv")},
+    ).get_data(as_text=True)
     assert "Onbekende taal" in html
     assert db.session.scalar(select(Participant)) is None
 

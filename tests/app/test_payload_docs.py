@@ -1,4 +1,5 @@
 """The payload's typed shape: docs/worker.md's generated section is current, and a real payload has exactly those keys."""
+
 from app.extensions import db
 from app.services import indicator_types, indicators, simulation
 from app.services.demo import load_demo
@@ -8,8 +9,9 @@ def test_the_payload_section_of_docs_worker_md_is_generated_from_the_types():
     text = indicator_types.DOCS.read_text()
     start = text.index(indicator_types.BEGIN)
     end = text.index(indicator_types.END) + len(indicator_types.END)
-    assert text[start:end] == indicator_types.payload_markdown(), \
+    assert text[start:end] == indicator_types.payload_markdown(), (
         "docs/worker.md is stale: run .venv/bin/python -m app.services.indicator_types --write"
+    )
 
 
 def test_a_computed_payload_has_exactly_the_typed_fields(app):

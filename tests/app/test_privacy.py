@@ -1,34 +1,60 @@
 """Privacy (AVG): archive and erase, export for one person, retention, read-only archived trajects."""
+
 from __future__ import annotations
 
 import json
 from datetime import date, timedelta
 
+from builders import PASSWORD, add_member, api_token, gen_traject, gen_user, login
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import (ApiToken, AuditEvent, IndicatorSnapshot, OutboxMessage, Participant,
-                        Questionnaire, Response, ResponseDraft, Traject, TrajectMember, User)
+from app.models import (
+    ApiToken,
+    AuditEvent,
+    IndicatorSnapshot,
+    OutboxMessage,
+    Participant,
+    Questionnaire,
+    Response,
+    ResponseDraft,
+    Traject,
+    TrajectMember,
+    User,
+)
 from app.models.base import utcnow
 from app.models.privacy import PrivacySettings
 from app.services import accounts, privacy
 from app.services.tokens import issue_token, participant_for_token
-from builders import PASSWORD, add_member, api_token, gen_traject, gen_user, login
 
 
 def _questionnaire(traject, *, anonymous=True, key="ict_staff", status="open"):
-    q = Questionnaire(traject_id=traject.id, key=key, template_key=key, title={"nl": key, "en": key},
-                      status=status, anonymous=anonymous, audience="ict_staff" if anonymous else "board",
-                      definition={})
+    q = Questionnaire(
+        traject_id=traject.id,
+        key=key,
+        template_key=key,
+        title={"nl": key, "en": key},
+        status=status,
+        anonymous=anonymous,
+        audience="ict_staff" if anonymous else "board",
+        definition={},
+    )
     db.session.add(q)
     db.session.flush()
     return q
 
 
 def _participant(q, email, *, role="ict_staff", user=None, completed=False):
-    p = Participant(questionnaire_id=q.id, email=email, name=f"Naam {email}", role=role,
-                    organisation_id=q.traject.organisations[0].id, user_id=user.id if user else None,
-                    completed=completed, invited_at=utcnow())
+    p = Participant(
+        questionnaire_id=q.id,
+        email=email,
+        name=f"Naam {email}",
+        role=role,
+        organisation_id=q.traject.organisations[0].id,
+        user_id=user.id if user else None,
+        completed=completed,
+        invited_at=utcnow(),
+    )
     db.session.add(p)
     db.session.flush()
     token = issue_token(p)
@@ -52,26 +78,70 @@ def _world():
     _participant(staff, "piet@school.nl")
     p_draft, _ = _participant(staff, "kees@school.nl")
     db.session.add(ResponseDraft(participant_id=p_draft.id, answers={"q1": 3}))
-    db.session.add(Response(questionnaire_id=staff.id, organisation_code="AA", role="ict_staff",
-                            submitted_on=date.today(), answers={"q1": 4}))
+    db.session.add(
+        Response(
+            questionnaire_id=staff.id,
+            organisation_code="AA",
+            role="ict_staff",
+            submitted_on=date.today(),
+            answers={"q1": 4},
+        )
+    )
     p_board, _ = _participant(board, "bestuur@example.nl", role="board", user=board_user, completed=True)
     for rev in (1, 2):
-        db.session.add(Response(questionnaire_id=board.id, organisation_code="AA", role="board",
-                                submitted_on=date.today(), answers={"commit": rev}, participant_id=p_board.id,
-                                user_id=board_user.id, revision=rev, is_latest=rev == 2, signed_at=utcnow()))
-    db.session.add(OutboxMessage(traject_id=traject.id, recipient="jan@school.nl", subject="Uitnodiging",
-                                 body="Beste Jan", kind="invitation"))
-    db.session.add(OutboxMessage(traject_id=None, recipient="bestuur@example.nl", subject="Herstel",
-                                 body="link", kind="password_reset"))
-    db.session.add(OutboxMessage(traject_id=other.id, recipient="jan@school.nl", subject="Ander",
-                                 body="ander traject", kind="invitation"))
-    db.session.add(IndicatorSnapshot(traject_id=traject.id, input_fingerprint="x", code_version="1",
-                                     responses=1, anonymity_threshold=5, payload={"constructs": []}))
+        db.session.add(
+            Response(
+                questionnaire_id=board.id,
+                organisation_code="AA",
+                role="board",
+                submitted_on=date.today(),
+                answers={"commit": rev},
+                participant_id=p_board.id,
+                user_id=board_user.id,
+                revision=rev,
+                is_latest=rev == 2,
+                signed_at=utcnow(),
+            )
+        )
+    db.session.add(
+        OutboxMessage(
+            traject_id=traject.id, recipient="jan@school.nl", subject="Uitnodiging", body="Beste Jan", kind="invitation"
+        )
+    )
+    db.session.add(
+        OutboxMessage(
+            traject_id=None, recipient="bestuur@example.nl", subject="Herstel", body="link", kind="password_reset"
+        )
+    )
+    db.session.add(
+        OutboxMessage(
+            traject_id=other.id, recipient="jan@school.nl", subject="Ander", body="ander traject", kind="invitation"
+        )
+    )
+    db.session.add(
+        IndicatorSnapshot(
+            traject_id=traject.id,
+            input_fingerprint="x",
+            code_version="1",
+            responses=1,
+            anonymity_threshold=5,
+            payload={"constructs": []},
+        )
+    )
     accounts.issue_api_token(board_user)
     db.session.add(AuditEvent(action="member.added", traject_id=traject.id, detail={"user": "bestuur@example.nl"}))
     db.session.commit()
-    return dict(owner=owner, traject=traject, other=other, board_user=board_user, shared_user=shared_user,
-                staff=staff, board=board, token=token, p_staff=p_staff)
+    return dict(
+        owner=owner,
+        traject=traject,
+        other=other,
+        board_user=board_user,
+        shared_user=shared_user,
+        staff=staff,
+        board=board,
+        token=token,
+        p_staff=p_staff,
+    )
 
 
 def test_erase_removes_personal_data_and_keeps_results(app):
@@ -104,7 +174,9 @@ def test_erase_removes_personal_data_and_keeps_results(app):
     assert shared.active and shared.email == "gedeeld@example.nl"
     # the regisseur stays
     assert db.session.get(User, w["owner"].id).active
-    assert all(q.status == "closed" for q in db.session.scalars(select(Questionnaire).where(Questionnaire.id.in_(q_ids))))
+    assert all(
+        q.status == "closed" for q in db.session.scalars(select(Questionnaire).where(Questionnaire.id.in_(q_ids)))
+    )
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "privacy.erased"))
     assert event.traject_id == traject.id and event.detail["participants"] == 4
     assert "jan@school.nl" not in json.dumps(event.detail)
@@ -122,8 +194,9 @@ def test_erase_can_delete_raw_responses_and_needs_the_name(app):
     else:
         raise AssertionError("a wrong name must refuse the erasure")
     db.session.rollback()
-    counts = privacy.erase_traject(db.session.get(Traject, traject.id), confirm_name=" Verkenning Noordoostpolder ",
-                                   delete_raw_responses=True)
+    counts = privacy.erase_traject(
+        db.session.get(Traject, traject.id), confirm_name=" Verkenning Noordoostpolder ", delete_raw_responses=True
+    )
     db.session.commit()
     assert counts["responses_deleted"] == 3
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
@@ -139,17 +212,17 @@ def test_erase_page_asks_for_the_name_and_archived_traject_is_read_only(client, 
     assert page.status_code == 200 and "Verkenning Noordoostpolder" in page.get_data(as_text=True)
     wrong = client.post(f"/trajecten/{traject_id}/privacy/wissen", data={"confirm_name": "Verkenning"})
     assert wrong.status_code == 422 and db.session.get(Traject, traject_id).archived_at is None
-    done = client.post(f"/trajecten/{traject_id}/privacy/wissen",
-                       data={"confirm_name": "Verkenning Noordoostpolder"})
+    done = client.post(f"/trajecten/{traject_id}/privacy/wissen", data={"confirm_name": "Verkenning Noordoostpolder"})
     assert done.status_code == 302
     db.session.expire_all()
     assert db.session.get(Traject, traject_id).archived_at is not None
     overview = client.get(f"/trajecten/{traject_id}/privacy").get_data(as_text=True)
     assert "Gearchiveerd op" in overview
     # read-only: the edit form and the organisation form refuse with a clear message
-    refused = client.post(f"/trajecten/{traject_id}/bewerken", data={"name": "Nieuw", "phase": "analyse",
-                                                                      "anonymity_threshold": 5,
-                                                                      "comment_threshold": 10})
+    refused = client.post(
+        f"/trajecten/{traject_id}/bewerken",
+        data={"name": "Nieuw", "phase": "analyse", "anonymity_threshold": 5, "comment_threshold": 10},
+    )
     assert refused.status_code == 409 and "gearchiveerd" in refused.get_data(as_text=True)
     refused = client.post(f"/trajecten/{traject_id}/organisaties/nieuw", data={"code": "CC", "name": "C"})
     assert refused.status_code == 409
@@ -161,8 +234,9 @@ def test_erase_page_asks_for_the_name_and_archived_traject_is_read_only(client, 
     assert "Gegevens gewist" in log.split("<table", 1)[1]  # the logboek names the action in words
     # the API refuses changes too
     headers = api_token(w["owner"])
-    answer = client.post(f"/api/v1/trajects/{traject_id}/organisations", json={"code": "CC", "name": "C"},
-                         headers=headers)
+    answer = client.post(
+        f"/api/v1/trajects/{traject_id}/organisations", json={"code": "CC", "name": "C"}, headers=headers
+    )
     assert answer.status_code == 409 and answer.mimetype == "application/problem+json"
     assert "gearchiveerd" in answer.get_json()["detail"]
 
@@ -182,8 +256,9 @@ def test_export_for_one_participant(client, app):
     assert [m["subject"] for m in data["outbox"]] == ["Herstel"]
     assert "token_hash" not in answer.get_data(as_text=True)
 
-    staff = json.loads(client.post(f"/trajecten/{traject_id}/privacy/export",
-                                   data={"email": "jan@school.nl"}).get_data(as_text=True))
+    staff = json.loads(
+        client.post(f"/trajecten/{traject_id}/privacy/export", data={"email": "jan@school.nl"}).get_data(as_text=True)
+    )
     assert staff["identified_responses"] == []
     # Of an anonymous questionnaire neither the draft nor whether this person answered is exported.
     assert "completed" not in staff["anonymous_questionnaires"][0]
@@ -204,8 +279,9 @@ def test_privacy_pages_are_for_the_traject_regisseur_only(client, app):
     stranger = gen_user("regisseur")
     login(client, stranger)
     assert client.get(f"/trajecten/{w['traject'].id}/privacy").status_code == 404
-    assert client.post(f"/trajecten/{w['traject'].id}/privacy/export",
-                       data={"email": "jan@school.nl"}).status_code == 404
+    assert (
+        client.post(f"/trajecten/{w['traject'].id}/privacy/export", data={"email": "jan@school.nl"}).status_code == 404
+    )
     client.post("/logout")
     login(client, w["shared_user"])
     assert client.get(f"/trajecten/{w['traject'].id}/privacy").status_code == 403

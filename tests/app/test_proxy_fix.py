@@ -1,10 +1,15 @@
 """Behind a TLS proxy: rate limits key on the forwarded client address only when configured."""
+
 from config import DevelopmentConfig, ProductionConfig
 
 
 def _codes(client, forwarded_for: list[str]) -> list[int]:
-    return [client.post("/api/v1/responses", json={"token": "x", "answers": {}},
-                        headers={"X-Forwarded-For": address}).status_code for address in forwarded_for]
+    return [
+        client.post(
+            "/api/v1/responses", json={"token": "x", "answers": {}}, headers={"X-Forwarded-For": address}
+        ).status_code
+        for address in forwarded_for
+    ]
 
 
 def test_without_proxy_fix_a_forwarded_header_does_not_escape_the_limit(make_app):

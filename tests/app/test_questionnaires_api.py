@@ -1,7 +1,9 @@
 """API: templates and questionnaires (create from template, read, publish, close) with status codes."""
+
+from builders import add_member, api_token, gen_traject, gen_user
+
 from app.extensions import db
 from app.models import Questionnaire
-from builders import add_member, api_token, gen_traject, gen_user
 
 KEYS = {"ict_foto", "ict_staff", "board_commitment", "motives"}
 
@@ -24,25 +26,31 @@ def test_create_get_publish_close(client, app):
     user = gen_user("regisseur")
     traject = gen_traject(user, organisations=("ZL", "BM"))
     headers = api_token(user)
-    created = client.post(f"/api/v1/trajects/{traject.id}/questionnaires", json={"template": "board_commitment"},
-                          headers=headers)
+    created = client.post(
+        f"/api/v1/trajects/{traject.id}/questionnaires", json={"template": "board_commitment"}, headers=headers
+    )
     assert created.status_code == 201
     body = created.json
     assert set(body) >= {"id", "traject", "template", "title", "status", "anonymous", "questions"}
     assert (body["traject"], body["template"], body["status"], body["anonymous"]) == (
-        traject.id, "board_commitment", "draft", False)
+        traject.id,
+        "board_commitment",
+        "draft",
+        False,
+    )
     assert isinstance(body["title"], str)
     trust = [q for q in body["questions"] if q["construct"] == "trust"]
     assert {q["key"] for q in trust} == {"trust_zl", "trust_bm"}
     question = body["questions"][0]
-    assert set(question) == {"key", "type", "construct", "domain", "reverse", "required", "scale",
-                             "options", "text"}
+    assert set(question) == {"key", "type", "construct", "domain", "reverse", "required", "scale", "options", "text"}
     qid = body["id"]
     assert client.get(f"/api/v1/questionnaires/{qid}", headers=headers).json == body
 
-    published = client.post(f"/api/v1/questionnaires/{qid}/publish",
-                            json={"opens_at": "2030-03-01T08:00:00Z", "closes_at": "2030-03-15T17:00:00+01:00"},
-                            headers=headers)
+    published = client.post(
+        f"/api/v1/questionnaires/{qid}/publish",
+        json={"opens_at": "2030-03-01T08:00:00Z", "closes_at": "2030-03-15T17:00:00+01:00"},
+        headers=headers,
+    )
     assert published.status_code == 200 and published.json["status"] == "open"
     assert published.json["opens_at"] == "2030-03-01T08:00:00Z"
     assert published.json["closes_at"] == "2030-03-15T16:00:00Z"
@@ -57,16 +65,20 @@ def test_publish_without_body_and_with_bad_dates(client, app):
     user = gen_user("regisseur")
     traject = gen_traject(user)
     headers = api_token(user)
-    qid = client.post(f"/api/v1/trajects/{traject.id}/questionnaires", json={"template": "motives"},
-                      headers=headers).json["id"]
+    qid = client.post(
+        f"/api/v1/trajects/{traject.id}/questionnaires", json={"template": "motives"}, headers=headers
+    ).json["id"]
     bad = client.post(f"/api/v1/questionnaires/{qid}/publish", json={"opens_at": "morgen"}, headers=headers)
     assert bad.status_code == 422 and "opens_at" in bad.json["errors"]
-    naive = client.post(f"/api/v1/questionnaires/{qid}/publish", json={"closes_at": "2030-01-01T00:00:00"},
-                        headers=headers)
+    naive = client.post(
+        f"/api/v1/questionnaires/{qid}/publish", json={"closes_at": "2030-01-01T00:00:00"}, headers=headers
+    )
     assert naive.status_code == 422
-    order = client.post(f"/api/v1/questionnaires/{qid}/publish",
-                        json={"opens_at": "2030-03-02T00:00:00Z", "closes_at": "2030-03-01T00:00:00Z"},
-                        headers=headers)
+    order = client.post(
+        f"/api/v1/questionnaires/{qid}/publish",
+        json={"opens_at": "2030-03-02T00:00:00Z", "closes_at": "2030-03-01T00:00:00Z"},
+        headers=headers,
+    )
     assert order.status_code == 422 and "closes_at" in order.json["errors"]
     ok = client.post(f"/api/v1/questionnaires/{qid}/publish", headers=headers)
     assert ok.status_code == 200 and ok.json["status"] == "open"
@@ -76,8 +88,9 @@ def test_draft_cannot_be_closed(client, app):
     user = gen_user("regisseur")
     traject = gen_traject(user)
     headers = api_token(user)
-    qid = client.post(f"/api/v1/trajects/{traject.id}/questionnaires", json={"template": "ict_foto"},
-                      headers=headers).json["id"]
+    qid = client.post(
+        f"/api/v1/trajects/{traject.id}/questionnaires", json={"template": "ict_foto"}, headers=headers
+    ).json["id"]
     assert client.post(f"/api/v1/questionnaires/{qid}/close", headers=headers).status_code == 409
 
 
@@ -95,11 +108,16 @@ def test_other_traject_is_404_and_bestuurder_403(client, app):
     owner = gen_user("regisseur")
     traject = gen_traject(owner)
     owner_headers = api_token(owner)
-    qid = client.post(f"/api/v1/trajects/{traject.id}/questionnaires", json={"template": "ict_staff"},
-                      headers=owner_headers).json["id"]
+    qid = client.post(
+        f"/api/v1/trajects/{traject.id}/questionnaires", json={"template": "ict_staff"}, headers=owner_headers
+    ).json["id"]
     stranger = api_token(gen_user("regisseur"))
-    assert client.post(f"/api/v1/trajects/{traject.id}/questionnaires", json={"template": "ict_staff"},
-                       headers=stranger).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/trajects/{traject.id}/questionnaires", json={"template": "ict_staff"}, headers=stranger
+        ).status_code
+        == 404
+    )
     assert client.get(f"/api/v1/questionnaires/{qid}", headers=stranger).status_code == 404
     assert client.post(f"/api/v1/questionnaires/{qid}/publish", headers=stranger).status_code == 404
     assert client.get("/api/v1/questionnaires/999999", headers=stranger).status_code == 404
@@ -107,16 +125,25 @@ def test_other_traject_is_404_and_bestuurder_403(client, app):
     add_member(traject, board)
     board_headers = api_token(board)
     assert client.get(f"/api/v1/questionnaires/{qid}", headers=board_headers).status_code == 200
-    assert client.post(f"/api/v1/trajects/{traject.id}/questionnaires", json={"template": "ict_staff"},
-                       headers=board_headers).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/trajects/{traject.id}/questionnaires", json={"template": "ict_staff"}, headers=board_headers
+        ).status_code
+        == 403
+    )
     assert client.post(f"/api/v1/questionnaires/{qid}/publish", headers=board_headers).status_code == 403
     assert client.post(f"/api/v1/questionnaires/{qid}/close", headers=board_headers).status_code == 403
 
 
 def test_openapi_documents_the_questionnaire_paths(client, app):
     spec = client.get("/api/v1/openapi.json").json
-    for path in ("/api/v1/templates", "/api/v1/trajects/{tid}/questionnaires", "/api/v1/questionnaires/{qid}",
-                 "/api/v1/questionnaires/{qid}/publish", "/api/v1/questionnaires/{qid}/close"):
+    for path in (
+        "/api/v1/templates",
+        "/api/v1/trajects/{tid}/questionnaires",
+        "/api/v1/questionnaires/{qid}",
+        "/api/v1/questionnaires/{qid}/publish",
+        "/api/v1/questionnaires/{qid}/close",
+    ):
         assert path in spec["paths"]
     assert "Questionnaire" in spec["components"]["schemas"]
 
@@ -134,10 +161,14 @@ def test_archived_traject_questionnaires_are_read_only_on_every_api_path(client,
     traject.archived_at = utcnow()
     db.session.commit()
     assert client.get(f"/api/v1/questionnaires/{draft.id}", headers=headers).status_code == 200
-    for path, body in ((f"/api/v1/questionnaires/{draft.id}/publish", None),
-                       (f"/api/v1/questionnaires/{draft.id}/close", None),
-                       (f"/api/v1/questionnaires/{draft.id}/participants",
-                        {"participants": [{"email": "a@school.nl", "role": "ict_staff"}]})):
+    for path, body in (
+        (f"/api/v1/questionnaires/{draft.id}/publish", None),
+        (f"/api/v1/questionnaires/{draft.id}/close", None),
+        (
+            f"/api/v1/questionnaires/{draft.id}/participants",
+            {"participants": [{"email": "a@school.nl", "role": "ict_staff"}]},
+        ),
+    ):
         response = client.post(path, json=body, headers=headers)
         assert response.status_code == 409, path
         assert response.mimetype == "application/problem+json" and "gearchiveerd" in response.json["detail"]

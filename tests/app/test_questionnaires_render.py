@@ -1,4 +1,5 @@
 """Question macros (templates/questions/_render.html) and reading a posted form back (formdata)."""
+
 import re
 
 import pytest
@@ -14,28 +15,64 @@ def _t(nl, en=None):
     return {"nl": nl, "en": en or nl + " (en)"}
 
 
-OPTIONS = [{"value": "a", "label": _t("Optie A")}, {"value": "b", "label": _t("Optie B")},
-           {"value": "c", "label": _t("Optie C")}]
+OPTIONS = [
+    {"value": "a", "label": _t("Optie A")},
+    {"value": "b", "label": _t("Optie B")},
+    {"value": "c", "label": _t("Optie C")},
+]
 
 DEFINITION = {
-    "key": "demo", "version": 1, "title": _t("Demo"), "audience": "all", "anonymous": True,
-    "sections": [{"key": "s1", "title": _t("Een"), "intro": _t("Inleiding"), "questions": [
-        {"key": "m1", "type": "likert", "matrix": "mx", "text": _t("Stelling een"),
-         "labels": {"nl": ["Oneens", "Eens"], "en": ["Disagree", "Agree"]}},
-        {"key": "m2", "type": "likert", "matrix": "mx", "text": _t("Stelling twee"), "reverse": True},
-        {"key": "lik", "type": "likert", "text": _t("Losse stelling"), "help": _t("Uitleg bij de stelling"),
-         "scale": {"min": 1, "max": 4}},
-        {"key": "single", "type": "single_choice", "text": _t("Kies er een"), "options": OPTIONS},
-        {"key": "multi", "type": "multiple_choice", "text": _t("Kies er meer"), "options": OPTIONS,
-         "max": 2, "required": False},
-        {"key": "num", "type": "number", "text": _t("Aantal"), "unit": _t("fte"), "min": 0},
-        {"key": "money", "type": "currency", "text": _t("Bedrag")},
-        {"key": "open", "type": "text", "text": _t("Toelichting"), "max_length": 500, "required": False},
-        {"key": "rank", "type": "ranking", "text": _t("Rangorde"), "options": OPTIONS},
-        {"key": "yn", "type": "yes_no", "text": _t("Akkoord?")},
-        {"key": "cond", "type": "text", "text": _t("Waarom niet?"), "required": False,
-         "condition": {"question": "yn", "equals": "nee"}},
-    ]}]}
+    "key": "demo",
+    "version": 1,
+    "title": _t("Demo"),
+    "audience": "all",
+    "anonymous": True,
+    "sections": [
+        {
+            "key": "s1",
+            "title": _t("Een"),
+            "intro": _t("Inleiding"),
+            "questions": [
+                {
+                    "key": "m1",
+                    "type": "likert",
+                    "matrix": "mx",
+                    "text": _t("Stelling een"),
+                    "labels": {"nl": ["Oneens", "Eens"], "en": ["Disagree", "Agree"]},
+                },
+                {"key": "m2", "type": "likert", "matrix": "mx", "text": _t("Stelling twee"), "reverse": True},
+                {
+                    "key": "lik",
+                    "type": "likert",
+                    "text": _t("Losse stelling"),
+                    "help": _t("Uitleg bij de stelling"),
+                    "scale": {"min": 1, "max": 4},
+                },
+                {"key": "single", "type": "single_choice", "text": _t("Kies er een"), "options": OPTIONS},
+                {
+                    "key": "multi",
+                    "type": "multiple_choice",
+                    "text": _t("Kies er meer"),
+                    "options": OPTIONS,
+                    "max": 2,
+                    "required": False,
+                },
+                {"key": "num", "type": "number", "text": _t("Aantal"), "unit": _t("fte"), "min": 0},
+                {"key": "money", "type": "currency", "text": _t("Bedrag")},
+                {"key": "open", "type": "text", "text": _t("Toelichting"), "max_length": 500, "required": False},
+                {"key": "rank", "type": "ranking", "text": _t("Rangorde"), "options": OPTIONS},
+                {"key": "yn", "type": "yes_no", "text": _t("Akkoord?")},
+                {
+                    "key": "cond",
+                    "type": "text",
+                    "text": _t("Waarom niet?"),
+                    "required": False,
+                    "condition": {"question": "yn", "equals": "nee"},
+                },
+            ],
+        }
+    ],
+}
 
 
 @pytest.fixture
@@ -47,7 +84,12 @@ def render(section, answers=None, errors=None, lang="nl", visible=None):
     return render_template_string(
         '{% from "questions/_render.html" import render_section %}'
         "{{ render_section(section, answers, errors, lang, visible=visible) }}",
-        section=section, answers=answers or {}, errors=errors or {}, lang=lang, visible=visible)
+        section=section,
+        answers=answers or {},
+        errors=errors or {},
+        lang=lang,
+        visible=visible,
+    )
 
 
 def _tag(html, pattern):
@@ -103,8 +145,15 @@ def test_errors_are_beside_the_field_and_marked_invalid(app, questionnaire):
 
 
 def test_answers_are_shown_again(app, questionnaire):
-    answers = {"m1": 4, "single": "b", "multi": ["a", "c"], "rank": ["c", "a", "b"], "yn": True,
-               "money": 1234.5, "open": "Tekst"}
+    answers = {
+        "m1": 4,
+        "single": "b",
+        "multi": ["a", "c"],
+        "rank": ["c", "a", "b"],
+        "yn": True,
+        "money": 1234.5,
+        "open": "Tekst",
+    }
     with app.test_request_context():
         html = render(questionnaire.sections[0], answers=answers)
     assert "checked" in _tag(html, r'<input[^>]*id="q-m1-4"[^>]*>')
@@ -129,17 +178,42 @@ def test_visible_hides_false_conditions_but_keeps_same_section_ones(questionnair
 
 
 def test_raw_answers_from_form_for_every_type(questionnaire):
-    form = MultiDict([("m1", "4"), ("m2", "2"), ("lik", "3"), ("single", "a"), ("multi", "a"),
-                      ("multi", "c"), ("num", "1,5"), ("money", "€ 1.234,50"), ("open", " tekst "),
-                      ("rank__a", "2"), ("rank__b", "3"), ("rank__c", "1"), ("yn", "nee"),
-                      ("cond", "Daarom"), ("other", "x")])
+    form = MultiDict(
+        [
+            ("m1", "4"),
+            ("m2", "2"),
+            ("lik", "3"),
+            ("single", "a"),
+            ("multi", "a"),
+            ("multi", "c"),
+            ("num", "1,5"),
+            ("money", "€ 1.234,50"),
+            ("open", " tekst "),
+            ("rank__a", "2"),
+            ("rank__b", "3"),
+            ("rank__c", "1"),
+            ("yn", "nee"),
+            ("cond", "Daarom"),
+            ("other", "x"),
+        ]
+    )
     raw = raw_answers_from_form(questionnaire.sections[0], form)
     assert raw["multi"] == ["a", "c"] and raw["rank"] == ["c", "a", "b"] and "other" not in raw
     clean, errors = questionnaire.validate_section("s1", raw)
     assert errors == {}
-    assert clean == {"m1": 4, "m2": 2, "lik": 3, "single": "a", "multi": ["a", "c"], "num": 1.5,
-                     "money": 1234.5, "open": "tekst", "rank": ["c", "a", "b"], "yn": False,
-                     "cond": "Daarom"}
+    assert clean == {
+        "m1": 4,
+        "m2": 2,
+        "lik": 3,
+        "single": "a",
+        "multi": ["a", "c"],
+        "num": 1.5,
+        "money": 1234.5,
+        "open": "tekst",
+        "rank": ["c", "a", "b"],
+        "yn": False,
+        "cond": "Daarom",
+    }
 
 
 def test_raw_answers_from_an_empty_form_give_required_errors(questionnaire):

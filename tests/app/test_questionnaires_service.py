@@ -1,7 +1,9 @@
 """Questionnaire services: templates, editing drafts, freezing on publish, versions, import/export."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from builders import gen_traject
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -9,7 +11,6 @@ from app.models import AuditEvent, Organisation, Questionnaire
 from app.services import questionnaire_editor as editor
 from app.services import questionnaires as service
 from app.services.questionnaires import QuestionnaireError
-from builders import gen_traject
 from surveys.io import load_definition
 from surveys.model import Questionnaire as Definition
 from surveys.templates import TEMPLATE_KEYS
@@ -25,9 +26,18 @@ def _q(qid) -> Questionnaire:
 
 
 def likert_values(key="nieuw_1", **extra):
-    values = {"key": key, "type": "likert", "text_nl": "Stelling", "text_en": "Statement",
-              "required": True, "construct": "trust", "scale_min": "1", "scale_max": "5",
-              "labels_nl": "Oneens\nEens", "labels_en": "Disagree\nAgree"}
+    values = {
+        "key": key,
+        "type": "likert",
+        "text_nl": "Stelling",
+        "text_en": "Statement",
+        "required": True,
+        "construct": "trust",
+        "scale_min": "1",
+        "scale_max": "5",
+        "labels_nl": "Oneens\nEens",
+        "labels_en": "Disagree\nAgree",
+    }
     values.update(extra)
     return values
 
@@ -42,7 +52,9 @@ def test_create_from_each_template(app, key):
     assert (q.status, q.version, q.template_key, q.key) == ("draft", 1, key, key)
     assert q.fingerprint == definition.fingerprint()
     assert q.title == definition.title and q.audience == definition.audience
-    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.object_id == str(q.id))) == "questionnaire.created"
+    assert (
+        db.session.scalar(select(AuditEvent.action).where(AuditEvent.object_id == str(q.id))) == "questionnaire.created"
+    )
 
 
 def test_board_commitment_has_a_trust_row_per_partner(app):
@@ -66,8 +78,7 @@ def test_blank_questionnaire_and_settings(app):
     traject = gen_traject()
     q = service.create_blank(traject, "Eigen peiling")
     assert q.status == "draft" and q.key == "eigen_peiling" and len(q.definition["sections"]) == 1
-    editor.update_settings(q, {"title_nl": "Peiling", "title_en": "Poll", "audience": "ict_staff",
-                                "anonymous": ""})
+    editor.update_settings(q, {"title_nl": "Peiling", "title_en": "Poll", "audience": "ict_staff", "anonymous": ""})
     assert q.title == {"nl": "Peiling", "en": "Poll"} and q.anonymous is False and q.audience == "ict_staff"
     with pytest.raises(QuestionnaireError) as exc:
         editor.update_settings(q, {"title_nl": "", "title_en": "X", "audience": "ict_staff"})
@@ -86,15 +97,21 @@ def test_add_edit_move_delete_questions_and_sections(app):
     assert [x.key for x in Definition.from_dict(q.definition).questions()] == ["nieuw_1", "vraag_1"]
     editor.edit_question(q, "nieuw_1", likert_values(key="stelling", reverse="y", matrix="m1"))
     definition = Definition.from_dict(q.definition)
-    assert definition.question("stelling").reverse and definition.question("stelling").labels["nl"] == ["Oneens", "Eens"]
+    assert definition.question("stelling").reverse and definition.question("stelling").labels["nl"] == [
+        "Oneens",
+        "Eens",
+    ]
     editor.add_section(q, {"key": "tweede", "title_nl": "Twee", "title_en": "Two"})
     editor.move_question(q, "vraag_1", 1)  # past the end: into the next section
     definition = Definition.from_dict(q.definition)
     assert [x.key for x in definition.section("tweede").questions][0] == "vraag_1"
     editor.move_section(q, "tweede", -1)
     assert [s["key"] for s in q.definition["sections"]] == ["tweede", "sectie_1"]
-    editor.edit_section(q, "tweede", {"key": "tweede", "title_nl": "Deel 2", "title_en": "Part 2",
-                                       "intro_nl": "Uitleg", "intro_en": "Explanation"})
+    editor.edit_section(
+        q,
+        "tweede",
+        {"key": "tweede", "title_nl": "Deel 2", "title_en": "Part 2", "intro_nl": "Uitleg", "intro_en": "Explanation"},
+    )
     assert q.definition["sections"][0]["intro"] == {"nl": "Uitleg", "en": "Explanation"}
     with pytest.raises(QuestionnaireError, match="minstens één vraag"):
         editor.delete_question(q, "stelling")  # the only question of sectie_1
@@ -107,14 +124,17 @@ def test_add_edit_move_delete_questions_and_sections(app):
     assert q.fingerprint == Definition.from_dict(q.definition).fingerprint()
 
 
-@pytest.mark.parametrize("values,field", [
-    ({"type": "single_choice", "options": "a | A"}, "options"),
-    ({"type": "likert", "scale_min": "x"}, "scale_min"),
-    ({"key": "Hoofdletter"}, "key"),
-    ({"text_en": ""}, "text_en"),
-    ({"type": "onbekend"}, "type"),
-    ({"type": "text", "reverse": "y"}, "reverse"),
-])
+@pytest.mark.parametrize(
+    "values,field",
+    [
+        ({"type": "single_choice", "options": "a | A"}, "options"),
+        ({"type": "likert", "scale_min": "x"}, "scale_min"),
+        ({"key": "Hoofdletter"}, "key"),
+        ({"text_en": ""}, "text_en"),
+        ({"type": "onbekend"}, "type"),
+        ({"type": "text", "reverse": "y"}, "reverse"),
+    ],
+)
 def test_invalid_question_fields_are_refused_and_nothing_saved(app, values, field):
     traject = gen_traject()
     q = service.create_blank(traject, "Peiling")
@@ -134,8 +154,9 @@ def test_a_change_that_breaks_the_questionnaire_is_refused_whole(app):
     # A condition on a later question, and a duplicate key: both refused, nothing stored.
     first = q.definition["sections"][0]["questions"][0]["key"]
     with pytest.raises(QuestionnaireError, match="ongeldig"):
-        editor.edit_question(q, first, likert_values(key=first, condition_question="network_state",
-                                                      condition_value="3"))
+        editor.edit_question(
+            q, first, likert_values(key=first, condition_question="network_state", condition_value="3")
+        )
     with pytest.raises(QuestionnaireError, match="bestaat al"):
         editor.add_question(q, q.definition["sections"][0]["key"], likert_values(key="network_state"))
     with pytest.raises(QuestionnaireError, match="Onbekende sectie"):
@@ -154,11 +175,13 @@ def test_publish_freezes_and_edits_are_refused(app):
     assert q.status == "open" and q.opens_at == opens and q.opens_at.utcoffset() is not None
     assert q.published_at is not None
     frozen = service.FROZEN
-    for edit in (lambda: editor.add_question(q, "belang", likert_values()),
-                 lambda: editor.delete_question(q, "motive_cost"),
-                 lambda: editor.move_question(q, "motive_cost", 1),
-                 lambda: editor.add_section(q, {"key": "x", "title_nl": "X", "title_en": "X"}),
-                 lambda: editor.update_settings(q, {"title_nl": "X", "title_en": "X", "audience": "all"})):
+    for edit in (
+        lambda: editor.add_question(q, "belang", likert_values()),
+        lambda: editor.delete_question(q, "motive_cost"),
+        lambda: editor.move_question(q, "motive_cost", 1),
+        lambda: editor.add_section(q, {"key": "x", "title_nl": "X", "title_en": "X"}),
+        lambda: editor.update_settings(q, {"title_nl": "X", "title_en": "X", "audience": "all"}),
+    ):
         with pytest.raises(QuestionnaireError, match=frozen):
             edit()
     with pytest.raises(QuestionnaireError) as exc:
@@ -172,7 +195,7 @@ def test_publish_freezes_and_edits_are_refused(app):
 
 def test_publish_refuses_close_before_open(app):
     q = service.create_from_template(gen_traject(), "motives")
-    opens = datetime(2030, 1, 6, tzinfo=timezone.utc)
+    opens = datetime(2030, 1, 6, tzinfo=UTC)
     with pytest.raises(QuestionnaireError) as exc:
         service.publish(q, opens, opens - timedelta(days=1))
     assert "closes_at" in exc.value.errors and q.status == "draft"
@@ -213,13 +236,16 @@ def test_export_import_round_trip(app, fmt):
     assert service.export_filename(q, fmt) == f"board_commitment-v1.{fmt}"
 
 
-@pytest.mark.parametrize("text,fragment", [
-    ("key: [unclosed", "geen geldige YAML"),
-    ("format: draagvlak-questionnaire/1\nkey: x\n", "Ongeldige vragenlijst"),
-    ("{\"format\": \"draagvlak-questionnaire/1\"}", "Ongeldige vragenlijst"),
-    ("/etc/passwd.yaml", "Ongeldige vragenlijst"),
-    ("- 1\n- 2\n", "Ongeldige vragenlijst"),
-])
+@pytest.mark.parametrize(
+    "text,fragment",
+    [
+        ("key: [unclosed", "geen geldige YAML"),
+        ("format: draagvlak-questionnaire/1\nkey: x\n", "Ongeldige vragenlijst"),
+        ('{"format": "draagvlak-questionnaire/1"}', "Ongeldige vragenlijst"),
+        ("/etc/passwd.yaml", "Ongeldige vragenlijst"),
+        ("- 1\n- 2\n", "Ongeldige vragenlijst"),
+    ],
+)
 def test_import_errors_create_nothing(app, text, fragment):
     traject = gen_traject()
     with pytest.raises(QuestionnaireError) as exc:

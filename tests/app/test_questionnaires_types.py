@@ -1,6 +1,7 @@
 """Question types as plugins: the ninth type (nps) end to end — rendered accessibly, validated,
 answered through the respondent flow, exported in the CSV, offered in the editor — and a type
 registered at run time reaching every place without any other edit."""
+
 from __future__ import annotations
 
 import csv
@@ -8,8 +9,10 @@ import io
 import re
 
 import pytest
+from builders import api_token, gen_traject, gen_user, login
 from flask import render_template_string
 from flask_babel import force_locale
+from respond_builders import close_and_release, gen_participant, gen_questionnaire
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -18,8 +21,6 @@ from app.models import Questionnaire, Response
 from app.questionnaires.formdata import raw_answers_from_form
 from app.respond.display import answer_text
 from app.services import questionnaires as service
-from builders import api_token, gen_traject, gen_user, login
-from respond_builders import close_and_release, gen_participant, gen_questionnaire
 from surveys.model import Questionnaire as Definition
 from surveys.types import QUESTION_TYPES, register
 from surveys.types.likert import parse_point, point_labels
@@ -30,19 +31,35 @@ def _t(nl):
 
 
 def nps_definition() -> dict:
-    return Definition.from_dict({
-        "key": "aanbeveling", "version": 1, "title": _t("Aanbeveling"), "audience": "ict_staff",
-        "anonymous": True, "sections": [
-            {"key": "score", "title": _t("Score"), "questions": [
-                {"key": "aanbevelen", "type": "nps", "text": _t("Zou u de samenwerking aanbevelen?")},
-                {"key": "waarom", "type": "text", "required": False, "text": _t("Waarom?")}]}]}).to_dict()
+    return Definition.from_dict(
+        {
+            "key": "aanbeveling",
+            "version": 1,
+            "title": _t("Aanbeveling"),
+            "audience": "ict_staff",
+            "anonymous": True,
+            "sections": [
+                {
+                    "key": "score",
+                    "title": _t("Score"),
+                    "questions": [
+                        {"key": "aanbevelen", "type": "nps", "text": _t("Zou u de samenwerking aanbevelen?")},
+                        {"key": "waarom", "type": "text", "required": False, "text": _t("Waarom?")},
+                    ],
+                }
+            ],
+        }
+    ).to_dict()
 
 
 def _render(section, answers=None, errors=None, lang="nl"):
     return render_template_string(
-        '{% from "questions/_render.html" import render_section %}'
-        "{{ render_section(section, answers, errors, lang) }}",
-        section=section, answers=answers or {}, errors=errors or {}, lang=lang)
+        '{% from "questions/_render.html" import render_section %}{{ render_section(section, answers, errors, lang) }}',
+        section=section,
+        answers=answers or {},
+        errors=errors or {},
+        lang=lang,
+    )
 
 
 def test_nps_renders_as_a_fieldset_of_eleven_labelled_radio_buttons(app):
@@ -59,8 +76,9 @@ def test_nps_renders_as_a_fieldset_of_eleven_labelled_radio_buttons(app):
         assert "Zeer onwaarschijnlijk" in fieldset and "Zeer waarschijnlijk" in fieldset
         english = _render(section, lang="en")
         assert "Very unlikely" in english and "Very likely" in english
-        again = _render(section, answers={"aanbevelen": 7},
-                        errors={"aanbevelen": ["Kies een waarde van 0 tot en met 10."]})
+        again = _render(
+            section, answers={"aanbevelen": 7}, errors={"aanbevelen": ["Kies een waarde van 0 tot en met 10."]}
+        )
         assert re.search(r'id="q-aanbevelen-7" value="7" checked', again)
         assert 'aria-describedby="q-aanbevelen-error"' in again and 'aria-invalid="true"' in again
 
@@ -100,18 +118,36 @@ def test_the_editor_offers_nps_with_only_its_own_fields(app, client):
     assert '<option value="nps">Aanbevelingsvraag (NPS, 0–10)</option>' in form
     # The scale labels serve likert and nps; the fieldset says so from the registry.
     assert "Alleen voor: Stelling op een schaal (likert), Aanbevelingsvraag (NPS, 0–10)" in form
-    base = {"key": "aanbevelen", "type": "nps", "text_nl": "Aanbevelen?", "text_en": "Recommend?",
-            "required": "y", "condition_operator": "equals"}
+    base = {
+        "key": "aanbevelen",
+        "type": "nps",
+        "text_nl": "Aanbevelen?",
+        "text_en": "Recommend?",
+        "required": "y",
+        "condition_operator": "equals",
+    }
     refused = client.post(f"/vragenlijsten/{q.id}/secties/sectie_1/vragen/nieuw", data={**base, "reverse": "y"})
     assert refused.status_code == 200 and "omgekeerd" in refused.get_data(as_text=True)
-    added = client.post(f"/vragenlijsten/{q.id}/secties/sectie_1/vragen/nieuw", data={
-        **base, "labels_nl": "Nooit\nZeker", "labels_en": "Never\nSurely",
-        "scale_min": "3", "options": "a | A | A\nb | B | B", "max_length": "5"})  # other types' inputs
+    added = client.post(
+        f"/vragenlijsten/{q.id}/secties/sectie_1/vragen/nieuw",
+        data={
+            **base,
+            "labels_nl": "Nooit\nZeker",
+            "labels_en": "Never\nSurely",
+            "scale_min": "3",
+            "options": "a | A | A\nb | B | B",
+            "max_length": "5",
+        },
+    )  # other types' inputs
     assert added.status_code == 302
     db.session.expire_all()
     stored = Definition.from_dict(db.session.get(Questionnaire, q.id).definition).question("aanbevelen")
-    assert stored.to_dict() == {"key": "aanbevelen", "type": "nps", "text": {"nl": "Aanbevelen?", "en": "Recommend?"},
-                                "labels": {"nl": ["Nooit", "Zeker"], "en": ["Never", "Surely"]}}
+    assert stored.to_dict() == {
+        "key": "aanbevelen",
+        "type": "nps",
+        "text": {"nl": "Aanbevelen?", "en": "Recommend?"},
+        "labels": {"nl": ["Nooit", "Zeker"], "en": ["Never", "Surely"]},
+    }
     edit = client.get(f"/vragenlijsten/{q.id}/vragen/aanbevelen/bewerken").get_data(as_text=True)
     assert "Nooit\nZeker</textarea>" in edit
     overview = client.get(f"/vragenlijsten/{q.id}").get_data(as_text=True)
@@ -160,10 +196,23 @@ def stars():
 def test_a_type_registered_at_run_time_reaches_every_place(app, stars):
     from surveys.io import load_definition
 
-    definition = load_definition({  # the schema is assembled with the new type
-        "format": "draagvlak-questionnaire/1", "key": "ster", "version": 1, "title": _t("Ster"),
-        "audience": "all", "anonymous": True, "sections": [{"key": "s", "title": _t("S"), "questions": [
-            {"key": "sterren", "type": "stars_test", "text": _t("Hoeveel sterren?")}]}]})
+    definition = load_definition(
+        {  # the schema is assembled with the new type
+            "format": "draagvlak-questionnaire/1",
+            "key": "ster",
+            "version": 1,
+            "title": _t("Ster"),
+            "audience": "all",
+            "anonymous": True,
+            "sections": [
+                {
+                    "key": "s",
+                    "title": _t("S"),
+                    "questions": [{"key": "sterren", "type": "stars_test", "text": _t("Hoeveel sterren?")}],
+                }
+            ],
+        }
+    )
     question = definition.question("sterren")
     raw = raw_answers_from_form(definition.sections[0], MultiDict({"sterren": "2"}))
     assert definition.validate_all(raw) == ({"sterren": 2}, {})
@@ -179,11 +228,17 @@ def test_a_type_registered_at_run_time_reaches_every_place(app, stars):
 
 
 SAMPLES = {  # one definition per type with every own field set, for the contract tests below
-    "likert": {"scale": {"min": 1, "max": 7}, "labels": {"nl": ["Oneens", "Eens"], "en": ["No", "Yes"]},
-               "matrix": "m1"},
+    "likert": {
+        "scale": {"min": 1, "max": 7},
+        "labels": {"nl": ["Oneens", "Eens"], "en": ["No", "Yes"]},
+        "matrix": "m1",
+    },
     "single_choice": {"options": [{"value": "a", "label": _t("A")}, {"value": "b", "label": _t("B")}]},
-    "multiple_choice": {"options": [{"value": "a", "label": _t("A")}, {"value": "b", "label": _t("B")}],
-                        "min": 1, "max": 2},
+    "multiple_choice": {
+        "options": [{"value": "a", "label": _t("A")}, {"value": "b", "label": _t("B")}],
+        "min": 1,
+        "max": 2,
+    },
     "ranking": {"options": [{"value": "a", "label": _t("A")}, {"value": "b", "label": _t("B")}], "min": 1, "max": 2},
     "number": {"min": 0, "max": 12.5, "unit": _t("fte"), "integer": True},
     "currency": {"min": 0, "max": 1000},

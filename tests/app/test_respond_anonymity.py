@@ -1,5 +1,6 @@
 """Anonymity proof: after anonymous submissions nothing in the database or in any output ties a
 response to its invitation (participant id, token, e-mail, name, or a time of day)."""
+
 from __future__ import annotations
 
 import csv
@@ -9,14 +10,14 @@ from datetime import date, datetime
 
 import pytest
 import requests
-from sqlalchemy import func, select
-
-from app.extensions import db
-from app.models import OutboxMessage, Participant, Response, ResponseDraft
 from builders import api_token, gen_traject, gen_user
 from conftest import pg_available, require_service
 from live_server import serve
 from respond_builders import VALID_SMALL, close_and_release, gen_participant, gen_questionnaire
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import OutboxMessage, Participant, Response, ResponseDraft
 
 pytestmark = pytest.mark.postgres
 N = 24
@@ -32,9 +33,11 @@ def live_url(app, make_app, database_url):
 
 def _walk_flow(session, base, token, i):
     pages = [session.get(f"{base}/v/{token}", timeout=30)]
-    for key, data in (("houding", {"wil_1": "4", "wil_2": str(1 + i % 5)}),
-                      ("keuzes", {"samen": "ja", "fte": str(i)}),
-                      ("open", {"opmerking": f"Opmerking nummer {i}"})):
+    for key, data in (
+        ("houding", {"wil_1": "4", "wil_2": str(1 + i % 5)}),
+        ("keuzes", {"samen": "ja", "fte": str(i)}),
+        ("open", {"opmerking": f"Opmerking nummer {i}"}),
+    ):
         pages.append(session.post(f"{base}/v/{token}/{key}", data=dict(data, actie="volgende"), timeout=30))
     pages.append(session.post(f"{base}/v/{token}/_verzenden", timeout=30))
     pages.append(session.get(f"{base}/v/{token}", timeout=30))
@@ -47,19 +50,27 @@ def test_nothing_ties_an_anonymous_response_to_its_invitation(app, live_url, cli
     questionnaire = gen_questionnaire(traject)
     invited = []
     for i in range(N):
-        participant, token = gen_participant(questionnaire, organisation="AA" if i % 2 else "BB",
-                                             email=f"persoon{i}@school.nl", name=f"Persoon Nummer{i}")
+        participant, token = gen_participant(
+            questionnaire,
+            organisation="AA" if i % 2 else "BB",
+            email=f"persoon{i}@school.nl",
+            name=f"Persoon Nummer{i}",
+        )
         invited.append((participant.id, token, participant.email, participant.name))
-    secrets = {token for _, token, _, _ in invited} | {email for *_, email, _ in invited} | {
-        name for *_, name in invited}
+    secrets = (
+        {token for _, token, _, _ in invited} | {email for *_, email, _ in invited} | {name for *_, name in invited}
+    )
 
     outputs: list[str] = []
     caplog.set_level(logging.INFO)
     for i, (_, token, _, _) in enumerate(invited):
         with requests.Session() as session:
             if i % 3 == 0:  # some through the API, the rest through the pages
-                reply = session.post(f"{live_url}/api/v1/responses", timeout=30, json={
-                    "token": token, "answers": dict(VALID_SMALL, fte=i, opmerking=f"Opmerking nummer {i}")})
+                reply = session.post(
+                    f"{live_url}/api/v1/responses",
+                    timeout=30,
+                    json={"token": token, "answers": dict(VALID_SMALL, fte=i, opmerking=f"Opmerking nummer {i}")},
+                )
                 assert reply.status_code == 201
                 outputs.append(reply.text)
             else:
@@ -80,10 +91,20 @@ def test_nothing_ties_an_anonymous_response_to_its_invitation(app, live_url, cli
         assert len(r.id) == 32 and not r.id.isdigit()
         assert not any(isinstance(v, str) and any(s in v for s in secrets) for v in r.answers.values())
     assert {c.name for c in Response.__table__.columns} == {
-        "id", "questionnaire_id", "organisation_code", "role", "submitted_on", "answers",
-        "participant_id", "user_id", "revision", "is_latest", "signed_at",
+        "id",
+        "questionnaire_id",
+        "organisation_code",
+        "role",
+        "submitted_on",
+        "answers",
+        "participant_id",
+        "user_id",
+        "revision",
+        "is_latest",
+        "signed_at",
         # the release that first included it: a batch of at least k, never a moment
-        "released_in"}
+        "released_in",
+    }
 
     # 2. every column of every table: no row outside `responses` mentions a response id, and no
     #    token is stored anywhere; the participant rows only say *that* they completed.
@@ -106,8 +127,9 @@ def test_nothing_ties_an_anonymous_response_to_its_invitation(app, live_url, cli
 
     # 3. outputs: API answers, pages, the CSV, outbox mails and the captured log records
     close_and_release(client, owner, questionnaire)
-    csv_text = client.get(f"/api/v1/questionnaires/{questionnaire.id}/responses.csv",
-                          headers=api_token(owner)).get_data(as_text=True)
+    csv_text = client.get(
+        f"/api/v1/questionnaires/{questionnaire.id}/responses.csv", headers=api_token(owner)
+    ).get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(csv_text)))
     assert len(rows) == N
     outputs += [m.body or "" for m in db.session.scalars(select(OutboxMessage))]
@@ -119,8 +141,18 @@ def test_nothing_ties_an_anonymous_response_to_its_invitation(app, live_url, cli
     assert [int(r["fte"]) for r in rows] != list(range(N))
     assert [r["response_id"] for r in rows] == sorted(r["response_id"] for r in rows)
     assert not any(r["response_id"] == str(pid) for r in rows for pid in participant_ids)
-    assert set(rows[0]) == {"response_id", "organisation", "role", "submitted_on", "wil_1", "wil_2",
-                            "samen", "domeinen", "fte", "opmerking"}
+    assert set(rows[0]) == {
+        "response_id",
+        "organisation",
+        "role",
+        "submitted_on",
+        "wil_1",
+        "wil_2",
+        "samen",
+        "domeinen",
+        "fte",
+        "opmerking",
+    }
     assert all(len(r["submitted_on"]) == 10 for r in rows)
     # logs: the live server logged every request, with the token redacted
     access = [rec.getMessage() for rec in caplog.records if rec.name == "werkzeug"]
@@ -129,4 +161,3 @@ def test_nothing_ties_an_anonymous_response_to_its_invitation(app, live_url, cli
         message = rec.getMessage()
         assert not any(token in message for _, token, _, _ in invited), message
         assert not any(rid in message for rid in response_ids), message
-

@@ -1,17 +1,18 @@
 """The respondent's personal-link flow: intro, sections saved per page, resume, review, submit."""
+
 from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
+from builders import gen_traject
+from respond_builders import gen_participant, gen_questionnaire, small_definition
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Participant, Response, ResponseDraft, Traject
 from app.respond.logging import TokenRedactingFilter, redact
-from builders import gen_traject, gen_user
-from respond_builders import VALID_SMALL, gen_participant, gen_questionnaire, small_definition
 
 
 def _setup(**kwargs):
@@ -23,8 +24,7 @@ def _setup(**kwargs):
 
 def _answer_all(client, token):
     client.post(f"/v/{token}/houding", data={"wil_1": "4", "wil_2": "5", "actie": "volgende"})
-    client.post(f"/v/{token}/keuzes", data={"samen": "ja", "domeinen": ["inkoop"], "fte": "2,5",
-                                             "actie": "volgende"})
+    client.post(f"/v/{token}/keuzes", data={"samen": "ja", "domeinen": ["inkoop"], "fte": "2,5", "actie": "volgende"})
     return client.post(f"/v/{token}/open", data={"opmerking": "Goed plan", "actie": "volgende"})
 
 
@@ -121,8 +121,14 @@ def test_review_lists_answers_with_edit_links_and_submit_once(app, client, monke
     assert "Dank u wel" in client.get(response.location).get_data(as_text=True)
     assert _responses() == 1
     row = db.session.scalar(select(Response))
-    assert row.answers == {"wil_1": 4, "wil_2": 5, "samen": True, "domeinen": ["inkoop"], "fte": 2.5,
-                           "opmerking": "Goed plan"}
+    assert row.answers == {
+        "wil_1": 4,
+        "wil_2": 5,
+        "samen": True,
+        "domeinen": ["inkoop"],
+        "fte": 2.5,
+        "opmerking": "Goed plan",
+    }
     assert row.participant_id is None and row.user_id is None and row.signed_at is None
     assert row.organisation_code == "AA" and row.role == "ict_staff"
     db.session.expire_all()
@@ -175,14 +181,14 @@ def test_closed_not_open_and_opted_out_pages(app, client):
     closed = gen_questionnaire(traject, status="closed")
     _, closed_token = gen_participant(closed)
     assert "Deze vragenlijst is gesloten" in client.get(f"/v/{closed_token}").get_data(as_text=True)
-    later = gen_questionnaire(traject, opens_at=datetime(2031, 3, 2, 9, 0, tzinfo=timezone.utc))
+    later = gen_questionnaire(traject, opens_at=datetime(2031, 3, 2, 9, 0, tzinfo=UTC))
     _, later_token = gen_participant(later)
     html = client.get(f"/v/{later_token}").get_data(as_text=True)
     assert "nog niet open" in html and "2031" in html
     draft = gen_questionnaire(traject, status="draft")
     _, draft_token = gen_participant(draft)
     assert "nog niet open" in client.get(f"/v/{draft_token}").get_data(as_text=True)
-    past = gen_questionnaire(traject, closes_at=datetime.now(timezone.utc) - timedelta(hours=1))
+    past = gen_questionnaire(traject, closes_at=datetime.now(UTC) - timedelta(hours=1))
     _, past_token = gen_participant(past)
     assert "gesloten" in client.get(f"/v/{past_token}/houding").get_data(as_text=True)
     opened = gen_questionnaire(traject)
@@ -208,12 +214,26 @@ def test_identified_submission_records_the_participant(app, client):
 def test_log_filter_redacts_tokens_in_access_logs(app, client):
     assert any(isinstance(f, TokenRedactingFilter) for f in logging.getLogger("werkzeug").filters)
     assert any(isinstance(f, TokenRedactingFilter) for f in logging.getLogger("gunicorn.access").filters)
-    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1,
-                               '%s - - [%s] "%s" %s %s', ("127.0.0.1", "now", "GET /v/geheim123/open HTTP/1.1", "200", "-"), None)
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - - [%s] "%s" %s %s',
+        ("127.0.0.1", "now", "GET /v/geheim123/open HTTP/1.1", "200", "-"),
+        None,
+    )
     TokenRedactingFilter().filter(record)
     assert "geheim123" not in record.getMessage() and "/v/[verborgen]/open" in record.getMessage()
-    gunicorn = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, '%(r)s %(s)s',
-                                 ({"r": "POST /afmelden/geheim456 HTTP/1.1", "s": "200"},), None)
+    gunicorn = logging.LogRecord(
+        "gunicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        "%(r)s %(s)s",
+        ({"r": "POST /afmelden/geheim456 HTTP/1.1", "s": "200"},),
+        None,
+    )
     TokenRedactingFilter().filter(gunicorn)
     assert gunicorn.getMessage() == "POST /afmelden/[verborgen] HTTP/1.1 200"
     assert redact("/api/v1/responses") == "/api/v1/responses"

@@ -1,19 +1,20 @@
 """Integrity under concurrency, against the real PostgreSQL and a real threaded server: the same
 token submitted at the same moment yields exactly one response."""
+
 from __future__ import annotations
 
 import threading
 
 import pytest
 import requests
-from sqlalchemy import func, select
-
-from app.extensions import db
-from app.models import Participant, Response
 from builders import gen_traject
 from conftest import pg_available, require_service
 from live_server import serve
 from respond_builders import VALID_SMALL, gen_participant, gen_questionnaire, small_definition
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Participant, Response
 
 pytestmark = pytest.mark.postgres
 CONCURRENT = 10
@@ -56,8 +57,11 @@ def _responses() -> int:
 def test_same_token_posted_concurrently_to_the_api_stores_one_response(app, live_url):
     questionnaire = gen_questionnaire(gen_traject())
     participant, token = gen_participant(questionnaire)
-    send = lambda s: s.post(f"{live_url}/api/v1/responses", json={"token": token, "answers": VALID_SMALL},  # noqa: E731
-                            timeout=30)
+    send = lambda s: s.post(
+        f"{live_url}/api/v1/responses",
+        json={"token": token, "answers": VALID_SMALL},  # noqa: E731
+        timeout=30,
+    )
     results = _fire([send] * CONCURRENT)
     codes = sorted(r.status_code for r in results)
     assert codes == [201] + [409] * (CONCURRENT - 1), codes
@@ -74,8 +78,12 @@ def test_same_token_submitted_concurrently_in_the_browser_flow_stores_one_respon
         reply = setup.post(f"{live_url}/v/{token}/{key}", data=dict(data, actie="volgende"), timeout=30)
         assert reply.status_code == 200
     # The same browser (its draft cookie) pressing "Verzenden" many times at once.
-    send = lambda s: s.post(f"{live_url}/v/{token}/_verzenden", allow_redirects=False,  # noqa: E731
-                            cookies=setup.cookies.get_dict(), timeout=30)
+    send = lambda s: s.post(
+        f"{live_url}/v/{token}/_verzenden",
+        allow_redirects=False,  # noqa: E731
+        cookies=setup.cookies.get_dict(),
+        timeout=30,
+    )
     results = _fire([send] * CONCURRENT)
     codes = sorted(r.status_code for r in results)
     assert codes == [302] + [409] * (CONCURRENT - 1), codes
@@ -86,8 +94,11 @@ def test_same_token_submitted_concurrently_in_the_browser_flow_stores_one_respon
 def test_identified_concurrent_first_submissions_store_one_revision(app, live_url):
     questionnaire = gen_questionnaire(gen_traject(), definition=small_definition(anonymous=False))
     participant, token = gen_participant(questionnaire, role="ict_lead")
-    send = lambda s: s.post(f"{live_url}/api/v1/responses", json={"token": token, "answers": VALID_SMALL},  # noqa: E731
-                            timeout=30)
+    send = lambda s: s.post(
+        f"{live_url}/api/v1/responses",
+        json={"token": token, "answers": VALID_SMALL},  # noqa: E731
+        timeout=30,
+    )
     results = _fire([send] * CONCURRENT)
     assert sorted(r.status_code for r in results) == [201] + [409] * (CONCURRENT - 1)
     rows = db.session.scalars(select(Response).where(Response.participant_id == participant.id)).all()

@@ -1,13 +1,14 @@
 """The bestuurder's signed, revisable commitment statement at /trajecten/<id>/verklaring."""
+
 from __future__ import annotations
 
+from builders import add_member, gen_traject, gen_user, login
+from respond_builders import gen_questionnaire
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Participant, Response
 from app.services.responses import definition
-from builders import add_member, gen_traject, gen_user, login
-from respond_builders import gen_questionnaire
 
 
 def _form(questionnaire, **overrides) -> dict:
@@ -42,10 +43,10 @@ def test_bestuurder_signs_and_revises_keeping_every_revision(app, client):
     html = client.get(f"/trajecten/{traject.id}/verklaring").get_data(as_text=True)
     assert "Uw huidige verklaring" in html and "versie 1" in html
     assert "Heldere afspraken" in html  # prefilled with the latest answers
-    client.post(f"/trajecten/{traject.id}/verklaring",
-                data=_form(questionnaire, board_conditions="Eerst de inkoop"))
-    rows = db.session.scalars(select(Response).where(Response.participant_id == participant.id)
-                              .order_by(Response.revision)).all()
+    client.post(f"/trajecten/{traject.id}/verklaring", data=_form(questionnaire, board_conditions="Eerst de inkoop"))
+    rows = db.session.scalars(
+        select(Response).where(Response.participant_id == participant.id).order_by(Response.revision)
+    ).all()
     assert [(r.revision, r.is_latest) for r in rows] == [(1, False), (2, True)]
     assert all(r.signed_at is not None and r.user_id == board.id for r in rows)
     assert rows[1].answers["board_conditions"] == "Eerst de inkoop"
@@ -57,8 +58,7 @@ def test_signature_is_required(app, client):
     traject = gen_traject()
     questionnaire = gen_questionnaire(traject, "board_commitment")
     login(client, _board(traject))
-    response = client.post(f"/trajecten/{traject.id}/verklaring",
-                           data=_form(questionnaire, signature_agree="nee"))
+    response = client.post(f"/trajecten/{traject.id}/verklaring", data=_form(questionnaire, signature_agree="nee"))
     assert response.status_code == 422
     assert "namens uw organisatie ondertekent" in response.get_data(as_text=True)
     assert db.session.scalar(select(Response)) is None

@@ -1,6 +1,7 @@
 """SWOT, confrontatiematrix, feasibility overrides and roadmap pages: rules, limits and access."""
+
 from builders import add_member, gen_user, login
-from builders_results import build_payload, gen_case_traject, gen_snapshot
+from builders_results import gen_case_traject, gen_snapshot
 from sqlalchemy import select
 
 from app.extensions import db
@@ -19,8 +20,9 @@ def _setup(client):
 
 def _items(traject, organisation=None):
     query = select(SwotItem).where(SwotItem.traject_id == traject.id)
-    query = query.where(SwotItem.organisation_code.is_(None) if organisation is None
-                        else SwotItem.organisation_code == organisation)
+    query = query.where(
+        SwotItem.organisation_code.is_(None) if organisation is None else SwotItem.organisation_code == organisation
+    )
     return list(db.session.scalars(query))
 
 
@@ -44,15 +46,19 @@ def test_swot_page_derives_items_with_rule_and_evidence_link_once(client, app):
 def test_manual_items_add_edit_delete_and_auto_items_are_protected(client, app):
     owner, traject = _setup(client)
     client.get(f"/trajecten/{traject.id}/swot")
-    r = client.post(f"/trajecten/{traject.id}/swot/punten?org=ZL",
-                    data={"quadrant": "O", "text_nl": "Nieuwe aanbesteding werkplekken in 2027"}, follow_redirects=True)
+    r = client.post(
+        f"/trajecten/{traject.id}/swot/punten?org=ZL",
+        data={"quadrant": "O", "text_nl": "Nieuwe aanbesteding werkplekken in 2027"},
+        follow_redirects=True,
+    )
     assert "SWOT-punt opgeslagen" in r.get_data(as_text=True)
     item = next(i for i in _items(traject, "ZL") if i.source == "manual")
     client.post(f"/trajecten/{traject.id}/swot/punten/{item.id}", data={"quadrant": "T", "text_nl": "Gewijzigd"})
     db.session.refresh(item)
     assert (item.quadrant, item.text_nl) == ("T", "Gewijzigd")
-    r = client.post(f"/trajecten/{traject.id}/swot/punten", data={"quadrant": "S", "text_nl": "  "},
-                    follow_redirects=True)
+    r = client.post(
+        f"/trajecten/{traject.id}/swot/punten", data={"quadrant": "S", "text_nl": "  "}, follow_redirects=True
+    )
     assert "Vul een omschrijving in." in r.get_data(as_text=True)
     auto = next(i for i in _items(traject) if i.source == "auto")
     r = client.post(f"/trajecten/{traject.id}/swot/punten/{auto.id}/verwijderen", follow_redirects=True)
@@ -81,16 +87,23 @@ def test_confrontation_scores_and_sums(client, app):
     s = [i for i in _items(traject) if i.quadrant == "W"][:2]
     o = [i for i in _items(traject) if i.quadrant in "OT"][:2]
     client.post(f"/trajecten/{traject.id}/swot/selectie", data={"selected": [i.id for i in s + o]})
-    client.post(f"/trajecten/{traject.id}/swot/confrontatie", data={
-        f"score-{s[0].id}-{o[0].id}": "2", f"score-{s[0].id}-{o[1].id}": "-1",
-        f"score-{s[1].id}-{o[0].id}": "1", f"score-{s[1].id}-{o[1].id}": "0"})
+    client.post(
+        f"/trajecten/{traject.id}/swot/confrontatie",
+        data={
+            f"score-{s[0].id}-{o[0].id}": "2",
+            f"score-{s[0].id}-{o[1].id}": "-1",
+            f"score-{s[1].id}-{o[0].id}": "1",
+            f"score-{s[1].id}-{o[1].id}": "0",
+        },
+    )
     state = advice.confrontation_state(traject, None)
     assert state["result"]["rows"] == {s[0].id: 1, s[1].id: 1}
     assert state["result"]["columns"] == {o[0].id: 3, o[1].id: -1}
     html = client.get(f"/trajecten/{traject.id}/swot").get_data(as_text=True)
     assert "Belangrijkste aandachtspunten" in html and "+3" in html
-    r = client.post(f"/trajecten/{traject.id}/swot/confrontatie", data={f"score-{s[0].id}-{o[0].id}": "5"},
-                    follow_redirects=True)
+    r = client.post(
+        f"/trajecten/{traject.id}/swot/confrontatie", data={f"score-{s[0].id}-{o[0].id}": "5"}, follow_redirects=True
+    )
     assert "tussen −2 en +2" in r.get_data(as_text=True)
 
 
@@ -98,12 +111,17 @@ def test_feasibility_override_keeps_who_when_and_audits(client, app):
     owner, traject = _setup(client)
     html = client.get(f"/trajecten/{traject.id}/haalbaarheid").get_data(as_text=True)
     assert "knock-out" in html and "advies" in html and "<caption" in html
-    r = client.post(f"/trajecten/{traject.id}/haalbaarheid/overschrijven",
-                    data={"domain": "inkoop", "form": "ssc", "score": "80", "reason": ""}, follow_redirects=True)
+    r = client.post(
+        f"/trajecten/{traject.id}/haalbaarheid/overschrijven",
+        data={"domain": "inkoop", "form": "ssc", "score": "80", "reason": ""},
+        follow_redirects=True,
+    )
     assert "Geef een schriftelijke onderbouwing." in r.get_data(as_text=True)
     assert db.session.scalar(select(FeasibilityOverride)) is None
-    client.post(f"/trajecten/{traject.id}/haalbaarheid/overschrijven",
-                data={"domain": "inkoop", "form": "ssc", "score": "80", "reason": "SIVON regelt de inkoop al centraal."})
+    client.post(
+        f"/trajecten/{traject.id}/haalbaarheid/overschrijven",
+        data={"domain": "inkoop", "form": "ssc", "score": "80", "reason": "SIVON regelt de inkoop al centraal."},
+    )
     row = db.session.scalar(select(FeasibilityOverride))
     assert row.score == 80 and row.user_id == owner.id and row.at is not None and row.reason.startswith("SIVON")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "feasibility.override"))
@@ -126,18 +144,41 @@ def test_roadmap_proposals_never_duplicate_and_edits(client, app):
     assert "Geen nieuwe voorstellen" in r.get_data(as_text=True)
     assert len(list(db.session.scalars(select(RoadmapAction)))) == len(rows)
     first, second = rows[0], rows[1]
-    client.post(f"/trajecten/{traject.id}/routekaart/acties/{second.id}", data={
-        "title": second.title, "horizon": "middellang", "owner": "Hoofd ICT", "quarter": "2027-k2",
-        "status": "bezig", "depends_on": [first.id]})
+    client.post(
+        f"/trajecten/{traject.id}/routekaart/acties/{second.id}",
+        data={
+            "title": second.title,
+            "horizon": "middellang",
+            "owner": "Hoofd ICT",
+            "quarter": "2027-k2",
+            "status": "bezig",
+            "depends_on": [first.id],
+        },
+    )
     db.session.refresh(second)
-    assert (second.owner, second.quarter, second.status, second.depends_on) == ("Hoofd ICT", "2027-K2", "bezig", [first.id])
-    r = client.post(f"/trajecten/{traject.id}/routekaart/acties/{first.id}", data={
-        "title": first.title, "horizon": "kort", "quarter": "2027-K1", "status": "open", "depends_on": [second.id]},
-        follow_redirects=True)
+    assert (second.owner, second.quarter, second.status, second.depends_on) == (
+        "Hoofd ICT",
+        "2027-K2",
+        "bezig",
+        [first.id],
+    )
+    r = client.post(
+        f"/trajecten/{traject.id}/routekaart/acties/{first.id}",
+        data={
+            "title": first.title,
+            "horizon": "kort",
+            "quarter": "2027-K1",
+            "status": "open",
+            "depends_on": [second.id],
+        },
+        follow_redirects=True,
+    )
     assert "kringloop" in r.get_data(as_text=True)
-    r = client.post(f"/trajecten/{traject.id}/routekaart/acties", data={
-        "title": "Gezamenlijke aanbesteding", "horizon": "kort", "quarter": "volgend jaar", "status": "open"},
-        follow_redirects=True)
+    r = client.post(
+        f"/trajecten/{traject.id}/routekaart/acties",
+        data={"title": "Gezamenlijke aanbesteding", "horizon": "kort", "quarter": "volgend jaar", "status": "open"},
+        follow_redirects=True,
+    )
     assert "2027-K1" in r.get_data(as_text=True)  # the Dutch format hint
     html = client.get(f"/trajecten/{traject.id}/routekaart").get_data(as_text=True)
     assert 'role="img"' in html and "Korte termijn" in html and "Lange termijn" in html
@@ -158,9 +199,16 @@ def test_bestuurder_reads_but_cannot_edit(client, app):
         assert page.status_code == 200, url
         assert 'name="csrf_token"' not in page.get_data(as_text=True).split("</header>")[1] or url == "rapport"
     assert client.post(f"/trajecten/{traject.id}/routekaart/voorstel").status_code == 403
-    assert client.post(f"/trajecten/{traject.id}/swot/punten", data={"quadrant": "S", "text_nl": "x"}).status_code == 403
-    assert client.post(f"/trajecten/{traject.id}/haalbaarheid/overschrijven",
-                       data={"domain": "inkoop", "form": "ssc", "score": "80", "reason": "x"}).status_code == 403
+    assert (
+        client.post(f"/trajecten/{traject.id}/swot/punten", data={"quadrant": "S", "text_nl": "x"}).status_code == 403
+    )
+    assert (
+        client.post(
+            f"/trajecten/{traject.id}/haalbaarheid/overschrijven",
+            data={"domain": "inkoop", "form": "ssc", "score": "80", "reason": "x"},
+        ).status_code
+        == 403
+    )
     # Having the report built changes no data, so a bestuurder may ask for the PDF.
     assert client.post(f"/trajecten/{traject.id}/rapport/bouwen").status_code == 302
     outsider = gen_user("regisseur")

@@ -1,4 +1,5 @@
 """API of the advice: SWOT, feasibility, roadmap, report files; 200/202/403/404 and the OpenAPI document."""
+
 from builders import add_member, api_token, gen_user
 from builders_results import gen_case_traject, gen_snapshot
 

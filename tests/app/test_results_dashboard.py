@@ -1,4 +1,5 @@
 """Dashboard: charts with tables, n on every figure, suppressed cells say "te weinig respons", access rules."""
+
 import re
 
 from builders import add_member, gen_user, login
@@ -42,7 +43,7 @@ def _all_pages(client, traject) -> str:
 
 def _section(client, traject, part, start):
     html = client.get(f"/trajecten/{traject.id}/resultaten/{part}").get_data(as_text=True)
-    return html[html.index(f'id="{start}"'):html.index("Terug naar het overzicht")]
+    return html[html.index(f'id="{start}"') : html.index("Terug naar het overzicht")]
 
 
 def test_dashboard_shows_charts_tables_and_suppression(client, app):
@@ -51,8 +52,9 @@ def test_dashboard_shows_charts_tables_and_suppression(client, app):
     payload = _poisoned(build_payload())
     # A group of writers that reaches the comment threshold, as a release holds it.
     hope = payload["comments"][0]
-    payload["comments"] = [dict(hope, text=hope["text"].upper() if i % 3 == 1 else hope["text"])
-                           for i in range(traject.comment_threshold)]
+    payload["comments"] = [
+        dict(hope, text=hope["text"].upper() if i % 3 == 1 else hope["text"]) for i in range(traject.comment_threshold)
+    ]
     gen_snapshot(traject, payload)
     login(client, owner)
     html = _all_pages(client, traject)
@@ -95,10 +97,24 @@ def test_small_response_counts_are_not_shown(client, app):
     traject = gen_case_traject(owner)
     payload = build_payload()
     # As a release stores them: the hidden group's count is gone, and the page must say so.
-    payload["response_rates"] = [{"questionnaire": "ict_staff", "organisation": "BC", "role": "ict_staff",
-                                  "invited": 9, "completed": None, "suppressed": True},
-                                 {"questionnaire": "ict_staff", "organisation": "ZL", "role": "ict_staff",
-                                  "invited": 30, "completed": 21, "suppressed": False}]
+    payload["response_rates"] = [
+        {
+            "questionnaire": "ict_staff",
+            "organisation": "BC",
+            "role": "ict_staff",
+            "invited": 9,
+            "completed": None,
+            "suppressed": True,
+        },
+        {
+            "questionnaire": "ict_staff",
+            "organisation": "ZL",
+            "role": "ict_staff",
+            "invited": 30,
+            "completed": 21,
+            "suppressed": False,
+        },
+    ]
     gen_snapshot(traject, payload)
     login(client, owner)
     section = _section(client, traject, "respons", "respons")
@@ -111,10 +127,25 @@ def test_identified_questionnaires_show_their_single_respondent(client, app):
     owner = gen_user("regisseur")
     traject = gen_case_traject(owner)
     payload = build_payload()
-    payload["response_rates"] = [{"questionnaire": "ict_foto", "organisation": "BC", "role": "ict_lead",
-                                  "invited": 1, "completed": 1, "anonymous": False},
-                                 {"questionnaire": "ict_staff", "organisation": "BC", "role": "ict_staff",
-                                  "invited": 9, "completed": None, "anonymous": True, "suppressed": True}]
+    payload["response_rates"] = [
+        {
+            "questionnaire": "ict_foto",
+            "organisation": "BC",
+            "role": "ict_lead",
+            "invited": 1,
+            "completed": 1,
+            "anonymous": False,
+        },
+        {
+            "questionnaire": "ict_staff",
+            "organisation": "BC",
+            "role": "ict_staff",
+            "invited": 9,
+            "completed": None,
+            "anonymous": True,
+            "suppressed": True,
+        },
+    ]
     gen_snapshot(traject, payload)
     login(client, owner)
     section = _section(client, traject, "respons", "respons")
@@ -123,12 +154,20 @@ def test_identified_questionnaires_show_their_single_respondent(client, app):
 
 
 def _participant(traject, status):
-    q = Questionnaire(traject_id=traject.id, key="ict_staff", title={"nl": "Draagvlak ICT", "en": "Support"},
-                      status=status, anonymous=True, audience="ict_staff", definition={})
+    q = Questionnaire(
+        traject_id=traject.id,
+        key="ict_staff",
+        title={"nl": "Draagvlak ICT", "en": "Support"},
+        status=status,
+        anonymous=True,
+        audience="ict_staff",
+        definition={},
+    )
     db.session.add(q)
     db.session.flush()
-    org = db.session.scalar(db.select(Organisation).where(Organisation.traject_id == traject.id,
-                                                          Organisation.code == "BM"))
+    org = db.session.scalar(
+        db.select(Organisation).where(Organisation.traject_id == traject.id, Organisation.code == "BM")
+    )
     p = Participant(questionnaire_id=q.id, email="a@example.nl", role="ict_staff", organisation_id=org.id)
     db.session.add(p)
     db.session.flush()

@@ -1,14 +1,15 @@
 """Roll-ups and the statistics pages (issue 15): the dashboard says which small groups are shown
 together and why; "Verschillen tussen scholen" shows the tests only for shown schools; the
 instrument-quality page shows alpha with its complete respondents and item–rest correlations."""
+
 import re
 
 import pytest
+from builders import add_member, gen_user, login
+from builders_results import ORGANISATIONS, gen_case_traject
 
 from app.extensions import db
 from app.services import indicators, simulation
-from builders import add_member, gen_user, login
-from builders_results import ORGANISATIONS, gen_case_traject
 
 
 def _text(html):
@@ -76,8 +77,14 @@ def test_differences_page_compares_only_shown_schools(client, small_case):
     for c in tested:
         assert {g["group"] for g in c["groups"]} == {"EC", "ZL"}
     # Beside the median, each school's answer distribution (from its released construct row).
-    row = next(r for r in snapshot.payload["constructs"] if r["questionnaire"] == "ict_staff"
-               and r["construct"] == tested[0]["construct"] and r["organisation"] == "ZL" and r["role"] is None)
+    row = next(
+        r
+        for r in snapshot.payload["constructs"]
+        if r["questionnaire"] == "ict_staff"
+        and r["construct"] == tested[0]["construct"]
+        and r["organisation"] == "ZL"
+        and r["role"] is None
+    )
     assert " · ".join(str(row["distribution"][p]) for p in "12345") in "".join(tables)
 
 
@@ -145,10 +152,10 @@ def test_api_comparisons_only_between_shown_schools_and_equal_to_scipy(client, s
     pair's U and p equal scipy.stats.kruskal / mannwhitneyu on scores recomputed here from the
     stored answers (mean of answered items, reversed items as 6 - x, at least half answered)."""
     import numpy as np
+    from builders import api_token
     from scipy import stats
 
     from app.models import Questionnaire, Response
-    from builders import api_token
     from surveys.model import Questionnaire as Definition
 
     owner, traject = small_case
@@ -157,14 +164,16 @@ def test_api_comparisons_only_between_shown_schools_and_equal_to_scipy(client, s
     assert comparisons
     assert all({g["group"] for g in c["groups"]} <= {"EC", "ZL"} for c in comparisons)
     questionnaire = db.session.query(Questionnaire).filter_by(traject_id=traject.id, template_key="ict_staff").one()
-    questions = [q for q in Definition.from_dict(questionnaire.definition).questions()
-                 if q.type == "likert" and q.construct == "appropriateness"]
+    questions = [
+        q
+        for q in Definition.from_dict(questionnaire.definition).questions()
+        if q.type == "likert" and q.construct == "appropriateness"
+    ]
     scores = {"EC": [], "ZL": []}
     for response in db.session.query(Response).filter_by(questionnaire_id=questionnaire.id, is_latest=True):
         if response.organisation_code not in scores:
             continue
-        values = [(6 - v if q.reverse else v) for q in questions
-                  if (v := response.answers.get(q.key)) is not None]
+        values = [(6 - v if q.reverse else v) for q in questions if (v := response.answers.get(q.key)) is not None]
         if len(values) >= len(questions) / 2:
             scores[response.organisation_code].append(np.mean(values))
     result = next(c for c in comparisons if c["construct"] == "appropriateness")

@@ -1,4 +1,6 @@
 """Security headers, CSRF and cookie flags."""
+
+
 def test_every_page_has_security_headers(client):
     response = client.get("/login")
     csp = response.headers["Content-Security-Policy"]

@@ -1,8 +1,10 @@
 """Service refusals carry a message id and parameters and are translated at the edge: a page
 shows them in the reader's language, the API answers the translated detail plus the id; nothing
 of a refused change is saved (run_action / api_action roll back)."""
+
 from __future__ import annotations
 
+from builders import api_token, gen_traject, gen_user, login
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
@@ -11,7 +13,6 @@ from app.extensions import db
 from app.models import Organisation
 from app.services import trajects as traject_service
 from app.services.errors import N_, ServiceError
-from builders import api_token, gen_traject, gen_user, login
 
 
 def _organisations(traject_or_id) -> int:
@@ -44,7 +45,8 @@ def test_the_api_answers_the_translated_detail_and_the_message_id(client, app):
     assert problem["detail"] == "The traject details are not valid."
     assert problem["message_id"] == "De traject-gegevens zijn niet geldig."
     assert problem["errors"]["comment_threshold"] == [
-        "The threshold for open answers may not be lower than the anonymity threshold."]
+        "The threshold for open answers may not be lower than the anonymity threshold."
+    ]
     dutch = client.post("/api/v1/trajects", json=body, headers=headers).get_json()  # no Accept-Language
     assert dutch["detail"] == "De traject-gegevens zijn niet geldig." == dutch["message_id"]
 
@@ -55,8 +57,11 @@ def test_a_frozen_threshold_is_409_with_its_id(client, app):
     from respond_builders import gen_questionnaire
 
     gen_questionnaire(traject)  # published: respondents were promised the threshold
-    response = client.patch(f"/api/v1/trajects/{traject.id}", json={"anonymity_threshold": 4},
-                            headers={**api_token(owner), "Accept-Language": "en"})
+    response = client.patch(
+        f"/api/v1/trajects/{traject.id}",
+        json={"anonymity_threshold": 4},
+        headers={**api_token(owner), "Accept-Language": "en"},
+    )
     assert response.status_code == 409
     problem = response.get_json()
     assert problem["message_id"] == traject_service.THRESHOLD_FROZEN_MESSAGE.msgid
@@ -81,8 +86,10 @@ def test_run_action_rolls_back_and_commits(app):
 
         assert get_flashed_messages() == ["The organisation is not valid."]
         assert _organisations(traject) == 0  # nothing half-saved
-        done = run_action(lambda: traject_service.add_organisation(traject, {"code": "YY", "name": "Heel"}),
-                          redirect_to=lambda organisation: f"/o/{organisation.code}")
+        done = run_action(
+            lambda: traject_service.add_organisation(traject, {"code": "YY", "name": "Heel"}),
+            redirect_to=lambda organisation: f"/o/{organisation.code}",
+        )
         assert done.ok and done.response.location == "/o/YY"
     db.session.remove()
     assert _organisations(tid) == 1  # committed, seen from a new session

@@ -1,20 +1,22 @@
 """The smaller defects of issue 16, each with the behaviour that fixes it: opt-out wording that matches
 the link, earlier statement versions that open, signing in the audit log, deleting organisations,
 Excel's trailing empty rows, length limits with a message, and a Dutch message for bad YAML."""
+
 from __future__ import annotations
 
 import io
 import re
 
+from builders import add_member, gen_traject, gen_user, login
+from builders_distribution import gen_participant
+from builders_distribution import gen_questionnaire as gen_open_questionnaire
+from respond_builders import gen_questionnaire
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Organisation, Participant, Questionnaire, Traject
 from app.models.advice import SwotItem
 from app.services import trajects as traject_service
-from builders import add_member, gen_traject, gen_user, login
-from builders_distribution import gen_participant, gen_questionnaire as gen_open_questionnaire
-from respond_builders import gen_questionnaire
 from app.services.responses import definition
 
 
@@ -51,7 +53,9 @@ def test_earlier_statement_versions_open_and_signing_is_audited(client, app):
     add_member(traject, board)
     login(client, board)
     client.post(f"/trajecten/{traject.id}/verklaring", data=_form(questionnaire, board_conditions="Eerst de inkoop"))
-    client.post(f"/trajecten/{traject.id}/verklaring", data=_form(questionnaire, board_conditions="Eerst de servicedesk"))
+    client.post(
+        f"/trajecten/{traject.id}/verklaring", data=_form(questionnaire, board_conditions="Eerst de servicedesk")
+    )
     html = client.get(f"/trajecten/{traject.id}/verklaring").get_data(as_text=True)
     link = f"/trajecten/{traject.id}/verklaring/versie/1"
     assert f'href="{link}"' in html
@@ -60,10 +64,13 @@ def test_earlier_statement_versions_open_and_signing_is_audited(client, app):
     text = first.get_data(as_text=True)
     assert "versie 1" in text and "Eerst de inkoop" in text and "Eerst de servicedesk" not in text
     assert client.get(f"/trajecten/{traject.id}/verklaring/versie/9").status_code == 404
-    signed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "statement.signed")
-                                .order_by(AuditEvent.id)).all()
-    assert [(e.actor_id, e.traject_id, e.detail["revision"], e.detail["organisation"]) for e in signed] == \
-        [(board.id, traject.id, 1, "AA"), (board.id, traject.id, 2, "AA")]
+    signed = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "statement.signed").order_by(AuditEvent.id)
+    ).all()
+    assert [(e.actor_id, e.traject_id, e.detail["revision"], e.detail["organisation"]) for e in signed] == [
+        (board.id, traject.id, 1, "AA"),
+        (board.id, traject.id, 2, "AA"),
+    ]
     # Another bestuurder cannot open this one's versions (they see their own, which do not exist).
     client.post("/logout")
     other = gen_user("bestuurder", organisation=traject.organisation_by_code("BB"))
@@ -111,13 +118,19 @@ def test_excel_csv_with_trailing_empty_rows_imports(client, app):
     questionnaire = gen_open_questionnaire(traject)
     login(client, owner)
     people = "naam;e-mail;rol;organisatie\r\nAnna;anna@zl.nl;ict-medewerker;ZL\r\n;;;\r\n;;;\r\n"
-    response = client.post(f"/vragenlijsten/{questionnaire.id}/deelnemers/import", content_type="multipart/form-data",
-                           data={"file": (io.BytesIO(people.encode("utf-8-sig")), "deelnemers.csv")})
+    response = client.post(
+        f"/vragenlijsten/{questionnaire.id}/deelnemers/import",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(people.encode("utf-8-sig")), "deelnemers.csv")},
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Participant)) == 1
     schools = "code;naam;medewerkers;leerlingen;locaties;regio\r\nBM;Bonifatius Mavo;45;420;1;NOP\r\n;;;;;\r\n"
-    response = client.post(f"/trajecten/{traject.id}/organisaties/import", content_type="multipart/form-data",
-                           data={"file": (io.BytesIO(schools.encode()), "scholen.csv")})
+    response = client.post(
+        f"/trajecten/{traject.id}/organisaties/import",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(schools.encode()), "scholen.csv")},
+    )
     assert response.status_code == 302
     assert {o.code for o in db.session.get(Traject, traject.id).organisations} == {"ZL", "BM"}
     # A blank row between data rows is still an error on its own line (line numbers stay true).
@@ -129,8 +142,9 @@ def test_a_swot_point_of_8000_characters_is_refused_in_dutch(client, app):
     owner = gen_user("regisseur")
     traject = gen_traject(owner)
     login(client, owner)
-    response = client.post(f"/trajecten/{traject.id}/swot/punten", data={"quadrant": "S", "text_nl": "x" * 8000},
-                           follow_redirects=True)
+    response = client.post(
+        f"/trajecten/{traject.id}/swot/punten", data={"quadrant": "S", "text_nl": "x" * 8000}, follow_redirects=True
+    )
     assert "Een SWOT-punt is hoogstens 500 tekens lang; dit zijn er 8000." in response.get_data(as_text=True)
     own = select(func.count()).select_from(SwotItem).where(SwotItem.quadrant == "S", SwotItem.source == "manual")
     assert db.session.scalar(own) == 0
@@ -144,8 +158,10 @@ def test_a_long_traject_name_is_refused_with_a_message_not_cut(client, app):
     form = client.get("/trajecten/nieuw").get_data(as_text=True)
     # No maxlength attribute: a browser would cut pasted text off at 200 without a word.
     assert not re.search(r'<input[^>]*name="name"[^>]*maxlength', form)
-    response = client.post("/trajecten/nieuw", data={"name": "Verkenning " * 30, "phase": "ict_foto",
-                                                     "anonymity_threshold": 5, "comment_threshold": 10})
+    response = client.post(
+        "/trajecten/nieuw",
+        data={"name": "Verkenning " * 30, "phase": "ict_foto", "anonymity_threshold": 5, "comment_threshold": 10},
+    )
     assert response.status_code == 200 and "Hoogstens 200 tekens" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Traject)) == 0
     traject = gen_traject(owner)
@@ -161,8 +177,11 @@ def test_a_bad_yaml_import_says_where_in_dutch_not_the_parsers_english(client, a
     owner = gen_user("regisseur")
     traject = gen_traject(owner)
     login(client, owner)
-    response = client.post(f"/trajecten/{traject.id}/vragenlijsten/import", content_type="multipart/form-data",
-                           data={"file": (io.BytesIO(b"title:\n  nl: [open\nkey: x\n"), "kapot.yaml")})
+    response = client.post(
+        f"/trajecten/{traject.id}/vragenlijsten/import",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(b"title:\n  nl: [open\nkey: x\n"), "kapot.yaml")},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "de tekst is geen geldige YAML of JSON (regel" in html
@@ -191,15 +210,19 @@ def test_free_text_everywhere_has_a_maximum_refused_with_a_message_never_cut(cli
     assert refused.value.errors["reason"] == ["De onderbouwing is hoogstens 5000 tekens lang."]
     db.session.rollback()
     login(client, owner)
-    response = client.post(f"/trajecten/{traject.id}/rapport/teksten", data={"text_samenvatting": "s" * 20001},
-                           follow_redirects=True)
-    assert "Een hoofdstuktekst is hoogstens 20000 tekens lang; er is niets opgeslagen." in response.get_data(as_text=True)
+    response = client.post(
+        f"/trajecten/{traject.id}/rapport/teksten", data={"text_samenvatting": "s" * 20001}, follow_redirects=True
+    )
+    assert "Een hoofdstuktekst is hoogstens 20000 tekens lang; er is niets opgeslagen." in response.get_data(
+        as_text=True
+    )
     assert db.session.scalar(select(func.count()).select_from(AdviceText)) == 0
     board = gen_user("bestuurder", organisation=traject.organisation_by_code("AA"))
     add_member(traject, board)
     version = advice_versions.publish(traject, owner, confirm_gaps=True)
     db.session.commit()
     with pytest.raises(advice_versions.AdviceError) as refused:
-        advice_versions.record_decision(version, board, decision="yes_with_conditions",
-                                        domain_conditions={"inkoop": "v" * 2001})
+        advice_versions.record_decision(
+            version, board, decision="yes_with_conditions", domain_conditions={"inkoop": "v" * 2001}
+        )
     assert refused.value.errors["domain_conditions"] == ["Hoogstens 2000 tekens per domein."]

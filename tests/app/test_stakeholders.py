@@ -1,9 +1,11 @@
 """Stakeholder register, grid, engagement log, concerns and communication plan: services and pages."""
+
 from __future__ import annotations
 
 import io
 from datetime import date
 
+from builders import add_member, gen_traject, gen_user, login
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -13,12 +15,13 @@ from app.models.stakeholders import CommunicationItem, Concern, Engagement, Stak
 from app.services import concerns as concern_service
 from app.services import engagements as engagement_service
 from app.services import stakeholders as service
-from builders import add_member, gen_traject, gen_user, login
 
-CSV = ("naam;soort;categorie;organisatie;invloed;belang;houding;betrokkenheid;meetgroep;eigenaar\n"
-       "Bestuur AA;groep;bestuur;AA;5;4;voorstander;meebeslissen;bestuur;Regisseur\n"
-       "ICT-medewerkers AA;groep;ict-medewerkers;AA;2;5;kritisch;betrekken;ict-medewerkers;Hoofd ICT\n"
-       "Leverancier X;persoon;leverancier;;1;1;onbekend;informeren;;\n")
+CSV = (
+    "naam;soort;categorie;organisatie;invloed;belang;houding;betrokkenheid;meetgroep;eigenaar\n"
+    "Bestuur AA;groep;bestuur;AA;5;4;voorstander;meebeslissen;bestuur;Regisseur\n"
+    "ICT-medewerkers AA;groep;ict-medewerkers;AA;2;5;kritisch;betrekken;ict-medewerkers;Hoofd ICT\n"
+    "Leverancier X;persoon;leverancier;;1;1;onbekend;informeren;;\n"
+)
 
 
 def _setup():
@@ -32,8 +35,11 @@ def _events(action: str) -> int:
 
 
 def _upload(client, traject, text: str):
-    return client.post(f"/trajecten/{traject.id}/belanghebbenden/import",
-                       data={"file": (io.BytesIO(text.encode()), "register.csv")}, content_type="multipart/form-data")
+    return client.post(
+        f"/trajecten/{traject.id}/belanghebbenden/import",
+        data={"file": (io.BytesIO(text.encode()), "register.csv")},
+        content_type="multipart/form-data",
+    )
 
 
 def test_csv_import_creates_every_row_with_dutch_words_and_is_audited(client, app):
@@ -44,10 +50,19 @@ def test_csv_import_creates_every_row_with_dutch_words_and_is_audited(client, ap
     people = {s.name: s for s in service.register(traject)}
     assert set(people) == {"Bestuur AA", "ICT-medewerkers AA", "Leverancier X"}
     staff = people["ICT-medewerkers AA"]
-    assert (staff.kind, staff.category, staff.organisation_code, staff.influence, staff.interest) == \
-        ("group", "ict_staff", "AA", 2, 5)
-    assert (staff.attitude, staff.engagement, staff.measured_role, staff.quadrant) == \
-        ("critical", "involve", "ict_staff", "keep_informed")
+    assert (staff.kind, staff.category, staff.organisation_code, staff.influence, staff.interest) == (
+        "group",
+        "ict_staff",
+        "AA",
+        2,
+        5,
+    )
+    assert (staff.attitude, staff.engagement, staff.measured_role, staff.quadrant) == (
+        "critical",
+        "involve",
+        "ict_staff",
+        "keep_informed",
+    )
     assert people["Leverancier X"].organisation_code is None and people["Leverancier X"].quadrant == "monitor"
     assert people["Bestuur AA"].quadrant == "manage_closely"
     assert _events("stakeholder.imported") == 1
@@ -79,15 +94,19 @@ def test_moving_on_the_grid_is_a_form_changes_the_quadrant_and_is_audited(client
     page = client.get(f"/trajecten/{traject.id}/belanghebbenden/krachtenveld").get_data(as_text=True)
     assert 'role="img"' in page and "<title" in page and "Monitoren" in page
     assert f'name="s{stakeholder.id}-influence"' in page  # a form, not only a drag gesture
-    response = client.post(f"/trajecten/{traject.id}/belanghebbenden/{stakeholder.id}/verplaatsen",
-                           data={f"s{stakeholder.id}-influence": "4", f"s{stakeholder.id}-interest": "5"})
+    response = client.post(
+        f"/trajecten/{traject.id}/belanghebbenden/{stakeholder.id}/verplaatsen",
+        data={f"s{stakeholder.id}-influence": "4", f"s{stakeholder.id}-interest": "5"},
+    )
     assert response.status_code == 302
     db.session.refresh(stakeholder)
     assert (stakeholder.influence, stakeholder.interest, stakeholder.quadrant) == (4, 5, "manage_closely")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "stakeholder.moved"))
     assert event.detail["quadrant_before"] == "monitor" and event.detail["quadrant"] == "manage_closely"
-    bad = client.post(f"/trajecten/{traject.id}/belanghebbenden/{stakeholder.id}/verplaatsen",
-                      data={f"s{stakeholder.id}-influence": "7", f"s{stakeholder.id}-interest": "5"})
+    bad = client.post(
+        f"/trajecten/{traject.id}/belanghebbenden/{stakeholder.id}/verplaatsen",
+        data={f"s{stakeholder.id}-influence": "7", f"s{stakeholder.id}-interest": "5"},
+    )
     assert bad.status_code == 302
     db.session.refresh(stakeholder)
     assert stakeholder.influence == 4
@@ -96,23 +115,45 @@ def test_moving_on_the_grid_is_a_form_changes_the_quadrant_and_is_audited(client
 def test_bestuurder_reads_every_page_and_cannot_change_anything(client, app):
     owner, traject = _setup()
     stakeholder = service.add(traject, {"name": "Bestuur AA", "kind": "group", "influence": 5, "interest": 5})
-    engagement = engagement_service.log(traject, {"date": "2027-01-12", "kind": "workshop", "topic": "Kennismaking",
-                                                  "stakeholders": [stakeholder.id], "attendees": 7})
-    concern = concern_service.record(traject, {"text": "Wie doet straks de servicedesk?", "stakeholder": stakeholder.id})
+    engagement = engagement_service.log(
+        traject,
+        {
+            "date": "2027-01-12",
+            "kind": "workshop",
+            "topic": "Kennismaking",
+            "stakeholders": [stakeholder.id],
+            "attendees": 7,
+        },
+    )
+    concern = concern_service.record(
+        traject, {"text": "Wie doet straks de servicedesk?", "stakeholder": stakeholder.id}
+    )
     db.session.commit()
     board = gen_user("bestuurder", organisation=traject.organisation_by_code("AA"))
     add_member(traject, board)
     login(client, board)
     base = f"/trajecten/{traject.id}"
-    for path in ("/belanghebbenden", "/belanghebbenden/krachtenveld", f"/belanghebbenden/{stakeholder.id}",
-                 "/betrokkenheid", "/zorgen", f"/zorgen/{concern.id}", "/communicatieplan"):
+    for path in (
+        "/belanghebbenden",
+        "/belanghebbenden/krachtenveld",
+        f"/belanghebbenden/{stakeholder.id}",
+        "/betrokkenheid",
+        "/zorgen",
+        f"/zorgen/{concern.id}",
+        "/communicatieplan",
+    ):
         response = client.get(base + path)
         assert response.status_code == 200, path
         page = response.get_data(as_text=True)
         assert "Verplaatsen" not in page and "Bewerken en beantwoorden" not in page
-    for path, data in ((f"/belanghebbenden/{stakeholder.id}/verplaatsen", {}), ("/belanghebbenden/nieuw", {}),
-                       (f"/betrokkenheid/{engagement.id}/verwijderen", {}), (f"/zorgen/{concern.id}", {"status": "open"}),
-                       (f"/zorgen/{concern.id}/actie", {}), ("/communicatieplan/nieuw", {})):
+    for path, data in (
+        (f"/belanghebbenden/{stakeholder.id}/verplaatsen", {}),
+        ("/belanghebbenden/nieuw", {}),
+        (f"/betrokkenheid/{engagement.id}/verwijderen", {}),
+        (f"/zorgen/{concern.id}", {"status": "open"}),
+        (f"/zorgen/{concern.id}/actie", {}),
+        ("/communicatieplan/nieuw", {}),
+    ):
         assert client.post(base + path, data=data).status_code == 403, path
     assert db.session.get(Engagement, engagement.id) is not None
 
@@ -122,12 +163,24 @@ def test_engagement_log_per_phase_and_per_stakeholder_without_names(client, app)
     staff = service.add(traject, {"name": "ICT-medewerkers AA", "kind": "group", "influence": 2, "interest": 5})
     db.session.commit()
     login(client, owner)
-    response = client.post(f"/trajecten/{traject.id}/betrokkenheid/nieuw", data={
-        "date": "2027-02-03", "kind": "workshop", "phase": "analyse", "topic": "Werksessie servicedesk",
-        "stakeholders": [str(staff.id)], "domains": ["servicedesk"], "attendees": "6", "outcome": "Zorgen over roosters"})
+    response = client.post(
+        f"/trajecten/{traject.id}/betrokkenheid/nieuw",
+        data={
+            "date": "2027-02-03",
+            "kind": "workshop",
+            "phase": "analyse",
+            "topic": "Werksessie servicedesk",
+            "stakeholders": [str(staff.id)],
+            "domains": ["servicedesk"],
+            "attendees": "6",
+            "outcome": "Zorgen over roosters",
+        },
+    )
     assert response.status_code == 302
-    bad = client.post(f"/trajecten/{traject.id}/betrokkenheid/nieuw", data={
-        "date": "2027-02-03", "kind": "workshop", "phase": "analyse", "topic": "", "attendees": "-1"})
+    bad = client.post(
+        f"/trajecten/{traject.id}/betrokkenheid/nieuw",
+        data={"date": "2027-02-03", "kind": "workshop", "phase": "analyse", "topic": "", "attendees": "-1"},
+    )
     assert bad.status_code == 200 and "Vul dit veld in." in bad.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Engagement.id))) == 1
     log = client.get(f"/trajecten/{traject.id}/betrokkenheid").get_data(as_text=True)
@@ -145,8 +198,9 @@ def test_engagement_rejects_a_stakeholder_of_another_traject(app):
     foreign = service.add(other, {"name": "Elders", "kind": "group", "influence": 3, "interest": 3})
     db.session.commit()
     try:
-        engagement_service.log(traject, {"date": "2027-01-01", "kind": "meeting", "topic": "x",
-                                         "stakeholders": [foreign.id]})
+        engagement_service.log(
+            traject, {"date": "2027-01-01", "kind": "meeting", "topic": "x", "stakeholders": [foreign.id]}
+        )
     except service.StakeholderError as exc:
         assert "stakeholders" in exc.errors
     else:
@@ -163,7 +217,11 @@ def test_concern_becomes_a_roadmap_action_and_a_threat_with_links_both_ways(clie
     db.session.refresh(concern)
     action = db.session.get(RoadmapAction, concern.roadmap_action_id)
     threat = db.session.get(SwotItem, concern.swot_item_id)
-    assert action.key == f"concern-{concern.id}" and action.domain == "personeel" and "Verlies van eigen beheer" in action.title
+    assert (
+        action.key == f"concern-{concern.id}"
+        and action.domain == "personeel"
+        and "Verlies van eigen beheer" in action.title
+    )
     assert threat.quadrant == "T" and threat.evidence == {"concern": concern.id}
     assert concern_service.concern_of(traject, action_id=action.id).id == concern.id
     assert concern_service.concern_of(traject, swot_item_id=threat.id).id == concern.id
@@ -198,8 +256,17 @@ def test_answered_concern_needs_an_answer_and_only_open_ones_convert(app):
 
 def test_default_communication_plan_from_quadrant_and_level_is_editable_and_shows_on_the_traject_page(client, app):
     owner, traject = _setup()
-    board = service.add(traject, {"name": "Bestuur AA", "kind": "group", "influence": 5, "interest": 5,
-                                  "engagement": "empower", "owner": "Regisseur"})
+    board = service.add(
+        traject,
+        {
+            "name": "Bestuur AA",
+            "kind": "group",
+            "influence": 5,
+            "interest": 5,
+            "engagement": "empower",
+            "owner": "Regisseur",
+        },
+    )
     db.session.commit()
     login(client, owner)
     assert client.post(f"/trajecten/{traject.id}/belanghebbenden/{board.id}/communicatie-afleiden").status_code == 302
@@ -207,9 +274,15 @@ def test_default_communication_plan_from_quadrant_and_level_is_editable_and_show
     assert {i.message for i in items} == {"personal_meeting", "progress_update", "decision_session"}
     assert all(i.derived and i.by_whom == "Regisseur" and i.planned_on > date.today() for i in items)
     first = items[0]
-    client.post(f"/trajecten/{traject.id}/communicatieplan/{first.id}/bewerken", data={
-        "message": "Bestuurlijk overleg over het SSC", "channel": "overleg", "planned_on": first.planned_on.isoformat(),
-        "by_whom": "Regisseur"})
+    client.post(
+        f"/trajecten/{traject.id}/communicatieplan/{first.id}/bewerken",
+        data={
+            "message": "Bestuurlijk overleg over het SSC",
+            "channel": "overleg",
+            "planned_on": first.planned_on.isoformat(),
+            "by_whom": "Regisseur",
+        },
+    )
     db.session.refresh(first)
     assert first.message == "Bestuurlijk overleg over het SSC" and not first.derived
     # Deriving again replaces only the untouched defaults.
@@ -230,8 +303,15 @@ def test_every_change_is_audited(app):
     engagement_service.delete(e)
     service.delete(s)
     db.session.commit()
-    for action in ("stakeholder.created", "stakeholder.updated", "engagement.logged", "concern.recorded",
-                   "concern.updated", "engagement.deleted", "stakeholder.deleted"):
+    for action in (
+        "stakeholder.created",
+        "stakeholder.updated",
+        "engagement.logged",
+        "concern.recorded",
+        "concern.updated",
+        "engagement.deleted",
+        "stakeholder.deleted",
+    ):
         assert _events(action) == 1, action
 
 
@@ -239,12 +319,42 @@ def test_register_page_points_out_where_judgement_and_measurement_disagree(clien
     from builders_results import gen_snapshot
 
     owner, traject = _setup()
-    service.add(traject, {"name": "ICT AA", "kind": "group", "organisation": "AA", "influence": 2, "interest": 5,
-                          "attitude": "supporter", "measured_role": "ict_staff"})
+    service.add(
+        traject,
+        {
+            "name": "ICT AA",
+            "kind": "group",
+            "organisation": "AA",
+            "influence": 2,
+            "interest": 5,
+            "attitude": "supporter",
+            "measured_role": "ict_staff",
+        },
+    )
     db.session.commit()
-    gen_snapshot(traject, {"indices": [
-        {"index": "draagvlak", "organisation": "AA", "role": "ict_staff", "n": 12, "value": 41.0, "suppressed": False},
-        {"index": "weerstand", "organisation": "AA", "role": "ict_staff", "n": 12, "value": 63.0, "suppressed": False}]})
+    gen_snapshot(
+        traject,
+        {
+            "indices": [
+                {
+                    "index": "draagvlak",
+                    "organisation": "AA",
+                    "role": "ict_staff",
+                    "n": 12,
+                    "value": 41.0,
+                    "suppressed": False,
+                },
+                {
+                    "index": "weerstand",
+                    "organisation": "AA",
+                    "role": "ict_staff",
+                    "n": 12,
+                    "value": 63.0,
+                    "suppressed": False,
+                },
+            ]
+        },
+    )
     login(client, owner)
     page = client.get(f"/trajecten/{traject.id}/belanghebbenden").get_data(as_text=True)
     assert "Oordeel en meting lopen uiteen" in page and "Oordeel en meting staan tegenover elkaar." in page
@@ -255,8 +365,17 @@ def test_erasing_the_traject_erases_person_names_owners_and_notes(app):
     from app.services import privacy
 
     _owner, traject = _setup()
-    person = service.add(traject, {"name": "Jan de Vries (Hoofd ICT)", "kind": "person", "influence": 4,
-                                   "interest": 4, "owner": "Regisseur", "note": "Belt liever dan mailt"})
+    person = service.add(
+        traject,
+        {
+            "name": "Jan de Vries (Hoofd ICT)",
+            "kind": "person",
+            "influence": 4,
+            "interest": 4,
+            "owner": "Regisseur",
+            "note": "Belt liever dan mailt",
+        },
+    )
     group = service.add(traject, {"name": "MR AA", "kind": "group", "influence": 2, "interest": 2, "note": "x"})
     db.session.commit()
     counts = privacy.erase_traject(traject, confirm_name=traject.name)
@@ -265,7 +384,9 @@ def test_erasing_the_traject_erases_person_names_owners_and_notes(app):
     assert counts["stakeholder_persons"] == 1
     assert person.name == f"Persoon {person.id}" and person.owner == "" and person.note == ""
     assert group.name == "MR AA" and group.note == ""
-    details = [e.detail for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "stakeholder.created"))]
+    details = [
+        e.detail for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "stakeholder.created"))
+    ]
     assert details and all("Jan de Vries" not in str(d) for d in details)
 
 
@@ -273,10 +394,10 @@ def test_deleting_a_stakeholder_takes_its_plan_and_log_links_and_keeps_its_conce
     owner, traject = _setup()
     person = service.add(traject, {"name": "Bestuur AA", "kind": "group", "influence": 5, "interest": 5})
     other = service.add(traject, {"name": "MR AA", "kind": "group", "influence": 2, "interest": 2})
-    meeting = engagement_service.log(traject, {"date": "2027-01-10", "kind": "meeting", "topic": "Overleg",
-                                               "stakeholders": [person.id, other.id]})
-    concern = concern_service.record(traject, {"text": "Autonomie", "stakeholder": person.id,
-                                               "engagement": meeting.id})
+    meeting = engagement_service.log(
+        traject, {"date": "2027-01-10", "kind": "meeting", "topic": "Overleg", "stakeholders": [person.id, other.id]}
+    )
+    concern = concern_service.record(traject, {"text": "Autonomie", "stakeholder": person.id, "engagement": meeting.id})
     engagement_service.derive_plan(person)
     db.session.commit()
     login(client, owner)

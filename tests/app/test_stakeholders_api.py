@@ -1,12 +1,13 @@
 """API: /trajects/{tid}/stakeholders, /engagements and /concerns — create, list, errors, access, OpenAPI."""
+
 from __future__ import annotations
 
+from builders import add_member, api_token, gen_traject, gen_user
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent
 from app.models.stakeholders import Engagement, Stakeholder
-from builders import add_member, api_token, gen_traject, gen_user
 
 
 def _setup():
@@ -21,19 +22,37 @@ def _post(client, user, traject, what, body):
 
 def test_create_stakeholder_answers_its_quadrant_and_lists_with_paging(client, app):
     owner, traject = _setup()
-    expected = {(5, 5): "manage_closely", (4, 1): "keep_satisfied", (2, 3): "keep_informed", (1, 2): "monitor",
-                (3, 3): "manage_closely"}
+    expected = {
+        (5, 5): "manage_closely",
+        (4, 1): "keep_satisfied",
+        (2, 3): "keep_informed",
+        (1, 2): "monitor",
+        (3, 3): "manage_closely",
+    }
     for n, ((influence, interest), quadrant) in enumerate(expected.items()):
-        response = _post(client, owner, traject, "stakeholders", {
-            "name": f"Partij {n}", "kind": "group", "organisation": "aa" if n == 0 else None,
-            "influence": influence, "interest": interest, "attitude": "neutral", "engagement": "consult"})
+        response = _post(
+            client,
+            owner,
+            traject,
+            "stakeholders",
+            {
+                "name": f"Partij {n}",
+                "kind": "group",
+                "organisation": "aa" if n == 0 else None,
+                "influence": influence,
+                "interest": interest,
+                "attitude": "neutral",
+                "engagement": "consult",
+            },
+        )
         assert response.status_code == 201, response.json
         assert response.json["quadrant"] == quadrant and isinstance(response.json["id"], int)
     assert response.json["measured"] is None
     first = client.get(f"/api/v1/trajects/{traject.id}/stakeholders?limit=2", headers=api_token(owner)).json
     assert len(first["items"]) == 2 and first["next"]
-    rest = client.get(f"/api/v1/trajects/{traject.id}/stakeholders?limit=10&cursor={first['next']}",
-                      headers=api_token(owner)).json
+    rest = client.get(
+        f"/api/v1/trajects/{traject.id}/stakeholders?limit=10&cursor={first['next']}", headers=api_token(owner)
+    ).json
     assert len(rest["items"]) == 3 and rest["next"] is None
     assert {s["name"] for s in first["items"] + rest["items"]} == {f"Partij {n}" for n in range(5)}
     assert (first["items"][0]["organisation"]) == "AA"
@@ -42,14 +61,34 @@ def test_create_stakeholder_answers_its_quadrant_and_lists_with_paging(client, a
 
 def test_bad_stakeholder_answers_422_keyed_by_field_and_saves_nothing(client, app):
     owner, traject = _setup()
-    response = _post(client, owner, traject, "stakeholders", {
-        "name": "", "kind": "team", "influence": 6, "interest": "veel", "attitude": "boos",
-        "engagement": "informing", "organisation": "ZZ"})
+    response = _post(
+        client,
+        owner,
+        traject,
+        "stakeholders",
+        {
+            "name": "",
+            "kind": "team",
+            "influence": 6,
+            "interest": "veel",
+            "attitude": "boos",
+            "engagement": "informing",
+            "organisation": "ZZ",
+        },
+    )
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
-    assert set(response.json["errors"]) == {"name", "kind", "influence", "interest", "attitude", "engagement",
-                                            "organisation"}
-    assert _post(client, owner, traject, "stakeholders", {"name": "X", "kind": "group", "influence": True,
-                                                          "interest": 3}).json["errors"].keys() == {"influence"}
+    assert set(response.json["errors"]) == {
+        "name",
+        "kind",
+        "influence",
+        "interest",
+        "attitude",
+        "engagement",
+        "organisation",
+    }
+    assert _post(
+        client, owner, traject, "stakeholders", {"name": "X", "kind": "group", "influence": True, "interest": 3}
+    ).json["errors"].keys() == {"influence"}
     assert _post(client, owner, traject, "stakeholders", []).status_code == 422
     assert db.session.scalar(select(func.count(Stakeholder.id))) == 0
 
@@ -71,21 +110,45 @@ def test_bestuurder_reads_but_does_not_write_and_another_traject_answers_404(cli
 def test_engagement_with_another_trajects_stakeholder_answers_422(client, app):
     owner, traject = _setup()
     other = gen_traject(owner, name="Ander", organisations=("ZZ",))
-    mine = _post(client, owner, traject, "stakeholders", {"name": "ICT AA", "kind": "group", "influence": 2,
-                                                          "interest": 5}).json["id"]
-    foreign = _post(client, owner, other, "stakeholders", {"name": "ICT ZZ", "kind": "group", "influence": 2,
-                                                           "interest": 5}).json["id"]
-    bad = _post(client, owner, traject, "engagements", {"date": "2027-03-01", "kind": "workshop", "topic": "Sessie",
-                                                        "stakeholders": [mine, foreign]})
+    mine = _post(
+        client, owner, traject, "stakeholders", {"name": "ICT AA", "kind": "group", "influence": 2, "interest": 5}
+    ).json["id"]
+    foreign = _post(
+        client, owner, other, "stakeholders", {"name": "ICT ZZ", "kind": "group", "influence": 2, "interest": 5}
+    ).json["id"]
+    bad = _post(
+        client,
+        owner,
+        traject,
+        "engagements",
+        {"date": "2027-03-01", "kind": "workshop", "topic": "Sessie", "stakeholders": [mine, foreign]},
+    )
     assert bad.status_code == 422 and "stakeholders" in bad.json["errors"]
-    wrong = _post(client, owner, traject, "engagements", {"date": "1 maart", "kind": "feest", "topic": "",
-                                                          "attendees": -3, "domains": ["koffie"]})
+    wrong = _post(
+        client,
+        owner,
+        traject,
+        "engagements",
+        {"date": "1 maart", "kind": "feest", "topic": "", "attendees": -3, "domains": ["koffie"]},
+    )
     assert wrong.status_code == 422
     assert set(wrong.json["errors"]) == {"date", "kind", "topic", "attendees", "domains"}
     assert db.session.scalar(select(func.count(Engagement.id))) == 0
-    good = _post(client, owner, traject, "engagements", {"date": "2027-03-01", "kind": "workshop", "topic": "Sessie",
-                                                         "stakeholders": [mine], "attendees": 8, "outcome": "Goed",
-                                                         "domains": ["servicedesk"]})
+    good = _post(
+        client,
+        owner,
+        traject,
+        "engagements",
+        {
+            "date": "2027-03-01",
+            "kind": "workshop",
+            "topic": "Sessie",
+            "stakeholders": [mine],
+            "attendees": 8,
+            "outcome": "Goed",
+            "domains": ["servicedesk"],
+        },
+    )
     assert good.status_code == 201
     assert good.json["stakeholders"] == [mine] and good.json["attendees"] == 8 and good.json["phase"] == "ict_foto"
     listed = client.get(f"/api/v1/trajects/{traject.id}/engagements", headers=api_token(owner)).json
@@ -95,16 +158,19 @@ def test_engagement_with_another_trajects_stakeholder_answers_422(client, app):
 def test_concerns_need_an_answer_when_answered_and_refuse_foreign_ids(client, app):
     owner, traject = _setup()
     other = gen_traject(owner, name="Ander", organisations=("ZZ",))
-    foreign = _post(client, owner, other, "stakeholders", {"name": "ICT ZZ", "kind": "group", "influence": 2,
-                                                           "interest": 5}).json["id"]
+    foreign = _post(
+        client, owner, other, "stakeholders", {"name": "ICT ZZ", "kind": "group", "influence": 2, "interest": 5}
+    ).json["id"]
     for status in ("answered", "resolved"):
         response = _post(client, owner, traject, "concerns", {"text": "Zorg", "status": status})
         assert response.status_code == 422 and "answer" in response.json["errors"]
-    assert _post(client, owner, traject, "concerns", {"text": "Zorg", "stakeholder": foreign}).json["errors"].keys() \
-        == {"stakeholder"}
+    assert _post(client, owner, traject, "concerns", {"text": "Zorg", "stakeholder": foreign}).json[
+        "errors"
+    ].keys() == {"stakeholder"}
     assert _post(client, owner, traject, "concerns", {"text": "Zorg", "status": "gesloten"}).status_code == 422
-    ok = _post(client, owner, traject, "concerns", {"text": "Zorg over werkdruk", "status": "declined",
-                                                    "domain": "personeel"})
+    ok = _post(
+        client, owner, traject, "concerns", {"text": "Zorg over werkdruk", "status": "declined", "domain": "personeel"}
+    )
     assert ok.status_code == 201 and ok.json["status"] == "declined" and ok.json["anonymous"] is False
     listed = client.get(f"/api/v1/trajects/{traject.id}/concerns", headers=api_token(owner)).json
     assert [c["id"] for c in listed["items"]] == [ok.json["id"]]

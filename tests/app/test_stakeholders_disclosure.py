@@ -4,21 +4,21 @@ A stakeholder group that corresponds to a questionnaire group shows that group's
 and WEERSTAND. A group the latest release hides (below the threshold, or complementarily) shows no
 figure anywhere: not on the pages, not in the API, not in the advice document or its HTML and XLSX.
 """
+
 from __future__ import annotations
 
 import io
 
+from builders import add_member, api_token, gen_traject, gen_user, login
 from openpyxl import load_workbook
+from respond_builders import gen_participant, gen_questionnaire
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.stakeholders import Concern
-from app.services import advice_document, simulation
+from app.services import advice_document, indicators, simulation
 from app.services import concerns as concern_service
-from app.services import indicators
 from app.services import stakeholders as service
-from builders import add_member, api_token, gen_traject, gen_user, login
-from respond_builders import gen_participant, gen_questionnaire
 
 
 def _released_traject():
@@ -30,14 +30,37 @@ def _released_traject():
     db.session.commit()
     indicators.run_recompute(traject.id)
     payload = indicators.latest_snapshot(traject).payload
-    rows = [r for r in payload["indices"] if r["index"] == "draagvlak" and r["role"] == "ict_staff"
-            and r["organisation"] is not None]
+    rows = [
+        r
+        for r in payload["indices"]
+        if r["index"] == "draagvlak" and r["role"] == "ict_staff" and r["organisation"] is not None
+    ]
     hidden = next(r for r in rows if r["suppressed"])
     shown = next(r for r in rows if not r["suppressed"])
-    small = service.add(traject, {"name": "ICT-medewerkers klein", "kind": "group", "organisation": hidden["organisation"],
-                                  "influence": 2, "interest": 5, "attitude": "supporter", "measured_role": "ict_staff"})
-    large = service.add(traject, {"name": "ICT-medewerkers groot", "kind": "group", "organisation": shown["organisation"],
-                                  "influence": 2, "interest": 5, "attitude": "unknown", "measured_role": "ict_staff"})
+    small = service.add(
+        traject,
+        {
+            "name": "ICT-medewerkers klein",
+            "kind": "group",
+            "organisation": hidden["organisation"],
+            "influence": 2,
+            "interest": 5,
+            "attitude": "supporter",
+            "measured_role": "ict_staff",
+        },
+    )
+    large = service.add(
+        traject,
+        {
+            "name": "ICT-medewerkers groot",
+            "kind": "group",
+            "organisation": shown["organisation"],
+            "influence": 2,
+            "interest": 5,
+            "attitude": "unknown",
+            "measured_role": "ict_staff",
+        },
+    )
     db.session.commit()
     board = gen_user("bestuurder", organisation=traject.organisation_by_code("AA"))
     add_member(traject, board)
@@ -47,8 +70,15 @@ def _released_traject():
 def test_a_hidden_group_shows_no_measured_figure_on_pages_api_or_report(client, app):
     owner, board, traject, small, large, shown = _released_traject()
     measured = service.measured(traject, [small, large])
-    assert measured[small.id] == {"available": True, "suppressed": True, "draagvlak": None, "weerstand": None,
-                                  "n": None, "measured_attitude": None, "disagreement": None}
+    assert measured[small.id] == {
+        "available": True,
+        "suppressed": True,
+        "draagvlak": None,
+        "weerstand": None,
+        "n": None,
+        "measured_attitude": None,
+        "disagreement": None,
+    }
     assert measured[large.id]["draagvlak"] == shown["value"] and measured[large.id]["n"] == shown["n"]
     assert measured[large.id]["disagreement"] == "unjudged"
 
@@ -56,8 +86,13 @@ def test_a_hidden_group_shows_no_measured_figure_on_pages_api_or_report(client, 
     body = client.get(f"/api/v1/trajects/{traject.id}/stakeholders", headers=api_token(board)).json
     by_name = {s["name"]: s for s in body["items"]}
     assert by_name["ICT-medewerkers klein"]["measured"] == {
-        "suppressed": True, "draagvlak": None, "weerstand": None, "n": None, "measured_attitude": None,
-        "disagreement": None}
+        "suppressed": True,
+        "draagvlak": None,
+        "weerstand": None,
+        "n": None,
+        "measured_attitude": None,
+        "disagreement": None,
+    }
     assert by_name["ICT-medewerkers groot"]["measured"]["n"] == shown["n"]
 
     # The pages, read by a bestuurder: the small group's row says "te weinig respons" and nothing more.
@@ -78,7 +113,8 @@ def test_a_hidden_group_shows_no_measured_figure_on_pages_api_or_report(client, 
     with app.test_request_context("/"):
         context = report_context(document)
         html = app.jinja_env.get_template("results/_report_body.html").render(
-            **context, csrf_token=lambda: "", current_user=owner)
+            **context, csrf_token=lambda: "", current_user=owner
+        )
         xlsx = render_xlsx(context)
         pdf = render_pdf(render_print_html(context))
     assert pdf[:4] == b"%PDF"
@@ -142,7 +178,8 @@ def test_anonymous_concerns_of_staff_appear_only_in_whole_batches_of_the_comment
 
     with app.test_request_context("/"):
         html = app.jinja_env.get_template("results/_report_body.html").render(
-            **report_context(document), csrf_token=lambda: "", current_user=owner)
+            **report_context(document), csrf_token=lambda: "", current_user=owner
+        )
     assert "Zorg nummer 4" in html and "Zorg nummer 5" not in html
     assert "alleen in groepen van minstens 5" in html
 
@@ -153,8 +190,16 @@ def test_staff_results_page_shows_after_closing_how_concerns_were_answered(clien
     questionnaire = gen_questionnaire(traject, "ict_staff")
     _participant, token = gen_participant(questionnaire)
     concern = concern_service.record(traject, {"text": "Blijft de servicedesk op school?", "domain": "servicedesk"})
-    concern_service.update(concern, traject, {"text": concern.text, "domain": "servicedesk", "status": "answered",
-                                              "answer": "Ja, elke school houdt een aanspreekpunt."})
+    concern_service.update(
+        concern,
+        traject,
+        {
+            "text": concern.text,
+            "domain": "servicedesk",
+            "status": "answered",
+            "answer": "Ja, elke school houdt een aanspreekpunt.",
+        },
+    )
     db.session.commit()
     assert "Blijft de servicedesk" not in client.get(f"/resultaten/{token}").get_data(as_text=True)  # still open
     questionnaire.status = "closed"

@@ -1,5 +1,6 @@
 """Words on screen (issue 16): the logboek in labels, not codes; one time estimate everywhere; Dutch
 SWOT letters; the respondent addressed with *u*; 'project' in English."""
+
 from __future__ import annotations
 
 import ast
@@ -7,6 +8,8 @@ import re
 from pathlib import Path
 
 import yaml
+from builders import gen_traject, gen_user, login
+from builders_distribution import gen_participant, gen_questionnaire
 from flask_babel import force_locale
 
 from app.extensions import db
@@ -14,8 +17,6 @@ from app.models import AuditEvent
 from app.results.swot_words import item_label, quadrant_letter, rule_label
 from app.services import audit, invitations
 from app.trajects import audit_labels
-from builders import gen_traject, gen_user, login
-from builders_distribution import gen_participant, gen_questionnaire
 from surveys import duration
 from surveys.model import Questionnaire as Definition
 
@@ -49,27 +50,57 @@ def test_every_recorded_audit_action_has_a_label():
 def test_the_logboek_shows_labels_and_no_fingerprints_in_both_languages(client, app):
     owner = gen_user("regisseur")
     traject = gen_traject(owner)
-    audit.record("questionnaire.published", object_type="Questionnaire", object_id=7, traject_id=traject.id,
-                 fingerprint="5d9ef28b77f3c0ebf6636d951d780eb421fde8e52cdde8cacbf9fe24cc206084", opens_at=None)
-    audit.record("questionnaire.created", object_type="Questionnaire", object_id=7, traject_id=traject.id,
-                 template="ict_foto")
-    audit.record("advice.decision", object_type="BoardDecision", object_id=3, traject_id=traject.id,
-                 decision="yes_with_conditions", via="api_token", token="abcd1234")
+    audit.record(
+        "questionnaire.published",
+        object_type="Questionnaire",
+        object_id=7,
+        traject_id=traject.id,
+        fingerprint="5d9ef28b77f3c0ebf6636d951d780eb421fde8e52cdde8cacbf9fe24cc206084",
+        opens_at=None,
+    )
+    audit.record(
+        "questionnaire.created", object_type="Questionnaire", object_id=7, traject_id=traject.id, template="ict_foto"
+    )
+    audit.record(
+        "advice.decision",
+        object_type="BoardDecision",
+        object_id=3,
+        traject_id=traject.id,
+        decision="yes_with_conditions",
+        via="api_token",
+        token="abcd1234",
+    )
     db.session.commit()
     login(client, owner)
     html = client.get(f"/trajecten/{traject.id}/logboek").get_data(as_text=True)
     table = html.split("<table", 1)[1]
-    for shown in ("Vragenlijst gepubliceerd", "Vragenlijst aangemaakt", "sjabloon: ICT-foto",
-                  "Besluit van een bestuur vastgelegd", "besluit: ja, onder voorwaarden", "via: API-sleutel",
-                  "vragenlijst 7", "besluit 3"):
+    for shown in (
+        "Vragenlijst gepubliceerd",
+        "Vragenlijst aangemaakt",
+        "sjabloon: ICT-foto",
+        "Besluit van een bestuur vastgelegd",
+        "besluit: ja, onder voorwaarden",
+        "via: API-sleutel",
+        "vragenlijst 7",
+        "besluit 3",
+    ):
         assert shown in table, shown
-    for hidden in ("5d9ef28b", "fingerprint", "questionnaire.published", "ict_foto", "abcd1234",
-                   "yes_with_conditions", "BoardDecision"):
+    for hidden in (
+        "5d9ef28b",
+        "fingerprint",
+        "questionnaire.published",
+        "ict_foto",
+        "abcd1234",
+        "yes_with_conditions",
+        "BoardDecision",
+    ):
         assert hidden not in table, hidden
     assert ">Vragenlijst gepubliceerd</option>" in html  # the filter lists labels too
     client.get("/taal/en")
     english = client.get(f"/trajecten/{traject.id}/logboek").get_data(as_text=True).split("<table", 1)[1]
-    assert "Questionnaire published" in english and "template: " in english and "decision: yes, with conditions" in english
+    assert (
+        "Questionnaire published" in english and "template: " in english and "decision: yes, with conditions" in english
+    )
     assert "5d9ef28b" not in english and "questionnaire.published" not in english and "ict_foto" not in english
 
 
@@ -162,6 +193,7 @@ def test_english_says_project_not_traject(app):
     assert [s for s in english if re.search(r"(?i)\btrajects?\b", s.replace("%(traject)s", ""))] == []
     with app.test_request_context("/"), force_locale("en"):
         from flask_babel import gettext
+
         assert gettext("Trajecten") == "Projects"
 
 
@@ -177,8 +209,12 @@ def test_the_jobs_page_names_each_job_in_words(client, app):
 
     owner = gen_user("regisseur")
     traject = gen_traject(owner)
-    db.session.add_all([Job(kind="advice_version:12", traject_id=traject.id, state="done", created_by=owner.id),
-                        Job(kind="report", traject_id=traject.id, state="done", created_by=owner.id)])
+    db.session.add_all(
+        [
+            Job(kind="advice_version:12", traject_id=traject.id, state="done", created_by=owner.id),
+            Job(kind="report", traject_id=traject.id, state="done", created_by=owner.id),
+        ]
+    )
     db.session.commit()
     login(client, owner)
     table = client.get(f"/trajecten/{traject.id}/taken").get_data(as_text=True).split("<table", 1)[1]

@@ -2,6 +2,7 @@
 CSRF on, as in production), Debian's Chromium driven by Playwright (sync API), and the `journey`
 helper that screenshots every main page, runs axe-core on it and, in English, looks for Dutch
 interface text that was left untranslated. Under CI=true a missing Chromium fails, never skips."""
+
 from __future__ import annotations
 
 import os
@@ -10,24 +11,30 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from conftest import CI, _fresh_g_per_request, create_pg_database, drop_pg_database, pg_available, require_service
 from live_server import serve
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 LANGS = ["nl", "en"]
 BLOCKING = ("serious", "critical")
-PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
+PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 
 # -- the app, served once per session -------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def chromium_available():
@@ -54,8 +61,14 @@ def live_app(browser_database_url, tmp_path_factory):
     from app import create_app
     from app.extensions import db
 
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": browser_database_url, "WTF_CSRF_ENABLED": True,
-                                 "REPORT_DIR": str(tmp_path_factory.mktemp("reports"))})
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": browser_database_url,
+            "WTF_CSRF_ENABLED": True,
+            "REPORT_DIR": str(tmp_path_factory.mktemp("reports")),
+        },
+    )
     _fresh_g_per_request(app)
     with app.app_context():
         db.create_all()
@@ -115,6 +128,7 @@ def simulated_demo(live_app):
 
 # -- the browser ------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def browser(chromium_available):
     try:
@@ -133,8 +147,9 @@ def new_context(browser):
     contexts = []
 
     def factory(phone: bool = False, lang: str = "nl", **options):
-        context = browser.new_context(**(PHONE if phone else DESKTOP), locale="en-GB" if lang == "en" else "nl-NL",
-                                      **options)
+        context = browser.new_context(
+            **(PHONE if phone else DESKTOP), locale="en-GB" if lang == "en" else "nl-NL", **options
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context
@@ -155,6 +170,7 @@ def desktop(new_context):
 
 
 # -- translations: expected labels and untranslated text --------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def translate(live_app):
@@ -185,6 +201,7 @@ def dutch_interface_text():
 
 
 # -- the journey helper -----------------------------------------------------------------------------
+
 
 class Journey:
     """One user's journey in one language: numbered screenshots, axe-core and language checks on
@@ -225,10 +242,13 @@ class Journey:
         }""")
         for v in violations:
             if v["impact"] in BLOCKING:
-                nodes = "\n".join(f"      - {n['target']}: {n['html']}\n        {n['summary']}".replace("\n", "\n        ")
-                                  for n in v["nodes"])
-                self.problems.append(f"{label} ({page.url}): axe {v['impact']} {v['id']}: {v['help']}\n"
-                                     f"    {v['helpUrl']}\n{nodes}")
+                nodes = "\n".join(
+                    f"      - {n['target']}: {n['html']}\n        {n['summary']}".replace("\n", "\n        ")
+                    for n in v["nodes"]
+                )
+                self.problems.append(
+                    f"{label} ({page.url}): axe {v['impact']} {v['id']}: {v['help']}\n    {v['helpUrl']}\n{nodes}"
+                )
 
     def _untranslated(self, page, label: str) -> None:
         # Text nodes outside elements marked as another language (a Dutch mail body has lang="nl").
@@ -247,10 +267,11 @@ class Journey:
         for dutch in self.dutch_texts:
             match = re.search(r"(?<!\w)" + re.escape(dutch) + r"(?!\w)", text)
             if match:
-                found.append(text[max(0, match.start() - 40):match.end() + 40].replace("\n", " | "))
+                found.append(text[max(0, match.start() - 40) : match.end() + 40].replace("\n", " | "))
         if found:
-            self.problems.append(f"{label} ({page.url}): Nederlandse interfacetekst in het Engels:\n      "
-                                 + "\n      ".join(found[:8]))
+            self.problems.append(
+                f"{label} ({page.url}): Nederlandse interfacetekst in het Engels:\n      " + "\n      ".join(found[:8])
+            )
 
     def finish(self) -> None:
         assert not self.problems, f"{self.name}/{self.lang}: " + "\n".join(self.problems)

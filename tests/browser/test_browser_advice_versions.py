@@ -9,6 +9,7 @@ page screenshotted and checked with axe-core.
 
 The simulated demo is shared by the session, so each language publishes its own pair of versions:
 versions 1 and 2 for the first language that runs, the next two for the other."""
+
 from __future__ import annotations
 
 import re
@@ -36,22 +37,26 @@ def _versions(in_app, traject_id: int) -> int:
     from app.models.advice import AdviceVersion
 
     with in_app():
-        return db.session.scalar(select(func.count()).select_from(AdviceVersion)
-                                 .where(AdviceVersion.traject_id == traject_id))
+        return db.session.scalar(
+            select(func.count()).select_from(AdviceVersion).where(AdviceVersion.traject_id == traject_id)
+        )
 
 
 def _consultation_links(in_app, questionnaire_id: int, live_server: str) -> list[str]:
     """Personal links of ICT staff invited to the consultation (as test_browser_respondent gets its
     link: a participant with an issued token; the mail itself is another journey's subject)."""
+    from respond_builders import gen_participant
+
     from app.extensions import db
     from app.models import Questionnaire
-    from respond_builders import gen_participant
 
     codes = list(NAMES)
     with in_app():
         questionnaire = db.session.get(Questionnaire, questionnaire_id)
-        return [f"{live_server}/v/{gen_participant(questionnaire, organisation=codes[i % len(codes)])[1]}"
-                for i in range(CONSULTED)]
+        return [
+            f"{live_server}/v/{gen_participant(questionnaire, organisation=codes[i % len(codes)])[1]}"
+            for i in range(CONSULTED)
+        ]
 
 
 def _publish_version(page, t, trip, number: int, note: str, name: str) -> str:
@@ -70,18 +75,21 @@ def _publish_version(page, t, trip, number: int, note: str, name: str) -> str:
     section.get_by_label(t("Toelichting bij deze versie (optioneel)")).fill(note)
     confirm.check()
     section.get_by_role("button", name=t("Versie publiceren")).click()
-    expect(page.get_by_text(t("Versie %(n)s is gepubliceerd; de bestuurders hebben een bericht gekregen.",
-                              n=number))).to_be_visible()
-    expect(page.get_by_role("heading", level=1, name=f"{t('Advies, versie %(n)s', n=number)}: {TRAJECT}")
-           ).to_be_visible()
+    expect(
+        page.get_by_text(t("Versie %(n)s is gepubliceerd; de bestuurders hebben een bericht gekregen.", n=number))
+    ).to_be_visible()
+    expect(
+        page.get_by_role("heading", level=1, name=f"{t('Advies, versie %(n)s', n=number)}: {TRAJECT}")
+    ).to_be_visible()
     # The files are built by the (eager) worker task when publishing: the links are there.
     expect(page.get_by_role("link", name=t("Advies, versie %(n)s (PDF)", n=number))).to_be_visible()
     trip.page(page, name)
     return page.url
 
 
-def _decide(page, t, decision: str, *, conditions: str = "", motivation: str, function: str,
-            domain_condition: str = "") -> None:
+def _decide(
+    page, t, decision: str, *, conditions: str = "", motivation: str, function: str, domain_condition: str = ""
+) -> None:
     label = {"yes": "Ja", "yes_with_conditions": "Ja, onder voorwaarden", "no": "Nee", "deferred": "Aangehouden"}
     page.get_by_label(t(label[decision]), exact=True).check()
     page.get_by_label(t("Voorwaarden (verplicht bij ‘ja, onder voorwaarden’)")).fill(conditions)
@@ -126,8 +134,9 @@ def _pdf(page, url: str) -> bytes:
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_versions_decisions_mr_consultation_and_outcome(lang, simulated_demo, live_server, new_context, journey,
-                                                        login, translate, in_app):
+def test_versions_decisions_mr_consultation_and_outcome(
+    lang, simulated_demo, live_server, new_context, journey, login, translate, in_app
+):
     t = lambda msgid, **values: translate(lang, msgid, **values)  # noqa: E731
     traject_id = simulated_demo["traject_id"]
     first = _versions(in_app, traject_id) + 1
@@ -147,26 +156,36 @@ def test_versions_decisions_mr_consultation_and_outcome(lang, simulated_demo, li
         page = new_context(lang=lang).new_page()
         login(page, board_email(code), BOARD_PASSWORD, lang)
         page.goto(first_url)
-        expect(page.get_by_role("heading", level=1, name=f"{t('Advies, versie %(n)s', n=first)}: {TRAJECT}")
-               ).to_be_visible()
+        expect(
+            page.get_by_role("heading", level=1, name=f"{t('Advies, versie %(n)s', n=first)}: {TRAJECT}")
+        ).to_be_visible()
         page.get_by_role("link", name=t("Het besluit van uw bestuur vastleggen"), exact=True).click()
-        expect(page.get_by_role("heading", level=1, name=t("Intentiebesluit van %(org)s over versie %(n)s",
-                                                           org=NAMES[code], n=first))).to_be_visible()
+        expect(
+            page.get_by_role(
+                "heading", level=1, name=t("Intentiebesluit van %(org)s over versie %(n)s", org=NAMES[code], n=first)
+            )
+        ).to_be_visible()
         return page
 
     page = board(CONDITIONAL)
     trip.page(page, "bestuurder-versie-besluit")
-    _decide(page, t, "yes_with_conditions", conditions="Alleen met een gezamenlijke servicedesk vanaf 2027.",
-            motivation="Het advies sluit aan bij onze koers.", function="Voorzitter college van bestuur",
-            domain_condition="Eerst een proef van een jaar.")
-    expect(page.get_by_role("heading", level=1, name=re.compile(re.escape(t("Besluiten bij versie %(n)s", n=first)))
-                            )).to_be_visible()
+    _decide(
+        page,
+        t,
+        "yes_with_conditions",
+        conditions="Alleen met een gezamenlijke servicedesk vanaf 2027.",
+        motivation="Het advies sluit aan bij onze koers.",
+        function="Voorzitter college van bestuur",
+        domain_condition="Eerst een proef van een jaar.",
+    )
+    expect(
+        page.get_by_role("heading", level=1, name=re.compile(re.escape(t("Besluiten bij versie %(n)s", n=first))))
+    ).to_be_visible()
     trip.page(page, "bestuurder-besluit-vastgelegd")
     page.context.close()
 
     page = board(AGAINST)
-    _decide(page, t, "no", motivation="Voor onze kleine school weegt de autonomie zwaarder.",
-            function="Bestuurder")
+    _decide(page, t, "no", motivation="Voor onze kleine school weegt de autonomie zwaarder.", function="Bestuurder")
     page.context.close()
 
     page = board(REVISER)
@@ -180,8 +199,9 @@ def test_versions_decisions_mr_consultation_and_outcome(lang, simulated_demo, li
 
     # -- The regisseur records the MR advice of two schools -----------------------------------------------
     regisseur.get_by_role("link", name=t("Besluiten van de besturen en medezeggenschap")).click()
-    expect(regisseur.get_by_role("heading", level=1, name=re.compile(re.escape(t("Besluiten bij versie %(n)s", n=first))))
-           ).to_be_visible()
+    expect(
+        regisseur.get_by_role("heading", level=1, name=re.compile(re.escape(t("Besluiten bij versie %(n)s", n=first))))
+    ).to_be_visible()
     trip.page(regisseur, "uitkomst-besluiten")
     for code, outcome in MR_SCHOOLS.items():
         form = regisseur.locator(f"#mr-{code}")
@@ -191,16 +211,25 @@ def test_versions_decisions_mr_consultation_and_outcome(lang, simulated_demo, li
         form.get_by_label(t("Uitkomst"), exact=True).select_option(outcome)
         form.get_by_label(t("Toelichting")).fill("Besproken in de vergadering van november.")
         form.get_by_role("button", name=t("Opslaan voor %(school)s", school=NAMES[code])).click()
-        expect(regisseur.get_by_text(t("De medezeggenschap van %(school)s is vastgelegd.", school=NAMES[code]))
-               ).to_be_visible()
+        expect(
+            regisseur.get_by_text(t("De medezeggenschap van %(school)s is vastgelegd.", school=NAMES[code]))
+        ).to_be_visible()
     trip.page(regisseur, "uitkomst-medezeggenschap")
 
     # -- A consultation on the first version: opened, published, answered, closed ------------------------
     regisseur.get_by_role("button", name=t("Consultatie openen")).click()
-    expect(regisseur.get_by_text(t("De consultatie is als concept-vragenlijst aangemaakt. Publiceer haar en nodig "
-                                   "ICT-medewerkers en besturen uit."))).to_be_visible()
-    consult_title = {"nl": f"Consultatie op de voorstellen van adviesversie {first}",
-                     "en": f"Consultation on the proposals of advice version {first}"}[lang]
+    expect(
+        regisseur.get_by_text(
+            t(
+                "De consultatie is als concept-vragenlijst aangemaakt. Publiceer haar en nodig "
+                "ICT-medewerkers en besturen uit."
+            )
+        )
+    ).to_be_visible()
+    consult_title = {
+        "nl": f"Consultatie op de voorstellen van adviesversie {first}",
+        "en": f"Consultation on the proposals of advice version {first}",
+    }[lang]
     expect(regisseur.get_by_role("heading", level=1, name=consult_title)).to_be_visible()
     trip.page(regisseur, "consultatie-concept")
     questionnaire_id = int(re.search(r"/vragenlijsten/(\d+)", regisseur.url).group(1))
@@ -227,8 +256,9 @@ def test_versions_decisions_mr_consultation_and_outcome(lang, simulated_demo, li
     trip.page(regisseur, "uitkomst-consultatie")
 
     # -- The second version -----------------------------------------------------------------------------
-    second_url = _publish_version(regisseur, t, trip, second, f"Na de besluiten en de consultatie ({lang}).",
-                                  "versie-2")
+    second_url = _publish_version(
+        regisseur, t, trip, second, f"Na de besluiten en de consultatie ({lang}).", "versie-2"
+    )
     second_id = int(second_url.rstrip("/").rsplit("/", 1)[1])
 
     # The versions page: newest first, each with its summary line
@@ -237,8 +267,10 @@ def test_versions_decisions_mr_consultation_and_outcome(lang, simulated_demo, li
     expect(regisseur.get_by_role("heading", level=1, name=f"{t('Adviesversies')}: {TRAJECT}")).to_be_visible()
     headings = regisseur.get_by_role("heading", level=2).all_inner_texts()
     assert headings.index(t("Versie %(n)s", n=second)) < headings.index(t("Versie %(n)s", n=first)), headings
-    line = {"nl": "0 van 5 besturen akkoord, 1 onder voorwaarden, 1 nee, 1 aangehouden, 2 nog geen besluit",
-            "en": "0 of 5 boards agree, 1 under conditions, 1 no, 1 deferred, 2 not yet decided"}[lang]
+    line = {
+        "nl": "0 van 5 besturen akkoord, 1 onder voorwaarden, 1 nee, 1 aangehouden, 2 nog geen besluit",
+        "en": "0 of 5 boards agree, 1 under conditions, 1 no, 1 deferred, 2 not yet decided",
+    }[lang]
     expect(regisseur.locator(f"section:has(h2#v{first_id}-kop)")).to_contain_text(line)
     trip.page(regisseur, "versies")
 
@@ -264,14 +296,19 @@ def test_versions_decisions_mr_consultation_and_outcome(lang, simulated_demo, li
     # The second version's page carries the outcome on the first (in the reader's language), the
     # consultation beside each proposal, and annex D with the decisions and MR advice
     regisseur.goto(second_url)
-    expect(regisseur.get_by_role("heading", level=1, name=f"{t('Advies, versie %(n)s', n=second)}: {TRAJECT}")
-           ).to_be_visible()
-    expect(regisseur.get_by_text(t("Besluiten over versie %(n)s: %(line)s (bijlage D).", n=first, line=line))
-           ).to_be_visible()
+    expect(
+        regisseur.get_by_role("heading", level=1, name=f"{t('Advies, versie %(n)s', n=second)}: {TRAJECT}")
+    ).to_be_visible()
+    expect(
+        regisseur.get_by_text(t("Besluiten over versie %(n)s: %(line)s (bijlage D).", n=first, line=line))
+    ).to_be_visible()
     consulted = {"nl": f"Consultatie op versie {first} (", "en": f"Consultation on version {first} ("}[lang]
     expect(regisseur.get_by_text(consulted).first).to_contain_text(f"(n = {CONSULTED})")
-    expect(regisseur.get_by_role("heading", level=2, name=t(
-        "Bijlage D · Intentiebesluiten en medezeggenschap over versie %(n)s", n=first))).to_be_visible()
+    expect(
+        regisseur.get_by_role(
+            "heading", level=2, name=t("Bijlage D · Intentiebesluiten en medezeggenschap over versie %(n)s", n=first)
+        )
+    ).to_be_visible()
     annex = regisseur.get_by_role("table", name=t("Intentiebesluiten over versie %(n)s per school", n=first))
     expect(annex).to_contain_text("Alleen met een gezamenlijke servicedesk vanaf 2027.")
     expect(annex).to_contain_text(f"MR: {t('Positief')}")
@@ -283,8 +320,9 @@ def test_versions_decisions_mr_consultation_and_outcome(lang, simulated_demo, li
     second_pdf = _pdf(regisseur, f"{live_server}/adviesversies/{second_id}/rapport.pdf")
     assert second_pdf != first_pdf
     if shutil.which("pdftotext"):  # the second version's PDF (built in Dutch) carries the outcome on the first
-        text = subprocess.run(["pdftotext", "-", "-"], input=second_pdf, capture_output=True, check=True
-                              ).stdout.decode("utf-8")
+        text = subprocess.run(["pdftotext", "-", "-"], input=second_pdf, capture_output=True, check=True).stdout.decode(
+            "utf-8"
+        )
         text = re.sub(r"\s+", " ", text)
         assert f"Intentiebesluiten over versie {first} per school" in text
         assert "Alleen met een gezamenlijke servicedesk vanaf 2027." in text

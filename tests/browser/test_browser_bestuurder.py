@@ -2,6 +2,7 @@
 and reads the advice report of the traject (the demo traject filled by `demo simulate`). In Dutch
 and in English (a different school per language; the simulated demo may already hold that school's first statement); every main
 page screenshotted and checked with axe-core."""
+
 from __future__ import annotations
 
 import re
@@ -19,16 +20,14 @@ SCHOOL = {"nl": "ZL", "en": "BM"}
 def _fill_statement(page, middle: int) -> None:
     """Answer every question of the statement form: the `middle`-th option of every radio group
     (or its last), the first box of every multiple choice, and the signature."""
-    names = page.eval_on_selector_all(".respond-form input[type=radio]",
-                                      "els => [...new Set(els.map(e => e.name))]")
+    names = page.eval_on_selector_all(".respond-form input[type=radio]", "els => [...new Set(els.map(e => e.name))]")
     for name in names:
         options = page.locator(f"input[type=radio][name='{name}']")
         if name == "signature_agree":
             page.locator("input[type=radio][name='signature_agree'][value='ja']").check()
         else:
             options.nth(min(middle, options.count() - 1)).check()
-    boxes = page.eval_on_selector_all(".respond-form input[type=checkbox]",
-                                      "els => [...new Set(els.map(e => e.name))]")
+    boxes = page.eval_on_selector_all(".respond-form input[type=checkbox]", "els => [...new Set(els.map(e => e.name))]")
     for name in boxes:
         box = page.locator(f"input[type=checkbox][name='{name}']").first
         if not box.is_checked():
@@ -39,8 +38,9 @@ def _fill_statement(page, middle: int) -> None:
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_bestuurder_signs_revises_and_reads_the_report(lang, simulated_demo, live_server, new_context, journey,
-                                                       login, translate):
+def test_bestuurder_signs_revises_and_reads_the_report(
+    lang, simulated_demo, live_server, new_context, journey, login, translate
+):
     t = lambda msgid, **values: translate(lang, msgid, **values)  # noqa: E731
     traject_id = simulated_demo["traject_id"]
     trip = journey(JOURNEY, lang)
@@ -57,12 +57,19 @@ def test_bestuurder_signs_revises_and_reads_the_report(lang, simulated_demo, liv
     expect(page.get_by_role("heading", level=1, name=t("Commitmentverklaring"))).to_be_visible()
     # The simulated demo may already hold this bestuurder's first statement; then signing anew is
     # a revision, and the history below has one version more.
-    expect(page.get_by_role("heading", level=2, name=re.compile(
-        f"^({re.escape(t('Verklaring invullen'))}|{re.escape(t('Verklaring herzien'))})$"))).to_be_visible()
+    expect(
+        page.get_by_role(
+            "heading",
+            level=2,
+            name=re.compile(f"^({re.escape(t('Verklaring invullen'))}|{re.escape(t('Verklaring herzien'))})$"),
+        )
+    ).to_be_visible()
     existing = page.get_by_role("heading", level=2, name=t("Verklaring herzien")).count() == 1
     trip.page(page, "verklaring-invullen")
     _fill_statement(page, middle=3)
-    page.get_by_role("button", name=t("Herziene verklaring ondertekenen" if existing else "Verklaring ondertekenen")).click()
+    page.get_by_role(
+        "button", name=t("Herziene verklaring ondertekenen" if existing else "Verklaring ondertekenen")
+    ).click()
     expect(page.get_by_text(t("Uw verklaring is ondertekend en opgeslagen."))).to_be_visible()
     expect(page.get_by_role("heading", level=2, name=t("Uw huidige verklaring"))).to_be_visible()
     trip.page(page, "verklaring-ondertekend")

@@ -3,6 +3,7 @@ the ICT lead their ICT-foto, the regisseur their trajects; the dashboard's first
 followed to its detail, the open answers filtered; the traject's "what now?"; and review-then-send
 of invitations and reminders (both languages of the mail shown before the button). On desktop and on
 a 390 px phone, in Dutch and English; every page screenshotted and checked with axe-core."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,8 +14,7 @@ from surveys.templates import load_template
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 JOURNEY = "8-thuis-en-dashboard"
-PHONE_390 = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-             "device_scale_factor": 2}
+PHONE_390 = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
 def _phone(browser, lang):
@@ -41,20 +41,29 @@ def send_flow_questionnaire(in_app, simulated_demo):
         db.session.add(traject)
         db.session.flush()
         db.session.add(TrajectMember(traject=traject, user=regisseur))
-        db.session.add(Organisation(traject=traject, code="UK", name="Urker College", staff=40, students=400,
-                                    locations=1))
+        db.session.add(
+            Organisation(traject=traject, code="UK", name="Urker College", staff=40, students=400, locations=1)
+        )
         definition = load_template("ict_staff").to_dict()
-        questionnaire = Questionnaire(traject=traject, template_key="ict_staff", key=definition["key"],
-                                      title=definition["title"], status="open", anonymous=True,
-                                      audience="ict_staff", definition=definition)
+        questionnaire = Questionnaire(
+            traject=traject,
+            template_key="ict_staff",
+            key=definition["key"],
+            title=definition["title"],
+            status="open",
+            anonymous=True,
+            audience="ict_staff",
+            definition=definition,
+        )
         db.session.add(questionnaire)
         db.session.commit()
         return {"traject_id": traject.id, "qid": questionnaire.id, "title": definition["title"]}
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_each_role_home_and_the_dashboard(lang, simulated_demo, live_server, new_context, browser, journey,
-                                          login, translate):
+def test_each_role_home_and_the_dashboard(
+    lang, simulated_demo, live_server, new_context, browser, journey, login, translate
+):
     t = lambda msgid, **values: translate(lang, msgid, **values)  # noqa: E731
     traject_id = simulated_demo["traject_id"]
     trip = journey(JOURNEY, lang)
@@ -111,7 +120,8 @@ def test_each_role_home_and_the_dashboard(lang, simulated_demo, live_server, new
     trip.page(page, "dashboard-detail-draagvlak")
     # Open answers: grouped, filtered without JavaScript (a GET form).
     page.get_by_role("navigation", name=t("Onderdelen van het dashboard")).get_by_role(
-        "link", name=t("Open antwoorden")).click()
+        "link", name=t("Open antwoorden")
+    ).click()
     expect(page.get_by_role("heading", level=2, name=t("Open antwoorden"))).to_be_visible()
     page.get_by_label(t("Alleen antwoorden die vaker voorkomen")).check()
     page.get_by_role("button", name=t("Filteren")).click()
@@ -147,8 +157,7 @@ def test_each_role_home_and_the_dashboard(lang, simulated_demo, live_server, new
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_review_then_send(lang, send_flow_questionnaire, live_server, new_context, browser, journey, login,
-                          translate):
+def test_review_then_send(lang, send_flow_questionnaire, live_server, new_context, browser, journey, login, translate):
     t = lambda msgid, **values: translate(lang, msgid, **values)  # noqa: E731
     qid, title = send_flow_questionnaire["qid"], send_flow_questionnaire["title"][lang]
     trip = journey(JOURNEY + "-versturen", lang)
@@ -162,7 +171,9 @@ def test_review_then_send(lang, send_flow_questionnaire, live_server, new_contex
     page.get_by_label(t("Organisatie"), exact=True).select_option("UK")
     page.get_by_role("button", name=t("Deelnemer toevoegen")).click()
     # Nothing sent yet: the review shows who, and the mail in Dutch and in English.
-    expect(page.get_by_role("heading", level=1, name=t("Uitnodigingen versturen: %(title)s", title=title))).to_be_visible()
+    expect(
+        page.get_by_role("heading", level=1, name=t("Uitnodigingen versturen: %(title)s", title=title))
+    ).to_be_visible()
     expect(page.get_by_role("cell", name=address)).to_be_visible()
     expect(page.get_by_role("heading", level=3, name=t("Nederlands"))).to_be_visible()
     expect(page.get_by_role("heading", level=3, name=t("Engels"))).to_be_visible()
@@ -176,9 +187,16 @@ def test_review_then_send(lang, send_flow_questionnaire, live_server, new_contex
     journey(JOURNEY + "-versturen-telefoon", lang).page(phone, "uitnodiging-controleren")
     phone.context.close()
     page.get_by_role("button", name=t("Uitnodigingen versturen")).click()
-    expect(page.get_by_text(t("Nog niet uitgenodigd: %(n)s. Herinneringen gaan alleen naar wie nog niet heeft "
-                              "ingevuld; wie dat zijn toont Draagvlak bij een anonieme vragenlijst aan niemand, "
-                              "en hoeveel alleen zoals de responscijfers het tonen.", n=0))).to_be_visible()
+    expect(
+        page.get_by_text(
+            t(
+                "Nog niet uitgenodigd: %(n)s. Herinneringen gaan alleen naar wie nog niet heeft "
+                "ingevuld; wie dat zijn toont Draagvlak bij een anonieme vragenlijst aan niemand, "
+                "en hoeveel alleen zoals de responscijfers het tonen.",
+                n=0,
+            )
+        )
+    ).to_be_visible()
     trip.page(page, "uitnodiging-verstuurd")
     # Reminders: the review tells whom they reach — on this anonymous questionnaire never who.
     page.get_by_role("link", name=t("Herinnering bekijken en versturen")).click()

@@ -6,6 +6,7 @@ phone (the page is never wider than the screen), axe-core without serious or cri
 (which includes *scrollable-region-focusable*: every region that scrolls is reachable by keyboard),
 and no internal code on screen (snake_case identifiers such as template keys, audit actions or rule
 codes, or hex fingerprints). Screenshots land in artifacts/screenshots/6-alle-paginas/."""
+
 from __future__ import annotations
 
 import re
@@ -46,25 +47,29 @@ def _ids(in_app, demo: dict, live_server: str) -> dict:
     """Ids from the demo for every route argument: the traject, its first school, every
     questionnaire (with its first section and question), an advice version (published here when
     the demo has none) and, per questionnaire, a fresh respondent's personal link."""
+    from respond_builders import gen_participant
+
     from app.extensions import db
     from app.models import Questionnaire, Traject, User
     from app.models.advice import AdviceVersion
-    from app.services import advice_versions, questionnaires as questionnaire_service
+    from app.services import advice_versions
+    from app.services import questionnaires as questionnaire_service
     from app.services.participants import allowed_roles
-    from respond_builders import gen_participant
 
     with in_app():
         traject = db.session.get(Traject, demo["traject_id"])
-        version = db.session.scalar(select(AdviceVersion).where(AdviceVersion.traject_id == traject.id)
-                                    .order_by(AdviceVersion.number.desc()))
+        version = db.session.scalar(
+            select(AdviceVersion).where(AdviceVersion.traject_id == traject.id).order_by(AdviceVersion.number.desc())
+        )
         if version is None:
             regisseur = db.session.scalar(select(User).where(User.email == REGISSEUR["email"]))
             version = advice_versions.publish(traject, regisseur, note="Voor de paginawandeling.", confirm_gaps=True)
             db.session.commit()
         # A draft beside the demo's published questionnaires: its editor pages (sections, questions,
         # settings, publishing) are walked too.
-        draft = db.session.scalar(select(Questionnaire).where(Questionnaire.traject_id == traject.id,
-                                                              Questionnaire.status == "draft"))
+        draft = db.session.scalar(
+            select(Questionnaire).where(Questionnaire.traject_id == traject.id, Questionnaire.status == "draft")
+        )
         if draft is None:
             draft = questionnaire_service.create_from_template(traject, "ict_foto")
             db.session.commit()
@@ -75,10 +80,21 @@ def _ids(in_app, demo: dict, live_server: str) -> dict:
             first_question = next(q["key"] for s in sections for q in s.get("questions", []))
             role = allowed_roles(questionnaire)[0]
             _, token = gen_participant(questionnaire, role=role, organisation="ZL")
-            questionnaires.append({"qid": qid, "section": sections[0]["key"], "question": first_question,
-                                   "sections": [s["key"] for s in sections], "token": token})
-        return {"traject_id": traject.id, "organisation_id": traject.organisations[0].id,
-                "version_id": version.id, "questionnaires": questionnaires}
+            questionnaires.append(
+                {
+                    "qid": qid,
+                    "section": sections[0]["key"],
+                    "question": first_question,
+                    "sections": [s["key"] for s in sections],
+                    "token": token,
+                }
+            )
+        return {
+            "traject_id": traject.id,
+            "organisation_id": traject.organisations[0].id,
+            "version_id": version.id,
+            "questionnaires": questionnaires,
+        }
 
 
 def _urls(rules, ids: dict) -> list[tuple[str, str]]:
@@ -91,11 +107,18 @@ def _urls(rules, ids: dict) -> list[tuple[str, str]]:
             continue  # the respondent's pages, walked through personal links
         per_questionnaire = ids["questionnaires"] if args & {"qid", "questionnaire_id"} else [None]
         for q in per_questionnaire:
-            values = {"traject_id": ids["traject_id"], "organisation_id": ids["organisation_id"],
-                      "version_id": ids["version_id"], "revision": 1}
+            values = {
+                "traject_id": ids["traject_id"],
+                "organisation_id": ids["organisation_id"],
+                "version_id": ids["version_id"],
+                "revision": 1,
+            }
             if q is not None:
-                values.update(qid=q["qid"], questionnaire_id=q["qid"],
-                              key=q["question"] if "/vragen/<key>" in rule.rule else q["section"])
+                values.update(
+                    qid=q["qid"],
+                    questionnaire_id=q["qid"],
+                    key=q["question"] if "/vragen/<key>" in rule.rule else q["section"],
+                )
             unknown = args - set(values)
             assert not unknown, f"{rule.rule}: geen waarde voor {sorted(unknown)}; vul ze aan in _ids()"
             path = rule.rule
@@ -113,7 +136,7 @@ def _respondent_urls(rules, ids: dict) -> list[tuple[str, str]]:
             if "token" not in rule.arguments:
                 continue
             assert set(rule.arguments) <= {"token", "section_key"}, f"{rule.rule}: onbekende argumenten"
-            for section in (q["sections"] if "section_key" in rule.arguments else [None]):
+            for section in q["sections"] if "section_key" in rule.arguments else [None]:
                 path = rule.rule.replace("<token>", q["token"])
                 if section is not None:
                     path = path.replace("<section_key>", section)
@@ -201,9 +224,11 @@ def _walk(page, live_server: str, urls, trip, device: str, *, must_open: bool) -
     return problems, opened
 
 
-ROLES = {"regisseur": (REGISSEUR["email"], REGISSEUR["password"]),
-         "bestuurder": (board_email("ZL"), BOARD_PASSWORD),
-         "hoofd-ict": (LEAD["email"], LEAD["password"])}
+ROLES = {
+    "regisseur": (REGISSEUR["email"], REGISSEUR["password"]),
+    "bestuurder": (board_email("ZL"), BOARD_PASSWORD),
+    "hoofd-ict": (LEAD["email"], LEAD["password"]),
+}
 
 
 @pytest.fixture(scope="module")
@@ -225,8 +250,9 @@ def walk_ids(simulated_demo, live_server, live_app):
 
 @pytest.mark.parametrize("device", list(DEVICES))
 @pytest.mark.parametrize("role", list(ROLES))
-def test_every_page_of_a_role_fits_and_passes_axe(role, device, walk_ids, live_app, live_server, new_context,
-                                                  journey, login):
+def test_every_page_of_a_role_fits_and_passes_axe(
+    role, device, walk_ids, live_app, live_server, new_context, journey, login
+):
     """Logged in as `role`: every traject, questionnaire and advice-version page that the role may open."""
     trip = journey(f"{JOURNEY}/{role}", device)
     page = _page(new_context, device)
@@ -273,6 +299,10 @@ def _page(new_context, device: str):
     page.set_viewport_size(viewport)
     # The favicon loads after the load event; walking on at once aborts it mid-response, and the
     # live server's half-sent file then surfaces as a ResourceWarning. It plays no part in the checks.
-    page.route("**/static/favicon.svg", lambda route: route.fulfill(
-        status=200, content_type="image/svg+xml", body="<svg xmlns='http://www.w3.org/2000/svg'/>"))
+    page.route(
+        "**/static/favicon.svg",
+        lambda route: route.fulfill(
+            status=200, content_type="image/svg+xml", body="<svg xmlns='http://www.w3.org/2000/svg'/>"
+        ),
+    )
     return page

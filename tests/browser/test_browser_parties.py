@@ -1,6 +1,7 @@
 """The regisseur reads the motives per party, the ICT users and the SWOT with its sector suggestions on the
 demo in the case's proportions: on a desktop and a 390 px phone, in Dutch and English, checked with axe-core,
 for Dutch text left in English, and for pages wider than the phone."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,8 +14,7 @@ JOURNEY = "5-motieven-gebruikers"
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_motives_users_and_suggestions_pages(lang, simulated_demo, live_server, new_context, journey, login,
-                                             translate):
+def test_motives_users_and_suggestions_pages(lang, simulated_demo, live_server, new_context, journey, login, translate):
     t = lambda msgid, **values: translate(lang, msgid, **values)  # noqa: E731
     trip = journey(JOURNEY, lang)
     tid = simulated_demo["traject_id"]
@@ -23,9 +23,10 @@ def test_motives_users_and_suggestions_pages(lang, simulated_demo, live_server, 
         page.set_viewport_size({"width": width, "height": 900})
         login(page, REGISSEUR["email"], REGISSEUR["password"], lang, trip)
         for path, heading, text in (
-                (f"/trajecten/{tid}/motieven", t("Motieven per partij"), t("Bestuur (op naam)")),
-                (f"/trajecten/{tid}/ict-gebruikers", t("ICT-foto: de gebruikers"), t("Tevredenheid per school")),
-                (f"/trajecten/{tid}/swot", t("Sterkte-zwakteanalyse (SWOT)"), t("Suggesties uit de sector"))):
+            (f"/trajecten/{tid}/motieven", t("Motieven per partij"), t("Bestuur (op naam)")),
+            (f"/trajecten/{tid}/ict-gebruikers", t("ICT-foto: de gebruikers"), t("Tevredenheid per school")),
+            (f"/trajecten/{tid}/swot", t("Sterkte-zwakteanalyse (SWOT)"), t("Suggesties uit de sector")),
+        ):
             page.goto(live_server + path)
             expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
             expect(page.get_by_text(text).first).to_be_visible()

@@ -2,6 +2,7 @@
 SWOT, the feasibility per domain and the roadmap, builds the advice report and downloads the PDF.
 The demo traject is filled by `demo simulate` (shared with the bestuurder's journey). In Dutch and
 in English; every main page screenshotted and checked with axe-core."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,9 @@ JOURNEY = "4-regisseur-resultaten"
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_regisseur_follows_response_and_reads_the_results(lang, simulated_demo, live_server, new_context, journey,
-                                                          login, translate):
+def test_regisseur_follows_response_and_reads_the_results(
+    lang, simulated_demo, live_server, new_context, journey, login, translate
+):
     t = lambda msgid, **values: translate(lang, msgid, **values)  # noqa: E731
     trip = journey(JOURNEY, lang)
     page = new_context(lang=lang).new_page()
@@ -39,11 +41,13 @@ def test_regisseur_follows_response_and_reads_the_results(lang, simulated_demo, 
     expect(page.get_by_role("heading", level=1)).to_contain_text(t("Resultaten"))
     trip.page(page, "dashboard")
     nav = page.get_by_role("navigation", name=t("Resultaten en advies"))
-    for label, heading, name in [(t("Motieven"), t("Motieven per partij"), "motieven"),
-                                 (t("ICT-gebruikers"), t("ICT-foto: de gebruikers"), "ict-gebruikers"),
-                                 (t("SWOT"), t("Sterkte-zwakteanalyse (SWOT)"), "swot"),
-                                 (t("Haalbaarheid"), t("Haalbaarheid per domein en samenwerkingsvorm"), "haalbaarheid"),
-                                 (t("Routekaart"), t("Routekaart"), "routekaart")]:
+    for label, heading, name in [
+        (t("Motieven"), t("Motieven per partij"), "motieven"),
+        (t("ICT-gebruikers"), t("ICT-foto: de gebruikers"), "ict-gebruikers"),
+        (t("SWOT"), t("Sterkte-zwakteanalyse (SWOT)"), "swot"),
+        (t("Haalbaarheid"), t("Haalbaarheid per domein en samenwerkingsvorm"), "haalbaarheid"),
+        (t("Routekaart"), t("Routekaart"), "routekaart"),
+    ]:
         nav.get_by_role("link", name=label, exact=True).click()
         expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
         trip.page(page, name)

@@ -3,6 +3,7 @@ one by CSV), create the ICT staff questionnaire from its template, publish it, i
 (one by the form, two by CSV), review who gets what and send the invitations, see that the outbox
 keeps the anonymous links to the participants, switch on self-distribution, and open a link from
 the outbox. In Dutch and in English; every main page screenshotted and checked with axe-core."""
+
 from __future__ import annotations
 
 import re
@@ -62,10 +63,15 @@ def test_regisseur_sets_up_a_traject_and_invites(lang, demo, live_server, new_co
     # ... and one by CSV upload
     page.get_by_role("link", name=t("Importeren uit CSV")).click()
     trip.page(page, "organisaties-importeren")
-    page.get_by_label(t("CSV-bestand")).set_input_files(files=[{
-        "name": "scholen.csv", "mimeType": "text/csv",
-        "buffer": "code;name;staff;students;locations;region\nJF;Joure Fryslân College;95;880;1;Lemsterland\n"
-                  .encode("utf-8")}])
+    page.get_by_label(t("CSV-bestand")).set_input_files(
+        files=[
+            {
+                "name": "scholen.csv",
+                "mimeType": "text/csv",
+                "buffer": "code;name;staff;students;locations;region\nJF;Joure Fryslân College;95;880;1;Lemsterland\n".encode(),
+            }
+        ]
+    )
     page.get_by_role("button", name=t("Importeren")).click()
     expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
     expect(page.get_by_role("cell", name="Joure Fryslân College", exact=True)).to_be_visible()
@@ -75,7 +81,9 @@ def test_regisseur_sets_up_a_traject_and_invites(lang, demo, live_server, new_co
     title = load_template("ict_staff").title[lang]
     page.get_by_role("link", name=t("Nieuwe vragenlijst")).click()
     trip.page(page, "nieuwe-vragenlijst")
-    page.get_by_role("button", name=re.compile(re.escape(t("Maak vanuit dit sjabloon")) + r"\s*:\s*" + re.escape(title))).click()
+    page.get_by_role(
+        "button", name=re.compile(re.escape(t("Maak vanuit dit sjabloon")) + r"\s*:\s*" + re.escape(title))
+    ).click()
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
     trip.page(page, "vragenlijst-concept")
     page.get_by_role("link", name=t("Publiceren"), exact=True).click()
@@ -94,21 +102,31 @@ def test_regisseur_sets_up_a_traject_and_invites(lang, demo, live_server, new_co
     page.get_by_label(t("Organisatie"), exact=True).select_option("LC")
     page.get_by_role("button", name=t("Deelnemer toevoegen")).click()
     # Adding sends nothing: a review step shows who will receive what, with a sample of the mail.
-    expect(page.get_by_role("heading", level=1, name=t("Uitnodigingen versturen: %(title)s", title=title))
-           ).to_be_visible()
+    expect(
+        page.get_by_role("heading", level=1, name=t("Uitnodigingen versturen: %(title)s", title=title))
+    ).to_be_visible()
     expect(page.get_by_role("cell", name="sanne@lemstercollege.nl")).to_be_visible()
     page.get_by_role("link", name=t("Terug naar de deelnemers")).click()
 
     page.get_by_role("link", name=t("Importeren uit CSV")).click()
     trip.page(page, "deelnemers-importeren")
-    page.get_by_label(t("CSV-bestand")).set_input_files(files=[{
-        "name": "medewerkers.csv", "mimeType": "text/csv",
-        "buffer": ("naam;e-mail;rol;organisatie\n"
-                   "Jan Netwerk;jan@lemstercollege.nl;ICT-medewerker;LC\n"
-                   "Fenna Werkplek;fenna@jfc.nl;ict_staff;JF\n").encode("utf-8")}])
+    page.get_by_label(t("CSV-bestand")).set_input_files(
+        files=[
+            {
+                "name": "medewerkers.csv",
+                "mimeType": "text/csv",
+                "buffer": (
+                    b"naam;e-mail;rol;organisatie\n"
+                    b"Jan Netwerk;jan@lemstercollege.nl;ICT-medewerker;LC\n"
+                    b"Fenna Werkplek;fenna@jfc.nl;ict_staff;JF\n"
+                ),
+            }
+        ]
+    )
     page.get_by_role("button", name=t("Importeren")).click()
-    expect(page.get_by_role("heading", level=1, name=t("Uitnodigingen versturen: %(title)s", title=title))
-           ).to_be_visible()
+    expect(
+        page.get_by_role("heading", level=1, name=t("Uitnodigingen versturen: %(title)s", title=title))
+    ).to_be_visible()
     for address in ("sanne@lemstercollege.nl", "jan@lemstercollege.nl", "fenna@jfc.nl"):
         expect(page.get_by_role("cell", name=address)).to_be_visible()
     trip.page(page, "uitnodigingen-controleren")

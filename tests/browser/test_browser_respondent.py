@@ -3,16 +3,17 @@ arrow keys; no mouse or touch): the personal link, the language link, an empty p
 focus on the error summary, half the sections, "save and continue later", the same link in a fresh
 browser ("continue where you left off"), the rest, review, submit once; the link then says it was
 used. In Dutch and in English; every main page screenshotted and checked with axe-core."""
+
 from __future__ import annotations
 
 import pytest
+from builders import gen_traject, gen_user
 from playwright.sync_api import expect
+from respond_builders import gen_participant, gen_questionnaire
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Response
-from builders import gen_traject, gen_user
-from respond_builders import gen_participant, gen_questionnaire
 from surveys.templates import load_template
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
@@ -24,8 +25,12 @@ def invitation(in_app):
     """A traject with an open ict_staff questionnaire (from its template) and one invitee."""
     with in_app():
         regisseur = gen_user("regisseur", name="Ria Regisseur")
-        traject = gen_traject(regisseur, name="Verkenning ICT-samenwerking Noordoostpolder",
-                              description="Scholen verkennen samen hun ICT-dienstverlening.", organisations=("ZL",))
+        traject = gen_traject(
+            regisseur,
+            name="Verkenning ICT-samenwerking Noordoostpolder",
+            description="Scholen verkennen samen hun ICT-dienstverlening.",
+            organisations=("ZL",),
+        )
         questionnaire = gen_questionnaire(traject, "ict_staff")
         participant, token = gen_participant(questionnaire, organisation="ZL", name="Mia Medewerker")
         return questionnaire.id, len(questionnaire.definition["sections"]), token
@@ -89,8 +94,9 @@ def _no_horizontal_scroll(page) -> bool:
 
 def _responses(in_app, questionnaire_id: int) -> int:
     with in_app():
-        return db.session.scalar(select(func.count()).select_from(Response)
-                                 .where(Response.questionnaire_id == questionnaire_id))
+        return db.session.scalar(
+            select(func.count()).select_from(Response).where(Response.questionnaire_id == questionnaire_id)
+        )
 
 
 def _open_link(page, link: str, lang: str) -> None:
@@ -102,8 +108,9 @@ def _open_link(page, link: str, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_ict_staff_member_answers_on_a_phone_with_the_keyboard(lang, invitation, live_server, phone, journey,
-                                                               translate, in_app):
+def test_ict_staff_member_answers_on_a_phone_with_the_keyboard(
+    lang, invitation, live_server, phone, journey, translate, in_app
+):
     t = lambda msgid, **values: translate(lang, msgid, **values)  # noqa: E731
     questionnaire_id, total, token = invitation
     title = load_template("ict_staff").title[lang]
@@ -119,11 +126,17 @@ def test_ict_staff_member_answers_on_a_phone_with_the_keyboard(lang, invitation,
     page = phone().new_page()
     _open_link(page, link, lang)
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
-    expect(page.get_by_text(t("Uw antwoorden worden zonder uw naam opgeslagen, met alleen de datum (geen tijdstip). "
-                              "Niemand — ook de regisseur en uw bestuurder niet — kan zien wat u heeft ingevuld: bij "
-                              "uw uitnodiging staat alleen dát u heeft meegedaan, niet wanneer en niet welke antwoorden "
-                              "van u zijn. Wie u aan de lijst heeft toegevoegd, ziet niet of u heeft ingevuld; het "
-                              "systeem weet het alleen om u geen herinnering te sturen."))).to_be_visible()
+    expect(
+        page.get_by_text(
+            t(
+                "Uw antwoorden worden zonder uw naam opgeslagen, met alleen de datum (geen tijdstip). "
+                "Niemand — ook de regisseur en uw bestuurder niet — kan zien wat u heeft ingevuld: bij "
+                "uw uitnodiging staat alleen dát u heeft meegedaan, niet wanneer en niet welke antwoorden "
+                "van u zijn. Wie u aan de lijst heeft toegevoegd, ziet niet of u heeft ingevuld; het "
+                "systeem weet het alleen om u geen herinnering te sturen."
+            )
+        )
+    ).to_be_visible()
     assert _no_horizontal_scroll(page)
     trip.page(page, "uitleg")
     _tab_to(page, lambda el: el["tag"] == "A" and el["text"] == t("Beginnen"))
@@ -157,7 +170,9 @@ def test_ict_staff_member_answers_on_a_phone_with_the_keyboard(lang, invitation,
     # Another device cannot read the draft: it is bound to the browser that started it.
     other = phone().new_page()
     other.goto(link)
-    expect(other.get_by_role("heading", level=1)).to_have_text(translate("nl", "Deze link is al in gebruik op een ander apparaat"))
+    expect(other.get_by_role("heading", level=1)).to_have_text(
+        translate("nl", "Deze link is al in gebruik op een ander apparaat")
+    )
     other.context.close()
 
     # Later, the same link in the same browser: go on where you were
@@ -199,11 +214,28 @@ def nps_invitation(in_app):
     from surveys.model import Questionnaire as Definition
 
     text = lambda nl, en: {"nl": nl, "en": en}  # noqa: E731
-    definition = Definition.from_dict({
-        "key": "aanbeveling", "version": 1, "title": text("Aanbeveling", "Recommendation"), "audience": "ict_staff",
-        "anonymous": True, "sections": [{"key": "score", "title": text("Score", "Score"), "questions": [
-            {"key": "aanbevelen", "type": "nps", "text": text("Zou u de samenwerking aanbevelen?",
-                                                              "Would you recommend the cooperation?")}]}]}).to_dict()
+    definition = Definition.from_dict(
+        {
+            "key": "aanbeveling",
+            "version": 1,
+            "title": text("Aanbeveling", "Recommendation"),
+            "audience": "ict_staff",
+            "anonymous": True,
+            "sections": [
+                {
+                    "key": "score",
+                    "title": text("Score", "Score"),
+                    "questions": [
+                        {
+                            "key": "aanbevelen",
+                            "type": "nps",
+                            "text": text("Zou u de samenwerking aanbevelen?", "Would you recommend the cooperation?"),
+                        }
+                    ],
+                }
+            ],
+        }
+    ).to_dict()
     with in_app():
         traject = gen_traject(gen_user("regisseur"), organisations=("ZL",))
         questionnaire = gen_questionnaire(traject, definition=definition)
@@ -223,10 +255,13 @@ def test_nps_question_by_keyboard_on_a_phone(lang, nps_invitation, live_server, 
     _tab_to(page, lambda el: el["tag"] == "A" and el["text"] == t("Beginnen"))
     _press_and_wait(page)
     legend = page.locator("fieldset#q-aanbevelen > legend")
-    expect(legend).to_contain_text("Zou u de samenwerking aanbevelen?" if lang == "nl"
-                                   else "Would you recommend the cooperation?")
+    expect(legend).to_contain_text(
+        "Zou u de samenwerking aanbevelen?" if lang == "nl" else "Would you recommend the cooperation?"
+    )
     expect(page.locator("fieldset#q-aanbevelen input[type=radio]")).to_have_count(11)
-    expect(page.locator("fieldset#q-aanbevelen")).to_contain_text("Very likely" if lang == "en" else "Zeer waarschijnlijk")
+    expect(page.locator("fieldset#q-aanbevelen")).to_contain_text(
+        "Very likely" if lang == "en" else "Zeer waarschijnlijk"
+    )
     assert _no_horizontal_scroll(page)
     _tab_to(page, lambda el: el["type"] == "radio" and el["name"] == "aanbevelen")
     assert _focused(page)["group"] == 11

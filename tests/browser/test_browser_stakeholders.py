@@ -4,6 +4,7 @@ one and turns it into a roadmap action; a bestuurder then reads the register, gr
 the report's involvement chapter, and finds nothing to edit. In Dutch and in English (the demo traject
 filled by `demo simulate`, so measured attitude is there); every main page screenshotted and checked
 with axe-core."""
+
 from __future__ import annotations
 
 import re
@@ -16,19 +17,31 @@ from app.services.demo import BOARD_PASSWORD, REGISSEUR, board_email
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 JOURNEY = "6-belanghebbenden"
 # Names per language: both runs share the demo traject, and names are unique in a register.
-NAMES = {"nl": {"board": "Bestuur Zuyderzee Lyceum", "staff": "ICT-team Zuyderzee", "supplier": "Leverancier Netwerk",
-                "all": "Alle ICT-teams"},
-         "en": {"board": "Board Zuyderzee Lyceum", "staff": "ICT team Zuyderzee", "supplier": "Network supplier",
-                "all": "All ICT teams"}}
+NAMES = {
+    "nl": {
+        "board": "Bestuur Zuyderzee Lyceum",
+        "staff": "ICT-team Zuyderzee",
+        "supplier": "Leverancier Netwerk",
+        "all": "Alle ICT-teams",
+    },
+    "en": {
+        "board": "Board Zuyderzee Lyceum",
+        "staff": "ICT team Zuyderzee",
+        "supplier": "Network supplier",
+        "all": "All ICT teams",
+    },
+}
 
 
 def _csv(lang: str) -> bytes:
     n = NAMES[lang]
-    return ("naam;soort;categorie;organisatie;invloed;belang;houding;betrokkenheid;meetgroep;eigenaar\n"
-            f"{n['board']};groep;bestuur;ZL;5;4;voorstander;meebeslissen;;Regisseur\n"
-            f"{n['staff']};groep;ict-medewerkers;ZL;2;2;onbekend;betrekken;ict-medewerkers;Hoofd ICT\n"
-            f"{n['supplier']};persoon;leverancier;;1;2;neutraal;informeren;;\n"
-            f"{n['all']};groep;ict-medewerkers;;3;5;voorstander;samenwerken;ict-medewerkers;Regisseur\n").encode()
+    return (
+        "naam;soort;categorie;organisatie;invloed;belang;houding;betrokkenheid;meetgroep;eigenaar\n"
+        f"{n['board']};groep;bestuur;ZL;5;4;voorstander;meebeslissen;;Regisseur\n"
+        f"{n['staff']};groep;ict-medewerkers;ZL;2;2;onbekend;betrekken;ict-medewerkers;Hoofd ICT\n"
+        f"{n['supplier']};persoon;leverancier;;1;2;neutraal;informeren;;\n"
+        f"{n['all']};groep;ict-medewerkers;;3;5;voorstander;samenwerken;ict-medewerkers;Regisseur\n"
+    ).encode()
 
 
 def _log_workshop(page, t, topic: str, day: str, staff: str, attendees: str, trip, shot: str | None = None):
@@ -48,8 +61,9 @@ def _log_workshop(page, t, topic: str, day: str, staff: str, attendees: str, tri
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_regisseur_builds_the_register_and_a_bestuurder_reads_it(lang, simulated_demo, live_server, new_context,
-                                                                 journey, login, translate, in_app):
+def test_regisseur_builds_the_register_and_a_bestuurder_reads_it(
+    lang, simulated_demo, live_server, new_context, journey, login, translate, in_app
+):
     t = lambda msgid, **values: translate(lang, msgid, **values)  # noqa: E731
     n = NAMES[lang]
     traject_id = simulated_demo["traject_id"]
@@ -65,10 +79,14 @@ def test_regisseur_builds_the_register_and_a_bestuurder_reads_it(lang, simulated
     page.get_by_role("link", name=t("Importeren uit CSV")).click()
     trip.page(page, "importeren")
     page.get_by_label(t("CSV-bestand")).set_input_files(
-        files=[{"name": "register.csv", "mimeType": "text/csv", "buffer": _csv(lang)}])
+        files=[{"name": "register.csv", "mimeType": "text/csv", "buffer": _csv(lang)}]
+    )
     page.get_by_role("button", name=t("Importeren")).click()
-    expect(page.get_by_text(t("%(num)s belanghebbenden geïmporteerd.", num=4)
-                            if lang == "nl" else "4 stakeholders imported.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            t("%(num)s belanghebbenden geïmporteerd.", num=4) if lang == "nl" else "4 stakeholders imported."
+        )
+    ).to_be_visible()
     register = page.locator("#register")
     for name in n.values():
         expect(register.get_by_role("link", name=name, exact=True)).to_be_visible()
@@ -146,9 +164,10 @@ def test_regisseur_builds_the_register_and_a_bestuurder_reads_it(lang, simulated
     trip.page(board, "bestuurder-rapport")
 
     # An ICT staff member raises a concern anonymously through their personal link, on a phone
+    from respond_builders import gen_participant
+
     from app.extensions import db
     from app.models import Questionnaire
-    from respond_builders import gen_participant
 
     with in_app():
         questionnaire = db.session.get(Questionnaire, simulated_demo["questionnaires"]["ict_staff"])
@@ -167,8 +186,11 @@ def test_regisseur_builds_the_register_and_a_bestuurder_reads_it(lang, simulated
     # On a phone: the register and the grid fit, the table scrolls within its own region
     phone = new_context(phone=True, lang=lang).new_page()  # 375 px wide, narrower than 390
     login(phone, board_email("ZL"), BOARD_PASSWORD, lang)
-    for path, name in (("belanghebbenden", "telefoon-register"), ("belanghebbenden/krachtenveld", "telefoon-krachtenveld"),
-                       ("betrokkenheid", "telefoon-logboek")):
+    for path, name in (
+        ("belanghebbenden", "telefoon-register"),
+        ("belanghebbenden/krachtenveld", "telefoon-krachtenveld"),
+        ("betrokkenheid", "telefoon-logboek"),
+    ):
         phone.goto(f"{live_server}/trajecten/{traject_id}/{path}")
         assert phone.evaluate("document.documentElement.scrollWidth") <= 375, path
         trip.page(phone, name)

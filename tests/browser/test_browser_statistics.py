@@ -1,6 +1,7 @@
 """Issue 15 in the browser: the regisseur opens "Verschillen tussen scholen" and "Instrumentkwaliteit"
 through the results navigation, on a desktop and a 390 px phone, in Dutch and English; every page
 screenshotted and checked with axe-core (and for Dutch text left in English)."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,8 +14,9 @@ JOURNEY = "15-statistiek"
 
 
 @pytest.mark.parametrize("lang,phone", [("nl", False), ("en", False), ("nl", True)])
-def test_regisseur_reads_differences_and_instrument_quality(lang, phone, simulated_demo, live_server, new_context,
-                                                             journey, login, translate):
+def test_regisseur_reads_differences_and_instrument_quality(
+    lang, phone, simulated_demo, live_server, new_context, journey, login, translate
+):
     t = lambda msgid, **values: translate(lang, msgid, **values)  # noqa: E731
     trip = journey(JOURNEY + ("-telefoon" if phone else ""), lang)
     page = new_context(phone=phone, lang=lang).new_page()

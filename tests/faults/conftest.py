@@ -6,6 +6,7 @@ run as the `postgres` system user when the tests run as root, since PostgreSQL r
 Under CI=true a missing binary fails the test instead of skipping it. Every process and directory
 is removed afterwards.
 """
+
 from __future__ import annotations
 
 import glob
@@ -19,7 +20,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import require_service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +55,7 @@ def wait_port_closed(port: int, timeout: float = 15.0) -> None:
 
 # -- Redis --------------------------------------------------------------------------------------
 
+
 class PrivateRedis:
     """A redis-server subprocess on its own port, without persistence."""
 
@@ -69,10 +70,26 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--daemonize", "no", "--dir", self.workdir,
-             "--logfile", os.path.join(self.workdir, "redis.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--dir",
+                self.workdir,
+                "--logfile",
+                os.path.join(self.workdir, "redis.log"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_for_port(self.port)
 
     def pause(self) -> None:
@@ -107,6 +124,7 @@ def private_redis():
 
 # -- PostgreSQL ---------------------------------------------------------------------------------
 
+
 def _pg_bindir() -> str | None:
     for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
         if os.path.exists(os.path.join(candidate, "initdb")):
@@ -136,15 +154,37 @@ class PrivatePostgres:
         if self.as_root:
             shutil.chown(self.datadir, user="postgres", group="postgres")
         os.chmod(self.datadir, 0o700)
-        self._run(os.path.join(self.bindir, "initdb"), "-D", self.datadir, "-U", "postgres",
-                  "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8")
+        self._run(
+            os.path.join(self.bindir, "initdb"),
+            "-D",
+            self.datadir,
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
 
     def start(self) -> None:
         # fsync=off is safe here: only the server process dies, the OS page cache survives.
         # synchronous_commit stays on, or an acknowledged commit could be lost in the crash.
         options = f"-p {self.port} -k {self.datadir} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.datadir, "-o", options,
-                  "-l", os.path.join(self.datadir, "server.log"), "-w", "-t", "30", "start")
+        self._run(
+            os.path.join(self.bindir, "pg_ctl"),
+            "-D",
+            self.datadir,
+            "-o",
+            options,
+            "-l",
+            os.path.join(self.datadir, "server.log"),
+            "-w",
+            "-t",
+            "30",
+            "start",
+        )
         wait_for_port(self.port)
 
     def stop(self, mode: str = "immediate") -> None:

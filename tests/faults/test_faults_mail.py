@@ -4,6 +4,7 @@ on a private redis-server, PostgreSQL, and an aiosmtpd server that can be down, 
 
 Each test prints one line "fault: sent=… received=… duplicates=… lost=…" (run with -s to see it).
 """
+
 from __future__ import annotations
 
 import signal
@@ -11,16 +12,16 @@ import time
 from types import SimpleNamespace
 
 import pytest
+from builders import gen_traject, gen_user
+from builders_distribution import gen_participant, gen_questionnaire
+from celery_worker import pool_children, start_worker, stop_worker
+from fault_smtp import FaultSMTP, wait_for
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.jobs import enqueue
 from app.models import Job, OutboxMessage, Participant
 from app.services.tokens import token_for
-from builders import gen_traject, gen_user
-from builders_distribution import gen_participant, gen_questionnaire
-from celery_worker import pool_children, start_worker, stop_worker
-from fault_smtp import FaultSMTP, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -30,16 +31,26 @@ REMIND = "worker.tasks.mail.send_reminders"
 
 @pytest.fixture
 def rig(app, database_url, private_redis, tmp_path):
-    app.extensions["celery"].conf.update(broker_url=private_redis.url, task_always_eager=False,
-                                         broker_connection_timeout=1, broker_connection_max_retries=1)
+    app.extensions["celery"].conf.update(
+        broker_url=private_redis.url,
+        task_always_eager=False,
+        broker_connection_timeout=1,
+        broker_connection_max_retries=1,
+    )
     smtp = FaultSMTP()
     log_path = tmp_path / "worker.log"
     workers = []
 
     def worker(**env):
-        settings = dict(SECRET_KEY="testing-not-secret", CELERY_VISIBILITY_TIMEOUT="4", MAIL_CLAIM_LEASE="3",
-                        MAIL_RETRY_BACKOFF="1,1,2", MAIL_SERVER_DOWN_RETRY="2,2,3", MAIL_MAX_ATTEMPTS="4",
-                        **smtp.env())
+        settings = dict(
+            SECRET_KEY="testing-not-secret",
+            CELERY_VISIBILITY_TIMEOUT="4",
+            MAIL_CLAIM_LEASE="3",
+            MAIL_RETRY_BACKOFF="1,1,2",
+            MAIL_SERVER_DOWN_RETRY="2,2,3",
+            MAIL_MAX_ATTEMPTS="4",
+            **smtp.env(),
+        )
         settings.update(env)
         pool = settings.pop("pool", "solo")
         process, log = start_worker(database_url, private_redis.url, log_path, pool=pool, **settings)
@@ -73,17 +84,27 @@ def _figures(name: str, inbox, expected: set[str]) -> dict:
     received = set(inbox.received)
     duplicates = sum(count - 1 for count in inbox.received.values() if count > 1)
     lost = len(expected - received)
-    sent = db.session.scalar(select(func.count()).select_from(OutboxMessage)
-                             .where(OutboxMessage.status.in_(("sent", "unconfirmed"))))
-    figures = {"sent": sent, "received": inbox.total(), "duplicates": duplicates, "lost": lost,
-               "extra": len(received - expected)}
+    sent = db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status.in_(("sent", "unconfirmed")))
+    )
+    figures = {
+        "sent": sent,
+        "received": inbox.total(),
+        "duplicates": duplicates,
+        "lost": lost,
+        "extra": len(received - expected),
+    }
     print(f"\n{name}: " + " ".join(f"{k}={v}" for k, v in figures.items()))
     return figures
 
 
 def _enqueue(task, questionnaire):
-    return enqueue(task, kind="invitations" if task == INVITE else "reminders",
-                   traject_id=questionnaire.traject_id, task_kwargs={"questionnaire_id": questionnaire.id})
+    return enqueue(
+        task,
+        kind="invitations" if task == INVITE else "reminders",
+        traject_id=questionnaire.traject_id,
+        task_kwargs={"questionnaire_id": questionnaire.id},
+    )
 
 
 def test_worker_killed_mid_batch_mails_everyone_exactly_once(app, rig):
@@ -104,15 +125,15 @@ def test_worker_killed_mid_batch_mails_everyone_exactly_once(app, rig):
     assert figures["duplicates"] == 0 and figures["lost"] == 0 and figures["extra"] == 0
     assert done.state == "done", done.message
     assert done.result["sent"] + done.result["unconfirmed"] <= len(expected)
-    statuses = dict(db.session.execute(select(OutboxMessage.status, func.count())
-                                       .group_by(OutboxMessage.status)).all())
+    statuses = dict(db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
     print(f"killed after {at_kill} received; outbox afterwards: {statuses}")
     assert set(statuses) <= {"sent", "unconfirmed"} and sum(statuses.values()) == len(expected)
     # The links work: derived at sending time from each participant's token; none stored.
     for participant in participants[:5]:
         assert token_for(participant) in rig.smtp.inbox.bodies[participant.email][0]
-    assert not db.session.scalar(select(func.count()).select_from(OutboxMessage)
-                                 .where(OutboxMessage.body.like("%/v/%")))
+    assert not db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.body.like("%/v/%"))
+    )
 
 
 def test_pool_process_killed_mid_batch_mails_everyone_exactly_once(app, rig):
@@ -134,8 +155,7 @@ def test_pool_process_killed_mid_batch_mails_everyone_exactly_once(app, rig):
     assert at_kill < len(expected)
     done = wait_for(lambda: _finished(job.id), 60, "job klaar na het doden van het poolproces", rig.log)
     figures = _figures("pool process kill -9 mid-batch", rig.smtp.inbox, expected)
-    statuses = dict(db.session.execute(select(OutboxMessage.status, func.count())
-                                       .group_by(OutboxMessage.status)).all())
+    statuses = dict(db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
     print(f"pool process killed after {at_kill} received; outbox afterwards: {statuses}")
     assert figures["duplicates"] == 0 and figures["lost"] == 0 and figures["extra"] == 0
     assert done.state == "done", done.message
@@ -146,8 +166,12 @@ def test_smtp_down_then_up_is_retried_and_everyone_gets_one_mail(app, rig):
     expected = {p.email for p in participants}
     rig.worker()  # the SMTP server is not started: nothing listens on its port
     job = _enqueue(INVITE, questionnaire)
-    waiting = wait_for(lambda: (lambda j: j if j.state == "queued" and j.retry_at else None)(_job(job.id)),
-                       30, "job wacht op een nieuwe poging", rig.log)
+    waiting = wait_for(
+        lambda: (lambda j: j if j.state == "queued" and j.retry_at else None)(_job(job.id)),
+        30,
+        "job wacht op een nieuwe poging",
+        rig.log,
+    )
     assert "Mailserver onbereikbaar" in waiting.message and "nieuwe poging om" in waiting.message
     assert rig.smtp.inbox.total() == 0
     started = time.monotonic()
@@ -164,18 +188,23 @@ def test_421_and_451_for_a_share_every_recipient_once_and_a_true_status(app, rig
     questionnaire, participants = _questionnaire(100)
     addresses = [p.email for p in participants]
     inbox = rig.smtp.inbox
-    for address in addresses[::10]:        # 10%: 451 once
+    for address in addresses[::10]:  # 10%: 451 once
         inbox.temporary[address] = [451, 1]
-    for address in addresses[5::25]:       # 4%: 421 (connection closed) once
+    for address in addresses[5::25]:  # 4%: 421 (connection closed) once
         inbox.temporary[address] = [421, 1]
-    inbox.permanent = {addresses[-1]}      # one mailbox that does not exist
+    inbox.permanent = {addresses[-1]}  # one mailbox that does not exist
     expected = set(addresses) - inbox.permanent
     rig.smtp.start()
     rig.worker()
     job = _enqueue(INVITE, questionnaire)
     # The first run leaves the refused ones for a retry and says when.
-    first = wait_for(lambda: (lambda j: j if j.retry_at or j.state in ("done", "failed") else None)(_job(job.id)),
-                     60, "eerste ronde", rig.log, interval=0.05)
+    first = wait_for(
+        lambda: (lambda j: j if j.retry_at or j.state in ("done", "failed") else None)(_job(job.id)),
+        60,
+        "eerste ronde",
+        rig.log,
+        interval=0.05,
+    )
     assert first.state == "queued" and "worden opnieuw geprobeerd" in first.message, first.message
     assert "nieuwe poging om" in first.message
     done = wait_for(lambda: _finished(job.id), 60, "job klaar", rig.log)
@@ -205,8 +234,7 @@ def test_two_reminder_runs_at_once_remind_nobody_twice(app, rig):
     assert set(db.session.scalars(select(Participant.reminders_sent))) == {1}
 
 
-def test_report_requested_while_the_broker_is_down_is_built_once_it_returns(app, database_url, private_redis,
-                                                                           tmp_path):
+def test_report_requested_while_the_broker_is_down_is_built_once_it_returns(app, database_url, private_redis, tmp_path):
     from builders_results import gen_case_traject, gen_snapshot
 
     from app.jobs import sweep_jobs
@@ -214,9 +242,12 @@ def test_report_requested_while_the_broker_is_down_is_built_once_it_returns(app,
     from app.results import report as report_service
 
     app.extensions["celery"].conf.update(
-        broker_url=private_redis.url, task_always_eager=False, broker_connection_timeout=1,
+        broker_url=private_redis.url,
+        task_always_eager=False,
+        broker_connection_timeout=1,
         broker_connection_max_retries=1,
-        task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2})
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+    )
     app.config.update(JOB_NOT_QUEUED_GRACE=1, BROKER_RETRY_AFTER=0)
     owner = gen_user("regisseur")
     traject = gen_case_traject(owner)
@@ -227,8 +258,9 @@ def test_report_requested_while_the_broker_is_down_is_built_once_it_returns(app,
     assert job.message.startswith("Niet in de wachtrij gekomen")
     private_redis.start()
     log_path = tmp_path / "worker.log"
-    worker, log = start_worker(database_url, private_redis.url, log_path, SECRET_KEY="testing-not-secret",
-                               REPORT_DIR=str(tmp_path / "reports"))
+    worker, log = start_worker(
+        database_url, private_redis.url, log_path, SECRET_KEY="testing-not-secret", REPORT_DIR=str(tmp_path / "reports")
+    )
     try:
         time.sleep(1.1)
         assert job.id in sweep_jobs()["resent"]  # what beat runs every minute
@@ -252,11 +284,20 @@ def test_database_outage_mid_batch_mails_everyone_exactly_once(private_postgres,
 
     private_postgres.create_database("draagvlak")
     url = private_postgres.url("draagvlak")
-    app = create_app("testing", {
-        "SQLALCHEMY_DATABASE_URI": url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}},
-        "CELERY": dict(Config.CELERY, broker_url=private_redis.url, task_always_eager=False,
-                       broker_connection_timeout=1, broker_connection_max_retries=1)})
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}},
+            "CELERY": dict(
+                Config.CELERY,
+                broker_url=private_redis.url,
+                task_always_eager=False,
+                broker_connection_timeout=1,
+                broker_connection_max_retries=1,
+            ),
+        },
+    )
     smtp = FaultSMTP()
     smtp.start()
     log_path = tmp_path / "worker.log"
@@ -266,9 +307,16 @@ def test_database_outage_mid_batch_mails_everyone_exactly_once(private_postgres,
         try:
             questionnaire, participants = _questionnaire(80)
             expected = {p.email for p in participants}
-            worker, log = start_worker(url, private_redis.url, log_path, SECRET_KEY="testing-not-secret",
-                                       CELERY_VISIBILITY_TIMEOUT="4", MAIL_CLAIM_LEASE="3", MAIL_TEST_DELAY="0.03",
-                                       **smtp.env())
+            worker, log = start_worker(
+                url,
+                private_redis.url,
+                log_path,
+                SECRET_KEY="testing-not-secret",
+                CELERY_VISIBILITY_TIMEOUT="4",
+                MAIL_CLAIM_LEASE="3",
+                MAIL_TEST_DELAY="0.03",
+                **smtp.env(),
+            )
             job = _enqueue(INVITE, questionnaire)
             job_id = job.id
             wait_for(lambda: smtp.inbox.total() >= 20, 60, "20 mails aangekomen", log_path, interval=0.02)
@@ -277,11 +325,16 @@ def test_database_outage_mid_batch_mails_everyone_exactly_once(private_postgres,
             during = smtp.inbox.total()
             time.sleep(3)
             private_postgres.start()
-            done = wait_for(lambda: (lambda j: j if j and j.state in ("done", "failed") else None)(
-                _safe_job(job_id)), 90, "job klaar na de storing", log_path)
+            done = wait_for(
+                lambda: (lambda j: j if j and j.state in ("done", "failed") else None)(_safe_job(job_id)),
+                90,
+                "job klaar na de storing",
+                log_path,
+            )
             figures = _figures("database outage mid-batch", smtp.inbox, expected)
-            statuses = dict(db.session.execute(select(OutboxMessage.status, func.count())
-                                               .group_by(OutboxMessage.status)).all())
+            statuses = dict(
+                db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
+            )
             print(f"PostgreSQL down after {during} received; outbox afterwards: {statuses}")
             assert during < len(expected)
             assert figures["duplicates"] == 0 and figures["lost"] == 0 and figures["extra"] == 0

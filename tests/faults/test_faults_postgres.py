@@ -6,32 +6,36 @@ problem+json (no 500, no traceback); afterwards there are no partial rows (a res
 exactly for every completed invitation) and the app recovers by itself (`pool_pre_ping`), without
 a restart of the web process.
 """
+
 from __future__ import annotations
 
 import threading
 import time
 
 import pytest
+from builders import gen_traject
+from respond_builders import VALID_SMALL, gen_participant, gen_questionnaire, small_definition
 from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db
 from app.models import Participant, Response
-from builders import gen_traject
 from config import Config
-from respond_builders import VALID_SMALL, gen_participant, gen_questionnaire, small_definition
 
 pytestmark = pytest.mark.slow
 
 
 def _app_on(server):
     server.create_database("draagvlak")
-    app = create_app("testing", {
-        "SQLALCHEMY_DATABASE_URI": server.url("draagvlak"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}},
-        # The queue is not under test here: a memory broker that nobody consumes.
-        "CELERY": dict(Config.CELERY, broker_url="memory://", task_always_eager=False),
-    })
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": server.url("draagvlak"),
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}},
+            # The queue is not under test here: a memory broker that nobody consumes.
+            "CELERY": dict(Config.CELERY, broker_url="memory://", task_always_eager=False),
+        },
+    )
     with app.app_context():
         db.create_all()
     return app
@@ -53,18 +57,27 @@ def _assert_clean_503(response):
 def _no_partial_rows(anonymous_q, identified_q):
     db.session.expire_all()
     # Anonymous: no link by design, so the counts must match exactly.
-    completed = db.session.scalar(select(func.count()).select_from(Participant).where(
-        Participant.questionnaire_id == anonymous_q, Participant.completed.is_(True)))
-    responses = db.session.scalar(select(func.count()).select_from(Response).where(
-        Response.questionnaire_id == anonymous_q))
+    completed = db.session.scalar(
+        select(func.count())
+        .select_from(Participant)
+        .where(Participant.questionnaire_id == anonymous_q, Participant.completed.is_(True))
+    )
+    responses = db.session.scalar(
+        select(func.count()).select_from(Response).where(Response.questionnaire_id == anonymous_q)
+    )
     assert completed == responses
     # Identified: every response has its participant completed, and vice versa.
     for response in db.session.scalars(select(Response).where(Response.questionnaire_id == identified_q)):
         assert db.session.get(Participant, response.participant_id).completed
-    for participant in db.session.scalars(select(Participant).where(
-            Participant.questionnaire_id == identified_q, Participant.completed.is_(True))):
-        assert db.session.scalar(select(func.count()).select_from(Response).where(
-            Response.participant_id == participant.id)) == 1
+    for participant in db.session.scalars(
+        select(Participant).where(Participant.questionnaire_id == identified_q, Participant.completed.is_(True))
+    ):
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Response).where(Response.participant_id == participant.id)
+            )
+            == 1
+        )
     return responses
 
 
@@ -122,8 +135,12 @@ def test_postgres_restart_during_submissions(private_postgres):
                     assert again.status_code in (201, 409), again.get_data(as_text=True)
             total = _no_partial_rows(anonymous_id, identified_id)
             assert total == 30
-            assert db.session.scalar(select(func.count()).select_from(Response).where(
-                Response.questionnaire_id == identified_id)) == 10
+            assert (
+                db.session.scalar(
+                    select(func.count()).select_from(Response).where(Response.questionnaire_id == identified_id)
+                )
+                == 10
+            )
     finally:
         with app.app_context():
             db.session.remove()

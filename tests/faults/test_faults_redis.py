@@ -4,58 +4,76 @@ Submissions must not depend on the queue: every POST /api/v1/responses answers 2
 the traject stays marked stale (the outbox flag), and once Redis is back the beat sweep hands the
 lost recompute to a real worker, which writes a snapshot.
 """
+
 from __future__ import annotations
 
 import time
 
 import pytest
+from builders import gen_traject
+from celery_worker import start_worker, stop_worker
+from respond_builders import VALID_SMALL, gen_participant, gen_questionnaire
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import IndicatorSnapshot, Job, Participant, Response, Traject
-from builders import gen_traject
-from celery_worker import start_worker, stop_worker
 from config import Config
-from respond_builders import VALID_SMALL, gen_participant, gen_questionnaire
 
 pytestmark = pytest.mark.slow
 
 
 def _broker_app(make_app, broker_url: str):
-    return make_app(CELERY=dict(Config.CELERY, broker_url=broker_url, task_always_eager=False,
-                                task_eager_propagates=False, broker_connection_timeout=1,
-                                broker_connection_max_retries=1),
-                    RECOMPUTE_REQUEUE_AFTER=0, JOB_NOT_QUEUED_GRACE=0, BROKER_RETRY_AFTER=0)
+    return make_app(
+        CELERY=dict(
+            Config.CELERY,
+            broker_url=broker_url,
+            task_always_eager=False,
+            task_eager_propagates=False,
+            broker_connection_timeout=1,
+            broker_connection_max_retries=1,
+        ),
+        RECOMPUTE_REQUEUE_AFTER=0,
+        JOB_NOT_QUEUED_GRACE=0,
+        BROKER_RETRY_AFTER=0,
+    )
 
 
-def test_submissions_survive_a_redis_outage_and_the_sweep_catches_up(app, make_app, database_url,
-                                                                     private_redis, tmp_path):
+def test_submissions_survive_a_redis_outage_and_the_sweep_catches_up(
+    app, make_app, database_url, private_redis, tmp_path
+):
     broker_app = _broker_app(make_app, private_redis.url)
     with broker_app.app_context():
         traject = gen_traject(name="Storing Redis")
         traject_id = traject.id
         questionnaire = gen_questionnaire(traject)
-        tokens = [gen_participant(questionnaire, organisation=code)[1]
-                  for code in ("AA", "BB") for _ in range(3)]
+        tokens = [gen_participant(questionnaire, organisation=code)[1] for code in ("AA", "BB") for _ in range(3)]
         client = broker_app.test_client()
 
         private_redis.stop()
         started = time.monotonic()
-        codes = [client.post("/api/v1/responses", json={"token": t, "answers": VALID_SMALL}).status_code
-                 for t in tokens]
+        codes = [
+            client.post("/api/v1/responses", json={"token": t, "answers": VALID_SMALL}).status_code for t in tokens
+        ]
         assert codes == [201] * len(tokens)
         assert time.monotonic() - started < 30, "a dead broker must not stall submissions"
         db.session.expire_all()
-        assert db.session.scalar(select(func.count()).select_from(Response)
-                                 .where(Response.questionnaire_id == questionnaire.id)) == len(tokens)
-        assert db.session.scalar(select(func.count()).select_from(Participant)
-                                 .where(Participant.questionnaire_id == questionnaire.id,
-                                        Participant.completed.is_(True))) == len(tokens)
+        assert db.session.scalar(
+            select(func.count()).select_from(Response).where(Response.questionnaire_id == questionnaire.id)
+        ) == len(tokens)
+        assert db.session.scalar(
+            select(func.count())
+            .select_from(Participant)
+            .where(Participant.questionnaire_id == questionnaire.id, Participant.completed.is_(True))
+        ) == len(tokens)
         assert db.session.get(Traject, traject_id).indicators_stale is True
         # A submission leaves no job row (docs/privacy.md); the stale flag is the outbox.
         assert db.session.scalars(select(Job).where(Job.traject_id == traject_id)).all() == []
-        assert db.session.scalar(select(func.count()).select_from(IndicatorSnapshot)
-                                 .where(IndicatorSnapshot.traject_id == traject_id)) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(IndicatorSnapshot).where(IndicatorSnapshot.traject_id == traject_id)
+            )
+            == 0
+        )
         health = client.get("/api/v1/health").get_json()
         assert health["broker"] == "down" and health["database"] == "ok"
         from worker.tasks.indicators import sweep_stale_trajects
@@ -67,8 +85,9 @@ def test_submissions_survive_a_redis_outage_and_the_sweep_catches_up(app, make_a
 
         private_redis.start()
         assert client.get("/api/v1/health").get_json()["broker"] == "ok"
-        worker, log = start_worker(database_url, private_redis.url, tmp_path / "worker.log",
-                                   SECRET_KEY="testing-not-secret")
+        worker, log = start_worker(
+            database_url, private_redis.url, tmp_path / "worker.log", SECRET_KEY="testing-not-secret"
+        )
         try:
             back = time.monotonic()
             result = sweep_stale_trajects.apply().get()  # … the first sweep after the outage sends it
@@ -79,8 +98,9 @@ def test_submissions_survive_a_redis_outage_and_the_sweep_catches_up(app, make_a
             snapshot = None
             while time.monotonic() < deadline and snapshot is None:
                 db.session.expire_all()
-                snapshot = db.session.scalar(select(IndicatorSnapshot)
-                                             .where(IndicatorSnapshot.traject_id == traject_id))
+                snapshot = db.session.scalar(
+                    select(IndicatorSnapshot).where(IndicatorSnapshot.traject_id == traject_id)
+                )
                 if snapshot is None:
                     time.sleep(0.3)
             assert snapshot is not None, (tmp_path / "worker.log").read_text()
@@ -102,13 +122,25 @@ def test_redis_killed_under_a_loop_of_submissions_gives_no_5xx_and_loses_nothing
     from builders import PASSWORD, gen_user
 
     broker_app = make_app(
-        CELERY=dict(Config.CELERY, broker_url=private_redis.url, task_always_eager=False,
-                    task_eager_propagates=False, broker_connection_timeout=1,
-                    broker_connection_max_retries=1,
-                    task_publish_retry_policy={"max_retries": 1, "interval_start": 0,
-                                               "interval_step": 0.2, "interval_max": 0.2}),
-        RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=private_redis.url,
-        SUBMIT_RATE_LIMIT="1000 per minute", LOGIN_RATE_LIMIT="1000 per minute")
+        CELERY=dict(
+            Config.CELERY,
+            broker_url=private_redis.url,
+            task_always_eager=False,
+            task_eager_propagates=False,
+            broker_connection_timeout=1,
+            broker_connection_max_retries=1,
+            task_publish_retry_policy={
+                "max_retries": 1,
+                "interval_start": 0,
+                "interval_step": 0.2,
+                "interval_max": 0.2,
+            },
+        ),
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=private_redis.url,
+        SUBMIT_RATE_LIMIT="1000 per minute",
+        LOGIN_RATE_LIMIT="1000 per minute",
+    )
     from app.extensions import limiter
 
     with broker_app.app_context():
@@ -116,8 +148,7 @@ def test_redis_killed_under_a_loop_of_submissions_gives_no_5xx_and_loses_nothing
         user = gen_user("regisseur", email="rita@example.nl")
         traject = gen_traject(user, name="Storing Redis onder last")
         questionnaire = gen_questionnaire(traject)
-        tokens = [gen_participant(questionnaire, organisation=code)[1]
-                  for code in ("AA", "BB") for _ in range(20)]
+        tokens = [gen_participant(questionnaire, organisation=code)[1] for code in ("AA", "BB") for _ in range(20)]
         client = broker_app.test_client()
         assert client.get("/api/v1/health").get_json()["rate_limits"] == "redis"
 
@@ -128,14 +159,12 @@ def test_redis_killed_under_a_loop_of_submissions_gives_no_5xx_and_loses_nothing
                 private_redis.stop()
             if index == back_at:
                 private_redis.start()
-            statuses.append(client.post("/api/v1/responses",
-                                        json={"token": token, "answers": VALID_SMALL}).status_code)
+            statuses.append(client.post("/api/v1/responses", json={"token": token, "answers": VALID_SMALL}).status_code)
             if kill_at <= index < back_at and index % 5 == 0:
                 # While Redis is down: a login, the opt-out page and a bad API token behave normally.
                 statuses.append(client.post("/login", data={"email": user.email, "password": "wrong"}).status_code)
                 statuses.append(client.get("/afmelden/" + "x" * 43).status_code)
-                statuses.append(client.get("/api/v1/trajects",
-                                           headers={"Authorization": "Bearer nope"}).status_code)
+                statuses.append(client.get("/api/v1/trajects", headers={"Authorization": "Bearer nope"}).status_code)
                 health = client.get("/api/v1/health").get_json()
                 assert health["rate_limits"] == "memory" and health["broker"] == "down"
         login = client.post("/login", data={"email": user.email, "password": PASSWORD})
@@ -143,14 +172,17 @@ def test_redis_killed_under_a_loop_of_submissions_gives_no_5xx_and_loses_nothing
         elapsed = time.monotonic() - started
 
         server_errors = [code for code in statuses if code >= 500]
-        print(f"redis fault: {len(tokens)} submissions, {len(statuses)} requests, "
-              f"{len(server_errors)} 5xx, {elapsed:.1f} s")
+        print(
+            f"redis fault: {len(tokens)} submissions, {len(statuses)} requests, "
+            f"{len(server_errors)} 5xx, {elapsed:.1f} s"
+        )
         assert server_errors == []
         assert statuses[:1] == [201] and statuses.count(201) == len(tokens)
         assert login.status_code == 302
         db.session.expire_all()
-        stored = db.session.scalar(select(func.count()).select_from(Response)
-                                   .where(Response.questionnaire_id == questionnaire.id))
+        stored = db.session.scalar(
+            select(func.count()).select_from(Response).where(Response.questionnaire_id == questionnaire.id)
+        )
         assert stored == len(tokens), "lost responses"
         assert db.session.get(Traject, traject.id).indicators_stale is True
         # Redis is back: the limiter returns to it by itself (it checks back after 1, 2, 4 … s).
@@ -173,12 +205,25 @@ def test_a_hanging_redis_gives_no_5xx_and_no_long_requests(make_app, private_red
     from app.extensions import limiter
 
     broker_app = make_app(
-        CELERY=dict(Config.CELERY, broker_url=private_redis.url, task_always_eager=False,
-                    task_eager_propagates=False, broker_connection_timeout=1, broker_connection_max_retries=1,
-                    broker_transport_options={"socket_timeout": 2, "socket_connect_timeout": 1},
-                    task_publish_retry_policy={"max_retries": 1, "interval_start": 0,
-                                               "interval_step": 0.2, "interval_max": 0.2}),
-        RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=private_redis.url, SUBMIT_RATE_LIMIT="1000 per minute")
+        CELERY=dict(
+            Config.CELERY,
+            broker_url=private_redis.url,
+            task_always_eager=False,
+            task_eager_propagates=False,
+            broker_connection_timeout=1,
+            broker_connection_max_retries=1,
+            broker_transport_options={"socket_timeout": 2, "socket_connect_timeout": 1},
+            task_publish_retry_policy={
+                "max_retries": 1,
+                "interval_start": 0,
+                "interval_step": 0.2,
+                "interval_max": 0.2,
+            },
+        ),
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=private_redis.url,
+        SUBMIT_RATE_LIMIT="1000 per minute",
+    )
     with broker_app.app_context():
         limiter._storage_dead = False
         questionnaire = gen_questionnaire(gen_traject(name="Redis hangt"))
@@ -192,17 +237,21 @@ def test_a_hanging_redis_gives_no_5xx_and_no_long_requests(make_app, private_red
                 if index == 18:
                     private_redis.resume()
                 started = time.monotonic()
-                statuses.append(client.post("/api/v1/responses",
-                                            json={"token": token, "answers": VALID_SMALL}).status_code)
+                statuses.append(
+                    client.post("/api/v1/responses", json={"token": token, "answers": VALID_SMALL}).status_code
+                )
                 durations.append(round(time.monotonic() - started, 1))
                 slowest = max(slowest, durations[-1])
         finally:
             private_redis.resume()
-        print(f"\nhanging redis: {len(statuses)} submissions, {sum(c >= 500 for c in statuses)} 5xx, "
-              f"slowest {slowest:.1f} s, per request {durations}")
+        print(
+            f"\nhanging redis: {len(statuses)} submissions, {sum(c >= 500 for c in statuses)} 5xx, "
+            f"slowest {slowest:.1f} s, per request {durations}"
+        )
         assert [c for c in statuses if c >= 500] == [] and statuses.count(201) == len(tokens)
         assert slowest < 10
         assert sum(d > 1.5 for d in durations) <= 2, durations  # the breaker: not every request waits
         db.session.expire_all()
-        assert db.session.scalar(select(func.count()).select_from(Response)
-                                 .where(Response.questionnaire_id == questionnaire.id)) == len(tokens)
+        assert db.session.scalar(
+            select(func.count()).select_from(Response).where(Response.questionnaire_id == questionnaire.id)
+        ) == len(tokens)

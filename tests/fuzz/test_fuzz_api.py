@@ -3,6 +3,7 @@ gets a bounded, seeded run of generated requests with a real regisseur's bearer 
 answer must be no 5xx, a documented status code, a documented content type and a body matching
 its schema. Path ids are biased towards objects that exist, so the fuzzer gets past the 404s.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -16,11 +17,15 @@ with warnings.catch_warnings():
     # schemathesis 3 still subclasses jsonschema's deprecated RefResolver.
     warnings.simplefilter("ignore", DeprecationWarning)
     import schemathesis
-    from schemathesis import DataGenerationMethod
-    from schemathesis.checks import (content_type_conformance, not_a_server_error,
-                                     response_schema_conformance, status_code_conformance)
-    from schemathesis.specs.openapi.checks import negative_data_rejection
     import schemathesis.specs.openapi.schemas  # noqa: F401  (the lazily imported part)
+    from schemathesis import DataGenerationMethod
+    from schemathesis.checks import (
+        content_type_conformance,
+        not_a_server_error,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+    from schemathesis.specs.openapi.checks import negative_data_rejection
 
 
 def _many_more_shim() -> None:
@@ -51,24 +56,28 @@ _many_more_shim()
 # Our document is OpenAPI 3.1; schemathesis 3 supports it behind this switch.
 schemathesis.experimental.OPEN_API_3_1.enable()
 
-from app.api.spec import document
-from app.extensions import db
-from app.jobs import enqueue_recompute
-from app.services.responses import definition
 from builders import api_token, gen_traject, gen_user
 from fuzz_strategies import valid_answers
 from respond_builders import gen_participant, gen_questionnaire
 
+from app.api.spec import document
+from app.extensions import db
+from app.jobs import enqueue_recompute
+from app.services.responses import definition
+
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:schemathesis.*")
 
-CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance)
+CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance)
 # Examples per operation and generation method; the report files are built (PDF) on first
 # request, so they get fewer. Seeded (derandomize): every CI run sends the same requests.
 EXAMPLES = {DataGenerationMethod.positive: 25, DataGenerationMethod.negative: 12}
-SLOW = {"/api/v1/trajects/{tid}/report.pdf": 6, "/api/v1/trajects/{tid}/report.xlsx": 6,
-        "/api/v1/advice-versions/{vid}/report.pdf": 4, "/api/v1/advice-versions/{vid}/report.xlsx": 4,
-        "/api/v1/trajects/{tid}/advice-versions": 10}
+SLOW = {
+    "/api/v1/trajects/{tid}/report.pdf": 6,
+    "/api/v1/trajects/{tid}/report.xlsx": 6,
+    "/api/v1/advice-versions/{vid}/report.pdf": 4,
+    "/api/v1/advice-versions/{vid}/report.xlsx": 4,
+    "/api/v1/trajects/{tid}/advice-versions": 10,
+}
 # Closing the open questionnaire or creating many objects changes what later operations see;
 # these run last, so the others meet an open questionnaire.
 LAST = ("/api/v1/questionnaires/{qid}/close", "/api/v1/advice-versions/{vid}/close-decisions")
@@ -97,9 +106,17 @@ def _world(app):
     db.session.add(TrajectMember(traject=traject, user=board))
     version = advice_versions.publish(traject, user, confirm_gaps=True)
     db.session.commit()
-    return {"headers": api_token(user), "board_headers": api_token(board), "tid": [traject.id, other.id],
-            "qid": [open_q.id, draft_q.id, closed_q.id, other_q.id], "id": [job.id], "vid": [version.id], "tokens": tokens,
-            "codes": ["AA", "BB"], "answers": valid_answers(definition(open_q))}
+    return {
+        "headers": api_token(user),
+        "board_headers": api_token(board),
+        "tid": [traject.id, other.id],
+        "qid": [open_q.id, draft_q.id, closed_q.id, other_q.id],
+        "id": [job.id],
+        "vid": [version.id],
+        "tokens": tokens,
+        "codes": ["AA", "BB"],
+        "answers": valid_answers(definition(open_q)),
+    }
 
 
 def _bias(case, world, draw):
@@ -137,14 +154,16 @@ def test_openapi_document_is_valid_openapi_3_1(client):
         schemathesis.from_dict(broken, validate_schema=True)
 
 
-@pytest.mark.parametrize("method", [DataGenerationMethod.positive, DataGenerationMethod.negative],
-                         ids=["positive", "negative"])
+@pytest.mark.parametrize(
+    "method", [DataGenerationMethod.positive, DataGenerationMethod.negative], ids=["positive", "negative"]
+)
 def test_every_operation_conforms_to_the_schema(app, client, method):
     """Positive: requests that fit the schema. Negative: requests that break it (wrong types,
     missing fields, out-of-range values), which must be refused with a documented 4xx."""
     world = _world(app)
-    schema = schemathesis.from_dict(client.get("/api/v1/openapi.json").json, app=app,
-                                    validate_schema=True, data_generation_methods=[method])
+    schema = schemathesis.from_dict(
+        client.get("/api/v1/openapi.json").json, app=app, validate_schema=True, data_generation_methods=[method]
+    )
     checks = CHECKS + ((negative_data_rejection,) if method is DataGenerationMethod.negative else ())
     failures = []
     statuses: dict[str, Counter] = {}
@@ -152,9 +171,14 @@ def test_every_operation_conforms_to_the_schema(app, client, method):
         strategy = operation.as_strategy()
         seen = statuses.setdefault(f"{operation.method.upper()} {operation.path}", Counter())
 
-        @settings(max_examples=min(EXAMPLES[method], SLOW.get(operation.path, 100)), derandomize=True, deadline=None, database=None,
-                  phases=[Phase.explicit, Phase.generate],
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=min(EXAMPLES[method], SLOW.get(operation.path, 100)),
+            derandomize=True,
+            deadline=None,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=strategy, data=st.data())
         def run(case, data):
             _bias(case, world, data.draw)

@@ -4,14 +4,18 @@ the four templates, the organisation and participant CSV imports, and the respon
 Bounded and seeded (derandomize) so CI stays fast and repeatable. Invariants: nothing raises but
 the documented errors, nothing answers 5xx, and nothing invalid or half is stored.
 """
+
 from __future__ import annotations
 
 import io
 import json
 
 import pytest
+from builders import gen_traject, gen_user, login
+from fuzz_strategies import JSON_SCALARS, JSON_VALUES, valid_answers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from respond_builders import gen_participant, gen_questionnaire
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
@@ -19,17 +23,23 @@ from app.extensions import db
 from app.models import Organisation, Participant, Response, ResponseDraft
 from app.services import responses as response_service
 from app.services.trajects import read_csv
-from builders import gen_traject, gen_user, login
-from fuzz_strategies import JSON_SCALARS, JSON_VALUES, valid_answers
-from respond_builders import gen_participant, gen_questionnaire
 from surveys.model import UnknownKey
 from surveys.templates import load_template
 from surveys.types import AnswerError
 
 TEMPLATES = ("ict_foto", "ict_staff", "board_commitment", "motives")
-FUZZ = settings(max_examples=60, derandomize=True, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large, HealthCheck.filter_too_much])
+FUZZ = settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
 FEW = settings(FUZZ, max_examples=40)
 
 
@@ -41,11 +51,15 @@ def _raw_answers(definition) -> st.SearchStrategy:
     """Raw answers: known keys (and some unknown ones) with junk, valid values or a mix."""
     keys = [q.key for q in definition.questions()]
     junk = st.dictionaries(st.one_of(st.sampled_from(keys), st.text(max_size=8)), JSON_VALUES, max_size=12)
-    return st.one_of(junk, valid_answers(definition),
-                     st.tuples(valid_answers(definition), junk).map(lambda pair: {**pair[0], **pair[1]}))
+    return st.one_of(
+        junk,
+        valid_answers(definition),
+        st.tuples(valid_answers(definition), junk).map(lambda pair: {**pair[0], **pair[1]}),
+    )
 
 
 # -- (a) answer validation ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_every_question_type_refuses_junk_only_with_answer_error(template):
@@ -121,13 +135,55 @@ def test_validate_all_refuses_a_non_object_with_value_error():
 
 # -- (b) the CSV imports through the HTML routes ---------------------------------------------------
 
-ORG_COLUMNS = ["code", "name", "naam", "staff", "medewerkers", "students", "locations", "region", "regio",
-               "", "Code ", "NAME", "x"]
+ORG_COLUMNS = [
+    "code",
+    "name",
+    "naam",
+    "staff",
+    "medewerkers",
+    "students",
+    "locations",
+    "region",
+    "regio",
+    "",
+    "Code ",
+    "NAME",
+    "x",
+]
 PARTICIPANT_COLUMNS = ["email", "e-mail", "name", "naam", "role", "rol", "organisation", "school", "", "x"]
 CELLS = st.one_of(
-    st.sampled_from(["AA", "BB", "ZL", "zl", "School", "12", "1.350", "-3", "99999999999", "", " ", "veel",
-                     "a@school.nl", "b@school.nl", "ict_staff", "ICT-medewerker", "bestuurder", "board",
-                     "=cmd()", "x\x00y", "\x07", "\u202e", "ß", "\ufeff", '"', "a;b", "a,b", "a\nb"]),
+    st.sampled_from(
+        [
+            "AA",
+            "BB",
+            "ZL",
+            "zl",
+            "School",
+            "12",
+            "1.350",
+            "-3",
+            "99999999999",
+            "",
+            " ",
+            "veel",
+            "a@school.nl",
+            "b@school.nl",
+            "ict_staff",
+            "ICT-medewerker",
+            "bestuurder",
+            "board",
+            "=cmd()",
+            "x\x00y",
+            "\x07",
+            "\u202e",
+            "ß",
+            "\ufeff",
+            '"',
+            "a;b",
+            "a,b",
+            "a\nb",
+        ]
+    ),
     st.text(max_size=30),
     st.integers(140_000, 150_000).map(lambda n: "x" * n),  # over csv's field size limit
 )
@@ -141,8 +197,10 @@ def csv_texts(draw, columns):
     out = io.StringIO()
     quoting = draw(st.sampled_from([0, 1, 3]))  # minimal, all, none (escape below)
     import csv as csvmod
-    writer = csvmod.writer(out, delimiter=delimiter, quoting=quoting, escapechar="\\",
-                           lineterminator=draw(st.sampled_from(["\n", "\r\n"])))
+
+    writer = csvmod.writer(
+        out, delimiter=delimiter, quoting=quoting, escapechar="\\", lineterminator=draw(st.sampled_from(["\n", "\r\n"]))
+    )
     writer.writerow(header)
     for row in rows:
         if draw(st.integers(0, 5)) == 0:
@@ -182,9 +240,11 @@ def test_organisation_import_never_fails_or_half_stores(app, client):
     @given(raw=csv_texts(ORG_COLUMNS))
     def run(raw):
         before = _count(Organisation)
-        response = client.post(f"/trajecten/{traject_id}/organisaties/import",
-                               data={"file": (io.BytesIO(raw), "scholen.csv")},
-                               content_type="multipart/form-data")
+        response = client.post(
+            f"/trajecten/{traject_id}/organisaties/import",
+            data={"file": (io.BytesIO(raw), "scholen.csv")},
+            content_type="multipart/form-data",
+        )
         db.session.rollback()
         assert response.status_code in (200, 302, 413, 422), response.status_code
         added = _count(Organisation) - before
@@ -207,9 +267,11 @@ def test_participant_import_never_fails_or_half_stores(app, client):
     @given(raw=csv_texts(PARTICIPANT_COLUMNS))
     def run(raw):
         before = _count(Participant)
-        response = client.post(f"/vragenlijsten/{qid}/deelnemers/import",
-                               data={"file": (io.BytesIO(raw), "deelnemers.csv")},
-                               content_type="multipart/form-data")
+        response = client.post(
+            f"/vragenlijsten/{qid}/deelnemers/import",
+            data={"file": (io.BytesIO(raw), "deelnemers.csv")},
+            content_type="multipart/form-data",
+        )
         db.session.rollback()
         assert response.status_code in (200, 302, 413, 422), response.status_code
         added = _count(Participant) - before
@@ -223,9 +285,12 @@ def test_participant_import_never_fails_or_half_stores(app, client):
 
 # -- (c) the respondent forms and the response API -------------------------------------------------
 
-FORM_VALUES = st.one_of(st.sampled_from(["", "1", "3", "5", "9", "-1", "²", "ja", "nee", "on", "x\x00y", "\x00",
-                                         "1,5", "€ 12.500", "a|b", "1" * 3000]),
-                        st.text(max_size=20))
+FORM_VALUES = st.one_of(
+    st.sampled_from(
+        ["", "1", "3", "5", "9", "-1", "²", "ja", "nee", "on", "x\x00y", "\x00", "1,5", "€ 12.500", "a|b", "1" * 3000]
+    ),
+    st.text(max_size=20),
+)
 
 
 @st.composite
@@ -235,8 +300,7 @@ def form_posts(draw, definition, section):
     for question in section.questions:
         names.append(question.key)
         names += [f"{question.key}__{o['value']}" for o in (question.options or [])]
-    fields = draw(st.lists(st.tuples(st.one_of(st.sampled_from(names), st.text(max_size=6)), FORM_VALUES),
-                           max_size=14))
+    fields = draw(st.lists(st.tuples(st.one_of(st.sampled_from(names), st.text(max_size=6)), FORM_VALUES), max_size=14))
     if draw(st.booleans()):
         fields.append(("actie", draw(st.sampled_from(["volgende", "vorige", "opslaan", "x"]))))
     return fields

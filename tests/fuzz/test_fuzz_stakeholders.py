@@ -1,22 +1,56 @@
 """Fuzzing the stakeholder CSV import (all or nothing, never a server error) and the anonymous concern form."""
+
 from __future__ import annotations
 
 import io
 
+from builders import gen_traject, gen_user, login
+from fuzz.test_fuzz_inputs import CELLS, FUZZ, _rows_in, csv_texts
 from hypothesis import given
 from hypothesis import strategies as st
+from respond_builders import gen_participant, gen_questionnaire
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.stakeholders import Concern, Stakeholder
-from builders import gen_traject, gen_user, login
-from fuzz.test_fuzz_inputs import CELLS, FUZZ, _rows_in, csv_texts
-from respond_builders import gen_participant, gen_questionnaire
 
-COLUMNS = ["naam", "name", "soort", "kind", "invloed", "influence", "belang", "interest", "houding", "organisatie",
-           "betrokkenheid", "meetgroep", "eigenaar", "notitie", "", "x"]
-STAKEHOLDER_CELLS = st.one_of(CELLS, st.sampled_from(["groep", "persoon", "group", "1", "3", "5", "6", "0",
-                                                      "voorstander", "kritisch", "meebeslissen", "ict-medewerkers"]))
+COLUMNS = [
+    "naam",
+    "name",
+    "soort",
+    "kind",
+    "invloed",
+    "influence",
+    "belang",
+    "interest",
+    "houding",
+    "organisatie",
+    "betrokkenheid",
+    "meetgroep",
+    "eigenaar",
+    "notitie",
+    "",
+    "x",
+]
+STAKEHOLDER_CELLS = st.one_of(
+    CELLS,
+    st.sampled_from(
+        [
+            "groep",
+            "persoon",
+            "group",
+            "1",
+            "3",
+            "5",
+            "6",
+            "0",
+            "voorstander",
+            "kritisch",
+            "meebeslissen",
+            "ict-medewerkers",
+        ]
+    ),
+)
 
 
 def _count(model) -> int:
@@ -33,8 +67,11 @@ def test_stakeholder_import_never_fails_or_half_stores(app, client):
     @given(raw=csv_texts(COLUMNS))
     def run(raw):
         before = _count(Stakeholder)
-        response = client.post(f"/trajecten/{traject_id}/belanghebbenden/import",
-                               data={"file": (io.BytesIO(raw), "register.csv")}, content_type="multipart/form-data")
+        response = client.post(
+            f"/trajecten/{traject_id}/belanghebbenden/import",
+            data={"file": (io.BytesIO(raw), "register.csv")},
+            content_type="multipart/form-data",
+        )
         db.session.rollback()
         assert response.status_code in (200, 302, 413, 422), response.status_code
         added = _count(Stakeholder) - before

@@ -1,12 +1,12 @@
 """Migrations up and down against the real PostgreSQL; the schema comes from migrations only."""
+
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect
-
 from conftest import PG_SERVER, create_pg_database, drop_pg_database, pg_available, require_service
+from sqlalchemy import create_engine, inspect
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,8 +21,14 @@ def empty_pg_database():
 
 def _flask(url: str, *args: str) -> subprocess.CompletedProcess:
     env = {"DATABASE_URL": url, "PATH": "/usr/bin:/bin", "DRAAGVLAK_ENV": "development"}
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def test_migrations_upgrade_and_downgrade_on_postgresql(empty_pg_database):

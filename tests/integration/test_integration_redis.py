@@ -1,12 +1,13 @@
 """The real Redis: broker health, a real Celery worker consuming a task, and Redis-backed rate limits."""
+
 import time
 
 import redis
+from celery_worker import start_worker, stop_worker
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Job
-from celery_worker import start_worker, stop_worker
 
 
 def test_health_reports_a_reachable_broker(make_app, redis_url):
@@ -15,8 +16,14 @@ def test_health_reports_a_reachable_broker(make_app, redis_url):
 
 
 def test_health_reports_a_broker_that_is_down(make_app):
-    app = make_app(CELERY={"broker_url": "redis://127.0.0.1:1/0", "task_always_eager": False, "imports": (),
-                           "broker_connection_timeout": 1})
+    app = make_app(
+        CELERY={
+            "broker_url": "redis://127.0.0.1:1/0",
+            "task_always_eager": False,
+            "imports": (),
+            "broker_connection_timeout": 1,
+        }
+    )
     assert app.test_client().get("/api/v1/health").json["broker"] == "down"
 
 

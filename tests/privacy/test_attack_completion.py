@@ -11,6 +11,7 @@ the system knows, no page shows it. Links come from a real SMTP server.
 Traject: AA has 7 ICT staff and 3 heads of ICT, BB 6 ICT staff; threshold 5. Answered: AA staff
 5 of 7, AA heads 3 of 3, BB staff 5 of 6.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -18,14 +19,14 @@ import json
 import re
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from builders import add_member, api_token, gen_traject, gen_user, login
+from respond_builders import VALID_SMALL, gen_questionnaire
+from smtp_inbox import smtp_server  # noqa: F401 - the fixture
+from sqlalchemy import update
 
 from app.extensions import db
 from app.models import Participant
 from app.models.base import utcnow
-from builders import add_member, api_token, gen_traject, gen_user, login
-from respond_builders import VALID_SMALL, gen_questionnaire
-from smtp_inbox import smtp_server  # noqa: F401 - the fixture
 
 GROUPS = {("AA", "ict_staff"): (7, 5), ("AA", "ict_lead"): (3, 3), ("BB", "ict_staff"): (6, 5)}
 ANSWERS = {k: v for k, v in VALID_SMALL.items() if k != "opmerking"}
@@ -34,8 +35,15 @@ ANSWERS = {k: v for k, v in VALID_SMALL.items() if k != "opmerking"}
 def _people():
     for (org, role), (invited, completed) in GROUPS.items():
         for i in range(invited):
-            yield {"email": f"{org}-{role}-{i}@school.nl".lower(), "name": f"{org} {role} {i}", "role": role,
-                   "organisation": org}, i < completed
+            yield (
+                {
+                    "email": f"{org}-{role}-{i}@school.nl".lower(),
+                    "name": f"{org} {role} {i}",
+                    "role": role,
+                    "organisation": org,
+                },
+                i < completed,
+            )
 
 
 def _world(client, app, smtp_server):
@@ -45,10 +53,18 @@ def _world(client, app, smtp_server):
     questionnaire = gen_questionnaire(traject)
     headers = api_token(regisseur)
     people = list(_people())
-    assert client.post(f"/api/v1/questionnaires/{questionnaire.id}/participants", headers=headers,
-                       json={"participants": [p for p, _ in people]}).status_code == 201
-    assert client.post(f"/api/v1/questionnaires/{questionnaire.id}/invitations", json={},
-                       headers=headers).status_code == 202
+    assert (
+        client.post(
+            f"/api/v1/questionnaires/{questionnaire.id}/participants",
+            headers=headers,
+            json={"participants": [p for p, _ in people]},
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(f"/api/v1/questionnaires/{questionnaire.id}/invitations", json={}, headers=headers).status_code
+        == 202
+    )
     answered = []
     for person, answers in people:
         if answers:
@@ -60,7 +76,7 @@ def _world(client, app, smtp_server):
 
 
 def _rows(html: str) -> list[str]:
-    body = html[html.rindex("<tbody>"):html.rindex("</tbody>")]  # the participants table (the last)
+    body = html[html.rindex("<tbody>") : html.rindex("</tbody>")]  # the participants table (the last)
     return re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
 
 
@@ -93,8 +109,9 @@ def _solve(body: dict) -> dict:
         n = {k: g["completed"] for k, g in cells.items()}
         n.update(dict(zip(hidden, values)))
         roles = {r for _, r in cells if r is not None}
-        if all(n[(None, r)] == sum(v for (o, rr), v in n.items() if o is not None and rr == r) for r in roles) \
-                and n[(None, None)] == sum(n[(None, r)] for r in roles):
+        if all(n[(None, r)] == sum(v for (o, rr), v in n.items() if o is not None and rr == r) for r in roles) and n[
+            (None, None)
+        ] == sum(n[(None, r)] for r in roles):
             for k, v in zip(hidden, values):
                 options[k].add(v)
     return options
@@ -129,13 +146,19 @@ def test_follow_up_page_export_and_outbox_tell_nobody_who_answered(client, app, 
     yes, no = answered[0], next(p["email"] for p, a in people if not a)
 
     def export(address):
-        data = json.loads(client.post(f"/trajecten/{traject.id}/privacy/export", data={"email": address})
-                          .get_data(as_text=True))
+        data = json.loads(
+            client.post(f"/trajecten/{traject.id}/privacy/export", data={"email": address}).get_data(as_text=True)
+        )
         row = data["participants"][0]
         invitation = {k: v for k, v in row["invitation"].items() if k != "invited_at"}  # when it was sent
-        return dict({k: v for k, v in row.items() if k not in ("id", "email", "name", "organisation", "role",
-                                                               "created_at", "invitation")},
-                    invitation=invitation), data
+        return dict(
+            {
+                k: v
+                for k, v in row.items()
+                if k not in ("id", "email", "name", "organisation", "role", "created_at", "invitation")
+            },
+            invitation=invitation,
+        ), data
 
     (a, data_yes), (b, _) = export(yes), export(no)
     assert a == b and "completed" not in json.dumps(data_yes)

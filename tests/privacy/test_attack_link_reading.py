@@ -10,23 +10,26 @@ attacker who got it anyway — sees "Deze link is al in gebruik op een ander app
 and can neither submit nor overwrite; asking for a fresh link voids the old one and mails the new
 one to the victim's own address.
 """
+
 from __future__ import annotations
 
 import json
 
+from builders import api_token, gen_traject, gen_user, login
+from respond_builders import gen_questionnaire
+from smtp_inbox import smtp_server  # noqa: F401 - the fixture
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import OutboxMessage, Participant, Response, ResponseDraft
-from builders import api_token, gen_traject, gen_user, login
-from respond_builders import gen_questionnaire
-from smtp_inbox import smtp_server  # noqa: F401 - the fixture
 
 SECRET = "GEHEIM-concept-van-anna-7319"
 VICTIM = "anna@school.nl"
-ROWS = [{"email": VICTIM, "name": "Anna de Vries", "role": "ict_staff", "organisation": "AA"},
-        {"email": "bram@school.nl", "name": "Bram", "role": "ict_staff", "organisation": "AA"},
-        {"email": "cor@school.nl", "name": "Cor", "role": "ict_lead", "organisation": "BB"}]
+ROWS = [
+    {"email": VICTIM, "name": "Anna de Vries", "role": "ict_staff", "organisation": "AA"},
+    {"email": "bram@school.nl", "name": "Bram", "role": "ict_staff", "organisation": "AA"},
+    {"email": "cor@school.nl", "name": "Cor", "role": "ict_lead", "organisation": "BB"},
+]
 
 
 def _world(client, app, smtp_server):
@@ -35,8 +38,9 @@ def _world(client, app, smtp_server):
     traject = gen_traject(regisseur, organisations=("AA", "BB"))
     questionnaire = gen_questionnaire(traject)  # anonymous, open
     headers = api_token(regisseur)
-    added = client.post(f"/api/v1/questionnaires/{questionnaire.id}/participants", json={"participants": ROWS},
-                        headers=headers)
+    added = client.post(
+        f"/api/v1/questionnaires/{questionnaire.id}/participants", json={"participants": ROWS}, headers=headers
+    )
     assert added.status_code == 201, added.get_json()
     assert inbox.messages == []  # adding sends nothing
     sent = client.post(f"/api/v1/questionnaires/{questionnaire.id}/invitations", json={}, headers=headers)
@@ -100,16 +104,22 @@ def test_a_second_browser_sees_no_draft_and_cannot_submit_or_overwrite(client, a
     inbox, regisseur, traject, questionnaire, headers, token, _ = _world(client, app, smtp_server)
     victim = _victim_saves_a_draft(app, token)
     login(client, regisseur)  # the attacker's own browser, with the victim's link
-    for url in (f"/v/{token}", f"/v/{token}/houding", f"/v/{token}/open", f"/v/{token}/_controle",
-                f"/v/{token}/_opgeslagen"):
+    for url in (
+        f"/v/{token}",
+        f"/v/{token}/houding",
+        f"/v/{token}/open",
+        f"/v/{token}/_controle",
+        f"/v/{token}/_opgeslagen",
+    ):
         page = client.get(url)
         text = page.get_data(as_text=True)
         assert page.status_code == 409, url
         assert "Deze link is al in gebruik op een ander apparaat" in text and SECRET not in text
     # Submitting, or overwriting the draft, from here does nothing.
     assert client.post(f"/v/{token}/_verzenden").status_code == 409
-    assert client.post(f"/v/{token}/open", data={"opmerking": "van de regisseur", "actie": "opslaan"}
-                       ).status_code == 409
+    assert (
+        client.post(f"/v/{token}/open", data={"opmerking": "van de regisseur", "actie": "opslaan"}).status_code == 409
+    )
     for attempt in ({"token": token, "answers": {"wil_1": 1, "wil_2": 1, "samen": False}},):
         assert client.post("/api/v1/responses", json=attempt).status_code == 409
     # A forged cookie does not help either.
@@ -153,8 +163,9 @@ def test_self_distribution_is_explicit_audited_and_told_to_respondents(client, a
     traject = gen_traject(regisseur, organisations=("AA",))
     questionnaire = gen_questionnaire(traject)
     headers = api_token(regisseur)
-    client.post(f"/api/v1/questionnaires/{questionnaire.id}/participants", json={"participants": ROWS[:1]},
-                headers=headers)
+    client.post(
+        f"/api/v1/questionnaires/{questionnaire.id}/participants", json={"participants": ROWS[:1]}, headers=headers
+    )
     from app.services.tokens import token_for
 
     token = token_for(db.session.scalar(select(Participant)))
@@ -165,8 +176,10 @@ def test_self_distribution_is_explicit_audited_and_told_to_respondents(client, a
     from app.models import AuditEvent
     from app.services.participants import self_distribution_statement
 
-    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action.like("traject.self_distribution%"))) \
+    assert (
+        db.session.scalar(select(AuditEvent.action).where(AuditEvent.action.like("traject.self_distribution%")))
         == "traject.self_distribution_on"
+    )
     links = client.get(f"/vragenlijsten/{questionnaire.id}/deelnemers/links.csv").get_data(as_text=True)
     assert token in links  # explicitly allowed now ...
     intro = app.test_client().get(f"/v/{token}").get_data(as_text=True)
@@ -174,8 +187,9 @@ def test_self_distribution_is_explicit_audited_and_told_to_respondents(client, a
     db.session.refresh(traject)
     assert traject.self_distribution and "zelf verspreid" in self_distribution_statement(traject)
     # Even now the API never answers a token of an anonymous questionnaire.
-    more = client.post(f"/api/v1/questionnaires/{questionnaire.id}/participants",
-                       json={"participants": ROWS[1:2]}, headers=headers).get_json()
+    more = client.post(
+        f"/api/v1/questionnaires/{questionnaire.id}/participants", json={"participants": ROWS[1:2]}, headers=headers
+    ).get_json()
     assert more == {"invitations": [{"email": "bram@school.nl"}]}
 
 
@@ -183,9 +197,11 @@ def test_identified_questionnaires_still_answer_their_token(client, app):
     regisseur = gen_user("regisseur")
     traject = gen_traject(regisseur, organisations=("AA",))
     foto = gen_questionnaire(traject, "ict_foto")
-    answer = client.post(f"/api/v1/questionnaires/{foto.id}/participants", headers=api_token(regisseur),
-                         json={"participants": [{"email": "lead@school.nl", "name": "L", "role": "ict_lead",
-                                                 "organisation": "AA"}]}).get_json()
+    answer = client.post(
+        f"/api/v1/questionnaires/{foto.id}/participants",
+        headers=api_token(regisseur),
+        json={"participants": [{"email": "lead@school.nl", "name": "L", "role": "ict_lead", "organisation": "AA"}]},
+    ).get_json()
     (invitation,) = answer["invitations"]
     assert invitation["url"].endswith(f"/v/{invitation['token']}")
 

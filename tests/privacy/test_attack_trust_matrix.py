@@ -6,17 +6,18 @@ only what it receives on average from the others, and only when at least three b
 (a bestuurder knows their own rating: with two raters, the average minus their own would be the
 other board's individual rating).
 """
+
 import io
 import itertools
 import re
 
 import pytest
+from builders import add_member, api_token, gen_user, login
+from builders_results import build_payload, gen_case_traject, gen_snapshot
 
 from app.extensions import db
 from app.models import Organisation
 from app.results.views import MIN_TRUST_RATERS
-from builders import add_member, api_token, gen_user, login
-from builders_results import build_payload, gen_case_traject, gen_snapshot
 
 CODES = ("ZL", "BM", "EC", "VN", "BC")
 # In `world_hidden` BC is rated by two boards only (ZL and BM): its average stays hidden.
@@ -26,16 +27,42 @@ MISSING = {("VN", "BC"), ("EC", "BC")}
 def _trust(missing=frozenset()) -> dict:
     cells = []
     # distinct ratings whose 2-decimal spelling no received average shares (checked in `world`)
-    values = iter([4.343, 4.006, 2.69, 2.06, 3.044, 2.629, 4.107, 2.233, 2.909, 3.325, 4.592, 3.018, 2.149,
-                   3.998, 3.462, 2.027, 4.598, 4.883, 4.21, 4.568])
+    values = iter(
+        [
+            4.343,
+            4.006,
+            2.69,
+            2.06,
+            3.044,
+            2.629,
+            4.107,
+            2.233,
+            2.909,
+            3.325,
+            4.592,
+            3.018,
+            2.149,
+            3.998,
+            3.462,
+            2.027,
+            4.598,
+            4.883,
+            4.21,
+            4.568,
+        ]
+    )
     for a, b in itertools.permutations(CODES, 2):
         mean = next(values)
         if (a, b) in missing:
             continue
         cells.append({"from": a, "to": b, "n": 1, "mean": mean, "score": (mean - 1) / 4 * 100})
     weakest = min(cells, key=lambda c: c["mean"])
-    return {"cells": cells, "mean_received": {}, "asymmetry": [],
-            "weakest_link": {"from": weakest["from"], "to": weakest["to"], "mean": weakest["mean"]}}
+    return {
+        "cells": cells,
+        "mean_received": {},
+        "asymmetry": [],
+        "weakest_link": {"from": weakest["from"], "to": weakest["to"], "mean": weakest["mean"]},
+    }
 
 
 def _variants(value: float) -> set[str]:
@@ -159,8 +186,9 @@ def test_the_xlsx_report_and_the_api_show_no_individual_rating(client, world):
     assert response.status_code == 200, response.status_code
     workbook = load_workbook(io.BytesIO(response.data))
     response.close()
-    texts = {str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row
-             if cell.value is not None}
+    texts = {
+        str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row if cell.value is not None
+    }
     assert not {s for s in individual if any(s in t for t in texts)}
     assert any(name.startswith("Vertrouwen") for name in workbook.sheetnames)  # sheets carry their titles
     # the API: indicators carry no trust cells either

@@ -3,15 +3,17 @@ try them through the public API and the pages: two reads and a subtraction, the 
 indicators, padding a small group, and the timing of jobs. Each recovered one person's answers
 on the first round's code; here each must fail.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 
-from app.extensions import db
-from app.models import Job, Response
 from builders import add_member, api_token, gen_traject, gen_user, login
 from respond_builders import VALID_SMALL, close_and_release, gen_participant, gen_questionnaire
+
+from app.extensions import db
+from app.models import Job, Response
 
 K = 5
 
@@ -32,8 +34,11 @@ def _setup(organisations=("AA", "BB")):
 
 def _row(client, user, traject, organisation=None, role=None):
     body = client.get(f"/api/v1/trajects/{traject.id}/indicators", headers=api_token(user)).get_json()
-    rows = [r for r in body["constructs"] if r["construct"] == "appropriateness"
-            and r["organisation"] == organisation and r["role"] == role]
+    rows = [
+        r
+        for r in body["constructs"]
+        if r["construct"] == "appropriateness" and r["organisation"] == organisation and r["role"] == role
+    ]
     return body["snapshot"], (rows[0] if rows else None)
 
 
@@ -74,18 +79,29 @@ def test_no_job_or_timestamp_per_submission(app, client):
 def test_csv_beside_the_indicators_gives_no_small_group(app, client):
     """AA has 7 staff and 3 leads: the leads' mean must not follow from (AA, all) minus the CSV."""
     owner, board, traject, questionnaire = _setup()
-    invited = ([("AA", "ict_staff")] * 7 + [("AA", "ict_lead")] * 3 + [("BB", "ict_staff")] * 8
-               + [("BB", "ict_lead")] * 5)
+    invited = (
+        [("AA", "ict_staff")] * 7 + [("AA", "ict_lead")] * 3 + [("BB", "ict_staff")] * 8 + [("BB", "ict_lead")] * 5
+    )
     tokens = [(org, role, gen_participant(questionnaire, organisation=org, role=role)[1]) for org, role in invited]
     for i, (org, role, token) in enumerate(tokens):
         _post(client, token, 1 + i % 5)
     close_and_release(client, owner, questionnaire)
     body = client.get(f"/api/v1/trajects/{traject.id}/indicators", headers=api_token(board)).get_json()
-    shown = {(r["organisation"], r["role"]): r for r in body["constructs"]
-             if r["construct"] == "appropriateness" and not r["suppressed"]}
+    shown = {
+        (r["organisation"], r["role"]): r
+        for r in body["constructs"]
+        if r["construct"] == "appropriateness" and not r["suppressed"]
+    }
     assert ("AA", "ict_lead") not in shown
-    rows = list(csv.DictReader(io.StringIO(client.get(
-        f"/api/v1/questionnaires/{questionnaire.id}/responses.csv", headers=api_token(owner)).get_data(as_text=True))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(
+                    f"/api/v1/questionnaires/{questionnaire.id}/responses.csv", headers=api_token(owner)
+                ).get_data(as_text=True)
+            )
+        )
+    )
     assert len(rows) == len(invited)
     combos: dict = {}
     for row in rows:
@@ -93,8 +109,9 @@ def test_csv_beside_the_indicators_gives_no_small_group(app, client):
         combos[key] = combos.get(key, 0) + 1
     assert all(n >= K for n in combos.values()), combos
     for (org, role), figure in shown.items():
-        labelled = sum(1 for row in rows if (org is None or row["organisation"] == org)
-                       and (role is None or row["role"] == role))
+        labelled = sum(
+            1 for row in rows if (org is None or row["organisation"] == org) and (role is None or row["role"] == role)
+        )
         assert figure["n"] - labelled == 0 or figure["n"] - labelled >= K, (org, role, figure["n"], labelled)
 
 
@@ -119,8 +136,15 @@ def test_padding_a_group_of_one_does_not_unlock_it(app, client):
     _, bb = _row(client, board, traject, "BB")
     assert aa["suppressed"] and aa["mean"] is None
     assert bb["suppressed"]  # BB grew by one since it was shown: hidden, else total − BB = AA
-    rows = list(csv.DictReader(io.StringIO(client.get(
-        f"/api/v1/questionnaires/{questionnaire.id}/responses.csv", headers=api_token(owner)).get_data(as_text=True))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(
+                    f"/api/v1/questionnaires/{questionnaire.id}/responses.csv", headers=api_token(owner)
+                ).get_data(as_text=True)
+            )
+        )
+    )
     assert not any(row["organisation"] == "AA" for row in rows)
     assert db.session.query(Response).filter(Response.released_in.is_(None)).count() == 0
 

@@ -5,6 +5,7 @@ The audit is an independent rank test: every visible figure of every release is 
 of respondents; a respondent is exposed when the unit vector lies in the row space of that
 respondent-by-figure incidence matrix (and, for small trajects, any set of fewer than k).
 """
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,9 +14,12 @@ from analysis.disclosure import _inside, audit, measures_of, next_last_visible, 
 ORGS = ["A", "B", "C"]
 ROLES = ["ict_staff", "ict_lead"]
 
-respondent = st.tuples(st.sampled_from(ORGS), st.sampled_from(ROLES),
-                       st.booleans(),                      # on the list before the group's first response
-                       st.booleans())                      # answered construct "c"
+respondent = st.tuples(
+    st.sampled_from(ORGS),
+    st.sampled_from(ROLES),
+    st.booleans(),  # on the list before the group's first response
+    st.booleans(),
+)  # answered construct "c"
 steps = st.lists(st.one_of(st.just("release"), respondent), min_size=1, max_size=45)
 
 
@@ -42,8 +46,16 @@ def simulate(threshold, sequence, close=True, rollups=False, shown_pools=None):
             if was_early:
                 for margin in with_margins({cell: 1}):
                     early[margin] = early.get(margin, 0) + 1
-        decision = plan(atoms, threshold, number=number, history=history, early=early,
-                        last_visible=last_visible, closed=closed, rollups=rollups)
+        decision = plan(
+            atoms,
+            threshold,
+            number=number,
+            history=history,
+            early=early,
+            last_visible=last_visible,
+            closed=closed,
+            rollups=rollups,
+        )
         if decision.hold:
             return None
         assert not set(decision.rollups) & decision.hidden
@@ -54,8 +66,12 @@ def simulate(threshold, sequence, close=True, rollups=False, shown_pools=None):
         for person in submitted:
             person[4] = person[4] or number
         # What the attacker holds: per visible figure, the set of respondents it sums over.
-        release = {m: {cell: {p[0] for p in submitted if _inside(cell, *p[1]) and (m == "responses" or p[3])}
-                       for cell in cells} for m, cells in visible.items()}
+        release = {
+            m: {
+                cell: {p[0] for p in submitted if _inside(cell, *p[1]) and (m == "responses" or p[3])} for cell in cells
+            }
+            for m, cells in visible.items()
+        }
         for m, cells in release.items():
             for cell, members in cells.items():
                 assert len(members) >= threshold, (m, cell)
@@ -121,8 +137,12 @@ def test_roll_ups_in_small_trajects_expose_no_set_below_the_threshold(sequence):
 
 def test_the_roll_up_property_tests_reach_pools():
     """The strategies above do produce released pools (else the property tests would prove nothing)."""
-    sequence = ([("A", "ict_staff", True, True)] * 2 + [("B", "ict_staff", True, True)] * 3
-                + [("C", "ict_staff", True, True)] * 6 + [("D", "ict_staff", True, True)] * 6)
+    sequence = (
+        [("A", "ict_staff", True, True)] * 2
+        + [("B", "ict_staff", True, True)] * 3
+        + [("C", "ict_staff", True, True)] * 6
+        + [("D", "ict_staff", True, True)] * 6
+    )
     pools = []
     releases, respondents = simulate(5, sequence, rollups=True, shown_pools=pools)
     assert ("+A+B", None) in pools
@@ -153,8 +173,12 @@ def test_padding_does_not_unlock_a_group():
         assert ("A", None) not in release["responses"]
 
 
-cells = st.dictionaries(st.tuples(st.sampled_from(ORGS), st.sampled_from(ROLES)),
-                        st.integers(min_value=1, max_value=12), min_size=1, max_size=6)
+cells = st.dictionaries(
+    st.tuples(st.sampled_from(ORGS), st.sampled_from(ROLES)),
+    st.integers(min_value=1, max_value=12),
+    min_size=1,
+    max_size=6,
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -180,6 +204,9 @@ def test_csv_labels_never_narrow_a_group_down(counts, threshold, data):
     assert all(n >= threshold for n in combos.values()), combos
     assert all(n >= threshold for n in known.values()), known
     for group, n in shown.items():
-        labelled = sum(m for cell, m in counts.items() if _inside(group, *cell)
-                       and (group[0] is None or labels[cell][0]) and (group[1] is None or labels[cell][1]))
+        labelled = sum(
+            m
+            for cell, m in counts.items()
+            if _inside(group, *cell) and (group[0] is None or labels[cell][0]) and (group[1] is None or labels[cell][1])
+        )
         assert n - labelled == 0 or n - labelled >= threshold, (group, n, labelled)

@@ -9,16 +9,17 @@ Expected answers: "ok" (served: 2xx/3xx that is not a redirect to the login page
 errors such as 400/409/410/422 count as served), "login" (HTML: redirect to /login), 401 (API
 without a valid token), 403, 404.
 """
+
 from __future__ import annotations
 
 import pytest
+from builders import api_token, gen_traject, gen_user
 
 from app.extensions import db
 from app.models import Job, Organisation, TrajectMember
 from app.models.advice import RoadmapAction, SwotItem
 from app.services import participants as participant_service
 from app.services import questionnaires as questionnaire_service
-from builders import api_token, gen_traject, gen_user
 
 ACTORS = ("anonymous", "respondent", "ict_lead", "bestuurder", "other_regisseur", "regisseur")
 
@@ -149,7 +150,10 @@ EXPECTED = {
     ("results.ict_users", "GET"): ("/trajecten/{tid}/ict-gebruikers", MEMBER_READ),
     ("results.feasibility", "GET"): ("/trajecten/{tid}/haalbaarheid", MEMBER_READ),
     ("results.feasibility_override", "POST"): ("/trajecten/{tid}/haalbaarheid/overschrijven", OWNER_WRITE),
-    ("results.feasibility_override_remove", "POST"): ("/trajecten/{tid}/haalbaarheid/overschrijven/verwijderen", OWNER_WRITE),
+    ("results.feasibility_override_remove", "POST"): (
+        "/trajecten/{tid}/haalbaarheid/overschrijven/verwijderen",
+        OWNER_WRITE,
+    ),
     ("results.roadmap", "GET"): ("/trajecten/{tid}/routekaart", MEMBER_READ),
     ("results.roadmap_generate", "POST"): ("/trajecten/{tid}/routekaart/voorstel", OWNER_WRITE),
     ("results.roadmap_save", "POST"): ("/trajecten/{tid}/routekaart/acties/{aid}", OWNER_WRITE),
@@ -248,8 +252,12 @@ EXPECTED = {
     ("api.create_concern", "POST"): ("/api/v1/trajects/{tid}/concerns", API_OWNER_WRITE),
 }
 # Routes whose rule has optional parts register twice; the second form maps to the same rights.
-ALIASES = {("results.roadmap_save", "POST"), ("results.swot_item_save", "POST"),
-           ("stakeholders.plan_item", "GET"), ("stakeholders.plan_item", "POST")}
+ALIASES = {
+    ("results.roadmap_save", "POST"),
+    ("results.swot_item_save", "POST"),
+    ("stakeholders.plan_item", "GET"),
+    ("stakeholders.plan_item", "POST"),
+}
 
 
 def _routes(app) -> set[tuple[str, str]]:
@@ -288,7 +296,8 @@ def world(app):
     questionnaire_service.publish(open_q)
     questionnaire_service.publish(board_q)
     added = participant_service.add_participants(
-        open_q, [{"email": "resp@example.nl", "name": "R", "role": "ict_staff", "organisation": "AA"}])
+        open_q, [{"email": "resp@example.nl", "name": "R", "role": "ict_staff", "organisation": "AA"}]
+    )
     job = Job(kind="recompute", traject_id=traject.id, state="done", progress=1.0)
     swot = SwotItem(traject_id=traject.id, quadrant="S", text_nl="Sterk", source="manual")
     action = RoadmapAction(traject_id=traject.id, title="Gezamenlijk overleg", horizon="kort")
@@ -299,11 +308,21 @@ def world(app):
     definition = questionnaire_service.definition_of(draft_q)
     member = db.session.query(TrajectMember).filter_by(traject_id=traject.id, user_id=board.id).one()
     values = {
-        "tid": traject.id, "oid": aa.id, "mid": member.id, "qs": open_q.id, "qd": draft_q.id,
-        "skey": definition.sections[0].key, "qkey": definition.sections[0].questions[0].key,
+        "tid": traject.id,
+        "oid": aa.id,
+        "mid": member.id,
+        "qs": open_q.id,
+        "qd": draft_q.id,
+        "skey": definition.sections[0].key,
+        "qkey": definition.sections[0].questions[0].key,
         "rskey": questionnaire_service.definition_of(open_q).sections[0].key,
-        "pid": added[0].participant.id, "token": added[0].token, "jid": job.id, "sid": swot.id, "aid": action.id,
-        "vid": version.id, **stakeholder_ids,
+        "pid": added[0].participant.id,
+        "token": added[0].token,
+        "jid": job.id,
+        "sid": swot.id,
+        "aid": action.id,
+        "vid": version.id,
+        **stakeholder_ids,
     }
     users = {"ict_lead": lead, "bestuurder": board, "other_regisseur": other, "regisseur": regisseur}
     return values, users
@@ -314,11 +333,13 @@ def _stakeholder_world(traject) -> dict:
     from app.services import concerns, engagements, stakeholders
 
     person = stakeholders.add(traject, {"name": "Bestuur AA", "kind": "group", "influence": 5, "interest": 5})
-    meeting = engagements.log(traject, {"date": "2027-01-10", "kind": "workshop", "topic": "Sessie",
-                                        "stakeholders": [person.id]})
+    meeting = engagements.log(
+        traject, {"date": "2027-01-10", "kind": "workshop", "topic": "Sessie", "stakeholders": [person.id]}
+    )
     concern = concerns.record(traject, {"text": "Een zorg", "stakeholder": person.id})
-    item = engagements.save_item(traject, {"stakeholder": person.id, "message": "Nieuwsbrief",
-                                           "planned_on": "2027-02-01"})
+    item = engagements.save_item(
+        traject, {"stakeholder": person.id, "message": "Nieuwsbrief", "planned_on": "2027-02-01"}
+    )
     db.session.commit()
     return {"shid": person.id, "eid": meeting.id, "cid": concern.id, "ciid": item.id}
 

@@ -14,18 +14,44 @@ from surveys.model import Questionnaire
 T = {"nl": "Tekst", "en": "Text"}
 
 BASE = {
-    "format": "draagvlak-questionnaire/1", "key": "demo", "version": 2,
-    "title": {"nl": "Proef", "en": "Trial"}, "audience": "board", "anonymous": False,
+    "format": "draagvlak-questionnaire/1",
+    "key": "demo",
+    "version": 2,
+    "title": {"nl": "Proef", "en": "Trial"},
+    "audience": "board",
+    "anonymous": False,
     "description": {"nl": "Uitleg", "en": "Explanation"},
-    "sections": [{"key": "s1", "title": T, "intro": T, "questions": [
-        {"key": "a", "type": "number", "text": T, "min": 0, "max": 10.5, "unit": T, "help": T},
-        {"key": "b", "type": "currency", "text": T, "required": False},
-        {"key": "c", "type": "ranking", "text": T, "min": 1, "max": 2,
-         "options": [{"value": "x", "label": T}, {"value": "y", "label": T}]},
-        {"key": "d", "type": "likert", "text": T, "construct": "k", "domain": "ibp", "reverse": True,
-         "scale": {"min": 1, "max": 5}, "labels": {"nl": ["laag", "hoog"], "en": ["low", "high"]},
-         "matrix": "m", "condition": {"question": "a", "equals": 3}},
-    ]}],
+    "sections": [
+        {
+            "key": "s1",
+            "title": T,
+            "intro": T,
+            "questions": [
+                {"key": "a", "type": "number", "text": T, "min": 0, "max": 10.5, "unit": T, "help": T},
+                {"key": "b", "type": "currency", "text": T, "required": False},
+                {
+                    "key": "c",
+                    "type": "ranking",
+                    "text": T,
+                    "min": 1,
+                    "max": 2,
+                    "options": [{"value": "x", "label": T}, {"value": "y", "label": T}],
+                },
+                {
+                    "key": "d",
+                    "type": "likert",
+                    "text": T,
+                    "construct": "k",
+                    "domain": "ibp",
+                    "reverse": True,
+                    "scale": {"min": 1, "max": 5},
+                    "labels": {"nl": ["laag", "hoog"], "en": ["low", "high"]},
+                    "matrix": "m",
+                    "condition": {"question": "a", "equals": 3},
+                },
+            ],
+        }
+    ],
 }
 
 
@@ -60,18 +86,20 @@ def _mutated(mutate):
     return json.dumps(d)
 
 
-@pytest.mark.parametrize("mutate,fragment", [
-    (lambda d: d.pop("key"), "hoofdniveau"),
-    (lambda d: d["sections"][0]["questions"][0].pop("text"), "sections[0].questions[0]"),
-    (lambda d: d["sections"][0]["questions"][1].update(type="slider"), "sections[0].questions[1].type"),
-    (lambda d: d["sections"][0]["questions"][1].update(key="a"), "komt twee keer voor"),
-    (lambda d: d["sections"][0]["questions"][0].update(condition={"question": "d", "equals": 1}),
-     "eerdere vraag"),
-    (lambda d: d.update(format="draagvlak-questionnaire/2"), "format"),
-    (lambda d: d["sections"][0]["questions"][2]["options"][0].update(value="X Y"), "value"),
-    (lambda d: d["sections"][0]["questions"][3].update(scale={"min": 1, "max": 5, "step": 1}), "scale"),
-    (lambda d: d["sections"][0]["questions"][0].update(max_length=10), "max_length"),
-])
+@pytest.mark.parametrize(
+    "mutate,fragment",
+    [
+        (lambda d: d.pop("key"), "hoofdniveau"),
+        (lambda d: d["sections"][0]["questions"][0].pop("text"), "sections[0].questions[0]"),
+        (lambda d: d["sections"][0]["questions"][1].update(type="slider"), "sections[0].questions[1].type"),
+        (lambda d: d["sections"][0]["questions"][1].update(key="a"), "komt twee keer voor"),
+        (lambda d: d["sections"][0]["questions"][0].update(condition={"question": "d", "equals": 1}), "eerdere vraag"),
+        (lambda d: d.update(format="draagvlak-questionnaire/2"), "format"),
+        (lambda d: d["sections"][0]["questions"][2]["options"][0].update(value="X Y"), "value"),
+        (lambda d: d["sections"][0]["questions"][3].update(scale={"min": 1, "max": 5, "step": 1}), "scale"),
+        (lambda d: d["sections"][0]["questions"][0].update(max_length=10), "max_length"),
+    ],
+)
 def test_bad_files_rejected(mutate, fragment):
     with pytest.raises(ValueError, match="Ongeldige vragenlijst") as info:
         load_definition(_mutated(mutate))

@@ -16,27 +16,60 @@ def opt(*values):
 def gen_definition(**overrides):
     """A small questionnaire with conditions on a question and on a section."""
     d = {
-        "format": "draagvlak-questionnaire/1", "key": "demo", "version": 1,
-        "title": {"nl": "Demo", "en": "Demo"}, "audience": "ict_staff", "anonymous": True,
+        "format": "draagvlak-questionnaire/1",
+        "key": "demo",
+        "version": 1,
+        "title": {"nl": "Demo", "en": "Demo"},
+        "audience": "ict_staff",
+        "anonymous": True,
         "sections": [
-            {"key": "intro", "title": T, "questions": [
-                {"key": "server_model", "type": "single_choice", "text": T,
-                 "options": opt("on_premise", "cloud")},
-                {"key": "cloud_happy", "type": "likert", "text": T, "construct": "sat",
-                 "scale": {"min": 1, "max": 5}, "condition": {"question": "server_model", "equals": "cloud"}},
-                {"key": "needs", "type": "multiple_choice", "text": T, "required": False,
-                 "options": opt("scholing", "tijd", "anders")},
-                {"key": "needs_other", "type": "text", "text": T, "max_length": 50,
-                 "condition": {"question": "needs", "contains": "anders"}},
-            ]},
-            {"key": "scholing", "title": T, "condition": {"question": "needs", "contains": "scholing"},
-             "questions": [
-                 {"key": "course", "type": "text", "text": T},
-                 {"key": "hard", "type": "likert", "text": T, "construct": "eff", "reverse": True,
-                  "scale": {"min": 1, "max": 5}, "matrix": "m1"},
-             ]},
-            {"key": "end", "title": T, "questions": [
-                {"key": "ok", "type": "yes_no", "text": T, "required": False}]},
+            {
+                "key": "intro",
+                "title": T,
+                "questions": [
+                    {"key": "server_model", "type": "single_choice", "text": T, "options": opt("on_premise", "cloud")},
+                    {
+                        "key": "cloud_happy",
+                        "type": "likert",
+                        "text": T,
+                        "construct": "sat",
+                        "scale": {"min": 1, "max": 5},
+                        "condition": {"question": "server_model", "equals": "cloud"},
+                    },
+                    {
+                        "key": "needs",
+                        "type": "multiple_choice",
+                        "text": T,
+                        "required": False,
+                        "options": opt("scholing", "tijd", "anders"),
+                    },
+                    {
+                        "key": "needs_other",
+                        "type": "text",
+                        "text": T,
+                        "max_length": 50,
+                        "condition": {"question": "needs", "contains": "anders"},
+                    },
+                ],
+            },
+            {
+                "key": "scholing",
+                "title": T,
+                "condition": {"question": "needs", "contains": "scholing"},
+                "questions": [
+                    {"key": "course", "type": "text", "text": T},
+                    {
+                        "key": "hard",
+                        "type": "likert",
+                        "text": T,
+                        "construct": "eff",
+                        "reverse": True,
+                        "scale": {"min": 1, "max": 5},
+                        "matrix": "m1",
+                    },
+                ],
+            },
+            {"key": "end", "title": T, "questions": [{"key": "ok", "type": "yes_no", "text": T, "required": False}]},
         ],
     }
     d.update(overrides)
@@ -59,8 +92,15 @@ def test_from_dict_does_not_share_state():
 
 def test_lookups():
     q = Questionnaire.from_dict(gen_definition())
-    assert [x.key for x in q.questions()] == ["server_model", "cloud_happy", "needs", "needs_other",
-                                              "course", "hard", "ok"]
+    assert [x.key for x in q.questions()] == [
+        "server_model",
+        "cloud_happy",
+        "needs",
+        "needs_other",
+        "course",
+        "hard",
+        "ok",
+    ]
     assert q.question("hard").reverse is True
     assert q.constructs() == ["eff", "sat"]
     with pytest.raises(KeyError):
@@ -82,11 +122,12 @@ def test_fingerprint_changes_with_content():
 def test_api_questions_shape():
     q = Questionnaire.from_dict(gen_definition())
     api = {x["key"]: x for x in q.api_questions()}
-    assert set(api["hard"]) == {"key", "type", "construct", "domain", "reverse", "required", "scale",
-                                "options", "text"}
+    assert set(api["hard"]) == {"key", "type", "construct", "domain", "reverse", "required", "scale", "options", "text"}
     assert api["hard"]["scale"] == {"min": 1, "max": 5} and api["hard"]["options"] is None
-    assert api["server_model"]["options"] == [{"value": "on_premise", "label": "On_Premise"},
-                                              {"value": "cloud", "label": "Cloud"}]
+    assert api["server_model"]["options"] == [
+        {"value": "on_premise", "label": "On_Premise"},
+        {"value": "cloud", "label": "Cloud"},
+    ]
     assert api["server_model"]["scale"] is None
     assert api["course"]["text"] == T and api["ok"]["required"] is False
 
@@ -109,8 +150,7 @@ def test_condition_contains_and_hidden_section():
 
 def test_validate_all_drops_hidden_and_flags_unknown():
     q = Questionnaire.from_dict(gen_definition())
-    raw = {"server_model": "on_premise", "cloud_happy": "9", "needs": ["tijd"], "course": "Excel",
-           "hard": 2, "wat": 1}
+    raw = {"server_model": "on_premise", "cloud_happy": "9", "needs": ["tijd"], "course": "Excel", "hard": 2, "wat": 1}
     clean, errors = q.validate_all(raw)
     assert clean == {"server_model": "on_premise", "needs": ["tijd"]}
     assert errors == {"wat": ["Onbekende vraag."]}
@@ -118,10 +158,8 @@ def test_validate_all_drops_hidden_and_flags_unknown():
 
 def test_validate_all_reports_errors_per_key():
     q = Questionnaire.from_dict(gen_definition())
-    clean, errors = q.validate_all({"server_model": "cloud", "cloud_happy": "8", "needs": ["scholing"],
-                                    "hard": "3"})
-    assert errors == {"cloud_happy": ["Kies een waarde van 1 tot en met 5."],
-                      "course": ["Deze vraag is verplicht."]}
+    clean, errors = q.validate_all({"server_model": "cloud", "cloud_happy": "8", "needs": ["scholing"], "hard": "3"})
+    assert errors == {"cloud_happy": ["Kies een waarde van 1 tot en met 5."], "course": ["Deze vraag is verplicht."]}
     assert clean == {"server_model": "cloud", "needs": ["scholing"], "hard": 3}
 
 
@@ -150,32 +188,45 @@ def _broken(mutate):
     return d
 
 
-@pytest.mark.parametrize("mutate,fragment", [
-    (lambda d: d["sections"][1]["questions"].append(copy.deepcopy(d["sections"][0]["questions"][0])),
-     "komt twee keer voor"),
-    (lambda d: d["sections"][0]["questions"][1].update(condition={"question": "ok", "equals": True}),
-     "eerdere vraag"),
-    (lambda d: d["sections"][0]["questions"][1].update(condition={"question": "cloud_happy", "equals": 3}),
-     "eerdere vraag"),
-    (lambda d: d["sections"][0]["questions"][1].update(condition={"question": "server_model", "equals": "x"}),
-     "equals"),
-    (lambda d: d["sections"][0]["questions"][3].update(condition={"question": "needs", "contains": "x"}),
-     "geen optie"),
-    (lambda d: d["sections"][0]["questions"][3].update(condition={"question": "needs"}), "precies één"),
-    (lambda d: d["sections"][0]["questions"][0].update(type="slider"), "onbekend vraagtype"),
-    (lambda d: d["sections"][0]["questions"][0].update(key="Server"), "sleutel"),
-    (lambda d: d["sections"][0]["questions"][0].update(options=opt("a")), "twee opties"),
-    (lambda d: d["sections"][0]["questions"][0].update(reverse=True), "omgekeerd"),
-    (lambda d: d["sections"][2].update(key="intro"), "sectie"),
-    (lambda d: d["sections"][2].update(questions=[]), "minstens één vraag"),
-    (lambda d: d.update(audience="teachers"), "audience"),
-    (lambda d: d.update(version=0), "version"),
-    (lambda d: d.update(sections=[]), "sections"),
-    (lambda d: d.update(format="other/2"), "format"),
-    (lambda d: d.update(extra=1), "onbekende velden"),
-    (lambda d: d["sections"][0]["questions"][0].update(colour="red"), "onbekende velden"),
-    (lambda d: d["sections"][0]["questions"][0].update(text={"nl": "Alleen Nederlands"}), "'nl' en 'en'"),
-])
+@pytest.mark.parametrize(
+    "mutate,fragment",
+    [
+        (
+            lambda d: d["sections"][1]["questions"].append(copy.deepcopy(d["sections"][0]["questions"][0])),
+            "komt twee keer voor",
+        ),
+        (
+            lambda d: d["sections"][0]["questions"][1].update(condition={"question": "ok", "equals": True}),
+            "eerdere vraag",
+        ),
+        (
+            lambda d: d["sections"][0]["questions"][1].update(condition={"question": "cloud_happy", "equals": 3}),
+            "eerdere vraag",
+        ),
+        (
+            lambda d: d["sections"][0]["questions"][1].update(condition={"question": "server_model", "equals": "x"}),
+            "equals",
+        ),
+        (
+            lambda d: d["sections"][0]["questions"][3].update(condition={"question": "needs", "contains": "x"}),
+            "geen optie",
+        ),
+        (lambda d: d["sections"][0]["questions"][3].update(condition={"question": "needs"}), "precies één"),
+        (lambda d: d["sections"][0]["questions"][0].update(type="slider"), "onbekend vraagtype"),
+        (lambda d: d["sections"][0]["questions"][0].update(key="Server"), "sleutel"),
+        (lambda d: d["sections"][0]["questions"][0].update(options=opt("a")), "twee opties"),
+        (lambda d: d["sections"][0]["questions"][0].update(reverse=True), "omgekeerd"),
+        (lambda d: d["sections"][2].update(key="intro"), "sectie"),
+        (lambda d: d["sections"][2].update(questions=[]), "minstens één vraag"),
+        (lambda d: d.update(audience="teachers"), "audience"),
+        (lambda d: d.update(version=0), "version"),
+        (lambda d: d.update(sections=[]), "sections"),
+        (lambda d: d.update(format="other/2"), "format"),
+        (lambda d: d.update(extra=1), "onbekende velden"),
+        (lambda d: d["sections"][0]["questions"][0].update(colour="red"), "onbekende velden"),
+        (lambda d: d["sections"][0]["questions"][0].update(text={"nl": "Alleen Nederlands"}), "'nl' en 'en'"),
+    ],
+)
 def test_bad_definitions_raise_value_error(mutate, fragment):
     with pytest.raises(ValueError, match=fragment):
         Questionnaire.from_dict(_broken(mutate))
@@ -183,11 +234,23 @@ def test_bad_definitions_raise_value_error(mutate, fragment):
 
 def test_direct_construction_is_checked():
     question = Question(key="a", type="yes_no", text=T)
-    Questionnaire(key="x", version=1, title=T, audience="all", anonymous=True,
-                  sections=[Section(key="s", title=T, questions=[question])])
+    Questionnaire(
+        key="x",
+        version=1,
+        title=T,
+        audience="all",
+        anonymous=True,
+        sections=[Section(key="s", title=T, questions=[question])],
+    )
     with pytest.raises(ValueError):
-        Questionnaire(key="x", version=1, title=T, audience="all", anonymous=True,
-                      sections=[Section(key="s", title=T, questions=[question, question])])
+        Questionnaire(
+            key="x",
+            version=1,
+            title=T,
+            audience="all",
+            anonymous=True,
+            sections=[Section(key="s", title=T, questions=[question, question])],
+        )
 
 
 def test_condition_round_trip():

@@ -10,18 +10,33 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from surveys.io import validate_definition
-from surveys.templates import (INSTRUMENTS_DIR, TEMPLATE_KEYS, expand_for_traject, list_templates,
-                               load_template)
+from surveys.templates import INSTRUMENTS_DIR, TEMPLATE_KEYS, expand_for_traject, list_templates, load_template
 from surveys.types import AnswerError
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DOMAINS = ["overleg", "inkoop", "werkplek", "netwerk", "applicaties", "servicedesk", "ibp", "personeel"]
 FORMS = ["geen", "projectbasis", "netwerkmodel", "centrummodel", "ssc"]
-STAFF_SCALES = ["appropriateness", "personal_valence", "affective_commitment", "discrepancy", "pressure",
-                "efficacy", "knowledge", "capacity", "management_support", "leadership_trust",
-                "routine_seeking", "emotional_reaction", "short_term_focus", "cognitive_rigidity",
-                "normative_commitment", "continuance_commitment", "benefit_quality",
-                "benefit_vulnerability", "benefit_cost"]
+STAFF_SCALES = [
+    "appropriateness",
+    "personal_valence",
+    "affective_commitment",
+    "discrepancy",
+    "pressure",
+    "efficacy",
+    "knowledge",
+    "capacity",
+    "management_support",
+    "leadership_trust",
+    "routine_seeking",
+    "emotional_reaction",
+    "short_term_focus",
+    "cognitive_rigidity",
+    "normative_commitment",
+    "continuance_commitment",
+    "benefit_quality",
+    "benefit_vulnerability",
+    "benefit_cost",
+]
 PARTNERS = [("ZL", "Zuyderzee Lyceum"), ("BM", "Bonifatius Mavo"), ("EC", "Emelwerda College")]
 
 
@@ -62,11 +77,17 @@ def test_staff_scales_have_three_items_and_reverse_items():
         assert len(items) >= 3, construct
     reversed_constructs = {x.construct for x in likert if x.reverse}
     assert len(reversed_constructs) >= 8
-    for index in (["appropriateness", "personal_valence", "affective_commitment"],
-                  ["efficacy", "knowledge", "capacity"], ["routine_seeking", "cognitive_rigidity"]):
+    for index in (
+        ["appropriateness", "personal_valence", "affective_commitment"],
+        ["efficacy", "knowledge", "capacity"],
+        ["routine_seeking", "cognitive_rigidity"],
+    ):
         assert reversed_constructs & set(index)
-    assert all(x.scale == {"min": 1, "max": 5} and x.labels["nl"][0] == "Helemaal oneens" for x in likert
-               if x.construct in STAFF_SCALES)
+    assert all(
+        x.scale == {"min": 1, "max": 5} and x.labels["nl"][0] == "Helemaal oneens"
+        for x in likert
+        if x.construct in STAFF_SCALES
+    )
     assert all(x.matrix for x in likert)
 
 
@@ -88,30 +109,48 @@ def test_staff_domains_and_forms():
 def test_ict_foto_keys_and_types():
     q = load_template("ict_foto")
     expected = {
-        "users_staff": "number", "users_students": "number", "devices_staff": "number",
-        "devices_students": "number", "fte_ict": "number", "fte_retiring_5y": "number",
-        "single_person_dependencies": "number", "servicedesk_hours_week": "number",
-        "service_satisfaction": "likert", "network_state": "likert", "server_model": "single_choice",
-        "admin_system": "single_choice", "elo": "single_choice", "office_suite": "single_choice",
-        "identity": "single_choice", "cost_personnel": "currency", "cost_hardware": "currency",
-        "cost_licences": "currency", "cost_external": "currency", "cost_connectivity": "currency",
-        "remarks": "text"}
+        "users_staff": "number",
+        "users_students": "number",
+        "devices_staff": "number",
+        "devices_students": "number",
+        "fte_ict": "number",
+        "fte_retiring_5y": "number",
+        "single_person_dependencies": "number",
+        "servicedesk_hours_week": "number",
+        "service_satisfaction": "likert",
+        "network_state": "likert",
+        "server_model": "single_choice",
+        "admin_system": "single_choice",
+        "elo": "single_choice",
+        "office_suite": "single_choice",
+        "identity": "single_choice",
+        "cost_personnel": "currency",
+        "cost_hardware": "currency",
+        "cost_licences": "currency",
+        "cost_external": "currency",
+        "cost_connectivity": "currency",
+        "remarks": "text",
+    }
     assert {x.key: x.type for x in q.questions()} == expected
     assert q.question("single_person_dependencies").integer is True
     assert q.question("fte_ict").integer is False
     assert q.question("service_satisfaction").construct == "service_satisfaction"
     assert q.question("network_state").construct == "infrastructure_state"
     assert q.question("remarks").required is False
-    options = {k: [o["value"] for o in q.question(k).options] for k in
-               ("server_model", "admin_system", "elo", "office_suite", "identity")}
+    options = {
+        k: [o["value"] for o in q.question(k).options]
+        for k in ("server_model", "admin_system", "elo", "office_suite", "identity")
+    }
     assert options == {
         "server_model": ["on_premise", "hybride", "cloud"],
         "admin_system": ["magister", "somtoday", "esis", "anders"],
         "elo": ["itslearning", "magister_elo", "somtoday", "teams", "google_classroom", "anders"],
         "office_suite": ["microsoft365", "google_workspace", "anders"],
-        "identity": ["entra_id", "google", "entree", "anders"]}
-    clean, errors = q.validate_all({"fte_ict": "2,6", "cost_hardware": "€ 12.500,00",
-                                    "single_person_dependencies": "1,5"})
+        "identity": ["entra_id", "google", "entree", "anders"],
+    }
+    clean, errors = q.validate_all(
+        {"fte_ict": "2,6", "cost_hardware": "€ 12.500,00", "single_person_dependencies": "1,5"}
+    )
     assert clean["fte_ict"] == 2.6 and clean["cost_hardware"] == 12500.0
     assert errors["single_person_dependencies"] == ["Vul een geheel getal in."]
 
@@ -135,8 +174,7 @@ def test_board_commitment():
 
 def test_motives():
     q = load_template("motives")
-    drivers = ["quality", "vulnerability", "cost", "continuity", "innovation", "professionalisation",
-               "procurement"]
+    drivers = ["quality", "vulnerability", "cost", "continuity", "innovation", "professionalisation", "procurement"]
     weights = [x for x in q.questions() if x.construct == "motive_weight"]
     assert [x.domain for x in weights] == drivers
     assert all(x.labels["nl"][0] == "Onbelangrijk" and x.labels["nl"][-1] == "Zeer belangrijk" for x in weights)
@@ -180,21 +218,29 @@ def test_staff_answers_validate():
     assert errors == {}
     assert clean["preferred_form_ibp"] == "ssc" and "worries" not in clean
     with pytest.raises(AnswerError):
-        q.question("needs_support").question_type.validate(q.question("needs_support"),
-                                                            ["informatie", "tijd", "scholing", "inspraak"])
+        q.question("needs_support").question_type.validate(
+            q.question("needs_support"), ["informatie", "tijd", "scholing", "inspraak"]
+        )
 
 
 def test_surveys_imports_no_web_stack():
-    code = ("import sys, surveys, surveys.io, surveys.templates, surveys.docs_gen, surveys.model;"
-            "bad = [m for m in ('flask', 'sqlalchemy', 'celery') if m in sys.modules];"
-            "print(*bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, surveys, surveys.io, surveys.templates, surveys.docs_gen, surveys.model;"
+        "bad = [m for m in ('flask', 'sqlalchemy', 'celery') if m in sys.modules];"
+        "print(*bad); sys.exit(1 if bad else 0)"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr or result.stdout
 
 
-answer_values = st.one_of(st.none(), st.booleans(), st.integers(-3, 9), st.text(max_size=8),
-                          st.sampled_from(["3", "ssc", "ja", "tijd|informatie", "1,5"]),
-                          st.lists(st.sampled_from(["informatie", "tijd", "x"]), max_size=4))
+answer_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 9),
+    st.text(max_size=8),
+    st.sampled_from(["3", "ssc", "ja", "tijd|informatie", "1,5"]),
+    st.lists(st.sampled_from(["informatie", "tijd", "x"]), max_size=4),
+)
 
 
 @pytest.mark.parametrize("key", TEMPLATE_KEYS)

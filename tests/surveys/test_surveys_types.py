@@ -25,8 +25,17 @@ def gen_question(type_, **kw):
 
 
 def test_registry_has_all_types():
-    assert set(QUESTION_TYPES) == {"likert", "single_choice", "multiple_choice", "number",
-                                   "currency", "text", "ranking", "yes_no", "nps"}
+    assert set(QUESTION_TYPES) == {
+        "likert",
+        "single_choice",
+        "multiple_choice",
+        "number",
+        "currency",
+        "text",
+        "ranking",
+        "yes_no",
+        "nps",
+    }
     assert all(isinstance(t, QuestionType) and t.name == n for n, t in QUESTION_TYPES.items())
 
 
@@ -41,24 +50,48 @@ def test_answer_error_is_value_error():
 
 
 GOOD = [
-    ("likert", {}, 4, 4), ("likert", {}, "4", 4), ("likert", {}, " 1 ", 1), ("likert", {}, 5.0, 5),
+    ("likert", {}, 4, 4),
+    ("likert", {}, "4", 4),
+    ("likert", {}, " 1 ", 1),
+    ("likert", {}, 5.0, 5),
     ("likert", {"scale": {"min": 0, "max": 10}}, "0", 0),
-    ("single_choice", {}, "b", "b"), ("single_choice", {}, " c", "c"),
-    ("multiple_choice", {}, ["c", "a"], ["a", "c"]), ("multiple_choice", {}, "b", ["b"]),
-    ("multiple_choice", {}, "a|b", ["a", "b"]), ("multiple_choice", {"min": 2}, ["a", "b"], ["a", "b"]),
-    ("ranking", {}, ["c", "a", "b"], ["c", "a", "b"]), ("ranking", {}, "b|a|c", ["b", "a", "c"]),
+    ("single_choice", {}, "b", "b"),
+    ("single_choice", {}, " c", "c"),
+    ("multiple_choice", {}, ["c", "a"], ["a", "c"]),
+    ("multiple_choice", {}, "b", ["b"]),
+    ("multiple_choice", {}, "a|b", ["a", "b"]),
+    ("multiple_choice", {"min": 2}, ["a", "b"], ["a", "b"]),
+    ("ranking", {}, ["c", "a", "b"], ["c", "a", "b"]),
+    ("ranking", {}, "b|a|c", ["b", "a", "c"]),
     ("ranking", {"min": 1, "max": 2}, ["c"], ["c"]),
-    ("yes_no", {}, True, True), ("yes_no", {}, False, False), ("yes_no", {}, "ja", True),
-    ("yes_no", {}, "Nee", False), ("yes_no", {}, "true", True), ("yes_no", {}, "false", False),
-    ("yes_no", {}, "1", True), ("yes_no", {}, "0", False), ("yes_no", {}, 1, True),
-    ("number", {}, 3, 3.0), ("number", {}, "1234,5", 1234.5), ("number", {}, "1234.5", 1234.5),
-    ("number", {}, "1.234,50", 1234.5), ("number", {}, "-2", -2.0), ("number", {"min": 0}, "0", 0.0),
-    ("number", {"integer": True}, "12", 12), ("number", {"integer": True}, 7.0, 7),
+    ("yes_no", {}, True, True),
+    ("yes_no", {}, False, False),
+    ("yes_no", {}, "ja", True),
+    ("yes_no", {}, "Nee", False),
+    ("yes_no", {}, "true", True),
+    ("yes_no", {}, "false", False),
+    ("yes_no", {}, "1", True),
+    ("yes_no", {}, "0", False),
+    ("yes_no", {}, 1, True),
+    ("number", {}, 3, 3.0),
+    ("number", {}, "1234,5", 1234.5),
+    ("number", {}, "1234.5", 1234.5),
+    ("number", {}, "1.234,50", 1234.5),
+    ("number", {}, "-2", -2.0),
+    ("number", {"min": 0}, "0", 0.0),
+    ("number", {"integer": True}, "12", 12),
+    ("number", {"integer": True}, 7.0, 7),
     ("number", {"integer": True}, "1.200", 1200),
-    ("currency", {}, "1.234,50", 1234.5), ("currency", {}, "€ 250", 250.0), ("currency", {}, 0, 0.0),
-    ("currency", {}, "1234,5", 1234.5), ("currency", {}, "1234.5", 1234.5), ("currency", {}, 19.99, 19.99),
-    ("currency", {}, "12.500", 12500.0), ("currency", {}, "1,234.56", 1234.56),
-    ("text", {}, "  Goed idee\r\nmaar  ", "Goed idee\nmaar"), ("text", {"max_length": 3}, "abc", "abc"),
+    ("currency", {}, "1.234,50", 1234.5),
+    ("currency", {}, "€ 250", 250.0),
+    ("currency", {}, 0, 0.0),
+    ("currency", {}, "1234,5", 1234.5),
+    ("currency", {}, "1234.5", 1234.5),
+    ("currency", {}, 19.99, 19.99),
+    ("currency", {}, "12.500", 12500.0),
+    ("currency", {}, "1,234.56", 1234.56),
+    ("text", {}, "  Goed idee\r\nmaar  ", "Goed idee\nmaar"),
+    ("text", {"max_length": 3}, "abc", "abc"),
 ]
 
 
@@ -91,11 +124,15 @@ BAD = [
     ("ranking", {}, ["a", "b", "b"], "Geef elke optie hoogstens één plaats."),
     ("ranking", {}, ["a", "b", "z"], "Rangschik alleen de genoemde opties."),
     ("ranking", {"min": 2, "max": 2}, ["a"], "Zet minstens 2 opties in volgorde."),
-    ("yes_no", {}, "misschien", "Kies ja of nee."), ("yes_no", {}, 2, "Kies ja of nee."),
+    ("yes_no", {}, "misschien", "Kies ja of nee."),
+    ("yes_no", {}, 2, "Kies ja of nee."),
     ("yes_no", {}, 1.5, "Kies ja of nee."),
-    ("number", {}, "veel", "Vul een getal in."), ("number", {}, True, "Vul een getal in."),
-    ("number", {}, float("nan"), "Vul een getal in."), ("number", {}, "1,2,3", "Vul een getal in."),
-    ("number", {}, "1.23.4", "Vul een getal in."), ("number", {}, 10 ** 20, "Vul een getal in."),
+    ("number", {}, "veel", "Vul een getal in."),
+    ("number", {}, True, "Vul een getal in."),
+    ("number", {}, float("nan"), "Vul een getal in."),
+    ("number", {}, "1,2,3", "Vul een getal in."),
+    ("number", {}, "1.23.4", "Vul een getal in."),
+    ("number", {}, 10**20, "Vul een getal in."),
     ("number", {"min": 0}, "-1", "Het getal moet minstens 0 zijn."),
     ("number", {"max": 1.5}, "2", "Het getal mag hoogstens 1,5 zijn."),
     ("number", {"integer": True}, "2,5", "Vul een geheel getal in."),
@@ -106,7 +143,8 @@ BAD = [
     ("currency", {}, float("inf"), "Vul een bedrag in euro in, bijvoorbeeld 1.234,50."),
     ("text", {"max_length": 500}, "x" * 501, "Maximaal 500 tekens."),
     ("text", {}, "x" * 2001, "Maximaal 2000 tekens."),
-    ("text", {}, 12, "Vul tekst in."), ("text", {}, "a\x00b", "De tekst bevat ongeldige tekens."),
+    ("text", {}, 12, "Vul tekst in."),
+    ("text", {}, "a\x00b", "De tekst bevat ongeldige tekens."),
     ("text", {}, "\ud800", "De tekst bevat ongeldige tekens."),
 ]
 
@@ -130,9 +168,15 @@ def test_empty_is_unanswered(type_, raw):
 
 
 ENCODED = [
-    ("likert", 4, 4), ("single_choice", "a", "a"), ("multiple_choice", ["a", "c"], "a|c"),
-    ("ranking", ["c", "a", "b"], "c|a|b"), ("yes_no", True, 1), ("yes_no", False, 0),
-    ("number", 3, 3.0), ("currency", 12.5, 12.5), ("text", "hoi", "hoi"),
+    ("likert", 4, 4),
+    ("single_choice", "a", "a"),
+    ("multiple_choice", ["a", "c"], "a|c"),
+    ("ranking", ["c", "a", "b"], "c|a|b"),
+    ("yes_no", True, 1),
+    ("yes_no", False, 0),
+    ("number", 3, 3.0),
+    ("currency", 12.5, 12.5),
+    ("text", "hoi", "hoi"),
 ]
 
 
@@ -185,10 +229,19 @@ def test_bad_definitions(type_, kw):
         q.check("q")
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("1.234.567,89", "1234567.89"), ("1 234,5", "1234.5"), ("1,234,567", "1234567"),
-    (",5", "0.5"), ("0,75", "0.75"), ("+3", "3"), ("EUR 10", "10"), ("1.5", "1.5"),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("1.234.567,89", "1234567.89"),
+        ("1 234,5", "1234.5"),
+        ("1,234,567", "1234567"),
+        (",5", "0.5"),
+        ("0,75", "0.75"),
+        ("+3", "3"),
+        ("EUR 10", "10"),
+        ("1.5", "1.5"),
+    ],
+)
 def test_parse_decimal(raw, expected):
     assert str(parse_decimal(raw)) == expected
 
@@ -201,15 +254,25 @@ def test_parse_decimal_rejects(raw):
 
 # -- fuzzing: validate never raises anything but AnswerError and never returns an invalid value
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
-                    st.text(max_size=30), st.sampled_from(["a", "b", "c", "ja", "nee", "1,5",
-                                                            "1.234,50", "3", "a|b", "c,a,b"]))
-raws = st.one_of(scalars, st.lists(scalars, max_size=5), st.dictionaries(st.text(max_size=3), scalars,
-                                                                          max_size=2))
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.sampled_from(["a", "b", "c", "ja", "nee", "1,5", "1.234,50", "3", "a|b", "c,a,b"]),
+)
+raws = st.one_of(scalars, st.lists(scalars, max_size=5), st.dictionaries(st.text(max_size=3), scalars, max_size=2))
 
 FUZZ_QUESTIONS = {
-    "likert": {}, "single_choice": {}, "multiple_choice": {"max": 2}, "ranking": {"min": 1},
-    "yes_no": {}, "number": {"min": 0, "max": 1000}, "currency": {}, "text": {"max_length": 10},
+    "likert": {},
+    "single_choice": {},
+    "multiple_choice": {"max": 2},
+    "ranking": {"min": 1},
+    "yes_no": {},
+    "number": {"min": 0, "max": 1000},
+    "currency": {},
+    "text": {"max_length": 10},
     "nps": {},
 }
 

@@ -1,19 +1,20 @@
 """The production topology (gunicorn with 4 workers, two Celery workers, beat; PostgreSQL and Redis as separate
 processes): a submission through the web reaches a worker, two trajects recompute at the same time on the two
 workers, and one traject never recomputes twice at once (the advisory lock, app/services/indicator_jobs.py)."""
+
 import time
 
 import pytest
 import requests
+from builders import gen_traject
+from respond_builders import VALID_SMALL, gen_participant, gen_questionnaire
 from sqlalchemy import select
+from topology import start, stop
 
 from app.extensions import db
 from app.jobs import RECOMPUTE_TASK, enqueue
 from app.models import Job, Traject
 from app.services import indicators, simulation
-from builders import gen_traject
-from respond_builders import VALID_SMALL, gen_participant, gen_questionnaire
-from topology import start, stop
 
 pytestmark = pytest.mark.slow
 
@@ -43,12 +44,14 @@ def _watch(job_ids, timeout, topology):
         if all(j.state in ("done", "failed") for j in jobs):
             return seen, jobs
         time.sleep(0.2)
-    raise AssertionError(f"jobs not done within {timeout}s: {[(j.state, j.message) for j in jobs]}\n"
-                         + topology.log_tail())
+    raise AssertionError(
+        f"jobs not done within {timeout}s: {[(j.state, j.message) for j in jobs]}\n" + topology.log_tail()
+    )
 
 
 def test_the_production_topology_runs_two_trajects_at_once_and_one_traject_once_at_a_time(
-        app, database_url, redis_url, tmp_path):
+    app, database_url, redis_url, tmp_path
+):
     app.extensions["celery"].conf.update(broker_url=redis_url, task_always_eager=False)
     first, second = _traject("Eerste", 21), _traject("Tweede", 22)
     questionnaire = gen_questionnaire(first)
@@ -58,8 +61,9 @@ def test_the_production_topology_runs_two_trajects_at_once_and_one_traject_once_
     topology = start(database_url, redis_url, tmp_path, RECOMPUTE_TEST_DELAY="1")
     try:
         assert requests.get(f"{topology.base}/api/v1/health", timeout=10).json()["status"] == "ok"
-        submitted = requests.post(f"{topology.base}/api/v1/responses", json={"token": token, "answers": VALID_SMALL},
-                                  timeout=30)
+        submitted = requests.post(
+            f"{topology.base}/api/v1/responses", json={"token": token, "answers": VALID_SMALL}, timeout=30
+        )
         assert submitted.status_code == 201, submitted.text
         # The submission's recompute (no Job row: its moment leaves no trace) reaches a worker.
         deadline = time.time() + 60
@@ -84,8 +88,12 @@ def test_the_production_topology_runs_two_trajects_at_once_and_one_traject_once_
         assert not any(len(s) > 1 for s in seen), "one traject computed twice at once"
         assert any(s for s in seen), "no run was observed"
         statuses = sorted(j.result["status"] for j in jobs)
-        assert statuses in (["computed", "unchanged"], ["merged", "unchanged"], ["merged", "computed"],
-                            ["unchanged", "unchanged"]), statuses
+        assert statuses in (
+            ["computed", "unchanged"],
+            ["merged", "unchanged"],
+            ["merged", "computed"],
+            ["unchanged", "unchanged"],
+        ), statuses
         assert all(topology.alive().values()), topology.alive()
     finally:
         stop(topology)

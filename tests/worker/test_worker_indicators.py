@@ -1,16 +1,18 @@
 """Real Celery workers against the real Redis: a submission becomes a snapshot, and a killed worker's run converges."""
+
 import signal
 import time
 from pathlib import Path
 
+from builders import gen_traject
+from celery_worker import start_worker, stop_worker
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.jobs import enqueue_recompute
 from app.models import IndicatorSnapshot, Job, Traject
 from app.services import indicators, simulation
-from builders import gen_traject
-from celery_worker import start_worker, stop_worker
+
 
 def _wait(predicate, timeout, what, log_path):
     deadline = time.time() + timeout
@@ -53,13 +55,18 @@ def test_a_worker_killed_mid_run_converges_on_a_new_worker(app, database_url, re
     traject = _stale_traject()
     log_path = tmp_path / "worker.log"
     # Slow stages, and Redis hands an unacknowledged task out again after 4 seconds.
-    first, first_log = start_worker(database_url, redis_url, log_path, RECOMPUTE_TEST_DELAY="2",
-                                     CELERY_VISIBILITY_TIMEOUT="4")
+    first, first_log = start_worker(
+        database_url, redis_url, log_path, RECOMPUTE_TEST_DELAY="2", CELERY_VISIBILITY_TIMEOUT="4"
+    )
     second = second_log = None
     try:
         job = enqueue_recompute(traject.id)
-        _wait(lambda: db.session.get(Job, job.id).state == "running" and db.session.get(Job, job.id).progress >= 0.1,
-              90, "job gestart", log_path)
+        _wait(
+            lambda: db.session.get(Job, job.id).state == "running" and db.session.get(Job, job.id).progress >= 0.1,
+            90,
+            "job gestart",
+            log_path,
+        )
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         db.session.expire_all()

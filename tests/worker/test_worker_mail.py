@@ -1,18 +1,19 @@
 """The mail tasks against a real SMTP server (aiosmtpd on 127.0.0.1) and a real worker on Redis."""
+
 import socket
 import time
 
 import pytest
 from aiosmtpd.controller import Controller
+from builders import gen_traject, gen_user
+from builders_distribution import gen_participant, gen_questionnaire
+from celery_worker import start_worker, stop_worker
 from sqlalchemy import select
 
 from app.extensions import db
 from app.jobs import enqueue
-from app.models import Job, OutboxMessage, Participant
+from app.models import Job, OutboxMessage
 from app.services.tokens import token_for
-from builders import gen_traject, gen_user
-from builders_distribution import gen_participant, gen_questionnaire
-from celery_worker import start_worker, stop_worker
 
 INVITE = "worker.tasks.mail.send_invitations"
 REMIND = "worker.tasks.mail.send_reminders"
@@ -41,8 +42,7 @@ class Inbox:
 
         self.sessions.add(id(session))
         message = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append({"to": envelope.rcpt_tos, "subject": message["Subject"],
-                              "body": message.get_content()})
+        self.messages.append({"to": envelope.rcpt_tos, "subject": message["Subject"], "body": message.get_content()})
         return "250 Message accepted"
 
 
@@ -68,8 +68,12 @@ def _questionnaire(**kwargs):
 
 
 def _enqueue(task, questionnaire):
-    return enqueue(task, kind="invitations" if task == INVITE else "reminders",
-                   traject_id=questionnaire.traject_id, task_kwargs={"questionnaire_id": questionnaire.id})
+    return enqueue(
+        task,
+        kind="invitations" if task == INVITE else "reminders",
+        traject_id=questionnaire.traject_id,
+        task_kwargs={"questionnaire_id": questionnaire.id},
+    )
 
 
 def test_invitations_are_delivered_over_smtp_in_batches(app, smtp):
@@ -101,8 +105,13 @@ def test_a_refused_recipient_is_not_marked_invited_and_is_retried(app, smtp):
     refused, _ = gen_participant(questionnaire, email="weg@school.nl")
     gen_participant(questionnaire, email="er@school.nl")
     job = _enqueue(INVITE, questionnaire)
-    assert {k: job.result[k] for k in ("queued", "sent", "failed", "skipped", "retry")} == \
-        {"queued": 2, "sent": 1, "failed": 1, "skipped": 0, "retry": 0}
+    assert {k: job.result[k] for k in ("queued", "sent", "failed", "skipped", "retry")} == {
+        "queued": 2,
+        "sent": 1,
+        "failed": 1,
+        "skipped": 0,
+        "retry": 0,
+    }
     assert job.state == "done" and "1 mislukt" in job.message
     assert [m["to"] for m in inbox.messages] == [["er@school.nl"]]
     db.session.refresh(refused)

@@ -1,4 +1,5 @@
 """The report task in eager mode: a PDF with the section titles, an XLSX with one sheet per table, no hidden figures."""
+
 import io
 import os
 import subprocess
@@ -40,18 +41,31 @@ def test_build_report_eagerly(client, app, tmp_path):
     with open(report.files["pdf"], "rb") as fh:
         pdf = fh.read()
     assert pdf.startswith(b"%PDF")
-    text = subprocess.run(["pdftotext", "-layout", report.files["pdf"], "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", report.files["pdf"], "-"], capture_output=True, text=True, check=True
+    ).stdout
     for title in report_service.SECTION_TITLES:
         assert title in text, title
     assert "te weinig respons" in text and "87,65" not in text and "87.65" not in text
     workbook = load_workbook(report.files["xlsx"])
     # sheets are named by their titles (no internal key), at most 31 characters
-    for title in ("ICT-foto: gebruikers, organisatie en kosten", "Motieven voor samenwerking", "Draagvlakindices",
-                  "Scores per construct en organisatie", "Kloof bestuur", "Vertrouwen",
-                  "SWOT: hele traject", "Haalbaarheid per domein", "Advies per domein met de open voorwaarden",
-                  "Routekaart", "Methode en anonimiteit"):
-        assert any(name.startswith(title.replace(": ", " - ")[:31]) for name in workbook.sheetnames), (title, workbook.sheetnames)
+    for title in (
+        "ICT-foto: gebruikers, organisatie en kosten",
+        "Motieven voor samenwerking",
+        "Draagvlakindices",
+        "Scores per construct en organisatie",
+        "Kloof bestuur",
+        "Vertrouwen",
+        "SWOT: hele traject",
+        "Haalbaarheid per domein",
+        "Advies per domein met de open voorwaarden",
+        "Routekaart",
+        "Methode en anonimiteit",
+    ):
+        assert any(name.startswith(title.replace(": ", " - ")[:31]) for name in workbook.sheetnames), (
+            title,
+            workbook.sheetnames,
+        )
     cells = [str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     assert not any("87,65" in c or "87.65" in c for c in cells)
     assert any(c == "te weinig respons" for c in cells)

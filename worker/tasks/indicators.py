@@ -1,4 +1,5 @@
 """Indicator tasks: recompute one traject's snapshot, and the beat sweep that catches up on stale trajects."""
+
 from __future__ import annotations
 
 from celery import shared_task
@@ -14,14 +15,24 @@ RETRYABLE = (OperationalError, DBAPIError, BrokerError, ConnectionError)
 MAX_RETRIES = 5
 
 
-@shared_task(name=RECOMPUTE_TASK, bind=True, base=JobTask, acks_late=True, reject_on_worker_lost=True,
-             autoretry_for=RETRYABLE, retry_backoff=2, retry_backoff_max=60, retry_jitter=True,
-             max_retries=MAX_RETRIES)
+@shared_task(
+    name=RECOMPUTE_TASK,
+    bind=True,
+    base=JobTask,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=MAX_RETRIES,
+)
 def recompute_indicators(self, traject_id: int, job_id: str | None = None) -> dict:
     """Recompute a traject's indicators (idempotent; safe to redeliver after a worker dies)."""
     try:
-        return indicators.run_recompute(traject_id, job_id,
-                                        pause=float(current_app.config.get("RECOMPUTE_TEST_DELAY") or 0))
+        return indicators.run_recompute(
+            traject_id, job_id, pause=float(current_app.config.get("RECOMPUTE_TEST_DELAY") or 0)
+        )
     except indicators.TrajectBusy:
         # Another worker computes this traject now; run after it (that run may already cover us).
         raise self.retry(countdown=3, max_retries=100) from None
@@ -43,8 +54,9 @@ def _resend(job) -> None:
 @shared_task(name=SWEEP_TASK, acks_late=True)
 def sweep_stale_trajects(job_id: str | None = None) -> dict:
     """Beat, every minute: recompute stale trajects and resend queued jobs the broker lost."""
-    result = indicators.sweep(enqueue_recompute, _resend,
-                              requeue_after=float(current_app.config.get("RECOMPUTE_REQUEUE_AFTER", 60)))
+    result = indicators.sweep(
+        enqueue_recompute, _resend, requeue_after=float(current_app.config.get("RECOMPUTE_REQUEUE_AFTER", 60))
+    )
     if job_id:
         indicators._set_job(job_id, state="done", progress=1.0, result=result)
     return result

@@ -1,4 +1,5 @@
 """The job sweep: beat, every minute, sends again any job queued or running longer than its kind's limit."""
+
 from __future__ import annotations
 
 from celery import shared_task

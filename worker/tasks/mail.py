@@ -9,6 +9,7 @@ A run ends in one of three ways (the job's `result` always holds the counts):
 - after MAIL_MAX_RUNS planned retries: `failed`, with what is still waiting (the beat run of
   pending invitations sends it later).
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -28,8 +29,13 @@ MAIL_KINDS = {"invitation": "uitnodigingen", "reminder": "herinneringen"}
 TASKS = {"invitation": "worker.tasks.mail.send_invitations", "reminder": "worker.tasks.mail.send_reminders"}
 # The database went away mid-run: the task runs again (backoff up to a minute); the outbox makes
 # that safe (docs/distribution.md, "Delivery guarantee").
-RETRY_ON = dict(autoretry_for=(DBAPIError, PendingRollbackError), retry_backoff=2, retry_backoff_max=60,
-                retry_jitter=False, max_retries=12)
+RETRY_ON = dict(
+    autoretry_for=(DBAPIError, PendingRollbackError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=False,
+    max_retries=12,
+)
 
 
 def _progress(task: JobTask, job_id: str | None):
@@ -44,7 +50,7 @@ def _clock(moment) -> str:
 
 
 def summary_text(result: dict, what: str) -> str:
-    """"12 uitnodigingen verstuurd, 1 mislukt, 3 worden opnieuw geprobeerd" (Dutch, from the counts)."""
+    """ "12 uitnodigingen verstuurd, 1 mislukt, 3 worden opnieuw geprobeerd" (Dutch, from the counts)."""
     parts = [f"{result.get('sent', 0)} {what} verstuurd"]
     if result.get("failed"):
         parts.append(f"{result['failed']} mislukt")
@@ -56,8 +62,13 @@ def summary_text(result: dict, what: str) -> str:
     return ", ".join(parts)
 
 
-def _finish(job_id: str | None, result: invitations.SendResult, kind: str, previous: dict | None,
-            questionnaire_id: int | None = None) -> dict:
+def _finish(
+    job_id: str | None,
+    result: invitations.SendResult,
+    kind: str,
+    previous: dict | None,
+    questionnaire_id: int | None = None,
+) -> dict:
     what = MAIL_KINDS[kind]
     summary = result.as_dict()
     if previous:  # a planned retry adds to what the earlier runs of this job did
@@ -69,9 +80,15 @@ def _finish(job_id: str | None, result: invitations.SendResult, kind: str, previ
             return summary
         # A beat run (no job) that leaves messages waiting: a job row now, so its retry is planned
         # like any other (and shown), instead of waiting for the next beat run.
-        job = Job(kind="invitations" if kind == "invitation" else "reminders", state="running",
-                  questionnaire_id=questionnaire_id, attempts=1, sent_at=utcnow(),
-                  task_name=TASKS[kind], task_kwargs={"questionnaire_id": questionnaire_id, "deliver_only": True})
+        job = Job(
+            kind="invitations" if kind == "invitation" else "reminders",
+            state="running",
+            questionnaire_id=questionnaire_id,
+            attempts=1,
+            sent_at=utcnow(),
+            task_name=TASKS[kind],
+            task_kwargs={"questionnaire_id": questionnaire_id, "deliver_only": True},
+        )
         if questionnaire_id is not None:
             from app.models import Questionnaire
 
@@ -104,12 +121,16 @@ def _finish(job_id: str | None, result: invitations.SendResult, kind: str, previ
     job.progress = 1.0
     if waiting or result.server_down:
         job.state = "failed"
-        job.message = (summary_text(summary, what) + "; de rest blijft in de outbox en gaat mee met de "
-                       "volgende verzendronde.")
+        job.message = (
+            summary_text(summary, what) + "; de rest blijft in de outbox en gaat mee met de volgende verzendronde."
+        )
     else:
         job.state = "done"
-        job.message = summary_text(summary, what) + "." if (summary.get("queued") or summary.get("sent")) \
+        job.message = (
+            summary_text(summary, what) + "."
+            if (summary.get("queued") or summary.get("sent"))
             else f"Geen {what} te versturen."
+        )
     job.retry_at = None
     db.session.commit()
     return summary
@@ -120,11 +141,22 @@ def _previous(job_id: str | None) -> dict | None:
     return dict(job.result) if job is not None and job.result else None
 
 
-@shared_task(name="worker.tasks.mail.send_invitations", bind=True, base=JobTask, acks_late=True,
-             reject_on_worker_lost=True, **RETRY_ON)
-def send_invitations(self, questionnaire_id: int | None = None, job_id: str | None = None,
-                     participant_ids: list[int] | None = None, resend: bool = False,
-                     deliver_only: bool = False) -> dict:
+@shared_task(
+    name="worker.tasks.mail.send_invitations",
+    bind=True,
+    base=JobTask,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    **RETRY_ON,
+)
+def send_invitations(
+    self,
+    questionnaire_id: int | None = None,
+    job_id: str | None = None,
+    participant_ids: list[int] | None = None,
+    resend: bool = False,
+    deliver_only: bool = False,
+) -> dict:
     """Invite a questionnaire's participants (None: every open questionnaire); safe to redeliver."""
     previous = _previous(job_id)
     if previous and previous.get("runs"):
@@ -133,16 +165,28 @@ def send_invitations(self, questionnaire_id: int | None = None, job_id: str | No
         result = invitations.deliver_waiting("invitation", questionnaire_id, progress=_progress(self, job_id))
     else:
         job = db.session.get(Job, job_id) if job_id else None
-        result = invitations.send_invitations(questionnaire_id, participant_ids=participant_ids, resend=resend,
-                                              created_by=job.created_by if job else None,
-                                              progress=_progress(self, job_id), job_id=job_id)
+        result = invitations.send_invitations(
+            questionnaire_id,
+            participant_ids=participant_ids,
+            resend=resend,
+            created_by=job.created_by if job else None,
+            progress=_progress(self, job_id),
+            job_id=job_id,
+        )
     return _finish(job_id, result, "invitation", previous, questionnaire_id)
 
 
-@shared_task(name="worker.tasks.mail.send_reminders", bind=True, base=JobTask, acks_late=True,
-             reject_on_worker_lost=True, **RETRY_ON)
-def send_reminders(self, questionnaire_id: int | None = None, job_id: str | None = None,
-                   deliver_only: bool = False) -> dict:
+@shared_task(
+    name="worker.tasks.mail.send_reminders",
+    bind=True,
+    base=JobTask,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    **RETRY_ON,
+)
+def send_reminders(
+    self, questionnaire_id: int | None = None, job_id: str | None = None, deliver_only: bool = False
+) -> dict:
     """Remind non-responders of a questionnaire (None: every open questionnaire); safe to redeliver."""
     previous = _previous(job_id)
     if previous and previous.get("runs"):
@@ -151,6 +195,10 @@ def send_reminders(self, questionnaire_id: int | None = None, job_id: str | None
         result = invitations.deliver_waiting("reminder", questionnaire_id, progress=_progress(self, job_id))
     else:
         job = db.session.get(Job, job_id) if job_id else None
-        result = invitations.send_reminders(questionnaire_id, created_by=job.created_by if job else None,
-                                            progress=_progress(self, job_id), job_id=job_id)
+        result = invitations.send_reminders(
+            questionnaire_id,
+            created_by=job.created_by if job else None,
+            progress=_progress(self, job_id),
+            job_id=job_id,
+        )
     return _finish(job_id, result, "reminder", previous, questionnaire_id)

@@ -1,4 +1,5 @@
 """A no-op task that proves a worker consumes from the broker."""
+
 from __future__ import annotations
 
 from celery import shared_task

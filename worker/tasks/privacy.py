@@ -1,4 +1,5 @@
 """Retention: delete raw responses of archived trajects past their retention; snapshots stay."""
+
 from __future__ import annotations
 
 from celery import shared_task

@@ -1,4 +1,5 @@
 """Build the advice report (PDF and XLSX) for a traject, with progress in its Job row."""
+
 from __future__ import annotations
 
 import logging
