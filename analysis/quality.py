@@ -68,7 +68,8 @@ def item_quality(responses: Any, items: Any = None, min_share: float | None = No
         rows = order[first:stop]
         construct = int(construct_of[rows[0]])
         meta = coded.constructs.loc[construct]
-        assert isinstance(meta, pd.Series)  # one row: construct codes are the unique index
+        if not isinstance(meta, pd.Series):  # cannot happen: one row: construct codes are the unique index
+            raise RuntimeError("one row: construct codes are the unique index")
         k = int(meta["n_items"])
         # Respondents x items (position order), NaN where unanswered: one scatter per construct.
         who, people = np.unique(person[rows], return_inverse=True)

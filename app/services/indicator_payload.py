@@ -134,7 +134,8 @@ def _staff_extra_members(frames: Frames) -> pd.DataFrame:
     items, parts = frames.items, []
     support = _items_of(items, STAFF, "domain_support")
     likert = frames.likert
-    assert likert is not None  # read before the analyses free it
+    if likert is None:  # cannot happen: read before the analyses free it
+        raise RuntimeError("read before the analyses free it")
     if len(likert) and len(support):
         domain_of = dict(zip(support["question"], "gap:" + support["domain"].astype(str)))
         mask = (
@@ -173,7 +174,8 @@ def compute_raw(
     progress = progress or (lambda fraction, message: None)
     threshold = traject.anonymity_threshold
     likert, items = frames.likert, frames.items
-    assert likert is not None  # freed only after compute_raw (indicator_snapshots)
+    if likert is None:  # cannot happen: freed only after compute_raw (indicator_snapshots)
+        raise RuntimeError("freed only after compute_raw (indicator_snapshots)")
     likert_items = items.loc[items["min"].notna()]
     motive_mask = (likert["questionnaire"] == MOTIVES).to_numpy() if len(likert) else np.zeros(0, dtype=bool)
     staff_mask = (likert["questionnaire"] == STAFF).to_numpy() if len(likert) else np.zeros(0, dtype=bool)
@@ -185,7 +187,8 @@ def compute_raw(
     members = {}
     indices, compare, index_members, staff_prepared = [], None, None, None
     if staff_mask.any():
-        assert prepared is not None  # staff answers are likert answers, so they were prepared
+        if prepared is None:  # cannot happen: staff answers are likert answers, so they were prepared
+            raise RuntimeError("staff answers are likert answers, so they were prepared")
         staff_prepared = prepared.only(STAFF)
         indices = index_table(staff_prepared, weights=weights)
         model_weights, model = check_model(weights)

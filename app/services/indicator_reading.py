@@ -82,10 +82,12 @@ def _read_rows(instrument: Instrument, likert_keys: list[str], other_keys: list[
     if db.engine.dialect.name == "postgresql":
         snapshot, median = _parallel_plan(instrument)
         dbapi = db.engine.dialect.dbapi
-        assert dbapi is not None  # a PostgreSQL engine has its driver loaded
+        if dbapi is None:  # cannot happen: a PostgreSQL engine has its driver loaded
+            raise RuntimeError("a PostgreSQL engine has its driver loaded")
         try:
             if snapshot is not None:  # the halves run on their own connections: no savepoint needed
-                assert median is not None  # _parallel_plan gives both or neither
+                if median is None:  # cannot happen: _parallel_plan gives both or neither
+                    raise RuntimeError("_parallel_plan gives both or neither")
                 return _parse_csv(_copy_halves(instrument, columns, snapshot, median), likert_keys, other_keys)
             with db.session.begin_nested():
                 return _parse_csv(_copy_rows(instrument, columns), likert_keys, other_keys)
@@ -167,7 +169,8 @@ def _parallel_plan(instrument: Instrument) -> tuple[str | None, str | None]:
     from a subtransaction); the snapshot stays valid until that transaction ends.
     """
     driver = db.session.connection().connection.driver_connection
-    assert driver is not None  # an open connection has its driver connection
+    if driver is None:  # cannot happen: an open connection has its driver connection
+        raise RuntimeError("an open connection has its driver connection")
     with driver.cursor() as cursor:
         cursor.execute(
             "SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY r.ctid)::text "
@@ -256,7 +259,8 @@ def _long_likert(rows: Rows, key: str, q_codes: np.ndarray, org_index: np.ndarra
     """The answered cells of the matrix as long columns, respondent by respondent, items in order."""
     persons, questions, values = [], [], []
     matrix = rows.likert
-    assert matrix is not None  # read_frames frees it only after this
+    if matrix is None:  # cannot happen: read_frames frees it only after this
+        raise RuntimeError("read_frames frees it only after this")
     for start in range(0, len(matrix), CHUNK_ROWS):
         block = matrix[start : start + CHUNK_ROWS]
         at, item = np.nonzero(~np.isnan(block))
@@ -436,7 +440,8 @@ def build_inputs(traject: Traject) -> tuple[pd.DataFrame, pd.DataFrame]:
     ``questionnaire``, ``partner``. Free text is left out (see :func:`read_frames`).
     """
     frames = read_frames(traject)
-    assert frames.likert is not None  # a fresh read holds its likert answers
+    if frames.likert is None:  # cannot happen: a fresh read holds its likert answers
+        raise RuntimeError("a fresh read holds its likert answers")
     likert = plain_columns(frames.likert)
     responses = (
         pd.concat([likert.astype({"value": object}), frames.choices], ignore_index=True)

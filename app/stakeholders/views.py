@@ -37,7 +37,7 @@ def concern_backlink(traject, *, swot_item: int | None = None, action: int | Non
     if concern is None:
         return ""
     href = url_for("stakeholders.concern", traject_id=traject.id, concern_id=concern.id)
-    return Markup(f' <a class="from-concern" href="{escape(href)}">{escape(_("uit een zorg of bezwaar"))}</a>')
+    return Markup(f' <a class="from-concern" href="{escape(href)}">{escape(_("uit een zorg of bezwaar"))}</a>')  # nosec B704  # href and label escaped
 
 
 def includes() -> dict:
