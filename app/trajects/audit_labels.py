@@ -5,6 +5,22 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 ACTION_LABELS = {
+    "communication.deleted": _l("Communicatie-item verwijderd"),
+    "communication.derived": _l("Communicatieplan afgeleid uit het krachtenveld"),
+    "communication.saved": _l("Communicatie-item opgeslagen"),
+    "concern.recorded": _l("Zorg of bezwaar vastgelegd"),
+    "concern.to_action": _l("Zorg omgezet in een actie op de routekaart"),
+    "concern.to_threat": _l("Zorg omgezet in een bedreiging in de SWOT"),
+    "concern.updated": _l("Zorg of bezwaar bijgewerkt"),
+    "engagement.deleted": _l("Activiteit uit het logboek van betrokkenheid verwijderd"),
+    "engagement.logged": _l("Activiteit in het logboek van betrokkenheid vastgelegd"),
+    "engagement.updated": _l("Activiteit in het logboek van betrokkenheid bijgewerkt"),
+    "stakeholder.created": _l("Belanghebbende toegevoegd"),
+    "stakeholder.deleted": _l("Belanghebbende verwijderd"),
+    "stakeholder.imported": _l("Belanghebbenden geïmporteerd"),
+    "stakeholder.moved": _l("Belanghebbende verplaatst in het krachtenveld"),
+    "stakeholder.updated": _l("Belanghebbende bijgewerkt"),
+    "swot.suggestion_adopted": _l("Suggestie uit de sector overgenomen in de SWOT"),
     "account.locked": _l("Account tijdelijk geblokkeerd"),
     "advice.consultation_opened": _l("Consultatie geopend"),
     "advice.decision": _l("Besluit van een bestuur vastgelegd"),

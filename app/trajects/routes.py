@@ -183,7 +183,7 @@ def delete_organisation(traject_id: int, organisation_id: int):
             "error",
         )
         return redirect(url_for("trajects.edit_organisation", traject_id=traject.id, organisation_id=organisation_id))
-    db.session.commit()
+    commit()
     flash(_("Organisatie %(name)s verwijderd.", name=name), "success")
     return redirect(url_for("trajects.show", traject_id=traject.id))
 

@@ -268,7 +268,7 @@ def test_bidi_characters_are_refused_in_participant_and_user_names(client, app):
             "deadline": "",
         },
     )
-    assert page.status_code == 200 and "De tekst bevat ongeldige tekens." in page.get_data(as_text=True)
+    assert page.status_code == 422 and "De tekst bevat ongeldige tekens." in page.get_data(as_text=True)
 
 
 # -- spreadsheet cells never become formulas ------------------------------------------------------
