@@ -7,7 +7,7 @@ from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 
 from app.actions import commit
-from app.i18n import pick
+from app.i18n import pick, translate
 from app.models import Questionnaire
 from app.questionnaires import bp
 from app.questionnaires.common import apply_errors, back_to_editor, post_action, questionnaire_for, reload_for_write
@@ -24,7 +24,7 @@ from app.services.questionnaires import QuestionnaireError
 def settings(qid: int):
     q, traject = questionnaire_for(qid, write=True)
     if q.status != "draft":
-        flash(service.FROZEN, "error")
+        flash(translate(service.FROZEN), "error")
         return back_to_editor(q)
     definition = q.definition
     form = SettingsForm(
@@ -70,7 +70,7 @@ def _earlier_questions(q: Questionnaire, before_key: str | None, section_key: st
 
 def _guard_draft(q: Questionnaire):
     if q.status != "draft":
-        flash(service.FROZEN, "error")
+        flash(translate(service.FROZEN), "error")
         return back_to_editor(q)
     return None
 

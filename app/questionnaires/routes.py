@@ -10,9 +10,9 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.actions import commit
+from app.actions import commit, show_refusal
 from app.extensions import db
-from app.i18n import pick
+from app.i18n import pick, translate
 from app.models import Questionnaire
 from app.questionnaires import bp
 from app.questionnaires.common import apply_errors, back_to_editor, post_action, questionnaire_for, reload_for_write
@@ -121,7 +121,7 @@ def import_(traject_id: int):
         except QuestionnaireError as exc:
             db.session.rollback()
             traject = traject_for(current_user, traject_id, write=True)
-            form.file.errors = list(form.file.errors) + [str(exc)]
+            form.file.errors = list(form.file.errors) + [translate(exc.message)]
             status = 422
         else:
             commit()
@@ -184,7 +184,7 @@ def delete(qid: int):
         service.delete_draft(q)
     except QuestionnaireError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        show_refusal(exc)
         return back_to_editor(q)
     commit()
     flash(_("Concept verwijderd."), "success")

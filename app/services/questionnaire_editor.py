@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.models import Questionnaire
+from app.services.errors import N_
 from app.services.questionnaires import (
     QuestionnaireError,
     edit_definition,
@@ -39,9 +40,9 @@ def update_settings(q: Questionnaire, values: dict) -> None:
     )
     audience = values.get("audience")
     if audience not in AUDIENCES:
-        errors["audience"] = ["Kies een doelgroep."]
+        errors["audience"] = [N_("Kies een doelgroep.")]
     if errors:
-        raise QuestionnaireError("De instellingen zijn niet geldig.", errors)
+        raise QuestionnaireError(N_("De instellingen zijn niet geldig."), errors)
 
     def change(data):
         data["title"] = title
@@ -58,7 +59,7 @@ def _key(value: Any, errors: dict, field: str = "key") -> str:
     key = (value or "").strip() if isinstance(value, str) or value is None else ""
     if not KEY_PATTERN.match(key):
         errors.setdefault(field, []).append(
-            "Een sleutel begint met een kleine letter en bestaat uit kleine letters, cijfers en _."
+            N_("Een sleutel begint met een kleine letter en bestaat uit kleine letters, cijfers en _.")
         )
     return key
 
@@ -70,11 +71,11 @@ def _condition(values: dict, errors: dict) -> dict | None:
     if not question:
         return None
     if value in (None, ""):
-        errors.setdefault("condition_value", []).append("Vul de waarde van de voorwaarde in.")
+        errors.setdefault("condition_value", []).append(N_("Vul de waarde van de voorwaarde in."))
         return None
     operator = values.get("condition_operator") or "equals"
     if operator not in ("equals", "contains"):
-        errors.setdefault("condition_operator", []).append("Kies ‘is gelijk aan’ of ‘bevat’.")
+        errors.setdefault("condition_operator", []).append(N_("Kies ‘is gelijk aan’ of ‘bevat’."))
         return None
     return {"question": question, operator: value}
 
@@ -140,7 +141,7 @@ def question_from_values(values: dict) -> dict:
     type_name = values.get("type")
     question_type = QUESTION_TYPES.get(type_name) if isinstance(type_name, str) else None
     if question_type is None:
-        errors["type"] = ["Kies een vraagtype."]
+        errors["type"] = [N_("Kies een vraagtype.")]
     question: dict[str, Any] = {
         "key": _key(values.get("key"), errors),
         "type": values.get("type"),
@@ -157,14 +158,14 @@ def question_from_values(values: dict) -> dict:
     if question_type is not None and question_type.reversible:
         question["reverse"] = bool(values.get("reverse"))
     elif values.get("reverse"):
-        errors["reverse"] = ["Alleen likert-vragen kunnen omgekeerd gescoord worden."]
+        errors["reverse"] = [N_("Alleen likert-vragen kunnen omgekeerd gescoord worden.")]
     if question_type is not None:
         question.update(question_type.from_editor(values, errors))
     condition = _condition(values, errors)
     if condition:
         question["condition"] = condition
     if errors:
-        raise QuestionnaireError("De vraag is niet geldig.", errors)
+        raise QuestionnaireError(N_("De vraag is niet geldig."), errors)
     return question
 
 
@@ -176,7 +177,9 @@ def _check_question_alone(question: dict) -> None:
         parsed.check("vraag")
     except (ValueError, TypeError) as exc:
         message = str(exc).removeprefix("vraag: ").removeprefix("vraag.")
-        raise QuestionnaireError(f"De vraag is niet geldig: {message}", {"question": [message]}) from None
+        raise QuestionnaireError(
+            N_("De vraag is niet geldig: %(reason)s", reason=message), {"question": [message]}
+        ) from None
 
 
 def add_question(q: Questionnaire, section_key: str, values: dict, position: int | None = None) -> str:
@@ -188,7 +191,8 @@ def add_question(q: Questionnaire, section_key: str, values: dict, position: int
         _, section = find_section(data, section_key)
         if question["key"] in question_keys(data):
             raise QuestionnaireError(
-                "Deze sleutel bestaat al in de vragenlijst.", {"key": ["Deze sleutel bestaat al in de vragenlijst."]}
+                N_("Deze sleutel bestaat al in de vragenlijst."),
+                {"key": [N_("Deze sleutel bestaat al in de vragenlijst.")]},
             )
         index = len(section["questions"]) if position is None else max(0, position)
         section["questions"].insert(index, question)
@@ -206,7 +210,8 @@ def edit_question(q: Questionnaire, key: str, values: dict) -> str:
         section, index, old = find_question(data, key)
         if question["key"] != key and question["key"] in question_keys(data):
             raise QuestionnaireError(
-                "Deze sleutel bestaat al in de vragenlijst.", {"key": ["Deze sleutel bestaat al in de vragenlijst."]}
+                N_("Deze sleutel bestaat al in de vragenlijst."),
+                {"key": [N_("Deze sleutel bestaat al in de vragenlijst.")]},
             )
         # Fields the editor does not show (a partner code) stay as they were.
         if old.get("partner"):
@@ -222,7 +227,7 @@ def delete_question(q: Questionnaire, key: str) -> None:
         section, index, _ = find_question(data, key)
         if len(section["questions"]) == 1:
             raise QuestionnaireError(
-                "Een sectie heeft minstens één vraag; verwijder de hele sectie of voeg eerst een andere vraag toe."
+                N_("Een sectie heeft minstens één vraag; verwijder de hele sectie of voeg eerst een andere vraag toe.")
             )
         del section["questions"][index]
 
@@ -233,7 +238,7 @@ def move_question(q: Questionnaire, key: str, direction: int) -> None:
     """Move a question one place up (-1) or down (+1); past the edge of its section it moves
     to the end of the previous or the start of the next section."""
     if direction not in (-1, 1):
-        raise QuestionnaireError("Verplaats een vraag één plaats omhoog of omlaag.")
+        raise QuestionnaireError(N_("Verplaats een vraag één plaats omhoog of omlaag."))
 
     def change(data):
         section, index, question = find_question(data, key)
@@ -260,7 +265,7 @@ def reorder_questions(q: Questionnaire, section_key: str, keys: list[str]) -> No
         _, section = find_section(data, section_key)
         by_key = {x["key"]: x for x in section["questions"]}
         if sorted(keys) != sorted(by_key):
-            raise QuestionnaireError("Geef precies de vragen van deze sectie in de nieuwe volgorde.")
+            raise QuestionnaireError(N_("Geef precies de vragen van deze sectie in de nieuwe volgorde."))
         section["questions"] = [by_key[k] for k in keys]
 
     edit_definition(q, "questionnaire.questions_reordered", change, section=section_key)
@@ -279,7 +284,7 @@ def _section_values(values: dict) -> dict:
     if condition:
         section["condition"] = condition
     if errors:
-        raise QuestionnaireError("De sectie is niet geldig.", errors)
+        raise QuestionnaireError(N_("De sectie is niet geldig."), errors)
     return section
 
 
@@ -289,7 +294,9 @@ def add_section(q: Questionnaire, values: dict) -> str:
 
     def change(data):
         if section["key"] in {s["key"] for s in data["sections"]}:
-            raise QuestionnaireError("Deze sleutel bestaat al.", {"key": ["Er is al een sectie met deze sleutel."]})
+            raise QuestionnaireError(
+                N_("Deze sleutel bestaat al."), {"key": [N_("Er is al een sectie met deze sleutel.")]}
+            )
         section["questions"] = [placeholder_question(question_keys(data))]
         data["sections"].append(section)
         return section["key"]
@@ -303,7 +310,9 @@ def edit_section(q: Questionnaire, key: str, values: dict) -> str:
     def change(data):
         index, old = find_section(data, key)
         if section["key"] != key and section["key"] in {s["key"] for s in data["sections"]}:
-            raise QuestionnaireError("Deze sleutel bestaat al.", {"key": ["Er is al een sectie met deze sleutel."]})
+            raise QuestionnaireError(
+                N_("Deze sleutel bestaat al."), {"key": [N_("Er is al een sectie met deze sleutel.")]}
+            )
         section["questions"] = old["questions"]
         data["sections"][index] = section
         return section["key"]
@@ -315,7 +324,7 @@ def delete_section(q: Questionnaire, key: str) -> None:
     def change(data):
         index, _ = find_section(data, key)
         if len(data["sections"]) == 1:
-            raise QuestionnaireError("Een vragenlijst heeft minstens één sectie.")
+            raise QuestionnaireError(N_("Een vragenlijst heeft minstens één sectie."))
         del data["sections"][index]
 
     edit_definition(q, "questionnaire.section_deleted", change, section=key)
@@ -323,7 +332,7 @@ def delete_section(q: Questionnaire, key: str) -> None:
 
 def move_section(q: Questionnaire, key: str, direction: int) -> None:
     if direction not in (-1, 1):
-        raise QuestionnaireError("Verplaats een sectie één plaats omhoog of omlaag.")
+        raise QuestionnaireError(N_("Verplaats een sectie één plaats omhoog of omlaag."))
 
     def change(data):
         index, _ = find_section(data, key)

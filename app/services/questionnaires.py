@@ -22,13 +22,13 @@ from app.extensions import db
 from app.models import Questionnaire, Traject
 from app.models.base import utcnow
 from app.services import audit
-from app.services.errors import ServiceError
+from app.services.errors import N_, ServiceError
 from surveys import io as survey_io
 from surveys import templates as survey_templates
 from surveys.model import AUDIENCES
 from surveys.model import Questionnaire as Definition
 
-FROZEN = "Een gepubliceerde vragenlijst ligt vast; maak een nieuwe versie."
+FROZEN = N_("Een gepubliceerde vragenlijst ligt vast; maak een nieuwe versie.")
 FORMATS = {"yaml": ("application/yaml", "yaml"), "json": ("application/json", "json")}
 
 
@@ -53,7 +53,9 @@ def _checked(data: dict) -> Definition:
     try:
         return Definition.from_dict(data)
     except (ValueError, TypeError) as exc:
-        raise QuestionnaireError(f"De wijziging maakt de vragenlijst ongeldig: {exc}") from None
+        raise QuestionnaireError(
+            N_("De wijziging maakt de vragenlijst ongeldig: %(reason)s", reason=str(exc))
+        ) from None
 
 
 def _store(q: Questionnaire, definition: Definition) -> None:
@@ -128,7 +130,7 @@ def find_section(data: dict, section_key: str) -> tuple[int, dict]:
     for i, section in enumerate(data["sections"]):
         if section["key"] == section_key:
             return i, section
-    raise QuestionnaireError(f"Onbekende sectie ‘{section_key}’.")
+    raise QuestionnaireError(N_("Onbekende sectie ‘%(key)s’.", key=section_key))
 
 
 def find_question(data: dict, key: str) -> tuple[dict, int, dict]:
@@ -136,7 +138,7 @@ def find_question(data: dict, key: str) -> tuple[dict, int, dict]:
         for i, question in enumerate(section["questions"]):
             if question["key"] == key:
                 return section, i, question
-    raise QuestionnaireError(f"Onbekende vraag ‘{key}’.")
+    raise QuestionnaireError(N_("Onbekende vraag ‘%(key)s’.", key=key))
 
 
 # -- creating ---------------------------------------------------------------------------------
@@ -150,9 +152,10 @@ def partners_of(traject: Traject) -> list[tuple[str, str]]:
 def create_from_template(traject: Traject, key: str) -> Questionnaire:
     """A draft from a built-in instrument; board_commitment gets a trust row per partner."""
     if key not in survey_templates.TEMPLATE_KEYS:
+        choices = ", ".join(survey_templates.TEMPLATE_KEYS)
         raise QuestionnaireError(
-            f"Onbekend sjabloon ‘{key}’; kies uit {', '.join(survey_templates.TEMPLATE_KEYS)}.",
-            {"template": [f"Kies uit {', '.join(survey_templates.TEMPLATE_KEYS)}."]},
+            N_("Onbekend sjabloon ‘%(key)s’; kies uit %(choices)s.", key=key, choices=choices),
+            {"template": [N_("Kies uit %(choices)s.", choices=choices)]},
         )
     definition = survey_templates.load_template(key)
     if any(q.repeat == "partners" for q in definition.questions()):
@@ -168,11 +171,11 @@ def create_blank(
     """A draft with one section and one placeholder question, to build from scratch."""
     title = (title or "").strip()
     if not title:
-        raise QuestionnaireError("Vul een titel in.", {"title": ["Vul een titel in."]})
+        raise QuestionnaireError(N_("Vul een titel in."), {"title": [N_("Vul een titel in.")]})
     if len(title) > 200:
-        raise QuestionnaireError("De titel is te lang.", {"title": ["Hoogstens 200 tekens."]})
+        raise QuestionnaireError(N_("De titel is te lang."), {"title": [N_("Hoogstens 200 tekens.")]})
     if audience not in AUDIENCES:
-        raise QuestionnaireError("Onbekende doelgroep.", {"audience": ["Kies een doelgroep."]})
+        raise QuestionnaireError(N_("Onbekende doelgroep."), {"audience": [N_("Kies een doelgroep.")]})
     data = {
         "key": _slug(title),
         "version": 1,
@@ -192,21 +195,29 @@ def create_blank(
     return q
 
 
+def _invalid(exc: ValueError) -> str:
+    """The refusal of an unreadable definition; the reason (from surveys.io) is the domain's Dutch."""
+    reason = str(exc).removeprefix("Ongeldige vragenlijst").removeprefix(":").strip()
+    return N_("Ongeldige vragenlijst: %(reason)s", reason=reason)
+
+
 def import_definition(traject: Traject, text: str) -> Questionnaire:
     """A draft from a YAML or JSON definition; nothing is created when the text is refused."""
     try:
         # Always text with a newline: surveys.io reads a one-line "*.yaml" string as a path.
         definition = survey_io.load_definition(text + "\n")
     except ValueError as exc:
-        raise QuestionnaireError(str(exc), {"file": [str(exc)]}) from None
+        message = _invalid(exc)
+        raise QuestionnaireError(message, {"file": [message]}) from None
     except (TypeError, RecursionError):
-        message = "Ongeldige vragenlijst: het bestand kan niet gelezen worden."
+        message = N_("Ongeldige vragenlijst: het bestand kan niet gelezen worden.")
         raise QuestionnaireError(message, {"file": [message]}) from None
     if any(q.repeat == "partners" for q in definition.questions()):
         try:
             definition = survey_templates.expand_for_traject(definition, partners_of(traject))
         except ValueError as exc:
-            raise QuestionnaireError(f"Ongeldige vragenlijst: {exc}", {"file": [str(exc)]}) from None
+            message = _invalid(exc)
+            raise QuestionnaireError(message, {"file": [message]}) from None
     template_key = definition.key if definition.key in survey_templates.TEMPLATE_KEYS else None
     q = _new(traject, definition, template_key=template_key)
     audit.record("questionnaire.imported", obj=q, traject_id=traject.id, key=definition.key)
@@ -216,7 +227,7 @@ def import_definition(traject: Traject, text: str) -> Questionnaire:
 def export(q: Questionnaire, fmt: str = "yaml") -> str:
     """The definition as YAML or JSON text (loading it again gives the same fingerprint)."""
     if fmt not in FORMATS:
-        raise QuestionnaireError("Kies YAML of JSON.")
+        raise QuestionnaireError(N_("Kies YAML of JSON."))
     return survey_io.dump_definition(definition_of(q), fmt)
 
 
@@ -231,20 +242,20 @@ def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        raise QuestionnaireError("Een tijdstip heeft een tijdzone nodig.")
+        raise QuestionnaireError(N_("Een tijdstip heeft een tijdzone nodig."))
     return value.astimezone(UTC)
 
 
 def publish(q: Questionnaire, opens_at: datetime | None = None, closes_at: datetime | None = None) -> None:
     """Open a draft for responses; from now on its definition is frozen."""
     if q.status != "draft":
-        raise QuestionnaireError("Alleen een concept kan gepubliceerd worden.", conflict=True)
+        raise QuestionnaireError(N_("Alleen een concept kan gepubliceerd worden."), conflict=True)
     opens_at, closes_at = _utc(opens_at), _utc(closes_at)
     errors: dict[str, list[str]] = {}
     if closes_at is not None and closes_at <= (opens_at or utcnow()):
-        errors["closes_at"] = ["De sluitdatum moet na de openingsdatum (en in de toekomst) liggen."]
+        errors["closes_at"] = [N_("De sluitdatum moet na de openingsdatum (en in de toekomst) liggen.")]
     if errors:
-        raise QuestionnaireError("De datums zijn niet geldig.", errors)
+        raise QuestionnaireError(N_("De datums zijn niet geldig."), errors)
     definition = definition_of(q)  # checks the stored definition once more
     q.fingerprint = definition.fingerprint()
     q.status = "open"
@@ -263,7 +274,7 @@ def publish(q: Questionnaire, opens_at: datetime | None = None, closes_at: datet
 
 def close(q: Questionnaire) -> None:
     if q.status != "open":
-        raise QuestionnaireError("Alleen een geopende vragenlijst kan gesloten worden.", conflict=True)
+        raise QuestionnaireError(N_("Alleen een geopende vragenlijst kan gesloten worden."), conflict=True)
     q.status = "closed"
     q.closed_at = utcnow()
     audit.record("questionnaire.closed", obj=q, traject_id=q.traject_id)
@@ -293,10 +304,12 @@ def next_version(q: Questionnaire) -> Questionnaire | None:
 def new_version(q: Questionnaire) -> Questionnaire:
     """A draft copy of a published or closed questionnaire with version + 1, to edit."""
     if q.status == "draft":
-        raise QuestionnaireError("Dit is al een concept: bewerk het direct.", conflict=True)
+        raise QuestionnaireError(N_("Dit is al een concept: bewerk het direct."), conflict=True)
     existing = next_version(q)
     if existing is not None:
-        raise QuestionnaireError(f"Er bestaat al een versie {existing.version} van deze vragenlijst.", conflict=True)
+        raise QuestionnaireError(
+            N_("Er bestaat al een versie %(version)s van deze vragenlijst.", version=existing.version), conflict=True
+        )
     data = definition_of(q).to_dict()
     data["version"] = q.version + 1
     traject = db.session.get(Traject, q.traject_id)
