@@ -352,7 +352,7 @@ def statement_version(traject_id: int, revision: int):
     if questionnaire is None:
         abort(404)
     participant = service.board_participant(questionnaire, current_user)
-    db.session.commit()
+    commit()  # board_participant may create the participant row
     version = next((r for r in service.revisions(participant) if r.revision == revision), None)
     if version is None:
         abort(404)
