@@ -14,6 +14,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from app.results.findings import DETAIL_PARTS
 from app.services.demo import BOARD_PASSWORD, LEAD, REGISSEUR, board_email
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
@@ -73,6 +74,29 @@ def _ids(in_app, demo: dict, live_server: str) -> dict:
         if draft is None:
             draft = questionnaire_service.create_from_template(traject, "ict_foto")
             db.session.commit()
+        # The stakeholder pages need one of each: a stakeholder, an activity, a concern, a plan item.
+        from app.models.stakeholders import CommunicationItem, Concern, Engagement, Stakeholder
+        from app.services import concerns as concern_service
+        from app.services import engagements as engagement_service
+        from app.services import stakeholders as stakeholder_service
+
+        def first(model):
+            return db.session.scalar(select(model).where(model.traject_id == traject.id).order_by(model.id))
+
+        if first(Stakeholder) is None:
+            board = stakeholder_service.add(
+                traject, {"name": "Bestuur ZL", "kind": "group", "influence": 5, "interest": 5}
+            )
+            engagement_service.log(traject, {"date": "2027-01-15", "kind": "information", "topic": "Avond"})
+            concern_service.record(traject, {"text": "Verlies van eigen beheer", "domain": "personeel"})
+            engagement_service.derive_plan(board)
+            db.session.commit()
+        stakeholder_ids = {
+            "stakeholder_id": first(Stakeholder).id,
+            "engagement_id": first(Engagement).id,
+            "concern_id": first(Concern).id,
+            "item_id": first(CommunicationItem).id,
+        }
         questionnaires = []
         for qid in sorted(demo["questionnaires"].values()) + [draft.id]:
             questionnaire = db.session.get(Questionnaire, qid)
@@ -94,6 +118,7 @@ def _ids(in_app, demo: dict, live_server: str) -> dict:
             "organisation_id": traject.organisations[0].id,
             "version_id": version.id,
             "questionnaires": questionnaires,
+            **stakeholder_ids,
         }
 
 
@@ -106,13 +131,18 @@ def _urls(rules, ids: dict) -> list[tuple[str, str]]:
         if "token" in args:
             continue  # the respondent's pages, walked through personal links
         per_questionnaire = ids["questionnaires"] if args & {"qid", "questionnaire_id"} else [None]
-        for q in per_questionnaire:
+        # The dashboard's detail pages: one walk per part (`<any(...):part>`).
+        parts = list(DETAIL_PARTS) if "part" in args else [None]
+        for q, part in [(q, part) for q in per_questionnaire for part in parts]:
             values = {
                 "traject_id": ids["traject_id"],
                 "organisation_id": ids["organisation_id"],
                 "version_id": ids["version_id"],
                 "revision": 1,
+                **{k: ids[k] for k in ("stakeholder_id", "engagement_id", "concern_id", "item_id")},
             }
+            if part is not None:
+                values["part"] = part
             if q is not None:
                 values.update(
                     qid=q["qid"],
