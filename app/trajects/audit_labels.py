@@ -209,6 +209,21 @@ def _value(key: str, value) -> str:
         return str(VALUE_LABELS["up" if value < 0 else "down"])
     if isinstance(value, str) and value in VALUE_LABELS:
         return str(VALUE_LABELS[value])
+    if isinstance(value, str):
+        from app.stakeholders import labels as stakeholder_labels  # the register's codes (quadrant, attitude, ...)
+
+        for table in (
+            stakeholder_labels.QUADRANT,
+            stakeholder_labels.ATTITUDE,
+            stakeholder_labels.ENGAGEMENT,
+            stakeholder_labels.ENGAGEMENT_KIND,
+            stakeholder_labels.CONCERN_STATUS,
+            stakeholder_labels.CATEGORY,
+            stakeholder_labels.KIND,
+            stakeholder_labels.CHANNEL,
+        ):
+            if value in table:
+                return str(table[value])
     return str(value)
 
 
