@@ -37,6 +37,8 @@ def stakeholders_by_id(traject: Traject, ids) -> tuple[list[Stakeholder], str | 
         return [], None
     if not isinstance(ids, (list, tuple)) or any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
         return [], _("Geef een lijst met id's van belanghebbenden.")
+    if any(not 0 < i < 2**31 for i in ids):  # no such id; and the database would refuse the number
+        return [], _("Onbekende belanghebbende in dit traject.")
     found = list(
         db.session.scalars(
             select(Stakeholder).where(Stakeholder.traject_id == traject.id, Stakeholder.id.in_(set(ids)))
