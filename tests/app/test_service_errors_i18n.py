@@ -27,7 +27,7 @@ def test_an_english_regisseur_reads_the_service_refusal_in_english(client, app):
     url = f"/trajecten/{traject.id}/organisaties/nieuw"
     client.get("/taal/en")
     page = client.post(url, data={"code": "aa", "name": "Nog een school"}).get_data(as_text=True)
-    assert "The code AA already exists in this traject." in page
+    assert "The code AA already exists in this project." in page
     assert "bestaat al in dit traject" not in page
     client.get("/taal/nl")
     page = client.post(url, data={"code": "aa", "name": "Nog een school"}).get_data(as_text=True)
@@ -42,7 +42,7 @@ def test_the_api_answers_the_translated_detail_and_the_message_id(client, app):
     english = client.post("/api/v1/trajects", json=body, headers={**headers, "Accept-Language": "en"})
     assert english.status_code == 422 and english.mimetype == "application/problem+json"
     problem = english.get_json()
-    assert problem["detail"] == "The traject details are not valid."
+    assert problem["detail"] == "The project details are not valid."
     assert problem["message_id"] == "De traject-gegevens zijn niet geldig."
     assert problem["errors"]["comment_threshold"] == [
         "The threshold for open answers may not be lower than the anonymity threshold."
