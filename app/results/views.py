@@ -7,6 +7,7 @@ and the XLSX show exactly the same, already safe, figures.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 
@@ -41,6 +42,8 @@ def construct_name(code: str) -> str:
     if code.startswith("motive_") and code[7:] in MOTIVE_NAMES:
         name = _lang(MOTIVE_NAMES[code[7:]])
         return name[0].upper() + name[1:]
+    if code.startswith("consult_") and code[8:] in DOMAIN_NAMES:  # the consultation on the proposals
+        return _("Steun voor het voorstel: %(domain)s", domain=domain_name(code[8:]))
     return code
 
 
@@ -121,13 +124,23 @@ def _scale_to_100(row, key):
 
 def _questionnaire_short(key) -> str:
     """A short name of the instrument, so rows of different questionnaires can be told apart."""
-    return {
-        "ict_staff": _("ICT-medewerkers"),
-        "motives": _("Motieven"),
-        "ict_foto": _("ICT-foto"),
-        "board_commitment": _("Commitmentverklaring"),
-        "ict_users": _("ICT-gebruikers"),
-    }.get(key, str(key or "–"))
+    return (
+        {
+            "ict_staff": _("ICT-medewerkers"),
+            "motives": _("Motieven"),
+            "ict_foto": _("ICT-foto"),
+            "board_commitment": _("Commitmentverklaring"),
+            "ict_users": _("ICT-gebruikers"),
+        }.get(key)
+        or consultation_label(key)
+        or str(key or "–")
+    )
+
+
+def consultation_label(key) -> str | None:
+    """`consultatie_v3` (app/services/advice_consultation.py) as words; None for any other key."""
+    match = re.fullmatch(r"consultatie_v(\d+)", str(key or ""))
+    return _("Consultatie op adviesversie %(n)s", n=int(match.group(1))) if match else None
 
 
 def response_section(traject, payload) -> dict:

@@ -163,6 +163,7 @@ DETAIL_LABELS = {
 HIDDEN_DETAILS = {"fingerprint", "token", "snapshot"}
 
 VALUE_LABELS = {
+    "onder_voorwaarden": _l("onder voorwaarden"),
     "api_token": _l("API-sleutel"),
     "csv": _l("CSV-bestand"),
     "form": _l("formulier"),
@@ -209,6 +210,10 @@ def _value(key: str, value) -> str:
         return str(VALUE_LABELS["up" if value < 0 else "down"])
     if isinstance(value, str) and value in VALUE_LABELS:
         return str(VALUE_LABELS[value])
+    if isinstance(value, str) and value.startswith("consultatie_v"):
+        from app.results.views import consultation_label
+
+        return consultation_label(value) or value
     if isinstance(value, str):
         from app.stakeholders import labels as stakeholder_labels  # the register's codes (quadrant, attitude, ...)
 
