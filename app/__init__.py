@@ -49,7 +49,10 @@ def register_proxy_fix(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.i18n import select_locale
+    from app.json_codec import loads
 
+    # A copy: the class attribute is shared by every app this process creates.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"json_deserializer": loads, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=_migrations_dir())
     login_manager.init_app(app)
