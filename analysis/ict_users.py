@@ -216,3 +216,45 @@ def by_location(
                     }
                 )
     return result
+
+
+def location_scores(prepared: Any, location_of: Mapping[str, str], groups: Iterable[tuple]) -> list[dict[str, Any]]:
+    """Aspect scores (0–100) of location groups the release plan admitted (:mod:`analysis.locations`).
+
+    Per group and aspect: ``n`` (users with a score for the aspect) and ``score`` (the mean of
+    their 0–100 aspect scores), from the recompute's prepared answers (:class:`analysis.coded.Prepared`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.coded import prepare
+    >>> answers = pd.DataFrame({"respondent": ["r1", "r2", "r3"], "question": "q", "value": [5, 1, 3],
+    ...                         "organisation": "A", "role": "staff"})
+    >>> items = [{"question": "q", "construct": "user_network", "min": 1, "max": 5}]
+    >>> location_scores(prepare(answers, items), {"r1": "x", "r2": "x", "r3": "y"}, [("A@x", None)])
+    [{'organisation': 'A', 'location': 'x', 'aspect': 'user_network', 'n': 2, 'score': 50.0}]
+    """
+    from analysis.locations import split
+
+    scores = prepared.scores
+    people = prepared.coded.people
+    names = prepared.coded.constructs["construct"].to_numpy()
+    respondent = people["respondent"].to_numpy()[scores["person"].to_numpy()]
+    organisation = people["organisation"].to_numpy()[scores["person"].to_numpy()]
+    aspect = names[scores["construct"].to_numpy()]
+    score = scores["score100"].to_numpy()
+    sums: dict = {}  # (scope, location, aspect) -> [n, sum]; scope None: all schools
+    for r, o, a, s in zip(respondent, organisation, aspect, score):
+        loc = str(location_of.get(r) or "")
+        for scope in (o, None):
+            cell = sums.setdefault((scope, loc, a), [0, 0.0])
+            cell[0] += 1
+            cell[1] += float(s)
+    out = []
+    for group in groups:
+        scope, wanted = split(group) or (None, "")
+        for name in ASPECTS:
+            n, total = sums.get((scope, wanted, name), (0, 0.0))
+            if n:
+                out.append({"organisation": scope, "location": wanted, "aspect": name, "n": n, "score": total / n})
+    return out
