@@ -32,9 +32,14 @@ def fine_atoms(found, batch_of: dict, number: int, location_of: dict | None) -> 
 
 
 def add_counts(measures: dict, decision) -> None:
-    """Count the shown location groups among the release's groups (so later releases audit against them)."""
+    """Count the shown location groups among the release's groups (so later releases audit against them).
+
+    Only in the measures a location group shows (its aspects): the release's response counts
+    (``responses``, read by the response rates, the CSV and the roll-up explanations) stay per
+    school and role.
+    """
     for measure, ns in decision.location_counts.items():
-        if measure in measures:
+        if measure in measures and measure != "responses":
             measures[measure].update(ns)
 
 
