@@ -596,6 +596,33 @@ def _members(pool) -> list:
     return sorted(pool_members(pool) or ())
 
 
+# -- items without groups (anonymous concerns) -------------------------------------------------------
+
+
+def batch_release(count: int, threshold: int) -> int:
+    """How many of ``count`` items without groups (oldest first) a page may show: the rules above for one group.
+
+    Anonymous concerns of ICT staff (``app/services/concerns.py``) carry no organisation, role or
+    date, so they form a single group ``(all, all)`` and there is nothing to hide complementarily or
+    to audit across groups. Of the rules of :func:`decide` two remain, applied to that group and
+    its size: the **threshold** (nothing below ``threshold``) and the **growth** rule (what is shown
+    changes only by at least ``threshold`` since it was last shown). Since the items are texts, not
+    sums, the growth rule cannot *hold* a changed figure; it shows whole batches instead, so the
+    shown count steps 0, k, 2k, … and each new batch holds ``threshold`` items. Being a pure
+    function of the count it needs no stored release state.
+
+    >>> batch_release(9, 10), batch_release(10, 10), batch_release(27, 10)
+    (0, 10, 20)
+    >>> d = decide({"c": {(None, None): batch_release(27, 10)}}, 10, last_visible={"c": {(None, None): batch_release(19, 10)}})
+    >>> d.hidden, d.growth
+    (set(), set())
+    """
+    threshold = check_threshold(threshold)
+    if count < 0:
+        raise ValueError("count must be non-negative")
+    return (int(count) // threshold) * threshold
+
+
 # -- applying a release's hidden groups to result rows --------------------------------------------
 
 _ROW_KEYS = {"questionnaire", "construct", "index", "organisation", "role", "suppressed", "domain", "form", "reason"}

@@ -81,11 +81,11 @@ def fine_atoms(found, batch_of: Mapping, number: int, location_of: Mapping) -> d
         (org if isinstance(org, str) else None, role, int(batch_of.get(r, number)), str(location_of.get(r) or UNKNOWN))
         for r, org, role in zip(people["respondent"], people["organisation"], people["role"])
     ]
-    counts = Counter(zip(found.measure.tolist(), found.person.tolist()))
+    # Each (measure, person) pair occurs once (analysis.disclosure.members sees to it).
+    tally = Counter(zip(found.measure.tolist(), (keys[p] for p in found.person.tolist())))
     out: dict = {}
-    for (m, p), _ in counts.items():
-        cell = out.setdefault(found.names[m], {})
-        cell[keys[p]] = cell.get(keys[p], 0) + 1
+    for (m, key), size in tally.items():
+        out.setdefault(found.names[m], {})[key] = size
     return out
 
 

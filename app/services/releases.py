@@ -125,9 +125,9 @@ def plan_instrument(
     """The disclosure decision for one anonymous instrument, and the atoms it was made on."""
     batch_of = _batches(instrument.ids)
     atoms = disclosure.atoms_of(found, batch_of, number) if found is not None else {}
-    # location hook: the ICT-users' location groups are audited groups (analysis.locations)
-    fine = users_locations.fine_atoms(found, batch_of, number, location_of)
     past, last_visible = _previous_state(history, instrument.key)
+    # location hook: the ICT-users' location groups are audited groups (analysis.locations)
+    fine = users_locations.fine_atoms(found, batch_of, number, location_of, closed, past)
     decision = disclosure.plan(
         atoms,
         traject.anonymity_threshold,

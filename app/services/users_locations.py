@@ -24,9 +24,13 @@ def location_of(raw, key: str) -> dict | None:
     return (raw.extra.get("locations") or {}).get(key) or {}
 
 
-def fine_atoms(found, batch_of: dict, number: int, location_of: dict | None) -> dict | None:
-    """Fine atoms for the plan, or None when the instrument has no location groups."""
-    if location_of is None or found is None:
+def fine_atoms(found, batch_of: dict, number: int, location_of: dict | None, closed: bool, past) -> dict | None:
+    """Fine atoms for the plan, or None when the instrument has no location groups.
+
+    Only needed at close (when location groups may be admitted) or once a release showed some
+    (every later audit runs on them); otherwise the plan works on the ordinary atoms.
+    """
+    if location_of is None or found is None or not (closed or locations.has_location_groups(past)):
         return None
     return locations.fine_atoms(found, batch_of, number, location_of)
 
