@@ -106,7 +106,9 @@ def improvement_by_domain(payload: Mapping[str, Any], domains: Iterable[str]) ->
     return result
 
 
-def location_scores(prepared: Any, location_of: Mapping[str, str], groups: Iterable[tuple]) -> list[dict[str, Any]]:
+def location_scores(
+    prepared: Any, location_of: Mapping[str, str], groups: Iterable[tuple[Any, Any]]
+) -> list[dict[str, Any]]:
     """Aspect scores (0–100) of location groups the release plan admitted (:mod:`analysis.locations`).
 
     Per group and aspect: ``n`` (users with a score for the aspect) and ``score`` (the mean of
@@ -131,7 +133,7 @@ def location_scores(prepared: Any, location_of: Mapping[str, str], groups: Itera
     organisation = people["organisation"].to_numpy()[scores["person"].to_numpy()]
     aspect = names[scores["construct"].to_numpy()]
     score = scores["score100"].to_numpy()
-    sums: dict = {}  # (scope, location, aspect) -> [n, sum]; scope None: all schools
+    sums: dict[tuple[Any, str, Any], list[Any]] = {}  # (scope, location, aspect) -> [n, sum]; scope None: all schools
     for r, o, a, s in zip(respondent, organisation, aspect, score):
         loc = str(location_of.get(r) or "")
         for scope in (o, None):

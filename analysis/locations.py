@@ -17,6 +17,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+#: A group ``(organisation, role)``; an atom ``(organisation, role, batch[, location])``.
+Group = tuple[Any, Any]
+Atoms = Mapping[Any, int]
+#: ``{measure: atoms}``
+ByMeasure = Mapping[str, Atoms]
+
 LOCATION_MARK = "@"
 UNKNOWN = ""  # the answer "no location given"
 
@@ -30,7 +36,7 @@ def location_group(organisation: str | None, location: str) -> tuple[str, None]:
     return (f"{organisation or ''}{LOCATION_MARK}{location}", None)
 
 
-def split(group) -> tuple[str | None, str] | None:
+def split(group: Group) -> tuple[str | None, str] | None:
     """``(organisation, location)`` of a location group, None for any other group.
 
     >>> split(("A@hoofdlocatie", None)), split(("@x", None)), split(("A", None)), split(("+A+B", None))
@@ -43,11 +49,11 @@ def split(group) -> tuple[str | None, str] | None:
     return (scope or None, location)
 
 
-def is_location_group(group) -> bool:
+def is_location_group(group: Group) -> bool:
     return split(group) is not None
 
 
-def covers(group, org, role, location) -> bool | None:
+def covers(group: Group, org: Any, role: Any, location: Any) -> bool | None:
     """Whether a respondent of ``(org, role, location)`` counts in a location group; None when ``group`` is none.
 
     >>> covers(("A@x", None), "A", "staff", "x"), covers(("@x", None), "B", "pupil", "x"), covers(("A@x", None), "A", "s", "y")
@@ -62,12 +68,14 @@ def covers(group, org, role, location) -> bool | None:
     return (scope is None or scope == org) and location == wanted and (group[1] is None or group[1] == role)
 
 
-def has_location_groups(history) -> bool:
+def has_location_groups(history: Iterable[tuple[int, Mapping[str, Iterable[Group]]]]) -> bool:
     """Whether any earlier release ``(number, {measure: [groups]})`` showed a location group."""
     return any(is_location_group(g) for _, cells in history for groups in cells.values() for g in groups)
 
 
-def fine_atoms(found, batch_of: Mapping, number: int, location_of: Mapping) -> dict:
+def fine_atoms(
+    found: Any, batch_of: Mapping[Any, int], number: int, location_of: Mapping[Any, Any]
+) -> dict[str, dict[Any, int]]:
     """``{measure: {(organisation, role, batch, location): size}}`` of one instrument's members.
 
     ``found`` is an :class:`analysis.disclosure.Members`; ``location_of`` maps a respondent to the
@@ -83,19 +91,19 @@ def fine_atoms(found, batch_of: Mapping, number: int, location_of: Mapping) -> d
     ]
     # Each (measure, person) pair occurs once (analysis.disclosure.members sees to it).
     tally = Counter(zip(found.measure.tolist(), (keys[p] for p in found.person.tolist())))
-    out: dict = {}
+    out: dict[str, dict[Any, int]] = {}
     for (m, key), size in tally.items():
         out.setdefault(found.names[m], {})[key] = size
     return out
 
 
-def coarse(fine: Mapping) -> dict:
+def coarse(fine: ByMeasure) -> dict[str, dict[Any, int]]:
     """The ordinary atoms ``{measure: {(organisation, role, batch): size}}`` of fine atoms.
 
     >>> coarse({"c": {("A", "s", 1, "x"): 3, ("A", "s", 1, "y"): 4}})
     {'c': {('A', 's', 1): 7}}
     """
-    out: dict = {}
+    out: dict[str, dict[Any, int]] = {}
     for measure, atoms in fine.items():
         target = out.setdefault(measure, {})
         for atom, size in atoms.items():
@@ -103,7 +111,7 @@ def coarse(fine: Mapping) -> dict:
     return out
 
 
-def counts(atoms: Mapping, groups: Iterable) -> dict:
+def counts(atoms: Atoms, groups: Iterable[Group]) -> dict[Group, int]:
     """``{group: n}`` of location groups in one measure's fine atoms (groups holding no one left out).
 
     >>> counts({("A", "s", 1, "x"): 3, ("B", "s", 2, "x"): 4, ("A", "s", 1, ""): 5}, [("A@x", None), ("@x", None)])
@@ -117,8 +125,8 @@ def counts(atoms: Mapping, groups: Iterable) -> dict:
     return out
 
 
-def _per_location(atoms: Mapping, scope: str | None) -> dict:
-    found: dict = {}
+def _per_location(atoms: Atoms, scope: str | None) -> dict[str, int]:
+    found: dict[str, int] = {}
     for (org, _role, _batch, location), size in atoms.items():
         if scope is None or org == scope:
             found[location] = found.get(location, 0) + size
@@ -136,7 +144,7 @@ def qualifies(per_location: Mapping[str, int], threshold: int) -> bool:
     return len(named) >= 2 and min(named.values()) >= threshold and (unknown == 0 or unknown >= threshold)
 
 
-def candidates(fine: Mapping, hidden, threshold: int) -> list[list]:
+def candidates(fine: ByMeasure, hidden: Iterable[Group], threshold: int) -> list[list[Group]]:
     """Scopes worth proposing: per school whose own group is shown, then all schools together.
 
     A scope is the list of its location groups; it qualifies (:func:`qualifies`) in every measure
@@ -163,16 +171,16 @@ def candidates(fine: Mapping, hidden, threshold: int) -> list[list]:
 
 
 def admit(
-    fine: Mapping,
+    fine: ByMeasure,
     threshold: int,
     *,
     number: int,
-    history=(),
-    visible: Mapping | None = None,
-    early: Mapping | None = None,
-    last_visible: Mapping | None = None,
-    hidden=(),
-) -> list:
+    history: Iterable[tuple[int, Mapping[str, Iterable[Group]]]] = (),
+    visible: Mapping[str, Iterable[Group]] | None = None,
+    early: Mapping[Group, int] | None = None,
+    last_visible: Mapping[str, Mapping[Group, int]] | None = None,
+    hidden: Iterable[Group] = (),
+) -> list[Group]:
     """The location groups a release may show beside its visible groups and pools (every measure).
 
     A scope (a school's locations, or all schools' together) is admitted whole, only when in every
@@ -198,12 +206,12 @@ def admit(
     history = list(history)
     last_visible = last_visible or {}
     visible = visible or {}
-    admitted: list[Any] = []
+    admitted: list[Group] = []
     everyone = fine.get("responses") or {}
     for scope_groups in candidates(fine, hidden, threshold):
         if not scope_groups:
             continue
-        scope = split(scope_groups[0])[0]
+        scope = (split(scope_groups[0]) or (None, ""))[0]
         if scope is None and admitted:
             break
         ok = True
@@ -223,7 +231,8 @@ def admit(
                 break
             past = [(k, cells.get(measure, ())) for k, cells in history]
             now = list(visible.get(measure, ())) + admitted + scope_groups
-            if atom_leaks(atoms, figure_rows(atoms, past + [(number, now)]), threshold):
+            mine = dict(atoms)
+            if atom_leaks(mine, figure_rows(mine, past + [(number, now)]), threshold):
                 ok = False
                 break
         if ok:

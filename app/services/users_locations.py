@@ -58,7 +58,7 @@ def add_fresh(payload: dict, raw, key: str, groups, counts: dict) -> None:
         return
     from analysis.ict_users import location_scores  # lazily: web processes never load pandas
 
-    for row in location_scores(prepared, location_of(raw, key), groups):
+    for row in location_scores(prepared, location_of(raw, key) or {}, groups):
         measure = f"construct:{row['aspect']}"
         group = locations.location_group(row["organisation"], row["location"])
         if counts.get(measure, {}).get(group) != row["n"]:  # only the audited figure, never another n
