@@ -206,19 +206,17 @@ def admit(
     history = list(history)
     last_visible = last_visible or {}
     visible = visible or {}
-    admitted: list[Group] = []
     everyone = fine.get("responses") or {}
-    for scope_groups in candidates(fine, hidden, threshold):
-        if not scope_groups:
-            continue
+    # Measures with the same atoms give the same audit: each distinct one is checked once.
+    distinct: dict[frozenset[tuple[Any, int]], str] = {}
+    for measure, atoms in fine.items():
+        distinct.setdefault(frozenset(atoms.items()), measure)
+    audited = set(distinct.values())
+
+    def rules_pass(scope_groups: list[Group]) -> bool:
         scope = (split(scope_groups[0]) or (None, ""))[0]
-        if scope is None and admitted:
-            break
-        ok = True
         for measure, atoms in fine.items():
             ns = counts(atoms, scope_groups)
-            if not ns:
-                continue
             # Responses of participants added after the scope's first response could all sit in one location.
             total = sum(_per_location(everyone or atoms, scope).values())
             late = max(0, total - early.get((scope, None), 0)) if early is not None else 0
@@ -227,14 +225,31 @@ def admit(
                 n < threshold or n - late < threshold or (g in before and 0 < abs(n - before[g]) < threshold)
                 for g, n in ns.items()
             ):
-                ok = False
-                break
+                return False
+        return True
+
+    def audit_passes(groups: list[Group]) -> bool:
+        for measure in audited:
+            atoms = dict(fine[measure])
             past = [(k, cells.get(measure, ())) for k, cells in history]
-            now = list(visible.get(measure, ())) + admitted + scope_groups
-            mine = dict(atoms)
-            if atom_leaks(mine, figure_rows(mine, past + [(number, now)]), threshold):
-                ok = False
-                break
-        if ok:
-            admitted += scope_groups
+            now = list(visible.get(measure, ())) + groups
+            if atom_leaks(atoms, figure_rows(atoms, past + [(number, now)]), threshold):
+                return False
+        return True
+
+    scopes = [groups for groups in candidates(fine, hidden, threshold) if groups and rules_pass(groups)]
+    schools = [groups for groups in scopes if (split(groups[0]) or (None, ""))[0] is not None]
+    pooled = [groups for groups in scopes if groups not in schools]
+    # Usually every qualifying school passes together: one audit. Otherwise one school at a time.
+    together = [g for groups in schools for g in groups]
+    if schools and audit_passes(together):
+        return together
+    admitted: list[Group] = []
+    for groups in schools:
+        if audit_passes(admitted + groups):
+            admitted += groups
+    if not admitted:  # all schools together only when no school shows its locations
+        for groups in pooled:
+            if audit_passes(groups):
+                admitted += groups
     return admitted
