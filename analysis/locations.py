@@ -190,7 +190,9 @@ def admit(
     last visible n, and the atom audit over every earlier release and this one (everything
     visible, admitted scopes and this scope in the row space) finds no union below the threshold.
     All schools together are tried only when no school's locations are shown: the pooled figure
-    beside a school's would give the other schools' locations.
+    beside a school's would give the other schools' locations. The schools that pass the rules are
+    audited together first (one audit per distinct measure, the usual case); when that finds a
+    leak, one school at a time, each with the ones admitted before it.
 
     Parameters
     ----------
