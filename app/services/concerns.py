@@ -4,8 +4,9 @@ An open concern turns into a SWOT threat or a roadmap action with one call, link
 
 Anonymous concerns hold no participant, organisation, date or time, get a random id, and leave no
 audit event (an event's exact time would be metadata about the writer, as for responses). They are shown
-traject-wide in whole batches of the comment threshold (`analysis.stakeholders.visible_batch`):
-below it nothing, and each later batch holds at least the threshold of new concerns.
+traject-wide in whole batches of the comment threshold (`analysis.disclosure.batch_release`, the
+threshold and growth rules of the releases for the one group anonymous concerns form): below it
+nothing, and each later batch holds at least the threshold of new concerns.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from analysis.disclosure import batch_release
 from analysis.feasibility import DOMAINS
-from analysis.stakeholders import visible_batch
 from app.extensions import db
 from app.models import Participant, Traject
 from app.models.stakeholders import CONCERN_STATES, Concern, Engagement, Stakeholder
@@ -219,7 +220,7 @@ def visible(traject: Traject) -> list[Concern]:
             .order_by(Concern.arrival, Concern.id)
         )
     )
-    shown = anonymous[: visible_batch(len(anonymous), traject.comment_threshold)]
+    shown = anonymous[: batch_release(len(anonymous), traject.comment_threshold)]
     # Named first by id; the shown anonymous batch by domain and text, never in arrival order.
     shown.sort(key=lambda c: (c.domain or "", c.text))
     return named + shown
