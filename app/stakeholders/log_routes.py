@@ -13,7 +13,6 @@ from app.security.access import can_edit, role_required, traject_for
 from app.services import concerns as concern_service
 from app.services import engagements as engagement_service
 from app.services import stakeholders as stakeholder_service
-from app.services.stakeholders import StakeholderError
 from app.stakeholders import bp
 from app.stakeholders.forms import AnswerForm, CommunicationForm, ConcernForm, CsrfForm, EngagementForm
 
@@ -23,7 +22,7 @@ T = "/trajecten/<int:traject_id>"
 def _saved(form, action, success: str, redirect_to: str):
     """Run a register change for a valid form: committed, flashed and the redirect; refused: rolled
     back with the errors on the form, and None (the caller reloads what it shows)."""
-    return run_action(action, success=success, redirect_to=redirect_to, form=form, errors=(StakeholderError,)).response
+    return run_action(action, success=success, redirect_to=redirect_to, form=form).response
 
 
 def _own(traject, model, ident: int):
@@ -226,7 +225,7 @@ def concern_convert(traject_id: int, concern_id: int, target: str):
         if target == "bedreiging"
         else (concern_service.to_action, _("De zorg staat nu als actie op de routekaart."))
     )
-    run_action(lambda: convert(row, traject), success=success, errors=(StakeholderError,))
+    run_action(lambda: convert(row, traject), success=success)
     return redirect(url_for("stakeholders.concern", traject_id=traject_id, concern_id=concern_id))
 
 
