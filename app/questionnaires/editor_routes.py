@@ -131,15 +131,7 @@ def add_question(qid: int, key: str):
         if saved.ok:
             return back_to_editor(q, f"vraag-{saved.value}")
         q, traject = questionnaire_for(qid, write=True)
-    return render_template(
-        "questionnaires/question_form.html",
-        q=q,
-        traject=traject,
-        form=form,
-        section=section,
-        question=None,
-        editor_groups=_editor_groups(),
-    )
+    return _question_page(q, traject, form, section, None)
 
 
 def _following_key(q: Questionnaire, key: str) -> str | None:
@@ -170,15 +162,7 @@ def edit_question(qid: int, key: str):
         if saved.ok:
             return back_to_editor(q, f"vraag-{saved.value}")
         q, traject = questionnaire_for(qid, write=True)
-    return render_template(
-        "questionnaires/question_form.html",
-        q=q,
-        traject=traject,
-        form=form,
-        section=section,
-        question=question,
-        editor_groups=_editor_groups(),
-    )
+    return _question_page(q, traject, form, section, question)
 
 
 def _direction() -> int:
@@ -217,6 +201,19 @@ def move_section(qid: int, key: str):
 @role_required("regisseur")
 def delete_section(qid: int, key: str):
     return post_action(qid, lambda q: editor.delete_section(q, key), _("Sectie verwijderd."))
+
+
+def _question_page(q: Questionnaire, traject, form: QuestionForm, section: dict, question: dict | None):
+    """The question form (a new question when `question` is None), with its type-specific fieldsets."""
+    return render_template(
+        "questionnaires/question_form.html",
+        q=q,
+        traject=traject,
+        form=form,
+        section=section,
+        question=question,
+        editor_groups=_editor_groups(),
+    )
 
 
 def _editor_groups() -> list[tuple[str, list[str]]]:
