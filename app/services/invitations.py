@@ -401,30 +401,8 @@ def send_invitations(
                 OutboxMessage.job_id == job_id,
             )
         )
-    work = [(q, recipient_ids(q, conditions, participant_ids)) for q in targets]
-    total = sum(len(ids) for _, ids in work)
-    done = 0
-    for questionnaire, ids in work:
-        done = _run_and_record(
-            "invitation",
-            questionnaire,
-            ids,
-            conditions,
-            created_by=created_by,
-            progress=progress,
-            done_before=done,
-            total=total,
-            result=result,
-            job_id=job_id,
-        )
-    log.info(
-        "Uitnodigingen: %s aangemaakt, %s verstuurd, %s mislukt, %s later opnieuw",
-        result.queued,
-        result.sent,
-        result.failed,
-        result.retry + result.pending,
-    )
-    return result
+    work = [(q, conditions, recipient_ids(q, conditions, participant_ids)) for q in targets]
+    return _run_all("invitation", work, result, created_by=created_by, progress=progress, job_id=job_id)
 
 
 def send_reminders(
@@ -445,11 +423,25 @@ def send_reminders(
         return result
     work = [(q, reminder_conditions(q, now)) for q in targets]
     work = [(q, conditions, recipient_ids(q, conditions)) for q, conditions in work]
+    return _run_all("reminder", work, result, created_by=created_by, progress=progress, job_id=job_id)
+
+
+def _run_all(
+    kind: str,
+    work: list[tuple[Questionnaire, list, list[int]]],
+    result: SendResult,
+    *,
+    created_by: int | None,
+    progress: Progress | None,
+    job_id: str | None,
+) -> SendResult:
+    """Send `kind` to the (questionnaire, conditions, participant ids) of `work`, one progress over
+    all of them, and log the totals."""
     total = sum(len(ids) for _, _, ids in work)
     done = 0
     for questionnaire, conditions, ids in work:
         done = _run_and_record(
-            "reminder",
+            kind,
             questionnaire,
             ids,
             conditions,
@@ -461,7 +453,8 @@ def send_reminders(
             job_id=job_id,
         )
     log.info(
-        "Herinneringen: %s aangemaakt, %s verstuurd, %s mislukt, %s later opnieuw",
+        "%s: %s aangemaakt, %s verstuurd, %s mislukt, %s later opnieuw",
+        "Uitnodigingen" if kind == "invitation" else "Herinneringen",
         result.queued,
         result.sent,
         result.failed,
