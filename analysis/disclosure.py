@@ -22,15 +22,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from analysis._checks import check_threshold
 from analysis.anonymity import hidden_groups
 from analysis.locations import covers as location_covers
 from analysis.rollups import candidates as rollup_candidates
 from analysis.rollups import covers, pool_counts
+
+if TYPE_CHECKING:  # numpy loads inside the functions that compute: web workers use the rules (issue 18)
+    import numpy as np
 
 Cell = tuple  # (organisation | None, role | None)
 
@@ -187,6 +188,8 @@ def next_last_visible(last_visible: dict | None, measures: dict, hidden) -> dict
 
 def _incidence(rows, columns) -> np.ndarray:
     """The 0/1 matrix of released figures (rows: sets) over ``columns`` (respondents or atoms)."""
+    import numpy as np  # numpy loads here, not at import: web workers import the disclosure rules (issue 18)
+
     column = {c: j for j, c in enumerate(columns)}
     matrix = np.zeros((len(rows), len(columns)))
     for i, row in enumerate(rows):
@@ -196,6 +199,8 @@ def _incidence(rows, columns) -> np.ndarray:
 
 def _row_space(matrix: np.ndarray) -> np.ndarray:
     """Orthonormal rows spanning the row space of ``matrix`` (from its SVD)."""
+    import numpy as np  # numpy loads here, not at import: web workers import the disclosure rules (issue 18)
+
     _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
     rank = int((singular > 1e-9 * max(1.0, singular[0])).sum())
     return vt[:rank]
@@ -234,6 +239,8 @@ def small_sets(rows, respondents, threshold: int, *, limit: int = 20_000) -> lis
     >>> small_sets([{"a", "b", "c"}, {"a", "b"}], list("abc"), 3)
     [('c',), ('a', 'b')]
     """
+    import numpy as np  # numpy loads here, not at import: web workers import the disclosure rules (issue 18)
+
     respondents = list(respondents)
     column = {r: j for j, r in enumerate(respondents)}
     rows = [row for row in rows if row]
@@ -340,6 +347,8 @@ def atom_leaks(atoms: dict, rows, threshold: int, *, max_union: int = 3, limit: 
     >>> atom_leaks(atoms, [frozenset(atoms)], 5)
     []
     """
+    import numpy as np  # numpy loads here, not at import: web workers import the disclosure rules (issue 18)
+
     rows = [row for row in rows if row]
     small = [a for a, size in atoms.items() if 0 < size < threshold]
     if not rows or not small:
@@ -684,6 +693,7 @@ def members(people, prepared=None, *, index_members=None, extra=None) -> Members
     extra : DataFrame, optional
         Further ``measure``, ``respondent`` pairs (e.g. the staff side of the gap per domain).
     """
+    import numpy as np
     import pandas as pd
 
     people = people[["respondent", "organisation", "role"]].drop_duplicates("respondent").reset_index(drop=True)
@@ -719,6 +729,7 @@ def atoms_of(found: Members, batch_of, number: int) -> dict:
     ``batch_of`` maps a respondent to the number of the release that first included it. A person
     counts once per measure.
     """
+    import numpy as np
     import pandas as pd
 
     if not len(found):
