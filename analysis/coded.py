@@ -249,7 +249,9 @@ def _person_scores(coded, min_share):
     keep = counts >= needed
     score_row = _narrow(np.where(keep, np.cumsum(keep) - 1, -1), int(keep.sum()) + 1)[pair]
     del pair
-    construct, person, score, counts = construct[keep], person[keep], sums[keep] / counts[keep], counts[keep]
+    # Codes as int32 (one row per person and construct, so 4 bytes a code matter at 100,000 people).
+    construct, person = _narrow(construct[keep], len(pair_keys)), _narrow(person[keep], n_people)
+    score, counts = sums[keep] / counts[keep], counts[keep]
     low = coded.constructs["min"].to_numpy()[construct]
     high = coded.constructs["max"].to_numpy()[construct]
     people = coded.people
@@ -261,8 +263,8 @@ def _person_scores(coded, min_share):
             "score": score,
             "score100": (score - low) / (high - low) * 100,
             "n_items": counts,
-            "org": people["org"].to_numpy()[person],
-            "role_code": people["role_code"].to_numpy()[person],
+            "org": _narrow(people["org"].to_numpy()[person], n_people),
+            "role_code": _narrow(people["role_code"].to_numpy()[person], n_people),
         },
     )
     return scores, score_row
