@@ -198,20 +198,23 @@ def _alphas(prepared):
     person_of = scores["person"].to_numpy()
     n_measures = len(n_items)
     per_measure = np.bincount(measure_of, minlength=n_measures)
-    starts = np.concatenate([[0], np.cumsum(per_measure)])
-    order = np.argsort(measure_of.astype(np.int32 if n_measures < 2**31 else np.int64), kind="stable")
-    row_in_measure = np.empty(len(order), dtype=np.int64)
-    row_in_measure[order] = np.arange(len(order)) - np.repeat(starts[:-1], per_measure)
+    # Each score's row within its construct (score order), int32, one construct at a time: no
+    # argsort or int64 array as long as the scores.
+    row_in_measure = np.empty(len(measure_of), dtype=np.int32 if len(measure_of) < 2**31 else np.int64)
+    for m in np.flatnonzero(per_measure).tolist():
+        row_in_measure[measure_of == m] = np.arange(int(per_measure[m]), dtype=row_in_measure.dtype)
     offsets = np.concatenate([[0], np.cumsum(per_measure * n_items)])
-    # Where each score's row starts in the flat array; an answer lands at that start + its position.
-    start_of = offsets[measure_of] + row_in_measure * n_items[measure_of]
     score_row, item, value = prepared.score_row, coded.answers["item"].to_numpy(), coded.answers["value"].to_numpy()
     flat = np.full(int(offsets[-1]), np.nan, dtype=value.dtype)  # float32 answers stay float32 here
     for start in range(0, len(score_row), _BLOCK):  # in blocks: no full-size copies or int64 index arrays
         block = slice(start, start + _BLOCK)
         rows = score_row[block]
         counted = rows >= 0  # only answers that count in a score
-        flat[start_of[rows[counted]] + positions[item[block][counted]]] = value[block][counted]
+        rows = rows[counted]
+        measure = measure_of[rows]
+        # Where the score's row starts in the flat array; an answer lands at that start + its position.
+        at = offsets[measure] + row_in_measure[rows].astype(np.int64) * n_items[measure]
+        flat[at + positions[item[block][counted]]] = value[block][counted]
     found = []
     for m in np.flatnonzero(per_measure).tolist():
         k = int(n_items[m])
@@ -223,7 +226,7 @@ def _alphas(prepared):
             continue
         complete_rows = dense[complete].astype(np.float64)  # every sum below in float64, as always
         dense = np.column_stack([complete_rows, complete_rows.sum(axis=1)])
-        members = person_of[order[starts[m] : starts[m + 1]]][complete]
+        members = person_of[measure_of == m][complete]
         # Every group of every level in one pass: the rows of each level once more, in row order,
         # so each group's sums add its rows in the same order as a pass per level would.
         measure_codes, org_codes, role_codes = np.full(len(members), m), org_of[members], role_of[members]

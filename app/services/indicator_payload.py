@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 import analysis
 from analysis import disclosure
+from analysis.coded import code_answers, prepare_coded
 from analysis.foto import derived_figures
 from analysis.motives import board_motives
 from analysis.preferences import preference_answers, preferred_forms
@@ -213,9 +214,11 @@ def compute_raw(
     )
     del motive_mask, staff_mask
     # Code and score the likert answers once; constructs, indices and comparisons share them.
-    prepared = analysis.prepare(likert, likert_items) if len(likert) else None
+    coded = code_answers(likert, likert_items) if len(likert) else None
     frames.likert = None  # coded now: the analyses below read the coded answers, not the frame
     del likert
+    prepared = prepare_coded(coded) if coded is not None else None
+    del coded
     constructs = analysis.indicator_table(prepared) if prepared is not None else []
     progress(0.5, "constructen")
     weights = traject.index_weights or None

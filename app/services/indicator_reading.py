@@ -292,6 +292,7 @@ def _long_likert(rows: Rows, key: str, q_codes: np.ndarray, org_index: np.ndarra
 
 def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -> Frames:
     """All latest responses of the traject's questionnaires as long frames (the hot path)."""
+    bound_heap()
     groups = instruments(traject) if groups is None else groups
     items = items_frame(groups)
     likert_parts: list[dict] = []
@@ -419,6 +420,23 @@ def _likert_frame(parts: list[dict], question_codes: dict, org_codes: dict, inst
         },
         copy=False,
     )
+
+
+# glibc's mmap threshold: allocations from this size up get pages of their own, handed back to the
+# system when freed. By default the threshold climbs to the size of every large block freed (up
+# to 32 MB), after which the answer-sized arrays of a recompute land on the heap, and a heap
+# with a live array above its freed ones cannot shrink: at 100,000 respondents that slack was
+# about 120 MB of the peak (bench/README.md). Fixed at 1 MiB the peak follows what is alive.
+MMAP_THRESHOLD = 1 << 20
+_M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
+
+
+def bound_heap() -> None:
+    """Fix glibc's mmap threshold at :data:`MMAP_THRESHOLD` for this process (a no-op without glibc)."""
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+    except (OSError, AttributeError):
+        pass
 
 
 def release_free_memory() -> None:
