@@ -39,12 +39,17 @@ def _scored(
     items: pd.DataFrame,
     question: npt.NDArray[Any],
     question_labels: "npt.NDArray[Any] | pd.Index[Any]",
-) -> npt.NDArray[np.float64]:
-    """Reverse-scored float answers, checked against each item's scale, built block by block."""
+) -> npt.NDArray[np.floating[Any]]:
+    """Reverse-scored float answers, checked against each item's scale, built block by block.
+
+    float32 (4 bytes an answer) while every value is exactly a float32, as scale points and their
+    reversals are; float64 from the first value that is not. Every sum over them is taken in
+    float64 (``np.bincount`` weights, ``astype``), so the figures are the same either way.
+    """
     low_of = items["min"].to_numpy()
     high_of = items["max"].to_numpy()
     reverse_of = items["reverse"].to_numpy(dtype=bool)
-    values = np.empty(len(item), dtype=float)
+    values: npt.NDArray[Any] = np.empty(len(item), dtype=np.float32)
     for start in range(0, len(item), _BLOCK):
         block = slice(start, start + _BLOCK)
         part = raw[block]
@@ -69,7 +74,12 @@ def _scored(
                 f"answer {part[position]!r} to question "
                 f"{question_labels[question[start + position]]!r} lies outside its scale"
             )
-        values[block] = np.where(reverse_of[codes], low + high - part, part)
+        scored = np.where(reverse_of[codes], low + high - part, part)
+        if values.dtype == np.float32:
+            narrow = scored.astype(np.float32)
+            if not ((narrow == scored) | np.isnan(scored)).all():
+                values = values.astype(np.float64)  # exact: the values so far are float32 numbers
+        values[block] = scored
     return values
 
 

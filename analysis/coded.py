@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis._blocks import _codes, _factorize_keys, _narrow, _scored, _subset
+from analysis._blocks import _BLOCK, _codes, _factorize_keys, _narrow, _scored, _subset
 from analysis._frames import NO_QUESTIONNAIRE, RESPONSE_COLUMNS, ROLES, items_frame
 
 # Keeps "exactly half answered" in when min_share * n_items is not exact in binary floating point.
@@ -147,21 +147,14 @@ def code_answers(responses: Any, items: Any) -> Coded:
     role_of = np.full(n_people, -1, dtype=np.int64)
     org_of[person] = organisation
     role_of[person] = role
-    if (org_of[person] != organisation).any() or (role_of[person] != role).any():
-        raise ValueError("a respondent appears with more than one organisation or role")
+    for start in range(0, len(person), _BLOCK):  # in blocks: no full-length int64 lookups
+        block = slice(start, start + _BLOCK)
+        if (org_of[person[block]] != organisation[block]).any() or (role_of[person[block]] != role[block]).any():
+            raise ValueError("a respondent appears with more than one organisation or role")
 
     answered = ~np.isnan(values)
     everything = bool(answered.all())
-    pair = (
-        (person.astype(np.int64) * len(items) + item)
-        if everything
-        else (person[answered].astype(np.int64) * len(items) + item[answered])
-    )
-    if n_people * len(items) <= 4 * len(pair) + 1_000_000:  # a count is cheaper than a hash table
-        twice = len(pair) > 0 and np.bincount(pair).max() > 1
-    else:
-        twice = pd.Series(pair).duplicated().any()
-    if twice:
+    if _answered_twice(person, item, None if everything else answered, n_people, len(items)):
         raise ValueError("a respondent answered the same question twice")
 
     # A construct is one item construct within one questionnaire of the people answering it.
@@ -201,6 +194,33 @@ def code_answers(responses: Any, items: Any) -> Coded:
     # The columns are fresh arrays: no copy into a consolidated block.
     answers = pd.DataFrame(columns, copy=False)
     return Coded(answers=answers, people=people, constructs=constructs, items=items)
+
+
+def _answered_twice(person, item, answered, n_people, n_items):
+    """Whether a (person, item) pair occurs twice among the answered rows (``answered`` None: all)."""
+    size = n_people * n_items
+    n_rows = len(person) if answered is None else int(answered.sum())
+    if size > 4 * n_rows + 1_000_000:  # a wide key space: a hash table over the pairs
+        pair = person.astype(np.int64) * n_items + item
+        return bool(pd.Series(pair if answered is None else pair[answered]).duplicated().any())
+    # One flag per possible pair, and the pairs a block of rows at a time.
+    seen = np.zeros(size, dtype=bool)
+    for start in range(0, len(person), _BLOCK):
+        block = slice(start, start + _BLOCK)
+        keys = person[block].astype(np.int64) * n_items + item[block]
+        if answered is not None:
+            keys = keys[answered[block]]
+        if not len(keys):
+            continue
+        low, high = int(keys.min()), int(keys.max())
+        if high - low < 4 * len(keys) + 4_096:  # rows come person by person: a short count
+            inside = np.bincount(keys - low).max() > 1
+        else:
+            inside = len(np.unique(keys)) < len(keys)
+        if inside or seen[keys].any():
+            return True
+        seen[keys] = True
+    return False
 
 
 def _label(value):
@@ -243,13 +263,14 @@ def _person_scores(coded, min_share):
     )
     sums = np.bincount(pair, weights=answers["value"].to_numpy(), minlength=len(pair_keys))
     counts = np.bincount(pair, minlength=len(pair_keys))
-    construct = (pair_keys // n_people).astype(np.int64)
-    person = (pair_keys % n_people).astype(np.int64)
-    needed = coded.constructs["n_items"].to_numpy()[construct] * min_share - _EPS
-    keep = counts >= needed
+    # Codes as int32 (one row per person and construct, so 4 bytes a code matter at 100,000 people).
+    construct = _narrow(pair_keys // n_people, len(pair_keys))
+    keep = counts >= coded.constructs["n_items"].to_numpy()[construct] * min_share - _EPS
     score_row = _narrow(np.where(keep, np.cumsum(keep) - 1, -1), int(keep.sum()) + 1)[pair]
     del pair
-    construct, person, score, counts = construct[keep], person[keep], sums[keep] / counts[keep], counts[keep]
+    construct, person = construct[keep], _narrow(pair_keys[keep] % n_people, n_people)
+    score, counts = sums[keep] / counts[keep], counts[keep]
+    del sums, pair_keys
     low = coded.constructs["min"].to_numpy()[construct]
     high = coded.constructs["max"].to_numpy()[construct]
     people = coded.people
@@ -261,8 +282,8 @@ def _person_scores(coded, min_share):
             "score": score,
             "score100": (score - low) / (high - low) * 100,
             "n_items": counts,
-            "org": people["org"].to_numpy()[person],
-            "role_code": people["role_code"].to_numpy()[person],
+            "org": _narrow(people["org"].to_numpy()[person], n_people),
+            "role_code": _narrow(people["role_code"].to_numpy()[person], n_people),
         },
     )
     return scores, score_row
@@ -377,7 +398,15 @@ def prepare(responses, items, min_share=0.5):
     >>> prepare(responses, items).scores[["construct", "person", "score"]].to_dict("records")
     [{'construct': 0, 'person': 0, 'score': 4.0}]
     """
-    coded = code_answers(responses, items)
+    return prepare_coded(code_answers(responses, items), min_share)
+
+
+def prepare_coded(coded, min_share=0.5):
+    """:func:`prepare` from answers already coded by :func:`code_answers`.
+
+    A caller holding a large long frame codes it, lets the frame go, and scores afterwards, so
+    the frame and the scoring's temporaries are never in memory together.
+    """
     scores, score_row = _person_scores(coded, min_share)
     return Prepared(coded=coded, scores=scores, score_row=score_row, min_share=min_share)
 

@@ -254,9 +254,12 @@ def _cells_of_prepared(prepared, by, value, within):
 def _compare_cells(cells, cell_keys, values, by, within, threshold, allowed=None):
     """The per-measure results from row cells (see :func:`_cells_of_frame`)."""
     inside = cells >= 0
-    cells, values = cells[inside], values[inside]
+    if not inside.all():  # usually every score is in a cell: no copies
+        cells, values = cells[inside], values[inside]
+    del inside
     order = np.argsort(cells, kind="stable")  # a group's values keep their row order
     values = values[order]
+    del order
     n_cells = len(cell_keys)
     sizes = np.bincount(cells, minlength=n_cells)
     starts = np.concatenate([[0], np.cumsum(sizes)])

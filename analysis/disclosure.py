@@ -698,20 +698,31 @@ def members(people, prepared=None, *, index_members=None, extra=None) -> Members
 
     people = people[["respondent", "organisation", "role"]].drop_duplicates("respondent").reset_index(drop=True)
     lookup = pd.Index(people["respondent"])
-    names, measures, persons = ["responses"], [np.zeros(len(people), dtype=np.int64)], [np.arange(len(people))]
+    names, measures, persons = (
+        ["responses"],
+        [np.zeros(len(people), dtype=np.int32)],
+        [np.arange(len(people), dtype=np.int32)],
+    )
 
-    def add(labels, who):
-        codes, uniques = pd.factorize(np.asarray(labels, dtype=object))
+    def add(labels, who, label_of=None):
+        # With label_of, ``labels`` are integer codes of the labels label_of[code] (factorised as
+        # integers: no object array as long as the scores); otherwise the labels themselves.
+        codes, uniques = pd.factorize(labels if label_of is not None else np.asarray(labels, dtype=object))
         found = who >= 0
-        measures.append(codes[found] + len(names))
-        persons.append(who[found])
-        names.extend(uniques.tolist())
+        # int32: one entry per person and construct is kept with the release's atoms.
+        measures.append((codes[found] + len(names)).astype(np.int32))
+        persons.append(who[found].astype(np.int32))
+        names.extend(uniques.tolist() if label_of is None else [label_of[u] for u in uniques.tolist()])
 
     if prepared is not None and len(prepared.scores):
         coded_people = lookup.get_indexer(prepared.coded.people["respondent"].to_numpy())
         construct = prepared.scores["construct"].to_numpy()
-        labels = np.asarray(["construct:" + str(c) for c in prepared.coded.constructs["construct"]], dtype=object)
-        add(labels[construct], coded_people[prepared.scores["person"].to_numpy()])
+        labels = ["construct:" + str(c) for c in prepared.coded.constructs["construct"]]
+        who = coded_people[prepared.scores["person"].to_numpy()]
+        if len(set(labels)) == len(labels):
+            add(construct, who, labels)
+        else:  # one name for constructs of several questionnaires: one measure, as by the labels
+            add(np.asarray(labels, dtype=object)[construct], who)
     if index_members is not None and len(index_members):
         add(
             ("index:" + index_members["index"].astype(str)).to_numpy(),
@@ -742,7 +753,7 @@ def atoms_of(found: Members, batch_of, number: int) -> dict:
     n_cells, n_batches = len(cell_values), len(batches)
     # Each (measure, person) pair occurs once (members() sees to it): count per (measure, cell, batch).
     person = found.person
-    key = (found.measure * n_cells + cell_code[person]) * n_batches + batch_code[person]
+    key = (found.measure.astype(np.int64) * n_cells + cell_code[person]) * n_batches + batch_code[person]
     counts = np.bincount(key, minlength=len(found.names) * n_cells * n_batches)
     keys = np.flatnonzero(counts)
     out: dict = {}

@@ -66,6 +66,12 @@ def _distributions(measure, org, role, values):
     finest = np.bincount(
         ((measure * sizes[1] + org + 1) * sizes[2] + role + 1) * n_values + value_code, minlength=math.prod(sizes)
     ).reshape(sizes)
+    return _distribution_tables(finest, points)
+
+
+def _distribution_tables(finest, points):
+    """``{(measure, org, role_code): {value: count}}`` of every level from the finest count table."""
+    result = {}
     tables = (
         finest.sum(axis=(1, 2))[:, None, None, :],
         finest[:, 1:].sum(axis=2)[:, :, None, :],
@@ -80,6 +86,57 @@ def _distributions(measure, org, role, values):
         for cell, point, count in zip(zip(m.tolist(), o.tolist(), r.tolist()), v.tolist(), counts):
             result.setdefault(cell, {})[points[point]] = count
     return result
+
+
+# Cells of the finest count table up to which it is counted block by block (one bincount of this
+# length per block of answers); a larger table falls back to per-answer keys and np.unique.
+_BLOCKED_CELLS = 1 << 20
+
+
+def _counted_distributions(prepared):
+    """:func:`_distributions` of the answers that count in a score, counted block by block.
+
+    The group codes of an answer are those of its score row, looked up per block of answers:
+    no per-answer organisation, role, value-code or key array as long as the answers.
+    """
+    coded, scores = prepared.coded, prepared.scores
+    score_row = prepared.score_row
+    measure = coded.answers["construct"].to_numpy()
+    values = coded.answers["value"].to_numpy()
+    org_of = scores["org"].to_numpy()
+    role_of = scores["role_code"].to_numpy()
+    points, seen = [], set()
+    for start in range(0, len(values), _BLOCK):
+        block = slice(start, start + _BLOCK)
+        counted = score_row[block] >= 0
+        for point in pd.unique(values[block][counted]).tolist():
+            if point == point and point not in seen:  # NaN (never counted) stays uncoded
+                seen.add(point)
+                points.append(point)
+    n_values = max(len(points), 1)
+    sizes = (
+        int(scores["construct"].max()) + 1 if len(scores) else 1,
+        int(org_of.max()) + 2 if len(org_of) else 1,
+        int(role_of.max()) + 2 if len(role_of) else 1,
+        n_values,
+    )
+    if math.prod(sizes) > _BLOCKED_CELLS:
+        score_row, a_measure, a_values = _counted(prepared, "construct", "value")
+        org = org_of.astype(np.int32)[score_row]
+        role = role_of.astype(np.int32)[score_row]
+        return _distributions(a_measure, org, role, a_values)
+    index = pd.Index(points, dtype=float)
+    finest = np.zeros(math.prod(sizes), dtype=np.int64)
+    for start in range(0, len(values), _BLOCK):
+        block = slice(start, start + _BLOCK)
+        rows = score_row[block]
+        counted = rows >= 0
+        rows = rows[counted]
+        key = (
+            (measure[block][counted].astype(np.int64) * sizes[1] + org_of[rows] + 1) * sizes[2] + role_of[rows] + 1
+        ) * n_values + index.get_indexer(values[block][counted])
+        finest += np.bincount(key, minlength=len(finest))
+    return _distribution_tables(finest.reshape(sizes), points)
 
 
 def _distribution_fields(counts, low, high):
@@ -124,20 +181,23 @@ def _alphas(prepared):
     person_of = scores["person"].to_numpy()
     n_measures = len(n_items)
     per_measure = np.bincount(measure_of, minlength=n_measures)
-    starts = np.concatenate([[0], np.cumsum(per_measure)])
-    order = np.argsort(measure_of.astype(np.int32 if n_measures < 2**31 else np.int64), kind="stable")
-    row_in_measure = np.empty(len(order), dtype=np.int64)
-    row_in_measure[order] = np.arange(len(order)) - np.repeat(starts[:-1], per_measure)
+    # Each score's row within its construct (score order), int32, one construct at a time: no
+    # argsort or int64 array as long as the scores.
+    row_in_measure = np.empty(len(measure_of), dtype=np.int32 if len(measure_of) < 2**31 else np.int64)
+    for m in np.flatnonzero(per_measure).tolist():
+        row_in_measure[measure_of == m] = np.arange(int(per_measure[m]), dtype=row_in_measure.dtype)
     offsets = np.concatenate([[0], np.cumsum(per_measure * n_items)])
-    # Where each score's row starts in the flat array; an answer lands at that start + its position.
-    start_of = offsets[measure_of] + row_in_measure * n_items[measure_of]
     score_row, item, value = prepared.score_row, coded.answers["item"].to_numpy(), coded.answers["value"].to_numpy()
-    flat = np.full(int(offsets[-1]), np.nan)
+    flat = np.full(int(offsets[-1]), np.nan, dtype=value.dtype)  # float32 answers stay float32 here
     for start in range(0, len(score_row), _BLOCK):  # in blocks: no full-size copies or int64 index arrays
         block = slice(start, start + _BLOCK)
         rows = score_row[block]
         counted = rows >= 0  # only answers that count in a score
-        flat[start_of[rows[counted]] + positions[item[block][counted]]] = value[block][counted]
+        rows = rows[counted]
+        measure = measure_of[rows]
+        # Where the score's row starts in the flat array; an answer lands at that start + its position.
+        at = offsets[measure] + row_in_measure[rows].astype(np.int64) * n_items[measure]
+        flat[at + positions[item[block][counted]]] = value[block][counted]
     found = []
     for m in np.flatnonzero(per_measure).tolist():
         k = int(n_items[m])
@@ -147,9 +207,9 @@ def _alphas(prepared):
         complete = ~np.isnan(dense).any(axis=1)
         if complete.sum() < MIN_RESPONDENTS:
             continue
-        complete_rows = dense[complete]
+        complete_rows = dense[complete].astype(np.float64)  # every sum below in float64, as always
         dense = np.column_stack([complete_rows, complete_rows.sum(axis=1)])
-        members = person_of[order[starts[m] : starts[m + 1]]][complete]
+        members = person_of[measure_of == m][complete]
         # Every group of every level in one pass: the rows of each level once more, in row order,
         # so each group's sums add its rows in the same order as a pass per level would.
         measure_codes, org_codes, role_codes = np.full(len(members), m), org_of[members], role_of[members]
@@ -195,11 +255,7 @@ def indicator_table(responses, items=None, min_share=None):
     high = constructs["max"].to_numpy()[measure]
     table["score"] = (table["mean"] - low) / (high - low) * 100
     # Distribution, top-2-box and alpha count only the respondents in the construct's n.
-    score_row, a_measure, a_values = _counted(prepared, "construct", "value")
-    # Per answer, in int32 (the people's codes are int64; a full-size int64 copy is twice the memory).
-    org = scores["org"].to_numpy().astype(np.int32)[score_row]
-    role = scores["role_code"].to_numpy().astype(np.int32)[score_row]
-    distributions = _distributions(a_measure, org, role, a_values)
+    distributions = _counted_distributions(prepared)
     alphas = _alphas(prepared)
     label_groups(table, coded.people)
     table["questionnaire"] = constructs["questionnaire"].to_numpy()[measure]

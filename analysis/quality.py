@@ -53,19 +53,18 @@ def item_quality(responses: Any, items: Any = None, min_share: float | None = No
     if prepared.scores.empty:
         return []
     counted = prepared.counted
-    person = coded.answers["person"].to_numpy()[counted]
-    item = coded.answers["item"].to_numpy()[counted]
-    construct_of = coded.answers["construct"].to_numpy()[counted]
-    value = coded.answers["value"].to_numpy()[counted]
+    person = coded.answers["person"].to_numpy()
+    item = coded.answers["item"].to_numpy()
+    construct_of = coded.answers["construct"].to_numpy()
+    value = coded.answers["value"].to_numpy()
     item_names = coded.items["question"].to_numpy()
     positions = coded.items["position"].to_numpy()
     reversed_items = coded.items["reverse"].to_numpy(dtype=bool)
-    order = np.argsort(construct_of, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, construct_of[order][1:] != construct_of[order][:-1], True])
+    # One construct at a time, its counted answers in row order: no sorted copy of every answer.
+    present = np.bincount(prepared.scores["construct"].to_numpy(), minlength=len(coded.constructs))
     out = []
-    for first, stop in zip(bounds[:-1], bounds[1:]):
-        rows = order[first:stop]
-        construct = int(construct_of[rows[0]])
+    for construct in np.flatnonzero(present).tolist():
+        rows = np.flatnonzero((construct_of == construct) & counted)
         meta = coded.constructs.loc[construct]
         if not isinstance(meta, pd.Series):  # cannot happen: one row: construct codes are the unique index
             raise RuntimeError("one row: construct codes are the unique index")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 import analysis
 from analysis import disclosure
+from analysis.coded import code_answers, prepare_coded
 from analysis.foto import derived_figures
 from analysis.motives import board_motives
 from analysis.preferences import preference_answers, preferred_forms
@@ -189,56 +190,14 @@ def compute_raw(
     likert_items = items.loc[items["min"].notna()]
     motive_mask = (likert["questionnaire"] == MOTIVES).to_numpy() if len(likert) else np.zeros(0, dtype=bool)
     staff_mask = (likert["questionnaire"] == STAFF).to_numpy() if len(likert) else np.zeros(0, dtype=bool)
-    # Code and score the likert answers once; constructs, indices and comparisons share them.
-    prepared = analysis.prepare(likert, likert_items) if len(likert) else None
-    constructs = analysis.indicator_table(prepared) if prepared is not None else []
-    progress(0.5, "constructen")
-    weights = traject.index_weights or None
-    members = {}
-    indices, compare, index_members, staff_prepared = [], None, None, None
-    if staff_mask.any():
-        if prepared is None:  # cannot happen: staff answers are likert answers, so they were prepared
-            raise RuntimeError("staff answers are likert answers, so they were prepared")
-        staff_prepared = prepared.only(STAFF)
-        indices = index_table(staff_prepared, weights=weights)
-        model_weights, model = check_model(weights)
-        per_person, names = person_indices(
-            staff_prepared.scores,
-            staff_prepared.coded.constructs,
-            model_weights,
-            model,
-            people=staff_prepared.coded.people,
-        )
-        index_members = pd.DataFrame(
-            {
-                "index": np.asarray(names, dtype=object)[per_person["index"].to_numpy()],
-                "respondent": staff_prepared.coded.people["respondent"].to_numpy()[per_person["person"].to_numpy()],
-            }
-        )
-
-        def compare(allowed, staff_prepared=staff_prepared):
-            return analysis.compare_groups(staff_prepared, "organisation", threshold, allowed=allowed)
-
-    progress(0.7, "indices")
-    motives, motive_prepared = [], None
-    if motive_mask.any():
-        motive_items = _items_of(likert_items, MOTIVES).copy()
-        motive_items["construct"] = "motive_" + motive_items["domain"].fillna(motive_items["question"]).astype(str)
-        motive_prepared = analysis.prepare(likert.loc[motive_mask], motive_items)
-        motives = analysis.indicator_table(motive_prepared)
-    for key, instrument in groups.items():
-        if not instrument.anonymous or key not in frames.people:
-            continue
-        if key == STAFF:
-            own = staff_prepared  # restricted once, above
-        else:
-            own = prepared.only(key) if prepared is not None and key in set(items["questionnaire"]) else None
-        members[key] = disclosure.members(
-            frames.people[key],
-            own if key != MOTIVES else motive_prepared,
-            index_members=index_members if key == STAFF else None,
-            extra=_staff_extra_members(frames) if key == STAFF else None,
-        )
+    has_staff, has_motives = bool(staff_mask.any()), bool(motive_mask.any())
+    # The small subsets the other analyses read come out of the long frame first, so the frame
+    # (the largest thing a recompute reads) can go as soon as the answers are coded.
+    motive_likert = likert.loc[motive_mask] if has_motives else None
+    staff = groups.get(STAFF)
+    staff_extra = (
+        _staff_extra_members(frames) if staff is not None and staff.anonymous and STAFF in frames.people else None
+    )
     board_likert = plain_columns(_subset(likert, BOARD, ("board",))) if len(likert) else likert
     board_items = _items_of(items, BOARD)
     board_choices = _subset(frames.choices, BOARD, ("board",)) if len(frames.choices) else frames.choices
@@ -263,6 +222,62 @@ def compute_raw(
     gap_items = pd.concat(
         [_items_of(items, BOARD, "autonomy_willingness"), _items_of(items, STAFF, "domain_support")], ignore_index=True
     )
+    del motive_mask, staff_mask
+    # Code and score the likert answers once; constructs, indices and comparisons share them.
+    coded = code_answers(likert, likert_items) if len(likert) else None
+    frames.likert = None  # coded now: the analyses below read the coded answers, not the frame
+    del likert
+    prepared = prepare_coded(coded) if coded is not None else None
+    del coded
+    constructs = analysis.indicator_table(prepared) if prepared is not None else []
+    progress(0.5, "constructen")
+    weights = traject.index_weights or None
+    members = {}
+    indices, compare, index_members, staff_prepared = [], None, None, None
+    if has_staff:
+        if prepared is None:  # cannot happen: staff answers are likert answers, so they were prepared
+            raise RuntimeError("staff answers are likert answers, so they were prepared")
+        staff_prepared = prepared.only(STAFF)
+        indices = index_table(staff_prepared, weights=weights)
+        model_weights, model = check_model(weights)
+        per_person, names = person_indices(
+            staff_prepared.scores,
+            staff_prepared.coded.constructs,
+            model_weights,
+            model,
+            people=staff_prepared.coded.people,
+        )
+        index_members = pd.DataFrame(
+            {
+                "index": np.asarray(names, dtype=object)[per_person["index"].to_numpy()],
+                "respondent": staff_prepared.coded.people["respondent"].to_numpy()[per_person["person"].to_numpy()],
+            }
+        )
+
+        def compare(allowed, staff_prepared=staff_prepared):
+            return analysis.compare_groups(staff_prepared, "organisation", threshold, allowed=allowed)
+
+    progress(0.7, "indices")
+    motives, motive_prepared = [], None
+    if motive_likert is not None:
+        motive_items = _items_of(likert_items, MOTIVES).copy()
+        motive_items["construct"] = "motive_" + motive_items["domain"].fillna(motive_items["question"]).astype(str)
+        motive_prepared = analysis.prepare(motive_likert, motive_items)
+        motives = analysis.indicator_table(motive_prepared)
+        del motive_likert
+    for key, instrument in groups.items():
+        if not instrument.anonymous or key not in frames.people:
+            continue
+        if key == STAFF:
+            own = staff_prepared  # restricted once, above
+        else:
+            own = prepared.only(key) if prepared is not None and key in set(items["questionnaire"]) else None
+        members[key] = disclosure.members(
+            frames.people[key],
+            own if key != MOTIVES else motive_prepared,
+            index_members=index_members if key == STAFF else None,
+            extra=staff_extra if key == STAFF else None,
+        )
     board = {
         "trust": analysis.trust_matrix(board_likert, board_items)
         if len(board_likert)

@@ -256,23 +256,34 @@ def _small(codes: np.ndarray, limit: int) -> np.ndarray:
 
 
 def _long_likert(rows: Rows, key: str, q_codes: np.ndarray, org_index: np.ndarray, role_codes: np.ndarray) -> dict:
-    """The answered cells of the matrix as long columns, respondent by respondent, items in order."""
-    persons, questions, values = [], [], []
+    """The answered cells of the matrix as long columns, respondent by respondent, items in order.
+
+    The columns are allocated once at their final length and filled block by block (no list of
+    parts and concatenated copy); values stay float32, as read (exact for every stored number
+    the float32 matrix holds), at 4 bytes an answer instead of 8.
+    """
     matrix = rows.likert
     if matrix is None:  # cannot happen: read_frames frees it only after this
         raise RuntimeError("read_frames frees it only after this")
+    total = sum(int(np.count_nonzero(~np.isnan(matrix[s : s + CHUNK_ROWS]))) for s in range(0, len(matrix), CHUNK_ROWS))
+    person = np.empty(total, dtype=np.int32)
+    question = np.empty(total, dtype=q_codes.dtype)
+    value = np.empty(total, dtype=np.float32)
+    at_answer = 0
     for start in range(0, len(matrix), CHUNK_ROWS):
         block = matrix[start : start + CHUNK_ROWS]
         at, item = np.nonzero(~np.isnan(block))
-        values.append(block[at, item].astype(np.float64))
-        questions.append(q_codes[item])
-        persons.append((at + start).astype(np.int32))
-    person = np.concatenate(persons) if len(persons) != 1 else persons[0]
+        stop = at_answer + len(at)
+        value[at_answer:stop] = block[at, item]
+        question[at_answer:stop] = q_codes[item]
+        person[at_answer:stop] = at + start
+        at_answer = stop
+        del at, item
     return {
         "ids": np.asarray(rows.ids, dtype=object),
         "person": person,
-        "question": np.concatenate(questions) if len(questions) != 1 else questions[0],
-        "value": np.concatenate(values) if len(values) != 1 else values[0],
+        "question": question,
+        "value": value,
         "organisation": org_index[person],
         "role": role_codes[person],
         "questionnaire": key,
@@ -281,6 +292,7 @@ def _long_likert(rows: Rows, key: str, q_codes: np.ndarray, org_index: np.ndarra
 
 def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -> Frames:
     """All latest responses of the traject's questionnaires as long frames (the hot path)."""
+    bound_heap()
     groups = instruments(traject) if groups is None else groups
     items = items_frame(groups)
     likert_parts: list[dict] = []
@@ -410,6 +422,23 @@ def _likert_frame(parts: list[dict], question_codes: dict, org_codes: dict, inst
     )
 
 
+# glibc's mmap threshold: allocations from this size up get pages of their own, handed back to the
+# system when freed. By default the threshold climbs to the size of every large block freed (up
+# to 32 MB), after which the answer-sized arrays of a recompute land on the heap, and a heap
+# with a live array above its freed ones cannot shrink: at 100,000 respondents that slack was
+# about 120 MB of the peak (bench/README.md). Fixed at 1 MiB the peak follows what is alive.
+MMAP_THRESHOLD = 1 << 20
+_M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
+
+
+def bound_heap() -> None:
+    """Fix glibc's mmap threshold at :data:`MMAP_THRESHOLD` for this process (a no-op without glibc)."""
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+    except (OSError, AttributeError):
+        pass
+
+
 def release_free_memory() -> None:
     """Hand memory freed by the parse back to the system (glibc keeps it otherwise, and the
     analyses' peak would come on top of it); a no-op where there is no glibc."""
@@ -420,14 +449,16 @@ def release_free_memory() -> None:
 
 
 def plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """The same frame with object columns instead of categoricals (for the pandas-groupby analyses)."""
-    return frame.assign(
-        **{
-            c: frame[c].astype(object).where(frame[c].notna(), None)
-            for c in frame.columns
-            if isinstance(frame[c].dtype, pd.CategoricalDtype)
-        }
-    )
+    """The same frame with object columns instead of categoricals and float64 values (for the
+    pandas-groupby analyses, which then sum as they always did; the long frame holds float32)."""
+    plain = {
+        c: frame[c].astype(object).where(frame[c].notna(), None)
+        for c in frame.columns
+        if isinstance(frame[c].dtype, pd.CategoricalDtype)
+    }
+    if "value" in frame.columns and frame["value"].dtype == np.float32:
+        plain["value"] = frame["value"].astype(np.float64)
+    return frame.assign(**plain)
 
 
 def build_inputs(traject: Traject) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -122,6 +122,7 @@ def compute_snapshot(traject: Traject, progress: Progress | None = None) -> Snap
     raw = indicator_payload.compute_raw(traject, frames, groups, progress)
     frames.likert = None  # the analyses hold what they still need of it: free the rest before assembling
     release = releases.assemble(traject, groups, raw, latest, history, number)
+    del raw  # the coded answers and scores: not needed to write the release
     progress(0.9, "opslaan")
     if latest is not None and releases.same_payload(latest.payload, release.payload):
         # Nothing that may be shown has changed (or every change is held back): no new release.
