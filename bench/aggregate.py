@@ -141,7 +141,7 @@ def recompute(traject) -> tuple[float, float]:
     from app.services import indicators
 
     db.session.execute(delete(IndicatorSnapshot))
-    db.session.execute(text("UPDATE responses SET released_in = NULL"))  # every run makes release 1
+    db.session.execute(text("DELETE FROM release_batches"))  # every run makes release 1
     db.session.commit()
     db.session.expire_all()
     started, cpu = time.perf_counter(), time.process_time()

@@ -35,7 +35,7 @@ def location_figures(traject: Traject, snapshot: IndicatorSnapshot | None) -> li
         select(func.count(Response.id)).where(
             Response.questionnaire_id.in_([q.id for q in questionnaires]),
             Response.is_latest.is_(True),
-            (Response.released_in.is_(None)) | (Response.released_in > snapshot.number),
+            ~releases.released(snapshot.number),
         )
     )
     if unreleased:
@@ -52,8 +52,7 @@ def location_figures(traject: Traject, snapshot: IndicatorSnapshot | None) -> li
         select(Response.id, Response.organisation_code, Response.role, Response.answers).where(
             Response.questionnaire_id.in_([q.id for q in questionnaires]),
             Response.is_latest.is_(True),
-            Response.released_in.is_not(None),
-            Response.released_in <= snapshot.number,
+            releases.released(snapshot.number),
         )
     ):
         for key, value in (answers or {}).items():
