@@ -1,8 +1,7 @@
-"""Argument checks that need numpy only (the disclosure rules load without pandas)."""
+"""Argument checks, without loading numpy (the disclosure rules load in web workers, issue 18)."""
 
 import numbers
-
-import numpy as np
+import sys
 
 
 def check_threshold(threshold: object, name: str = "threshold") -> int:
@@ -17,6 +16,10 @@ def check_threshold(threshold: object, name: str = "threshold") -> int:
     ...
     ValueError: threshold must be an integer >= 1, got 0
     """
-    if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, numbers.Integral) or threshold < 1:
+    # A numpy bool exists only once numpy is loaded; importing numpy for this test would load it
+    # into every web worker (the CSV export checks its threshold here).
+    np = sys.modules.get("numpy")
+    bools = (bool, np.bool_) if np is not None else (bool,)
+    if isinstance(threshold, bools) or not isinstance(threshold, numbers.Integral) or threshold < 1:
         raise ValueError(f"{name} must be an integer >= 1, got {threshold!r}")
     return int(threshold)

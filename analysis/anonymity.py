@@ -1,7 +1,5 @@
 """Small-group suppression, complementary suppression and the comment threshold."""
 
-import numpy as np
-
 from analysis._checks import check_threshold
 
 #: Keys that name what a row measures; rows that share them form one table of groups.
@@ -72,6 +70,8 @@ def _partition_pass(ns, hidden, parts, threshold):
 
 def _determined(cells, hidden, parts):
     """Hidden groups whose n follows from the visible ones through the partition sums."""
+    import numpy as np  # numpy loads here, not at import: web workers import the disclosure rules (issue 18)
+
     unknown = sorted(hidden, key=lambda c: (str(c[0]), str(c[1])))
     if not unknown:
         return []

@@ -22,14 +22,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from analysis._checks import check_threshold
 from analysis.anonymity import hidden_groups
+from analysis.locations import covers as location_covers
 from analysis.rollups import candidates as rollup_candidates
 from analysis.rollups import covers, pool_counts
+
+if TYPE_CHECKING:  # numpy loads inside the functions that compute: web workers use the rules (issue 18)
+    import numpy as np
 
 Cell = tuple  # (organisation | None, role | None)
 
@@ -80,6 +82,10 @@ class Decision:
     hold: bool = False
     #: Pools (:mod:`analysis.rollups`) the release shows beside its groups; never in ``hidden``.
     rollups: list = field(default_factory=list)
+    #: Location groups (:mod:`analysis.locations`) the release shows; never in ``hidden``.
+    locations: list = field(default_factory=list)
+    #: ``{measure: {location group: n}}`` of the shown location groups.
+    location_counts: dict = field(default_factory=dict)
 
 
 def close_hidden(measures: dict, threshold: int, forced=()) -> set:
@@ -182,6 +188,8 @@ def next_last_visible(last_visible: dict | None, measures: dict, hidden) -> dict
 
 def _incidence(rows, columns) -> np.ndarray:
     """The 0/1 matrix of released figures (rows: sets) over ``columns`` (respondents or atoms)."""
+    import numpy as np  # numpy loads here, not at import: web workers import the disclosure rules (issue 18)
+
     column = {c: j for j, c in enumerate(columns)}
     matrix = np.zeros((len(rows), len(columns)))
     for i, row in enumerate(rows):
@@ -191,6 +199,8 @@ def _incidence(rows, columns) -> np.ndarray:
 
 def _row_space(matrix: np.ndarray) -> np.ndarray:
     """Orthonormal rows spanning the row space of ``matrix`` (from its SVD)."""
+    import numpy as np  # numpy loads here, not at import: web workers import the disclosure rules (issue 18)
+
     _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
     rank = int((singular > 1e-9 * max(1.0, singular[0])).sum())
     return vt[:rank]
@@ -229,6 +239,8 @@ def small_sets(rows, respondents, threshold: int, *, limit: int = 20_000) -> lis
     >>> small_sets([{"a", "b", "c"}, {"a", "b"}], list("abc"), 3)
     [('c',), ('a', 'b')]
     """
+    import numpy as np  # numpy loads here, not at import: web workers import the disclosure rules (issue 18)
+
     respondents = list(respondents)
     column = {r: j for j, r in enumerate(respondents)}
     rows = [row for row in rows if row]
@@ -296,7 +308,11 @@ def audit(releases, respondents, threshold: int, *, subsets: bool = False) -> di
 # however many respondents there are.
 
 
-def _inside(group: Cell, org, role) -> bool:
+def _inside(group: Cell, org, role, location=None) -> bool:
+    # A location group ("A@x", None) counts the fine atoms of its location (analysis.locations).
+    by_location = location_covers(group, org, role, location)
+    if by_location is not None:
+        return by_location
     return covers(group, org, role)  # a pool ("+A+B", role) counts the cells of its members
 
 
@@ -313,7 +329,7 @@ def figure_rows(atoms: dict, releases) -> list:
     rows = []
     for number, cells in releases:
         for group in cells:
-            row = frozenset(a for a in atoms if a[2] <= number and _inside(group, a[0], a[1]))
+            row = frozenset(a for a in atoms if a[2] <= number and _inside(group, a[0], a[1], *a[3:4]))
             if row:
                 rows.append(row)
     return rows
@@ -331,6 +347,8 @@ def atom_leaks(atoms: dict, rows, threshold: int, *, max_union: int = 3, limit: 
     >>> atom_leaks(atoms, [frozenset(atoms)], 5)
     []
     """
+    import numpy as np  # numpy loads here, not at import: web workers import the disclosure rules (issue 18)
+
     rows = [row for row in rows if row]
     small = [a for a, size in atoms.items() if 0 < size < threshold]
     if not rows or not small:
@@ -387,6 +405,7 @@ def plan(
     closed: bool = False,
     rollups: bool = False,
     proposed=None,
+    locations: dict | None = None,
 ) -> Decision:
     """Decide one questionnaire's next release: the rules of :func:`decide`, then the audit.
 
@@ -407,6 +426,11 @@ def plan(
     proposed : iterable of groups, optional
         The pools to try instead of :func:`analysis.rollups.candidates` (tests use it to show
         that an unsafe pool is refused).
+    locations : dict, optional
+        Fine atoms ``{measure: {(organisation, role, batch, location): size}}`` of an instrument
+        with location groups (:mod:`analysis.locations`): once an earlier release showed location
+        groups every audit runs on them, and a closed questionnaire's release admits location
+        groups in ``locations``.
 
     Returns
     -------
@@ -436,9 +460,11 @@ def plan(
     if decision.hold:
         return decision
     forced = set(decision.hidden)
+    audited = _audited_atoms(atoms_by_measure, locations, history)
     for _ in range(64):
         leaking = None
-        for measure, atoms in atoms_by_measure.items():
+        for measure in atoms_by_measure:
+            atoms = audited[measure]
             visible = [c for c in measures[measure] if c not in forced]
             past = [(n, cells.get(measure, ())) for n, cells in history]
             leaks = atom_leaks(atoms, figure_rows(atoms, past + [(number, visible)]), threshold)
@@ -457,7 +483,10 @@ def plan(
                     early=early,
                     last_visible=last_visible,
                     proposed=proposed,
+                    audited=audited,
                 )
+            if locations is not None and closed:
+                _admit_locations(locations, threshold, number, history, measures, decision, early, last_visible)
             return decision
         measure, union, visible = leaking
         # Hide a group of this release that holds the leaking atoms: newly shown groups first,
@@ -481,6 +510,7 @@ def admit_rollups(
     early: dict | None = None,
     last_visible: dict | None = None,
     proposed=None,
+    audited: dict | None = None,
 ) -> list:
     """The pools a release may show beside its visible groups (one pool set for every measure).
 
@@ -531,7 +561,8 @@ def admit_rollups(
                 p for p in admitted + [pool] if pool_counts(atoms, [p])[p]
             ]
             past = [(k, cells.get(measure, ())) for k, cells in history]
-            if atom_leaks(atoms, figure_rows(atoms, past + [(number, visible)]), threshold):
+            checked = (audited or {}).get(measure, atoms)  # fine atoms once locations were shown
+            if atom_leaks(checked, figure_rows(checked, past + [(number, visible)]), threshold):
                 ok = False
                 break
         if ok:
@@ -539,10 +570,66 @@ def admit_rollups(
     return admitted
 
 
+# -- location groups (analysis.locations): the hooks of plan ----------------------------------------
+
+
+def _audited_atoms(atoms_by_measure: dict, locations: dict | None, history) -> dict:
+    """The atoms the audit runs on: the fine ones (with location) once a release showed a location group."""
+    from analysis.locations import has_location_groups
+
+    if locations is None or not has_location_groups(history):
+        return dict(atoms_by_measure)
+    return {m: locations.get(m, atoms) for m, atoms in atoms_by_measure.items()}
+
+
+def _admit_locations(locations, threshold, number, history, measures, decision, early, last_visible) -> None:
+    from analysis.locations import admit, counts
+
+    visible = {m: [c for c in ns if c not in decision.hidden] + list(decision.rollups) for m, ns in measures.items()}
+    decision.locations = admit(
+        locations,
+        threshold,
+        number=number,
+        history=history,
+        visible=visible,
+        early=early,
+        last_visible=last_visible,
+        hidden=decision.hidden,
+    )
+    decision.location_counts = {m: counts(atoms, decision.locations) for m, atoms in locations.items()}
+
+
 def _members(pool) -> list:
     from analysis.rollups import pool_members
 
     return sorted(pool_members(pool) or ())
+
+
+# -- items without groups (anonymous concerns) -------------------------------------------------------
+
+
+def batch_release(count: int, threshold: int) -> int:
+    """How many of ``count`` items without groups (oldest first) a page may show: the rules above for one group.
+
+    Anonymous concerns of ICT staff (``app/services/concerns.py``) carry no organisation, role or
+    date, so they form a single group ``(all, all)`` and there is nothing to hide complementarily or
+    to audit across groups. Of the rules of :func:`decide` two remain, applied to that group and
+    its size: the **threshold** (nothing below ``threshold``) and the **growth** rule (what is shown
+    changes only by at least ``threshold`` since it was last shown). Since the items are texts, not
+    sums, the growth rule cannot *hold* a changed figure; it shows whole batches instead, so the
+    shown count steps 0, k, 2k, … and each new batch holds ``threshold`` items. Being a pure
+    function of the count it needs no stored release state.
+
+    >>> batch_release(9, 10), batch_release(10, 10), batch_release(27, 10)
+    (0, 10, 20)
+    >>> d = decide({"c": {(None, None): batch_release(27, 10)}}, 10, last_visible={"c": {(None, None): batch_release(19, 10)}})
+    >>> d.hidden, d.growth
+    (set(), set())
+    """
+    threshold = check_threshold(threshold)
+    if count < 0:
+        raise ValueError("count must be non-negative")
+    return (int(count) // threshold) * threshold
 
 
 # -- applying a release's hidden groups to result rows --------------------------------------------
@@ -606,6 +693,7 @@ def members(people, prepared=None, *, index_members=None, extra=None) -> Members
     extra : DataFrame, optional
         Further ``measure``, ``respondent`` pairs (e.g. the staff side of the gap per domain).
     """
+    import numpy as np
     import pandas as pd
 
     people = people[["respondent", "organisation", "role"]].drop_duplicates("respondent").reset_index(drop=True)
@@ -641,6 +729,7 @@ def atoms_of(found: Members, batch_of, number: int) -> dict:
     ``batch_of`` maps a respondent to the number of the release that first included it. A person
     counts once per measure.
     """
+    import numpy as np
     import pandas as pd
 
     if not len(found):

@@ -9,28 +9,11 @@ from analysis._blocks import _BLOCK
 from analysis._frames import check_threshold
 from analysis.anonymity import suppress
 from analysis.coded import as_prepared
+from analysis.fields import API_FIELDS
+from analysis.fields import EXTRA_FIELDS as EXTRA_FIELDS  # the rows' further fields, for callers of this module
 from analysis.groups import ALL, LEVELS, add_bootstrap, label_groups, level_keys, moments, records, sort_rows
 from analysis.intervals import shown_interval, wilson_interval
 from analysis.reliability import MIN_ITEMS, MIN_RESPONDENTS, feldt_intervals
-
-#: The fields of API v1 ``constructs`` rows, in order; extra fields follow them.
-API_FIELDS = [
-    "questionnaire",
-    "construct",
-    "organisation",
-    "role",
-    "n",
-    "mean",
-    "sd",
-    "ci_low",
-    "ci_high",
-    "score",
-    "top2box",
-    "alpha",
-    "alpha_ci",
-    "suppressed",
-]
-EXTRA_FIELDS = ["median", "bca_low", "bca_high", "top2box_ci", "distribution", "alpha_n", "interval"]
 
 
 def _point(value):

@@ -8,6 +8,8 @@ import pandas as pd
 from analysis._frames import check_threshold
 from analysis.anonymity import suppress
 from analysis.coded import as_prepared
+from analysis.fields import INDEX_EXTRA_FIELDS as INDEX_EXTRA_FIELDS  # for callers of this module
+from analysis.fields import INDEX_FIELDS
 from analysis.groups import add_bootstrap, label_groups, moments, records, sort_rows
 from analysis.intervals import knelpunt_level, shown_interval
 
@@ -25,10 +27,6 @@ DEFAULT_WEIGHTS = {"wil": 0.30, "moet": 0.15, "kun": 0.20, "steun": 0.20, "weers
 REVERSED_INDICES = frozenset({"weerstand"})
 #: An index below this value (for a reversed index: 100 - value below it) is a knelpunt.
 KNELPUNT_BELOW = 50
-INDEX_FIELDS = ["index", "organisation", "role", "n", "value", "ci_low", "ci_high", "suppressed", "knelpunt"]
-#: Further fields of index rows (docs/statistics.md): the median, BCa bounds for 10 <= n < 30, the
-#: interval a page shows, and whether a knelpunt is certain (interval below 50) or possible.
-INDEX_EXTRA_FIELDS = ["median", "bca_low", "bca_high", "interval", "knelpunt_level"]
 
 
 def check_model(weights=None, index_constructs=None):

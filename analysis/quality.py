@@ -3,8 +3,6 @@
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 if TYPE_CHECKING:
     from analysis.coded import Prepared
 
@@ -40,7 +38,8 @@ def item_quality(responses: Any, items: Any = None, min_share: float | None = No
     >>> round(row["alpha"], 4), row["alpha_n"], [round(i["item_rest"], 3) for i in row["items"]]
     (0.9451, 5, [0.97, 0.809, 0.899])
     """
-    # pandas and scipy load here, not at import: the pages import alpha_note (tests/app/test_lean_web.py)
+    # numpy, pandas and scipy load here, not at import: the pages import alpha_note (tests/app/test_lean_web.py)
+    import numpy as np
     import pandas as pd
 
     from analysis.coded import as_prepared as untyped_as_prepared

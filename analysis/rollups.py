@@ -20,8 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 if TYPE_CHECKING:
     from analysis.coded import Prepared
 
@@ -236,7 +234,10 @@ def preview(listed: Mapping[tuple[str, str], int], threshold: int, response_rate
     >>> p["pools"]
     [{'organisations': ['A', 'B'], 'role': None, 'n': 6}]
     """
-    from analysis._frames import check_threshold
+    # analysis._checks, not analysis._frames: the statistics page's preview needs no pandas.
+    import numpy as np  # numpy loads here, not at import: web workers import the disclosure rules (issue 18)
+
+    from analysis._checks import check_threshold
     from analysis.anonymity import hidden_groups as untyped_hidden_groups
     from analysis.disclosure import with_margins
 
@@ -281,6 +282,8 @@ def restrict(prepared: Prepared, organisations: Iterable[str], role: str | None 
     Codes are kept, so every analysis of the result treats the kept respondents exactly as on
     answers prepared from them alone; its (all, all) group is the pool.
     """
+    import numpy as np  # numpy loads here, not at import: web workers import the disclosure rules (issue 18)
+
     from analysis.coded import Coded, Prepared
 
     people = prepared.coded.people

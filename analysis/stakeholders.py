@@ -124,9 +124,11 @@ def visible_batch(count: int, threshold: int) -> int:
     """How many anonymous concerns (oldest first) may be shown: whole batches of `threshold`, so each
     newly shown batch holds at least `threshold` concerns and none can be tied to one late writer.
 
+    The rule lives with the other disclosure rules (:func:`analysis.disclosure.batch_release`).
+
     >>> visible_batch(9, 10), visible_batch(10, 10), visible_batch(27, 10)
     (0, 10, 20)
     """
-    if threshold < 1:
-        raise ValueError("threshold must be at least 1")
-    return (count // threshold) * threshold
+    from analysis.disclosure import batch_release
+
+    return batch_release(count, threshold)

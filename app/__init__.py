@@ -47,11 +47,13 @@ def register_proxy_fix(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, csrf, db, limiter, login_manager
     from app.i18n import select_locale
+    from app.json_codec import loads
 
+    # A copy: the class attribute is shared by every app this process creates.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"json_deserializer": loads, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, directory=_migrations_dir())
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
@@ -63,12 +65,6 @@ def register_extensions(app: Flask) -> None:
     from app.auth.loader import load_user
 
     login_manager.user_loader(load_user)
-
-
-def _migrations_dir() -> str:
-    from pathlib import Path
-
-    return str(Path(__file__).resolve().parent.parent / "migrations")
 
 
 def register_celery(app: Flask) -> None:

@@ -1,10 +1,13 @@
-"""Flask extension objects, created unbound; `create_app` binds them with init_app."""
+"""Flask extension objects, created unbound; `create_app` binds them with init_app.
+
+Flask-Migrate is not among them: it loads alembic, mako and pygments, which only `flask db`
+needs (app/cli/migrations.py binds it when that command runs, not in every web worker).
+"""
 
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -25,7 +28,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

@@ -38,9 +38,10 @@ without a threshold and labelled as the board's statement); the **ICT users** qu
 staff how satisfied they are with devices, network, applications, service desk and support
 (anonymous, released under the same rules as the other anonymous instruments). Its aspect
 scores feed the ICT-foto page, the SWOT rules `gebruikers.tevreden` / `gebruikers.ontevreden` and
-the feasibility criterion `service_quality` (docs/advice.md). Its location question is shown per
-location only after closing, and only where every location of a school (and the group without a
-location) holds at least the threshold; see `analysis/ict_users.py`.
+the feasibility criterion `service_quality` (docs/advice.md). Its location question gives
+location groups, released figures like any group: only after closing, and only where the release
+plan admits them (threshold, padding, growth and the audit over all releases; docs/privacy.md,
+*Locations*; `analysis/locations.py`).
 
 ## Draagvlak indices
 

@@ -7,13 +7,15 @@ import json
 import pathlib
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from .model import Questionnaire
 from .types import QUESTION_TYPES
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_PATH = pathlib.Path(__file__).parent / "schema" / "questionnaire.base.schema.json"
 
@@ -96,6 +98,10 @@ def _path(error: jsonschema.ValidationError) -> str:
 
 def validate_definition(data: Any) -> None:
     """Raise ValueError, in Dutch with the path, when ``data`` does not match the schema."""
+    # jsonschema loads here, not at import: web workers import this module but validate a
+    # definition only when one is loaded or edited (issue 18, lean workers).
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), e.path))
     if errors:

@@ -14,7 +14,21 @@ from sqlalchemy import create_engine, text
 
 CI = os.environ.get("CI", "").lower() == "true"
 PG_SERVER = os.environ.get("TEST_PG_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432")
-REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def _redis_test_url() -> str:
+    """The Redis database of this test process: under pytest-xdist (`make test` runs two workers)
+    each worker takes its own index after the base one, so one worker's flushdb never empties the
+    other's queue."""
+    base = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return base
+    prefix, _, index = base.rpartition("/")
+    return f"{prefix}/{(int(index or 0) + int(worker[2:])) % 16}"
+
+
+REDIS_TEST_URL = _redis_test_url()
 
 
 def pg_available() -> bool:

@@ -183,39 +183,53 @@ _TID = {"name": "tid", "in": "path", "required": True, "schema": {"type": "integ
 _ERRORS = {"401": spec.PROBLEM, "404": spec.PROBLEM}
 
 
-def _doc(path: str, summary: str, schema: str) -> None:
-    spec.register(
-        path,
-        {
-            "get": {
-                "summary": summary,
-                "parameters": [_TID],
-                "responses": {"200": spec._ok({"$ref": f"#/components/schemas/{schema}"}), **_ERRORS},
-            }
+# The operations of this module's paths, one shape each: a read, a report file, a write.
+
+
+def _schema(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _read(summary: str, parameter: dict, answer: dict) -> dict:
+    """A GET answering `answer` (a schema), or 401/404."""
+    return {"summary": summary, "parameters": [parameter], "responses": {"200": spec._ok(answer), **_ERRORS}}
+
+
+def _file(summary: str, parameter: dict, media: str) -> dict:
+    """A GET answering a report file, or 202 with the job that builds it, or 401/404."""
+    return {
+        "summary": summary,
+        "parameters": [parameter],
+        "responses": {
+            "200": {
+                "description": "The report file",
+                "content": {media: {"schema": {"type": "string", "format": "binary"}}},
+            },
+            "202": spec._ok(_schema("ReportJob"), "Being built; poll /api/v1/jobs/{id}"),
+            **_ERRORS,
         },
-        SCHEMAS,
-    )
+    }
+
+
+def _write(summary: str, parameter: dict, body: str, *, required: bool, created: str, description: str) -> dict:
+    """A POST taking the `body` schema and answering 201 with the `created` one, or a problem."""
+    return {
+        "summary": summary,
+        "parameters": [parameter],
+        "requestBody": {"required": required, **spec._json(_schema(body))},
+        "responses": {
+            "201": spec._ok(_schema(created), description),
+            **spec._errors(400, 401, 403, 404, 409, 422),
+        },
+    }
+
+
+def _doc(path: str, summary: str, schema: str) -> None:
+    spec.register(path, {"get": _read(summary, _TID, _schema(schema))}, SCHEMAS)
 
 
 def _doc_file(path: str, summary: str, media: str) -> None:
-    spec.register(
-        path,
-        {
-            "get": {
-                "summary": summary,
-                "parameters": [_TID],
-                "responses": {
-                    "200": {
-                        "description": "The report file",
-                        "content": {media: {"schema": {"type": "string", "format": "binary"}}},
-                    },
-                    "202": spec._ok({"$ref": "#/components/schemas/ReportJob"}, "Being built; poll /api/v1/jobs/{id}"),
-                    **_ERRORS,
-                },
-            }
-        },
-        SCHEMAS,
-    )
+    spec.register(path, {"get": _file(summary, _TID, media)}, SCHEMAS)
 
 
 def swot_json(traject) -> dict:
@@ -696,74 +710,54 @@ def close_decisions(vid: int):
     return jsonify({"status": "closed", "summary": counts})
 
 
-_V_ERRORS = {"401": spec.PROBLEM, "404": spec.PROBLEM}
 spec.register(
     "/api/v1/trajects/{tid}/advice-versions",
     {
-        "get": {
-            "summary": "Published advice versions, newest first",
-            "parameters": [_TID],
-            "responses": {"200": spec._ok(spec._list_of("#/components/schemas/AdviceVersionSummary")), **_V_ERRORS},
-        },
-        "post": {
-            "summary": "Publish the current advice as the next frozen version (regisseur)",
-            "parameters": [_TID],
-            "requestBody": {"required": False, **spec._json({"$ref": "#/components/schemas/AdviceVersionCreate"})},
-            "responses": {
-                "201": spec._ok({"$ref": "#/components/schemas/AdviceVersionSummary"}, "Published"),
-                **spec._errors(400, 401, 403, 404, 409, 422),
-            },
-        },
+        "get": _read(
+            "Published advice versions, newest first",
+            _TID,
+            spec._list_of("#/components/schemas/AdviceVersionSummary"),
+        ),
+        "post": _write(
+            "Publish the current advice as the next frozen version (regisseur)",
+            _TID,
+            "AdviceVersionCreate",
+            required=False,
+            created="AdviceVersionSummary",
+            description="Published",
+        ),
     },
     SCHEMAS,
 )
 spec.register(
     "/api/v1/advice-versions/{vid}",
-    {
-        "get": {
-            "summary": "One frozen advice version; it never changes",
-            "parameters": [_VID],
-            "responses": {"200": spec._ok({"$ref": "#/components/schemas/AdviceVersion"}), **_V_ERRORS},
-        }
-    },
+    {"get": _read("One frozen advice version; it never changes", _VID, _schema("AdviceVersion"))},
     SCHEMAS,
 )
 for _fmt, _media in MIMETYPES.items():
     spec.register(
         f"/api/v1/advice-versions/{{vid}}/report.{_fmt}",
         {
-            "get": {
-                "summary": f"The version's report as {_fmt.upper()}, the same bytes every time (202 while it is built)",
-                "parameters": [_VID],
-                "responses": {
-                    "200": {
-                        "description": "The report file",
-                        "content": {_media: {"schema": {"type": "string", "format": "binary"}}},
-                    },
-                    "202": spec._ok({"$ref": "#/components/schemas/ReportJob"}, "Being built; poll /api/v1/jobs/{id}"),
-                    **_V_ERRORS,
-                },
-            }
+            "get": _file(
+                f"The version's report as {_fmt.upper()}, the same bytes every time (202 while it is built)",
+                _VID,
+                _media,
+            )
         },
         SCHEMAS,
     )
 spec.register(
     "/api/v1/advice-versions/{vid}/decisions",
     {
-        "get": {
-            "summary": "The latest decision per board, the summary and the round's status",
-            "parameters": [_VID],
-            "responses": {"200": spec._ok({"$ref": "#/components/schemas/Decisions"}), **_V_ERRORS},
-        },
-        "post": {
-            "summary": "Record (a new revision of) the caller's board's intention decision (bestuurder)",
-            "parameters": [_VID],
-            "requestBody": {"required": True, **spec._json({"$ref": "#/components/schemas/DecisionCreate"})},
-            "responses": {
-                "201": spec._ok({"$ref": "#/components/schemas/Decision"}, "Recorded"),
-                **spec._errors(400, 401, 403, 404, 409, 422),
-            },
-        },
+        "get": _read("The latest decision per board, the summary and the round's status", _VID, _schema("Decisions")),
+        "post": _write(
+            "Record (a new revision of) the caller's board's intention decision (bestuurder)",
+            _VID,
+            "DecisionCreate",
+            required=True,
+            created="Decision",
+            description="Recorded",
+        ),
     },
     SCHEMAS,
 )

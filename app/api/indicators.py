@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, g, jsonify
 
+from analysis import fields
 from app.api import bp, spec
 from app.api.auth import token_required
 from app.api.trajects import api_traject
@@ -14,23 +15,9 @@ from app.models import Job, Traject
 from app.security.access import is_member
 from app.services import indicators
 
-CONSTRUCT_FIELDS = (
-    "questionnaire",
-    "construct",
-    "organisation",
-    "role",
-    "n",
-    "mean",
-    "sd",
-    "ci_low",
-    "ci_high",
-    "score",
-    "top2box",
-    "alpha",
-    "alpha_ci",
-    "suppressed",
-)
-INDEX_FIELDS = ("index", "organisation", "role", "n", "value", "ci_low", "ci_high", "suppressed")
+# The rows' fields as the analysis writes them (analysis.fields: one list, no pandas in the web process).
+CONSTRUCT_FIELDS = tuple(fields.API_FIELDS)
+INDEX_FIELDS = tuple(fields.INDEX_API_FIELDS)
 
 
 def indicators_json(snapshot) -> dict:

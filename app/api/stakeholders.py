@@ -5,18 +5,16 @@ from __future__ import annotations
 from flask import jsonify
 from sqlalchemy import or_, select
 
-from app.actions import commit
+from app.actions import api_action
 from app.api import bp
 from app.api.auth import ApiProblem, json_object, token_required
 from app.api.pagination import paginate
 from app.api.spec import CURSOR, LIMIT, TID, _errors, _json, _list_of, _ok, register
 from app.api.trajects import api_traject
-from app.extensions import db
 from app.models.stakeholders import Concern, Engagement, Stakeholder
 from app.services import concerns as concern_service
 from app.services import engagements as engagement_service
 from app.services import stakeholders as stakeholder_service
-from app.services.stakeholders import StakeholderError
 
 
 def stakeholder_json(s: Stakeholder, measured: dict | None = None) -> dict:
@@ -72,13 +70,7 @@ def concern_json(c: Concern) -> dict:
 
 
 def _created(make, serialize):
-    try:
-        row = make()
-    except StakeholderError as exc:
-        db.session.rollback()
-        raise ApiProblem(422, str(exc), exc.errors) from None
-    commit()
-    return jsonify(serialize(row)), 201
+    return jsonify(serialize(api_action(make))), 201
 
 
 @bp.get("/trajects/<int:tid>/stakeholders")

@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache, wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import g, request
 from flask_babel import gettext as _
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,6 +45,10 @@ def _spec_path(rule: str) -> str:
 
 @cache
 def _validator_for(path: str, method: str) -> Draft202012Validator:
+    # jsonschema loads here, with every format library it finds (arrow, rfc3987, webcolors, …):
+    # about 5 MB that a web worker serving pages, browser submissions and exports never needs.
+    from jsonschema import Draft202012Validator, FormatChecker
+
     from app.api.spec import document
 
     spec = document()

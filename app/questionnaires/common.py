@@ -3,10 +3,10 @@ service's errors on a form, and running a button's service action."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, redirect, url_for
 from flask_login import current_user
 
-from app.actions import commit, show_refusal
+from app.actions import run_action, show_refusal
 from app.extensions import db
 from app.models import Questionnaire
 from app.questionnaires.forms import ConfirmForm
@@ -25,11 +25,6 @@ def questionnaire_for(qid: int, *, write: bool = False):
     return q, traject
 
 
-def reload_for_write(qid: int):
-    db.session.rollback()
-    return questionnaire_for(qid, write=True)
-
-
 def apply_errors(form, exc: QuestionnaireError) -> None:
     show_refusal(exc, form)  # on the form's fields, else a flash; in the reader's language
 
@@ -45,14 +40,7 @@ def post_action(qid: int, action, success: str, anchor: str | None = None):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        result = action(q)
-    except QuestionnaireError as exc:
-        db.session.rollback()
-        show_refusal(exc)
-        return back_to_editor(q, anchor)
-    commit()
-    flash(success, "success")
-    if isinstance(result, Questionnaire):
-        return redirect(url_for("questionnaires.show", qid=result.id))
+    done = run_action(lambda: action(q), success=success)
+    if isinstance(done.result, Questionnaire):
+        return redirect(url_for("questionnaires.show", qid=done.result.id))
     return back_to_editor(q, anchor)

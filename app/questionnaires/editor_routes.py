@@ -6,17 +6,16 @@ from __future__ import annotations
 from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 
-from app.actions import commit
+from app.actions import run_action
 from app.i18n import pick, translate
 from app.models import Questionnaire
 from app.questionnaires import bp
-from app.questionnaires.common import apply_errors, back_to_editor, post_action, questionnaire_for, reload_for_write
+from app.questionnaires.common import back_to_editor, post_action, questionnaire_for
 from app.questionnaires.forms import QuestionForm, SectionForm, SettingsForm, editor_groups
 from app.questionnaires.labels import type_label
 from app.security.access import role_required
 from app.services import questionnaire_editor as editor
 from app.services import questionnaires as service
-from app.services.questionnaires import QuestionnaireError
 
 
 @bp.route("/vragenlijsten/<int:qid>/instellingen", methods=["GET", "POST"])
@@ -40,15 +39,12 @@ def settings(qid: int):
         else None
     )
     if form.validate_on_submit():
-        try:
-            editor.update_settings(q, form.data)
-        except QuestionnaireError as exc:
-            q, traject = reload_for_write(qid)
-            apply_errors(form, exc)
-        else:
-            commit()
-            flash(_("Instellingen opgeslagen."), "success")
+        saved = run_action(
+            lambda: editor.update_settings(q, form.data), success=_("Instellingen opgeslagen."), form=form
+        )
+        if saved.ok:
             return back_to_editor(q)
+        q, traject = questionnaire_for(qid, write=True)
     return render_template("questionnaires/settings.html", q=q, traject=traject, form=form)
 
 
@@ -84,15 +80,14 @@ def add_section(qid: int):
     form = SectionForm()
     form.condition_question.choices = _earlier_questions(q, None)
     if form.validate_on_submit():
-        try:
-            key = editor.add_section(q, form.data)
-        except QuestionnaireError as exc:
-            q, traject = reload_for_write(qid)
-            apply_errors(form, exc)
-        else:
-            commit()
-            flash(_("Sectie toegevoegd, met een voorbeeldvraag om te bewerken."), "success")
-            return back_to_editor(q, f"sectie-{key}")
+        saved = run_action(
+            lambda: editor.add_section(q, form.data),
+            success=_("Sectie toegevoegd, met een voorbeeldvraag om te bewerken."),
+            form=form,
+        )
+        if saved.ok:
+            return back_to_editor(q, f"sectie-{saved.value}")
+        q, traject = questionnaire_for(qid, write=True)
     return render_template("questionnaires/section_form.html", q=q, traject=traject, form=form, section=None)
 
 
@@ -113,15 +108,10 @@ def edit_section(qid: int, key: str):
     form = SectionForm(data=editor.section_values(section) if request.method == "GET" else None)
     form.condition_question.choices = _earlier_questions(q, None, section_key=key)
     if form.validate_on_submit():
-        try:
-            new_key = editor.edit_section(q, key, form.data)
-        except QuestionnaireError as exc:
-            q, traject = reload_for_write(qid)
-            apply_errors(form, exc)
-        else:
-            commit()
-            flash(_("Sectie opgeslagen."), "success")
-            return back_to_editor(q, f"sectie-{new_key}")
+        saved = run_action(lambda: editor.edit_section(q, key, form.data), success=_("Sectie opgeslagen."), form=form)
+        if saved.ok:
+            return back_to_editor(q, f"sectie-{saved.value}")
+        q, traject = questionnaire_for(qid, write=True)
     return render_template("questionnaires/section_form.html", q=q, traject=traject, form=form, section=section)
 
 
@@ -137,24 +127,11 @@ def add_question(qid: int, key: str):
     # Conditions may refer to any question up to and including the section's last one.
     form.condition_question.choices = _earlier_questions(q, _following_key(q, last))
     if form.validate_on_submit():
-        try:
-            new_key = editor.add_question(q, key, form.data)
-        except QuestionnaireError as exc:
-            q, traject = reload_for_write(qid)
-            apply_errors(form, exc)
-        else:
-            commit()
-            flash(_("Vraag toegevoegd."), "success")
-            return back_to_editor(q, f"vraag-{new_key}")
-    return render_template(
-        "questionnaires/question_form.html",
-        q=q,
-        traject=traject,
-        form=form,
-        section=section,
-        question=None,
-        editor_groups=_editor_groups(),
-    )
+        saved = run_action(lambda: editor.add_question(q, key, form.data), success=_("Vraag toegevoegd."), form=form)
+        if saved.ok:
+            return back_to_editor(q, f"vraag-{saved.value}")
+        q, traject = questionnaire_for(qid, write=True)
+    return _question_page(q, traject, form, section, None)
 
 
 def _following_key(q: Questionnaire, key: str) -> str | None:
@@ -181,24 +158,11 @@ def edit_question(qid: int, key: str):
     form = QuestionForm(data=editor.question_values(question) if request.method == "GET" else None)
     form.condition_question.choices = _earlier_questions(q, key)
     if form.validate_on_submit():
-        try:
-            new_key = editor.edit_question(q, key, form.data)
-        except QuestionnaireError as exc:
-            q, traject = reload_for_write(qid)
-            apply_errors(form, exc)
-        else:
-            commit()
-            flash(_("Vraag opgeslagen."), "success")
-            return back_to_editor(q, f"vraag-{new_key}")
-    return render_template(
-        "questionnaires/question_form.html",
-        q=q,
-        traject=traject,
-        form=form,
-        section=section,
-        question=question,
-        editor_groups=_editor_groups(),
-    )
+        saved = run_action(lambda: editor.edit_question(q, key, form.data), success=_("Vraag opgeslagen."), form=form)
+        if saved.ok:
+            return back_to_editor(q, f"vraag-{saved.value}")
+        q, traject = questionnaire_for(qid, write=True)
+    return _question_page(q, traject, form, section, question)
 
 
 def _direction() -> int:
@@ -237,6 +201,19 @@ def move_section(qid: int, key: str):
 @role_required("regisseur")
 def delete_section(qid: int, key: str):
     return post_action(qid, lambda q: editor.delete_section(q, key), _("Sectie verwijderd."))
+
+
+def _question_page(q: Questionnaire, traject, form: QuestionForm, section: dict, question: dict | None):
+    """The question form (a new question when `question` is None), with its type-specific fieldsets."""
+    return render_template(
+        "questionnaires/question_form.html",
+        q=q,
+        traject=traject,
+        form=form,
+        section=section,
+        question=question,
+        editor_groups=_editor_groups(),
+    )
 
 
 def _editor_groups() -> list[tuple[str, list[str]]]:

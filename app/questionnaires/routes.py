@@ -10,12 +10,12 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.actions import commit, show_refusal
+from app.actions import commit, run_action
 from app.extensions import db
-from app.i18n import pick, translate
+from app.i18n import pick
 from app.models import Questionnaire
 from app.questionnaires import bp
-from app.questionnaires.common import apply_errors, back_to_editor, post_action, questionnaire_for, reload_for_write
+from app.questionnaires.common import apply_errors, back_to_editor, post_action, questionnaire_for
 from app.questionnaires.formdata import raw_answers_from_form
 from app.questionnaires.forms import BlankForm, ConfirmForm, ImportForm, PublishForm, TemplateForm
 from app.questionnaires.labels import (
@@ -114,19 +114,20 @@ def import_(traject_id: int):
         raw = form.file.data.read(2_000_000)
         try:
             text = raw.decode("utf-8-sig")
-            q = service.import_definition(traject, text)
         except UnicodeDecodeError:
             form.file.errors = list(form.file.errors) + [_("Het bestand is geen UTF-8-tekst.")]
             status = 422
-        except QuestionnaireError as exc:
-            db.session.rollback()
-            traject = traject_for(current_user, traject_id, write=True)
-            form.file.errors = list(form.file.errors) + [translate(exc.message)]
-            status = 422
         else:
-            commit()
-            flash(_("Vragenlijst geïmporteerd als concept."), "success")
-            return redirect(url_for("questionnaires.show", qid=q.id))
+            imported = run_action(
+                lambda: service.import_definition(traject, text),
+                success=_("Vragenlijst geïmporteerd als concept."),
+                redirect_to=lambda q: url_for("questionnaires.show", qid=q.id),
+                field=form.file,
+            )
+            if imported.response is not None:
+                return imported.response
+            traject = traject_for(current_user, traject_id, write=True)
+            status = 422
     elif form.is_submitted():
         status = 422
     return render_template("questionnaires/import.html", traject=traject, form=form), status
@@ -180,14 +181,8 @@ def delete(qid: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        service.delete_draft(q)
-    except QuestionnaireError as exc:
-        db.session.rollback()
-        show_refusal(exc)
+    if not run_action(lambda: service.delete_draft(q), success=_("Concept verwijderd.")).ok:
         return back_to_editor(q)
-    commit()
-    flash(_("Concept verwijderd."), "success")
     return redirect(url_for("questionnaires.index", traject_id=traject.id))
 
 
@@ -210,15 +205,14 @@ def publish(qid: int):
         # The inputs are wall-clock times in the Netherlands; the database keeps UTC.
         opens_at = form.opens_at.data.replace(tzinfo=LOCAL_TZ) if form.opens_at.data else None
         closes_at = form.closes_at.data.replace(tzinfo=LOCAL_TZ) if form.closes_at.data else None
-        try:
-            service.publish(q, opens_at, closes_at)
-        except QuestionnaireError as exc:
-            q, traject = reload_for_write(qid)
-            apply_errors(form, exc)
-        else:
-            commit()
-            flash(_("Vragenlijst gepubliceerd. De vragen liggen nu vast."), "success")
+        published = run_action(
+            lambda: service.publish(q, opens_at, closes_at),
+            success=_("Vragenlijst gepubliceerd. De vragen liggen nu vast."),
+            form=form,
+        )
+        if published.ok:
             return back_to_editor(q)
+        q, traject = questionnaire_for(qid, write=True)
     return render_template(
         "questionnaires/publish.html", q=q, traject=traject, form=form, definition=service.definition_of(q)
     )

@@ -411,7 +411,7 @@ def csv_response(questionnaire: Questionnaire, labels: tuple[dict, set]) -> Flas
     what `responses_csv.labels_for` answered, checked before the response starts."""
     filename = f"antwoorden-{questionnaire.key}-v{questionnaire.version}.csv"
     rows = responses_csv.generate(
-        questionnaire.id, chunk_size=current_app.config.get("CSV_CHUNK_SIZE", 1000), labels=labels
+        questionnaire.id, chunk_size=current_app.config.get("CSV_CHUNK_SIZE", responses_csv.CHUNK_ROWS), labels=labels
     )
     response = FlaskResponse(stream_with_context(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

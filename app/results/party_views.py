@@ -10,6 +10,7 @@ from analysis.swot import MOTIVE_NAMES
 from app.results import charts
 from app.results.format import fmt, language
 from app.results.views import _table, n_cell, too_few, value_cell
+from app.services import users_locations
 
 
 def _name(pair) -> str:
@@ -139,7 +140,12 @@ def motives_party_section(traject, payload) -> dict:
 
 
 def users_section(traject, payload, locations: list[dict] | None = None) -> dict:
-    """ICT users' satisfaction per aspect, for all schools and per school (released groups only)."""
+    """ICT users' satisfaction per aspect, for all schools and per school (released groups only).
+
+    ``locations`` defaults to the location groups the release holds (``payload["locations"]``).
+    """
+    if locations is None:
+        locations = users_locations.released_rows(payload)
     codes = [o.code for o in traject.organisations]
     names = {o.code: o.name for o in traject.organisations}
     scopes = [(None, _("Alle scholen"))] + [(c, names[c]) for c in codes]
@@ -194,7 +200,7 @@ def users_section(traject, payload, locations: list[dict] | None = None) -> dict
             scope = _("Alle scholen") if org is None else names.get(org, org)
             loc_rows.append(
                 [f"{scope} · {loc_labels.get(loc, loc)}"]
-                + [fmt(cells[a]["score"]) if a in cells else "–" for a in ASPECTS]
+                + [fmt(cells[a]["score"]) if a in cells else too_few() for a in ASPECTS]
             )
         location_table = _table(
             "ict-gebruikers-locaties",

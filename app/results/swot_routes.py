@@ -14,6 +14,7 @@ from app.results.forms import CsrfForm
 from app.results.swot_words import item_label, quadrant_letter, rule_label
 from app.security.access import can_edit, role_required, traject_for
 from app.services import advice
+from app.services.indicator_snapshots import latest_snapshot
 
 #: dashboard anchor per evidence kind
 EVIDENCE_ANCHORS = {
@@ -74,7 +75,7 @@ def swot(traject_id: int):
         rule_label=rule_label,
         evidence_anchor=evidence_anchor,
         evidence_part=findings.part_of_anchor,
-        has_snapshot=advice.latest_snapshot(traject) is not None,
+        has_snapshot=latest_snapshot(traject, payload=False) is not None,
         suggestions=advice.offered_suggestions(traject, scope) if editable else [],
         item_origin=item_origin,
     )

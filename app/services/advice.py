@@ -77,9 +77,16 @@ def sync_swot(traject: Traject, payload: dict | None = None) -> None:
     offered as suggestions (:func:`adopt_suggestion`).
     """
     payload = payload_of(traject) if payload is None else payload
+    # Every scope's auto items in one query (this runs on each visit of the SWOT page).
+    auto_of: dict[str | None, dict] = {}
+    for row in db.session.scalars(
+        select(SwotItem)
+        .where(SwotItem.traject_id == traject.id, SwotItem.source == "auto")
+        .order_by(SwotItem.quadrant, SwotItem.position, SwotItem.id)
+    ):
+        auto_of.setdefault(row.organisation_code, {})[row.key] = row
     for scope in scopes(traject):
-        existing = list(db.session.scalars(_items_query(traject, scope)))
-        auto = {i.key: i for i in existing if i.source == "auto"}
+        auto = auto_of.get(scope, {})
         derived = derive_items(payload, scope) if payload else []
         seen = set()
         for position, item in enumerate(derived):

@@ -4,8 +4,9 @@ An open concern turns into a SWOT threat or a roadmap action with one call, link
 
 Anonymous concerns hold no participant, organisation, date or time, get a random id, and leave no
 audit event (an event's exact time would be metadata about the writer, as for responses). They are shown
-traject-wide in whole batches of the comment threshold (`analysis.stakeholders.visible_batch`):
-below it nothing, and each later batch holds at least the threshold of new concerns.
+traject-wide in whole batches of the comment threshold (`analysis.disclosure.batch_release`, the
+threshold and growth rules of the releases for the one group anonymous concerns form): below it
+nothing, and each later batch holds at least the threshold of new concerns.
 """
 
 from __future__ import annotations
@@ -13,15 +14,18 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from flask import has_request_context
+from flask_babel import gettext
 from sqlalchemy import func, select
 
+from analysis.disclosure import batch_release
 from analysis.feasibility import DOMAINS
-from analysis.stakeholders import visible_batch
 from app.extensions import db
 from app.models import Participant, Traject
 from app.models.stakeholders import CONCERN_STATES, Concern, Engagement, Stakeholder
 from app.services import advice, audit
-from app.services.stakeholders import StakeholderError, _, _choice, _text
+from app.services.errors import N_, Message
+from app.services.stakeholders import StakeholderError, _choice, _text
 
 NEEDS_ANSWER = ("answered", "resolved")
 RANDOM_IDS = (2**30, 2**31 - 1)  # far above the sequence of named concerns
@@ -32,7 +36,7 @@ def _domain(value):
     if value in (None, ""):
         return None, None
     if value not in DOMAINS:
-        return None, _("Onbekend domein; kies uit %(allowed)s.", allowed=", ".join(DOMAINS))
+        return None, N_("Onbekend domein; kies uit %(allowed)s.", allowed=", ".join(DOMAINS))
     return value, None
 
 
@@ -56,7 +60,7 @@ def validate(traject: Traject, data: dict, concern: Concern | None = None) -> tu
         else:
             found = _own(traject, Stakeholder, stakeholder)
             if found is None:
-                errors["stakeholder"] = [_("Onbekende belanghebbende in dit traject.")]
+                errors["stakeholder"] = [N_("Onbekende belanghebbende in dit traject.")]
             else:
                 clean["stakeholder_id"] = found.id
         engagement = data.get("engagement")
@@ -65,13 +69,13 @@ def validate(traject: Traject, data: dict, concern: Concern | None = None) -> tu
         else:
             found = _own(traject, Engagement, engagement)
             if found is None:
-                errors["engagement"] = [_("Onbekende activiteit in dit traject.")]
+                errors["engagement"] = [N_("Onbekende activiteit in dit traject.")]
             else:
                 clean["engagement_id"] = found.id
     put("status", _choice("status", data.get("status"), CONCERN_STATES, "open"))
     put("answer", _text(data.get("answer"), 5000, multiline=True))
     if clean.get("status") in NEEDS_ANSWER and not clean.get("answer"):
-        errors["answer"] = [_("Een beantwoorde of opgeloste zorg heeft een antwoord nodig.")]
+        errors["answer"] = [N_("Een beantwoorde of opgeloste zorg heeft een antwoord nodig.")]
     return clean, errors
 
 
@@ -88,7 +92,7 @@ def _own(traject: Traject, model, value):
 def record(traject: Traject, data: dict) -> Concern:
     clean, errors = validate(traject, data)
     if errors:
-        raise StakeholderError(_("De zorg is niet geldig."), errors)
+        raise StakeholderError(N_("De zorg is niet geldig."), errors)
     concern = Concern(traject_id=traject.id, raised_on=date.today(), anonymous=False, **clean)
     db.session.add(concern)
     db.session.flush()
@@ -99,7 +103,7 @@ def record(traject: Traject, data: dict) -> Concern:
 def update(concern: Concern, traject: Traject, data: dict) -> Concern:
     clean, errors = validate(traject, data, concern)
     if errors:
-        raise StakeholderError(_("De zorg is niet geldig."), errors)
+        raise StakeholderError(N_("De zorg is niet geldig."), errors)
     changed = sorted(k for k, v in clean.items() if getattr(concern, k) != v)
     for key, value in clean.items():
         setattr(concern, key, value)
@@ -111,7 +115,7 @@ def to_threat(concern: Concern, traject: Traject) -> None:
     """An open concern becomes a SWOT threat (traject-wide), linked both ways."""
     _convertible(concern)
     if concern.swot_item_id is not None:
-        raise StakeholderError(_("Deze zorg staat al als bedreiging in de SWOT."), {})
+        raise StakeholderError(N_("Deze zorg staat al als bedreiging in de SWOT."), {})
     item = advice.save_manual_item(traject, organisation=None, quadrant="T", text_nl=concern.text[:1000])
     item.evidence = {"concern": concern.id}
     concern.swot_item_id = item.id
@@ -122,8 +126,8 @@ def to_action(concern: Concern, traject: Traject) -> None:
     """An open concern becomes a short-term roadmap action, linked both ways (its key names the concern)."""
     _convertible(concern)
     if concern.roadmap_action_id is not None:
-        raise StakeholderError(_("Deze zorg staat al als actie op de routekaart."), {})
-    title = _("Zorg beantwoorden: %(text)s", text=concern.text)
+        raise StakeholderError(N_("Deze zorg staat al als actie op de routekaart."), {})
+    title = _stored(N_("Zorg beantwoorden: %(text)s", text=concern.text))
     title = title if len(title) <= 300 else title[:299] + "…"
     action = advice.save_action(traject, title=title, horizon="kort", domain=concern.domain)
     action.key = f"concern-{concern.id}"
@@ -131,9 +135,15 @@ def to_action(concern: Concern, traject: Traject) -> None:
     audit.record("concern.to_action", obj=concern, traject_id=traject.id, roadmap_action=action.id)
 
 
+def _stored(message: Message) -> str:
+    """Text that is saved (a roadmap action's title): in the writer's language in a request, Dutch
+    outside one (CLI, worker). It is data from then on, not a refusal translated at the edge."""
+    return gettext(message.msgid, **message.params) if has_request_context() else str(message)
+
+
 def _convertible(concern: Concern) -> None:
     if concern.status != "open":
-        raise StakeholderError(_("Alleen een open zorg kan een bedreiging of actie worden."), {})
+        raise StakeholderError(N_("Alleen een open zorg kan een bedreiging of actie worden."), {})
 
 
 def concern_of(traject: Traject, *, swot_item_id: int | None = None, action_id: int | None = None) -> Concern | None:
@@ -183,7 +193,7 @@ def raise_anonymously(participant: Participant, data: dict) -> Concern:
     if message:
         errors["domain"] = [message]
     if errors:
-        raise StakeholderError(_("De zorg is niet geldig."), errors)
+        raise StakeholderError(N_("De zorg is niet geldig."), errors)
     arrival = (db.session.scalar(select(func.max(Concern.arrival)).where(Concern.traject_id == traject.id)) or 0) + 1
     for _attempt in range(5):
         # A random id outside the range the sequence of named concerns reaches: ids (in URLs, the
@@ -219,7 +229,7 @@ def visible(traject: Traject) -> list[Concern]:
             .order_by(Concern.arrival, Concern.id)
         )
     )
-    shown = anonymous[: visible_batch(len(anonymous), traject.comment_threshold)]
+    shown = anonymous[: batch_release(len(anonymous), traject.comment_threshold)]
     # Named first by id; the shown anonymous batch by domain and text, never in arrival order.
     shown.sort(key=lambda c: (c.domain or "", c.text))
     return named + shown

@@ -12,7 +12,8 @@ from app.extensions import db
 from app.models import Traject
 from app.models.stakeholders import ENGAGEMENT_KINDS, ENGAGEMENT_PHASES, CommunicationItem, Engagement, Stakeholder
 from app.services import audit
-from app.services.stakeholders import StakeholderError, _, _choice, _text
+from app.services.errors import N_
+from app.services.stakeholders import StakeholderError, _choice, _text
 
 MAX_ATTENDEES = 100_000
 PHASE_OF_TRAJECT = {"ict_foto": "ict_foto", "analyse": "analyse", "voorstellen": "voorstellen"}
@@ -28,7 +29,7 @@ def _date(value, *, required: bool = True):
             return date.fromisoformat(value.strip()), None
         except ValueError:
             pass
-    return None, _("Vul een datum in als JJJJ-MM-DD.")
+    return None, N_("Vul een datum in als JJJJ-MM-DD.")
 
 
 def stakeholders_by_id(traject: Traject, ids) -> tuple[list[Stakeholder], str | None]:
@@ -36,16 +37,16 @@ def stakeholders_by_id(traject: Traject, ids) -> tuple[list[Stakeholder], str | 
     if ids is None:
         return [], None
     if not isinstance(ids, (list, tuple)) or any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
-        return [], _("Geef een lijst met id's van belanghebbenden.")
+        return [], N_("Geef een lijst met id's van belanghebbenden.")
     if any(not 0 < i < 2**31 for i in ids):  # no such id; and the database would refuse the number
-        return [], _("Onbekende belanghebbende in dit traject.")
+        return [], N_("Onbekende belanghebbende in dit traject.")
     found = list(
         db.session.scalars(
             select(Stakeholder).where(Stakeholder.traject_id == traject.id, Stakeholder.id.in_(set(ids)))
         )
     )
     if len(found) != len(set(ids)):
-        return [], _("Onbekende belanghebbende in dit traject.")
+        return [], N_("Onbekende belanghebbende in dit traject.")
     return sorted(found, key=lambda s: s.name), None
 
 
@@ -74,12 +75,12 @@ def validate_engagement(traject: Traject, data: dict) -> tuple[dict, dict]:
         except ValueError:
             number = None
         if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= MAX_ATTENDEES:
-            errors["attendees"] = [_("Vul een aantal in (een geheel getal vanaf 0); nooit namen.")]
+            errors["attendees"] = [N_("Vul een aantal in (een geheel getal vanaf 0); nooit namen.")]
         else:
             clean["attendees"] = number
     domains = data.get("domains") or []
     if not isinstance(domains, list) or any(d not in DOMAINS for d in domains):
-        errors["domains"] = [_("Onbekend domein; kies uit %(allowed)s.", allowed=", ".join(DOMAINS))]
+        errors["domains"] = [N_("Onbekend domein; kies uit %(allowed)s.", allowed=", ".join(DOMAINS))]
     else:
         clean["domains"] = [d for d in DOMAINS if d in domains]
     people, message = stakeholders_by_id(traject, data.get("stakeholders"))
@@ -94,7 +95,7 @@ def validate_engagement(traject: Traject, data: dict) -> tuple[dict, dict]:
 def log(traject: Traject, data: dict) -> Engagement:
     clean, errors = validate_engagement(traject, data)
     if errors:
-        raise StakeholderError(_("De activiteit is niet geldig."), errors)
+        raise StakeholderError(N_("De activiteit is niet geldig."), errors)
     engagement = Engagement(traject_id=traject.id, **clean)
     db.session.add(engagement)
     db.session.flush()
@@ -111,7 +112,7 @@ def log(traject: Traject, data: dict) -> Engagement:
 def update(engagement: Engagement, traject: Traject, data: dict) -> Engagement:
     clean, errors = validate_engagement(traject, data)
     if errors:
-        raise StakeholderError(_("De activiteit is niet geldig."), errors)
+        raise StakeholderError(N_("De activiteit is niet geldig."), errors)
     for key, value in clean.items():
         setattr(engagement, key, value)
     audit.record("engagement.updated", obj=engagement, traject_id=traject.id)
@@ -234,11 +235,11 @@ def save_item(traject: Traject, data: dict, item: CommunicationItem | None = Non
     if item is None:
         people, message = stakeholders_by_id(traject, [data.get("stakeholder")] if data.get("stakeholder") else [])
         if message or not people:
-            errors["stakeholder"] = [message or _("Kies een belanghebbende.")]
+            errors["stakeholder"] = [message or N_("Kies een belanghebbende.")]
         else:
             clean["stakeholder_id"] = people[0].id
     if errors:
-        raise StakeholderError(_("Het communicatiemoment is niet geldig."), errors)
+        raise StakeholderError(N_("Het communicatiemoment is niet geldig."), errors)
     if item is None:
         item = CommunicationItem(traject_id=traject.id, **clean)
         db.session.add(item)

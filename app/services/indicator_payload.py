@@ -165,6 +165,16 @@ def _staff_extra_members(frames: Frames) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["measure", "respondent"])
 
 
+def _locations(choices: pd.DataFrame) -> dict:
+    """``{"ict_users": {respondent: location}}``: the answers the release plan's location groups are made of."""
+    from analysis.ict_users import LOCATION, QUESTIONNAIRE
+
+    if not len(choices):
+        return {QUESTIONNAIRE: {}}
+    mine = choices.loc[(choices["questionnaire"] == QUESTIONNAIRE) & (choices["question"] == LOCATION)]
+    return {QUESTIONNAIRE: dict(zip(mine["respondent"].tolist(), mine["value"].astype(str).tolist()))}
+
+
 def compute_raw(
     traject: Traject, frames: Frames, groups: dict[str, Instrument], progress: Progress | None = None
 ) -> releases.Raw:
@@ -280,6 +290,7 @@ def compute_raw(
             "release_extras": rollup_service.Extras(
                 {STAFF: staff_prepared, MOTIVES: motive_prepared}, weights, prepared
             ),
+            "locations": _locations(frames.choices),  # location hook: the ICT users' location groups
         },
     )
 

@@ -33,16 +33,18 @@ def latest_snapshot(traject: Traject | int, *, payload: bool = True) -> Indicato
     for the CSV export; at 100,000 responses the payload's comments alone are tens of megabytes).
     """
     traject_id = traject if isinstance(traject, int) else traject.id
-    # Only releases are stored; the newest is the one every output reads.
-    stmt = (
-        select(IndicatorSnapshot)
+    # Only releases are stored; the newest is the one every output reads. First its id, then the
+    # row through the session's identity map: a page that asks twice decodes the payload once.
+    newest = db.session.scalar(
+        select(IndicatorSnapshot.id)
         .where(IndicatorSnapshot.traject_id == traject_id)
         .order_by(IndicatorSnapshot.number.desc(), IndicatorSnapshot.id.desc())
         .limit(1)
     )
-    if not payload:
-        stmt = stmt.options(defer(IndicatorSnapshot.payload))
-    return db.session.scalar(stmt)
+    if newest is None:
+        return None
+    options = [] if payload else [defer(IndicatorSnapshot.payload)]
+    return db.session.get(IndicatorSnapshot, newest, options=options)
 
 
 @dataclass

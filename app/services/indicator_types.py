@@ -176,6 +176,10 @@ class Payload(TypedDict):
     response_rates: Annotated[list[RateRow], "invited and completed per questionnaire, school, role"]
     rollups: Annotated[list[dict[str, Any]], "pools of small schools the release shows (app/services/rollups.py)"]
     item_quality: Annotated[list[dict[str, Any]], "alpha and item-rest correlations of whole shown groups"]
+    locations: Annotated[
+        list[dict[str, Any]],
+        "ICT users' aspect scores per location group the release plan admitted (analysis/locations.py)",
+    ]
 
 
 ROW_TYPES = {

@@ -1,117 +1,73 @@
-"""Invitation and reminder mails in batches, personal links without stored tokens, opt-out.
+"""Invitation and reminder mails in batches (the sending), and the one entry point to the rest.
 
-Mail bodies are stored with placeholders (`[[link:<participant id>]]`, `[[afmelden:<id>]]`) and the
-personal link is derived from the token only when a message is sent over SMTP, shown in the
-regisseur's outbox or written to the mail-merge CSV: the database never holds a token.
-Mails contain the link and nothing about answers, so no mail ties a participant to a response.
+Mail bodies are stored with placeholders and the personal link is filled in only when a message is
+sent, shown or exported (`invitation_links`: the database never holds a token); what a mail says
+is `invitation_texts`, who gets one `invitation_recipients`. Their names are re-exported here, so
+callers keep using `app.services.invitations`. Mails contain the link and nothing about answers,
+so no mail ties a participant to a response.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import re
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from babel.dates import format_date, format_datetime, get_timezone
-from flask import current_app, has_request_context, render_template, url_for
-from sqlalchemy import delete, func, or_, select
+from flask import current_app
+from sqlalchemy import delete, or_, select
 
 from app.extensions import db
-from app.models import Participant, Questionnaire, TrajectMember, User
+from app.models import Participant, Questionnaire
 from app.models.base import aware
 from app.services import audit
-from app.services.mail import deliver, queue_mail, smtp_configured
-from app.services.participants import (
-    MAIL_LANGUAGES,
-    ROLE_NAMES,
-    ROLE_NAMES_EN,
-    is_closed,
-    links_visible,
-    recipient_language,
+from app.services.invitation_links import (
+    LINK_COLUMNS,
+    PLACEHOLDER,
+    LinksNotAvailable,
+    display_links,
+    link_rows,
+    render_links,
+    url_context,
 )
-from app.services.tokens import participant_for_token, personal_link, rotate_token, token_for
-from surveys import duration
-from surveys.model import Questionnaire as Definition
+from app.services.invitation_recipients import (
+    invitation_conditions,
+    opt_out,
+    pending_invitations,
+    pending_participants,
+    recipient_ids,
+    reminder_conditions,
+)
+from app.services.invitation_texts import compose, minutes_needed, sample_invitation, sample_mail, sender_name
+from app.services.mail import deliver, queue_mail, smtp_configured
+from app.services.participants import is_closed, recipient_language
+from app.services.tokens import rotate_token
+
+# The parts' names that callers reach through this module.
+__all__ = [
+    "LINK_COLUMNS",
+    "PLACEHOLDER",
+    "LinksNotAvailable",
+    "compose",
+    "display_links",
+    "link_rows",
+    "minutes_needed",
+    "opt_out",
+    "pending_invitations",
+    "pending_participants",
+    "reminder_conditions",
+    "sample_invitation",
+    "sample_mail",
+]
 
 log = logging.getLogger("draagvlak.mail")
-PLACEHOLDER = re.compile(r"\[\[(link|afmelden):(\d+)\]\]")
-TZ = "Europe/Amsterdam"
 
 Progress = Callable[[int, int], None]
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-@contextlib.contextmanager
-def url_context():
-    """url_for needs a request; a worker has none, so give it one on the public base URL."""
-    if has_request_context():
-        yield
-        return
-    with current_app.test_request_context("/", base_url=current_app.config["PUBLIC_BASE_URL"]):
-        yield
-
-
-def optout_link(token: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("distribution.opt_out", token=token)
-
-
-def links_for(participant: Participant) -> tuple[str, str] | None:
-    """(personal link, opt-out link), or None when the token is gone (erased or rotated key)."""
-    token = token_for(participant)
-    if token is None:
-        return None
-    return personal_link(token), optout_link(token)
-
-
-def render_links(body: str, traject_id: int | None) -> str:
-    """Fill the link placeholders of a stored mail body; only participants of `traject_id`."""
-
-    def fill(match: re.Match) -> str:
-        participant = db.session.get(Participant, int(match.group(2)))
-        if participant is None or participant.questionnaire.traject_id != traject_id:
-            return "(link niet beschikbaar)"
-        links = links_for(participant)
-        if links is None:
-            return "(link niet meer geldig)"
-        return links[0] if match.group(1) == "link" else links[1]
-
-    if "[[" not in body:
-        return body
-    with url_context():
-        return PLACEHOLDER.sub(fill, body)
-
-
-HIDDEN_LINK = "(persoonlijke link: alleen in de mail aan de deelnemer)"
-HIDDEN_OPTOUT = "(afmeldlink: alleen in de mail aan de deelnemer)"
-
-
-def display_links(body: str, traject_id: int | None) -> str:
-    """A stored mail body as the regisseur may read it (outbox page): links of identified
-    questionnaires, and of anonymous ones only in a self-distribution traject, are filled in;
-    other personal links stay with their participant."""
-
-    def fill(match: re.Match) -> str:
-        participant = db.session.get(Participant, int(match.group(2)))
-        if participant is None or participant.questionnaire.traject_id != traject_id:
-            return "(link niet beschikbaar)"
-        if not links_visible(participant.questionnaire):
-            return HIDDEN_LINK if match.group(1) == "link" else HIDDEN_OPTOUT
-        links = links_for(participant)
-        if links is None:
-            return "(link niet meer geldig)"
-        return links[0] if match.group(1) == "link" else links[1]
-
-    if "[[" not in body:
-        return body
-    with url_context():
-        return PLACEHOLDER.sub(fill, body)
 
 
 def mailable(questionnaire: Questionnaire, now: datetime | None = None) -> bool:
@@ -121,146 +77,6 @@ def mailable(questionnaire: Questionnaire, now: datetime | None = None) -> bool:
     return (
         questionnaire.status == "open" and not is_closed(questionnaire, now) and (opens_at is None or opens_at <= now)
     )
-
-
-def deadline_text(questionnaire: Questionnaire, lang: str = "nl") -> str | None:
-    if questionnaire.closes_at is not None:
-        pattern = "EEEE d MMMM yyyy 'at' HH:mm" if lang == "en" else "EEEE d MMMM yyyy 'om' HH:mm 'uur'"
-        return format_datetime(aware(questionnaire.closes_at), pattern, tzinfo=get_timezone(TZ), locale=lang)
-    if questionnaire.traject is not None and questionnaire.traject.deadline is not None:
-        return format_date(questionnaire.traject.deadline, "EEEE d MMMM yyyy", locale=lang)
-    return None
-
-
-def minutes_needed(questionnaire: Questionnaire) -> int:
-    """The same estimate as the start page (surveys.duration), for the mail."""
-    return duration.minutes_needed(Definition.from_dict(questionnaire.definition))
-
-
-def sender_name(questionnaire: Questionnaire, user_id: int | None = None) -> str:
-    """Who asks: the regisseur who sent the invitations, else the traject's first regisseur."""
-    user = db.session.get(User, user_id) if user_id else None
-    if user is None or user.role != "regisseur":
-        user = db.session.scalar(
-            select(User)
-            .join(TrajectMember, TrajectMember.user_id == User.id)
-            .where(TrajectMember.traject_id == questionnaire.traject_id, User.role == "regisseur")
-            .order_by(TrajectMember.added_at, TrajectMember.id)
-            .limit(1)
-        )
-    return user.name if user is not None else "de regisseur van de verkenning"
-
-
-SUBJECTS = {
-    ("invitation", "nl"): "Uitnodiging: {title}",
-    ("reminder", "nl"): "Herinnering: {title}",
-    ("invitation", "en"): "Invitation: {title}",
-    ("reminder", "en"): "Reminder: {title}",
-}
-
-
-def compose(
-    kind: str, participant: Participant, questionnaire: Questionnaire, sender: str, lang: str | None = None
-) -> tuple[str, str]:
-    """Subject and body (with link placeholders) of an invitation or a reminder, in the
-    participant's language (`recipient_language`) unless `lang` asks for another."""
-    lang = lang if lang in MAIL_LANGUAGES else recipient_language(participant)
-    title = (questionnaire.title or {}).get(lang) or (questionnaire.title or {}).get("nl") or questionnaire.key
-    roles = ROLE_NAMES_EN if lang == "en" else ROLE_NAMES
-    context = {
-        "participant": participant,
-        "questionnaire": questionnaire,
-        "title": title,
-        "traject": questionnaire.traject,
-        "sender": sender,
-        "role_name": roles.get(participant.role, participant.role),
-        "organisation": participant.organisation,
-        "minutes": minutes_needed(questionnaire),
-        "deadline": deadline_text(questionnaire, lang),
-        "threshold": questionnaire.traject.anonymity_threshold,
-        "link": f"[[link:{participant.id}]]",
-        "optout": f"[[afmelden:{participant.id}]]",
-    }
-    suffix = ".en" if lang == "en" else ""
-    body = render_template(f"distribution/mail/{kind}{suffix}.txt", **context)
-    return SUBJECTS[(kind, lang)].format(title=title), body
-
-
-# --- who gets a mail --------------------------------------------------------------------------
-
-
-def _reachable():
-    return (Participant.email.is_not(None), Participant.opted_out.is_(False), Participant.completed.is_(False))
-
-
-def invitation_conditions(resend: bool = False) -> list:
-    conditions = list(_reachable())
-    if not resend:
-        conditions.append(Participant.invited_at.is_(None))
-    return conditions
-
-
-def reminder_conditions(questionnaire: Questionnaire, now: datetime) -> list:
-    due = now - timedelta(days=questionnaire.reminder_interval_days or 0)
-    return [
-        *_reachable(),
-        Participant.invited_at.is_not(None),
-        Participant.reminders_sent < (questionnaire.max_reminders or 0),
-        func.coalesce(Participant.last_reminded_at, Participant.invited_at) <= due,
-    ]
-
-
-def _ids(questionnaire: Questionnaire, conditions: list, participant_ids: list[int] | None = None) -> list[int]:
-    query = select(Participant.id).where(Participant.questionnaire_id == questionnaire.id, *conditions)
-    if participant_ids is not None:
-        query = query.where(Participant.id.in_(participant_ids))
-    return list(db.session.scalars(query.order_by(Participant.id)))
-
-
-def pending_invitations(questionnaire: Questionnaire) -> int:
-    return len(_ids(questionnaire, invitation_conditions()))
-
-
-def pending_participants(questionnaire: Questionnaire, limit: int | None = None) -> list[Participant]:
-    """Who the next "Uitnodigingen versturen" mails: not yet invited (and reachable)."""
-    query = (
-        select(Participant)
-        .where(Participant.questionnaire_id == questionnaire.id, *invitation_conditions())
-        .order_by(Participant.id)
-    )
-    if limit is not None:
-        query = query.limit(limit)
-    return list(db.session.scalars(query))
-
-
-def without_links(text: str, lang: str = "nl") -> str:
-    words = ("(personal link)", "(opt-out link)") if lang == "en" else ("(persoonlijke link)", "(afmeldlink)")
-    return PLACEHOLDER.sub(lambda m: words[0] if m.group(1) == "link" else words[1], text)
-
-
-def sample_mail(
-    kind: str, questionnaire: Questionnaire, participant: Participant, sender_id: int | None = None
-) -> dict:
-    """What `participant` will get, with the links left out: {"subject", "lang"} of the mail in their own
-    language, and the same mail in each language (`"nl"`, `"en"`: (subject, body)) for the review."""
-    sender = sender_name(questionnaire, sender_id)
-    lang = recipient_language(participant)
-    parts = {code: compose(kind, participant, questionnaire, sender, code) for code in MAIL_LANGUAGES}
-    return {
-        "subject": parts[lang][0],
-        "lang": lang,
-        **{code: (s, without_links(b, code)) for code, (s, b) in parts.items()},
-    }
-
-
-def sample_invitation(
-    questionnaire: Questionnaire, participant: Participant, sender_id: int | None = None, lang: str | None = None
-) -> tuple[str, str]:
-    """Subject and body of the invitation `participant` will get (in their language, or `lang`),
-    with the links left out."""
-    lang = lang if lang in MAIL_LANGUAGES else recipient_language(participant)
-    subject, body = compose("invitation", participant, questionnaire, sender_name(questionnaire, sender_id), lang)
-    return subject, without_links(body, lang)
 
 
 def send_fresh_link(participant: Participant) -> None:
@@ -306,7 +122,11 @@ def send_fresh_link(participant: Participant) -> None:
 
 def due_reminders(questionnaire: Questionnaire, now: datetime | None = None) -> int:
     now = now or utcnow()
-    return len(_ids(questionnaire, reminder_conditions(questionnaire, now))) if mailable(questionnaire, now) else 0
+    return (
+        len(recipient_ids(questionnaire, reminder_conditions(questionnaire, now)))
+        if mailable(questionnaire, now)
+        else 0
+    )
 
 
 # --- sending ----------------------------------------------------------------------------------
@@ -581,30 +401,8 @@ def send_invitations(
                 OutboxMessage.job_id == job_id,
             )
         )
-    work = [(q, _ids(q, conditions, participant_ids)) for q in targets]
-    total = sum(len(ids) for _, ids in work)
-    done = 0
-    for questionnaire, ids in work:
-        done = _run_and_record(
-            "invitation",
-            questionnaire,
-            ids,
-            conditions,
-            created_by=created_by,
-            progress=progress,
-            done_before=done,
-            total=total,
-            result=result,
-            job_id=job_id,
-        )
-    log.info(
-        "Uitnodigingen: %s aangemaakt, %s verstuurd, %s mislukt, %s later opnieuw",
-        result.queued,
-        result.sent,
-        result.failed,
-        result.retry + result.pending,
-    )
-    return result
+    work = [(q, conditions, recipient_ids(q, conditions, participant_ids)) for q in targets]
+    return _run_all("invitation", work, result, created_by=created_by, progress=progress, job_id=job_id)
 
 
 def send_reminders(
@@ -624,12 +422,26 @@ def send_reminders(
     if targets is None:
         return result
     work = [(q, reminder_conditions(q, now)) for q in targets]
-    work = [(q, conditions, _ids(q, conditions)) for q, conditions in work]
+    work = [(q, conditions, recipient_ids(q, conditions)) for q, conditions in work]
+    return _run_all("reminder", work, result, created_by=created_by, progress=progress, job_id=job_id)
+
+
+def _run_all(
+    kind: str,
+    work: list[tuple[Questionnaire, list, list[int]]],
+    result: SendResult,
+    *,
+    created_by: int | None,
+    progress: Progress | None,
+    job_id: str | None,
+) -> SendResult:
+    """Send `kind` to the (questionnaire, conditions, participant ids) of `work`, one progress over
+    all of them, and log the totals."""
     total = sum(len(ids) for _, _, ids in work)
     done = 0
     for questionnaire, conditions, ids in work:
         done = _run_and_record(
-            "reminder",
+            kind,
             questionnaire,
             ids,
             conditions,
@@ -641,76 +453,11 @@ def send_reminders(
             job_id=job_id,
         )
     log.info(
-        "Herinneringen: %s aangemaakt, %s verstuurd, %s mislukt, %s later opnieuw",
+        "%s: %s aangemaakt, %s verstuurd, %s mislukt, %s later opnieuw",
+        "Uitnodigingen" if kind == "invitation" else "Herinneringen",
         result.queued,
         result.sent,
         result.failed,
         result.retry + result.pending,
     )
     return result
-
-
-# --- opt-out and the mail-merge CSV -----------------------------------------------------------
-
-
-def opt_out(token: str) -> Participant | None:
-    """Stop further mails for the participant of `token` (no commit); None for an unknown token."""
-    participant = participant_for_token(token)
-    if participant is None:
-        return None
-    if not participant.opted_out:
-        participant.opted_out = True
-        # No participant id in the trail: only that someone of this questionnaire opted out.
-        audit.record(
-            "participant.opted_out",
-            object_type="Questionnaire",
-            object_id=participant.questionnaire_id,
-            traject_id=participant.questionnaire.traject_id,
-            actor_id=None,
-        )
-    return participant
-
-
-LINK_COLUMNS = ("name", "email", "role", "organisation", "link")
-
-
-def _cell(value: str | None) -> str:
-    # A spreadsheet runs a cell that starts with = + - @ as a formula; quote it.
-    value = value or ""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-class LinksNotAvailable(PermissionError):
-    """An anonymous questionnaire's links go by mail only (unless the traject self-distributes)."""
-
-
-def link_rows(questionnaire: Questionnaire) -> list[list[str]]:
-    """Rows for the mail-merge CSV: participants who have not completed and did not opt out.
-
-    Raises LinksNotAvailable for an anonymous questionnaire outside self-distribution."""
-    if not links_visible(questionnaire):
-        raise LinksNotAvailable("De persoonlijke links van een anonieme vragenlijst gaan alleen per mail.")
-    # Anonymous (self-distribution): every participant, so the list does not tell who answered.
-    conditions = [Participant.email.is_not(None)] if questionnaire.anonymous else list(_reachable())
-    participants = db.session.scalars(
-        select(Participant)
-        .where(Participant.questionnaire_id == questionnaire.id, *conditions)
-        .order_by(Participant.id)
-    ).all()
-    rows = []
-    with url_context():
-        for participant in participants:
-            links = links_for(participant)
-            if links is None:
-                continue
-            rows.append(
-                [
-                    _cell(participant.name),
-                    _cell(participant.email),
-                    participant.role,
-                    participant.organisation.code if participant.organisation else "",
-                    links[0],
-                ]
-            )
-    audit.record("export.links", obj=questionnaire, traject_id=questionnaire.traject_id, count=len(rows))
-    return rows

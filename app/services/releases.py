@@ -19,6 +19,7 @@ from analysis import disclosure
 from app.extensions import db
 from app.models import IndicatorSnapshot, Organisation, Participant, Questionnaire, ReleaseBatch, Response
 from app.services import rollups as rollup_service
+from app.services import users_locations
 from app.services.responses import questionnaire_state
 
 STAFF = "ict_staff"
@@ -126,11 +127,15 @@ def _previous_state(history: list[IndicatorSnapshot], key: str):
     return past, last_visible
 
 
-def plan_instrument(traject, instrument, found: disclosure.Members | None, history, number: int, closed: bool):
+def plan_instrument(
+    traject, instrument, found: disclosure.Members | None, history, number: int, closed: bool, location_of=None
+):
     """The disclosure decision for one anonymous instrument, and the atoms it was made on."""
     batch_of = _batches(instrument.ids)
     atoms = disclosure.atoms_of(found, batch_of, number) if found is not None else {}
     past, last_visible = _previous_state(history, instrument.key)
+    # location hook: the ICT-users' location groups are audited groups (analysis.locations)
+    fine = users_locations.fine_atoms(found, batch_of, number, location_of, closed, past)
     decision = disclosure.plan(
         atoms,
         traject.anonymity_threshold,
@@ -140,6 +145,7 @@ def plan_instrument(traject, instrument, found: disclosure.Members | None, histo
         last_visible=last_visible,
         closed=closed,
         rollups=True,
+        locations=fine,
     )  # roll-up hook (issue 15): pools admitted by the audit
     return decision, atoms, last_visible, batch_of
 
@@ -176,6 +182,7 @@ def assemble(
         "ict_foto": raw.ict_foto,
         "rollups": [],
         "item_quality": [],
+        "locations": [],
         "response_rates": [dict(r, suppressed=False) for r in raw.rates if r["questionnaire"] in identified_keys],
     }
     state, released_ids, responses = {}, [], 0
@@ -184,8 +191,11 @@ def assemble(
         key = instrument.key
         found = raw.members.get(key)
         closed = _closed(instrument.ids)
-        decision, atoms, last_visible, batch_of = plan_instrument(traject, instrument, found, history, number, closed)
+        decision, atoms, last_visible, batch_of = plan_instrument(
+            traject, instrument, found, history, number, closed, users_locations.location_of(raw, key)
+        )
         measures = disclosure.measures_of(atoms, decision.rollups)  # roll-up hook: pools are shown groups
+        users_locations.add_counts(measures, decision)  # location hook: location groups are shown groups
         respondents = found.respondents if found is not None else []
         unchanged = (
             key in old_state
@@ -220,6 +230,7 @@ def assemble(
         released_ids += [rid for rid in respondents if rid not in batch_of]
         _fresh(payload, raw, key, hidden, counts, traject)
         rollup_service.add_fresh(payload, raw.extra.get("release_extras"), key, decision.rollups, counts, hidden)
+        users_locations.add_fresh(payload, raw, key, decision.locations, decision.location_counts)
     payload["response_rates"].sort(key=lambda r: (str(r["questionnaire"]), str(r["organisation"]), str(r["role"])))
     identified = sum(int(raw.extra.get("responses_by_key", {}).get(k, 0)) for k in identified_keys)
     return Release(payload=payload, state=state, released_ids=released_ids, responses=responses + identified)
@@ -275,6 +286,7 @@ def _carry(payload: dict, old: dict, key: str) -> None:
     payload["comments"] += [c for c in old.get("comments", []) if c.get("questionnaire") == key]
     payload["response_rates"] += [r for r in old.get("response_rates", []) if r.get("questionnaire") == key]
     rollup_service.carry(payload, old, key)  # roll-up hook (issue 15)
+    users_locations.carry(payload, old, key)  # location hook
 
 
 def same_payload(a: dict | None, b: dict | None) -> bool:

@@ -1,15 +1,13 @@
 """The stakeholder register: add, edit, move on the grid, import from CSV, and the measured attitude beside it.
 
-Messages are gettext strings: Dutch by default (the API has no session language), English in an
-English session. Every change records an audit event in the caller's transaction (no commit here).
+Refusals are `StakeholderError`s whose messages are `N_` ids, translated at the edge (the import's
+per-line errors likewise). Every change records an audit event in the caller's transaction (no commit here).
 """
 
 from __future__ import annotations
 
 import csv
 
-from flask import has_request_context
-from flask_babel import gettext
 from sqlalchemy import select
 
 from analysis import stakeholders as rules
@@ -17,6 +15,7 @@ from app.extensions import db
 from app.models import Traject
 from app.models.stakeholders import Stakeholder
 from app.services import audit
+from app.services.errors import N_, ServiceError
 from app.services.trajects import ImportReport, read_csv, unstorable_text
 
 FIELDS = (
@@ -106,19 +105,8 @@ CSV_EXAMPLE_EN = (
 )
 
 
-def _(message: str, **values) -> str:
-    """gettext in a request (the session's language); Dutch outside one (CLI, worker, tests)."""
-    if has_request_context():
-        return gettext(message, **values)
-    return message % values if values else message
-
-
-class StakeholderError(ValueError):
-    """Field errors of a stakeholder change; nothing was saved."""
-
-    def __init__(self, message: str, errors: dict[str, list[str]]):
-        super().__init__(message)
-        self.errors = errors
+class StakeholderError(ServiceError):
+    """A refused change of the register, log, concerns or plan (field errors); nothing was saved."""
 
 
 def _choice(field: str, value, allowed: tuple, default=None, *, required: bool = False):
@@ -126,13 +114,13 @@ def _choice(field: str, value, allowed: tuple, default=None, *, required: bool =
     text = value.strip().lower() if isinstance(value, str) else value
     if text in (None, ""):
         if required:
-            return None, _("Kies een waarde: %(allowed)s.", allowed=", ".join(allowed))
+            return None, N_("Kies een waarde: %(allowed)s.", allowed=", ".join(allowed))
         return default, None
     if not isinstance(text, str):
-        return None, _("Kies een waarde: %(allowed)s.", allowed=", ".join(allowed))
+        return None, N_("Kies een waarde: %(allowed)s.", allowed=", ".join(allowed))
     text = WORDS.get(field, {}).get(text, text)
     if text not in allowed:
-        return None, _(
+        return None, N_(
             "Onbekende waarde „%(value)s”; kies uit %(allowed)s.", value=str(value)[:40], allowed=", ".join(allowed)
         )
     return text, None
@@ -140,13 +128,13 @@ def _choice(field: str, value, allowed: tuple, default=None, *, required: bool =
 
 def _score(value):
     if isinstance(value, bool):
-        return None, _("Vul een geheel getal van 1 tot en met 5 in.")
+        return None, N_("Vul een geheel getal van 1 tot en met 5 in.")
     try:
         number = int(value.strip()) if isinstance(value, str) else value
     except ValueError:
         number = None
     if not isinstance(number, int) or not rules.SCALE[0] <= number <= rules.SCALE[1]:
-        return None, _("Vul een geheel getal van 1 tot en met 5 in.")
+        return None, N_("Vul een geheel getal van 1 tot en met 5 in.")
     return number, None
 
 
@@ -154,14 +142,14 @@ def _text(value, limit: int, *, required: bool = False, multiline: bool = False)
     if value is None:
         value = ""
     if not isinstance(value, str):
-        return None, _("Moet tekst zijn.")
+        return None, N_("Moet tekst zijn.")
     value = value.strip()
     if required and not value:
-        return None, _("Vul dit veld in.")
+        return None, N_("Vul dit veld in.")
     if len(value) > limit:
-        return None, _("Hoogstens %(n)s tekens.", n=limit)
+        return None, N_("Hoogstens %(n)s tekens.", n=limit)
     if unstorable_text(value, multiline=multiline):
-        return None, _("De tekst bevat ongeldige tekens.")
+        return None, N_("De tekst bevat ongeldige tekens.")
     return value, None
 
 
@@ -179,7 +167,7 @@ def validate(traject: Traject, data: dict, *, taken: set[str]) -> tuple[dict, di
 
     put("name", _text(data.get("name"), 200, required=True))
     if "name" in clean and clean["name"].lower() in taken:
-        errors["name"] = [_("Er staat al een belanghebbende met deze naam in het register.")]
+        errors["name"] = [N_("Er staat al een belanghebbende met deze naam in het register.")]
     put("kind", _choice("kind", data.get("kind"), rules.KINDS, required=True))
     put("category", _choice("category", data.get("category"), rules.CATEGORIES, "other"))
     put("influence", _score(data.get("influence")))
@@ -194,7 +182,7 @@ def validate(traject: Traject, data: dict, *, taken: set[str]) -> tuple[dict, di
         clean["organisation_code"] = None
     elif not isinstance(organisation, str) or traject.organisation_by_code(organisation.strip().upper()) is None:
         errors["organisation"] = [
-            _(
+            N_(
                 "Onbekende organisatie; gebruik de code van een school in dit traject, "
                 "of laat leeg voor het hele traject."
             )
@@ -219,7 +207,7 @@ def register(traject: Traject) -> list[Stakeholder]:
 def add(traject: Traject, data: dict) -> Stakeholder:
     clean, errors = validate(traject, data, taken=names_in(traject))
     if errors:
-        raise StakeholderError(_("De belanghebbende is niet geldig."), errors)
+        raise StakeholderError(N_("De belanghebbende is niet geldig."), errors)
     stakeholder = Stakeholder(traject_id=traject.id, **clean)
     db.session.add(stakeholder)
     db.session.flush()
@@ -230,7 +218,7 @@ def add(traject: Traject, data: dict) -> Stakeholder:
 def update(stakeholder: Stakeholder, traject: Traject, data: dict) -> Stakeholder:
     clean, errors = validate(traject, data, taken=names_in(traject, but=stakeholder))
     if errors:
-        raise StakeholderError(_("De belanghebbende is niet geldig."), errors)
+        raise StakeholderError(N_("De belanghebbende is niet geldig."), errors)
     changed = sorted(k for k, v in clean.items() if getattr(stakeholder, k) != v)
     for key, value in clean.items():
         setattr(stakeholder, key, value)
@@ -248,7 +236,7 @@ def move(stakeholder: Stakeholder, influence, interest) -> Stakeholder:
             errors[field] = [message]
         values[field] = number
     if errors:
-        raise StakeholderError(_("De plaats in het krachtenveld is niet geldig."), errors)
+        raise StakeholderError(N_("De plaats in het krachtenveld is niet geldig."), errors)
     before = stakeholder.quadrant
     stakeholder.influence, stakeholder.interest = values["influence"], values["interest"]
     audit.record(
@@ -288,16 +276,16 @@ def import_csv(traject: Traject, text: str) -> ImportReport:
     try:
         header, rows = read_csv(text)
     except (csv.Error, UnicodeDecodeError) as exc:
-        report.row_errors.append((1, "bestand", _("Het bestand is geen leesbare CSV: %(e)s", e=str(exc))))
+        report.row_errors.append((1, "bestand", N_("Het bestand is geen leesbare CSV: %(e)s", e=str(exc))))
         return report
     header = [COLUMN_ALIASES.get(h, h) for h in header]
     rows = [{COLUMN_ALIASES.get(k, k): v for k, v in row.items() if k is not None} for row in rows]
     missing = [c for c in ("name", "kind", "influence", "interest") if c not in header]
     if missing:
-        report.row_errors.append((1, "kop", _("Kolom ontbreekt: %(cols)s.", cols=", ".join(missing))))
+        report.row_errors.append((1, "kop", N_("Kolom ontbreekt: %(cols)s.", cols=", ".join(missing))))
         return report
     if not rows:
-        report.row_errors.append((2, "bestand", _("Het bestand bevat geen rijen.")))
+        report.row_errors.append((2, "bestand", N_("Het bestand bevat geen rijen.")))
         return report
     taken = names_in(traject)
     cleaned = []

@@ -6,19 +6,23 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.actions import commit
+from app.actions import commit, run_action
 from app.extensions import db
 from app.models.stakeholders import CommunicationItem, Engagement
 from app.security.access import can_edit, role_required, traject_for
 from app.services import concerns as concern_service
 from app.services import engagements as engagement_service
 from app.services import stakeholders as stakeholder_service
-from app.services.stakeholders import StakeholderError
 from app.stakeholders import bp
 from app.stakeholders.forms import AnswerForm, CommunicationForm, ConcernForm, CsrfForm, EngagementForm
-from app.stakeholders.routes import apply_errors
 
 T = "/trajecten/<int:traject_id>"
+
+
+def _saved(form, action, success: str, redirect_to: str):
+    """Run a register change for a valid form: committed, flashed and the redirect; refused: rolled
+    back with the errors on the form, and None (the caller reloads what it shows)."""
+    return run_action(action, success=success, redirect_to=redirect_to, form=form).response
 
 
 def _own(traject, model, ident: int):
@@ -85,16 +89,12 @@ def engagement_add(traject_id: int):
     traject = traject_for(current_user, traject_id, write=True)
     form = _engagement_form(traject)
     if form.validate_on_submit():
-        try:
-            engagement_service.log(traject, _engagement_data(form))
-        except StakeholderError as exc:
-            db.session.rollback()
-            traject = traject_for(current_user, traject_id, write=True)
-            apply_errors(form, exc.errors)
-        else:
-            commit()
-            flash(_("Activiteit vastgelegd."), "success")
-            return redirect(url_for("stakeholders.engagements", traject_id=traject.id))
+        back = url_for("stakeholders.engagements", traject_id=traject.id)
+        if done := _saved(
+            form, lambda: engagement_service.log(traject, _engagement_data(form)), _("Activiteit vastgelegd."), back
+        ):
+            return done
+        traject = traject_for(current_user, traject_id, write=True)
     return render_template("stakeholders/engagement_form.html", form=form, traject=traject, engagement=None)
 
 
@@ -105,17 +105,12 @@ def engagement_edit(traject_id: int, engagement_id: int):
     engagement = _own(traject, Engagement, engagement_id)
     form = _engagement_form(traject, engagement)
     if form.validate_on_submit():
-        try:
-            engagement_service.update(engagement, traject, _engagement_data(form))
-        except StakeholderError as exc:
-            db.session.rollback()
-            traject = traject_for(current_user, traject_id, write=True)
-            engagement = _own(traject, Engagement, engagement_id)
-            apply_errors(form, exc.errors)
-        else:
-            commit()
-            flash(_("Wijzigingen opgeslagen."), "success")
-            return redirect(url_for("stakeholders.engagements", traject_id=traject.id))
+        back = url_for("stakeholders.engagements", traject_id=traject.id)
+        change = lambda: engagement_service.update(engagement, traject, _engagement_data(form))  # noqa: E731
+        if done := _saved(form, change, _("Wijzigingen opgeslagen."), back):
+            return done
+        traject = traject_for(current_user, traject_id, write=True)
+        engagement = _own(traject, Engagement, engagement_id)
     return render_template("stakeholders/engagement_form.html", form=form, traject=traject, engagement=engagement)
 
 
@@ -164,18 +159,11 @@ def concern_add(traject_id: int):
     form = ConcernForm()
     _concern_choices(form, traject)
     if form.validate_on_submit():
-        try:
-            concern_service.record(
-                traject, {k: form[k].data for k in ("text", "stakeholder", "engagement", "domain", "status", "answer")}
-            )
-        except StakeholderError as exc:
-            db.session.rollback()
-            traject = traject_for(current_user, traject_id, write=True)
-            apply_errors(form, exc.errors)
-        else:
-            commit()
-            flash(_("Zorg vastgelegd."), "success")
-            return redirect(url_for("stakeholders.concerns", traject_id=traject.id))
+        data = {k: form[k].data for k in ("text", "stakeholder", "engagement", "domain", "status", "answer")}
+        back = url_for("stakeholders.concerns", traject_id=traject.id)
+        if done := _saved(form, lambda: concern_service.record(traject, data), _("Zorg vastgelegd."), back):
+            return done
+        traject = traject_for(current_user, traject_id, write=True)
     return render_template("stakeholders/concern_form.html", form=form, traject=traject, concern=None)
 
 
@@ -207,19 +195,12 @@ def concern(traject_id: int, concern_id: int):
         traject = traject_for(current_user, traject_id, write=True)
         if form is None or not form.validate_on_submit():
             abort(400)
-        try:
-            concern_service.update(
-                row, traject, {name: form[name].data for name in form.data if name not in ("csrf_token", "submit")}
-            )
-        except StakeholderError as exc:
-            db.session.rollback()
-            traject = traject_for(current_user, traject_id, write=True)
-            row = concern_service.visible_concern(traject, concern_id)
-            apply_errors(form, exc.errors)
-        else:
-            commit()
-            flash(_("Wijzigingen opgeslagen."), "success")
-            return redirect(url_for("stakeholders.concern", traject_id=traject.id, concern_id=row.id))
+        data = {name: form[name].data for name in form.data if name not in ("csrf_token", "submit")}
+        back = url_for("stakeholders.concern", traject_id=traject.id, concern_id=row.id)
+        if done := _saved(form, lambda: concern_service.update(row, traject, data), _("Wijzigingen opgeslagen."), back):
+            return done
+        traject = traject_for(current_user, traject_id, write=True)
+        row = concern_service.visible_concern(traject, concern_id)
     return render_template(
         "stakeholders/concern.html",
         traject=traject,
@@ -239,23 +220,13 @@ def concern_convert(traject_id: int, concern_id: int, target: str):
         abort(404)
     if not CsrfForm().validate_on_submit():
         abort(400)
-    try:
-        if target == "bedreiging":
-            concern_service.to_threat(row, traject)
-        else:
-            concern_service.to_action(row, traject)
-    except StakeholderError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("stakeholders.concern", traject_id=traject_id, concern_id=concern_id))
-    commit()
-    flash(
-        _("De zorg staat nu als bedreiging in de SWOT.")
+    convert, success = (
+        (concern_service.to_threat, _("De zorg staat nu als bedreiging in de SWOT."))
         if target == "bedreiging"
-        else _("De zorg staat nu als actie op de routekaart."),
-        "success",
+        else (concern_service.to_action, _("De zorg staat nu als actie op de routekaart."))
     )
-    return redirect(url_for("stakeholders.concern", traject_id=traject.id, concern_id=row.id))
+    run_action(lambda: convert(row, traject), success=success)
+    return redirect(url_for("stakeholders.concern", traject_id=traject_id, concern_id=concern_id))
 
 
 # --- communication plan ------------------------------------------------------------------------
@@ -303,20 +274,12 @@ def plan_item(traject_id: int, item_id: int | None = None):
     item = _own(traject, CommunicationItem, item_id) if item_id is not None else None
     form = _item_form(traject, item)
     if form.validate_on_submit():
-        try:
-            engagement_service.save_item(
-                traject,
-                {k: form[k].data for k in ("stakeholder", "message", "channel", "planned_on", "by_whom", "done")},
-                item,
-            )
-        except StakeholderError as exc:
-            db.session.rollback()
-            traject = traject_for(current_user, traject_id, write=True)
-            apply_errors(form, exc.errors)
-        else:
-            commit()
-            flash(_("Communicatiemoment opgeslagen."), "success")
-            return redirect(url_for("stakeholders.plan", traject_id=traject.id))
+        data = {k: form[k].data for k in ("stakeholder", "message", "channel", "planned_on", "by_whom", "done")}
+        back = url_for("stakeholders.plan", traject_id=traject.id)
+        change = lambda: engagement_service.save_item(traject, data, item)  # noqa: E731
+        if done := _saved(form, change, _("Communicatiemoment opgeslagen."), back):
+            return done
+        traject = traject_for(current_user, traject_id, write=True)
     return render_template("stakeholders/plan_form.html", form=form, traject=traject, item=item)
 
 

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from app.actions import commit
+from app.actions import commit, run_action
 from app.extensions import db
-from app.i18n import select_locale
+from app.i18n import select_locale, translate, translate_errors
 from app.models.stakeholders import Stakeholder
 from app.security.access import can_edit, role_required, traject_for
 from app.services import concerns as concern_service
@@ -21,15 +21,6 @@ from app.stakeholders.forms import CsrfForm, ImportForm, MoveForm, StakeholderFo
 from app.stakeholders.grid import grid_svg
 
 PREFIX = "/trajecten/<int:traject_id>/belanghebbenden"
-
-
-def apply_errors(form, errors: dict) -> None:
-    for name, messages in errors.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors or []) + list(messages)
-        else:
-            flash("; ".join(messages), "error")
 
 
 def stakeholder_of(traject, stakeholder_id: int) -> Stakeholder:
@@ -97,7 +88,7 @@ def move(traject_id: int, stakeholder_id: int):
         service.move(stakeholder, form.influence.data, form.interest.data)
     except service.StakeholderError as exc:
         db.session.rollback()
-        flash("; ".join(m for ms in exc.errors.values() for m in ms), "error")
+        flash("; ".join(m for ms in translate_errors(exc.errors).values() for m in ms), "error")
     else:
         commit()
         flash(_("%(name)s staat nu in „%(q)s”.", name=stakeholder.name, q=_quadrant(stakeholder.quadrant)), "success")
@@ -121,16 +112,15 @@ def add(traject_id: int):
     form = StakeholderForm()
     _organisation_choices(form, traject)
     if form.validate_on_submit():
-        try:
-            stakeholder = service.add(traject, _form_data(form))
-        except service.StakeholderError as exc:
-            db.session.rollback()
-            traject = traject_for(current_user, traject_id, write=True)
-            apply_errors(form, exc.errors)
-        else:
-            commit()
-            flash(_("Belanghebbende toegevoegd."), "success")
-            return redirect(url_for("stakeholders.show", traject_id=traject.id, stakeholder_id=stakeholder.id))
+        added = run_action(
+            lambda: service.add(traject, _form_data(form)),
+            success=_("Belanghebbende toegevoegd."),
+            redirect_to=lambda s: url_for("stakeholders.show", traject_id=traject_id, stakeholder_id=s.id),
+            form=form,
+        )
+        if added.response is not None:
+            return added.response
+        traject = traject_for(current_user, traject_id, write=True)
     return render_template("stakeholders/form.html", form=form, traject=traject, stakeholder=None)
 
 
@@ -177,17 +167,16 @@ def edit(traject_id: int, stakeholder_id: int):
     )
     _organisation_choices(form, traject)
     if form.validate_on_submit():
-        try:
-            service.update(stakeholder, traject, _form_data(form))
-        except service.StakeholderError as exc:
-            db.session.rollback()
-            traject = traject_for(current_user, traject_id, write=True)
-            stakeholder = stakeholder_of(traject, stakeholder_id)
-            apply_errors(form, exc.errors)
-        else:
-            commit()
-            flash(_("Wijzigingen opgeslagen."), "success")
-            return redirect(url_for("stakeholders.show", traject_id=traject.id, stakeholder_id=stakeholder.id))
+        saved = run_action(
+            lambda: service.update(stakeholder, traject, _form_data(form)),
+            success=_("Wijzigingen opgeslagen."),
+            redirect_to=url_for("stakeholders.show", traject_id=traject_id, stakeholder_id=stakeholder_id),
+            form=form,
+        )
+        if saved.response is not None:
+            return saved.response
+        traject = traject_for(current_user, traject_id, write=True)
+        stakeholder = stakeholder_of(traject, stakeholder_id)
     return render_template("stakeholders/form.html", form=form, traject=traject, stakeholder=stakeholder)
 
 
@@ -237,6 +226,7 @@ def import_csv(traject_id: int):
             return redirect(url_for("stakeholders.register", traject_id=traject.id))
         db.session.rollback()
         traject = traject_for(current_user, traject_id, write=True)
+        report.row_errors = [(line, column, translate(message)) for line, column, message in report.row_errors]
     status = 422 if report is not None and not report.ok else 200
     return render_template(
         "stakeholders/import.html",

@@ -10,14 +10,12 @@ import hashlib
 from flask import abort, make_response, render_template, request
 from flask_babel import gettext as _
 
-from app.actions import commit
-from app.extensions import db, limiter
+from app.actions import run_action
+from app.extensions import limiter
 from app.services import concerns as concern_service
-from app.services.stakeholders import StakeholderError
 from app.services.tokens import participant_for_token
 from app.stakeholders import bp
 from app.stakeholders.forms import StaffConcernForm
-from app.stakeholders.routes import apply_errors
 
 
 def _link_key() -> str:
@@ -40,13 +38,8 @@ def staff_concern(token: str):
     traject = participant.questionnaire.traject
     form = StaffConcernForm()
     if form.validate_on_submit():
-        try:
-            concern_service.raise_anonymously(participant, {"text": form.text.data, "domain": form.domain.data})
-        except StakeholderError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            commit()
+        data = {"text": form.text.data, "domain": form.domain.data}
+        if run_action(lambda: concern_service.raise_anonymously(participant, data), form=form).ok:
             response = make_response(
                 render_template("stakeholders/staff_concern_sent.html", traject=traject, token=token)
             )

@@ -27,16 +27,20 @@ def may_raise(token: str | None) -> bool:
 
 def concern_backlink(traject, *, swot_item: int | None = None, action: int | None = None):
     """A link from a SWOT item or roadmap action back to the concern it came from (or nothing)."""
-    from flask import url_for
+    from flask import g, url_for
     from flask_babel import gettext as _
     from markupsafe import Markup, escape
 
-    from app.services.concerns import concern_of
+    from app.services.concerns import links_for
 
-    concern = concern_of(traject, swot_item_id=swot_item, action_id=action) if (swot_item or action) else None
-    if concern is None:
+    # One query per page, not one per item: the links of the traject, kept for this request.
+    cache = g.setdefault("concern_links", {})
+    if traject.id not in cache:
+        cache[traject.id] = links_for(traject)
+    concern_id = cache[traject.id].get(("swot", swot_item) if swot_item else ("action", action))
+    if concern_id is None:
         return ""
-    href = url_for("stakeholders.concern", traject_id=traject.id, concern_id=concern.id)
+    href = url_for("stakeholders.concern", traject_id=traject.id, concern_id=concern_id)
     return Markup(f' <a class="from-concern" href="{escape(href)}">{escape(_("uit een zorg of bezwaar"))}</a>')  # nosec B704  # href and label escaped
 
 

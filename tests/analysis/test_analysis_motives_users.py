@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis.feasibility import feasibility_inputs
-from analysis.ict_users import by_location, improvement_by_domain, service_quality
+from analysis.ict_users import improvement_by_domain, location_scores, service_quality
 from analysis.motives import board_motives, by_party, drivers
 from analysis.swot import derive_items
 
@@ -181,26 +181,47 @@ def _location_answers(sizes, value_of=lambda loc: 5):
 ITEMS = [{"question": "network_wifi", "construct": "user_network", "min": 1, "max": 5}]
 
 
+def by_location(answers, threshold, closed, hidden=()):
+    """The location rows a release shows: the release plan's location groups (analysis.locations), then
+    their scores (analysis.ict_users.location_scores), as the recompute does."""
+    from analysis.coded import prepare
+    from analysis.disclosure import measures_of, members, plan
+    from analysis.locations import admit, coarse, fine_atoms
+
+    likert = answers.loc[answers["question"] != "location"]
+    prepared = prepare(likert, ITEMS)
+    found = members(answers[["respondent", "organisation", "role"]], prepared)
+    where = answers.loc[answers["question"] == "location"]
+    location_of = dict(zip(where["respondent"], where["value"]))
+    fine = fine_atoms(found, {}, 1, location_of)
+    if hidden:  # a release that hides these groups (for whatever reason): locations are decided beside it
+        visible = {m: [c for c in ns if c not in hidden] for m, ns in measures_of(coarse(fine)).items()}
+        groups = admit(fine, threshold, number=1, visible=visible, hidden=hidden)
+    else:
+        groups = plan(coarse(fine), threshold, number=1, closed=closed, locations=fine).locations
+    return location_scores(prepared, location_of, groups)
+
+
 def test_locations_only_at_close_and_only_without_a_small_remainder():
     answers = _location_answers(
         {("A", "hoofd"): 6, ("A", "neven"): 5, ("B", "hoofd"): 8, ("B", "neven"): 2},
         value_of=lambda loc: 5 if loc == "hoofd" else 2,
     )
-    assert by_location(answers, ITEMS, 5, closed=False) == []
-    rows = by_location(answers, ITEMS, 5, closed=True)
+    assert by_location(answers, 5, closed=False) == []
+    rows = by_location(answers, 5, closed=True)
     # A qualifies (6 and 5); B does not (2 at its branch); the pooled scope is not shown beside A.
     assert [(r["organisation"], r["location"], r["n"], r["score"]) for r in rows] == [
         ("A", "hoofd", 6, 100.0),
         ("A", "neven", 5, 25.0),
     ]
     # A school whose total the release hides shows no locations (here all schools together do instead).
-    assert {r["organisation"] for r in by_location(answers, ITEMS, 5, closed=True, hidden={("A", None)})} == {None}
+    assert {r["organisation"] for r in by_location(answers, 5, closed=True, hidden={("A", None)})} == {None}
     # Three respondents without a location at A: total − locations would show them, so A is out.
     unknown = _location_answers({("A", "hoofd"): 6, ("A", "neven"): 5, ("A", None): 3})
-    assert by_location(unknown, ITEMS, 5, closed=True) == []
+    assert by_location(unknown, 5, closed=True) == []
     # No school qualifies alone, all schools together do.
     pooled = _location_answers({("A", "hoofd"): 3, ("A", "neven"): 3, ("B", "hoofd"): 3, ("B", "neven"): 3})
-    assert {(r["organisation"], r["location"], r["n"]) for r in by_location(pooled, ITEMS, 5, closed=True)} == {
+    assert {(r["organisation"], r["location"], r["n"]) for r in by_location(pooled, 5, closed=True)} == {
         (None, "hoofd", 6),
         (None, "neven", 6),
     }

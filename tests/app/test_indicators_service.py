@@ -105,6 +105,7 @@ def test_payload_has_every_section_and_suppresses_small_groups(demo):
         "response_rates",
         "rollups",
         "item_quality",
+        "locations",
     }
     assert {r["questionnaire"] for r in payload["constructs"]} >= {"ict_staff", "board_commitment", "motives"}
     assert {r["construct"] for r in payload["motives"]} >= {"motive_quality", "motive_cost"}
