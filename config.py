@@ -74,6 +74,13 @@ class Config:
     # After a failed publish the broker is left alone for this many seconds (per process), so a
     # Redis that hangs costs one request its timeouts, not every request (app.jobs.publish).
     BROKER_RETRY_AFTER = 10
+    # Debounce of the recompute after a submission (app/pending_recompute.py): the first submission
+    # sends the run with this countdown and the ones before it starts reading send nothing, so a
+    # burst makes one run. 0 sends a run per submission. Eager (no Redis) runs it at once.
+    RECOMPUTE_DEBOUNCE = 5.0
+    # The pending marker expires after this many seconds, so a lost message cannot silence a
+    # traject (the stale flag and the sweep recompute it meanwhile).
+    RECOMPUTE_PENDING_TTL = 120
     # Tests only: seconds the recompute task sleeps between stages, so a worker can be killed mid-run.
     RECOMPUTE_TEST_DELAY = float(os.environ.get("RECOMPUTE_TEST_DELAY", "0") or 0)
 
@@ -227,6 +234,16 @@ def _port(value: str) -> int:
     return port
 
 
+def _seconds_or_zero(value: str) -> float:
+    try:
+        seconds = float(str(value).strip())
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 300:
+        raise ValueError(f"RECOMPUTE_DEBOUNCE: seconden (0–300), niet {value!r}.")
+    return seconds
+
+
 def _hops(value: str) -> int:
     try:
         hops = int(str(value).strip())
@@ -274,6 +291,7 @@ class Settings:
     proxy_fix_x_proto: int | None = _var("PROXY_FIX_X_PROTO", _hops)
     proxy_fix_x_host: int | None = _var("PROXY_FIX_X_HOST", _hops)
     celery_visibility_timeout: float | None = _var("CELERY_VISIBILITY_TIMEOUT", float)
+    recompute_debounce: float | None = _var("RECOMPUTE_DEBOUNCE", _seconds_or_zero)
     mail_timeout: float | None = _var("MAIL_TIMEOUT", float)
     mail_claim_lease: float | None = _var("MAIL_CLAIM_LEASE", float)
     mail_max_attempts: int | None = _var("MAIL_MAX_ATTEMPTS", int)

@@ -15,6 +15,7 @@ from celery import Celery, Task
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import select, update
 
+from app import pending_recompute
 from app.extensions import db
 from app.models import Job
 from app.models.base import aware, utcnow
@@ -373,9 +374,13 @@ def enqueue_recompute(traject_id: int, created_by: int | None = None) -> Job:
 def recompute_quietly(traject_id: int) -> None:
     """Ask for a recompute without a Job row (after a submission: its moment must leave no trace).
 
-    The stale flag set in the submission's transaction is the outbox; if the broker is down,
-    the beat sweep recomputes later.
+    Debounced (`RECOMPUTE_DEBOUNCE` seconds, app/pending_recompute.py): the first submission of a
+    burst sends the run with that countdown and marks it pending; the others send nothing, so a
+    burst makes one run, and a submission during a run makes exactly one follow-up. Eager
+    (`make run`, tests) runs it now. The stale flag set in the submission's transaction is the
+    outbox; if the broker is down, the beat sweep recomputes later.
     """
+    global _broker_down_until
     celery = celery_app()
     kwargs = {"traject_id": traject_id}
     if celery.conf.task_always_eager:
@@ -383,5 +388,22 @@ def recompute_quietly(traject_id: int) -> None:
             celery.loader.import_default_modules()
         celery.tasks[RECOMPUTE_TASK].apply(kwargs=kwargs)
         db.session.expire_all()
-    else:
+        return
+    delay = float(current_app.config.get("RECOMPUTE_DEBOUNCE") or 0)
+    if delay <= 0:
         publish(RECOMPUTE_TASK, kwargs)
+        return
+    if time.monotonic() < _broker_down_until:
+        raise BrokerUnavailable("wachtrij kort geleden onbereikbaar")
+    try:
+        first = pending_recompute.claim(traject_id, float(current_app.config.get("RECOMPUTE_PENDING_TTL") or 120))
+    except Exception:
+        _broker_down_until = time.monotonic() + float(current_app.config.get("BROKER_RETRY_AFTER", 10))
+        raise
+    if not first:
+        return  # a run is pending and has not started reading: it will read this submission too
+    try:
+        publish(RECOMPUTE_TASK, kwargs, countdown=delay)
+    except Exception:
+        pending_recompute.clear(traject_id)  # nothing is on its way after all
+        raise

@@ -141,7 +141,7 @@ def recompute(traject) -> tuple[float, float]:
     from app.services import indicators
 
     db.session.execute(delete(IndicatorSnapshot))
-    db.session.execute(text("UPDATE responses SET released_in = NULL"))  # every run makes release 1
+    db.session.execute(text("DELETE FROM release_batches"))  # every run makes release 1
     db.session.commit()
     db.session.expire_all()
     started, cpu = time.perf_counter(), time.process_time()
@@ -151,12 +151,56 @@ def recompute(traject) -> tuple[float, float]:
     return seconds, cpu
 
 
+def marks(questionnaire_id: int, repeat: int) -> dict:
+    """A release's marks alone at this size, interleaved: the former `UPDATE responses SET
+    released_in` (a column added for the comparison) against COPY into `release_batches`."""
+    from app.extensions import db
+    from app.models import Response
+    from app.services import releases
+
+    ids = list(db.session.scalars(select(Response.id).where(Response.questionnaire_id == questionnaire_id)))
+    db.session.execute(text("ALTER TABLE responses ADD COLUMN released_in integer"))
+    db.session.commit()
+
+    def vacuum(table: str) -> None:  # outside a transaction; not timed
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f"VACUUM {table}"))
+
+    update_runs, copy_runs = [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        db.session.execute(
+            text("UPDATE responses SET released_in = 1 WHERE id = ANY(:ids) AND released_in IS NULL"), {"ids": ids}
+        )
+        db.session.commit()
+        update_runs.append(time.perf_counter() - started)
+        db.session.execute(text("UPDATE responses SET released_in = NULL"))
+        db.session.commit()
+        vacuum("responses")
+        started = time.perf_counter()
+        releases.mark_released(ids, 1)
+        db.session.commit()
+        copy_runs.append(time.perf_counter() - started)
+        db.session.execute(text("DELETE FROM release_batches"))
+        db.session.commit()
+        vacuum("release_batches")
+    db.session.execute(text("ALTER TABLE responses DROP COLUMN released_in"))
+    db.session.commit()
+    print("marks, UPDATE of the wide rows s:", " ".join(f"{s:.3f}" for s in update_runs))
+    print("marks, COPY into release_batches s:", " ".join(f"{s:.3f}" for s in copy_runs))
+    return {
+        "marks_update_s": round(statistics.median(update_runs), 3),
+        "marks_copy_s": round(statistics.median(copy_runs), 3),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", action="store_true", help="print a cProfile of one recompute")
+    parser.add_argument("--marks", action="store_true", help="time only a release's marks: UPDATE vs COPY")
     args = parser.parse_args()
     name = f"draagvlak_bench_{uuid.uuid4().hex[:8]}"
     admin(f'CREATE DATABASE "{name}"')
@@ -170,6 +214,9 @@ def main() -> None:
             started = time.perf_counter()
             traject, questionnaire = fill(args.respondents, args.seed)
             print(f"filled {args.respondents} respondents x {ITEMS} items in {time.perf_counter() - started:.1f} s")
+            if args.marks:
+                print(json.dumps(marks(questionnaire.id, args.repeat) | {"load_average": os.getloadavg()[0]}))
+                return
             recompute(traject)  # warm-up: imports, caches, the database's buffers
             if args.profile:
                 import cProfile

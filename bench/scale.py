@@ -74,7 +74,7 @@ def do_recompute(url: str, repeat: int) -> dict:
         runs = []
         for _ in range(repeat + 1):
             db.session.execute(delete(IndicatorSnapshot))
-            db.session.execute(text("UPDATE responses SET released_in = NULL"))
+            db.session.execute(text("DELETE FROM release_batches"))
             db.session.commit()
             db.session.expire_all()
             started = time.perf_counter()

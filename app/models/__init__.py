@@ -12,6 +12,7 @@ from app.models.questionnaires import (
     IndicatorSnapshot,
     Participant,
     Questionnaire,
+    ReleaseBatch,
     Response,
     ResponseDraft,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "Participant",
     "Questionnaire",
     "Response",
+    "ReleaseBatch",
     "ResponseDraft",
     "ROLES",
     "PHASES",

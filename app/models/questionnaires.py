@@ -139,9 +139,23 @@ class Response(db.Model):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     is_latest: Mapped[bool] = mapped_column(Boolean, default=True)
     signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    # Number of the release that first included this response (None: not released yet). Responses
-    # released together are interchangeable in every figure: the release audit works on them.
-    released_in: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ReleaseBatch(db.Model):
+    """The release that first included a response (no row: not released yet). Responses released
+    together are interchangeable in every figure: the release audit works on these batches.
+
+    A narrow table of its own, so a release writes two integers per response with COPY instead of
+    rewriting the wide response rows. A batch number, never a moment; rows go in sorted by the
+    random response id, so their order says nothing either.
+    """
+
+    __tablename__ = "release_batches"
+
+    response_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
 
 
 class IndicatorSnapshot(db.Model):

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, text, update
 
+from app import pending_recompute
 from app.extensions import db
 from app.models import Job, Traject
 from app.services import indicator_snapshots
@@ -80,6 +81,8 @@ def run_recompute(traject_id: int, job_id: str | None = None, *, pause: float = 
     with traject_lock(traject_id) as taken:
         if not taken:
             raise TrajectBusy(traject_id)
+        # Before reading: a submission from now on schedules its own (follow-up) run.
+        pending_recompute.clear(traject_id)
         _set_job(job_id, state="running", progress=0.05, message="")
         merged = cast(
             "CursorResult[Any]",

@@ -24,6 +24,7 @@ from app.models import (
     OutboxMessage,
     Participant,
     Questionnaire,
+    ReleaseBatch,
     Response,
     ResponseDraft,
     Traject,
@@ -187,6 +188,11 @@ def _scrub(value, emails: set[str]):
 
 def delete_responses(traject: Traject) -> int:
     """Delete the raw responses of a traject; snapshots stay (no commit). Returns the count."""
+    # Their release marks first (PostgreSQL cascades; SQLite does not enforce the foreign key).
+    responses = select(Response.id).where(Response.questionnaire_id.in_(_questionnaire_ids(traject)))
+    db.session.execute(
+        delete(ReleaseBatch).where(ReleaseBatch.response_id.in_(responses)).execution_options(synchronize_session=False)
+    )
     deleted = (
         db.session.execute(
             delete(Response)

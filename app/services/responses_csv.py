@@ -108,7 +108,7 @@ def labels_for(questionnaire: Questionnaire, traject: Traject) -> tuple[dict, se
     unreleased = db.session.scalar(
         select(func.count())
         .select_from(Response)
-        .where(Response.questionnaire_id == questionnaire.id, Response.released_in.is_(None))
+        .where(Response.questionnaire_id == questionnaire.id, ~releases.released())
     )
     if shown_counts is None or hidden is None or unreleased:
         raise ExportRefused("De laatste antwoorden zijn nog niet vrijgegeven; probeer het na de herberekening opnieuw.")

@@ -24,7 +24,7 @@ from sqlalchemy import delete, insert, select
 
 from analysis import simulate_responses
 from app.extensions import db
-from app.models import Participant, Questionnaire, Response, Traject, User
+from app.models import Participant, Questionnaire, ReleaseBatch, Response, Traject, User
 from app.services import questionnaires as questionnaire_service
 from surveys.templates import TEMPLATE_KEYS, expand_for_traject, load_template
 from surveys.types.likert import scale_bounds
@@ -211,6 +211,12 @@ def simulate(traject: Traject, respondents: int, seed: int = 0, *, ict_staff: in
         raise ValueError("het traject heeft nog geen organisaties")
     questionnaires = {key: _questionnaire(traject, key) for key in TEMPLATE_KEYS}
     ids = [q.id for q in questionnaires.values()]
+    # The release marks too (SQLite does not cascade): the same seed gives these ids again.
+    db.session.execute(
+        delete(ReleaseBatch).where(
+            ReleaseBatch.response_id.in_(select(Response.id).where(Response.questionnaire_id.in_(ids)))
+        )
+    )
     db.session.execute(delete(Response).where(Response.questionnaire_id.in_(ids)))
     db.session.execute(
         delete(Participant).where(Participant.questionnaire_id.in_(ids), Participant.email.like(f"%@{SIM_DOMAIN}"))

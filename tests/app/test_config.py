@@ -94,6 +94,7 @@ SAMPLES = {
     "PROXY_FIX_X_PROTO": ("1", "PROXY_FIX_X_PROTO", 1),
     "PROXY_FIX_X_HOST": ("2", "PROXY_FIX_X_HOST", 2),
     "CELERY_VISIBILITY_TIMEOUT": ("120", "CELERY.broker_transport_options.visibility_timeout", 120.0),
+    "RECOMPUTE_DEBOUNCE": ("2.5", "RECOMPUTE_DEBOUNCE", 2.5),
     "MAIL_TIMEOUT": ("7", "MAIL_TIMEOUT", 7.0),
     "MAIL_CLAIM_LEASE": ("90", "MAIL_CLAIM_LEASE", 90.0),
     "MAIL_MAX_ATTEMPTS": ("3", "MAIL_MAX_ATTEMPTS", 3),

@@ -59,3 +59,33 @@ def test_the_test_suite_itself_runs_on_postgresql(app):
 
     require_service("PostgreSQL", pg_available())
     assert db.engine.dialect.name == "postgresql"
+
+
+def test_release_marks_move_to_their_narrow_table_and_back(empty_pg_database):
+    """0011_release_batches: the marks of a real release go to `responses.released_in` on downgrade
+    and back into `release_batches` on upgrade, unchanged."""
+    from sqlalchemy import text
+
+    assert _flask(empty_pg_database, "db", "upgrade").returncode == 0
+    simulated = _flask(empty_pg_database, "demo", "simulate", "--respondents", "120")
+    assert simulated.returncode == 0, simulated.stderr
+    engine = create_engine(empty_pg_database)
+    marks = "SELECT response_id, number FROM release_batches ORDER BY response_id"
+    with engine.connect() as conn:
+        before = conn.execute(text(marks)).all()
+        responses = conn.execute(text("SELECT count(*) FROM responses")).scalar()
+    assert 50 < len(before) <= responses  # the anonymous instruments are released in batches
+    down = _flask(empty_pg_database, "db", "downgrade", "0010_defects")
+    assert down.returncode == 0, down.stderr
+    with engine.connect() as conn:
+        old = conn.execute(
+            text("SELECT id, released_in FROM responses WHERE released_in IS NOT NULL ORDER BY id")
+        ).all()
+        assert "release_batches" not in inspect(conn).get_table_names()
+    assert [tuple(r) for r in old] == [tuple(r) for r in before]
+    up = _flask(empty_pg_database, "db", "upgrade")
+    assert up.returncode == 0, up.stderr
+    with engine.connect() as conn:
+        assert conn.execute(text(marks)).all() == before
+        assert "released_in" not in {c["name"] for c in inspect(conn).get_columns("responses")}
+    engine.dispose()

@@ -14,6 +14,7 @@ from respond_builders import VALID_SMALL, close_and_release, gen_participant, ge
 
 from app.extensions import db
 from app.models import Job, Response
+from app.services import releases
 
 K = 5
 
@@ -146,7 +147,7 @@ def test_padding_a_group_of_one_does_not_unlock_it(app, client):
         )
     )
     assert not any(row["organisation"] == "AA" for row in rows)
-    assert db.session.query(Response).filter(Response.released_in.is_(None)).count() == 0
+    assert db.session.query(Response).filter(~releases.released()).count() == 0
 
 
 def test_padding_is_visible_to_the_organisations_bestuurder(app, client):
