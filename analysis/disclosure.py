@@ -6,7 +6,9 @@ A group is ``(organisation, role)`` with None meaning "all". The rules (docs/pri
 
 - **threshold**: a group with fewer than ``k`` respondents is hidden, in every measure;
 - **padding**: a group is shown only when at least ``k`` of its responses come from participants
-  who were on the list before the group's first response (``early`` counts);
+  who were on the list before the group's first response (``early`` counts); for items without
+  groups (anonymous concerns) a batch is shown only when it holds ``k`` items of participants who
+  were on the list when the batch began (:func:`padded_batch_step`);
 - **growth**: a group's figures may change from one release to the next only when its number of
   respondents changed by at least ``k`` since the last release in which it was visible; a group
   whose n changed by fewer is hidden, and when it was visible in the latest release the new
