@@ -6,7 +6,9 @@ A group is ``(organisation, role)`` with None meaning "all". The rules (docs/pri
 
 - **threshold**: a group with fewer than ``k`` respondents is hidden, in every measure;
 - **padding**: a group is shown only when at least ``k`` of its responses come from participants
-  who were on the list before the group's first response (``early`` counts);
+  who were on the list before the group's first response (``early`` counts); for items without
+  groups (anonymous concerns) a batch is shown only when it holds ``k`` items of participants who
+  were on the list when the batch began (:func:`padded_batch_step`);
 - **growth**: a group's figures may change from one release to the next only when its number of
   respondents changed by at least ``k`` since the last release in which it was visible; a group
   whose n changed by fewer is hidden, and when it was visible in the latest release the new
@@ -20,6 +22,7 @@ figure is a sum over a set of respondents; no linear combination of them may iso
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
@@ -630,6 +633,45 @@ def batch_release(count: int, threshold: int) -> int:
     if count < 0:
         raise ValueError("count must be non-negative")
     return (int(count) // threshold) * threshold
+
+
+def padded_batch_step(pending: int, counts: bool, threshold: int) -> tuple[int, bool]:
+    """One new item of a batch release with the padding rule: ``(counting items still pending, release now?)``.
+
+    ``pending`` is how many items of the current, not yet shown batch *count*: they were raised
+    through a link of a participant who was on the list before that batch began. Items from
+    participants added later (padding: a regisseur adds links whose mail they read and writes
+    through them) never count, so a batch is released only once it holds ``threshold`` counting
+    items; it is then shown whole, the late ones with it. An attacker who removes their own items
+    from a newly shown batch is left with at least ``threshold`` they did not write.
+
+    >>> padded_batch_step(3, True, 5), padded_batch_step(4, False, 5), padded_batch_step(4, True, 5)
+    ((4, False), (4, False), (0, True))
+    """
+    threshold = check_threshold(threshold)
+    if pending < 0:
+        raise ValueError("pending must be non-negative")
+    pending += 1 if counts else 0
+    return (0, True) if pending >= threshold else (pending, False)
+
+
+def padded_batch_release(counting: Sequence[bool], threshold: int) -> int:
+    """How many items (oldest first, each marked whether it counts) a page may show under the padding rule.
+
+    The fold of :func:`padded_batch_step`: a batch ends at the item that brings its counting items
+    to ``threshold``. With every item counting it is :func:`batch_release`.
+
+    >>> padded_batch_release([True] * 12, 5), padded_batch_release([False] * 4 + [True], 5)
+    (10, 0)
+    >>> padded_batch_release([True, False, False, True, True, True, True, False], 5)
+    7
+    """
+    pending, shown = 0, 0
+    for index, counts in enumerate(counting, start=1):
+        pending, release = padded_batch_step(pending, bool(counts), threshold)
+        if release:
+            shown = index
+    return shown
 
 
 # -- applying a release's hidden groups to result rows --------------------------------------------

@@ -124,7 +124,9 @@ def visible_batch(count: int, threshold: int) -> int:
     """How many anonymous concerns (oldest first) may be shown: whole batches of `threshold`, so each
     newly shown batch holds at least `threshold` concerns and none can be tied to one late writer.
 
-    The rule lives with the other disclosure rules (:func:`analysis.disclosure.batch_release`).
+    The rule lives with the other disclosure rules (:func:`analysis.disclosure.batch_release`). This is
+    the case where every concern counts; with the padding rule (concerns through links added after a
+    batch began do not count) the service applies :func:`analysis.disclosure.padded_batch_step`.
 
     >>> visible_batch(9, 10), visible_batch(10, 10), visible_batch(27, 10)
     (0, 10, 20)

@@ -50,6 +50,13 @@ class Traject(db.Model):
     # of anonymous questionnaires (links CSV, outbox). Off by default; every change is audited, and
     # the respondents' intro page and the report's method statement say when it is on.
     self_distribution: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # Padding rule of anonymous concerns (app/services/concerns.py), kept per traject and never per
+    # concern: participants with an id up to this mark were on the list when the current batch
+    # began (its first concern, then each release), and only their concerns count toward it; how
+    # many concerns count in that batch so far; how many anonymous concerns (oldest first) are shown.
+    concern_list_mark: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    concerns_counting: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    concerns_released: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

@@ -4,9 +4,9 @@ An open concern turns into a SWOT threat or a roadmap action with one call, link
 
 Anonymous concerns hold no participant, organisation, date or time, get a random id, and leave no
 audit event (an event's exact time would be metadata about the writer, as for responses). They are shown
-traject-wide in whole batches of the comment threshold (`analysis.disclosure.batch_release`, the
-threshold and growth rules of the releases for the one group anonymous concerns form): below it
-nothing, and each later batch holds at least the threshold of new concerns.
+traject-wide in whole batches (`analysis.disclosure.padded_batch_step`, the threshold, growth and
+padding rules of the releases for the one group anonymous concerns form): a batch is shown once it
+holds the comment threshold of concerns from participants who were on the list when it began.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from datetime import date
 from flask import has_request_context
 from flask_babel import gettext
 from sqlalchemy import func, select
+from sqlalchemy import update as sql_update
 
-from analysis.disclosure import batch_release
+from analysis.disclosure import padded_batch_step
 from analysis.feasibility import DOMAINS
 from app.extensions import db
 from app.models import Participant, Traject
@@ -194,7 +195,21 @@ def raise_anonymously(participant: Participant, data: dict) -> Concern:
         errors["domain"] = [message]
     if errors:
         raise StakeholderError(N_("De zorg is niet geldig."), errors)
+    # The traject row is locked: arrivals stay unique and the batch state is decided one concern
+    # at a time (two concerns at once cannot both complete the same batch).
+    state = db.session.execute(
+        select(Traject.concern_list_mark, Traject.concerns_counting, Traject.comment_threshold)
+        .where(Traject.id == traject.id)
+        .with_for_update()
+    ).one()
+    mark = state.concern_list_mark
+    if mark is None:  # the traject's first anonymous concern: its first batch begins now
+        mark = _list_mark()
+    # Padding rule: only a participant who was on the list when the batch began counts toward it;
+    # the answer is kept in the traject's counter, never on the concern.
+    pending, release = padded_batch_step(state.concerns_counting, participant.id <= mark, state.comment_threshold)
     arrival = (db.session.scalar(select(func.max(Concern.arrival)).where(Concern.traject_id == traject.id)) or 0) + 1
+    raised = _anonymous_count(traject) + 1  # with this one
     for _attempt in range(5):
         # A random id outside the range the sequence of named concerns reaches: ids (in URLs, the
         # API and its paging) reveal nothing about when the concern came in.
@@ -212,7 +227,38 @@ def raise_anonymously(participant: Participant, data: dict) -> Concern:
         arrival=arrival,
     )
     db.session.add(concern)
+    values: dict = {"concern_list_mark": mark, "concerns_counting": pending}
+    if release:
+        # The whole batch is shown, and the next one begins now: who is added from here on does
+        # not count toward it.
+        values["concerns_released"] = raised
+        values["concern_list_mark"] = _list_mark()
+    # Core update that keeps updated_at as it was: the traject row must not carry the moment of
+    # the latest anonymous concern.
+    db.session.execute(
+        sql_update(Traject)
+        .where(Traject.id == traject.id)
+        .values(updated_at=Traject.updated_at, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    db.session.expire(traject, list(values))
     return concern
+
+
+def _list_mark() -> int:
+    """The highest participant id now: everyone on any list so far. An id, not a moment: it tells
+    only between which two additions a batch began, and a release is visible on the page anyway."""
+    return db.session.scalar(select(func.max(Participant.id))) or 0
+
+
+def _anonymous_count(traject: Traject) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Concern.id)).where(Concern.traject_id == traject.id, Concern.anonymous.is_(True))
+        )
+        or 0
+    )
 
 
 def visible(traject: Traject) -> list[Concern]:
@@ -229,7 +275,7 @@ def visible(traject: Traject) -> list[Concern]:
             .order_by(Concern.arrival, Concern.id)
         )
     )
-    shown = anonymous[: batch_release(len(anonymous), traject.comment_threshold)]
+    shown = anonymous[: traject.concerns_released]
     # Named first by id; the shown anonymous batch by domain and text, never in arrival order.
     shown.sort(key=lambda c: (c.domain or "", c.text))
     return named + shown
