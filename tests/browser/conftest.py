@@ -150,7 +150,9 @@ def new_context(browser):
         context = browser.new_context(
             **(PHONE if phone else DESKTOP), locale="en-GB" if lang == "en" else "nl-NL", **options
         )
-        context.set_default_timeout(15_000)
+        # 45 s: publishing a version renders its PDF and signing recomputes in the request (Celery
+        # eager); with two test workers on two cores that can pass 15 s. A real hang still fails.
+        context.set_default_timeout(45_000)
         contexts.append(context)
         return context
 

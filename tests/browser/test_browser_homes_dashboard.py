@@ -19,7 +19,8 @@ PHONE_390 = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_
 
 def _phone(browser, lang):
     context = browser.new_context(**PHONE_390, locale="en-GB" if lang == "en" else "nl-NL")
-    context.set_default_timeout(15_000)
+    # 45 s, as in tests/browser/conftest.py (two test workers share the cores).
+    context.set_default_timeout(45_000)
     return context
 
 
