@@ -354,8 +354,18 @@ def _broker_options(visibility_timeout: float | None = None) -> dict:
     `CELERY_VISIBILITY_TIMEOUT` (seconds, default 3600): Redis redelivers an unacknowledged task
     (its worker was killed) after this long. Short socket timeouts and few publish retries keep a
     request that enqueues fast when Redis is down: the job stays `queued` and the sweep re-sends it.
+    Kombu looks for such tasks only every `unacked_restore_interval` × `unacked_restore_throttle`
+    seconds (10 × 10 by default), so a task whose worker died comes back up to 100 s after its
+    timeout; with the throttle at 1 a worker looks every 10 s (or every timeout, when shorter).
     """
-    transport = {"visibility_timeout": visibility_timeout or 3600.0, "socket_connect_timeout": 2, "socket_timeout": 3}
+    timeout = visibility_timeout or 3600.0
+    transport = {
+        "visibility_timeout": timeout,
+        "unacked_restore_interval": max(1, min(10, int(timeout))),
+        "unacked_restore_throttle": 1,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 3,
+    }
     return {
         "broker_transport_options": transport,
         "broker_connection_timeout": 2,

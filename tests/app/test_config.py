@@ -202,3 +202,15 @@ def test_make_run_honours_mail_server_and_port_in_development(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "smtp.school.example|2525|True|http://127.0.0.1:5077|True"
+
+
+@pytest.mark.parametrize(("timeout", "interval"), [("3600", 10), ("4", 4)])
+def test_a_task_whose_worker_died_is_looked_for_every_ten_seconds_at_most(timeout, interval):
+    # Kombu's defaults sweep for unacknowledged tasks every 10 s x throttle 10: a killed worker's
+    # task would come back up to 100 s after its visibility timeout (tests/faults/test_faults_mail.py).
+    cls = ProductionConfig.from_environ(
+        {"SECRET_KEY": "s" * 32, "REDIS_URL": "redis://127.0.0.1:6379/0", "CELERY_VISIBILITY_TIMEOUT": timeout}
+    )
+    options = cls.CELERY["broker_transport_options"]
+    assert options["unacked_restore_throttle"] == 1
+    assert options["unacked_restore_interval"] == interval
