@@ -14,11 +14,12 @@ run: install translations
 	@echo "Draagvlak draait op http://127.0.0.1:$(PORT)  (stoppen met Ctrl+C)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# Two workers (pytest-xdist): each has its own PostgreSQL database and Redis index (tests/conftest.py).
+# Two workers (pytest-xdist; worksteal: an idle worker takes queued tests from the busy one, since a few
+# browser walks take minutes): each has its own PostgreSQL database and Redis index (tests/conftest.py).
 # TEST_WORKERS=0 runs everything in one process.
 TEST_WORKERS ?= 2
 test: install-test translations
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 # The unit tests: analysis and surveys (pure Python, doctests included) and the architecture rules;
 # no browser, no fault injection, no integration with Redis/PostgreSQL. A few seconds to a minute.
