@@ -264,21 +264,8 @@ def indicator_table(responses, items=None, min_share=None):
     highs = constructs["max"].to_numpy()
     out = []
     cells = zip(measure.tolist(), table["org"].tolist(), table["role_code"].tolist())
-    columns = [
-        "questionnaire",
-        "construct",
-        "organisation",
-        "role",
-        "n",
-        "mean",
-        "sd",
-        "ci_low",
-        "ci_high",
-        "score",
-        "median",
-        "bca_low",
-        "bca_high",
-    ]
+    # The table's own columns: the API fields up to the score, then the median and the BCa bounds.
+    columns = [*API_FIELDS[: API_FIELDS.index("score") + 1], *EXTRA_FIELDS[:3]]
     for row, cell in zip(records(table, columns), cells):
         fields = _distribution_fields(distributions.get(cell, {}), lows[cell[0]], highs[cell[0]])
         alpha, alpha_ci, alpha_n = alphas.get(cell, (None, None, None))
