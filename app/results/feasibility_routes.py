@@ -32,7 +32,7 @@ def feasibility(traject_id: int):
         views=views,
         editable=can_edit(current_user, traject),
         form=CsrfForm(),
-        has_snapshot=advice.latest_snapshot(traject) is not None,
+        has_snapshot=advice.latest_snapshot(traject, payload=False) is not None,
     )
 
 

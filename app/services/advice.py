@@ -18,11 +18,14 @@ from analysis.feasibility import DOMAINS, FORMS, feasibility_inputs, feasibility
 from analysis.roadmap import HORIZONS, QUARTER, propose_actions
 from analysis.swot import MAX_PER_QUADRANT, check_selection, confrontation, derive_items
 from app.extensions import db
-from app.models import IndicatorSnapshot, Traject
+from app.models import Traject
 from app.models.advice import ACTION_STATES, QUADRANTS, ConfrontationScore, FeasibilityOverride, RoadmapAction, SwotItem
 from app.models.base import utcnow
 from app.services import audit
 from app.services.errors import N_, ServiceError
+from app.services.indicator_snapshots import (
+    latest_snapshot,  # the one newest-release query; pages call advice.latest_snapshot
+)
 
 
 class AdviceError(ServiceError):
@@ -30,22 +33,6 @@ class AdviceError(ServiceError):
 
 
 # --- snapshot -------------------------------------------------------------------------------
-
-
-def latest_snapshot(traject: Traject) -> IndicatorSnapshot | None:
-    """The newest snapshot (the indicators service's own helper when it is there)."""
-    try:
-        from app.services.indicators import latest_snapshot as service_latest
-    except ImportError:
-        service_latest = None
-    if service_latest is not None:
-        return service_latest(traject)
-    return db.session.scalar(
-        select(IndicatorSnapshot)
-        .where(IndicatorSnapshot.traject_id == traject.id)
-        .order_by(IndicatorSnapshot.computed_at.desc(), IndicatorSnapshot.id.desc())
-        .limit(1)
-    )
 
 
 def payload_of(traject: Traject) -> dict:
