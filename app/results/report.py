@@ -593,6 +593,32 @@ def _foto_key_table(payload: dict, names: dict) -> dict | None:
     )
 
 
+def _rollup(traject, snapshot: dict | None, payload: dict) -> dict | None:
+    """The roll-up note of the document's own release (None in versions frozen before it was kept)."""
+    if not snapshot or snapshot.get("rollup_explanation") is None:
+        return None
+    from app.results.statistics_views import rollup_note_of
+
+    return rollup_note_of(traject, snapshot["rollup_explanation"], payload)
+
+
+def _rollup_table(rollup: dict) -> dict:
+    """The roll-up note as a table for the XLSX: each hidden group and the groups that include it."""
+    rows = [[h["group"], "; ".join(h["shown_in"]) or _("niet apart of samen te tonen")] for h in rollup["hidden"]]
+    rows += [[p["label"], _("extra groep, n = %(n)s", n=p["n"])] for p in rollup["pools"]]
+    return _table(
+        "rollups",
+        _("Kleine groepen samengevoegd"),
+        [_("Groep"), _("Telt mee in")],
+        rows,
+        note=_(
+            "Groepen met minder dan %(k)s respondenten tonen geen cijfers, en soms ook een iets grotere groep, zodat "
+            "niemand een kleine groep kan terugrekenen uit de totalen. Hun antwoorden tellen wel mee in de grotere groepen.",
+            k=rollup["threshold"],
+        ),
+    )
+
+
 def report_context(document: dict, *, version=None, outcome: dict | None = None) -> dict:
     """Display values of one advice document (suppression was applied when the snapshot was made)."""
     traject = _traject_view(document)
@@ -615,6 +641,7 @@ def report_context(document: dict, *, version=None, outcome: dict | None = None)
     if consultation_table:
         outcome_tables = outcome_tables + [consultation_table]
     foto_key = _foto_key_table(payload, names)
+    rollup = _rollup(traject, snapshot, payload)
     dashboard_tables = [
         d["foto"]["table"],
         d["foto"]["systems_table"],
@@ -640,6 +667,7 @@ def report_context(document: dict, *, version=None, outcome: dict | None = None)
         + ([confrontation_table] if confrontation_table else [])
         + (involvement["tables"] if involvement else [])
         + [feasibility_table, roadmap_table, *outcome_tables, method_table]
+        + ([_rollup_table(rollup)] if rollup and (rollup["hidden"] or rollup["pools"]) else [])
     ]
     texts = document.get("texts") or {}
     overrides = document["feasibility"].get("overrides") or []
@@ -669,6 +697,7 @@ def report_context(document: dict, *, version=None, outcome: dict | None = None)
         "overrides": overrides,
         "outcome": outcome,
         "foto_key": foto_key,
+        "rollup": rollup,
         "outcome_tables": outcome_tables,
         "tables": tables,
         "by_key": {t["key"]: t for t in tables},

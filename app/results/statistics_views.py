@@ -45,8 +45,13 @@ def rollup_note(traject, snapshot, payload: dict, key: str = STAFF) -> dict | No
     if snapshot is None:
         return None
     state = ((snapshot.counts or {}).get("disclosure") or {}).get(key)
-    names = _names(traject)
     explained = rollups.explanation(payload, state, traject.anonymity_threshold, key)
+    return rollup_note_of(traject, explained, payload, key)
+
+
+def rollup_note_of(traject, explained: list, payload: dict, key: str = STAFF) -> dict:
+    """:func:`rollup_note` from the explanation rows themselves (a frozen advice version keeps them)."""
+    names = _names(traject)
     pools = [e for e in payload.get("rollups") or [] if e.get("questionnaire") == key]
     role_all = {
         "ict_staff": _("alle ICT-medewerkers samen"),

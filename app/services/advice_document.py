@@ -39,7 +39,7 @@ from app.extensions import db
 from app.models import Traject
 from app.models.advice import CHAPTERS, AdviceText
 from app.models.base import aware
-from app.services import advice, participant_list, participants, stakeholder_document
+from app.services import advice, participant_list, participants, rollups, stakeholder_document
 
 SCHEMA = 1
 
@@ -86,6 +86,8 @@ def _snapshot(snapshot) -> dict | None:
     if snapshot is None:
         return None
     released = getattr(snapshot, "released_on", None)
+    payload = dict(snapshot.payload or {})
+    state = ((getattr(snapshot, "counts", None) or {}).get("disclosure") or {}).get(rollups.STAFF)
     return {
         "id": snapshot.id,
         "number": getattr(snapshot, "number", None),
@@ -93,7 +95,10 @@ def _snapshot(snapshot) -> dict | None:
         "computed_at": _iso(snapshot.computed_at),
         "responses": snapshot.responses,
         "anonymity_threshold": snapshot.anonymity_threshold,
-        "payload": dict(snapshot.payload or {}),
+        "payload": payload,
+        # Which hidden staff groups are shown in which roll-up, as the dashboard's note says it;
+        # frozen with the version so its PDF and XLSX say it too (no n, no reason per group).
+        "rollup_explanation": rollups.explanation(payload, state, snapshot.anonymity_threshold, rollups.STAFF),
     }
 
 

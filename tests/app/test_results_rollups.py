@@ -185,3 +185,38 @@ def test_api_comparisons_only_between_shown_schools_and_equal_to_scipy(client, s
     assert pair["u"] == pytest.approx(u) and pair["p"] == pytest.approx(p_pair, rel=1e-12)
     assert pair["p_holm"] == pytest.approx(p_pair, rel=1e-12)  # one pair: Holm leaves p as it is
     assert pair["r_rb"] == pytest.approx(2 * u / (len(scores[pair["a"]]) * len(scores[pair["b"]])) - 1)
+
+
+def test_frozen_advice_version_keeps_its_roll_up_note(small_case, tmp_path):
+    """The PDF and XLSX of a published version say which small groups are shown together: the
+    version freezes the explanation of its own release (no n, no reason per group)."""
+    import io
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    from app.services import advice_versions
+
+    owner, traject = small_case
+    version = advice_versions.publish(traject, owner, confirm_gaps=True)
+    db.session.commit()
+    frozen = version.document["snapshot"]["rollup_explanation"]
+    assert {(row["organisation"], row["role"]) for row in frozen} >= {("BC", None), ("BM", None), ("VN", None)}
+    assert all("n" not in row and "reason" not in row for row in frozen)  # no n, no reason per hidden group
+
+    advice_versions.request_files(version, owner)
+
+    (tmp_path / "v.pdf").write_bytes(advice_versions.file_of(version, "pdf").data)
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(tmp_path / "v.pdf"), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    names = ", ".join(ORGANISATIONS[c] for c in ("BC", "BM", "VN"))
+    assert "Kleine groepen samengevoegd" in text
+    assert f"Kleinere scholen samen ({names})" in text
+
+    book = load_workbook(io.BytesIO(advice_versions.file_of(version, "xlsx").data))
+    sheet = book["Kleine groepen samengevoegd"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert [names, f"Kleinere scholen samen ({names}); alle ICT-medewerkers samen; alle respondenten samen"] in rows
