@@ -147,17 +147,6 @@ def _convertible(concern: Concern) -> None:
         raise StakeholderError(N_("Alleen een open zorg kan een bedreiging of actie worden."), {})
 
 
-def concern_of(traject: Traject, *, swot_item_id: int | None = None, action_id: int | None = None) -> Concern | None:
-    """The concern a SWOT item or roadmap action came from (the link back)."""
-    query = select(Concern).where(Concern.traject_id == traject.id)
-    query = (
-        query.where(Concern.swot_item_id == swot_item_id)
-        if swot_item_id
-        else query.where(Concern.roadmap_action_id == action_id)
-    )
-    return db.session.scalar(query.limit(1))
-
-
 def links_for(traject: Traject) -> dict:
     """{("swot", id) | ("action", id): concern id} for the SWOT and roadmap pages."""
     rows = db.session.execute(

@@ -223,8 +223,8 @@ def test_concern_becomes_a_roadmap_action_and_a_threat_with_links_both_ways(clie
         and "Verlies van eigen beheer" in action.title
     )
     assert threat.quadrant == "T" and threat.evidence == {"concern": concern.id}
-    assert concern_service.concern_of(traject, action_id=action.id).id == concern.id
-    assert concern_service.concern_of(traject, swot_item_id=threat.id).id == concern.id
+    links = concern_service.links_for(traject)
+    assert links[("action", action.id)] == concern.id and links[("swot", threat.id)] == concern.id
     # A second conversion does not duplicate.
     client.post(f"/trajecten/{traject.id}/zorgen/{concern.id}/actie")
     assert db.session.scalar(select(func.count(RoadmapAction.id))) == 1
