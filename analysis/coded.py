@@ -1,5 +1,6 @@
 """Likert answers joined to their items as integer codes: the fast core under scores and indicators."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -354,6 +355,34 @@ class Prepared:
             score_row=renumber[self.score_row[answers]],
             min_share=self.min_share,
         )
+
+    def construct_matrices(self, constructs: list[int] | None = None) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+        """Per construct: ``(construct, score_rows, dense)``, one construct at a time.
+
+        ``score_rows`` are the construct's rows in ``scores`` (score order); ``dense`` is its
+        respondents × items matrix of the answers that count (rows as ``score_rows``, columns in
+        item position order, NaN where unanswered), in the answers' dtype. ``constructs`` limits
+        and orders the constructs (default: every construct with a score, by code). The only
+        temporaries as long as the answers are one boolean mask per construct.
+        """
+        answers, scores = self.coded.answers, self.scores
+        measure_of = scores["construct"].to_numpy()
+        if constructs is None:
+            constructs = np.flatnonzero(np.bincount(measure_of, minlength=len(self.coded.constructs))).tolist()
+        construct_of = answers["construct"].to_numpy()
+        item, value = answers["item"].to_numpy(), answers["value"].to_numpy()
+        positions = self.coded.items["position"].to_numpy()
+        n_items = self.coded.constructs["n_items"].to_numpy()
+        local = np.empty(len(measure_of), dtype=np.int32 if len(measure_of) < 2**31 else np.int64)
+        for m in constructs:
+            score_rows = np.flatnonzero(measure_of == m)
+            local[score_rows] = np.arange(len(score_rows), dtype=local.dtype)
+            rows = np.flatnonzero(construct_of == m)
+            at = self.score_row[rows]
+            rows, at = rows[at >= 0], at[at >= 0]  # only the answers that count in a score
+            dense = np.full((len(score_rows), int(n_items[m])), np.nan, dtype=value.dtype)
+            dense[local[at], positions[item[rows]]] = value[rows]
+            yield m, score_rows, dense
 
     def score_frame(self):
         """One row per person and construct: ``questionnaire``, ``construct``, ``respondent``,

@@ -168,48 +168,26 @@ def _alphas(prepared):
     """Cronbach's alpha and Feldt interval per group, over respondents who answered all items.
 
     Only respondents counted in the construct's n take part. Each construct's respondents ×
-    items matrix is a slice of one flat array filled in a single scatter; its rows are in the
+    items matrix is built on its own (:meth:`Prepared.construct_matrices`); its rows are in the
     order of the scores (first appearance of the respondent in the construct's answers).
     """
     coded, scores = prepared.coded, prepared.scores
     people = coded.people
     org_of = people["org"].to_numpy()
     role_of = people["role_code"].to_numpy()
-    n_items = coded.constructs["n_items"].to_numpy().astype(np.int64)
-    positions = coded.items["position"].to_numpy()
-    measure_of = scores["construct"].to_numpy()
+    n_items = coded.constructs["n_items"].to_numpy()
     person_of = scores["person"].to_numpy()
-    n_measures = len(n_items)
-    per_measure = np.bincount(measure_of, minlength=n_measures)
-    # Each score's row within its construct (score order), int32, one construct at a time: no
-    # argsort or int64 array as long as the scores.
-    row_in_measure = np.empty(len(measure_of), dtype=np.int32 if len(measure_of) < 2**31 else np.int64)
-    for m in np.flatnonzero(per_measure).tolist():
-        row_in_measure[measure_of == m] = np.arange(int(per_measure[m]), dtype=row_in_measure.dtype)
-    offsets = np.concatenate([[0], np.cumsum(per_measure * n_items)])
-    score_row, item, value = prepared.score_row, coded.answers["item"].to_numpy(), coded.answers["value"].to_numpy()
-    flat = np.full(int(offsets[-1]), np.nan, dtype=value.dtype)  # float32 answers stay float32 here
-    for start in range(0, len(score_row), _BLOCK):  # in blocks: no full-size copies or int64 index arrays
-        block = slice(start, start + _BLOCK)
-        rows = score_row[block]
-        counted = rows >= 0  # only answers that count in a score
-        rows = rows[counted]
-        measure = measure_of[rows]
-        # Where the score's row starts in the flat array; an answer lands at that start + its position.
-        at = offsets[measure] + row_in_measure[rows].astype(np.int64) * n_items[measure]
-        flat[at + positions[item[block][counted]]] = value[block][counted]
+    present = np.flatnonzero(np.bincount(scores["construct"].to_numpy(), minlength=len(n_items)))
     found = []
-    for m in np.flatnonzero(per_measure).tolist():
+    wanted = [m for m in present.tolist() if int(n_items[m]) >= MIN_ITEMS]
+    for m, score_rows, dense in prepared.construct_matrices(wanted):
         k = int(n_items[m])
-        if k < MIN_ITEMS:
-            continue
-        dense = flat[offsets[m] : offsets[m + 1]].reshape(-1, k)
         complete = ~np.isnan(dense).any(axis=1)
         if complete.sum() < MIN_RESPONDENTS:
             continue
         complete_rows = dense[complete].astype(np.float64)  # every sum below in float64, as always
         dense = np.column_stack([complete_rows, complete_rows.sum(axis=1)])
-        members = person_of[measure_of == m][complete]
+        members = person_of[score_rows[complete]]
         # Every group of every level in one pass: the rows of each level once more, in row order,
         # so each group's sums add its rows in the same order as a pass per level would.
         measure_codes, org_codes, role_codes = np.full(len(members), m), org_of[members], role_of[members]
