@@ -94,25 +94,19 @@ _BLOCKED_CELLS = 1 << 20
 
 
 def _counted_distributions(prepared):
-    """:func:`_distributions` of the answers that count in a score, counted block by block.
+    """:func:`_distributions` of the answers that count in a score, counted one construct at a time.
 
-    The group codes of an answer are those of its score row, looked up per block of answers:
-    no per-answer organisation, role, value-code or key array as long as the answers.
+    The answers of a construct come as its respondents × items matrix (rows: the people scored
+    in it, with their score's organisation and role): no per-answer arrays.
     """
     coded, scores = prepared.coded, prepared.scores
-    score_row = prepared.score_row
-    measure = coded.answers["construct"].to_numpy()
-    values = coded.answers["value"].to_numpy()
     org_of = scores["org"].to_numpy()
     role_of = scores["role_code"].to_numpy()
-    points, seen = [], set()
-    for start in range(0, len(values), _BLOCK):
-        block = slice(start, start + _BLOCK)
-        counted = score_row[block] >= 0
-        for point in pd.unique(values[block][counted]).tolist():
-            if point == point and point not in seen:  # NaN (never counted) stays uncoded
-                seen.add(point)
-                points.append(point)
+    seen = set()
+    for block in coded.blocks:
+        for start in range(0, len(block.values), _BLOCK):
+            seen.update(pd.unique(block.values[start : start + _BLOCK].ravel()).tolist())
+    points = sorted(point for point in seen if point == point)  # NaN (never counted) stays uncoded
     n_values = max(len(points), 1)
     sizes = (
         int(scores["construct"].max()) + 1 if len(scores) else 1,
@@ -120,22 +114,22 @@ def _counted_distributions(prepared):
         int(role_of.max()) + 2 if len(role_of) else 1,
         n_values,
     )
-    if math.prod(sizes) > _BLOCKED_CELLS:
-        score_row, a_measure, a_values = _counted(prepared, "construct", "value")
-        org = org_of.astype(np.int32)[score_row]
-        role = role_of.astype(np.int32)[score_row]
-        return _distributions(a_measure, org, role, a_values)
     index = pd.Index(points, dtype=float)
-    finest = np.zeros(math.prod(sizes), dtype=np.int64)
-    for start in range(0, len(values), _BLOCK):
-        block = slice(start, start + _BLOCK)
-        rows = score_row[block]
-        counted = rows >= 0
-        rows = rows[counted]
-        key = (
-            (measure[block][counted].astype(np.int64) * sizes[1] + org_of[rows] + 1) * sizes[2] + role_of[rows] + 1
-        ) * n_values + index.get_indexer(values[block][counted])
+    blocked = math.prod(sizes) <= _BLOCKED_CELLS
+    finest = np.zeros(math.prod(sizes) if blocked else 0, dtype=np.int64)
+    parts = []
+    for m, score_rows, dense in prepared.construct_matrices():
+        answered = ~np.isnan(dense)
+        row = np.nonzero(answered)[0]
+        org, role, values = org_of[score_rows][row], role_of[score_rows][row], dense[answered]
+        if not blocked:  # a large table: the counted answers of every construct, then per-answer keys
+            parts.append((np.full(len(values), m, dtype=np.int64), org, role, values))
+            continue
+        key = ((m * sizes[1] + org.astype(np.int64) + 1) * sizes[2] + role + 1) * n_values + index.get_indexer(values)
         finest += np.bincount(key, minlength=len(finest))
+    if not blocked:
+        measure, org, role, values = (np.concatenate(column) for column in zip(*parts)) if parts else ([],) * 4
+        return _distributions(np.asarray(measure), np.asarray(org), np.asarray(role), np.asarray(values))
     return _distribution_tables(finest.reshape(sizes), points)
 
 
@@ -152,16 +146,6 @@ def _distribution_fields(counts, low, high):
         "top2box_ci": [ci[0], ci[1]] if total else None,
         "distribution": {_point(v): int(points[v]) for v in sorted(points)},
     }
-
-
-def _counted(prepared, *columns):
-    """``score_row`` and the given ``coded.answers`` columns of the answers that count in a score."""
-    score_row = prepared.score_row
-    arrays = [prepared.coded.answers[column].to_numpy() for column in columns]
-    counted = score_row >= 0
-    if counted.all():  # the usual case: no copies
-        return [score_row] + arrays
-    return [score_row[counted]] + [array[counted] for array in arrays]
 
 
 def _alphas(prepared):
