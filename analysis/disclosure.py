@@ -780,10 +780,12 @@ def members(people, prepared=None, *, index_members=None, extra=None) -> Members
         else:  # one name for constructs of several questionnaires: one measure, as by the labels
             add(np.asarray(labels, dtype=object)[construct], who)
     if index_members is not None and len(index_members):
-        add(
-            ("index:" + index_members["index"].astype(str)).to_numpy(),
-            lookup.get_indexer(index_members["respondent"].to_numpy()),
-        )
+        who = lookup.get_indexer(index_members["respondent"].to_numpy())
+        index = index_members["index"]
+        if isinstance(index.dtype, pd.CategoricalDtype) and index.cat.categories.is_unique:
+            add(index.cat.codes.to_numpy(), who, ["index:" + str(c) for c in index.cat.categories])
+        else:
+            add(("index:" + index.astype(str)).to_numpy(), who)
     if extra is not None and len(extra):
         extra = extra.drop_duplicates(["measure", "respondent"])  # several items per domain: once each
         add(extra["measure"].to_numpy(), lookup.get_indexer(extra["respondent"].to_numpy()))
