@@ -1,5 +1,6 @@
 """Likert answers joined to their items as integer codes: the fast core under scores and indicators."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,14 +15,36 @@ _EPS = 1e-9
 
 
 @dataclass
+class Block:
+    """One questionnaire's answers as a respondents × items matrix.
+
+    Attributes
+    ----------
+    persons : ndarray of int
+        The rows: person codes, ascending.
+    items : ndarray of int
+        The columns: codes of the items someone in the block answered, ascending.
+    constructs : ndarray of int
+        The construct code of each column.
+    values : ndarray of float
+        The answers after reverse scoring (float32 while exact, as ``_scored`` gives them), NaN
+        where unanswered.
+    """
+
+    persons: np.ndarray
+    items: np.ndarray
+    constructs: np.ndarray
+    values: np.ndarray
+
+
+@dataclass
 class Coded:
     """Integer-coded likert answers.
 
     Attributes
     ----------
-    answers : DataFrame
-        Answered likert items only: ``person``, ``item``, ``construct`` (codes) and ``value``
-        (after reverse scoring).
+    blocks : list of Block
+        The answers, one respondents × items matrix per questionnaire of the people answering.
     people : DataFrame
         Indexed by person code: ``questionnaire``, ``respondent``, ``organisation``, ``role``
         (labels; None when missing) and ``org``, ``role_code`` (codes; -1 when missing).
@@ -31,10 +54,35 @@ class Coded:
         Indexed by item code: the item metadata plus ``position`` within its construct.
     """
 
-    answers: pd.DataFrame
+    blocks: list
     people: pd.DataFrame
     constructs: pd.DataFrame
     items: pd.DataFrame
+
+    @property
+    def answers(self) -> pd.DataFrame:
+        """The answered cells as long rows ``person``, ``item``, ``construct``, ``value`` (by person,
+        then item code); derived on each call, for callers that want the long form."""
+        parts = []
+        for block in self.blocks:
+            row, column = np.nonzero(~np.isnan(block.values))
+            parts.append((block.persons[row], block.items[column], block.constructs[column], block.values[row, column]))
+        if not parts:
+            empty = np.empty(0, dtype=np.int32)
+            return pd.DataFrame({"person": empty, "item": empty, "construct": empty, "value": np.empty(0)})
+        person, item, construct, value = (np.concatenate(column) for column in zip(*parts))
+        order = np.argsort(person, kind="stable") if len(parts) > 1 else slice(None)
+        return pd.DataFrame(
+            {"person": person[order], "item": item[order], "construct": construct[order], "value": value[order]}
+        )
+
+    def columns_of(self, construct: int) -> tuple[Block, np.ndarray] | None:
+        """The block holding a construct's answers and the construct's columns in it (None: no answers)."""
+        for block in self.blocks:
+            columns = np.flatnonzero(block.constructs == construct)
+            if len(columns):
+                return block, columns
+        return None
 
 
 def _check_columns(responses):
@@ -188,12 +236,56 @@ def code_answers(responses: Any, items: Any) -> Coded:
             "role_code": role_of,
         }
     )
-    columns = {"person": person, "item": item, "construct": construct, "value": values}
-    if not everything:
-        columns = {name: column[answered] for name, column in columns.items()}
-    # The columns are fresh arrays: no copy into a consolidated block.
-    answers = pd.DataFrame(columns, copy=False)
-    return Coded(answers=answers, people=people, constructs=constructs, items=items)
+    blocks = _blocks(person, item, construct, values, None if everything else answered, person_q_of, len(items))
+    return Coded(blocks=blocks, people=people, constructs=constructs, items=items)
+
+
+def _blocks(person, item, construct, values, answered, person_q_of, n_items):
+    """The answered rows as one respondents × items matrix per questionnaire of the people, built
+    in two passes over blocks of rows (which items each questionnaire's people answered, then the
+    values): no temporaries as long as the answers."""
+    questionnaires = np.unique(person_q_of)
+    q_index = np.full(int(person_q_of.max()) + 1 if len(person_q_of) else 1, -1, dtype=np.int64)
+    q_index[questionnaires] = np.arange(len(questionnaires))
+    q_of_person = q_index[person_q_of]
+    used = np.zeros((len(questionnaires), n_items), dtype=bool)
+    construct_of = np.full((len(questionnaires), n_items), -1, dtype=np.int64)
+    for start in range(0, len(person), _BLOCK):
+        block = slice(start, start + _BLOCK)
+        q, it, c = q_of_person[person[block]], item[block], construct[block]
+        if answered is not None:
+            keep = answered[block]
+            q, it, c = q[keep], it[keep], c[keep]
+        used[q, it] = True
+        construct_of[q, it] = c
+    row_of = np.empty(len(person_q_of), dtype=np.int64)
+    column_of = np.full((len(questionnaires), n_items), -1, dtype=np.int64)
+    out = []
+    for i in range(len(questionnaires)):
+        persons = np.flatnonzero(q_of_person == i)
+        row_of[persons] = np.arange(len(persons))
+        columns = np.flatnonzero(used[i])
+        column_of[i, columns] = np.arange(len(columns))
+        matrix = np.full((len(persons), len(columns)), np.nan, dtype=values.dtype)
+        out.append(
+            Block(
+                _narrow(persons, len(person_q_of)),
+                columns,
+                _narrow(construct_of[i, columns], int(construct_of.max()) + 1),
+                matrix,
+            )
+        )
+    for start in range(0, len(person), _BLOCK):
+        block = slice(start, start + _BLOCK)
+        p, it, v = person[block], item[block], values[block]
+        if answered is not None:
+            keep = answered[block]
+            p, it, v = p[keep], it[keep], v[keep]
+        q = q_of_person[p]
+        for i in np.unique(q).tolist() if len(out) > 1 else [0] if len(p) else []:
+            mine = q == i if len(out) > 1 else slice(None)
+            out[i].values[row_of[p[mine]], column_of[i, it[mine]]] = v[mine]
+    return out
 
 
 def _answered_twice(person, item, answered, n_people, n_items):
@@ -246,47 +338,68 @@ def person_scores(coded: Coded, min_share: float = 0.5) -> pd.DataFrame:
         ``construct``, ``person``, ``score`` (item scale), ``score100`` (0–100), ``n_items``,
         ``org``, ``role_code``; plus ``organisation`` and ``role`` labels.
     """
-    return _person_scores(coded, min_share)[0]
+    return _person_scores(coded, min_share)
 
 
 def _person_scores(coded, min_share):
-    """:func:`person_scores` and, per row of ``coded.answers``, the row of the score it counts in (-1: none)."""
+    """:func:`person_scores`: per block, each construct's sums and counts over its columns.
+
+    Rows by person, then construct code (the order in which a respondent-by-respondent frame
+    first meets the pairs). Sums add a person's answers in item order in float64.
+    """
     if not 0 < min_share <= 1:
         raise ValueError(f"min_share must lie in (0, 1], got {min_share!r}")
-    answers = coded.answers
+    n_items = coded.constructs["n_items"].to_numpy()
+    low_of, high_of = coded.constructs["min"].to_numpy(), coded.constructs["max"].to_numpy()
+    org_of, role_of = coded.people["org"].to_numpy(), coded.people["role_code"].to_numpy()
     n_people = max(len(coded.people), 1)
-    construct_codes, person_codes = answers["construct"].to_numpy(), answers["person"].to_numpy()
-    pair, pair_keys = _factorize_keys(
-        lambda b: construct_codes[b].astype(np.int64) * n_people + person_codes[b],
-        len(answers),
-        (int(construct_codes.max()) + 1 if len(answers) else 1) * n_people,
-    )
-    sums = np.bincount(pair, weights=answers["value"].to_numpy(), minlength=len(pair_keys))
-    counts = np.bincount(pair, minlength=len(pair_keys))
-    # Codes as int32 (one row per person and construct, so 4 bytes a code matter at 100,000 people).
-    construct = _narrow(pair_keys // n_people, len(pair_keys))
-    keep = counts >= coded.constructs["n_items"].to_numpy()[construct] * min_share - _EPS
-    score_row = _narrow(np.where(keep, np.cumsum(keep) - 1, -1), int(keep.sum()) + 1)[pair]
-    del pair
-    construct, person = construct[keep], _narrow(pair_keys[keep] % n_people, n_people)
-    score, counts = sums[keep] / counts[keep], counts[keep]
-    del sums, pair_keys
-    low = coded.constructs["min"].to_numpy()[construct]
-    high = coded.constructs["max"].to_numpy()[construct]
-    people = coded.people
-    scores = pd.DataFrame(
-        copy=False,
-        data={
-            "construct": construct,
-            "person": person,
-            "score": score,
-            "score100": (score - low) / (high - low) * 100,
-            "n_items": counts,
-            "org": _narrow(people["org"].to_numpy()[person], n_people),
-            "role_code": _narrow(people["role_code"].to_numpy()[person], n_people),
-        },
-    )
-    return scores, score_row
+    tables = []
+    for block in coded.blocks:
+        constructs = np.unique(block.constructs)
+        sums = np.zeros((len(block.persons), len(constructs)))
+        counts = np.zeros((len(block.persons), len(constructs)), dtype=np.int64)
+        for j, m in enumerate(constructs.tolist()):
+            for column in np.flatnonzero(block.constructs == m).tolist():
+                value = block.values[:, column]
+                answered = ~np.isnan(value)
+                sums[:, j] += np.where(answered, value, 0.0)
+                counts[:, j] += answered
+        tables.append((block, constructs, sums, counts, counts >= n_items[constructs] * min_share - _EPS))
+    total = sum(int(keep.sum()) for *_, keep in tables)
+    code = np.int32 if max(n_people, len(coded.constructs) + 1) < np.iinfo(np.int32).max else np.int64  # as _narrow
+    columns = {
+        "construct": np.empty(total, dtype=code),
+        "person": np.empty(total, dtype=code),
+        "score": np.empty(total),
+        "score100": np.empty(total),
+        "n_items": np.empty(total, dtype=np.int64),
+        "org": np.empty(total, dtype=code),
+        "role_code": np.empty(total, dtype=code),
+    }
+    # The rows a block of people at a time, straight into the columns: no temporaries as long as the scores.
+    at = 0
+    for block, constructs, sums, counts, keep in tables:
+        for start in range(0, len(block.persons), _BLOCK):
+            row, j = np.nonzero(keep[start : start + _BLOCK])  # by person, then construct code
+            row += start
+            rows = slice(at, at + len(row))
+            at += len(row)
+            construct, person = constructs[j], block.persons[row]
+            score = sums[row, j] / counts[row, j]
+            low, high = low_of[construct], high_of[construct]
+            columns["construct"][rows] = construct
+            columns["person"][rows] = person
+            columns["score"][rows] = score
+            columns["score100"][rows] = (score - low) / (high - low) * 100
+            columns["n_items"][rows] = counts[row, j]
+            columns["org"][rows] = org_of[person]
+            columns["role_code"][rows] = role_of[person]
+    del tables
+    if len(coded.blocks) > 1:  # several questionnaires: by person across them
+        order = np.argsort(columns["person"], kind="stable")
+        if (np.diff(order) != 1).any():
+            columns = {name: column[order] for name, column in columns.items()}
+    return pd.DataFrame(columns, copy=False)
 
 
 @dataclass
@@ -300,23 +413,14 @@ class Prepared:
     coded : Coded
         From :func:`code_answers`.
     scores : DataFrame
-        From :func:`person_scores` with ``min_share``.
-    score_row : ndarray of int
-        Per row of ``coded.answers``: the position in ``scores`` of the score it counts in, or
-        -1 when the person answered too few of the construct's items to be scored.
+        From :func:`person_scores` with ``min_share``: by person, then construct code.
     min_share : float
         The least share of a construct's items the scores were computed with.
     """
 
     coded: Coded
     scores: pd.DataFrame
-    score_row: np.ndarray
     min_share: float
-
-    @property
-    def counted(self):
-        """Per row of ``coded.answers``: whether it counts in a score (the person is in ``n``)."""
-        return self.score_row >= 0
 
     def only(self, questionnaire):
         """The same prepared answers restricted to one questionnaire's constructs.
@@ -336,24 +440,57 @@ class Prepared:
         [4.0]
         """
         constructs = self.coded.constructs["questionnaire"].to_numpy() == questionnaire
-        answers = constructs[self.coded.answers["construct"].to_numpy()]
+        blocks = [b for b in self.coded.blocks if len(b.constructs) and constructs[b.constructs].all()]
         scores = constructs[self.scores["construct"].to_numpy()]
-        if answers.all() and scores.all():
+        if len(blocks) == len(self.coded.blocks) and scores.all():
             return self
         coded = Coded(
-            answers=self.coded.answers.loc[answers],
+            blocks=blocks,
             people=self.coded.people,
             constructs=self.coded.constructs,
             items=self.coded.items,
         )
-        renumber = np.full(len(scores) + 1, -1, dtype=np.int64)  # the extra last entry maps -1 to -1
-        renumber[np.flatnonzero(scores)] = np.arange(int(scores.sum()))
-        return Prepared(
-            coded=coded,
-            scores=self.scores.loc[scores],
-            score_row=renumber[self.score_row[answers]],
-            min_share=self.min_share,
-        )
+        return Prepared(coded=coded, scores=self.scores.loc[scores], min_share=self.min_share)
+
+    def construct_matrices(self, constructs: list[int] | None = None) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+        """Per construct: ``(construct, score_rows, dense)``, one construct at a time.
+
+        ``score_rows`` are the construct's rows in ``scores`` (score order); ``dense`` is its
+        respondents × items matrix of the answers that count (rows as ``score_rows``, columns in
+        item position order, NaN where unanswered), in the answers' dtype: the construct's columns
+        of its block, for the rows of the people scored in it. ``constructs`` limits and orders
+        the constructs (default: every construct with a score, by code).
+        """
+        scores = self.scores
+        measure_of = scores["construct"].to_numpy()
+        person_of = scores["person"].to_numpy()
+        n_constructs = len(self.coded.constructs)
+        per_construct = np.bincount(measure_of, minlength=n_constructs)
+        if constructs is None:
+            constructs = np.flatnonzero(per_construct).tolist()
+        # The scores construct by construct, each in score order: one stable sort (a radix sort
+        # on narrow codes) instead of a scan of every score per construct.
+        narrow = measure_of.astype(np.int16) if n_constructs < 2**15 else measure_of
+        order = np.argsort(narrow, kind="stable")
+        del narrow
+        starts = np.concatenate([[0], np.cumsum(per_construct)])
+        positions = self.coded.items["position"].to_numpy()
+        n_items = self.coded.constructs["n_items"].to_numpy()
+        row_of = {}  # per block: the row of each person code (-1: not in the block)
+        for m in constructs:
+            score_rows = order[starts[m] : starts[m + 1]]
+            found = self.coded.columns_of(m)
+            if found is None:  # cannot happen for a construct with scores
+                raise RuntimeError("a scored construct has answers")
+            block, columns = found
+            if id(block) not in row_of:
+                lookup = np.full(len(self.coded.people), -1, dtype=np.int32 if len(block.persons) < 2**31 else np.int64)
+                lookup[block.persons] = np.arange(len(block.persons))
+                row_of[id(block)] = lookup
+            rows = row_of[id(block)][person_of[score_rows]]
+            dense = np.full((len(score_rows), int(n_items[m])), np.nan, dtype=block.values.dtype)
+            dense[:, positions[block.items[columns]]] = block.values[np.ix_(rows, columns)]
+            yield m, score_rows, dense
 
     def score_frame(self):
         """One row per person and construct: ``questionnaire``, ``construct``, ``respondent``,
@@ -407,8 +544,7 @@ def prepare_coded(coded, min_share=0.5):
     A caller holding a large long frame codes it, lets the frame go, and scores afterwards, so
     the frame and the scoring's temporaries are never in memory together.
     """
-    scores, score_row = _person_scores(coded, min_share)
-    return Prepared(coded=coded, scores=scores, score_row=score_row, min_share=min_share)
+    return Prepared(coded=coded, scores=_person_scores(coded, min_share), min_share=min_share)
 
 
 def as_prepared(responses, items, min_share=None):

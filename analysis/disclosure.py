@@ -747,17 +747,31 @@ def members(people, prepared=None, *, index_members=None, extra=None) -> Members
     )
 
     def add(labels, who, label_of=None):
-        # With label_of, ``labels`` are integer codes of the labels label_of[code] (factorised as
-        # integers: no object array as long as the scores); otherwise the labels themselves.
-        codes, uniques = pd.factorize(labels if label_of is not None else np.asarray(labels, dtype=object))
+        # With label_of, ``labels`` are integer codes of the labels label_of[code], numbered by
+        # first appearance block by block (no hash table or int64 codes as long as the scores);
+        # otherwise the labels themselves.
+        if label_of is not None:
+            order, seen = [], np.zeros(len(label_of), dtype=bool)
+            for start in range(0, len(labels), 1 << 16):
+                new = pd.unique(labels[start : start + (1 << 16)])
+                new = new[~seen[new]]
+                seen[new] = True
+                order.extend(new.tolist())
+            number = np.full(len(label_of), -1, dtype=np.int32)
+            number[order] = np.arange(len(names), len(names) + len(order), dtype=np.int32)
+            codes, uniques = number[labels], [label_of[u] for u in order]
+        else:
+            codes, uniques = pd.factorize(np.asarray(labels, dtype=object))
+            codes, uniques = (codes + len(names)).astype(np.int32), uniques.tolist()
         found = who >= 0
+        everyone = bool(found.all())
         # int32: one entry per person and construct is kept with the release's atoms.
-        measures.append((codes[found] + len(names)).astype(np.int32))
-        persons.append(who[found].astype(np.int32))
-        names.extend(uniques.tolist() if label_of is None else [label_of[u] for u in uniques.tolist()])
+        measures.append(codes if everyone else codes[found])
+        persons.append((who if everyone else who[found]).astype(np.int32, copy=False))
+        names.extend(uniques)
 
     if prepared is not None and len(prepared.scores):
-        coded_people = lookup.get_indexer(prepared.coded.people["respondent"].to_numpy())
+        coded_people = lookup.get_indexer(prepared.coded.people["respondent"].to_numpy()).astype(np.int32)
         construct = prepared.scores["construct"].to_numpy()
         labels = ["construct:" + str(c) for c in prepared.coded.constructs["construct"]]
         who = coded_people[prepared.scores["person"].to_numpy()]
@@ -766,10 +780,12 @@ def members(people, prepared=None, *, index_members=None, extra=None) -> Members
         else:  # one name for constructs of several questionnaires: one measure, as by the labels
             add(np.asarray(labels, dtype=object)[construct], who)
     if index_members is not None and len(index_members):
-        add(
-            ("index:" + index_members["index"].astype(str)).to_numpy(),
-            lookup.get_indexer(index_members["respondent"].to_numpy()),
-        )
+        who = lookup.get_indexer(index_members["respondent"].to_numpy())
+        index = index_members["index"]
+        if isinstance(index.dtype, pd.CategoricalDtype) and index.cat.categories.is_unique:
+            add(index.cat.codes.to_numpy(), who, ["index:" + str(c) for c in index.cat.categories])
+        else:
+            add(("index:" + index.astype(str)).to_numpy(), who)
     if extra is not None and len(extra):
         extra = extra.drop_duplicates(["measure", "respondent"])  # several items per domain: once each
         add(extra["measure"].to_numpy(), lookup.get_indexer(extra["respondent"].to_numpy()))

@@ -94,25 +94,19 @@ _BLOCKED_CELLS = 1 << 20
 
 
 def _counted_distributions(prepared):
-    """:func:`_distributions` of the answers that count in a score, counted block by block.
+    """:func:`_distributions` of the answers that count in a score, counted one construct at a time.
 
-    The group codes of an answer are those of its score row, looked up per block of answers:
-    no per-answer organisation, role, value-code or key array as long as the answers.
+    The answers of a construct come as its respondents × items matrix (rows: the people scored
+    in it, with their score's organisation and role): no per-answer arrays.
     """
     coded, scores = prepared.coded, prepared.scores
-    score_row = prepared.score_row
-    measure = coded.answers["construct"].to_numpy()
-    values = coded.answers["value"].to_numpy()
     org_of = scores["org"].to_numpy()
     role_of = scores["role_code"].to_numpy()
-    points, seen = [], set()
-    for start in range(0, len(values), _BLOCK):
-        block = slice(start, start + _BLOCK)
-        counted = score_row[block] >= 0
-        for point in pd.unique(values[block][counted]).tolist():
-            if point == point and point not in seen:  # NaN (never counted) stays uncoded
-                seen.add(point)
-                points.append(point)
+    seen = set()
+    for block in coded.blocks:
+        for start in range(0, len(block.values), _BLOCK):
+            seen.update(pd.unique(block.values[start : start + _BLOCK].ravel()).tolist())
+    points = sorted(point for point in seen if point == point)  # NaN (never counted) stays uncoded
     n_values = max(len(points), 1)
     sizes = (
         int(scores["construct"].max()) + 1 if len(scores) else 1,
@@ -120,22 +114,22 @@ def _counted_distributions(prepared):
         int(role_of.max()) + 2 if len(role_of) else 1,
         n_values,
     )
-    if math.prod(sizes) > _BLOCKED_CELLS:
-        score_row, a_measure, a_values = _counted(prepared, "construct", "value")
-        org = org_of.astype(np.int32)[score_row]
-        role = role_of.astype(np.int32)[score_row]
-        return _distributions(a_measure, org, role, a_values)
     index = pd.Index(points, dtype=float)
-    finest = np.zeros(math.prod(sizes), dtype=np.int64)
-    for start in range(0, len(values), _BLOCK):
-        block = slice(start, start + _BLOCK)
-        rows = score_row[block]
-        counted = rows >= 0
-        rows = rows[counted]
-        key = (
-            (measure[block][counted].astype(np.int64) * sizes[1] + org_of[rows] + 1) * sizes[2] + role_of[rows] + 1
-        ) * n_values + index.get_indexer(values[block][counted])
+    blocked = math.prod(sizes) <= _BLOCKED_CELLS
+    finest = np.zeros(math.prod(sizes) if blocked else 0, dtype=np.int64)
+    parts = []
+    for m, score_rows, dense in prepared.construct_matrices():
+        answered = ~np.isnan(dense)
+        row = np.nonzero(answered)[0]
+        org, role, values = org_of[score_rows][row], role_of[score_rows][row], dense[answered]
+        if not blocked:  # a large table: the counted answers of every construct, then per-answer keys
+            parts.append((np.full(len(values), m, dtype=np.int64), org, role, values))
+            continue
+        key = ((m * sizes[1] + org.astype(np.int64) + 1) * sizes[2] + role + 1) * n_values + index.get_indexer(values)
         finest += np.bincount(key, minlength=len(finest))
+    if not blocked:
+        measure, org, role, values = (np.concatenate(column) for column in zip(*parts)) if parts else ([],) * 4
+        return _distributions(np.asarray(measure), np.asarray(org), np.asarray(role), np.asarray(values))
     return _distribution_tables(finest.reshape(sizes), points)
 
 
@@ -154,62 +148,30 @@ def _distribution_fields(counts, low, high):
     }
 
 
-def _counted(prepared, *columns):
-    """``score_row`` and the given ``coded.answers`` columns of the answers that count in a score."""
-    score_row = prepared.score_row
-    arrays = [prepared.coded.answers[column].to_numpy() for column in columns]
-    counted = score_row >= 0
-    if counted.all():  # the usual case: no copies
-        return [score_row] + arrays
-    return [score_row[counted]] + [array[counted] for array in arrays]
-
-
 def _alphas(prepared):
     """Cronbach's alpha and Feldt interval per group, over respondents who answered all items.
 
     Only respondents counted in the construct's n take part. Each construct's respondents ×
-    items matrix is a slice of one flat array filled in a single scatter; its rows are in the
+    items matrix is built on its own (:meth:`Prepared.construct_matrices`); its rows are in the
     order of the scores (first appearance of the respondent in the construct's answers).
     """
     coded, scores = prepared.coded, prepared.scores
     people = coded.people
     org_of = people["org"].to_numpy()
     role_of = people["role_code"].to_numpy()
-    n_items = coded.constructs["n_items"].to_numpy().astype(np.int64)
-    positions = coded.items["position"].to_numpy()
-    measure_of = scores["construct"].to_numpy()
+    n_items = coded.constructs["n_items"].to_numpy()
     person_of = scores["person"].to_numpy()
-    n_measures = len(n_items)
-    per_measure = np.bincount(measure_of, minlength=n_measures)
-    # Each score's row within its construct (score order), int32, one construct at a time: no
-    # argsort or int64 array as long as the scores.
-    row_in_measure = np.empty(len(measure_of), dtype=np.int32 if len(measure_of) < 2**31 else np.int64)
-    for m in np.flatnonzero(per_measure).tolist():
-        row_in_measure[measure_of == m] = np.arange(int(per_measure[m]), dtype=row_in_measure.dtype)
-    offsets = np.concatenate([[0], np.cumsum(per_measure * n_items)])
-    score_row, item, value = prepared.score_row, coded.answers["item"].to_numpy(), coded.answers["value"].to_numpy()
-    flat = np.full(int(offsets[-1]), np.nan, dtype=value.dtype)  # float32 answers stay float32 here
-    for start in range(0, len(score_row), _BLOCK):  # in blocks: no full-size copies or int64 index arrays
-        block = slice(start, start + _BLOCK)
-        rows = score_row[block]
-        counted = rows >= 0  # only answers that count in a score
-        rows = rows[counted]
-        measure = measure_of[rows]
-        # Where the score's row starts in the flat array; an answer lands at that start + its position.
-        at = offsets[measure] + row_in_measure[rows].astype(np.int64) * n_items[measure]
-        flat[at + positions[item[block][counted]]] = value[block][counted]
+    present = np.flatnonzero(np.bincount(scores["construct"].to_numpy(), minlength=len(n_items)))
     found = []
-    for m in np.flatnonzero(per_measure).tolist():
+    wanted = [m for m in present.tolist() if int(n_items[m]) >= MIN_ITEMS]
+    for m, score_rows, dense in prepared.construct_matrices(wanted):
         k = int(n_items[m])
-        if k < MIN_ITEMS:
-            continue
-        dense = flat[offsets[m] : offsets[m + 1]].reshape(-1, k)
         complete = ~np.isnan(dense).any(axis=1)
         if complete.sum() < MIN_RESPONDENTS:
             continue
         complete_rows = dense[complete].astype(np.float64)  # every sum below in float64, as always
         dense = np.column_stack([complete_rows, complete_rows.sum(axis=1)])
-        members = person_of[measure_of == m][complete]
+        members = person_of[score_rows[complete]]
         # Every group of every level in one pass: the rows of each level once more, in row order,
         # so each group's sums add its rows in the same order as a pass per level would.
         measure_codes, org_codes, role_codes = np.full(len(members), m), org_of[members], role_of[members]

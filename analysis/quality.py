@@ -52,28 +52,28 @@ def item_quality(responses: Any, items: Any = None, min_share: float | None = No
     coded = prepared.coded
     if prepared.scores.empty:
         return []
-    counted = prepared.counted
-    person = coded.answers["person"].to_numpy()
-    item = coded.answers["item"].to_numpy()
-    construct_of = coded.answers["construct"].to_numpy()
-    value = coded.answers["value"].to_numpy()
+    person_of = prepared.scores["person"].to_numpy()
     item_names = coded.items["question"].to_numpy()
     positions = coded.items["position"].to_numpy()
     reversed_items = coded.items["reverse"].to_numpy(dtype=bool)
-    # One construct at a time, its counted answers in row order: no sorted copy of every answer.
-    present = np.bincount(prepared.scores["construct"].to_numpy(), minlength=len(coded.constructs))
+    construct_items = coded.items["item_construct"].to_numpy()
+    item_construct = coded.constructs["item_construct"].to_numpy()
     out = []
-    for construct in np.flatnonzero(present).tolist():
-        rows = np.flatnonzero((construct_of == construct) & counted)
+    # One construct at a time: its respondents × items matrix (Prepared.construct_matrices).
+    for construct, score_rows, matrix in prepared.construct_matrices():
         meta = coded.constructs.loc[construct]
         if not isinstance(meta, pd.Series):  # cannot happen: one row: construct codes are the unique index
             raise RuntimeError("one row: construct codes are the unique index")
         k = int(meta["n_items"])
-        # Respondents x items (position order), NaN where unanswered: one scatter per construct.
-        who, people = np.unique(person[rows], return_inverse=True)
-        dense = np.full((len(who), k), np.nan)
-        dense[people, positions[item[rows]]] = value[rows]
-        by_position = {int(positions[i]): int(i) for i in np.unique(item[rows])}
+        # Respondents in person order, in float64, as the figures were always summed.
+        dense = matrix[np.argsort(person_of[score_rows], kind="stable")].astype(np.float64)
+        # The construct's items that someone counted in it answered, by position.
+        seen = np.isnan(dense).sum(axis=0) < len(dense)
+        by_position = {
+            int(positions[i]): int(i)
+            for i in np.flatnonzero(construct_items == item_construct[construct]).tolist()
+            if seen[positions[i]]
+        }
         names = [item_names[by_position[j]] if j in by_position else None for j in range(k)]
         complete = dense[~np.isnan(dense).any(axis=1)]
         answered = len(by_position) == k
@@ -84,7 +84,7 @@ def item_quality(responses: Any, items: Any = None, min_share: float | None = No
             {
                 "questionnaire": None if meta["questionnaire"] in ("", None) else meta["questionnaire"],
                 "construct": meta["construct"],
-                "n": int(len(who)),
+                "n": int(len(score_rows)),
                 "alpha": alpha,
                 "alpha_ci": feldt_interval(alpha, n_complete, k) if alpha is not None else None,
                 "alpha_n": n_complete,

@@ -284,28 +284,24 @@ def restrict(prepared: Prepared, organisations: Iterable[str], role: str | None 
     """
     import numpy as np  # numpy loads here, not at import: web workers import the disclosure rules (issue 18)
 
-    from analysis.coded import Coded, Prepared
+    from analysis.coded import Block, Coded, Prepared
 
     people = prepared.coded.people
     keep_person = people["organisation"].isin(list(organisations)).to_numpy()
     if role is not None:
         keep_person &= (people["role"] == role).to_numpy()
-    answers = keep_person[prepared.coded.answers["person"].to_numpy()]
     scores = keep_person[prepared.scores["person"].to_numpy()]
+    blocks = []
+    for block in prepared.coded.blocks:
+        rows = np.flatnonzero(keep_person[block.persons])
+        blocks.append(Block(block.persons[rows], block.items, block.constructs, block.values[rows]))
     coded = Coded(
-        answers=prepared.coded.answers.loc[answers],
+        blocks=blocks,
         people=people,
         constructs=prepared.coded.constructs,
         items=prepared.coded.items,
     )
-    renumber = np.full(len(scores) + 1, -1, dtype=np.int64)  # the extra last entry maps -1 to -1
-    renumber[np.flatnonzero(scores)] = np.arange(int(scores.sum()))
-    return Prepared(
-        coded=coded,
-        scores=prepared.scores.loc[scores],
-        score_row=renumber[prepared.score_row[answers]],
-        min_share=prepared.min_share,
-    )
+    return Prepared(coded=coded, scores=prepared.scores.loc[scores], min_share=prepared.min_share)
 
 
 def pool_figures(

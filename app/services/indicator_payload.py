@@ -249,7 +249,8 @@ def compute_raw(
         )
         index_members = pd.DataFrame(
             {
-                "index": np.asarray(names, dtype=object)[per_person["index"].to_numpy()],
+                # Categorical: the members count per index code, no label string per person and index.
+                "index": pd.Categorical.from_codes(per_person["index"].to_numpy(), categories=names),
                 "respondent": staff_prepared.coded.people["respondent"].to_numpy()[per_person["person"].to_numpy()],
             }
         )
