@@ -81,7 +81,8 @@ def upgrade():
         if not payload or "comments" not in payload:
             continue
         payload = dict(payload)
-        words, rows = {}, [_derived(c, words) for c in payload.pop("comments") or []]
+        words: dict = {}
+        rows = [_derived(c, words) for c in payload.pop("comments") or []]
         keys = list(((counts or {}).get("disclosure") or {}).keys())
         keys += [r[0] for r in rows if r[0] not in keys]
         payload["comments_released"] = {k: _digest([r for r in rows if r[0] == k]) for k in dict.fromkeys(keys)}
