@@ -193,9 +193,7 @@ class ReleasedComment(db.Model):
 
     __tablename__ = "released_comments"
 
-    snapshot_id: Mapped[int] = mapped_column(
-        ForeignKey("indicator_snapshots.id", ondelete="CASCADE"), primary_key=True
-    )
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("indicator_snapshots.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     questionnaire: Mapped[str] = mapped_column(String(60))
     question: Mapped[str] = mapped_column(String(120))

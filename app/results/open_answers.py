@@ -136,7 +136,7 @@ def grouped(
         for q, k in db.session.execute(select(visible.c.questionnaire, visible.c.question).distinct())
     }
     seen = set(db.session.scalars(select(c.c.domain).distinct()))
-    per_question = dict(db.session.execute(select(c.c.qkey, func.sum(c.c.count)).group_by(c.c.qkey)).all())
+    per_question: dict = dict(db.session.execute(select(c.c.qkey, func.sum(c.c.count)).group_by(c.c.qkey)).all())
     conditions = []
     if question:
         conditions.append(c.c.qkey == question)

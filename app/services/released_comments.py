@@ -35,7 +35,8 @@ class Part:
 
 def derived(rows: Iterable[dict]) -> list[tuple]:
     """The table's columns of payload-shaped rows; the derived ones come from the text alone."""
-    out, words = [], {}
+    out: list[tuple] = []
+    words: dict = {}
     for row in rows:
         text = row.get("text")
         found = words.get(text)
@@ -77,7 +78,9 @@ def _insert(snapshot_id: int, start: int, rows: list[tuple]) -> None:
     if not rows:
         return
     if db.engine.dialect.name == "postgresql":
-        cursor = db.session.connection().connection.driver_connection.cursor()
+        driver = db.session.connection().connection.driver_connection
+        assert driver is not None  # a live connection inside the release's transaction
+        cursor = driver.cursor()
         columns = ", ".join(("snapshot_id", "position") + COLUMNS)
         try:
             with cursor.copy(f"COPY released_comments ({columns}) FROM STDIN") as copy:
@@ -127,7 +130,7 @@ def erase(traject_id: int) -> int:
     result = db.session.execute(
         delete(ReleasedComment).where(ReleasedComment.snapshot_id.in_(ids)).execution_options(synchronize_session=False)
     )
-    return int(result.rowcount or 0)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def rows_of(snapshot_id: int) -> list[dict]:
