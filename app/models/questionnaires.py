@@ -185,7 +185,8 @@ class ReleasedComment(db.Model):
     """One free-text answer a release shows, in the release's own order (never the order of submission).
 
     Exactly what the release's payload held per comment: instrument, question, group (school code,
-    role) and text; `form`, `normalised` and `domain` are derived from the text alone, so the
+    role) and text; `form`, `normalised` and `domain` are derived from the text alone and
+    `group_size` from the release's own rows, so the
     open-answers page can filter and page in SQL. No response id, participant or time: nothing
     links a row to a person or a moment. The rows go with their release (cascade), are cleared
     with a superseded release's payload, and are erased with the traject's personal data.
@@ -203,3 +204,6 @@ class ReleasedComment(db.Model):
     form: Mapped[str] = mapped_column(Text, default="")  # the text without surrounding whitespace
     normalised: Mapped[str] = mapped_column(Text, default="")  # comment_words.normalise(text)
     domain: Mapped[str] = mapped_column(String(20), default="")  # comment_words.domain_of(normalised)
+    # Non-empty answers of the row's (instrument, question, school, role) in this release: the page
+    # applies the current comment threshold with it, without counting per request.
+    group_size: Mapped[int] = mapped_column(Integer, default=0)

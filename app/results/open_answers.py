@@ -11,10 +11,11 @@ school: only the question, the domain and the count.
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import case, func, literal, literal_column, select
 
 from analysis.feasibility import DOMAINS
 from app.extensions import db
@@ -52,13 +53,16 @@ def _c(column):
 def _visible(snapshot_id: int, comment_threshold: int):
     """The release's non-empty answers of groups that still reach the comment threshold."""
     t = ReleasedComment.__table__
-    size = func.count().over(partition_by=(t.c.questionnaire, t.c.question, t.c.organisation, t.c.role))
-    rows = (
-        select(t.c.questionnaire, t.c.question, t.c.form, t.c.normalised, t.c.domain, size.label("size"))
-        .where(t.c.snapshot_id == snapshot_id, t.c.text.is_not(None), t.c.text != "")
-        .subquery("answers")
+    return (
+        select(t.c.questionnaire, t.c.question, t.c.form, t.c.normalised, t.c.domain)
+        .where(
+            t.c.snapshot_id == snapshot_id,
+            t.c.text.is_not(None),
+            t.c.text != "",
+            t.c.group_size >= comment_threshold,
+        )
+        .subquery("visible")
     )
-    return select(rows).where(rows.c.size >= comment_threshold).subquery("visible")
 
 
 def _clusters(visible):
@@ -81,10 +85,8 @@ def _clusters(visible):
     return (
         select(
             (r.c.questionnaire + literal(":") + r.c.question).label("qkey"),
-            r.c.questionnaire,
-            r.c.question,
-            r.c.normalised,
             r.c.domain,
+            r.c.normalised,
             r.c.form.label("text"),
             r.c.count,
         )
@@ -100,6 +102,18 @@ def _page_number(page) -> int:
         return 1
 
 
+EMPTY = {
+    "questions": [],
+    "shown": 0,
+    "total": 0,
+    "question_choices": [],
+    "domain_choices": [],
+    "page": 1,
+    "pages": 1,
+    "groups": 0,
+}
+
+
 def grouped(
     snapshot_id: int | None,
     comment_threshold: int,
@@ -108,35 +122,37 @@ def grouped(
     domain: str = "",
     search: str = "",
     repeated_only: bool = False,
-    page: int | str = 1,
+    page: int | str | None = 1,
     per_page: int = PER_PAGE,
 ) -> dict:
     """One page of open answers per question, per domain, as clusters ``{"text", "count"}`` (most
-    said first), with the filter choices, the totals before and after filtering, and the paging."""
-    empty = {
-        "questions": [],
-        "shown": 0,
-        "total": 0,
-        "question_choices": [],
-        "domain_choices": [],
-        "page": 1,
-        "pages": 1,
-        "groups": 0,
-    }
+    said first), with the filter choices, the totals before and after filtering, and the paging.
+
+    Two queries over the release's rows: a summary (totals, choices) and the page itself, whose
+    window sums give the filtered totals before LIMIT cuts the page."""
     if snapshot_id is None:
-        return empty
+        return dict(EMPTY)
     visible = _visible(snapshot_id, comment_threshold)
-    clusters = _clusters(visible)
-    c = clusters
-    total = db.session.scalar(select(func.count()).select_from(visible)) or 0
-    if not total:
-        return empty
-    questions = {
-        f"{q}:{k}": question_label(q, k)
-        for q, k in db.session.execute(select(visible.c.questionnaire, visible.c.question).distinct())
-    }
-    seen = set(db.session.scalars(select(c.c.domain).distinct()))
-    per_question: dict = dict(db.session.execute(select(c.c.qkey, func.sum(c.c.count)).group_by(c.c.qkey)).all())
+    v = visible
+    # No bound parameter in the grouped expression: PostgreSQL must see the same text twice.
+    has_words = v.c.normalised != literal_column("''")
+    summary = db.session.execute(
+        select(v.c.questionnaire, v.c.question, v.c.domain, has_words, func.count()).group_by(
+            v.c.questionnaire, v.c.question, v.c.domain, has_words
+        )
+    ).all()
+    if not summary:
+        return dict(EMPTY)
+    questions: dict = {}
+    per_question: Counter = Counter()
+    seen = set()
+    for q, k, dom, words, n in summary:
+        qkey = f"{q}:{k}"
+        questions.setdefault(qkey, question_label(q, k))
+        if words:
+            per_question[qkey] += n
+            seen.add(dom)
+    c = _clusters(visible)
     conditions = []
     if question:
         conditions.append(c.c.qkey == question)
@@ -147,47 +163,43 @@ def grouped(
         conditions.append(c.c.normalised.contains(needle, autoescape=True))
     if repeated_only:
         conditions.append(c.c.count >= 2)
-    groups, shown = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(c.c.count), 0)).select_from(c).where(*conditions)
-    ).one()
-    pages = max(1, -(-int(groups) // per_page))
-    number = min(_page_number(page), pages)
     domain_order = case({d: i for i, d in enumerate(DOMAINS)}, value=c.c.domain, else_=len(DOMAINS))
-    rows = db.session.execute(
-        select(c.c.qkey, c.c.domain, c.c.text, c.c.count)
+    page_query = (
+        select(
+            c.c.qkey,
+            c.c.domain,
+            c.c.text,
+            c.c.count,
+            func.count().over().label("groups"),
+            func.sum(c.c.count).over().label("shown"),
+            func.sum(c.c.count).over(partition_by=(c.c.qkey, c.c.domain)).label("in_domain"),
+        )
         .where(*conditions)
         .order_by(_c(c.c.qkey), domain_order, c.c.count.desc(), _c(c.c.text))
         .limit(per_page)
-        .offset((number - 1) * per_page)
-    ).all()
-    # The headings' counts: per question all its answers, per domain the answers the filters keep.
-    on_page = {(qkey, dom) for qkey, dom, _text, _n in rows}
-    per_domain = (
-        dict(
-            ((qkey, dom), int(n))
-            for qkey, dom, n in db.session.execute(
-                select(c.c.qkey, c.c.domain, func.sum(c.c.count)).where(*conditions).group_by(c.c.qkey, c.c.domain)
-            )
-            if (qkey, dom) in on_page
-        )
-        if rows
-        else {}
     )
+    number = _page_number(page)
+    rows = db.session.execute(page_query.offset((number - 1) * per_page)).all()
+    if not rows and number > 1:  # past the end: the last page
+        groups = db.session.scalar(select(func.count()).select_from(c).where(*conditions)) or 0
+        number = max(1, -(-int(groups) // per_page))
+        rows = db.session.execute(page_query.offset((number - 1) * per_page)).all()
+    groups, shown = (int(rows[0].groups), int(rows[0].shown)) if rows else (0, 0)
     result: list[dict] = []
-    for qkey, dom, text, count in rows:
+    for qkey, dom, text, count, _groups, _shown, in_domain in rows:
         if not result or result[-1]["key"] != qkey:
             result.append({"key": qkey, "label": questions[qkey], "total": int(per_question[qkey]), "domains": []})
         domains = result[-1]["domains"]
         if not domains or domains[-1]["key"] != dom:
-            domains.append({"key": dom, "label": domain_label(dom), "clusters": [], "count": per_domain[(qkey, dom)]})
+            domains.append({"key": dom, "label": domain_label(dom), "clusters": [], "count": int(in_domain)})
         domains[-1]["clusters"].append({"text": text, "count": int(count)})
     return {
         "questions": result,
-        "shown": int(shown),
-        "total": int(total),
+        "shown": shown,
+        "total": sum(n for *_rest, n in summary),
         "question_choices": sorted(questions.items(), key=lambda kv: kv[0]),
         "domain_choices": [(d, domain_label(d)) for d in list(DOMAINS) + [OTHER] if d in seen],
         "page": number,
-        "pages": pages,
-        "groups": int(groups),
+        "pages": max(1, -(-groups // per_page)),
+        "groups": groups,
     }

@@ -63,12 +63,17 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
 
 
+# One pattern for every word, domains in order: the leftmost match is the word that comes first,
+# and at one position the first domain in order wins, as a search per word would decide (one
+# search instead of eighty per answer: at 100,000 respondents the release classifies every text).
+_DOMAIN_PATTERN = re.compile(
+    r"\b(?:"
+    + "|".join(f"(?P<{domain}>" + "|".join(re.escape(w) for w in words) + ")" for domain, words in DOMAIN_WORDS.items())
+    + ")"
+)
+
+
 def domain_of(normalised: str) -> str:
     """The domain whose word comes first in the answer, else OTHER."""
-    best, where = OTHER, None
-    for domain, words in DOMAIN_WORDS.items():
-        for word in words:
-            match = re.search(r"\b" + re.escape(word), normalised)
-            if match and (where is None or match.start() < where):
-                best, where = domain, match.start()
-    return best
+    match = _DOMAIN_PATTERN.search(normalised)
+    return match.lastgroup or OTHER if match else OTHER

@@ -11,6 +11,7 @@ question, school, role and text), never the order of submission.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,7 +22,8 @@ from app.models import IndicatorSnapshot, ReleasedComment
 from app.services.comment_words import domain_of, normalise
 
 FIELDS = ("questionnaire", "question", "organisation", "role", "text")
-COLUMNS = FIELDS + ("form", "normalised", "domain")
+COLUMNS = FIELDS + ("form", "normalised", "domain", "group_size")
+GROUP = slice(0, 4)  # questionnaire, question, organisation, role
 
 
 @dataclass
@@ -34,7 +36,10 @@ class Part:
 
 
 def derived(rows: Iterable[dict]) -> list[tuple]:
-    """The table's columns of payload-shaped rows; the derived ones come from the text alone."""
+    """The table's columns of payload-shaped rows; the derived ones come from the text alone, and
+    the group size from these rows (an instrument's rows are always written together)."""
+    rows = list(rows)
+    sizes = Counter(tuple(row.get(f) for f in FIELDS[GROUP]) for row in rows if row.get("text"))
     out: list[tuple] = []
     words: dict = {}
     for row in rows:
@@ -43,7 +48,8 @@ def derived(rows: Iterable[dict]) -> list[tuple]:
         if found is None:  # many answers repeat: normalise and classify each text once
             norm = normalise(text or "")
             found = words[text] = ((text or "").strip(), norm, domain_of(norm))
-        out.append(tuple(row.get(f) for f in FIELDS) + found)
+        fields = tuple(row.get(f) for f in FIELDS)
+        out.append(fields + found + (sizes.get(fields[GROUP], 0) if text else 0,))
     return out
 
 
@@ -52,7 +58,7 @@ def digest(rows: Iterable[tuple]) -> dict:
     their domains are (a changed word list changes what the page shows, so it is a change too)."""
     h, n = hashlib.sha256(), 0
     for row in rows:
-        fields = row[: len(FIELDS)] + (row[-1],)
+        fields = row[: len(FIELDS)] + (row[len(FIELDS) + 2],)  # the fields and the domain
         # \x1f between fields, \x1e after a row; None differs from "" (\x00).
         h.update("\x1f".join("\x00" if v is None else str(v) for v in fields).encode() + b"\x1e")
         n += 1

@@ -5,6 +5,7 @@ Revision ID: 0014_released_comments
 Revises: 0012_concern_padding
 """
 import hashlib
+from collections import Counter
 
 from alembic import op
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ branch_labels = None
 depends_on = None
 
 FIELDS = ("questionnaire", "question", "organisation", "role", "text")
-COLUMNS = FIELDS + ("form", "normalised", "domain")
+COLUMNS = FIELDS + ("form", "normalised", "domain", "group_size")
 
 snapshots = sa.table(
     "indicator_snapshots", sa.column("id", sa.Integer), sa.column("counts", sa.JSON), sa.column("payload", sa.JSON)
@@ -34,20 +35,25 @@ def _comments_table():
     )
 
 
-def _derived(row, words):
+def _derived(rows):
     # As app/services/released_comments.derived and .digest at the time of this migration.
-    text = row.get("text")
-    found = words.get(text)
-    if found is None:
-        norm = normalise(text or "")
-        found = words[text] = ((text or "").strip(), norm, domain_of(norm))
-    return tuple(row.get(f) for f in FIELDS) + found
+    words, out = {}, []
+    sizes = Counter(tuple(r.get(f) for f in FIELDS[:4]) for r in rows if r.get("text"))
+    for row in rows:
+        text = row.get("text")
+        found = words.get(text)
+        if found is None:
+            norm = normalise(text or "")
+            found = words[text] = ((text or "").strip(), norm, domain_of(norm))
+        fields = tuple(row.get(f) for f in FIELDS)
+        out.append(fields + found + (sizes.get(fields[:4], 0) if text else 0,))
+    return out
 
 
 def _digest(rows):
     h = hashlib.sha256()
     for row in rows:
-        fields = row[: len(FIELDS)] + (row[-1],)
+        fields = row[: len(FIELDS)] + (row[len(FIELDS) + 2],)
         h.update("\x1f".join("\x00" if v is None else str(v) for v in fields).encode() + b"\x1e")
     return {"count": len(rows), "sha256": h.hexdigest()}
 
@@ -65,6 +71,7 @@ def upgrade():
         sa.Column('form', sa.Text(), nullable=False),
         sa.Column('normalised', sa.Text(), nullable=False),
         sa.Column('domain', sa.String(length=20), nullable=False),
+        sa.Column('group_size', sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(['snapshot_id'], ['indicator_snapshots.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('snapshot_id', 'position'),
     )
@@ -81,8 +88,7 @@ def upgrade():
         if not payload or "comments" not in payload:
             continue
         payload = dict(payload)
-        words: dict = {}
-        rows = [_derived(c, words) for c in payload.pop("comments") or []]
+        rows = _derived(payload.pop("comments") or [])
         keys = list(((counts or {}).get("disclosure") or {}).keys())
         keys += [r[0] for r in rows if r[0] not in keys]
         payload["comments_released"] = {k: _digest([r for r in rows if r[0] == k]) for k in dict.fromkeys(keys)}

@@ -92,6 +92,7 @@ def test_the_rows_are_what_the_release_would_have_published_in_its_order(release
         "form",
         "normalised",
         "domain",
+        "group_size",
     }
     # Order is the release's (by question, group, text), never submission: sorted within an instrument.
     staff = [r for r in rows if r["questionnaire"] == "ict_staff"]
@@ -404,3 +405,28 @@ def test_the_open_answers_page_does_not_load_the_payload(client, app):
         event.remove(db.engine, "before_cursor_execute", record)
     assert "Meer overleg" in html and any("released_comments" in s for s in statements)
     assert not any("indicator_snapshots.payload" in s for s in statements)  # the figures never decoded
+
+
+def test_one_pattern_classifies_as_a_search_per_word_did():
+    """comment_words.domain_of (one regex) against the loop of before: first word wins, ties by domain order."""
+    import random
+
+    from app.services.comment_words import DOMAIN_WORDS
+
+    def before(normalised):
+        best, where = OTHER, None
+        for domain, words in DOMAIN_WORDS.items():
+            for word in words:
+                match = re.search(r"\b" + re.escape(word), normalised)
+                if match and (where is None or match.start() < where):
+                    best, where = domain, match.start()
+        return best
+
+    vocab = [w for ws in DOMAIN_WORDS.values() for w in ws] + ["de", "meer", "xoverleg", "kennis", "delen", "lap"]
+    rng = random.Random(3)
+    texts = [
+        normalise(" ".join(rng.choice(vocab) + rng.choice(["", "s", "en"]) for _ in range(rng.randint(0, 5))))
+        for _ in range(20_000)
+    ]
+    assert [domain_of(t) for t in texts] == [before(t) for t in texts]
+    assert len({domain_of(t) for t in texts}) == len(DOMAIN_WORDS) + 1
