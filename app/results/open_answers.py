@@ -186,13 +186,13 @@ def grouped(
         rows = db.session.execute(page_query.offset((number - 1) * per_page)).all()
     groups, shown = (int(rows[0].groups), int(rows[0].shown)) if rows else (0, 0)
     result: list[dict] = []
-    for qkey, dom, text, count, _groups, _shown, in_domain in rows:
+    for qkey, dom, answer, count, _groups, _shown, in_domain in rows:
         if not result or result[-1]["key"] != qkey:
             result.append({"key": qkey, "label": questions[qkey], "total": int(per_question[qkey]), "domains": []})
         domains = result[-1]["domains"]
         if not domains or domains[-1]["key"] != dom:
             domains.append({"key": dom, "label": domain_label(dom), "clusters": [], "count": int(in_domain)})
-        domains[-1]["clusters"].append({"text": text, "count": int(count)})
+        domains[-1]["clusters"].append({"text": answer, "count": int(count)})
     return {
         "questions": result,
         "shown": shown,
