@@ -42,6 +42,36 @@ def timed(client, url: str, n: int) -> dict:
     }
 
 
+def measure_payload(db, snapshot_traject: int) -> dict:
+    """The stored payload of the release as a web worker reads it: its size, decode time and the
+    memory the decoded document takes (tracemalloc peak of one decode)."""
+    import tracemalloc
+
+    from sqlalchemy import text
+
+    from app.json_codec import loads
+
+    raw = db.session.execute(
+        text("SELECT payload::text FROM indicator_snapshots WHERE traject_id = :t ORDER BY number DESC LIMIT 1"),
+        {"t": snapshot_traject},
+    ).scalar()
+    times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        loads(raw)
+        times.append((time.perf_counter() - started) * 1000)
+    tracemalloc.start()
+    document = loads(raw)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    del document
+    return {
+        "payload_kb": len(raw.encode()) // 1024,
+        "payload_decode_ms": round(percentile(times, 50), 2),
+        "payload_decode_peak_mb": round(peak / 2**20, 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=20_000)
@@ -72,6 +102,12 @@ def main() -> None:
                 f"{time.perf_counter() - started:.0f} s",
                 flush=True,
             )
+            payload_figures = measure_payload(db, traject_id)
+            print(
+                f"release payload {payload_figures['payload_kb']} KB, decoded in "
+                f"{payload_figures['payload_decode_ms']} ms (peak {payload_figures['payload_decode_peak_mb']} MB)",
+                flush=True,
+            )
             db.session.remove()
 
         pages = {
@@ -80,6 +116,7 @@ def main() -> None:
             "swot": f"/trajecten/{traject_id}/swot",
             "feasibility": f"/trajecten/{traject_id}/haalbaarheid",
             "advice_version": f"/adviesversies/{version_id}",
+            "open_answers": f"/trajecten/{traject_id}/resultaten/open-antwoorden",
         }
         results = {}
         for role, (email, password) in {
@@ -122,6 +159,7 @@ def main() -> None:
         json.dumps(
             dict(
                 results,
+                **payload_figures,
                 respondents=args.respondents,
                 requests=args.requests,
                 pdf_s=round(pdf_s, 2),

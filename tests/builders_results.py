@@ -287,8 +287,16 @@ def gen_snapshot(traject, payload: dict | None = None, *, commit: bool = True):
     """An IndicatorSnapshot row for `traject` with `payload` (default: build_payload())."""
     from app.extensions import db
     from app.models import IndicatorSnapshot
+    from app.services import released_comments
 
-    payload = build_payload(threshold=traject.anonymity_threshold or 5) if payload is None else payload
+    payload = build_payload(threshold=traject.anonymity_threshold or 5) if payload is None else dict(payload)
+    # As a release stores them: the comments in their table, their digest per instrument in the payload.
+    comments = payload.pop("comments", None) or []
+    rows = released_comments.derived(comments)
+    by_key: dict = {}
+    for row in rows:
+        by_key.setdefault(row[0], []).append(row)
+    payload.setdefault("comments_released", {k: released_comments.digest(v) for k, v in by_key.items()})
     snapshot = IndicatorSnapshot(
         traject_id=traject.id,
         input_fingerprint="test",
@@ -298,6 +306,8 @@ def gen_snapshot(traject, payload: dict | None = None, *, commit: bool = True):
         payload=payload,
     )
     db.session.add(snapshot)
+    db.session.flush()
+    released_comments.store(snapshot.id, [released_comments.Part(k, rows=v) for k, v in by_key.items()], None)
     if commit:
         db.session.commit()
     return snapshot

@@ -13,6 +13,7 @@ from app.models.questionnaires import (
     Participant,
     Questionnaire,
     ReleaseBatch,
+    ReleasedComment,
     Response,
     ResponseDraft,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "Questionnaire",
     "Response",
     "ReleaseBatch",
+    "ReleasedComment",
     "ResponseDraft",
     "ROLES",
     "PHASES",

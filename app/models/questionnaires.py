@@ -179,3 +179,31 @@ class IndicatorSnapshot(db.Model):
     counts: Mapped[dict] = mapped_column(JSON, default=dict)
     payload: Mapped[dict] = mapped_column(JSON, default=dict)  # constructs, indices, board, comparisons
     message: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReleasedComment(db.Model):
+    """One free-text answer a release shows, in the release's own order (never the order of submission).
+
+    Exactly what the release's payload held per comment: instrument, question, group (school code,
+    role) and text; `form`, `normalised` and `domain` are derived from the text alone and
+    `group_size` from the release's own rows, so the
+    open-answers page can filter and page in SQL. No response id, participant or time: nothing
+    links a row to a person or a moment. The rows go with their release (cascade), are cleared
+    with a superseded release's payload, and are erased with the traject's personal data.
+    """
+
+    __tablename__ = "released_comments"
+
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("indicator_snapshots.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    questionnaire: Mapped[str] = mapped_column(String(60))
+    question: Mapped[str] = mapped_column(String(120))
+    organisation: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    role: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    form: Mapped[str] = mapped_column(Text, default="")  # the text without surrounding whitespace
+    normalised: Mapped[str] = mapped_column(Text, default="")  # comment_words.normalise(text)
+    domain: Mapped[str] = mapped_column(String(20), default="")  # comment_words.domain_of(normalised)
+    # Non-empty answers of the row's (instrument, question, school, role) in this release: the page
+    # applies the current comment threshold with it, without counting per request.
+    group_size: Mapped[int] = mapped_column(Integer, default=0)

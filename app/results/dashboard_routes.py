@@ -51,9 +51,10 @@ _PARTS = ", ".join(f"'{p}'" for p in findings.DETAIL_PARTS)
 def dashboard_detail(traject_id: int, part: str):
     """One detail page of the dashboard: the tables and charts behind one step's findings."""
     traject = traject_for(current_user, traject_id)
-    snapshot = advice.latest_snapshot(traject)
+    # The open answers live in their own table: that page needs no figures, so no payload to decode.
+    snapshot = advice.latest_snapshot(traject, payload=part != "open-antwoorden")
     editable = can_edit(current_user, traject)
-    payload = dict(snapshot.payload or {}) if snapshot is not None else {}
+    payload = dict(snapshot.payload or {}) if snapshot is not None and part != "open-antwoorden" else {}
     d, answers = None, None
     if snapshot is not None:
         # Bestuurders read aggregates only; free-text answers are raw answers, so only the regisseur sees them.
@@ -61,12 +62,13 @@ def dashboard_detail(traject_id: int, part: str):
         d = views.dashboard_part(part, traject, payload, full_trust=current_user.role == "regisseur")
         if part == "open-antwoorden" and editable:
             answers = open_answers.grouped(
-                payload,
+                snapshot.id,
                 traject.comment_threshold,
                 question=request.args.get("vraag", ""),
                 domain=request.args.get("domein", ""),
                 search=request.args.get("zoek", "")[:200],
                 repeated_only=request.args.get("herhaald") == "1",
+                page=request.args.get("pagina", "1")[:9],
             )
     return render_template(
         "results/dashboard_detail.html",

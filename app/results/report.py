@@ -625,7 +625,7 @@ def report_context(document: dict, *, version=None, outcome: dict | None = None)
     snapshot = document.get("snapshot")
     payload = (snapshot or {}).get("payload") or {}
     names = {o.code: o.name for o in traject.organisations}
-    d = views.dashboard(traject, payload, include_comments=False)
+    d = views.dashboard(traject, payload)
     confrontation_table, legend = _confrontation(document)
     swot_tables = _swot_tables(document, names)
     feasibility_table, conditions_table = _feasibility_table(document), _conditions_table(document)

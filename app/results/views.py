@@ -843,10 +843,6 @@ def preferences_section(traject, payload) -> dict:
     return {"table": table}
 
 
-def comments_section(traject, payload) -> list[dict]:
-    return [c for c in payload.get("comments") or [] if c.get("text")]
-
-
 def dashboard_part(part: str, traject, payload, *, full_trust: bool = False) -> dict:
     """Only the sections one detail page of the dashboard shows (app/results/findings.py)."""
     from app.results import party_views  # it builds on this module's helpers
@@ -870,8 +866,10 @@ def dashboard_part(part: str, traject, payload, *, full_trust: bool = False) -> 
     return {key: build() for key, build in builders[part].items()}
 
 
-def dashboard(traject, payload, *, include_comments: bool, full_trust: bool = False) -> dict:
-    """`full_trust`: the trust matrix of the boards, for the regisseur's page only (never the report)."""
+def dashboard(traject, payload, *, full_trust: bool = False) -> dict:
+    """`full_trust`: the trust matrix of the boards, for the regisseur's page only (never the report).
+
+    No free text: the open answers are read a page at a time from their table (app/results/open_answers.py)."""
     from app.results import party_views  # it builds on this module's helpers
 
     return {
@@ -885,7 +883,6 @@ def dashboard(traject, payload, *, include_comments: bool, full_trust: bool = Fa
         "distributions": distribution_section(traject, payload),
         "foto": foto_section(traject, payload),
         "preferences": preferences_section(traject, payload),
-        "comments": comments_section(traject, payload) if include_comments else [],
     }
 
 

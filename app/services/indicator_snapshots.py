@@ -19,7 +19,7 @@ from sqlalchemy.orm import defer
 
 from app.extensions import db
 from app.models import IndicatorSnapshot, Traject
-from app.services import releases
+from app.services import released_comments, releases
 from app.services.indicator_fingerprints import code_version, input_fingerprint, response_marker
 from app.services.indicator_instruments import Instrument, instruments
 
@@ -30,7 +30,7 @@ def latest_snapshot(traject: Traject | int, *, payload: bool = True) -> Indicato
     """The newest release, the one every output reads.
 
     ``payload=False`` leaves the figures unloaded (the disclosure state in ``counts`` is enough
-    for the CSV export; at 100,000 responses the payload's comments alone are tens of megabytes).
+    for the CSV export). The free-text answers are not in the payload: see released_comments.
     """
     traject_id = traject if isinstance(traject, int) else traject.id
     # Only releases are stored; the newest is the one every output reads. First its id, then the
@@ -75,6 +75,7 @@ def _finish(
     groups: dict[str, Instrument],
     snapshot: IndicatorSnapshot | None,
     released_ids: list[str] | None = None,
+    comments: tuple[list, int | None] = ([], None),
 ) -> bool:
     """Write the snapshot and clear the stale flag in one transaction, unless new input arrived.
 
@@ -85,6 +86,9 @@ def _finish(
     unchanged = response_marker(groups) == marker
     if snapshot is not None:
         db.session.add(snapshot)
+        db.session.flush()  # the release's id, for its comment rows
+        parts, previous_id = comments
+        released_comments.store(snapshot.id, parts, previous_id)  # before the previous release's rows go
         releases.mark_released(released_ids or [], snapshot.number)
         releases.clear_superseded(traject.id, snapshot.number)
     if unchanged:
@@ -143,7 +147,9 @@ def compute_snapshot(traject: Traject, progress: Progress | None = None) -> Snap
         payload=release.payload,
         message="",
     )
-    cleared = _finish(traject, marker, groups, snapshot, release.released_ids)
+    cleared = _finish(
+        traject, marker, groups, snapshot, release.released_ids, (release.comments, latest.id if latest else None)
+    )
     return SnapshotResult(snapshot, True, cleared, time.perf_counter() - started)
 
 

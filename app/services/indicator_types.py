@@ -143,13 +143,21 @@ class PreferenceRow(TypedDict):
 
 
 class CommentRow(TypedDict):
-    """Free text of (organisation, role) groups >= comment_threshold, sorted by text."""
+    """A row of table `released_comments` (app/services/released_comments.py), not of the payload:
+    free text of (organisation, role) groups >= comment_threshold, sorted by text."""
 
     questionnaire: Annotated[str, "template key"]
     question: Annotated[str, "question key"]
     organisation: Annotated[str | None, "school code"]
     role: Annotated[Role | None, "role"]
     text: Annotated[str, "the answer"]
+
+
+class CommentDigest(TypedDict):
+    """What the payload keeps of one instrument's released comments: a change in them is a change."""
+
+    count: Annotated[int, "rows in released_comments"]
+    sha256: Annotated[str, "digest of the rows in order (released_comments.digest)"]
 
 
 class RateRow(TypedDict):
@@ -170,7 +178,10 @@ class Payload(TypedDict):
     motives: Annotated[list[ConstructRow], "motives questionnaire, construct `motive_<driver>` per item"]
     comparisons: Annotated[list[ComparisonRow], "by organisation, each ict_staff construct"]
     preferences: Annotated[list[PreferenceRow], "staff preferred form per domain"]
-    comments: Annotated[list[CommentRow], "free text (analysis.filter_comments)"]
+    comments_released: Annotated[
+        dict[str, CommentDigest],
+        "per anonymous instrument: count and digest of its free text (rows: table released_comments)",
+    ]
     board: Annotated[Board, "board analyses"]
     ict_foto: Annotated[list[FotoRow], "latest ICT-foto per school"]
     response_rates: Annotated[list[RateRow], "invited and completed per questionnaire, school, role"]
@@ -188,7 +199,6 @@ ROW_TYPES = {
     "motives": ConstructRow,
     "comparisons": ComparisonRow,
     "preferences": PreferenceRow,
-    "comments": CommentRow,
     "ict_foto": FotoRow,
     "response_rates": RateRow,
 }

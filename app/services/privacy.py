@@ -327,6 +327,10 @@ def erase_traject(traject: Traject, *, confirm_name: str, delete_raw_responses: 
     from app.services.stakeholders import erase_people
 
     counts["stakeholder_persons"] = erase_people(traject)  # names in the stakeholder register
+    from app.services import released_comments
+
+    # Released free text is raw answers, not aggregates: it goes; the releases' figures stay.
+    counts["released_comments"] = released_comments.erase(traject_id)
 
     closed = db.session.execute(
         update(Questionnaire)

@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from analysis import disclosure
 from app.extensions import db
 from app.models import IndicatorSnapshot, Organisation, Participant, Questionnaire, ReleaseBatch, Response
+from app.services import released_comments, users_locations
 from app.services import rollups as rollup_service
-from app.services import users_locations
 from app.services.responses import questionnaire_state
 
 STAFF = "ict_staff"
@@ -52,6 +52,8 @@ class Release:
     state: dict  # per instrument: visible groups, last visible n, held
     released_ids: list  # responses this release includes for the first time
     responses: int  # responses in the released figures
+    # the comment rows to write with the release (released_comments), per instrument in order
+    comments: list = field(default_factory=list)
 
 
 def releases_of(traject_id: int) -> list[IndicatorSnapshot]:
@@ -177,7 +179,7 @@ def assemble(
         "motives": [],
         "comparisons": [],
         "preferences": [],
-        "comments": [],
+        "comments_released": {},
         "board": dict(raw.board, gap=[]),
         "ict_foto": raw.ict_foto,
         "rollups": [],
@@ -185,7 +187,7 @@ def assemble(
         "locations": [],
         "response_rates": [dict(r, suppressed=False) for r in raw.rates if r["questionnaire"] in identified_keys],
     }
-    state, released_ids, responses = {}, [], 0
+    state, released_ids, responses, comments = {}, [], 0, []
     hidden_by_key = {}
     for instrument in anonymous:
         key = instrument.key
@@ -204,7 +206,7 @@ def assemble(
             and not (decision.hold is False and closed and not old_state[key].get("closed", False))
         )
         if (decision.hold or unchanged) and key in old_state:
-            _carry(payload, old, key)
+            _carry(payload, old, key, comments)
             state[key] = dict(old_state[key], held=bool(decision.hold))
             responses += int(old_state[key].get("responses", 0))
             hidden_by_key[key] = {disclosure.parse_cell(c) for c in old_state[key].get("hidden", [])}
@@ -228,12 +230,18 @@ def assemble(
         }
         responses += state[key]["responses"]
         released_ids += [rid for rid in respondents if rid not in batch_of]
-        _fresh(payload, raw, key, hidden, counts, traject)
+        _fresh(payload, raw, key, hidden, counts, traject, comments)
         rollup_service.add_fresh(payload, raw.extra.get("release_extras"), key, decision.rollups, counts, hidden)
         users_locations.add_fresh(payload, raw, key, decision.locations, decision.location_counts)
     payload["response_rates"].sort(key=lambda r: (str(r["questionnaire"]), str(r["organisation"]), str(r["role"])))
     identified = sum(int(raw.extra.get("responses_by_key", {}).get(k, 0)) for k in identified_keys)
-    return Release(payload=payload, state=state, released_ids=released_ids, responses=responses + identified)
+    return Release(
+        payload=payload,
+        state=state,
+        released_ids=released_ids,
+        responses=responses + identified,
+        comments=comments,
+    )
 
 
 def _identified_suppressed(rows: list, identified: set, threshold: int) -> list:
@@ -243,7 +251,7 @@ def _identified_suppressed(rows: list, identified: set, threshold: int) -> list:
     return suppress(mine, threshold) if mine else []
 
 
-def _fresh(payload: dict, raw: Raw, key: str, hidden: set, counts: dict, traject) -> None:
+def _fresh(payload: dict, raw: Raw, key: str, hidden: set, counts: dict, traject, comments: list) -> None:
     """Add one released instrument's figures, its hidden groups blanked."""
     payload["constructs"] += disclosure.hide_rows([r for r in raw.constructs if r.get("questionnaire") == key], hidden)
     if key == MOTIVES:
@@ -254,13 +262,16 @@ def _fresh(payload: dict, raw: Raw, key: str, hidden: set, counts: dict, traject
         allowed = {org for (org, role) in counts if org is not None and role is None and (org, None) not in hidden}
         payload["comparisons"] = raw.compare(allowed) if raw.compare is not None else []
         payload["board"]["gap"] = _hide_gap(raw.gap, hidden)
-    payload["comments"] += [
+    mine = released_comments.derived(
         c
         for c in raw.comments
         if c["questionnaire"] == key
         and (c["organisation"], c["role"]) not in hidden
         and (c["organisation"], None) not in hidden
-    ]
+    )
+    # The rows go to their own table; the payload keeps their digest, so a changed comment is a change.
+    payload["comments_released"][key] = released_comments.digest(mine)
+    comments.append(released_comments.Part(key, rows=mine))
     payload["response_rates"] += _rates(raw.rates, key, counts, hidden)
 
 
@@ -274,7 +285,7 @@ def _hide_gap(rows: list, hidden: set) -> list:
     return out
 
 
-def _carry(payload: dict, old: dict, key: str) -> None:
+def _carry(payload: dict, old: dict, key: str, comments: list) -> None:
     """Keep an instrument's part of the previous release unchanged (its plan holds)."""
     payload["constructs"] += [r for r in old.get("constructs", []) if r.get("questionnaire") == key]
     if key == MOTIVES:
@@ -283,7 +294,10 @@ def _carry(payload: dict, old: dict, key: str) -> None:
         for section in STAFF_SECTIONS:
             payload[section] = list(old.get(section, []))
         payload["board"]["gap"] = list((old.get("board") or {}).get("gap", []))
-    payload["comments"] += [c for c in old.get("comments", []) if c.get("questionnaire") == key]
+    kept = (old.get("comments_released") or {}).get(key)
+    if kept is not None:  # the previous release's rows are copied in SQL when the release is written
+        payload["comments_released"][key] = dict(kept)
+        comments.append(released_comments.Part(key, carried=int(kept.get("count", 0))))
     payload["response_rates"] += [r for r in old.get("response_rates", []) if r.get("questionnaire") == key]
     rollup_service.carry(payload, old, key)  # roll-up hook (issue 15)
     users_locations.carry(payload, old, key)  # location hook
@@ -323,6 +337,8 @@ def clear_superseded(traject_id: int, number: int) -> None:
     """Empty the figures of earlier releases: only the latest is shown; what stays of the others is
     the disclosure state the audit of the next release needs (which groups each showed, no figures)."""
     from sqlalchemy import update
+
+    released_comments.clear_before(traject_id, number)  # their comment rows go with their figures
 
     db.session.execute(
         update(IndicatorSnapshot)

@@ -140,6 +140,7 @@ DETAIL_LABELS = {
     "questionnaire": _l("vragenlijst"),
     "queued": _l("klaargezet"),
     "reason": _l("reden"),
+    "released_comments": _l("open antwoorden gewist"),
     "responses_deleted": _l("antwoorden gewist"),
     "retention_days": _l("bewaartermijn (dagen)"),
     "retry": _l("opnieuw te proberen"),

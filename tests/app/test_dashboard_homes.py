@@ -39,15 +39,21 @@ def test_normalise_and_domain_of():
     assert open_answers.domain_of("goed idee") == open_answers.OTHER
 
 
+def _released(comments) -> int:
+    """A release holding these comments (in their table), as the recompute writes it; its id."""
+    owner = gen_user("regisseur")
+    return gen_snapshot(gen_case_traject(owner), {"comments": comments}).id
+
+
 def test_near_identical_answers_are_counted_and_groups_below_the_current_threshold_left_out(app):
     with app.test_request_context():
-        payload = {
-            "comments": [_comment("Meer overleg!") for _ in range(3)]
+        release = _released(
+            [_comment("Meer overleg!") for _ in range(3)]
             + [_comment("meer  overleg")] * 2
             + [_comment("Zorgen over het netwerk", organisation="BM")] * 4  # a group of 4 < 5
             + [_comment("Zorgen over de werkdruk", question="conditions")] * 5
-        }
-        result = open_answers.grouped(payload, 5)
+        )
+        result = open_answers.grouped(release, 5)
         assert result["total"] == 10 and result["shown"] == 10
         by_question = {q["key"]: q for q in result["questions"]}
         worries = by_question["ict_staff:worries"]
@@ -56,15 +62,15 @@ def test_near_identical_answers_are_counted_and_groups_below_the_current_thresho
         assert worries["domains"][0]["key"] == "overleg"
         assert "netwerk" not in str(result)  # BM's four writers stay below the threshold
         # Filters: question, domain, text, repeated only.
-        only = open_answers.grouped(payload, 5, question="ict_staff:conditions")
+        only = open_answers.grouped(release, 5, question="ict_staff:conditions")
         assert [q["key"] for q in only["questions"]] == ["ict_staff:conditions"] and only["shown"] == 5
-        assert open_answers.grouped(payload, 5, domain="personeel")["shown"] == 5
-        assert open_answers.grouped(payload, 5, search="OVERLEG")["shown"] == 5
-        assert open_answers.grouped(payload, 5, search="bestaat niet")["questions"] == []
-        single = {"comments": [_comment(f"antwoord {i}") for i in range(5)]}
+        assert open_answers.grouped(release, 5, domain="personeel")["shown"] == 5
+        assert open_answers.grouped(release, 5, search="OVERLEG")["shown"] == 5
+        assert open_answers.grouped(release, 5, search="bestaat niet")["questions"] == []
+        single = _released([_comment(f"antwoord {i}") for i in range(5)])
         assert open_answers.grouped(single, 5, repeated_only=True)["shown"] == 0
         # A threshold raised after the release hides what the release still holds.
-        assert open_answers.grouped(payload, 6)["total"] == 0
+        assert open_answers.grouped(release, 6)["total"] == 0
 
 
 def test_open_answers_page_filters_and_the_bestuurder_sees_none(client, app):

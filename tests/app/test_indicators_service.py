@@ -1,6 +1,7 @@
 """Indicator snapshots: figures checked by hand against the raw responses, idempotency, the stale flag, coalescing."""
 
 import math
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -11,7 +12,7 @@ from sqlalchemy import func, select, text
 
 from app.extensions import db
 from app.models import IndicatorSnapshot, Job, Questionnaire, ReleaseBatch, Response, Traject
-from app.services import indicator_reading, indicators, simulation
+from app.services import indicator_reading, indicators, released_comments, simulation
 from app.services.demo import load_demo
 
 
@@ -101,7 +102,7 @@ def test_payload_has_every_section_and_suppresses_small_groups(demo):
         "board",
         "ict_foto",
         "preferences",
-        "comments",
+        "comments_released",
         "response_rates",
         "rollups",
         "item_quality",
@@ -118,10 +119,11 @@ def test_payload_has_every_section_and_suppresses_small_groups(demo):
     assert small and all(r["n"] is None and r["mean"] is None for r in small)
     assert any(r["role"] == "ict_lead" and r["suppressed"] for r in payload["constructs"])
     assert all(p["n"] is None and p["share"] is None for p in payload["preferences"] if p["suppressed"])
-    counts = {}
-    for c in payload["comments"]:
-        counts[(c["organisation"], c["role"])] = counts.get((c["organisation"], c["role"]), 0) + 1
-    assert all(c["role"] != "ict_lead" for c in payload["comments"])
+    comments = released_comments.rows_of(result.snapshot.id)
+    assert comments and all(c["role"] != "ict_lead" for c in comments)
+    assert {k: v["count"] for k, v in payload["comments_released"].items() if v["count"]} == dict(
+        Counter(c["questionnaire"] for c in comments)
+    )
     assert {r["questionnaire"] for r in payload["response_rates"]} == {
         "ict_staff",
         "motives",

@@ -89,3 +89,50 @@ def test_release_marks_move_to_their_narrow_table_and_back(empty_pg_database):
         assert conn.execute(text(marks)).all() == before
         assert "released_in" not in {c["name"] for c in inspect(conn).get_columns("responses")}
     engine.dispose()
+
+
+def _comments_round_trip(url: str) -> None:
+    """0014_released_comments on a database with a real release: down puts the rows back into the
+    payload in their order, up moves them out again; rows and payload end as they began."""
+    import json
+
+    from sqlalchemy import text
+
+    assert _flask(url, "db", "upgrade").returncode == 0
+    simulated = _flask(url, "demo", "simulate", "--respondents", "400")
+    assert simulated.returncode == 0, simulated.stderr
+    engine = create_engine(url)
+    rows_sql = (
+        "SELECT snapshot_id, position, questionnaire, question, organisation, role, text, form, normalised, domain "
+        "FROM released_comments ORDER BY snapshot_id, position"
+    )
+    payloads_sql = "SELECT id, payload FROM indicator_snapshots ORDER BY id"
+
+    def payloads(conn):
+        return {i: (p if isinstance(p, dict) else json.loads(p)) for i, p in conn.execute(text(payloads_sql))}
+
+    with engine.connect() as conn:
+        before, payload_before = conn.execute(text(rows_sql)).all(), payloads(conn)
+    assert len(before) > 20
+    down = _flask(url, "db", "downgrade", "--", "-1")  # 0014 is the head: one step down, wherever it is chained
+    assert down.returncode == 0, down.stderr
+    with engine.connect() as conn:
+        assert "released_comments" not in inspect(conn).get_table_names()
+        old = payloads(conn)
+    latest = max(r[0] for r in before)
+    assert "comments_released" not in old[latest]
+    assert [tuple(c.values()) for c in old[latest]["comments"]] == [tuple(r[2:7]) for r in before]
+    up = _flask(url, "db", "upgrade")
+    assert up.returncode == 0, up.stderr
+    with engine.connect() as conn:
+        assert conn.execute(text(rows_sql)).all() == before
+        assert payloads(conn) == payload_before
+    engine.dispose()
+
+
+def test_released_comments_move_out_of_the_payload_and_back_on_postgresql(empty_pg_database):
+    _comments_round_trip(empty_pg_database)
+
+
+def test_released_comments_move_out_of_the_payload_and_back_on_sqlite(tmp_path):
+    _comments_round_trip(f"sqlite:///{tmp_path / 'migrate.sqlite'}")
