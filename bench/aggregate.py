@@ -40,6 +40,7 @@ def fill(respondents: int, seed: int):
     """The demo traject with an open staff questionnaire and `respondents` responses, by COPY."""
     from analysis import simulate_responses
     from app.extensions import db
+    from app.models.packed_answers import likert_layout, pack
     from app.services import questionnaires
     from app.services.demo import load_demo
     from surveys.types.likert import scale_bounds
@@ -72,8 +73,9 @@ def fill(respondents: int, seed: int):
     with raw.cursor() as cursor:
         with cursor.copy(
             "COPY responses (id, questionnaire_id, organisation_code, role, submitted_on, answers, "
-            "revision, is_latest) FROM STDIN"
+            "revision, is_latest, likert) FROM STDIN"
         ) as copy:
+            layout = likert_layout(questionnaire.definition, questionnaire.fingerprint)  # as every writer does
             for respondent, organisation, role in people.itertuples(index=False):
                 copy.write_row(
                     (
@@ -85,6 +87,7 @@ def fill(respondents: int, seed: int):
                         json.dumps(answers[respondent]),
                         1,
                         True,
+                        pack(layout, answers[respondent]),
                     )
                 )
     # The invitations behind the responses, all on the list before the first response: the
