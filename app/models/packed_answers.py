@@ -15,35 +15,37 @@ from typing import Any
 
 from sqlalchemy import event, select
 
-from surveys.model import Questionnaire as Definition
-
 # Flag byte: 1 when the answers hold any key besides the packed likert ones (choices, texts, a
 # signature...), so the reader must open the JSON for them; 0 when the bytes are the whole answer.
 HAS_OTHER = 1
 UNANSWERED = -128  # a likert question left open (scale points are whole numbers from -127 to 127)
 
-# Definitions are frozen once published; their fingerprint names them (a draft's changes with it).
-_layouts: dict[str, tuple[list[str], list[str]]] = {}
-
-
-def _keys(definition: dict, fingerprint: str | None) -> tuple[list[str], list[str]]:
-    if fingerprint and fingerprint in _layouts:
-        return _layouts[fingerprint]
-    questions = Definition.from_dict(definition).questions()
-    keys = ([q.key for q in questions if q.question_type.analysis == "likert"], [q.key for q in questions])
-    if fingerprint:
-        _layouts[fingerprint] = keys
-    return keys
-
-
 def likert_layout(definition: dict, fingerprint: str | None = None) -> list[str]:
-    """The keys of a definition's likert questions, in order: the packed bytes' columns."""
+    """The keys of a definition's likert questions, in order: the packed bytes' columns.
+
+    Read off the stored definition itself (type name ``likert``, not what a question type
+    declares today), so a published questionnaire's layout can never change under its rows.
+    ``fingerprint`` names a frozen definition for the cache.
+    """
     return _keys(definition, fingerprint)[0]
 
 
 def question_keys(definition: dict, fingerprint: str | None = None) -> list[str]:
     """The keys of all of a definition's questions."""
     return _keys(definition, fingerprint)[1]
+
+
+_layouts: dict[str, tuple[list[str], list[str]]] = {}
+
+
+def _keys(definition: dict, fingerprint: str | None) -> tuple[list[str], list[str]]:
+    if fingerprint and fingerprint in _layouts:
+        return _layouts[fingerprint]
+    questions = [q for section in (definition or {}).get("sections", []) for q in section.get("questions", [])]
+    keys = ([q["key"] for q in questions if q.get("type") == "likert"], [q["key"] for q in questions])
+    if fingerprint:
+        _layouts[fingerprint] = keys
+    return keys
 
 
 def pack(layout: list[str], answers: Any) -> bytes | None:

@@ -66,7 +66,7 @@ class Rows:
     roles: list
     likert: np.ndarray | None  # respondents × likert keys, float32, NaN where unanswered (None once moved)
     other: dict  # choice and text key -> list of values (None when unanswered)
-    digest: str | None = None  # sha256 of everything the COPY read, in row order (PostgreSQL only)
+    digest: str | None = None  # sha256 of every row the COPY read, by response id (PostgreSQL only)
 
 
 def _empty_rows(likert_keys: list[str], other_keys: list[str]) -> Rows:
@@ -283,19 +283,13 @@ def _parse_csv(buffer: io.BytesIO, read: _ReadPlan) -> Rows:
     Raises :class:`Unfit` when a row cannot be taken as stored (the caller reads the tolerant way).
     """
     likert_keys, other_keys = read.likert_keys, read.other_keys
-    view = buffer.getbuffer()
-    # Everything the answers' figures depend on, in the order they are summed: an unchanged
-    # digest means an unchanged read (the fingerprint of the recompute's inputs).
-    digest = hashlib.sha256(view).hexdigest()
-    size = view.nbytes
-    del view
-    if not size:
+    if not buffer.getbuffer().nbytes:
         return _empty_rows(likert_keys, other_keys)
     buffer.seek(0)
     names = ["_id", "_org", "_role", "_qid", "_likert", "_json"] + other_keys
     dtypes = {"_id": str, "_org": object, "_role": str, "_qid": np.int64, "_likert": object, "_json": object}
     dtypes.update({key: object for key in other_keys})
-    ids, orgs, roles, blocks = [], [], [], []
+    ids, orgs, roles, blocks, lines = [], [], [], [], []
     other: dict[str, list[Any]] = {k: [] for k in other_keys}
     with pd.read_csv(
         buffer, header=None, names=names, dtype=dtypes, keep_default_na=False, na_values=[""], chunksize=CHUNK_ROWS
@@ -305,10 +299,17 @@ def _parse_csv(buffer: io.BytesIO, read: _ReadPlan) -> Rows:
             orgs += chunk["_org"].where(chunk["_org"].notna(), None).tolist()
             roles += chunk["_role"].tolist()
             blocks.append(_likert_block(chunk, read))
+            # Every field of every row as read, one line a row: sorted by response id below, so
+            # the digest names the rows' content, whatever order the table hands them out in.
+            fields = [chunk[name].fillna("\x00").astype(str) for name in names]
+            lines += ["\x1f".join(row) for row in zip(*fields)]
             for key in other_keys:
                 column = chunk[key]
                 other[key] += column.where(column.notna(), None).tolist()
     buffer.close()
+    lines.sort()  # each line begins with its unique response id
+    digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    del lines
     return Rows(ids, orgs, roles, np.concatenate(blocks), other, digest)
 
 
