@@ -15,10 +15,11 @@ from typing import Any
 
 from sqlalchemy import event, select
 
-# Flag byte: 1 when the answers hold any key besides the packed likert ones (choices, texts, a
-# signature...), so the reader must open the JSON for them; 0 when the bytes are the whole answer.
+# Flag byte: 1 when the answers hold anything besides the packed likert ones (choices, texts, a
+# signature, a null...), so the reader must open the JSON for them; 0 when the bytes are the whole answer.
 HAS_OTHER = 1
 UNANSWERED = -128  # a likert question left open (scale points are whole numbers from -127 to 127)
+
 
 def likert_layout(definition: dict, fingerprint: str | None = None) -> list[str]:
     """The keys of a definition's likert questions, in order: the packed bytes' columns.
@@ -61,7 +62,10 @@ def pack(layout: list[str], answers: Any) -> bytes | None:
             out[at] = value & 0xFF
         else:
             return None
-    out[0] = HAS_OTHER if len(answers.keys() - set(layout)) else 0
+    # Flag 0 only when the bytes say all the JSON says (no other key, no null): the reader then
+    # neither opens nor hashes the JSON (its digest takes the bytes instead).
+    whole = not (answers.keys() - set(layout)) and None not in answers.values()
+    out[0] = 0 if whole else HAS_OTHER
     return bytes(out)
 
 

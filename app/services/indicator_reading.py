@@ -183,11 +183,15 @@ def _copy_sql(instrument: Instrument, read: _ReadPlan, where: str = "") -> str:
     ids_list = ",".join(str(int(i)) for i in instrument.ids)
     unpacked = read.unpacked_sql()
     if read.likert_keys:
-        columns = f"CASE WHEN {unpacked} THEN NULL ELSE r.likert END, CASE WHEN {unpacked} THEN r.answers END"
-        # The JSON is taken apart only for rows that hold choices or texts (flag byte) or no bytes.
+        # The JSON is opened (and hashed, for the digest) only for rows without bytes or whose flag
+        # byte says it holds more than the bytes: choices, texts (app/models/packed_answers.py).
         parse = f"CASE WHEN {unpacked} OR get_byte(r.likert, 0) <> 0 THEN r.answers END"
+        columns = (
+            f"CASE WHEN {unpacked} THEN NULL ELSE r.likert END, CASE WHEN {unpacked} THEN r.answers END, "
+            f"md5(({parse})::text)"
+        )
     else:
-        columns, parse = "NULL, NULL", "r.answers"
+        columns, parse = "NULL, NULL, md5(r.answers::text)", "r.answers"
     join = ""
     if read.other_keys:
         record = ", ".join(f'"{key}" text' for key in read.other_keys)
@@ -286,8 +290,9 @@ def _parse_csv(buffer: io.BytesIO, read: _ReadPlan) -> Rows:
     if not buffer.getbuffer().nbytes:
         return _empty_rows(likert_keys, other_keys)
     buffer.seek(0)
-    names = ["_id", "_org", "_role", "_qid", "_likert", "_json"] + other_keys
+    names = ["_id", "_org", "_role", "_qid", "_likert", "_json", "_md5"] + other_keys
     dtypes = {"_id": str, "_org": object, "_role": str, "_qid": np.int64, "_likert": object, "_json": object}
+    dtypes["_md5"] = object
     dtypes.update({key: object for key in other_keys})
     ids, orgs, roles, blocks, lines = [], [], [], [], []
     other: dict[str, list[Any]] = {k: [] for k in other_keys}
@@ -299,9 +304,12 @@ def _parse_csv(buffer: io.BytesIO, read: _ReadPlan) -> Rows:
             orgs += chunk["_org"].where(chunk["_org"].notna(), None).tolist()
             roles += chunk["_role"].tolist()
             blocks.append(_likert_block(chunk, read))
-            # Every field of every row as read, one line a row: sorted by response id below, so
-            # the digest names the rows' content, whatever order the table hands them out in.
-            fields = [chunk[name].fillna("\x00").astype(str) for name in names]
+            # One line a row: who, and the whole answer (its bytes, or the md5 of its JSON when the
+            # bytes are not all of it). Sorted by response id below, so the digest names the rows'
+            # content, whatever order the table hands them out in (as the md5s by id did before).
+            fields = [
+                chunk[name].fillna("").astype(str) for name in ("_id", "_org", "_role", "_qid", "_likert", "_md5")
+            ]
             lines += ["\x1f".join(row) for row in zip(*fields)]
             for key in other_keys:
                 column = chunk[key]

@@ -73,7 +73,7 @@ def _pack(layout, answers):
             out[at] = value & 0xFF
         else:
             return None
-    out[0] = 1 if len(answers.keys() - set(layout)) else 0
+    out[0] = 0 if not (answers.keys() - set(layout)) and None not in answers.values() else 1
     return bytes(out)
 
 

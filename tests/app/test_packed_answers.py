@@ -28,6 +28,7 @@ def test_pack_is_a_flag_then_one_signed_byte_per_likert_question():
     layout = ["a", "b", "c"]
     assert pack(layout, {"a": 1, "c": -3}) == bytes([0, 1, 0x80, 0xFD])
     assert pack(layout, {"a": 5, "b": 127, "c": 0, "open": "tekst"}) == bytes([1, 5, 127, 0])
+    assert pack(layout, {"a": 5, "b": None}) == bytes([1, 5, 0x80, 0x80])  # a null is more than the bytes say
     for unfit in (True, 4.5, "4", 128, -128, [1]):
         assert pack(layout, {"a": unfit}) is None, unfit
     assert pack([], {"x": "y"}) == bytes([1]) and pack([], {}) == bytes([0])
