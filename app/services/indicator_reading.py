@@ -343,8 +343,9 @@ def _likert_block(chunk: pd.DataFrame, read: _ReadPlan) -> np.ndarray:
         values = codes.astype(np.float32)
         values[codes == UNANSWERED] = np.nan
         block[np.ix_(at, columns)] = values
-    for at in np.flatnonzero(~has_bytes):
-        block[at] = _json_likert(chunk["_json"].iat[at], read.likert_keys)
+    texts = chunk["_json"].to_numpy(dtype=object)
+    for row in np.flatnonzero(~has_bytes).tolist():
+        block[row] = _json_likert(texts[row], read.likert_keys)
     return block
 
 
