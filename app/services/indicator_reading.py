@@ -187,7 +187,7 @@ def _copy_sql(instrument: Instrument, read: _ReadPlan, where: str = "") -> str:
         # byte says it holds more than the bytes: choices, texts (app/models/packed_answers.py).
         parse = f"CASE WHEN {unpacked} OR get_byte(r.likert, 0) <> 0 THEN r.answers END"
         columns = (
-            f"CASE WHEN {unpacked} THEN NULL ELSE r.likert END, CASE WHEN {unpacked} THEN r.answers END, "
+            f"CASE WHEN {unpacked} THEN NULL ELSE encode(r.likert, 'hex') END, CASE WHEN {unpacked} THEN r.answers END, "
             f"md5(({parse})::text)"
         )
     else:
@@ -294,7 +294,12 @@ def _parse_csv(buffer: io.BytesIO, read: _ReadPlan) -> Rows:
     dtypes = {"_id": str, "_org": object, "_role": str, "_qid": np.int64, "_likert": object, "_json": object}
     dtypes["_md5"] = object
     dtypes.update({key: object for key in other_keys})
-    ids, orgs, roles, blocks, lines = [], [], [], [], []
+    ids, orgs, roles, blocks = [], [], [], []
+    # For the digest, as text: organisation, questionnaire, and the whole answer of each row (its
+    # bytes, or the md5 of its JSON when the bytes are not all of it).
+    org_texts: list[str] = []
+    qids: list[str] = []
+    answers: list[str] = []
     other: dict[str, list[Any]] = {k: [] for k in other_keys}
     with pd.read_csv(
         buffer, header=None, names=names, dtype=dtypes, keep_default_na=False, na_values=[""], chunksize=CHUNK_ROWS
@@ -304,21 +309,31 @@ def _parse_csv(buffer: io.BytesIO, read: _ReadPlan) -> Rows:
             orgs += chunk["_org"].where(chunk["_org"].notna(), None).tolist()
             roles += chunk["_role"].tolist()
             blocks.append(_likert_block(chunk, read))
-            # One line a row: who, and the whole answer (its bytes, or the md5 of its JSON when the
-            # bytes are not all of it). Sorted by response id below, so the digest names the rows'
-            # content, whatever order the table hands them out in (as the md5s by id did before).
-            fields = [
-                chunk[name].fillna("").astype(str) for name in ("_id", "_org", "_role", "_qid", "_likert", "_md5")
-            ]
-            lines += ["\x1f".join(row) for row in zip(*fields)]
+            org_texts += chunk["_org"].fillna("").tolist()
+            qids += chunk["_qid"].astype(str).tolist()
+            answers += chunk["_likert"].fillna(chunk["_md5"]).fillna("").tolist()
             for key in other_keys:
                 column = chunk[key]
                 other[key] += column.where(column.notna(), None).tolist()
     buffer.close()
-    lines.sort()  # each line begins with its unique response id
-    digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
-    del lines
+    digest = _digest(ids, [ids, org_texts, roles, qids, answers])
+    del org_texts, qids, answers
     return Rows(ids, orgs, roles, np.concatenate(blocks), other, digest)
+
+
+def _digest(ids: list[str], fields: list[list[str]]) -> str:
+    """sha256 of the rows read, sorted by response id: who, and the whole answer of each.
+
+    Sorted, a table that hands out the same rows in another order gives the same digest (as the
+    md5s by id did before 0013). One join per field over the sorted rows, not one string a row;
+    no field holds the separator (hex ids and bytes, codes, numbers).
+    """
+    order = np.argsort(np.asarray(ids, dtype=object), kind="stable")
+    hasher = hashlib.sha256()
+    for values in fields:
+        hasher.update("\x1f".join(np.asarray(values, dtype=object)[order].tolist()).encode())
+        hasher.update(b"\x1e")
+    return hasher.hexdigest()
 
 
 def _likert_block(chunk: pd.DataFrame, read: _ReadPlan) -> np.ndarray:
@@ -335,8 +350,8 @@ def _likert_block(chunk: pd.DataFrame, read: _ReadPlan) -> np.ndarray:
             raise Unfit(qid)
         columns, positions, width = layout
         at = np.flatnonzero(has_bytes & (qids == qid))
-        # bytea arrives as "\x" and two hex digits a byte; all rows of a questionnaire share a width.
-        raw = bytes.fromhex("".join(text[2:] for text in packed[at]))
+        # Two hex digits a byte (encode(…, 'hex')); all rows of a questionnaire share a width.
+        raw = bytes.fromhex("".join(packed[at].tolist()))
         if len(raw) != len(at) * width:
             raise Unfit(qid)
         codes = np.frombuffer(raw, dtype=np.int8).reshape(len(at), width)[:, positions]
