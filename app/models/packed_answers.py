@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event, select
+from sqlalchemy.orm import object_session
+from sqlalchemy.orm.util import identity_key
 
 # Flag byte: 1 when the answers hold anything besides the packed likert ones (choices, texts, a
 # signature, a null...), so the reader must open the JSON for them; 0 when the bytes are the whole answer.
@@ -70,16 +72,30 @@ def pack(layout: list[str], answers: Any) -> bytes | None:
 
 
 def _fill_on_insert(mapper, connection, target) -> None:
-    """Every ORM insert of a response packs its likert answers (unless the writer already did)."""
+    """Every ORM insert of a response packs its likert answers (unless the writer already did).
+
+    A submission has its questionnaire loaded already (the session's identity map); otherwise one
+    small query for the fingerprint, and the definition only for a layout not cached yet.
+    """
     if target.likert is not None or target.answers is None:
         return
     from app.models.questionnaires import Questionnaire
 
-    row = connection.execute(
-        select(Questionnaire.definition, Questionnaire.fingerprint).where(Questionnaire.id == target.questionnaire_id)
-    ).first()
-    if row is not None:
-        target.likert = pack(likert_layout(row.definition, row.fingerprint), target.answers)
+    session = object_session(target)
+    loaded = session.identity_map.get(identity_key(Questionnaire, target.questionnaire_id)) if session else None
+    if loaded is not None:
+        definition, fingerprint = loaded.definition, loaded.fingerprint
+    else:
+        fingerprint = connection.scalar(
+            select(Questionnaire.fingerprint).where(Questionnaire.id == target.questionnaire_id)
+        )
+        definition = None
+        if not fingerprint or fingerprint not in _layouts:
+            definition = connection.scalar(
+                select(Questionnaire.definition).where(Questionnaire.id == target.questionnaire_id)
+            )
+    if definition is not None or (fingerprint and fingerprint in _layouts):
+        target.likert = pack(likert_layout(definition or {}, fingerprint), target.answers)
 
 
 # PostgreSQL: the marks follow their response out (release_batches has no foreign key: its
