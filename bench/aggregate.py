@@ -40,6 +40,7 @@ def fill(respondents: int, seed: int):
     """The demo traject with an open staff questionnaire and `respondents` responses, by COPY."""
     from analysis import simulate_responses
     from app.extensions import db
+    from app.models.packed_answers import likert_layout, pack
     from app.services import questionnaires
     from app.services.demo import load_demo
     from surveys.types.likert import scale_bounds
@@ -72,8 +73,9 @@ def fill(respondents: int, seed: int):
     with raw.cursor() as cursor:
         with cursor.copy(
             "COPY responses (id, questionnaire_id, organisation_code, role, submitted_on, answers, "
-            "revision, is_latest) FROM STDIN"
+            "revision, is_latest, likert) FROM STDIN"
         ) as copy:
+            layout = likert_layout(questionnaire.definition, questionnaire.fingerprint)  # as every writer does
             for respondent, organisation, role in people.itertuples(index=False):
                 copy.write_row(
                     (
@@ -85,6 +87,7 @@ def fill(respondents: int, seed: int):
                         json.dumps(answers[respondent]),
                         1,
                         True,
+                        pack(layout, answers[respondent]),
                     )
                 )
     # The invitations behind the responses, all on the list before the first response: the
@@ -144,11 +147,37 @@ def recompute(traject) -> tuple[float, float]:
     db.session.execute(text("DELETE FROM release_batches"))  # every run makes release 1
     db.session.commit()
     db.session.expire_all()
+    backends = database_cpu()
     started, cpu = time.perf_counter(), time.process_time()
     result = indicators.compute_snapshot(traject)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert result.created and result.snapshot.responses > 0
+    DATABASE_CPU.append(database_cpu(backends))
     return seconds, cpu
+
+
+DATABASE_CPU: list[float] = []
+
+
+def database_cpu(since: dict | None = None):
+    """CPU seconds of this database's PostgreSQL backends (/proc; the server is on this machine):
+    {pid: seconds} now, or, given an earlier reading, the seconds spent since by the same backends
+    (the pool keeps its connections, so after the warm-up the read's two halves are among them)."""
+    from app.extensions import db
+
+    pids = (
+        db.session.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).scalars().all()
+    )
+    now = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        now[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    if since is None:
+        return now
+    return sum(seconds - since.get(pid, 0.0) for pid, seconds in now.items())
 
 
 def marks(questionnaire_id: int, repeat: int) -> dict:
@@ -256,6 +285,8 @@ def main() -> None:
                     "recompute_runs": [round(s, 3) for s in recomputes],
                     "floor_runs": [round(s, 3) for s in floors],
                     "recompute_cpu_s": round(recompute_cpu, 3),
+                    # PostgreSQL's part (the read's COPY, the marks), of the measured runs.
+                    "recompute_db_cpu_s": round(statistics.median(DATABASE_CPU[-args.repeat :]), 3),
                     "floor_cpu_s": round(floor_cpu, 3),
                     "load_average": round(os.getloadavg()[0], 2),
                 }

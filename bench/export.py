@@ -80,6 +80,7 @@ def seed(database_url: str, responses: int) -> tuple[int, str]:
     from app import create_app
     from app.extensions import db
     from app.models import Questionnaire, User
+    from app.models.packed_answers import likert_layout, pack
     from app.services.accounts import issue_api_token
     from app.services.demo import REGISSEUR, load_demo
 
@@ -111,8 +112,9 @@ def seed(database_url: str, responses: int) -> tuple[int, str]:
         with raw.cursor() as cursor:
             with cursor.copy(
                 "COPY responses (id, questionnaire_id, organisation_code, role, submitted_on, "
-                "answers, revision, is_latest) FROM STDIN"
+                "answers, revision, is_latest, likert) FROM STDIN"
             ) as copy:
+                layout = likert_layout(q.definition, q.fingerprint)  # every writer packs the likert answers
                 for _ in range(responses):
                     org = rnd.choices([c for c, _ in codes], weights=[w for _, w in codes])[0]
                     role = "ict_lead" if rnd.random() < 0.08 else "ict_staff"
@@ -133,6 +135,7 @@ def seed(database_url: str, responses: int) -> tuple[int, str]:
                             json.dumps(answers),
                             1,
                             True,
+                            pack(layout, answers),
                         )
                     )
         db.session.commit()

@@ -5,6 +5,7 @@ from app.models.advice import ConfrontationScore, FeasibilityOverride, Report, R
 from app.models.audit import AuditEvent
 from app.models.jobs import Job
 from app.models.mail import OutboxMessage
+from app.models.packed_answers import register as _register_packing
 from app.models.privacy import PrivacySettings  # noqa: E402,F401
 from app.models.questionnaires import (
     PARTICIPANT_ROLES,
@@ -19,6 +20,8 @@ from app.models.questionnaires import (
 )
 from app.models.stakeholders import CommunicationItem, Concern, Engagement, Stakeholder  # noqa: E402,F401
 from app.models.trajects import PHASES, Organisation, Traject, TrajectMember
+
+_register_packing(Response, Response.metadata)
 
 __all__ = [
     "PARTICIPANT_ROLES",

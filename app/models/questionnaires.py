@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -139,6 +140,9 @@ class Response(db.Model):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     is_latest: Mapped[bool] = mapped_column(Boolean, default=True)
     signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The likert answers again, one byte each, for the recompute's read (app/models/packed_answers.py);
+    # None: read them from `answers`.
+    likert: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, default=None)
 
 
 class ReleaseBatch(db.Model):
@@ -147,14 +151,14 @@ class ReleaseBatch(db.Model):
 
     A narrow table of its own, so a release writes two integers per response with COPY instead of
     rewriting the wide response rows. A batch number, never a moment; rows go in sorted by the
-    random response id, so their order says nothing either.
+    random response id, so their order says nothing either. No foreign key: its per-row check was
+    most of the COPY's time (bench/README.md); a trigger on `responses` deletes a response's mark
+    with it, as the cascade did (app/models/packed_answers.py).
     """
 
     __tablename__ = "release_batches"
 
-    response_id: Mapped[str] = mapped_column(
-        String(32), ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
-    )
+    response_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     number: Mapped[int] = mapped_column(Integer)
 
 

@@ -10,7 +10,10 @@ full-size int64 or object copy of the answers is ever alive.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import io
+import json
+import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +24,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
-from app.models import Response, Traject
+from app.models import Questionnaire, Response, Traject
+from app.models.packed_answers import UNANSWERED, likert_layout, question_keys
 from app.services.indicator_fingerprints import digest as digest_of
 from app.services.indicator_instruments import (
     RESPONSE_COLUMNS,
@@ -47,7 +51,7 @@ class Frames:
     texts: pd.DataFrame
     items: pd.DataFrame
     counts: dict
-    digest: str | None = None  # answers_digest, when the read produced it on the way
+    digest: str | None = None  # of what the read took in, when it knows (PostgreSQL's COPY)
     # Per instrument key: respondent, organisation, role of every response read (who the
     # response counts and rates sum over; see app/services/releases.py).
     people: dict = field(default_factory=dict)
@@ -62,24 +66,28 @@ class Rows:
     roles: list
     likert: np.ndarray | None  # respondents × likert keys, float32, NaN where unanswered (None once moved)
     other: dict  # choice and text key -> list of values (None when unanswered)
-    hashes: list | None = None  # md5 of each stored answers JSON (PostgreSQL only)
+    digest: str | None = None  # sha256 of every row the COPY read, by response id (PostgreSQL only)
 
 
 def _empty_rows(likert_keys: list[str], other_keys: list[str]) -> Rows:
-    return Rows([], [], [], np.empty((0, len(likert_keys)), dtype=np.float32), {k: [] for k in other_keys}, [])
+    return Rows(
+        [], [], [], np.empty((0, len(likert_keys)), dtype=np.float32), {k: [] for k in other_keys}, EMPTY_DIGEST
+    )
 
 
 def _read_rows(instrument: Instrument, likert_keys: list[str], other_keys: list[str]) -> Rows:
     """Rows of one instrument.
 
-    On PostgreSQL the database takes the answers apart with ``json_to_record`` (one parse per row,
-    in C) and streams them with COPY as CSV, which pandas' C parser reads in chunks; elsewhere, or
-    if a stored value does not fit its type, rows are read with ``yield_per`` and taken apart in Python.
+    On PostgreSQL the rows stream with COPY as CSV, which pandas' C parser reads in chunks: the
+    likert answers as their packed bytes (``responses.likert``, app/models/packed_answers.py), the
+    choices and texts taken apart by ``json_to_record`` only where a row has any, and the whole
+    JSON of a row without packed bytes (parsed here). Elsewhere, or if a stored value does not fit
+    its type, rows are read with ``yield_per`` and taken apart in Python.
     """
-    columns = [(k, "float8") for k in likert_keys] + [(k, "text") for k in other_keys]
-    if not columns or not instrument.ids:
+    if not (likert_keys or other_keys) or not instrument.ids:
         return _empty_rows(likert_keys, other_keys)
     if db.engine.dialect.name == "postgresql":
+        read = _ReadPlan.of(instrument, likert_keys, other_keys)
         snapshot, median = _parallel_plan(instrument)
         dbapi = db.engine.dialect.dbapi
         if dbapi is None:  # cannot happen: a PostgreSQL engine has its driver loaded
@@ -88,10 +96,10 @@ def _read_rows(instrument: Instrument, likert_keys: list[str], other_keys: list[
             if snapshot is not None:  # the halves run on their own connections: no savepoint needed
                 if median is None:  # cannot happen: _parallel_plan gives both or neither
                     raise RuntimeError("_parallel_plan gives both or neither")
-                return _parse_csv(_copy_halves(instrument, columns, snapshot, median), likert_keys, other_keys)
+                return _parse_csv(_copy_halves(instrument, read, snapshot, median), read)
             with db.session.begin_nested():
-                return _parse_csv(_copy_rows(instrument, columns), likert_keys, other_keys)
-        except (DBAPIError, dbapi.Error):
+                return _parse_csv(_copy_rows(instrument, read), read)
+        except (DBAPIError, dbapi.Error, Unfit):
             pass  # an answer of an unexpected type: read it the slow, tolerant way
     stmt = (
         select(Response.id, Response.organisation_code, Response.role, Response.answers)
@@ -124,14 +132,77 @@ def _numeric_block(rows: list[list], width: int) -> np.ndarray:
         return frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float32).reshape(len(rows), width)
 
 
-def _copy_sql(instrument: Instrument, columns: list[tuple[str, str]], where: str = "") -> str:
+class Unfit(ValueError):
+    """A row the fast read cannot take as stored (read the instrument the tolerant way)."""
+
+
+EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
+
+
+@dataclass
+class _ReadPlan:
+    """What one instrument's COPY selects and how its packed bytes map onto the likert columns."""
+
+    likert_keys: list[str]
+    other_keys: list[str]
+    # questionnaire id -> (columns of likert_keys, their byte positions in the packed row, row width)
+    layouts: dict[int, tuple[np.ndarray, np.ndarray, int]]
+    unpacked: list[int]  # questionnaires whose rows are read from their JSON whatever is stored
+
+    @classmethod
+    def of(cls, instrument: Instrument, likert_keys: list[str], other_keys: list[str]) -> _ReadPlan:
+        rows = db.session.execute(
+            select(Questionnaire.id, Questionnaire.definition, Questionnaire.fingerprint).where(
+                Questionnaire.id.in_(instrument.ids)
+            )
+        ).all()
+        wanted = {key: at for at, key in enumerate(likert_keys)}
+        layouts, unpacked = {}, []
+        for qid, definition, fingerprint in rows:
+            layout = likert_layout(definition, fingerprint)
+            keys = set(question_keys(definition, fingerprint))
+            # A key whose type differs between versions (likert here, a choice in the instrument,
+            # or the other way round) is read from the JSON, exactly as before the packing.
+            if set(layout) & set(other_keys) or (set(likert_keys) - set(layout)) & keys:
+                unpacked.append(int(qid))
+                continue
+            pairs = [(wanted[key], at + 1) for at, key in enumerate(layout) if key in wanted]
+            columns = np.array([c for c, _ in pairs], dtype=np.intp)
+            positions = np.array([p for _, p in pairs], dtype=np.intp)
+            layouts[int(qid)] = (columns, positions, len(layout) + 1)
+        return cls(likert_keys, other_keys, layouts, unpacked)
+
+    def unpacked_sql(self) -> str:
+        extra = f" OR r.questionnaire_id IN ({','.join(str(i) for i in self.unpacked)})" if self.unpacked else ""
+        return f"(r.likert IS NULL{extra})"
+
+
+def _copy_sql(instrument: Instrument, read: _ReadPlan, where: str = "") -> str:
     # Question keys match surveys.model.KEY_PATTERN (a-z, 0-9, _) and ids are integers from the
     # database, so composing the statement is safe (COPY takes no bind parameters).
-    record = ", ".join(f'"{key}" {kind}' for key, kind in columns)
     ids_list = ",".join(str(int(i)) for i in instrument.ids)
+    unpacked = read.unpacked_sql()
+    # Each row's md5 over who it is and its whole answer: the packed bytes when they are all of
+    # it, else the stored JSON (see _digest).
+    who = "r.id || chr(31) || coalesce(r.organisation_code, '') || chr(31) || r.role || chr(31) || r.questionnaire_id"
+    if read.likert_keys:
+        # The JSON is opened only for rows without bytes or whose flag byte says it holds more
+        # than the bytes: choices, texts (app/models/packed_answers.py).
+        opened = f"{unpacked} OR get_byte(r.likert, 0) <> 0"
+        parse = f"CASE WHEN {opened} THEN r.answers END"
+        columns = (
+            f"CASE WHEN {unpacked} THEN NULL ELSE encode(r.likert, 'hex') END, CASE WHEN {unpacked} THEN r.answers END, "
+            f"md5({who} || chr(31) || CASE WHEN {opened} THEN r.answers::text ELSE encode(r.likert, 'hex') END)"
+        )
+    else:
+        columns, parse = f"NULL, NULL, md5({who} || chr(31) || r.answers::text)", "r.answers"
+    join = ""
+    if read.other_keys:
+        record = ", ".join(f'"{key}" text' for key in read.other_keys)
+        join = f"LEFT JOIN LATERAL json_to_record({parse}) AS x({record}) ON true "
     return (
-        f"COPY (SELECT r.id, r.organisation_code, r.role, md5(r.answers::text), x.* FROM responses r "  # nosec B608 # keys match KEY_PATTERN, ids are ints (see above)
-        f"CROSS JOIN LATERAL json_to_record(r.answers) AS x({record}) "
+        f"COPY (SELECT r.id, r.organisation_code, r.role, r.questionnaire_id, {columns}"  # nosec B608 # keys match KEY_PATTERN, ids are ints (see above)
+        f"{', x.*' if read.other_keys else ''} FROM responses r {join}"
         f"WHERE r.questionnaire_id IN ({ids_list}) AND r.is_latest{where}) TO STDOUT WITH (FORMAT csv)"
     )
 
@@ -184,14 +255,14 @@ def _parallel_plan(instrument: Instrument) -> tuple[str | None, str | None]:
         return cursor.fetchone()[0], median
 
 
-def _copy_rows(instrument: Instrument, columns: list[tuple[str, str]]) -> io.BytesIO:
+def _copy_rows(instrument: Instrument, read: _ReadPlan) -> io.BytesIO:
     """The CSV of one instrument's rows, read on the session's connection."""
     buffer = io.BytesIO()
-    _copy_into(db.session.connection().connection.driver_connection, _copy_sql(instrument, columns), buffer)
+    _copy_into(db.session.connection().connection.driver_connection, _copy_sql(instrument, read), buffer)
     return buffer
 
 
-def _copy_halves(instrument: Instrument, columns: list[tuple[str, str]], snapshot: str, median: str) -> io.BytesIO:
+def _copy_halves(instrument: Instrument, read: _ReadPlan, snapshot: str, median: str) -> io.BytesIO:
     """The same CSV as :func:`_copy_rows`, read in two halves at once.
 
     The rows are split at their median ctid; each half is read on its own pooled connection in
@@ -205,9 +276,7 @@ def _copy_halves(instrument: Instrument, columns: list[tuple[str, str]], snapsho
     buffer = io.BytesIO()
     with ThreadPoolExecutor(max_workers=2) as pool:
         halves = [
-            pool.submit(
-                _copy_half, engine, snapshot, _copy_sql(instrument, columns, f" AND r.ctid {op} '{median}'::tid")
-            )
+            pool.submit(_copy_half, engine, snapshot, _copy_sql(instrument, read, f" AND r.ctid {op} '{median}'::tid"))
             for op in ("<", ">=")
         ]
         for half in halves:
@@ -216,16 +285,21 @@ def _copy_halves(instrument: Instrument, columns: list[tuple[str, str]], snapsho
     return buffer
 
 
-def _parse_csv(buffer: io.BytesIO, likert_keys: list[str], other_keys: list[str]) -> Rows:
-    """The CSV of :func:`_copy_sql`, parsed ``CHUNK_ROWS`` rows at a time into :class:`Rows`."""
-    buffer.seek(0)
+def _parse_csv(buffer: io.BytesIO, read: _ReadPlan) -> Rows:
+    """The CSV of :func:`_copy_sql`, parsed ``CHUNK_ROWS`` rows at a time into :class:`Rows`.
+
+    Raises :class:`Unfit` when a row cannot be taken as stored (the caller reads the tolerant way).
+    """
+    likert_keys, other_keys = read.likert_keys, read.other_keys
     if not buffer.getbuffer().nbytes:
         return _empty_rows(likert_keys, other_keys)
-    names = ["_id", "_org", "_role", "_md5"] + likert_keys + other_keys
-    dtypes = {"_id": str, "_org": object, "_role": str, "_md5": str}
-    dtypes.update({key: np.float32 for key in likert_keys})
+    buffer.seek(0)
+    names = ["_id", "_org", "_role", "_qid", "_likert", "_json", "_row"] + other_keys
+    dtypes = {"_id": str, "_org": object, "_role": str, "_qid": np.int64, "_likert": object, "_json": object}
+    dtypes["_row"] = object
     dtypes.update({key: object for key in other_keys})
-    ids, orgs, roles, hashes, blocks = [], [], [], [], []
+    ids, orgs, roles, blocks = [], [], [], []
+    row_hashes: list[str] = []
     other: dict[str, list[Any]] = {k: [] for k in other_keys}
     with pd.read_csv(
         buffer, header=None, names=names, dtype=dtypes, keep_default_na=False, na_values=[""], chunksize=CHUNK_ROWS
@@ -234,17 +308,76 @@ def _parse_csv(buffer: io.BytesIO, likert_keys: list[str], other_keys: list[str]
             ids += chunk["_id"].tolist()
             orgs += chunk["_org"].where(chunk["_org"].notna(), None).tolist()
             roles += chunk["_role"].tolist()
-            hashes += chunk["_md5"].tolist()
-            blocks.append(
-                chunk[likert_keys].to_numpy(dtype=np.float32)
-                if likert_keys
-                else np.empty((len(chunk), 0), dtype=np.float32)
-            )
+            blocks.append(_likert_block(chunk, read))
+            row_hashes += chunk["_row"].tolist()
             for key in other_keys:
                 column = chunk[key]
                 other[key] += column.where(column.notna(), None).tolist()
     buffer.close()
-    return Rows(ids, orgs, roles, np.concatenate(blocks), other, hashes)
+    digest = _digest(row_hashes)
+    del row_hashes
+    return Rows(ids, orgs, roles, np.concatenate(blocks), other, digest)
+
+
+def _digest(row_hashes: list[str]) -> str:
+    """The rows read, as a multiset: the count and the sums (mod 2**64) of the two halves of their md5s.
+
+    Each row's md5 (computed by the database) covers its id, organisation, role, questionnaire and
+    whole answer, so any change to a row changes the digest; summed, the order in which the table
+    hands the rows out does not (as the md5s sorted by id before 0013), without sorting 100,000
+    strings here. This only decides whether a recompute may be skipped; it guards nothing.
+    """
+    halves = np.frombuffer(bytes.fromhex("".join(row_hashes)), dtype="<u8").reshape(-1, 2)
+    sums = halves.sum(axis=0, dtype=np.uint64)  # wraps around: a sum modulo 2**64
+    return hashlib.sha256(f"{len(halves)}:{int(sums[0])}:{int(sums[1])}".encode()).hexdigest()
+
+
+def _likert_block(chunk: pd.DataFrame, read: _ReadPlan) -> np.ndarray:
+    """One chunk's likert answers (float32, NaN where unanswered) from the packed bytes or the JSON."""
+    block = np.full((len(chunk), len(read.likert_keys)), np.nan, dtype=np.float32)
+    if not read.likert_keys:
+        return block
+    packed = chunk["_likert"].to_numpy(dtype=object)
+    has_bytes = chunk["_likert"].notna().to_numpy()
+    qids = chunk["_qid"].to_numpy()
+    for qid in np.unique(qids[has_bytes]):
+        layout = read.layouts.get(int(qid))
+        if layout is None:  # bytes of a questionnaire read from its JSON: cannot happen (see _copy_sql)
+            raise Unfit(qid)
+        columns, positions, width = layout
+        at = np.flatnonzero(has_bytes & (qids == qid))
+        # Two hex digits a byte (encode(…, 'hex')); all rows of a questionnaire share a width.
+        raw = bytes.fromhex("".join(packed[at].tolist()))
+        if len(raw) != len(at) * width:
+            raise Unfit(qid)
+        codes = np.frombuffer(raw, dtype=np.int8).reshape(len(at), width)[:, positions]
+        values = codes.astype(np.float32)
+        values[codes == UNANSWERED] = np.nan
+        block[np.ix_(at, columns)] = values
+    texts = chunk["_json"].to_numpy(dtype=object)
+    for row in np.flatnonzero(~has_bytes).tolist():
+        block[row] = _json_likert(texts[row], read.likert_keys)
+    return block
+
+
+def _json_likert(text: Any, likert_keys: list[str]) -> list[float]:
+    """A row without packed bytes: its likert answers from the stored JSON, as ``float8`` took them."""
+    answers = json.loads(text) if isinstance(text, str) else None
+    if not isinstance(answers, dict):
+        raise Unfit("answers")
+    values = []
+    for key in likert_keys:
+        value = answers.get(key)
+        if value is None:
+            values.append(math.nan)
+        elif isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise Unfit(key)
+        else:
+            try:
+                values.append(float(value))
+            except ValueError:
+                raise Unfit(key) from None
+    return values
 
 
 def _small(codes: np.ndarray, limit: int) -> np.ndarray:
@@ -311,10 +444,10 @@ def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -
         if not likert_keys and not other_keys:
             other_keys = ["_none"]
         rows = _read_rows(instrument, likert_keys, other_keys)
-        if rows.hashes is None or hashes is None:
+        if rows.digest is None or hashes is None:
             hashes = None
         else:
-            hashes.extend(zip(rows.ids, rows.hashes))
+            hashes.append((instrument.key, rows.digest))
         n = len(rows.ids)
         people[instrument.key] = pd.DataFrame({"respondent": rows.ids, "organisation": rows.orgs, "role": rows.roles})
         counts["by_questionnaire"][instrument.key] = n

@@ -25,6 +25,7 @@ from sqlalchemy import delete, insert, select
 from analysis import simulate_responses
 from app.extensions import db
 from app.models import Participant, Questionnaire, ReleaseBatch, Response, Traject, User
+from app.models.packed_answers import likert_layout, pack
 from app.services import questionnaires as questionnaire_service
 from surveys.templates import TEMPLATE_KEYS, expand_for_traject, load_template
 from surveys.types.likert import scale_bounds
@@ -455,9 +456,11 @@ def simulate(traject: Traject, respondents: int, seed: int = 0, *, ict_staff: in
             )
         )
     )
+    layouts = {q.id: likert_layout(q.definition, q.fingerprint) for q in questionnaires.values()}
     for row in responses:
         if row["participant_id"] is not None:
             row["participant_id"] = linked[row["participant_id"]]
+        row["likert"] = pack(layouts[row["questionnaire_id"]], row["answers"])  # a bulk insert skips the ORM's packing
     db.session.execute(insert(Response), responses)
     db.session.flush()
     return SimulationResult(questionnaires={k: q.id for k, q in questionnaires.items()}, responses=counts)

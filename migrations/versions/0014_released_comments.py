@@ -2,7 +2,7 @@
 payload's order; the payload keeps a digest per instrument ({"count", "sha256"}) instead of the texts
 
 Revision ID: 0014_released_comments
-Revises: 0012_concern_padding
+Revises: 0013_packed_likert
 """
 import hashlib
 from collections import Counter
@@ -14,7 +14,7 @@ from app.services.comment_words import domain_of, normalise
 
 
 revision = '0014_released_comments'
-down_revision = '0012_concern_padding'
+down_revision = '0013_packed_likert'
 branch_labels = None
 depends_on = None
 

@@ -17,7 +17,8 @@ from respond_builders import VALID_SMALL, close_and_release, gen_participant, ge
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import OutboxMessage, Participant, ReleaseBatch, Response, ResponseDraft
+from app.models import OutboxMessage, Participant, Questionnaire, ReleaseBatch, Response, ResponseDraft
+from app.models.packed_answers import likert_layout, pack
 
 pytestmark = pytest.mark.postgres
 N = 24
@@ -102,7 +103,12 @@ def test_nothing_ties_an_anonymous_response_to_its_invitation(app, live_url, cli
         "revision",
         "is_latest",
         "signed_at",
+        "likert",
     }
+    # the packed likert answers are the answers again, nothing more (app/models/packed_answers.py)
+    for r in responses:
+        questionnaire = db.session.get(Questionnaire, r.questionnaire_id)
+        assert r.likert is not None and r.likert == pack(likert_layout(questionnaire.definition), r.answers)
     # the release that first included it (a narrow table of its own): a batch of at least k, never a moment
     assert {c.name for c in ReleaseBatch.__table__.columns} == {"response_id", "number"}
 

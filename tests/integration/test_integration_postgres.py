@@ -136,3 +136,44 @@ def test_released_comments_move_out_of_the_payload_and_back_on_postgresql(empty_
 
 def test_released_comments_move_out_of_the_payload_and_back_on_sqlite(tmp_path):
     _comments_round_trip(f"sqlite:///{tmp_path / 'migrate.sqlite'}")
+
+
+def _packed_backfill_roundtrip(url: str) -> None:
+    """Responses written by the app (packed by its writers) lose `likert` on a downgrade to 0012
+    and get it back from 0013's backfill byte for byte; the marks' trigger comes back too."""
+    from sqlalchemy import text
+
+    assert _flask(url, "db", "upgrade").returncode == 0
+    simulated = _flask(url, "demo", "simulate", "--respondents", "120")
+    assert simulated.returncode == 0, simulated.stderr
+    engine = create_engine(url)
+    packed = "SELECT id, likert FROM responses ORDER BY id"
+    with engine.connect() as conn:
+        before = conn.execute(text(packed)).all()
+    assert len(before) > 50 and all(likert is not None for _, likert in before)
+    down = _flask(url, "db", "downgrade", "0012_concern_padding")
+    assert down.returncode == 0, down.stderr
+    with engine.connect() as conn:
+        assert "likert" not in {c["name"] for c in inspect(conn).get_columns("responses")}
+        assert inspect(conn).get_foreign_keys("release_batches")  # the cascade is a foreign key again
+    up = _flask(url, "db", "upgrade")
+    assert up.returncode == 0, up.stderr
+    with engine.begin() as conn:
+        assert [(i, bytes(b)) for i, b in conn.execute(text(packed)).all()] == [(i, bytes(b)) for i, b in before]
+        assert not inspect(conn).get_foreign_keys("release_batches")
+        marked = conn.execute(text("SELECT response_id FROM release_batches LIMIT 1")).scalar()
+        assert marked is not None
+        conn.execute(text("DELETE FROM responses WHERE id = :id"), {"id": marked})
+        assert (
+            conn.execute(text("SELECT count(*) FROM release_batches WHERE response_id = :id"), {"id": marked}).scalar()
+            == 0
+        )
+    engine.dispose()
+
+
+def test_packed_likert_backfill_on_postgresql(empty_pg_database):
+    _packed_backfill_roundtrip(empty_pg_database)
+
+
+def test_packed_likert_backfill_on_sqlite(tmp_path):
+    _packed_backfill_roundtrip(f"sqlite:///{tmp_path / 'migrate.sqlite'}")
