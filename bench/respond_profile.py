@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--limits", action="store_true", help="rate limits on (Redis storage)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--dump", help="write every response body (token and CSRF masked) here, to compare")
     args = parser.parse_args()
 
     import load  # the seed and the valid answers of bench/load.py
@@ -101,6 +102,9 @@ def main() -> None:
         stats: dict[str, dict] = defaultdict(lambda: {"n": 0, "cpu": 0.0, "pg": 0.0, "sql": 0, "commit": 0})
         profiles: dict[str, cProfile.Profile] = {}
         flow_tokens, api_tokens = tokens[: args.respondents], tokens[args.respondents :]
+        dumped, current_secrets = [0], []
+        if args.dump:
+            os.makedirs(args.dump, exist_ok=True)
         warm = 3  # the first respondents warm caches (templates, definitions) and are not counted
 
         def timed(step: str, count: bool, call):
@@ -114,6 +118,14 @@ def main() -> None:
             if profiler:
                 profiler.disable()
             cpu = time.process_time() - t0
+            if args.dump:
+                dumped[0] += 1
+                body = response.get_data(as_text=True) + "\n" + response.headers.get("Location", "")
+                for secret in current_secrets:
+                    body = body.replace(secret, "[secret]")
+                body = CSRF_RE.sub('name="csrf_token" value="[csrf]"', body)
+                with open(os.path.join(args.dump, f"{dumped[0]:05d}-{step.replace(' ', '_')}.html"), "w") as f:
+                    f.write(f"{response.status_code}\n{body}")
             if count:
                 s = stats[step]
                 s["n"] += 1
@@ -130,6 +142,7 @@ def main() -> None:
 
         for i, token in enumerate(flow_tokens):
             count = i >= warm
+            current_secrets[:] = [token]
             client = app.test_client()
             client.environ_base["REMOTE_ADDR"] = "127.0.0.1"
             base = "https://localhost"
