@@ -107,14 +107,18 @@ def main() -> None:
             os.makedirs(args.dump, exist_ok=True)
         warm = 3  # the first respondents warm caches (templates, definitions) and are not counted
 
-        def timed(step: str, count: bool, call):
+        def timed(step: str, count: bool, call, *call_args, **call_kwargs):
             before = dict(counts)
             pg0 = backend_cpu(backends)
-            profiler = profiles.setdefault(step, cProfile.Profile(time.process_time)) if step in args.profile and count else None
+            profiler = (
+                profiles.setdefault(step, cProfile.Profile(time.process_time))
+                if step in args.profile and count
+                else None
+            )
             t0 = time.process_time()
             if profiler:
                 profiler.enable()
-            response = call()
+            response = call(*call_args, **call_kwargs)
             if profiler:
                 profiler.disable()
             cpu = time.process_time() - t0
@@ -145,52 +149,28 @@ def main() -> None:
             current_secrets[:] = [token]
             client = app.test_client()
             client.environ_base["REMOTE_ADDR"] = "127.0.0.1"
-            base = "https://localhost"
-            expect(timed("open link", count, lambda: client.get(f"{base}/v/{token}")), (200,), "open")
+            link = f"https://localhost/v/{token}"
+            expect(timed("open link", count, client.get, link), (200,), "open")
             for n, (key, fields) in enumerate(forms.items()):
-                page = timed(
-                    "section GET" if n else "section GET (first)",
-                    count,
-                    lambda: client.get(f"{base}/v/{token}/{key}"),
-                )
+                page = timed("section GET" if n else "section GET (first)", count, client.get, f"{link}/{key}")
                 expect(page, (200,), "section")
                 csrf = CSRF_RE.search(page.get_data(as_text=True))
                 data = MultiDict(list(fields) + [("csrf_token", csrf.group(1) if csrf else ""), ("actie", "volgende")])
-                expect(
-                    timed(
-                        "section POST" if n else "section POST (first, binds)",
-                        count,
-                        lambda: client.post(f"{base}/v/{token}/{key}", data=data),
-                    ),
-                    (302, 303),
-                    "save",
-                )
-            review = expect(timed("review GET", count, lambda: client.get(f"{base}/v/{token}/_controle")), (200,), "r")
+                step = "section POST" if n else "section POST (first, binds)"
+                expect(timed(step, count, client.post, f"{link}/{key}", data=data), (302, 303), "save")
+            review = expect(timed("review GET", count, client.get, f"{link}/_controle"), (200,), "review")
             csrf = CSRF_RE.search(review.get_data(as_text=True))
-            expect(
-                timed(
-                    "submit POST",
-                    count,
-                    lambda: client.post(f"{base}/v/{token}/_verzenden", data={"csrf_token": csrf.group(1)}),
-                ),
-                (302, 303),
-                "submit",
-            )
+            form = {"csrf_token": csrf.group(1) if csrf else ""}
+            expect(timed("submit POST", count, client.post, f"{link}/_verzenden", data=form), (302, 303), "submit")
         client = app.test_client()
         for i, token in enumerate(api_tokens):
-            expect(
-                timed(
-                    "API submit",
-                    i >= warm,
-                    lambda: client.post(
-                        "https://localhost/api/v1/responses", json={"token": token, "answers": json_answers}
-                    ),
-                ),
-                (201,),
-                "api",
-            )
+            body = {"token": token, "answers": json_answers}
+            api = "https://localhost/api/v1/responses"
+            expect(timed("API submit", i >= warm, client.post, api, json=body), (201,), "api")
         for i in range(args.static):
-            expect(timed("static file", i >= warm, lambda: client.get("https://localhost/static/favicon.svg")), (200,), "s")
+            expect(
+                timed("static file", i >= warm, client.get, "https://localhost/static/favicon.svg"), (200,), "static"
+            )
 
     rows = []
     print(f"{'step':30} {'n':>5} {'CPU ms':>8} {'PG ms':>7} {'SQL':>6} {'commits':>7}")

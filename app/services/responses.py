@@ -15,9 +15,11 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
-from app.models import Participant, Questionnaire, Response, ResponseDraft, Traject, User
+from app.models import Participant, Questionnaire, Response, ResponseDraft, Traject, TrajectMember, User
 from app.models.base import aware
 from app.services import audit
 from surveys import duration
@@ -83,6 +85,19 @@ def participant_state(participant: Participant) -> str:
     return questionnaire_state(participant.questionnaire)
 
 
+def asker(traject_id: int) -> User | None:
+    """Who asks (the respondent's start page): the traject's first regisseur with an organisation,
+    else its first regisseur, in the order they joined; one query with their organisation."""
+    regisseurs = db.session.scalars(
+        select(User)
+        .join(TrajectMember, TrajectMember.user_id == User.id)
+        .where(TrajectMember.traject_id == traject_id, User.role == "regisseur")
+        .order_by(TrajectMember.id)
+        .options(joinedload(User.organisation))
+    ).all()
+    return next((u for u in regisseurs if u.organisation is not None), regisseurs[0] if regisseurs else None)
+
+
 def minutes_needed(defn: Definition) -> int:
     """The questionnaire's one time estimate (surveys.duration), as the start page shows it."""
     return duration.minutes_needed(defn)
@@ -92,7 +107,9 @@ def minutes_needed(defn: Definition) -> int:
 
 
 def draft_for(participant: Participant) -> ResponseDraft | None:
-    return db.session.scalar(select(ResponseDraft).where(ResponseDraft.participant_id == participant.id))
+    """The participant's draft: loaded with it on the respondent's path (tokens.participant_for_token
+    `with_draft`), else once per session."""
+    return participant.draft
 
 
 def draft_answers(participant: Participant) -> dict:
@@ -123,6 +140,7 @@ def save_section(
     if draft is None:
         draft = ResponseDraft(participant_id=participant.id, answers={})
         db.session.add(draft)
+        set_committed_value(participant, "draft", draft)
     draft.answers = answers
     draft.section_key = next_section or section_key
     return answers, errors
@@ -263,6 +281,7 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None, rev
             )
         db.session.add(response)
         db.session.execute(ResponseDraft.__table__.delete().where(ResponseDraft.participant_id == participant_id))
+        set_committed_value(participant, "draft", None)
         # Core update that keeps updated_at as it was: the traject row must not carry the
         # moment of the latest (anonymous) submission.
         db.session.execute(
@@ -290,10 +309,9 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None, rev
         # A concurrent revision took the same number: the unique constraint decided.
         db.session.rollback()
         raise SubmitError("used") from None
-    response_id = response.id
     db.session.commit()
     _enqueue_recompute(traject_id)
-    return db.session.get(Response, response_id)
+    return response  # expired by the commit: what a caller reads is loaded then, not here
 
 
 def _mark_early_at_first_response(
@@ -407,9 +425,10 @@ class Review:
 def review(questionnaire: Questionnaire, answers: dict) -> Review:
     defn = definition(questionnaire)
     clean, errors = validate(questionnaire, answers)
-    visible = {q.key for q in defn.visible_questions(answers)}
+    sections, questions, _, _ = defn.walk(answers)
+    visible = {q.key for q in questions}
     result = Review(errors=errors, clean=clean)
-    for section in defn.visible_sections(answers):
+    for section in sections:
         rows = [(q, clean.get(q.key, answers.get(q.key))) for q in section.questions if q.key in visible]
         result.sections.append((section, rows, any(q.key in errors for q, _ in rows)))
     return result
