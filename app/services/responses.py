@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.extensions import db
 from app.models import Participant, Questionnaire, Response, ResponseDraft, Traject, TrajectMember, User
 from app.models.base import aware
+from app.models.questionnaires import random_id
 from app.services import audit
 from surveys import duration
 from surveys.model import Questionnaire as Definition
@@ -212,8 +213,63 @@ def validate(questionnaire: Questionnaire, raw: dict) -> tuple[dict, dict[str, l
     return clean, errors
 
 
-def submit(participant: Participant, raw: dict, *, user: User | None = None, revise: bool = False) -> Response:
-    """Validate and store a response in one transaction, then ask for a recompute.
+# The submission's statements, built once: Core statements on the tables (no ORM unit of work and
+# no statement building per request; a submission is the hottest write of the application).
+_participants = Participant.__table__
+_responses = Response.__table__
+_COMPLETE = (
+    _participants.update()
+    .where(_participants.c.id == bindparam("p_id"), _participants.c.completed.is_(False))
+    .values(completed=True)
+)
+_COMPLETE_REVISION = (
+    _participants.update().where(_participants.c.id == bindparam("p_id")).values(completed=True)
+)
+_INSERT_RESPONSE = _responses.insert()
+_DELETE_DRAFT = ResponseDraft.__table__.delete().where(
+    ResponseDraft.__table__.c.participant_id == bindparam("p_id")
+)
+# Keeps updated_at as it was: the traject row must not carry the moment of the latest (anonymous)
+# submission.
+_MARK_STALE = (
+    Traject.__table__.update()
+    .where(Traject.__table__.c.id == bindparam("t_id"))
+    .values(indicators_stale=True, updated_at=Traject.__table__.c.updated_at)
+)
+
+
+def _group_has_response(organisation_code_is_none: bool):
+    code = _responses.c.organisation_code
+    return (
+        select(_responses.c.id)
+        .where(
+            _responses.c.questionnaire_id == bindparam("questionnaire_id"),
+            _responses.c.role == bindparam("role"),
+            code.is_(None) if organisation_code_is_none else code == bindparam("organisation_code"),
+        )
+        .limit(1)
+    )
+
+
+def _mark_group_early(organisation_id_is_none: bool):
+    org = _participants.c.organisation_id
+    return (
+        _participants.update()
+        .where(
+            _participants.c.questionnaire_id == bindparam("q_id"),
+            _participants.c.role == bindparam("p_role"),
+            org.is_(None) if organisation_id_is_none else org == bindparam("org_id"),
+        )
+        .values(early=True)
+    )
+
+
+_GROUP_HAS_RESPONSE = {none: _group_has_response(none) for none in (True, False)}
+_MARK_GROUP_EARLY = {none: _mark_group_early(none) for none in (True, False)}
+
+
+def submit(participant: Participant, raw: dict, *, user: User | None = None, revise: bool = False) -> str:
+    """Validate and store a response in one transaction, then ask for a recompute; returns its id.
 
     Raises SubmitError with reason 'used' when the invitation was already completed (also when a
     concurrent request won the race), 'not_open'/'closed'/'opted_out' for the state, and
@@ -233,32 +289,31 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None, rev
     participant_id = participant.id
     traject_id = questionnaire.traject_id
     organisation_code = participant.organisation.code if participant.organisation else None
-    response = Response(
-        questionnaire_id=questionnaire.id,
-        organisation_code=organisation_code,
-        role=participant.role,
-        submitted_on=today(),
-        answers={},
-    )
+    response = {
+        "id": random_id(),
+        "questionnaire_id": questionnaire.id,
+        "organisation_code": organisation_code,
+        "role": participant.role,
+        "submitted_on": today(),
+        "participant_id": None,
+        "user_id": None,
+        "revision": 1,
+        "is_latest": True,
+        "signed_at": None,
+    }
+    key = {"p_id": participant_id}
     try:
         if revise:
-            db.session.execute(update(Participant).where(Participant.id == participant_id).values(completed=True))
-        else:
-            changed = db.session.execute(
-                update(Participant)
-                .where(Participant.id == participant_id, Participant.completed.is_(False))
-                .values(completed=True)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if changed != 1:
-                raise SubmitError("used")
+            db.session.execute(_COMPLETE_REVISION, key)
+        elif db.session.execute(_COMPLETE, key).rowcount != 1:
+            raise SubmitError("used")
         # Validated only once this request holds the participant's row lock: a request that lost
         # the race (and perhaps read the draft after the winner deleted it) answers "used", not
         # "invalid"; invalid answers roll the flag back with everything else.
         clean, errors = validate(questionnaire, raw)
         if errors:
             raise SubmitError("invalid", errors)
-        response.answers = clean
+        response["answers"] = clean
         if not anonymous:
             previous = db.session.scalar(
                 select(func.max(Response.revision)).where(Response.participant_id == participant_id)
@@ -269,37 +324,28 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None, rev
                 .values(is_latest=False)
                 .execution_options(synchronize_session=False)
             )
-            response.participant_id = participant_id
-            response.user_id = user.id if user is not None else participant.user_id
-            response.revision = (previous or 0) + 1
-            response.is_latest = True
+            response["participant_id"] = participant_id
+            response["user_id"] = user.id if user is not None else participant.user_id
+            response["revision"] = (previous or 0) + 1
             if is_signed(questionnaire):
-                response.signed_at = datetime.now(UTC)
+                response["signed_at"] = datetime.now(UTC)
         if anonymous:
             _mark_early_at_first_response(
                 questionnaire.id, participant.organisation_id, participant.role, organisation_code
             )
-        db.session.add(response)
-        db.session.execute(ResponseDraft.__table__.delete().where(ResponseDraft.participant_id == participant_id))
+        db.session.execute(_INSERT_RESPONSE, response)
+        db.session.execute(_DELETE_DRAFT, key)
         set_committed_value(participant, "draft", None)
-        # Core update that keeps updated_at as it was: the traject row must not carry the
-        # moment of the latest (anonymous) submission.
-        db.session.execute(
-            update(Traject)
-            .where(Traject.id == traject_id)
-            .values(indicators_stale=True, updated_at=Traject.updated_at)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.flush()
-        if not anonymous and response.signed_at is not None:
+        db.session.execute(_MARK_STALE, {"t_id": traject_id})
+        if response["signed_at"] is not None:
             # A signed statement is an act of the board: the logboek shows who signed which version.
             audit.record(
                 "statement.signed",
                 object_type="Questionnaire",
                 object_id=questionnaire.id,
                 traject_id=traject_id,
-                actor_id=response.user_id,
-                revision=response.revision,
+                actor_id=response["user_id"],
+                revision=response["revision"],
                 organisation=organisation_code,
             )
     except SubmitError:
@@ -311,7 +357,7 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None, rev
         raise SubmitError("used") from None
     db.session.commit()
     _enqueue_recompute(traject_id)
-    return response  # expired by the commit: what a caller reads is loaded then, not here
+    return response["id"]
 
 
 def _mark_early_at_first_response(
@@ -323,32 +369,12 @@ def _mark_early_at_first_response(
     analysis/disclosure.py): participants added once answers are coming in cannot make a small
     group visible. The flag says nothing about when or what anyone answered.
     """
-    code = (
-        Response.organisation_code.is_(None)
-        if organisation_code is None
-        else Response.organisation_code == organisation_code
-    )
+    group = {"questionnaire_id": questionnaire_id, "role": role, "organisation_code": organisation_code}
     # One row is enough to know (no count over the group on the submission's hot path).
-    if (
-        db.session.scalar(
-            select(Response.id)
-            .where(Response.questionnaire_id == questionnaire_id, Response.role == role, code)
-            .limit(1)
-        )
-        is not None
-    ):
+    if db.session.scalar(_GROUP_HAS_RESPONSE[organisation_code is None], group) is not None:
         return
-    org = (
-        Participant.organisation_id.is_(None)
-        if organisation_id is None
-        else Participant.organisation_id == organisation_id
-    )
-    db.session.execute(
-        update(Participant)
-        .where(Participant.questionnaire_id == questionnaire_id, Participant.role == role, org)
-        .values(early=True)
-        .execution_options(synchronize_session=False)
-    )
+    group = {"q_id": questionnaire_id, "p_role": role, "org_id": organisation_id}
+    db.session.execute(_MARK_GROUP_EARLY[organisation_id is None], group)
 
 
 def _enqueue_recompute(traject_id: int) -> None:

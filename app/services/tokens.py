@@ -13,7 +13,7 @@ import hmac
 import secrets
 
 from flask import current_app, url_for
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -49,13 +49,21 @@ def participant_for_token(token: str, *, with_draft: bool = False) -> Participan
     `responses.definition` keeps parsed per process), its organisation and, `with_draft`, its draft."""
     if not token or len(token) > 100:
         return None
+    return db.session.scalar(_BY_HASH[with_draft], {"token_hash": hash_token(token)})
+
+
+def _by_hash(with_draft: bool):
     options = [
         joinedload(Participant.questionnaire).defer(Questionnaire.definition),
         joinedload(Participant.organisation),
     ]
     if with_draft:
         options.append(joinedload(Participant.draft))
-    return db.session.scalar(select(Participant).where(Participant.token_hash == hash_token(token)).options(*options))
+    return select(Participant).where(Participant.token_hash == bindparam("token_hash")).options(*options)
+
+
+# Built once: the lookup runs on every request of a personal link.
+_BY_HASH = {with_draft: _by_hash(with_draft) for with_draft in (False, True)}
 
 
 def personal_link(token: str) -> str:
