@@ -171,6 +171,22 @@ def main() -> None:
             expect(
                 timed("static file", i >= warm, client.get, "https://localhost/static/favicon.svg"), (200,), "static"
             )
+        if args.dump:
+            # What the submissions stored, without the random response ids, to compare too.
+            from sqlalchemy import text
+
+            queries = {
+                "responses": "select questionnaire_id, organisation_code, role, submitted_on, answers::text, "
+                "participant_id, user_id, revision, is_latest, signed_at from responses order by 5, 2, 3",
+                "participants": "select id, completed, early, opted_out, browser_hash is not null "
+                "from participants order by id",
+                "drafts": "select count(*) from response_drafts",
+                "trajects": "select id, indicators_stale, updated_at from trajects order by id",
+            }
+            with app.app_context(), open(os.path.join(args.dump, "stored.txt"), "w") as f:
+                for table, query in queries.items():
+                    for row in db.session.execute(text(query)):
+                        f.write(f"{table} {tuple(row)}\n")
 
     rows = []
     print(f"{'step':30} {'n':>5} {'CPU ms':>8} {'PG ms':>7} {'SQL':>6} {'commits':>7}")
