@@ -222,13 +222,9 @@ _COMPLETE = (
     .where(_participants.c.id == bindparam("p_id"), _participants.c.completed.is_(False))
     .values(completed=True)
 )
-_COMPLETE_REVISION = (
-    _participants.update().where(_participants.c.id == bindparam("p_id")).values(completed=True)
-)
+_COMPLETE_REVISION = _participants.update().where(_participants.c.id == bindparam("p_id")).values(completed=True)
 _INSERT_RESPONSE = _responses.insert()
-_DELETE_DRAFT = ResponseDraft.__table__.delete().where(
-    ResponseDraft.__table__.c.participant_id == bindparam("p_id")
-)
+_DELETE_DRAFT = ResponseDraft.__table__.delete().where(ResponseDraft.__table__.c.participant_id == bindparam("p_id"))
 # Keeps updated_at as it was: the traject row must not carry the moment of the latest (anonymous)
 # submission.
 _MARK_STALE = (
@@ -303,6 +299,13 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None, rev
     }
     key = {"p_id": participant_id}
     try:
+        # Asked before this request locks its participant row: marking the group early locks the
+        # rows of everyone in it, so two first responses that each held their own row would wait
+        # for each other (a deadlock, a 503 for the respondent). The first responses of a
+        # questionnaire's groups take turns instead; later ones find a response and skip this.
+        first = anonymous and not _group_has_response(questionnaire.id, participant.role, organisation_code)
+        if first:
+            _take_turn_marking_early(questionnaire.id)
         if revise:
             db.session.execute(_COMPLETE_REVISION, key)
         elif db.session.execute(_COMPLETE, key).rowcount != 1:
@@ -329,7 +332,7 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None, rev
             response["revision"] = (previous or 0) + 1
             if is_signed(questionnaire):
                 response["signed_at"] = datetime.now(UTC)
-        if anonymous:
+        if first:
             _mark_early_at_first_response(
                 questionnaire.id, participant.organisation_id, participant.role, organisation_code
             )
@@ -360,6 +363,26 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None, rev
     return response["id"]
 
 
+def _group_has_response(questionnaire_id: int, role: str, organisation_code: str | None) -> bool:
+    group = {"questionnaire_id": questionnaire_id, "role": role, "organisation_code": organisation_code}
+    # One row is enough to know (no count over the group on the submission's hot path).
+    return db.session.scalar(_GROUP_HAS_RESPONSE[organisation_code is None], group) is not None
+
+
+# Namespace of the PostgreSQL advisory lock (first key; indicator_jobs uses 7_301); the
+# questionnaire id is the second key.
+MARK_EARLY_LOCK_NAMESPACE = 7_302
+
+
+def _take_turn_marking_early(questionnaire_id: int) -> None:
+    """Wait for the questionnaire's other first responses (a transaction lock, released at the
+    commit or rollback); SQLite serialises writers anyway."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            select(func.pg_advisory_xact_lock(MARK_EARLY_LOCK_NAMESPACE, bindparam("q_id"))), {"q_id": questionnaire_id}
+        )
+
+
 def _mark_early_at_first_response(
     questionnaire_id: int, organisation_id: int | None, role: str, organisation_code: str | None
 ) -> None:
@@ -369,9 +392,8 @@ def _mark_early_at_first_response(
     analysis/disclosure.py): participants added once answers are coming in cannot make a small
     group visible. The flag says nothing about when or what anyone answered.
     """
-    group = {"questionnaire_id": questionnaire_id, "role": role, "organisation_code": organisation_code}
-    # One row is enough to know (no count over the group on the submission's hot path).
-    if db.session.scalar(_GROUP_HAS_RESPONSE[organisation_code is None], group) is not None:
+    # Asked again under the turn: a response committed meanwhile marked the group already.
+    if _group_has_response(questionnaire_id, role, organisation_code):
         return
     group = {"q_id": questionnaire_id, "p_role": role, "org_id": organisation_id}
     db.session.execute(_MARK_GROUP_EARLY[organisation_id is None], group)
