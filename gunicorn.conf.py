@@ -9,5 +9,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 # process takes the next request (bench/README.md, "The respondent's path per request").
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# No keep-alive, as the synchronous workers before: the proxy in front holds the browsers'
+# connections. With gunicorn's 2 s a client that reuses a connection just as the server closes it
+# gets a reset (bench/load.py: 69 errors in a minute at 1-3 s between pages); 5 s would only suit
+# a benchmark's short pauses, not a respondent reading a page.
+keepalive = 0
 # An export streams for minutes on a slow line; a worker silent this long is replaced.
 timeout = 120
