@@ -70,7 +70,7 @@ def start(
             "-m",
             "gunicorn",
             "--config",
-            str(ROOT / "gunicorn.conf.py"),  # production's (gthread), with the bind and workers below
+            str(ROOT / "gunicorn.conf.py"),  # production's, with the bind and workers below
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
