@@ -23,7 +23,6 @@ import time
 from collections import defaultdict
 
 from common import private_database
-from werkzeug.datastructures import MultiDict
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -155,7 +154,12 @@ def main() -> None:
                 page = timed("section GET" if n else "section GET (first)", count, client.get, f"{link}/{key}")
                 expect(page, (200,), "section")
                 csrf = CSRF_RE.search(page.get_data(as_text=True))
-                data = MultiDict(list(fields) + [("csrf_token", csrf.group(1) if csrf else ""), ("actie", "volgende")])
+                data: dict[str, list[str]] = {}  # a repeated name (multiple choice) sends each value
+                for name, value in list(fields) + [
+                    ("csrf_token", csrf.group(1) if csrf else ""),
+                    ("actie", "volgende"),
+                ]:
+                    data.setdefault(name, []).append(value)
                 step = "section POST" if n else "section POST (first, binds)"
                 expect(timed(step, count, client.post, f"{link}/{key}", data=data), (302, 303), "save")
             review = expect(timed("review GET", count, client.get, f"{link}/_controle"), (200,), "review")
