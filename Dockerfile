@@ -11,9 +11,9 @@ COPY surveys ./surveys
 COPY analysis ./analysis
 COPY worker ./worker
 COPY migrations ./migrations
-COPY config.py babel.cfg ./
+COPY config.py babel.cfg gunicorn.conf.py ./
 RUN pip install --no-cache-dir . && pybabel compile -f -d app/translations
 RUN useradd --create-home draagvlak && mkdir -p /app/instance && chown draagvlak /app/instance
 USER draagvlak
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "3", "app:create_app()"]
+CMD ["gunicorn", "app:create_app()"]

@@ -449,6 +449,13 @@ class Questionnaire:
                     clean[question.key] = value
         return sections, questions, clean, errors
 
+    def walk(
+        self, raw_answers: dict[str, Any]
+    ) -> tuple[list[Section], list[Question], dict[str, Any], dict[str, list[str]]]:
+        """(visible sections, visible questions, clean values, errors) in one pass: what
+        visible_sections, visible_questions and validate_section would each walk again."""
+        return self._walk(raw_answers)
+
     def visible_sections(self, answers: dict[str, Any]) -> list[Section]:
         """Sections whose condition holds for ``answers`` (raw or clean)."""
         return self._walk(answers)[0]

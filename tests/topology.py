@@ -1,4 +1,4 @@
-"""The production topology as separate processes: gunicorn (4 workers), two Celery workers and beat, on PostgreSQL and Redis.
+"""The production topology as separate processes: gunicorn (4 workers, gunicorn.conf.py), two Celery workers and beat, on PostgreSQL and Redis.
 
 As docker-compose.yml runs it (web, worker, beat), except that each Celery worker is its own
 process with one task at a time (two workers = two recomputes at once). Used by
@@ -69,6 +69,8 @@ def start(
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),  # production's, with the bind and workers below
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -103,6 +103,9 @@ class Participant(db.Model):
     questionnaire = relationship("Questionnaire", back_populates="participants")
     organisation = relationship("Organisation")
     user = relationship("User")
+    # The saved draft, read with the participant on the respondent's path (one query per page, not
+    # one per use). View only: drafts are written and deleted through their own rows.
+    draft = relationship("ResponseDraft", uselist=False, viewonly=True)
 
 
 class ResponseDraft(db.Model):

@@ -29,7 +29,7 @@ from app.extensions import db, limiter
 from app.i18n import select_locale
 from app.models import Participant, Questionnaire, Response
 from app.questionnaires.formdata import raw_answers_from_form
-from app.respond import bp
+from app.respond import bp, section_html
 from app.respond.display import answer_errors
 from app.security.access import role_required, traject_for
 from app.services import audit, invitations, responses_csv
@@ -46,7 +46,7 @@ STATUS_TEMPLATES = {
 
 
 def _participant(token: str) -> Participant:
-    participant = participant_for_token(token)
+    participant = participant_for_token(token, with_draft=True)
     if participant is None:
         _unknown()
     return participant
@@ -63,10 +63,10 @@ def _status_page(participant: Participant, state: str, code: int = 200):
     ), code
 
 
-def _open_participant(token: str) -> Participant:
+def _open_participant(token: str, participant: Participant | None = None) -> Participant:
     """The participant of a link that can be answered now; otherwise the page for its state
     (used, closed, not yet open, opted out) ends the request."""
-    participant = _participant(token)
+    participant = participant or _participant(token)
     state = service.participant_state(participant)
     if state != "open":
         abort(make_response(*_status_page(participant, state)))
@@ -90,7 +90,7 @@ def _in_use_page(participant: Participant, token: str):
     ), 409
 
 
-def _bound_participant(token: str, *, bind: bool = False) -> Participant:
+def _bound_participant(token: str, *, bind: bool = False, participant: Participant | None = None) -> Participant:
     """The participant of an open link, read from the browser that started its draft.
 
     Another browser (no cookie, or another one) gets "Deze link is al in gebruik op een ander
@@ -98,7 +98,7 @@ def _bound_participant(token: str, *, bind: bool = False) -> Participant:
     link with a draft but no browser yet, gets a random secret in a cookie; only its hash is kept.
     A GET of the intro does not bind: mail scanners open links, and must not take them.
     """
-    participant = _open_participant(token)
+    participant = _open_participant(token, participant)
     secret = _browser_secret()
     if not browser_matches(participant, secret):
         abort(make_response(*_in_use_page(participant, token)))
@@ -158,8 +158,7 @@ def start(token: str):
     defn = service.definition(questionnaire)
     answers = service.draft_answers(participant)
     resume = service.resume_section(participant) if answers else None
-    regisseurs = [m.user for m in questionnaire.traject.memberships if m.user.role == "regisseur"]
-    asker = next((u for u in regisseurs if u.organisation is not None), regisseurs[0] if regisseurs else None)
+    asker = service.asker(questionnaire.traject_id)
     return render_template(
         "respond/start.html",
         token=token,
@@ -181,7 +180,9 @@ def section(token: str, section_key: str):
     questionnaire = participant.questionnaire
     defn = service.definition(questionnaire)
     answers = service.draft_answers(participant)
-    steps = _steps(defn, answers)
+    # One walk over the questionnaire per state of the answers: visible sections and questions and
+    # the errors all come from it (each used to walk again).
+    steps, shown, _, all_errors = defn.walk(answers)
     keys = [s.key for s in steps]
     if section_key not in keys:
         try:
@@ -197,7 +198,7 @@ def section(token: str, section_key: str):
         raw = raw_answers_from_form(current, request.form)
         index = keys.index(section_key)
         answers, errors = service.save_section(participant, section_key, raw)
-        steps = _steps(defn, answers)
+        steps, shown, _, _ = defn.walk(answers)
         keys = [s.key for s in steps]
         index = keys.index(section_key) if section_key in keys else index
         if action == "vorige":
@@ -217,20 +218,22 @@ def section(token: str, section_key: str):
             return redirect(url_for("respond.section", token=token, section_key=following))
         commit()
     else:
-        _, all_errors = defn.validate_section(section_key, answers)
+        own = {q.key for q in current.questions}
         show_all = request.args.get("controle") == "1"
-        errors = {k: v for k, v in all_errors.items() if show_all or k in answers}
+        errors = {k: v for k, v in all_errors.items() if k in own and (show_all or k in answers)}
     index = keys.index(section_key)
-    visible = [q.key for q in defn.visible_questions(answers)]
+    visible = [q.key for q in shown]
+    lang = select_locale()
+    shown_errors = answer_errors(errors)
     return render_template(
         "respond/section.html",
         token=token,
         questionnaire=questionnaire,
         defn=defn,
         section=current,
-        answers=answers,
-        errors=answer_errors(errors),
-        lang=select_locale(),
+        section_html=section_html.render(questionnaire, current, answers, shown_errors, lang, visible),
+        errors=shown_errors,
+        lang=lang,
         step=index + 1,
         total=len(keys) + 1,
         first=index == 0,
@@ -255,10 +258,9 @@ def saved(token: str):
 def review(token: str):
     participant = _bound_participant(token)
     questionnaire = participant.questionnaire
-    defn = service.definition(questionnaire)
     answers = service.draft_answers(participant)
     result = service.review(questionnaire, answers)
-    steps = len(defn.visible_sections(answers))
+    steps = len(result.sections)  # the visible sections
     return render_template(
         "respond/review.html",
         token=token,
@@ -274,7 +276,7 @@ def review(token: str):
 def submit(token: str):
     participant = _participant(token)
     if service.participant_state(participant) == "open":
-        participant = _bound_participant(token)
+        participant = _bound_participant(token, participant=participant)
     answers = service.draft_answers(participant)
     try:
         service.submit(participant, answers)

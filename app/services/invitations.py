@@ -91,6 +91,7 @@ def send_fresh_link(participant: Participant) -> None:
     rotate_token(participant)
     if not smtp_configured():
         db.session.execute(delete(ResponseDraft).where(ResponseDraft.participant_id == participant.id))
+        db.session.expire(participant, ["draft"])
     with url_context():
         subject, body = compose("invitation", participant, questionnaire, sender_name(questionnaire))
     message = queue_mail(

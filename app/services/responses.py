@@ -13,12 +13,15 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
-from app.models import Participant, Questionnaire, Response, ResponseDraft, Traject, User
+from app.models import Participant, Questionnaire, Response, ResponseDraft, Traject, TrajectMember, User
 from app.models.base import aware
+from app.models.questionnaires import random_id
 from app.services import audit
 from surveys import duration
 from surveys.model import Questionnaire as Definition
@@ -83,6 +86,19 @@ def participant_state(participant: Participant) -> str:
     return questionnaire_state(participant.questionnaire)
 
 
+def asker(traject_id: int) -> User | None:
+    """Who asks (the respondent's start page): the traject's first regisseur with an organisation,
+    else its first regisseur, in the order they joined; one query with their organisation."""
+    regisseurs = db.session.scalars(
+        select(User)
+        .join(TrajectMember, TrajectMember.user_id == User.id)
+        .where(TrajectMember.traject_id == traject_id, User.role == "regisseur")
+        .order_by(TrajectMember.id)
+        .options(joinedload(User.organisation))
+    ).all()
+    return next((u for u in regisseurs if u.organisation is not None), regisseurs[0] if regisseurs else None)
+
+
 def minutes_needed(defn: Definition) -> int:
     """The questionnaire's one time estimate (surveys.duration), as the start page shows it."""
     return duration.minutes_needed(defn)
@@ -92,7 +108,9 @@ def minutes_needed(defn: Definition) -> int:
 
 
 def draft_for(participant: Participant) -> ResponseDraft | None:
-    return db.session.scalar(select(ResponseDraft).where(ResponseDraft.participant_id == participant.id))
+    """The participant's draft: loaded with it on the respondent's path (tokens.participant_for_token
+    `with_draft`), else once per session."""
+    return participant.draft
 
 
 def draft_answers(participant: Participant) -> dict:
@@ -123,6 +141,7 @@ def save_section(
     if draft is None:
         draft = ResponseDraft(participant_id=participant.id, answers={})
         db.session.add(draft)
+        set_committed_value(participant, "draft", draft)
     draft.answers = answers
     draft.section_key = next_section or section_key
     return answers, errors
@@ -194,8 +213,59 @@ def validate(questionnaire: Questionnaire, raw: dict) -> tuple[dict, dict[str, l
     return clean, errors
 
 
-def submit(participant: Participant, raw: dict, *, user: User | None = None, revise: bool = False) -> Response:
-    """Validate and store a response in one transaction, then ask for a recompute.
+# The submission's statements, built once: Core statements on the tables (no ORM unit of work and
+# no statement building per request; a submission is the hottest write of the application).
+_participants = Participant.__table__
+_responses = Response.__table__
+_COMPLETE = (
+    _participants.update()
+    .where(_participants.c.id == bindparam("p_id"), _participants.c.completed.is_(False))
+    .values(completed=True)
+)
+_COMPLETE_REVISION = _participants.update().where(_participants.c.id == bindparam("p_id")).values(completed=True)
+_INSERT_RESPONSE = _responses.insert()
+_DELETE_DRAFT = ResponseDraft.__table__.delete().where(ResponseDraft.__table__.c.participant_id == bindparam("p_id"))
+# Keeps updated_at as it was: the traject row must not carry the moment of the latest (anonymous)
+# submission.
+_MARK_STALE = (
+    Traject.__table__.update()
+    .where(Traject.__table__.c.id == bindparam("t_id"))
+    .values(indicators_stale=True, updated_at=Traject.__table__.c.updated_at)
+)
+
+
+def _group_has_response(organisation_code_is_none: bool):
+    code = _responses.c.organisation_code
+    return (
+        select(_responses.c.id)
+        .where(
+            _responses.c.questionnaire_id == bindparam("questionnaire_id"),
+            _responses.c.role == bindparam("role"),
+            code.is_(None) if organisation_code_is_none else code == bindparam("organisation_code"),
+        )
+        .limit(1)
+    )
+
+
+def _mark_group_early(organisation_id_is_none: bool):
+    org = _participants.c.organisation_id
+    return (
+        _participants.update()
+        .where(
+            _participants.c.questionnaire_id == bindparam("q_id"),
+            _participants.c.role == bindparam("p_role"),
+            org.is_(None) if organisation_id_is_none else org == bindparam("org_id"),
+        )
+        .values(early=True)
+    )
+
+
+_GROUP_HAS_RESPONSE = {none: _group_has_response(none) for none in (True, False)}
+_MARK_GROUP_EARLY = {none: _mark_group_early(none) for none in (True, False)}
+
+
+def submit(participant: Participant, raw: dict, *, user: User | None = None, revise: bool = False) -> str:
+    """Validate and store a response in one transaction, then ask for a recompute; returns its id.
 
     Raises SubmitError with reason 'used' when the invitation was already completed (also when a
     concurrent request won the race), 'not_open'/'closed'/'opted_out' for the state, and
@@ -215,32 +285,38 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None, rev
     participant_id = participant.id
     traject_id = questionnaire.traject_id
     organisation_code = participant.organisation.code if participant.organisation else None
-    response = Response(
-        questionnaire_id=questionnaire.id,
-        organisation_code=organisation_code,
-        role=participant.role,
-        submitted_on=today(),
-        answers={},
-    )
+    response = {
+        "id": random_id(),
+        "questionnaire_id": questionnaire.id,
+        "organisation_code": organisation_code,
+        "role": participant.role,
+        "submitted_on": today(),
+        "participant_id": None,
+        "user_id": None,
+        "revision": 1,
+        "is_latest": True,
+        "signed_at": None,
+    }
+    key = {"p_id": participant_id}
     try:
+        # Asked before this request locks its participant row: marking the group early locks the
+        # rows of everyone in it, so two first responses that each held their own row would wait
+        # for each other (a deadlock, a 503 for the respondent). The first responses of a
+        # questionnaire's groups take turns instead; later ones find a response and skip this.
+        first = anonymous and not _group_has_response(questionnaire.id, participant.role, organisation_code)
+        if first:
+            _take_turn_marking_early(questionnaire.id)
         if revise:
-            db.session.execute(update(Participant).where(Participant.id == participant_id).values(completed=True))
-        else:
-            changed = db.session.execute(
-                update(Participant)
-                .where(Participant.id == participant_id, Participant.completed.is_(False))
-                .values(completed=True)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if changed != 1:
-                raise SubmitError("used")
+            db.session.execute(_COMPLETE_REVISION, key)
+        elif db.session.execute(_COMPLETE, key).rowcount != 1:
+            raise SubmitError("used")
         # Validated only once this request holds the participant's row lock: a request that lost
         # the race (and perhaps read the draft after the winner deleted it) answers "used", not
         # "invalid"; invalid answers roll the flag back with everything else.
         clean, errors = validate(questionnaire, raw)
         if errors:
             raise SubmitError("invalid", errors)
-        response.answers = clean
+        response["answers"] = clean
         if not anonymous:
             previous = db.session.scalar(
                 select(func.max(Response.revision)).where(Response.participant_id == participant_id)
@@ -251,36 +327,28 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None, rev
                 .values(is_latest=False)
                 .execution_options(synchronize_session=False)
             )
-            response.participant_id = participant_id
-            response.user_id = user.id if user is not None else participant.user_id
-            response.revision = (previous or 0) + 1
-            response.is_latest = True
+            response["participant_id"] = participant_id
+            response["user_id"] = user.id if user is not None else participant.user_id
+            response["revision"] = (previous or 0) + 1
             if is_signed(questionnaire):
-                response.signed_at = datetime.now(UTC)
-        if anonymous:
+                response["signed_at"] = datetime.now(UTC)
+        if first:
             _mark_early_at_first_response(
                 questionnaire.id, participant.organisation_id, participant.role, organisation_code
             )
-        db.session.add(response)
-        db.session.execute(ResponseDraft.__table__.delete().where(ResponseDraft.participant_id == participant_id))
-        # Core update that keeps updated_at as it was: the traject row must not carry the
-        # moment of the latest (anonymous) submission.
-        db.session.execute(
-            update(Traject)
-            .where(Traject.id == traject_id)
-            .values(indicators_stale=True, updated_at=Traject.updated_at)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.flush()
-        if not anonymous and response.signed_at is not None:
+        db.session.execute(_INSERT_RESPONSE, response)
+        db.session.execute(_DELETE_DRAFT, key)
+        set_committed_value(participant, "draft", None)
+        db.session.execute(_MARK_STALE, {"t_id": traject_id})
+        if response["signed_at"] is not None:
             # A signed statement is an act of the board: the logboek shows who signed which version.
             audit.record(
                 "statement.signed",
                 object_type="Questionnaire",
                 object_id=questionnaire.id,
                 traject_id=traject_id,
-                actor_id=response.user_id,
-                revision=response.revision,
+                actor_id=response["user_id"],
+                revision=response["revision"],
                 organisation=organisation_code,
             )
     except SubmitError:
@@ -290,10 +358,29 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None, rev
         # A concurrent revision took the same number: the unique constraint decided.
         db.session.rollback()
         raise SubmitError("used") from None
-    response_id = response.id
     db.session.commit()
     _enqueue_recompute(traject_id)
-    return db.session.get(Response, response_id)
+    return response["id"]
+
+
+def _group_has_response(questionnaire_id: int, role: str, organisation_code: str | None) -> bool:
+    group = {"questionnaire_id": questionnaire_id, "role": role, "organisation_code": organisation_code}
+    # One row is enough to know (no count over the group on the submission's hot path).
+    return db.session.scalar(_GROUP_HAS_RESPONSE[organisation_code is None], group) is not None
+
+
+# Namespace of the PostgreSQL advisory lock (first key; indicator_jobs uses 7_301); the
+# questionnaire id is the second key.
+MARK_EARLY_LOCK_NAMESPACE = 7_302
+
+
+def _take_turn_marking_early(questionnaire_id: int) -> None:
+    """Wait for the questionnaire's other first responses (a transaction lock, released at the
+    commit or rollback); SQLite serialises writers anyway."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            select(func.pg_advisory_xact_lock(MARK_EARLY_LOCK_NAMESPACE, bindparam("q_id"))), {"q_id": questionnaire_id}
+        )
 
 
 def _mark_early_at_first_response(
@@ -305,32 +392,11 @@ def _mark_early_at_first_response(
     analysis/disclosure.py): participants added once answers are coming in cannot make a small
     group visible. The flag says nothing about when or what anyone answered.
     """
-    code = (
-        Response.organisation_code.is_(None)
-        if organisation_code is None
-        else Response.organisation_code == organisation_code
-    )
-    # One row is enough to know (no count over the group on the submission's hot path).
-    if (
-        db.session.scalar(
-            select(Response.id)
-            .where(Response.questionnaire_id == questionnaire_id, Response.role == role, code)
-            .limit(1)
-        )
-        is not None
-    ):
+    # Asked again under the turn: a response committed meanwhile marked the group already.
+    if _group_has_response(questionnaire_id, role, organisation_code):
         return
-    org = (
-        Participant.organisation_id.is_(None)
-        if organisation_id is None
-        else Participant.organisation_id == organisation_id
-    )
-    db.session.execute(
-        update(Participant)
-        .where(Participant.questionnaire_id == questionnaire_id, Participant.role == role, org)
-        .values(early=True)
-        .execution_options(synchronize_session=False)
-    )
+    group = {"q_id": questionnaire_id, "p_role": role, "org_id": organisation_id}
+    db.session.execute(_MARK_GROUP_EARLY[organisation_id is None], group)
 
 
 def _enqueue_recompute(traject_id: int) -> None:
@@ -407,9 +473,10 @@ class Review:
 def review(questionnaire: Questionnaire, answers: dict) -> Review:
     defn = definition(questionnaire)
     clean, errors = validate(questionnaire, answers)
-    visible = {q.key for q in defn.visible_questions(answers)}
+    sections, questions, _, _ = defn.walk(answers)
+    visible = {q.key for q in questions}
     result = Review(errors=errors, clean=clean)
-    for section in defn.visible_sections(answers):
+    for section in sections:
         rows = [(q, clean.get(q.key, answers.get(q.key))) for q in section.questions if q.key in visible]
         result.sections.append((section, rows, any(q.key in errors for q, _ in rows)))
     return result

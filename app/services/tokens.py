@@ -13,10 +13,11 @@ import hmac
 import secrets
 
 from flask import current_app, url_for
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Participant, hash_token
+from app.models import Participant, Questionnaire, hash_token
 
 
 def _derive(participant_id: int, salt: str) -> str:
@@ -42,10 +43,27 @@ def token_for(participant: Participant) -> str | None:
     return token if hmac.compare_digest(hash_token(token), participant.token_hash) else None
 
 
-def participant_for_token(token: str) -> Participant | None:
+def participant_for_token(token: str, *, with_draft: bool = False) -> Participant | None:
+    """The participant whose token hashes to `token`'s SHA-256 (the tokens are 256-bit random, so
+    one hash is enough), read in one query with its questionnaire (without the definition, which
+    `responses.definition` keeps parsed per process), its organisation and, `with_draft`, its draft."""
     if not token or len(token) > 100:
         return None
-    return db.session.scalar(select(Participant).where(Participant.token_hash == hash_token(token)))
+    return db.session.scalar(_BY_HASH[with_draft], {"token_hash": hash_token(token)})
+
+
+def _by_hash(with_draft: bool):
+    options = [
+        joinedload(Participant.questionnaire).defer(Questionnaire.definition),
+        joinedload(Participant.organisation),
+    ]
+    if with_draft:
+        options.append(joinedload(Participant.draft))
+    return select(Participant).where(Participant.token_hash == bindparam("token_hash")).options(*options)
+
+
+# Built once: the lookup runs on every request of a personal link.
+_BY_HASH = {with_draft: _by_hash(with_draft) for with_draft in (False, True)}
 
 
 def personal_link(token: str) -> str:

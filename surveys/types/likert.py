@@ -14,26 +14,30 @@ DEFAULT_SCALE = {"min": 1, "max": 5}
 
 def parse_point(raw: Any, low: int, high: int) -> int:
     """A whole scale point from JSON or a form, low..high; AnswerError otherwise."""
-    message = N_("Kies een waarde van %(low)s tot en met %(high)s.", low=low, high=high)
     if isinstance(raw, bool):
-        raise AnswerError(message)
+        raise _not_a_point(low, high)
     if isinstance(raw, str):
         text = raw.strip()
         if not text.lstrip("-").isdigit() or len(text) > 6:
-            raise AnswerError(message)
+            raise _not_a_point(low, high)
         try:
             value = int(text)
         except ValueError:  # isdigit() passes "--1" after lstrip and digits like "²"
-            raise AnswerError(message) from None
+            raise _not_a_point(low, high) from None
     elif isinstance(raw, int):
         value = raw
     elif isinstance(raw, float) and raw.is_integer():
         value = int(raw)
     else:
-        raise AnswerError(message)
+        raise _not_a_point(low, high)
     if not low <= value <= high:
-        raise AnswerError(message)
+        raise _not_a_point(low, high)
     return value
+
+
+def _not_a_point(low: int, high: int) -> AnswerError:
+    # Built only when refused: a valid point (nearly every answer) formats no message.
+    return AnswerError(N_("Kies een waarde van %(low)s tot en met %(high)s.", low=low, high=high))
 
 
 def point_labels(points: list[int], labels: dict[str, Any] | None, lang: str) -> list[tuple[int, str]]:

@@ -237,3 +237,36 @@ def test_log_filter_redacts_tokens_in_access_logs(app, client):
     TokenRedactingFilter().filter(gunicorn)
     assert gunicorn.getMessage() == "POST /afmelden/[verborgen] HTTP/1.1 200"
     assert redact("/api/v1/responses") == "/api/v1/responses"
+
+
+def test_a_blank_section_kept_per_process_is_the_page_rendered_afresh_and_never_shows_anyones_answer(app, client):
+    """The first view of a section comes from app/respond/section_html.py's per-process copy: it
+    must equal the page rendered without the copy, and once a respondent has answered (or erred in)
+    the section, their page is rendered from their answers, not from the copy."""
+    from app.respond import section_html
+
+    traject = gen_traject()
+    questionnaire = gen_questionnaire(traject)
+    _, first = gen_participant(questionnaire)
+    _, second = gen_participant(questionnaire)
+    db.session.commit()
+
+    def page(token):  # the CSRF value carries the second it was signed in: not part of the copy
+        html = client.get(f"/v/{token}/houding").get_data(as_text=True).replace(token, "[token]")
+        return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token" value=""', html)
+
+    section_html._blank.clear()
+    fresh = page(first)  # renders and keeps the copy
+    assert len(section_html._blank) == 1
+    assert page(second) == fresh  # served from the copy
+    section_html._blank.clear()
+    assert page(second) == fresh  # rendered afresh again
+
+    # An answer of the first respondent shows on their page only, checked.
+    client.post(f"/v/{first}/houding", data={"wil_1": "4", "actie": "opslaan"})
+    mine = client.get(f"/v/{first}/houding").get_data(as_text=True)
+    assert re.search(r'name="wil_1"[^>]*value="4"[^>]* checked', mine)
+    other = gen_participant(questionnaire)[1]
+    db.session.commit()
+    theirs = client.get(f"/v/{other}/houding").get_data(as_text=True)
+    assert " checked" not in theirs

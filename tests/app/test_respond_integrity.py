@@ -119,3 +119,30 @@ def test_a_draft_is_never_counted_as_submitted(app, client):
     db.session.commit()
     lines = "".join(generate(questionnaire.id)).splitlines()
     assert len(lines) == 1  # the header only
+
+
+def test_first_responses_of_a_group_posted_concurrently_all_succeed_and_mark_the_group_early(app, live_url):
+    """The first responses of one group at the same moment: each marks the group's list early, and
+    two such markings must not deadlock (each holds its own participant row and wanted the other's):
+    every respondent gets 201, none a 503."""
+    questionnaire = gen_questionnaire(gen_traject())
+    tokens = [gen_participant(questionnaire)[1] for _ in range(CONCURRENT)]
+    late_ids = []
+    db.session.commit()
+    sends = [
+        lambda s, token=token: s.post(
+            f"{live_url}/api/v1/responses", json={"token": token, "answers": VALID_SMALL}, timeout=30
+        )
+        for token in tokens
+    ]
+    results = _fire(sends)
+    codes = [getattr(r, "status_code", r) for r in results]
+    assert codes == [201] * CONCURRENT, codes
+    assert _responses() == CONCURRENT
+    # Everyone on the list at the group's first response is early; one added afterwards is not.
+    late, _ = gen_participant(questionnaire)
+    late_ids.append(late.id)
+    db.session.commit()
+    early = dict(db.session.execute(select(Participant.id, Participant.early)).all())
+    assert [early[i] for i in early if i not in late_ids] == [True] * CONCURRENT
+    assert early[late.id] is False
