@@ -71,6 +71,15 @@ def pack(layout: list[str], answers: Any) -> bytes | None:
     return bytes(out)
 
 
+def pack_for(questionnaire: Any, answers: Any) -> bytes | None:
+    """:func:`pack` under a loaded questionnaire's layout, for writers that insert with Core (the
+    submission): its definition is read only when the layout of its fingerprint is not cached yet."""
+    fingerprint = questionnaire.fingerprint
+    if fingerprint and fingerprint in _layouts:
+        return pack(_layouts[fingerprint][0], answers)
+    return pack(likert_layout(questionnaire.definition, fingerprint), answers)
+
+
 def _fill_on_insert(mapper, connection, target) -> None:
     """Every ORM insert of a response packs its likert answers (unless the writer already did).
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.extensions import db
 from app.models import Participant, Questionnaire, Response, ResponseDraft, Traject, TrajectMember, User
 from app.models.base import aware
+from app.models.packed_answers import pack_for
 from app.models.questionnaires import random_id
 from app.services import audit
 from surveys import duration
@@ -317,6 +318,8 @@ def submit(participant: Participant, raw: dict, *, user: User | None = None, rev
         if errors:
             raise SubmitError("invalid", errors)
         response["answers"] = clean
+        # Core insert: no ORM hook packs it (app/models/packed_answers.py), so the writer does.
+        response["likert"] = pack_for(questionnaire, clean)
         if not anonymous:
             previous = db.session.scalar(
                 select(func.max(Response.revision)).where(Response.participant_id == participant_id)
