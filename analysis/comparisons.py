@@ -207,23 +207,49 @@ def _compare(values_by_group):
     return result
 
 
+_CHUNK = 1 << 16  # scores per step when grouping prepared scores: int64 only this long
+
+
+def _grouped(cells, n_cells, values):
+    """``(sizes, values)``: the values cell by cell, each cell's in row order; -1 cells dropped."""
+    inside = cells >= 0
+    if not inside.all():  # usually every score is in a cell: no copies
+        cells, values = cells[inside], values[inside]
+    del inside
+    order = np.argsort(cells, kind="stable")  # a group's values keep their row order
+    return np.bincount(cells, minlength=n_cells), values[order]
+
+
 def _cells_of_frame(scores_df, by, value, within):
-    """Row cells of a scores frame: ``(cell per row, cell keys, values)`` or None for the loop path.
+    """Cells of a scores frame: ``(sizes, cell keys, values cell by cell)`` or None for the loop path.
 
     Cells are the (measure, group) combinations in sorted order (as nested sorted groupbys give
-    them); ``cell`` is -1 for rows without a value or group.
+    them); rows without a value or group take no part.
     """
     keys = within + by
     if any(isinstance(scores_df[c].dtype, pd.CategoricalDtype) for c in keys):
         return None  # unobserved categories count as (empty) groups: keep the groupby loop
     frame = scores_df.loc[scores_df[value].notna() & scores_df[by].notna().all(axis=1), keys + [value]]
     grouped = frame.groupby(keys, sort=True, dropna=False)
-    cells = grouped.ngroup().to_numpy()
-    return cells, grouped.size().index.to_frame(index=False), frame[value].to_numpy(dtype=float)
+    cell_keys = grouped.size().index.to_frame(index=False)
+    sizes, values = _grouped(grouped.ngroup().to_numpy(), len(cell_keys), frame[value].to_numpy(dtype=float))
+    return sizes, cell_keys, values
+
+
+def _rank(table, columns, dropna):
+    """Each row's place in the sorted order of its ``columns`` labels (-1: a missing label, dropped)."""
+    frame = pd.DataFrame({c: table[c].to_numpy() for c in columns})  # labels, not categories
+    return frame.groupby(columns, sort=True, dropna=dropna).ngroup().fillna(-1).to_numpy(dtype=np.int64)
 
 
 def _cells_of_prepared(prepared, by, value, within):
-    """As :func:`_cells_of_frame` on ``prepared.score_frame()``, from the integer codes."""
+    """As :func:`_cells_of_frame` on ``prepared.score_frame()``, from the integer codes.
+
+    A cell's key is ``measure rank × groups + group rank``, whose order is that of the sorted
+    (measure, group) labels. The scores go through ``_CHUNK`` at a time, twice (the cells and
+    their sizes, then each value to its place), so nothing as long as the scores is allocated
+    but the grouped values.
+    """
     constructs, people, scores = prepared.coded.constructs, prepared.coded.people, prepared.scores
     if (
         not set(within) <= {"questionnaire", "construct"}
@@ -231,37 +257,54 @@ def _cells_of_prepared(prepared, by, value, within):
         or value not in ("score", "score100")
     ):
         return _cells_of_frame(prepared.score_frame(), by, value, within)
-    group_of = people[by].groupby(by, sort=False, dropna=True).ngroup()
-    group_of = group_of.fillna(-1).to_numpy(dtype=np.int64)
-    group = group_of[scores["person"].to_numpy()]
-    measure = scores["construct"].to_numpy()
-    values = scores[value].to_numpy(dtype=float)
-    keep = group >= 0
+    group_of = _rank(people, by, dropna=True)
     n_groups = int(group_of.max()) + 1 if len(group_of) else 1
-    composite, uniques = pd.factorize(measure[keep] * n_groups + group[keep])
+    measure_of = _rank(constructs, within, dropna=False) if within else np.zeros(len(constructs), dtype=np.int64)
+    measure_of *= max(n_groups, 1)
+    construct, person = scores["construct"].to_numpy(), scores["person"].to_numpy()
+    values = scores[value].to_numpy(dtype=float)
+
+    def keys(start):
+        group = group_of[person[start : start + _CHUNK]]
+        key = measure_of[construct[start : start + _CHUNK]] + group
+        return key[group >= 0], values[start : start + _CHUNK][group >= 0]
+
+    present, counts = [], []
+    for start in range(0, len(values), _CHUNK):
+        found, count = np.unique(keys(start)[0], return_counts=True)
+        present.append(found)
+        counts.append(count)
+    present, where = np.unique(np.concatenate(present or [np.zeros(0, np.int64)]), return_inverse=True)
+    sizes = np.zeros(len(present), dtype=np.int64)
+    np.add.at(sizes, where, np.concatenate(counts or [np.zeros(0, np.int64)]))
+    del where, counts
+    # Each value to its cell's next free place, in row order (a counting sort, chunk by chunk).
+    grouped = np.empty(int(sizes.sum()))
+    free = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    for start in range(0, len(values), _CHUNK):
+        key, chunk = keys(start)
+        cell = np.searchsorted(present, key)
+        order = np.argsort(cell, kind="stable")
+        cell = cell[order]
+        runs = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]]) if len(cell) else np.zeros(0, np.int64)
+        lengths = np.diff(np.r_[runs, len(cell)])
+        grouped[free[cell] + np.arange(len(cell)) - np.repeat(runs, lengths)] = chunk[order]
+        free[cell[runs]] += lengths
+    first_construct = np.zeros(int(measure_of.max()) // max(n_groups, 1) + 1 if len(measure_of) else 1, dtype=np.int64)
+    first_construct[measure_of // max(n_groups, 1)] = np.arange(len(measure_of))  # same labels per rank
     first_person = np.zeros(max(n_groups, 1), dtype=np.int64)
     first_person[group_of[group_of >= 0]] = np.flatnonzero(group_of >= 0)  # any member carries the labels
-    table = pd.DataFrame({column: constructs[column].to_numpy()[uniques // n_groups] for column in within})
+    cell_keys = pd.DataFrame(
+        {column: constructs[column].to_numpy()[first_construct[present // max(n_groups, 1)]] for column in within}
+    )
     for column in by:
-        table[column] = people[column].to_numpy()[first_person[uniques % n_groups]]
-    grouped = table.groupby(within + by, sort=True, dropna=False)
-    sorted_cell = grouped.ngroup().to_numpy()
-    cells = np.full(len(values), -1, dtype=np.int64)
-    cells[keep] = sorted_cell[composite]
-    return cells, grouped.size().index.to_frame(index=False), values
+        cell_keys[column] = people[column].to_numpy()[first_person[present % max(n_groups, 1)]]
+    return sizes, cell_keys, grouped
 
 
-def _compare_cells(cells, cell_keys, values, by, within, threshold, allowed=None):
-    """The per-measure results from row cells (see :func:`_cells_of_frame`)."""
-    inside = cells >= 0
-    if not inside.all():  # usually every score is in a cell: no copies
-        cells, values = cells[inside], values[inside]
-    del inside
-    order = np.argsort(cells, kind="stable")  # a group's values keep their row order
-    values = values[order]
-    del order
+def _compare_cells(sizes, cell_keys, values, by, within, threshold, allowed=None):
+    """The per-measure results from cells (see :func:`_cells_of_frame`)."""
     n_cells = len(cell_keys)
-    sizes = np.bincount(cells, minlength=n_cells)
     starts = np.concatenate([[0], np.cumsum(sizes)])
     if within:
         measure = cell_keys.groupby(within, sort=False, dropna=False).ngroup().to_numpy()

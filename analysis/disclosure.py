@@ -792,6 +792,9 @@ def members(people, prepared=None, *, index_members=None, extra=None) -> Members
     return Members(people=people, names=names, measure=np.concatenate(measures), person=np.concatenate(persons))
 
 
+_PAIRS = 1 << 16  # members counted per step in atoms_of
+
+
 def atoms_of(found: Members, batch_of, number: int) -> dict:
     """``{measure: {(organisation, role, batch): size}}``; unreleased respondents get ``number``.
 
@@ -809,10 +812,15 @@ def atoms_of(found: Members, batch_of, number: int) -> dict:
     cell_code, cell_values = pd.factorize(pd.Series(cells, dtype=object))
     batches, batch_code = np.unique(batch, return_inverse=True)
     n_cells, n_batches = len(cell_values), len(batches)
-    # Each (measure, person) pair occurs once (members() sees to it): count per (measure, cell, batch).
-    person = found.person
-    key = (found.measure.astype(np.int64) * n_cells + cell_code[person]) * n_batches + batch_code[person]
-    counts = np.bincount(key, minlength=len(found.names) * n_cells * n_batches)
+    # Each (measure, person) pair occurs once (members() sees to it): count per (measure, cell, batch),
+    # _PAIRS at a time (int64 keys only that long; the pairs are as many as the scores).
+    place = cell_code.astype(np.int64) * n_batches + batch_code  # per person
+    counts = np.zeros(len(found.names) * n_cells * n_batches, dtype=np.int64)
+    for start in range(0, len(found.person), _PAIRS):
+        key = found.measure[start : start + _PAIRS].astype(np.int64) * (n_cells * n_batches)
+        key += place[found.person[start : start + _PAIRS]]
+        counted = np.bincount(key)
+        counts[: len(counted)] += counted
     keys = np.flatnonzero(counts)
     out: dict = {}
     for k, size in zip(keys.tolist(), counts[keys].tolist()):

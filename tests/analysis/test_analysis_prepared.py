@@ -246,6 +246,26 @@ def test_compare_groups_on_prepared_answers_equals_the_reference(seed):
     assert analysis.compare_groups(prepared, "organisation", 5) == reference.compare_groups(frame, "organisation", 5)
 
 
+@pytest.mark.parametrize("chunk", [97, 1 << 16])
+def test_compare_groups_on_prepared_answers_in_chunks_equals_the_reference(monkeypatch, chunk):
+    """Both questionnaires (one construct name in both), every key combination, chunk edges inside cells."""
+    from analysis import comparisons
+
+    monkeypatch.setattr(comparisons, "_CHUNK", chunk)
+    responses, items = _simulated(3, n=600)
+    prepared = prepare(_categorical(responses), items)
+    frame = prepared.score_frame()
+    for by, threshold in (("organisation", 5), ("role", 3), (["organisation", "role"], 5), ("respondent", 15)):
+        for within, value in (
+            (("questionnaire", "construct"), "score100"),
+            (("construct",), "score"),
+            (("questionnaire",), "score"),
+            ((), "score"),
+        ):
+            expected = reference.compare_groups(frame, by, threshold, value=value, within=within)
+            assert analysis.compare_groups(prepared, by, threshold, value=value, within=within) == expected
+
+
 def test_compare_groups_on_frames_with_missing_keys_equals_the_reference():
     rng = np.random.default_rng(7)
     n = 3000
