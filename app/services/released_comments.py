@@ -85,7 +85,8 @@ def _insert(snapshot_id: int, start: int, rows: list[tuple]) -> None:
         return
     if db.engine.dialect.name == "postgresql":
         driver = db.session.connection().connection.driver_connection
-        assert driver is not None  # a live connection inside the release's transaction
+        if driver is None:  # a live connection inside the release's transaction is a must
+            raise RuntimeError("geen databaseverbinding voor COPY van vrijgegeven opmerkingen")
         cursor = driver.cursor()
         columns = ", ".join(("snapshot_id", "position") + COLUMNS)
         try:
