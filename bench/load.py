@@ -8,6 +8,9 @@
     file). Prints throughput, p50/p95/p99 and errors of each; the last line is one JSON object.
 
 Run: .venv/bin/python bench/load.py [--respondents 200] [--seconds 60] [--saturation-seconds 15]
+The virtual users run in one asyncio event loop (bench/http_client.py) instead of a thread of
+`requests` each, because the generator shares the cores with the server it measures; the load
+generator's own CPU per request is printed beside the web's (`client_cpu_ms` in the JSON).
 Rate limiting is switched off for the run (every virtual user shares 127.0.0.1); the limits are
 tested separately.
 """
@@ -15,6 +18,7 @@ tested separately.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import random
@@ -22,11 +26,11 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 import requests
 from common import ROOT, private_database, summary
+from http_client import Recorder, Session
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SECTION_RE = re.compile(r'action="(/v/[^"/]+/[A-Za-z][^"]*)"')
@@ -116,71 +120,48 @@ def valid_answers(definition) -> tuple[dict, dict]:
     return json_answers, forms
 
 
-class Recorder:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.latencies: list[float] = []
-        self.errors = 0
-
-    def timed(self, session: requests.Session, method: str, url: str, ok=(200, 201, 302, 303), **kw):
-        start = time.perf_counter()
-        try:
-            response = session.request(method, url, allow_redirects=False, timeout=30, **kw)
-            failed = response.status_code not in ok
-            # Production cookies are Secure; this local benchmark speaks plain HTTP, so keep the
-            # session cookie (it carries the CSRF secret) as a browser behind TLS would.
-            for cookie in response.cookies:
-                session.cookies.set(cookie.name, cookie.value)
-        except requests.RequestException:
-            response, failed = None, True
-        elapsed = time.perf_counter() - start
-        with self.lock:
-            self.latencies.append(elapsed)
-            self.errors += failed
-        return response
-
-
-def respondent(
-    base: str,
-    tokens: list[str],
-    token_lock: threading.Lock,
-    forms: dict,
-    deadline: float,
-    rec: Recorder,
-    done: list[int],
+async def respondent(
+    client: Session, tokens: list[str], forms: dict, deadline: float, rec: Recorder, done: list[int]
 ) -> None:
+    """One virtual respondent: open a link, every section with think time, review, submit; again
+    with a fresh invitation while time is left."""
     rnd = random.Random()
-    while time.time() < deadline:
-        with token_lock:
-            if not tokens:
-                return
-            token = tokens.pop()
-        s = requests.Session()
-        page = rec.timed(s, "GET", f"{base}/v/{token}")
-        if page is None or page.status_code != 200:
+    while time.time() < deadline and tokens:
+        token = tokens.pop()
+        client.cookies.clear()
+        page = await client.timed(rec, "GET", f"/v/{token}")
+        if page is None or page.status != 200:
             continue
         for section_key, fields in forms.items():
-            time.sleep(rnd.uniform(1, 3))
+            await asyncio.sleep(rnd.uniform(1, 3))
             if time.time() >= deadline:
                 return
-            url = f"{base}/v/{token}/{section_key}"
-            form = rec.timed(s, "GET", url)
-            if form is None or form.status_code != 200:
+            url = f"/v/{token}/{section_key}"
+            form = await client.timed(rec, "GET", url)
+            if form is None or form.status != 200:
                 break
             csrf = CSRF_RE.search(form.text)
             data = list(fields) + [("csrf_token", csrf.group(1) if csrf else ""), ("actie", "volgende")]
-            rec.timed(s, "POST", url, data=data)
+            await client.timed(rec, "POST", url, data=data)
         else:
-            time.sleep(rnd.uniform(1, 3))
-            review = rec.timed(s, "GET", f"{base}/v/{token}/_controle")
-            if review is not None and review.status_code == 200:
+            await asyncio.sleep(rnd.uniform(1, 3))
+            review = await client.timed(rec, "GET", f"/v/{token}/_controle")
+            if review is not None and review.status == 200:
                 csrf = CSRF_RE.search(review.text)
-                result = rec.timed(
-                    s, "POST", f"{base}/v/{token}/_verzenden", data={"csrf_token": csrf.group(1) if csrf else ""}
-                )
-                if result is not None and result.status_code in (302, 303):
-                    with rec.lock:
-                        done[0] += 1
+                data = {"csrf_token": csrf.group(1) if csrf else ""}
+                result = await client.timed(rec, "POST", f"/v/{token}/_verzenden", data=data)
+                if result is not None and result.status in (302, 303):
+                    done[0] += 1
+
+
+async def respondents(base: str, tokens: list[str], forms: dict, count: int, seconds: float, rec, done) -> None:
+    deadline = time.time() + seconds
+
+    async def one(i: int) -> None:
+        await asyncio.sleep(i * seconds / count / 4)  # ramp up over the first quarter
+        await respondent(Session(base), tokens, forms, deadline, rec, done)
+
+    await asyncio.gather(*(one(i) for i in range(count)))
 
 
 def web_cpu(pid: int) -> float:
@@ -216,22 +197,28 @@ def drain(base: str, limit: float = 180.0) -> float:
     return time.perf_counter() - start
 
 
-def saturate(seconds: float, connections: int, make_request) -> tuple[list[float], int, float]:
+def saturate(base: str, seconds: float, connections: int, make_request) -> tuple[list[float], int, float]:
+    """`connections` loops of `make_request(session, recorder)` without pause for `seconds`."""
     rec = Recorder()
-    deadline = time.time() + seconds
 
-    def loop():
-        s = requests.Session()
-        while time.time() < deadline:
-            make_request(s, rec)
+    async def run() -> None:
+        deadline = time.time() + seconds
 
-    threads = [threading.Thread(target=loop) for _ in range(connections)]
+        async def loop() -> None:
+            session = Session(base)
+            while time.time() < deadline:
+                await make_request(session, rec)
+
+        await asyncio.gather(*(loop() for _ in range(connections)))
+
     start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    asyncio.run(run())
     return rec.latencies, rec.errors, time.perf_counter() - start
+
+
+def client_cpu_ms(cpu0: float, requests_made: int) -> float:
+    """The load generator's own CPU per request since `cpu0` (it shares the cores with the server)."""
+    return round(1000 * (time.process_time() - cpu0) / max(requests_made, 1), 2)
 
 
 def main() -> None:
@@ -317,20 +304,11 @@ def main() -> None:
                 f"load average {os.getloadavg()[0]:.1f}"
             )
 
-            # (a) respondents with think time
+            # (a) respondents with think time, all in one event loop (bench/http_client.py)
             rec, done = Recorder(), [0]
-            token_lock = threading.Lock()
-            deadline = time.time() + args.seconds
-            threads = [
-                threading.Thread(target=respondent, args=(base, flow_tokens, token_lock, forms, deadline, rec, done))
-                for _ in range(args.respondents)
-            ]
-            start, cpu0 = time.perf_counter(), web_cpu(web_pid)
-            for t in threads:
-                t.start()
-                time.sleep(args.seconds / args.respondents / 4)  # ramp up over the first quarter
-            for t in threads:
-                t.join()
+            flow_tokens.reverse()  # pop() hands them out in seeding order
+            start, cpu0, client0 = time.perf_counter(), web_cpu(web_pid), time.process_time()
+            asyncio.run(respondents(base, flow_tokens, forms, args.respondents, args.seconds, rec, done))
             flow = summary(
                 f"(a) {args.respondents} respondents, 1–3 s think",
                 rec.latencies,
@@ -338,7 +316,11 @@ def main() -> None:
                 time.perf_counter() - start,
             )
             flow["web_cpu_ms"] = round(1000 * (web_cpu(web_pid) - cpu0) / max(flow["requests"], 1), 2)
-            print(f"    submitted questionnaires: {done[0]}; web CPU {flow['web_cpu_ms']} ms per request")
+            flow["client_cpu_ms"] = client_cpu_ms(client0, flow["requests"])
+            print(
+                f"    submitted questionnaires: {done[0]}; web CPU {flow['web_cpu_ms']} ms per request; "
+                f"load generator CPU {flow['client_cpu_ms']} ms per request"
+            )
 
             # (a) may leave gunicorn a backlog of requests its clients gave up on (30 s timeouts);
             # (b) starts once the web answers promptly again, so it measures submissions, not (a).
@@ -346,32 +328,29 @@ def main() -> None:
             print(f"    backlog of (a) drained in {drained:.1f} s")
 
             # (b) saturation: submissions vs. the ceiling
-            token_lock = threading.Lock()
-
-            def submit(s, r):
-                with token_lock:
-                    token = api_tokens.pop() if api_tokens else None
-                if token is None:
-                    time.sleep(0.01)
+            async def submit(session, r):
+                if not api_tokens:
+                    await asyncio.sleep(0.01)
                     return
-                r.timed(
-                    s, "POST", f"{base}/api/v1/responses", ok=(201,), json={"token": token, "answers": json_answers}
-                )
+                body = {"token": api_tokens.pop(), "answers": json_answers}
+                await session.timed(r, "POST", "/api/v1/responses", ok=(201,), json=body)
 
-            cpu0 = web_cpu(web_pid)
-            lat, err, secs = saturate(args.saturation_seconds, args.connections, submit)
+            cpu0, client0 = web_cpu(web_pid), time.process_time()
+            lat, err, secs = saturate(base, args.saturation_seconds, args.connections, submit)
             sub = summary(f"(b) submit, {args.connections} connections", lat, err, secs)
             sub["web_cpu_ms"] = round(1000 * (web_cpu(web_pid) - cpu0) / max(sub["requests"], 1), 2)
-            print(f"    web CPU {sub['web_cpu_ms']} ms per submission")
+            sub["client_cpu_ms"] = client_cpu_ms(client0, sub["requests"])
+            print(f"    web CPU {sub['web_cpu_ms']} ms per submission; load generator {sub['client_cpu_ms']} ms")
 
-            def ceiling_request(s, r):
-                r.timed(s, "GET", f"{base}/static/favicon.svg", ok=(200,))
+            async def ceiling_request(session, r):
+                await session.timed(r, "GET", "/static/favicon.svg", ok=(200,))
 
-            cpu0 = web_cpu(web_pid)
-            lat, err, secs = saturate(args.saturation_seconds, args.connections, ceiling_request)
+            cpu0, client0 = web_cpu(web_pid), time.process_time()
+            lat, err, secs = saturate(base, args.saturation_seconds, args.connections, ceiling_request)
             ceiling = summary(f"(b) ceiling (static file), {args.connections} conn.", lat, err, secs)
             ceiling["web_cpu_ms"] = round(1000 * (web_cpu(web_pid) - cpu0) / max(ceiling["requests"], 1), 2)
-            print(f"    web CPU {ceiling['web_cpu_ms']} ms per request")
+            ceiling["client_cpu_ms"] = client_cpu_ms(client0, ceiling["requests"])
+            print(f"    web CPU {ceiling['web_cpu_ms']} ms per request; load generator {ceiling['client_cpu_ms']} ms")
         finally:
             stop_server()
 
@@ -397,6 +376,11 @@ def main() -> None:
                     "flow": flow["web_cpu_ms"],
                     "submit": sub["web_cpu_ms"],
                     "static": ceiling["web_cpu_ms"],
+                },
+                "client_cpu_ms": {
+                    "flow": flow["client_cpu_ms"],
+                    "submit": sub["client_cpu_ms"],
+                    "static": ceiling["client_cpu_ms"],
                 },
                 "respondents": args.respondents,
                 "topology": args.topology,
