@@ -48,8 +48,12 @@ def released(rows: Iterable[dict]) -> tuple[list[tuple], dict]:
     Equal rows (same instrument, question, group and text: at 100,000 respondents most are) are
     one tuple, built, classified and encoded for the digest once; the rows' order is the input's.
     """
-    fields = [_fields(row) for row in rows]
-    sizes = Counter(f[GROUP] for f in fields if f[4])
+    rows = rows if isinstance(rows, list) else list(rows)
+    try:
+        fields = list(map(_FIELDS_OF, rows))
+    except KeyError:  # a row without some field: None there, as row.get gave
+        fields = [tuple(row.get(f) for f in FIELDS) for row in rows]
+    sizes = Counter(map(_GROUP_OF, filter(_TEXT_OF, fields)))
     words: dict = {}
 
     def make(f: tuple) -> tuple[tuple, bytes]:
@@ -61,13 +65,9 @@ def released(rows: Iterable[dict]) -> tuple[list[tuple], dict]:
         row = f + found + (sizes.get(f[GROUP], 0) if text else 0,)
         return row, _line(row)
 
-    made = _Cache(make)
-    out: list[tuple] = []
-    lines: list[bytes] = []
-    for row, line in map(made.__getitem__, fields):
-        out.append(row)
-        lines.append(line)
-    return out, {"count": len(out), "sha256": hashlib.sha256(b"".join(lines)).hexdigest()}
+    made = list(map(_Cache(make).__getitem__, fields))
+    out = list(map(_FIRST, made))
+    return out, {"count": len(out), "sha256": hashlib.sha256(b"".join(map(_SECOND, made))).hexdigest()}
 
 
 def digest(rows: Iterable[tuple]) -> dict:
@@ -79,18 +79,14 @@ def digest(rows: Iterable[tuple]) -> dict:
 
 _DOMAIN = len(FIELDS) + 2
 _FIELDS_OF = itemgetter(*FIELDS)
-
-
-def _fields(row: dict) -> tuple:
-    try:
-        return _FIELDS_OF(row)
-    except KeyError:  # a row without some field: None, as before
-        return tuple(row.get(f) for f in FIELDS)
+_GROUP_OF = itemgetter(0, 1, 2, 3)  # FIELDS[GROUP] of a fields tuple
+_TEXT_OF = itemgetter(4)
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 def _line(row: tuple) -> bytes:
-    """A row's part of the digest: the fields and the domain, \x1f between them and \x1e after;
-    None differs from "" (\x00). SHA-256 over the lines joined is SHA-256 fed line by line."""
+    """A row's part of the digest: the fields and the domain joined by 0x1F, the row closed by 0x1E;
+    None is 0x00, unlike "". SHA-256 over the lines joined is SHA-256 fed line by line, as before."""
     fields = row[: len(FIELDS)] + (row[_DOMAIN],)
     return "\x1f".join("\x00" if v is None else str(v) for v in fields).encode() + b"\x1e"
 
