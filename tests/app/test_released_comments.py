@@ -530,3 +530,50 @@ def test_normalise_per_character_is_the_whole_text_normalised():
         text = "".join(rng.choice(letters if rng.random() < 0.5 else marks) for _ in range(rng.randint(0, 12)))
         assert normalise(text) == _normalise_slowly(text), repr(text)
     assert normalise("Meer  overleg!") == "meer overleg" and normalise(None) == ""  # type: ignore[arg-type]
+
+
+def test_payload_comments_are_the_stable_sort_of_before():
+    """indicator_payload.comments (one dict per equal answer of a group, sorted once per distinct
+    answer) against the sort of every row it replaced, with a school None beside one named "None"."""
+    import random
+
+    import pandas as pd
+
+    import analysis
+
+    def before(texts, threshold):
+        rows = []
+        for (questionnaire, question), sub in texts.groupby(["questionnaire", "question"], sort=True):
+            visible = analysis.filter_comments(sub, threshold)
+            rows += [
+                {
+                    "questionnaire": questionnaire,
+                    "question": question,
+                    "organisation": r.organisation,
+                    "role": r.role,
+                    "text": r.text,
+                }
+                for r in visible.itertuples(index=False)
+            ]
+        key = lambda r: (r["questionnaire"], r["question"], str(r["organisation"]), str(r["role"]), r["text"])  # noqa: E731
+        return sorted(rows, key=key)
+
+    rng = random.Random(9)
+    few = ["Meer overleg", "meer overleg", "Laptops", "zz", "Ää"]
+    # Answers that repeat (one dict per distinct answer) and answers that don't (row by row).
+    for schools, unique in ((["ZL", "BM", "EC", None], False), (["ZL", None, "None"], False), (["ZL", None], True)):
+        texts = pd.DataFrame(
+            [
+                {
+                    "respondent": f"r{rng.randint(0, 300)}",
+                    "questionnaire": rng.choice(["ict_staff", "ict_users"]),
+                    "question": rng.choice(["worries", "conditions"]),
+                    "organisation": rng.choice(schools),
+                    "role": rng.choice(["ict_staff", "ict_lead", None]),
+                    "text": f"antwoord {rng.random()}" if unique else rng.choice(few),
+                }
+                for _ in range(2_000)
+            ]
+        )
+        got = indicator_payload.comments(texts, 5)
+        assert got == before(texts, 5) and len(got) > 500
