@@ -54,6 +54,17 @@ def test_analysis_and_surveys_import_no_framework_statically():
     assert offenders == []
 
 
+def test_migrations_never_import_app_code():
+    """A migration freezes what it needs: the app's code (a word list, a helper) may change after it ran."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / "migrations" / "versions").glob("*.py")
+        for name in _imported_modules(path)
+        if name.split(".")[0] in ("app", "worker", "analysis", "surveys")
+    ]
+    assert offenders == []
+
+
 def test_creating_the_app_does_not_load_worker():
     code = (
         "import sys; from app import create_app; create_app('testing');"

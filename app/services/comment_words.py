@@ -58,9 +58,39 @@ DOMAIN_WORDS = {
 
 def normalise(text: str) -> str:
     """Lower case, accents and punctuation dropped, spaces collapsed: 'Meer  overleg!' → 'meer overleg'."""
+    return " ".join((text or "").translate(_FOLDED).split())
+
+
+def _normalise_slowly(text: str) -> str:
+    """`normalise` step by step over the whole text: what `_Folded` does per character (tests compare)."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
+    return " ".join(_PUNCTUATION.sub(" ", plain).split())
+
+
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+class _Folded(dict):
+    """Per character: its NFKD decomposition less combining marks, case-folded, punctuation a space.
+
+    Every step works on one character at a time (NFKD decomposes each on its own and reorders only
+    combining marks, which go; casefold and the class of a character take no context), so
+    translating each character is the whole text's `_normalise_slowly`, a loop in C instead of
+    one in Python per character. Kept for the first 20,000 characters seen, so odd input cannot
+    grow it without end.
+    """
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+        folded = _PUNCTUATION.sub(" ", plain)
+        if len(self) < 20_000:
+            self[code] = folded
+        return folded
+
+
+_FOLDED = _Folded()
 
 
 # One pattern for every word, domains in order: the leftmost match is the word that comes first,

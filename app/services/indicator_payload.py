@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -73,23 +75,39 @@ def comments(texts: pd.DataFrame, comment_threshold: int) -> list[dict]:
     """Free text of (organisation, role) groups of at least the comment threshold, sorted by text."""
     if texts.empty:
         return []
-    rows = []
-    for (questionnaire, question), sub in texts.groupby(["questionnaire", "question"], sort=True):
-        visible = analysis.filter_comments(sub, comment_threshold)
+    rows: list[dict] = []
+    # Sorted by (instrument, question) and within one by school, role and text, so the order says
+    # nothing about who answered when; as one stable sort of every row by the five was.
+    parts = dict(iter(texts.groupby(["questionnaire", "question"], sort=False)))
+    for questionnaire, question in sorted(parts):
+        visible = analysis.filter_comments(parts[questionnaire, question], comment_threshold)
+        organisations, roles, answers = (visible[c].tolist() for c in ("organisation", "role", "text"))
+        counts = Counter(zip(organisations, roles, answers))  # each distinct answer of a group once
+        if len(counts) * 4 <= len(answers):
+            # Most answers repeat (100,000 respondents): one dict per distinct answer of a group,
+            # repeated, sorted once; unless two cells sort alike (a school None and one "None").
+            cells = [(cell, (str(cell[0]), str(cell[1]), cell[2])) for cell in counts]
+            if len({key for _, key in cells}) == len(cells):
+                for cell, _ in sorted(cells, key=_SECOND):
+                    row = dict(zip(_COMMENT, (questionnaire, question, *cell)))
+                    rows += [row] * counts[cell]
+                continue
+        keys = list(zip(map(str, organisations), map(str, roles), answers))
         rows += [
             {
                 "questionnaire": questionnaire,
                 "question": question,
-                "organisation": r.organisation,
-                "role": r.role,
-                "text": r.text,
+                "organisation": organisations[i],
+                "role": roles[i],
+                "text": answers[i],
             }
-            for r in visible.itertuples(index=False)
+            for i in sorted(range(len(keys)), key=keys.__getitem__)
         ]
-    # Sorted by text too, so the order says nothing about who answered when.
-    return sorted(
-        rows, key=lambda r: (r["questionnaire"], r["question"], str(r["organisation"]), str(r["role"]), r["text"])
-    )
+    return rows
+
+
+_COMMENT = ("questionnaire", "question", "organisation", "role", "text")
+_SECOND = itemgetter(1)
 
 
 def response_rates(traject: Traject) -> list[dict]:

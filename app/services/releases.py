@@ -262,7 +262,7 @@ def _fresh(payload: dict, raw: Raw, key: str, hidden: set, counts: dict, traject
         allowed = {org for (org, role) in counts if org is not None and role is None and (org, None) not in hidden}
         payload["comparisons"] = raw.compare(allowed) if raw.compare is not None else []
         payload["board"]["gap"] = _hide_gap(raw.gap, hidden)
-    mine = released_comments.derived(
+    mine, digest = released_comments.released(
         c
         for c in raw.comments
         if c["questionnaire"] == key
@@ -270,7 +270,7 @@ def _fresh(payload: dict, raw: Raw, key: str, hidden: set, counts: dict, traject
         and (c["organisation"], None) not in hidden
     )
     # The rows go to their own table; the payload keeps their digest, so a changed comment is a change.
-    payload["comments_released"][key] = released_comments.digest(mine)
+    payload["comments_released"][key] = digest
     comments.append(released_comments.Part(key, rows=mine))
     payload["response_rates"] += _rates(raw.rates, key, counts, hidden)
 

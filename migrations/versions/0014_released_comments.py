@@ -5,18 +5,91 @@ Revision ID: 0014_released_comments
 Revises: 0013_packed_likert
 """
 import hashlib
+import re
+import unicodedata
 from collections import Counter
 
 from alembic import op
 import sqlalchemy as sa
-
-from app.services.comment_words import domain_of, normalise
 
 
 revision = '0014_released_comments'
 down_revision = '0013_packed_likert'
 branch_labels = None
 depends_on = None
+
+# -- frozen: app/services/comment_words.py as it was at this migration (2026-12-07). A migration
+# never imports the app: a later word list must not change what this step writes.
+OTHER = "overig"
+# Words that place an answer under a domain; matched at the start of a word of the normalised text.
+DOMAIN_WORDS = {
+    "overleg": ("overleg", "kennisdeling", "kennis delen", "afstemming", "afspraken", "consultation", "knowledge"),
+    "inkoop": (
+        "inkoop",
+        "inkopen",
+        "contract",
+        "aanbesteding",
+        "licentie",
+        "leverancier",
+        "budget",
+        "kosten",
+        "procurement",
+        "supplier",
+        "licence",
+        "license",
+        "cost",
+    ),
+    "werkplek": ("werkplek", "laptop", "device", "apparatuur", "chromebook", "printer", "workplace", "equipment"),
+    "netwerk": ("netwerk", "wifi", "internet", "infrastructuur", "server", "network", "infrastructure"),
+    "applicaties": (
+        "applicatie",
+        "software",
+        "systemen",
+        "systeem",
+        "magister",
+        "somtoday",
+        "elo",
+        "application",
+        "system",
+    ),
+    "servicedesk": ("servicedesk", "helpdesk", "storing", "melding", "aanspreekpunt", "service desk", "support"),
+    "ibp": ("privacy", "beveiliging", "avg", "ibp", "informatiebeveiliging", "security", "gdpr"),
+    "personeel": (
+        "personeel",
+        "werkdruk",
+        "taken",
+        "collega",
+        "formatie",
+        "vacature",
+        "pensioen",
+        "scholing",
+        "staff",
+        "workload",
+        "colleague",
+        "training",
+    ),
+}
+
+
+def normalise(text):
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
+
+
+_DOMAIN_PATTERN = re.compile(
+    r"\b(?:"
+    + "|".join(f"(?P<{domain}>" + "|".join(re.escape(w) for w in words) + ")" for domain, words in DOMAIN_WORDS.items())
+    + ")"
+)
+
+
+def domain_of(normalised):
+    match = _DOMAIN_PATTERN.search(normalised)
+    return match.lastgroup or OTHER if match else OTHER
+
+
+# -- end of the frozen copy
 
 FIELDS = ("questionnaire", "question", "organisation", "role", "text")
 COLUMNS = FIELDS + ("form", "normalised", "domain", "group_size")

@@ -430,3 +430,150 @@ def test_one_pattern_classifies_as_a_search_per_word_did():
     ]
     assert [domain_of(t) for t in texts] == [before(t) for t in texts]
     assert len({domain_of(t) for t in texts}) == len(DOMAIN_WORDS) + 1
+
+
+# --- the fast paths of issue 18 against what they replace -----------------------------------------------
+
+
+def test_copy_keeps_every_character_of_a_text(app):
+    """The release's hand-written COPY text (escapes as psycopg's) stores each text as it was."""
+    owner = gen_user("regisseur")
+    traject = gen_case_traject(owner)
+    snapshot = IndicatorSnapshot(
+        traject_id=traject.id,
+        number=1,
+        input_fingerprint="t",
+        code_version="t",
+        responses=1,
+        anonymity_threshold=5,
+        payload={},
+    )
+    db.session.add(snapshot)
+    db.session.flush()
+    texts = [
+        "tab\there",
+        "line\nbreak\r\nand return",
+        "back\\slash \\N \\t",
+        "\\N",
+        None,
+        "",
+        "  spaced  ",
+        "bell\b vtab\v feed\f",
+        "é ü ß İ 中文 🙂",
+        "\x1f\x1e unit",
+    ]
+    rows = released_comments.derived([_comment(t, organisation=None if i % 3 else "ZL") for i, t in enumerate(texts)])
+    assert released_comments.store(snapshot.id, [released_comments.Part("ict_staff", rows=rows)], None) == len(rows)
+    t = ReleasedComment.__table__
+    stored = db.session.execute(
+        select(*[t.c[c] for c in released_comments.COLUMNS])
+        .where(t.c.snapshot_id == snapshot.id)
+        .order_by(t.c.position)
+    ).all()
+    assert [tuple(r) for r in stored] == rows
+
+
+def test_one_pass_gives_the_rows_and_digest_of_before():
+    """`released` (rows and digest at once, equal rows shared) against the row-by-row code it replaced."""
+    import hashlib
+    import random
+
+    def rows_before(rows):
+        sizes = Counter(tuple(r.get(f) for f in released_comments.FIELDS[:4]) for r in rows if r.get("text"))
+        out = []
+        for r in rows:
+            text = r.get("text")
+            norm = normalise(text or "")
+            fields = tuple(r.get(f) for f in released_comments.FIELDS)
+            out.append(fields + ((text or "").strip(), norm, domain_of(norm), sizes.get(fields[:4], 0) if text else 0))
+        return out
+
+    def digest_before(rows):
+        h = hashlib.sha256()
+        for row in rows:
+            fields = row[:5] + (row[7],)
+            h.update("\x1f".join("\x00" if v is None else str(v) for v in fields).encode() + b"\x1e")
+        return {"count": len(rows), "sha256": h.hexdigest()}
+
+    rng = random.Random(5)
+    answers = ["Meer overleg!", " Een vast aanspreekpunt ", "", None, "laptops\tkapot", "Café één", "Meer overleg!"]
+    rows = [
+        _comment(
+            rng.choice(answers),
+            question=rng.choice(["worries", "conditions"]),
+            organisation=rng.choice(["ZL", "BM", None]),
+            role=rng.choice(["ict_staff", "ict_lead", None]),
+        )
+        for _ in range(500)
+    ]
+    # A row without organisation and role: both None, as row.get gave them.
+    rows.append({"questionnaire": "ict_staff", "question": "worries", "text": "zonder school"})
+    mine, digest = released_comments.released(rows)
+    assert mine == rows_before(rows) == released_comments.derived(rows)
+    assert digest == digest_before(mine) == released_comments.digest(mine)
+
+
+def test_normalise_per_character_is_the_whole_text_normalised():
+    """comment_words.normalise (a table per character) against NFKD, marks dropped, casefold and the
+    regex over the whole text: every 7th code point, and mixed runs of letters and combining marks."""
+    import random
+
+    from app.services.comment_words import _normalise_slowly
+
+    for code in range(0, 0x110000, 7):
+        text = "a" + chr(code) + "B " + chr(code)
+        assert normalise(text) == _normalise_slowly(text), hex(code)
+    marks = [chr(c) for c in range(0x300, 0x370)] + ["\u0345", "\u05b0", "\u0e38", "\u3099"]
+    letters = list("aeiAEIİıßΣσςǰﬁ①Å한・。!?.,-_' \t\n") + ["ǅ", "ﬃ", "ẞ", "ᾳ", "ΐ", "\u00a0", "\u2028"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(letters if rng.random() < 0.5 else marks) for _ in range(rng.randint(0, 12)))
+        assert normalise(text) == _normalise_slowly(text), repr(text)
+    assert normalise("Meer  overleg!") == "meer overleg" and normalise(None) == ""  # type: ignore[arg-type]
+
+
+def test_payload_comments_are_the_stable_sort_of_before():
+    """indicator_payload.comments (one dict per equal answer of a group, sorted once per distinct
+    answer) against the sort of every row it replaced, with a school None beside one named "None"."""
+    import random
+
+    import pandas as pd
+
+    import analysis
+
+    def before(texts, threshold):
+        rows = []
+        for (questionnaire, question), sub in texts.groupby(["questionnaire", "question"], sort=True):
+            visible = analysis.filter_comments(sub, threshold)
+            rows += [
+                {
+                    "questionnaire": questionnaire,
+                    "question": question,
+                    "organisation": r.organisation,
+                    "role": r.role,
+                    "text": r.text,
+                }
+                for r in visible.itertuples(index=False)
+            ]
+        key = lambda r: (r["questionnaire"], r["question"], str(r["organisation"]), str(r["role"]), r["text"])  # noqa: E731
+        return sorted(rows, key=key)
+
+    rng = random.Random(9)
+    few = ["Meer overleg", "meer overleg", "Laptops", "zz", "Ää"]
+    # Answers that repeat (one dict per distinct answer) and answers that don't (row by row).
+    for schools, unique in ((["ZL", "BM", "EC", None], False), (["ZL", None, "None"], False), (["ZL", None], True)):
+        texts = pd.DataFrame(
+            [
+                {
+                    "respondent": f"r{rng.randint(0, 300)}",
+                    "questionnaire": rng.choice(["ict_staff", "ict_users"]),
+                    "question": rng.choice(["worries", "conditions"]),
+                    "organisation": rng.choice(schools),
+                    "role": rng.choice(["ict_staff", "ict_lead", None]),
+                    "text": f"antwoord {rng.random()}" if unique else rng.choice(few),
+                }
+                for _ in range(2_000)
+            ]
+        )
+        got = indicator_payload.comments(texts, 5)
+        assert got == before(texts, 5) and len(got) > 500
