@@ -124,7 +124,7 @@ def compute_snapshot(traject: Traject, progress: Progress | None = None) -> Snap
     history = releases.releases_of(traject.id)
     number = (latest.number + 1) if latest is not None else 1
     raw = indicator_payload.compute_raw(traject, frames, groups, progress)
-    frames.likert = None  # the analyses hold what they still need of it: free the rest before assembling
+    frames.matrices = None  # the analyses hold what they still need of them: free the rest before assembling
     release = releases.assemble(traject, groups, raw, latest, history, number)
     del raw  # the coded answers and scores: not needed to write the release
     progress(0.9, "opslaan")
