@@ -350,6 +350,7 @@ class _MatrixPlan:
 
 
 def _matrix_plan(matrix, lookup, by_question, construct_of_item, n_organisations) -> _MatrixPlan:
+    """Check one matrix and find its people, answered items and constructs (a few rows at a time)."""
     values = matrix.values
     n_rows, n_columns = values.shape
     if len(matrix.questions) != n_columns or not (
@@ -375,6 +376,8 @@ def _matrix_plan(matrix, lookup, by_question, construct_of_item, n_organisations
         first_row[seen] = start + answered[:, seen].argmax(axis=0)
     rows = np.flatnonzero(answered_row)
     respondents = pd.Index(np.asarray(matrix.respondents, dtype=object)[rows])
+    if respondents.hasnans:
+        raise ValueError("every response row needs a respondent")
     if not respondents.is_unique:
         raise ValueError("a respondent appears in more than one row of a questionnaire's answers")
     used = first_row < n_rows

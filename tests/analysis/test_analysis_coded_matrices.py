@@ -162,6 +162,9 @@ def test_the_checks_of_code_answers():
     staff.respondents[5] = staff.respondents[4]
     with pytest.raises(ValueError, match="more than one row"):
         coded_from_matrices([staff], _items(), ORGANISATIONS)
+    staff.respondents[5] = None
+    with pytest.raises(ValueError, match="needs a respondent"):
+        coded_from_matrices([staff], _items(), ORGANISATIONS)
     staff.respondents[5] = "someone else"
     staff.role[2] = len(ROLES)
     with pytest.raises(ValueError, match="unknown role"):
