@@ -117,17 +117,7 @@ def code_answers(responses: Any, items: Any) -> Coded:
     [4.0]
     """
     _check_columns(responses)
-    items = items_frame(items)
-    items = items.loc[items["construct"].notna() & items["min"].notna() & items["max"].notna()].reset_index(drop=True)
-    item_q = items["questionnaire"].astype(object).where(items["questionnaire"].notna(), NO_QUESTIONNAIRE)
-    construct_code = items.groupby([item_q, items["construct"]], sort=False).ngroup().to_numpy(dtype=np.int64)
-    construct_keys = range(int(construct_code.max()) + 1 if len(construct_code) else 0)
-    items["item_construct"] = construct_code
-    by_construct = items.groupby("item_construct", sort=False)
-    if ((by_construct["min"].transform("nunique") > 1) | (by_construct["max"].transform("nunique") > 1)).any():
-        raise ValueError("the items of one construct must share one scale (min and max)")
-    items["position"] = by_construct.cumcount()
-    construct_size = by_construct.size().reindex(range(len(construct_keys))).to_numpy()
+    items, item_q, construct_keys, construct_size = _coded_items(items)
 
     # Factorise every key column once; all later work is on integer codes.
     question, question_labels = _codes(responses["question"])
@@ -213,12 +203,246 @@ def code_answers(responses: Any, items: Any) -> Coded:
         len(item),
         (int(person_q_of.max()) + 1 if len(person_q_of) else 1) * max(len(construct_keys), 1),
     )
-    construct_item = construct_pairs % len(construct_keys)
-    construct_q = construct_pairs // len(construct_keys)
+    constructs = _constructs_frame(items, construct_pairs, len(construct_keys), construct_size, person_q_labels)
+    people = _people_frame(
+        person_q_of,
+        person_q_labels,
+        np.asarray(respondent_labels, dtype=object)[(person_keys % n_respondents).astype(np.int64)],
+        organisation_labels,
+        org_of,
+        role_labels,
+        role_of,
+    )
+    blocks = _blocks(person, item, construct, values, None if everything else answered, person_q_of, len(items))
+    return Coded(blocks=blocks, people=people, constructs=constructs, items=items)
+
+
+@dataclass
+class AnswerMatrix:
+    """One questionnaire's likert answers as read: respondents × questions, and who each row is.
+
+    Attributes
+    ----------
+    questionnaire : str
+        The questionnaire (template) key.
+    questions : list of str
+        The columns' question keys.
+    values : ndarray of float
+        The answers as given (before reverse scoring), NaN where unanswered.
+    respondents : ndarray
+        One id per row, each once.
+    organisation : ndarray of int
+        Per row: the code of its organisation among the labels given to :func:`coded_from_matrices`
+        (-1 when missing).
+    role : ndarray of int
+        Per row: the code of its role in ``ROLES`` (-1 when missing).
+    """
+
+    questionnaire: str
+    questions: list
+    values: np.ndarray
+    respondents: np.ndarray
+    organisation: np.ndarray
+    role: np.ndarray
+
+
+def coded_from_matrices(matrices: Any, items: Any, organisations: Any = ()) -> Coded:
+    """:func:`code_answers` of answers read as one matrix per questionnaire, without long rows in between.
+
+    The result equals ``code_answers`` of the long frame of the matrices' answered cells (matrix
+    by matrix, row by row, columns in their order) whose ``organisation``, ``role`` and
+    ``questionnaire`` columns are categoricals with the categories ``organisations``, ``ROLES``
+    and the matrices' questionnaires: the same people, constructs, items and blocks in the same
+    order, the same float32-or-float64 answers, the same checks (a respondent twice in one
+    matrix is an error; one row holds one organisation and one role).
+
+    Parameters
+    ----------
+    matrices : list of AnswerMatrix
+        At most one per questionnaire.
+    items : DataFrame or list of dict
+        As for :func:`code_answers`.
+    organisations : sequence
+        The organisation labels, indexed by the matrices' organisation codes.
+
+    Returns
+    -------
+    Coded
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> items = [{"question": "q1", "construct": "c", "reverse": True, "min": 1, "max": 5, "questionnaire": "s"}]
+    >>> matrix = AnswerMatrix("s", ["q1"], np.array([[2.0], [np.nan]], dtype=np.float32),
+    ...                       np.array(["r1", "r2"], dtype=object), np.array([0, 0]), np.array([0, 0]))
+    >>> coded = coded_from_matrices([matrix], items, ["A"])
+    >>> coded.answers["value"].tolist(), coded.people["respondent"].tolist()
+    ([4.0], ['r1'])
+    """
+    items, item_q, construct_keys, construct_size = _coded_items(items)
+    n_keys = len(construct_keys)
+    # As code_answers: items are found by questionnaire and question, or by question when no item names its questionnaire.
+    by_question = not items["questionnaire"].notna().any()
+    if by_question and items["question"].duplicated().any():
+        raise ValueError("items repeat a question, so responses must name their questionnaire")
+    keys = [None] * len(items) if by_question else item_q.tolist()
+    lookup = {key: at for at, key in enumerate(zip(keys, items["question"].tolist()))}
+    q_labels = [m.questionnaire for m in matrices]
+    if len(set(q_labels)) < len(q_labels):
+        raise ValueError("one matrix per questionnaire")
+    organisation_labels = np.asarray(list(organisations), dtype=object)
+    construct_of_item = items["item_construct"].to_numpy().astype(np.int64)
+    plans, construct_pairs, n_people = [], [], 0
+    for q, matrix in enumerate(matrices):
+        plan = _matrix_plan(matrix, lookup, by_question, construct_of_item, len(organisation_labels))
+        construct_pairs += [q * n_keys + c for c in plan.constructs]
+        plans.append(plan)
+        n_people += len(plan.rows)
+    construct_pairs_array = np.asarray(construct_pairs, dtype=np.int64)
+    code_of_pair = {pair: code for code, pair in enumerate(construct_pairs)}
+    blocks, person_q_of, respondents, org_of, role_of = [], [], [], [], []
+    start = 0
+    for q, (matrix, plan) in enumerate(zip(matrices, plans)):
+        if not len(plan.rows):
+            continue
+        codes = np.array([code_of_pair[q * n_keys + c] for c in construct_of_item[plan.items]], dtype=np.int64)
+        blocks.append(
+            Block(
+                _narrow(np.arange(start, start + len(plan.rows)), n_people),
+                plan.items,
+                _narrow(codes, len(construct_pairs)),
+                _scored_matrix(matrix, plan, items),
+            )
+        )
+        start += len(plan.rows)
+        person_q_of.append(np.full(len(plan.rows), q, dtype=np.int64))
+        respondents.append(np.asarray(matrix.respondents, dtype=object)[plan.rows])
+        org_of.append(np.asarray(matrix.organisation)[plan.rows].astype(np.int64))
+        role_of.append(np.asarray(matrix.role)[plan.rows].astype(np.int64))
+    if any(b.values.dtype != np.float32 for b in blocks):  # as _scored: float64 for all once one is not exact
+        for block in blocks:
+            block.values = block.values.astype(np.float64, copy=False)
+
+    def joined(parts, dtype):
+        return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+    constructs = _constructs_frame(items, construct_pairs_array, n_keys, construct_size, q_labels)
+    people = _people_frame(
+        joined(person_q_of, np.int64),
+        q_labels,
+        joined(respondents, object),
+        organisation_labels,
+        joined(org_of, np.int64),
+        np.asarray(ROLES, dtype=object),
+        joined(role_of, np.int64),
+    )
+    return Coded(blocks=blocks, people=people, constructs=constructs, items=items)
+
+
+@dataclass
+class _MatrixPlan:
+    """What of one matrix is coded: its people's rows, the answered items' columns, the constructs met."""
+
+    rows: np.ndarray  # rows with an answer to an item, ascending
+    items: np.ndarray  # codes of the items someone answered, ascending (the block's columns)
+    columns: np.ndarray  # their columns in the matrix, in the same order
+    constructs: list  # item constructs in the order the long rows first meet them
+
+
+def _matrix_plan(matrix, lookup, by_question, construct_of_item, n_organisations) -> _MatrixPlan:
+    """Check one matrix and find its people, answered items and constructs (a few rows at a time)."""
+    values = matrix.values
+    n_rows, n_columns = values.shape
+    if len(matrix.questions) != n_columns or not (
+        len(matrix.respondents) == len(matrix.organisation) == len(matrix.role) == n_rows
+    ):
+        raise ValueError(f"matrix {matrix.questionnaire!r}: its rows and columns do not match its labels")
+    role, organisation = np.asarray(matrix.role), np.asarray(matrix.organisation)
+    if n_rows and (role.min() < -1 or role.max() >= len(ROLES)):
+        raise ValueError(f"unknown role code(s); expected codes of {list(ROLES)}")
+    if n_rows and (organisation.min() < -1 or organisation.max() >= n_organisations):
+        raise ValueError("an organisation code without a label")
+    item = np.array(
+        [lookup.get((None if by_question else matrix.questionnaire, q), -1) for q in matrix.questions], dtype=np.int64
+    )
+    kept = np.flatnonzero(item >= 0)  # matrix columns of items, in matrix order
+    answered_row = np.zeros(n_rows, dtype=bool)
+    first_row = np.full(len(kept), n_rows, dtype=np.int64)
+    step = max(1, _BLOCK // max(len(kept), 1))
+    for start in range(0, n_rows if len(kept) else 0, step):
+        answered = ~np.isnan(values[start : start + step][:, kept])
+        answered_row[start : start + step] = answered.any(axis=1)
+        seen = answered.any(axis=0) & (first_row == n_rows)
+        first_row[seen] = start + answered[:, seen].argmax(axis=0)
+    rows = np.flatnonzero(answered_row)
+    respondents = pd.Index(np.asarray(matrix.respondents, dtype=object)[rows])
+    if respondents.hasnans:
+        raise ValueError("every response row needs a respondent")
+    if not respondents.is_unique:
+        raise ValueError("a respondent appears in more than one row of a questionnaire's answers")
+    used = first_row < n_rows
+    kept, first_row = kept[used], first_row[used]
+    # The long rows meet a construct first at its first answering row, at that row's first answered
+    # column of it (columns in matrix order): code_answers numbers the constructs in that order.
+    construct = construct_of_item[item[kept]]
+    met = []
+    for c in np.unique(construct).tolist():
+        mine = construct == c
+        row = int(first_row[mine].min())
+        column = int(np.flatnonzero(mine & (first_row == row))[0])
+        met.append((row, column, c))
+    order = np.argsort(item[kept], kind="stable")
+    return _MatrixPlan(rows, item[kept][order], kept[order], [c for _, _, c in sorted(met)])
+
+
+def _scored_matrix(matrix, plan, items) -> np.ndarray:
+    """The block's answers reverse scored and checked as ``_scored`` does, a few rows at a time.
+
+    Scored in matrix column order, so the first answer outside its scale is the one the long rows
+    would meet first; float32 while every value is exactly a float32.
+    """
+    in_matrix_order = np.argsort(plan.columns, kind="stable")  # block column of each matrix-ordered column
+    columns = plan.columns[in_matrix_order]
+    item = plan.items[in_matrix_order]
+    labels = np.asarray(matrix.questions, dtype=object)
+    out = np.empty((len(plan.rows), len(columns)), dtype=np.float32)
+    step = max(1, _BLOCK // max(len(columns), 1))
+    for start in range(0, len(plan.rows), step):
+        rows = plan.rows[start : start + step]
+        raw = matrix.values[np.ix_(rows, columns)]
+        scored = _scored(raw.ravel(), np.tile(item, len(rows)), items, np.tile(columns, len(rows)), labels).reshape(
+            raw.shape
+        )
+        if scored.dtype != out.dtype:
+            out = out.astype(scored.dtype)
+        out[start : start + step, in_matrix_order] = scored
+    return out
+
+
+def _coded_items(items):
+    """The likert items with their construct codes and positions: ``(items, item_q, construct_keys, construct_size)``."""
+    items = items_frame(items)
+    items = items.loc[items["construct"].notna() & items["min"].notna() & items["max"].notna()].reset_index(drop=True)
+    item_q = items["questionnaire"].astype(object).where(items["questionnaire"].notna(), NO_QUESTIONNAIRE)
+    construct_code = items.groupby([item_q, items["construct"]], sort=False).ngroup().to_numpy(dtype=np.int64)
+    construct_keys = range(int(construct_code.max()) + 1 if len(construct_code) else 0)
+    items["item_construct"] = construct_code
+    by_construct = items.groupby("item_construct", sort=False)
+    if ((by_construct["min"].transform("nunique") > 1) | (by_construct["max"].transform("nunique") > 1)).any():
+        raise ValueError("the items of one construct must share one scale (min and max)")
+    items["position"] = by_construct.cumcount()
+    construct_size = by_construct.size().reindex(range(len(construct_keys))).to_numpy()
+    return items, item_q, construct_keys, construct_size
+
+
+def _constructs_frame(items, construct_pairs, n_keys, construct_size, q_labels):
+    """:attr:`Coded.constructs` from the (questionnaire, item construct) key of each construct code."""
+    construct_item = construct_pairs % n_keys
+    construct_q = construct_pairs // n_keys
     first_item = items.drop_duplicates("item_construct").set_index("item_construct")
-    constructs = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "questionnaire": [_label(person_q_labels[q]) for q in construct_q],
+            "questionnaire": [_label(q_labels[q]) for q in construct_q],
             "construct": first_item.loc[construct_item, "construct"].to_numpy(),
             "min": first_item.loc[construct_item, "min"].to_numpy(),
             "max": first_item.loc[construct_item, "max"].to_numpy(),
@@ -226,18 +450,20 @@ def code_answers(responses: Any, items: Any) -> Coded:
             "item_construct": construct_item,
         }
     )
-    people = pd.DataFrame(
+
+
+def _people_frame(person_q_of, q_labels, respondents, organisation_labels, org_of, role_labels, role_of):
+    """:attr:`Coded.people` from each person's questionnaire, respondent, organisation and role codes."""
+    return pd.DataFrame(
         {
-            "questionnaire": [_label(person_q_labels[q]) for q in person_q_of],
-            "respondent": np.asarray(respondent_labels, dtype=object)[(person_keys % n_respondents).astype(np.int64)],
+            "questionnaire": [_label(q_labels[q]) for q in person_q_of],
+            "respondent": respondents,
             "organisation": _labels(organisation_labels, org_of),
             "role": _labels(role_labels, role_of),
             "org": org_of,
             "role_code": role_of,
         }
     )
-    blocks = _blocks(person, item, construct, values, None if everything else answered, person_q_of, len(items))
-    return Coded(blocks=blocks, people=people, constructs=constructs, items=items)
 
 
 def _blocks(person, item, construct, values, answered, person_q_of, n_items):

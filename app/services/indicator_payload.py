@@ -6,13 +6,12 @@ from collections import Counter
 from collections.abc import Callable
 from operator import itemgetter
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
 import analysis
 from analysis import disclosure
-from analysis.coded import code_answers, prepare_coded
+from analysis.coded import coded_from_matrices, prepare_coded
 from analysis.foto import derived_figures
 from analysis.motives import board_motives
 from analysis.preferences import preference_answers, preferred_forms
@@ -152,17 +151,9 @@ def _staff_extra_members(frames: Frames) -> pd.DataFrame:
     """Who the per-domain staff figures sum over: the gap's staff side and the preferred forms."""
     items, parts = frames.items, []
     support = _items_of(items, STAFF, "domain_support")
-    likert = frames.likert
-    if likert is None:  # cannot happen: read before the analyses free it
-        raise RuntimeError("read before the analyses free it")
-    if len(likert) and len(support):
+    if frames.answered() and len(support):
         domain_of = dict(zip(support["question"], "gap:" + support["domain"].astype(str)))
-        mask = (
-            (likert["questionnaire"] == STAFF)
-            & likert["role"].isin(STAFF_ROLES)
-            & likert["question"].isin(list(domain_of))
-        ).to_numpy()
-        sub = likert.loc[mask, ["respondent", "question"]]
+        sub = frames.likert_of(STAFF, STAFF_ROLES, list(domain_of))
         parts.append(
             pd.DataFrame(
                 {
@@ -202,21 +193,20 @@ def compute_raw(
 
     progress = progress or (lambda fraction, message: None)
     threshold = traject.anonymity_threshold
-    likert, items = frames.likert, frames.items
-    if likert is None:  # cannot happen: freed only after compute_raw (indicator_snapshots)
-        raise RuntimeError("freed only after compute_raw (indicator_snapshots)")
+    matrices, items = frames.matrices, frames.items
+    if matrices is None:  # cannot happen: freed only by compute_raw
+        raise RuntimeError("freed only by compute_raw")
     likert_items = items.loc[items["min"].notna()]
-    motive_mask = (likert["questionnaire"] == MOTIVES).to_numpy() if len(likert) else np.zeros(0, dtype=bool)
-    staff_mask = (likert["questionnaire"] == STAFF).to_numpy() if len(likert) else np.zeros(0, dtype=bool)
-    has_staff, has_motives = bool(staff_mask.any()), bool(motive_mask.any())
-    # The small subsets the other analyses read come out of the long frame first, so the frame
-    # (the largest thing a recompute reads) can go as soon as the answers are coded.
-    motive_likert = likert.loc[motive_mask] if has_motives else None
+    answered = frames.answered()
+    has_staff, has_motives = frames.answered(STAFF), frames.answered(MOTIVES)
+    # The small subsets the other analyses read are built from their questionnaires' matrices
+    # first; no long frame of every answer is ever built (bench/README.md, issue 18).
+    motive_matrices = [m for m in matrices if m.questionnaire == MOTIVES] if has_motives else []
     staff = groups.get(STAFF)
     staff_extra = (
         _staff_extra_members(frames) if staff is not None and staff.anonymous and STAFF in frames.people else None
     )
-    board_likert = plain_columns(_subset(likert, BOARD, ("board",))) if len(likert) else likert
+    board_likert = plain_columns(frames.likert_of(BOARD, ("board",))) if answered else frames.likert_of(BOARD)
     board_items = _items_of(items, BOARD)
     board_choices = _subset(frames.choices, BOARD, ("board",)) if len(frames.choices) else frames.choices
     gap_frame = (
@@ -225,26 +215,21 @@ def compute_raw(
                 board_likert.loc[
                     board_likert["question"].isin(_items_of(items, BOARD, "autonomy_willingness")["question"])
                 ],
-                plain_columns(
-                    likert.loc[
-                        staff_mask
-                        & likert["question"].isin(_items_of(items, STAFF, "domain_support")["question"]).to_numpy()
-                    ]
-                ),
+                plain_columns(frames.likert_of(STAFF, None, _items_of(items, STAFF, "domain_support")["question"])),
             ],
             ignore_index=True,
         )
-        if len(likert)
-        else likert
+        if answered
+        else board_likert
     )
     gap_items = pd.concat(
         [_items_of(items, BOARD, "autonomy_willingness"), _items_of(items, STAFF, "domain_support")], ignore_index=True
     )
-    del motive_mask, staff_mask
-    # Code and score the likert answers once; constructs, indices and comparisons share them.
-    coded = code_answers(likert, likert_items) if len(likert) else None
-    frames.likert = None  # coded now: the analyses below read the coded answers, not the frame
-    del likert
+    # Code and score the likert answers once, straight from the matrices; constructs, indices and
+    # comparisons share them.
+    coded = coded_from_matrices(matrices, likert_items, frames.organisations) if answered else None
+    frames.matrices = None  # coded now: the analyses below read the coded answers, not the matrices
+    del matrices
     prepared = prepare_coded(coded) if coded is not None else None
     del coded
     constructs = analysis.indicator_table(prepared) if prepared is not None else []
@@ -278,12 +263,12 @@ def compute_raw(
 
     progress(0.7, "indices")
     motives, motive_prepared = [], None
-    if motive_likert is not None:
+    if motive_matrices:
         motive_items = _items_of(likert_items, MOTIVES).copy()
         motive_items["construct"] = "motive_" + motive_items["domain"].fillna(motive_items["question"]).astype(str)
-        motive_prepared = analysis.prepare(motive_likert, motive_items)
+        motive_prepared = prepare_coded(coded_from_matrices(motive_matrices, motive_items, frames.organisations))
         motives = analysis.indicator_table(motive_prepared)
-        del motive_likert
+        del motive_matrices
     for key, instrument in groups.items():
         if not instrument.anonymous or key not in frames.people:
             continue

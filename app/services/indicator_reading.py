@@ -1,10 +1,10 @@
-"""Reading a traject's answers for a recompute: COPY streaming, CSV parsing in chunks, compact long frames.
+"""Reading a traject's answers for a recompute: COPY streaming, CSV parsing in chunks, one likert matrix per instrument.
 
 Memory is the point of this module (bench/README.md): on PostgreSQL the database takes the answers
 apart (``json_to_record``) and streams them as CSV, which is parsed a chunk of rows at a time into
-one float32 matrix per instrument (respondents × likert items); the long likert frame is then
-built block by block with small integer codes (int32 respondents, int8/int16 for the rest), so no
-full-size int64 or object copy of the answers is ever alive.
+one float32 matrix per instrument (respondents × likert items). The matrices are what a recompute
+codes (``analysis.coded.coded_from_matrices``); a long likert frame (one row per answer, small
+integer codes) is built only on demand, block by block, for the few readers that want one.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
+from analysis.coded import AnswerMatrix
 from app.extensions import db
 from app.models import Questionnaire, Response, Traject
 from app.models.packed_answers import UNANSWERED, likert_layout, question_keys
@@ -44,9 +45,11 @@ CHUNK_ROWS = 16_384
 
 @dataclass
 class Frames:
-    """One traject's answers: likert answers as numbers, choices, free text, and item metadata."""
+    """One traject's answers: likert answers as one matrix per instrument, choices, free text, and item metadata."""
 
-    likert: pd.DataFrame | None  # None once the analyses ran (indicator_snapshots frees it before assembling)
+    # Per instrument with likert questions and responses, in the instruments' order; None once
+    # coded (compute_raw frees them before the analyses' peak).
+    matrices: list[AnswerMatrix] | None
     choices: pd.DataFrame
     texts: pd.DataFrame
     items: pd.DataFrame
@@ -55,6 +58,53 @@ class Frames:
     # Per instrument key: respondent, organisation, role of every response read (who the
     # response counts and rates sum over; see app/services/releases.py).
     people: dict = field(default_factory=dict)
+    questions: list[str] = field(default_factory=list)  # every likert key read, in order (the long frame's categories)
+    organisations: list[str] = field(default_factory=list)  # the labels of the matrices' organisation codes
+    instrument_keys: list[str] = field(default_factory=list)
+
+    @property
+    def likert(self) -> pd.DataFrame | None:
+        """Every likert answer as one long frame (see :func:`_likert_frame`), built on each call;
+        None once the matrices are freed. A recompute never builds it (bench/README.md)."""
+        if self.matrices is None:
+            return None
+        questions = {key: at for at, key in enumerate(self.questions)}
+        return _likert_frame(
+            [_long_likert(m, questions) for m in self.matrices],
+            self.questions,
+            self.organisations,
+            self.instrument_keys,
+        )
+
+    def likert_of(self, questionnaire: str, roles=None, questions=None) -> pd.DataFrame:
+        """The long frame's rows of one questionnaire (of ``roles``, to ``questions``), in its order,
+        built from that matrix alone (a fresh index; respondent categories of that questionnaire)."""
+        if self.matrices is None:  # cannot happen: read before the analyses free them
+            raise RuntimeError("read before the analyses free them")
+        codes = {key: at for at, key in enumerate(self.questions)}
+        parts = []
+        for matrix in self.matrices:
+            if matrix.questionnaire != questionnaire:
+                continue
+            rows = None
+            if roles is not None:
+                rows = np.flatnonzero(np.isin(matrix.role, [ROLES.index(r) for r in roles]))
+            columns = None if questions is None else np.flatnonzero(np.isin(matrix.questions, list(questions)))
+            parts.append(_long_likert(matrix, codes, rows, columns))
+        return _likert_frame(parts, self.questions, self.organisations, self.instrument_keys)
+
+    def answered(self, questionnaire: str | None = None) -> bool:
+        """Whether any likert question (of ``questionnaire``) was answered: the long frame is not empty."""
+        if self.matrices is None:  # cannot happen: read before the analyses free them
+            raise RuntimeError("read before the analyses free them")
+        return any(
+            _any_answer(m.values) for m in self.matrices if questionnaire is None or m.questionnaire == questionnaire
+        )
+
+
+def _any_answer(matrix: np.ndarray) -> bool:
+    """Whether the matrix holds a number, a chunk of rows at a time (usually the first chunk tells)."""
+    return any(not np.isnan(matrix[s : s + CHUNK_ROWS]).all() for s in range(0, len(matrix), CHUNK_ROWS))
 
 
 @dataclass
@@ -388,38 +438,46 @@ def _small(codes: np.ndarray, limit: int) -> np.ndarray:
     return codes.astype(np.int64, copy=False)
 
 
-def _long_likert(rows: Rows, key: str, q_codes: np.ndarray, org_index: np.ndarray, role_codes: np.ndarray) -> dict:
-    """The answered cells of the matrix as long columns, respondent by respondent, items in order.
+def _long_likert(
+    matrix: AnswerMatrix, question_codes: dict, rows: np.ndarray | None = None, columns: np.ndarray | None = None
+) -> dict:
+    """The answered cells of the matrix (of ``rows``, in ``columns``) as long columns, respondent by
+    respondent, items in matrix order.
 
     The columns are allocated once at their final length and filled block by block (no list of
     parts and concatenated copy); values stay float32, as read (exact for every stored number
     the float32 matrix holds), at 4 bytes an answer instead of 8.
     """
-    matrix = rows.likert
-    if matrix is None:  # cannot happen: read_frames frees it only after this
-        raise RuntimeError("read_frames frees it only after this")
-    total = sum(int(np.count_nonzero(~np.isnan(matrix[s : s + CHUNK_ROWS]))) for s in range(0, len(matrix), CHUNK_ROWS))
+    values = matrix.values
+    q_codes = _small(np.array([question_codes[k] for k in matrix.questions], dtype=np.int32), 1 << 15)
+    n = len(values) if rows is None else len(rows)
+
+    def block(start: int) -> np.ndarray:
+        part = values[start : start + CHUNK_ROWS] if rows is None else values[rows[start : start + CHUNK_ROWS]]
+        return part if columns is None else part[:, columns]
+
+    total = sum(int(np.count_nonzero(~np.isnan(block(s)))) for s in range(0, n, CHUNK_ROWS))
     person = np.empty(total, dtype=np.int32)
     question = np.empty(total, dtype=q_codes.dtype)
     value = np.empty(total, dtype=np.float32)
     at_answer = 0
-    for start in range(0, len(matrix), CHUNK_ROWS):
-        block = matrix[start : start + CHUNK_ROWS]
-        at, item = np.nonzero(~np.isnan(block))
+    for start in range(0, n, CHUNK_ROWS):
+        cells = block(start)
+        at, item = np.nonzero(~np.isnan(cells))
         stop = at_answer + len(at)
-        value[at_answer:stop] = block[at, item]
-        question[at_answer:stop] = q_codes[item]
-        person[at_answer:stop] = at + start
+        value[at_answer:stop] = cells[at, item]
+        question[at_answer:stop] = q_codes[item if columns is None else columns[item]]
+        person[at_answer:stop] = at + start if rows is None else rows[at + start]
         at_answer = stop
-        del at, item
+        del at, item, cells
     return {
-        "ids": np.asarray(rows.ids, dtype=object),
+        "ids": matrix.respondents,
         "person": person,
         "question": question,
         "value": value,
-        "organisation": org_index[person],
-        "role": role_codes[person],
-        "questionnaire": key,
+        "organisation": matrix.organisation[person],
+        "role": matrix.role[person],
+        "questionnaire": matrix.questionnaire,
     }
 
 
@@ -428,13 +486,13 @@ def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -
     bound_heap()
     groups = instruments(traject) if groups is None else groups
     items = items_frame(groups)
-    likert_parts: list[dict] = []
+    matrices: list[AnswerMatrix] = []
     choice_parts: list[pd.DataFrame] = []
     text_parts: list[pd.DataFrame] = []
     counts: dict[str, Any] = {"responses": 0, "by_questionnaire": {}}
     hashes: list[tuple[str, str]] | None = []
     question_codes: dict[str, int] = {}
-    org_codes: dict[str | None, int] = {}
+    org_codes: dict[str, int] = {}  # organisations in order of first appearance (None has no code)
     people: dict[str, pd.DataFrame] = {}
     for instrument in groups.values():
         likert_keys = instrument.keys_of("likert")
@@ -461,18 +519,24 @@ def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -
             role_codes = pd.Index(ROLES).get_indexer(pd.Index(role_arr))
             if (role_codes < 0).any():
                 raise ValueError(f"onbekende rol in de antwoorden: {role_arr[role_codes < 0][0]!r}")
-            org_index = np.array([org_codes.setdefault(o, len(org_codes)) for o in rows.orgs], dtype=np.int32)
-            q_index = np.array([question_codes.setdefault(k, len(question_codes)) for k in likert_keys], dtype=np.int32)
-            likert_parts.append(
-                _long_likert(
-                    rows,
+            org_index = np.array(
+                [-1 if o is None else org_codes.setdefault(o, len(org_codes)) for o in rows.orgs], dtype=np.int32
+            )
+            for k in likert_keys:
+                question_codes.setdefault(k, len(question_codes))
+            if rows.likert is None:  # cannot happen: a fresh read holds its matrix
+                raise RuntimeError("a fresh read holds its matrix")
+            matrices.append(
+                AnswerMatrix(
                     instrument.key,
-                    _small(q_index, 1 << 15),
+                    likert_keys,
+                    rows.likert,
+                    ids_arr,
                     _small(org_index, len(org_codes) + 1),
                     role_codes.astype(np.int8),
                 )
             )
-        rows.likert = None  # the matrix is in the long part now
+        rows.likert = None  # the matrix is the instrument's AnswerMatrix now
         for keys, parts in ((choice_keys, choice_parts), (text_keys, text_parts)):
             for key in keys:
                 values = np.asarray(rows.other[key], dtype=object)
@@ -490,7 +554,6 @@ def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -
                             }
                         )
                     )
-    likert = _likert_frame(likert_parts, question_codes, org_codes, [g.key for g in groups.values()])
     choices = pd.concat(choice_parts, ignore_index=True) if choice_parts else pd.DataFrame(columns=RESPONSE_COLUMNS)
     texts = (
         pd.concat(text_parts, ignore_index=True).rename(columns={"value": "text"})
@@ -498,13 +561,16 @@ def read_frames(traject: Traject, groups: dict[str, Instrument] | None = None) -
         else pd.DataFrame(columns=["respondent", "question", "text", "organisation", "role", "questionnaire"])
     )
     return Frames(
-        likert=likert,
+        matrices=matrices,
         choices=choices,
         texts=texts,
         items=items,
         counts=counts,
         digest=digest_of(hashes) if hashes is not None else None,
         people=people,
+        questions=list(question_codes),
+        organisations=list(org_codes),
+        instrument_keys=[g.key for g in groups.values()],
     )
 
 
@@ -512,19 +578,14 @@ def _joined(parts: list[dict], name: str) -> np.ndarray:
     return parts[0][name] if len(parts) == 1 else np.concatenate([p[name] for p in parts])
 
 
-def _likert_frame(parts: list[dict], question_codes: dict, org_codes: dict, instrument_keys: list[str]) -> pd.DataFrame:
+def _likert_frame(
+    parts: list[dict], questions: list[str], organisations: list[str], instrument_keys: list[str]
+) -> pd.DataFrame:
     """Concatenate the likert parts; key columns become categoricals built from codes (cheap to group)."""
     if not parts:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in RESPONSE_COLUMNS})
         frame["value"] = frame["value"].astype(float)
         return frame
-    questions = list(question_codes)
-    organisations = list(org_codes)
-    org_categories = [o for o in organisations if o is not None]
-    org_map = _small(
-        np.array([org_categories.index(o) if o is not None else -1 for o in organisations], dtype=np.int32),
-        len(organisations) + 1,
-    )
     offsets = np.cumsum([0] + [len(p["ids"]) for p in parts])
     respondent = (
         parts[0]["person"]
@@ -546,7 +607,7 @@ def _likert_frame(parts: list[dict], question_codes: dict, org_codes: dict, inst
             "question": pd.Categorical.from_codes(_joined(parts, "question"), dtype=pd.CategoricalDtype(questions)),
             "value": _joined(parts, "value"),
             "organisation": pd.Categorical.from_codes(
-                org_map[_joined(parts, "organisation")], dtype=pd.CategoricalDtype(org_categories)
+                _joined(parts, "organisation"), dtype=pd.CategoricalDtype(organisations)
             ),
             "role": pd.Categorical.from_codes(_joined(parts, "role"), dtype=pd.CategoricalDtype(list(ROLES))),
             "questionnaire": pd.Categorical.from_codes(questionnaire, dtype=pd.CategoricalDtype(instrument_keys)),

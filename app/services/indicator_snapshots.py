@@ -124,7 +124,10 @@ def compute_snapshot(traject: Traject, progress: Progress | None = None) -> Snap
     history = releases.releases_of(traject.id)
     number = (latest.number + 1) if latest is not None else 1
     raw = indicator_payload.compute_raw(traject, frames, groups, progress)
-    frames.likert = None  # the analyses hold what they still need of it: free the rest before assembling
+    # The analyses hold what they still need of the answers (raw): free the rest (the free texts,
+    # choices and who answered) before assembling, whose comments are the recompute's peak.
+    counts = frames.counts
+    del frames
     release = releases.assemble(traject, groups, raw, latest, history, number)
     del raw  # the coded answers and scores: not needed to write the release
     progress(0.9, "opslaan")
@@ -143,7 +146,7 @@ def compute_snapshot(traject: Traject, progress: Progress | None = None) -> Snap
         code_version=version,
         responses=release.responses,
         anonymity_threshold=traject.anonymity_threshold,
-        counts={"by_questionnaire": _released_by_questionnaire(frames, release, groups), "disclosure": release.state},
+        counts={"by_questionnaire": _released_by_questionnaire(counts, release, groups), "disclosure": release.state},
         payload=release.payload,
         message="",
     )
@@ -153,9 +156,9 @@ def compute_snapshot(traject: Traject, progress: Progress | None = None) -> Snap
     return SnapshotResult(snapshot, True, cleared, time.perf_counter() - started)
 
 
-def _released_by_questionnaire(frames, release: releases.Release, groups: dict[str, Instrument]) -> dict:
+def _released_by_questionnaire(counts: dict, release: releases.Release, groups: dict[str, Instrument]) -> dict:
     out = {}
-    for key, n in frames.counts["by_questionnaire"].items():
+    for key, n in counts["by_questionnaire"].items():
         state = release.state.get(key)
         out[key] = int(state["responses"]) if state is not None else int(n)
     return out

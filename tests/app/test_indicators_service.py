@@ -308,3 +308,38 @@ def test_a_stored_answer_of_the_wrong_type_is_read_the_tolerant_way(demo, monkey
         db.session.rollback()
         assert frames.counts["by_questionnaire"]["ict_staff"] == 160
         assert frames.digest is None
+
+
+def test_the_matrices_code_as_the_long_frame_did_and_a_recompute_builds_no_long_frame(demo, monkeypatch):
+    from analysis.coded import code_answers, coded_from_matrices
+
+    frames = indicators.read_frames(demo)
+    db.session.rollback()
+    items = frames.items.loc[frames.items["min"].notna()]
+    got, expected = (
+        coded_from_matrices(frames.matrices, items, frames.organisations),
+        code_answers(frames.likert, items),
+    )
+    for name in ("people", "constructs", "items"):
+        assert getattr(got, name).equals(getattr(expected, name)), name
+    assert len(got.blocks) == len(expected.blocks) == 5  # ICT-foto, staff, board, motives, ICT users
+    for a, b in zip(got.blocks, expected.blocks):
+        for name in ("persons", "items", "constructs", "values"):
+            x, y = getattr(a, name), getattr(b, name)
+            assert x.dtype == y.dtype and np.array_equal(x, y, equal_nan=True), name
+    # The board's subset built from its own matrix holds the long frame's rows of the board.
+    likert = frames.likert
+    board = likert.loc[(likert["questionnaire"] == "board").to_numpy()]
+    assert (
+        frames.likert_of("board")
+        .astype(object)
+        .reset_index(drop=True)
+        .equals(board.astype(object).reset_index(drop=True))
+    )
+
+    def refuse(self):
+        raise AssertionError("a recompute built the long frame of every likert answer")
+
+    monkeypatch.setattr(indicator_reading.Frames, "likert", property(refuse))
+    result = indicators.compute_snapshot(demo)
+    assert result.created and result.snapshot.payload["constructs"]
