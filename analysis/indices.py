@@ -7,7 +7,7 @@ import pandas as pd
 
 from analysis._frames import check_threshold
 from analysis.anonymity import suppress
-from analysis.coded import as_prepared
+from analysis.coded import as_prepared, score100
 from analysis.fields import INDEX_EXTRA_FIELDS as INDEX_EXTRA_FIELDS  # for callers of this module
 from analysis.fields import INDEX_FIELDS
 from analysis.groups import add_bootstrap, label_groups, moments, records, sort_rows
@@ -82,7 +82,7 @@ def person_indices(scores, constructs, weights, index_constructs, people=None):
     Parameters
     ----------
     scores : DataFrame
-        From :func:`analysis.coded.person_scores`.
+        From :func:`analysis.coded.person_scores` (``score100`` is derived, not read).
     constructs : DataFrame
         The construct table of the coded answers (``construct`` names by code).
     people : DataFrame, optional
@@ -105,7 +105,7 @@ def person_indices(scores, constructs, weights, index_constructs, people=None):
     index = index[member]
     n_people = int(person.max()) + 1 if len(person) else 0
     key, key_values = pd.factorize(index * max(n_people, 1) + person)
-    sums = np.bincount(key, weights=scores["score100"].to_numpy()[member], minlength=len(key_values))
+    sums = np.bincount(key, weights=score100(scores, constructs, member), minlength=len(key_values))
     counts = np.bincount(key, minlength=len(key_values))
     per_index = pd.DataFrame(
         {"index": key_values // max(n_people, 1), "person": key_values % max(n_people, 1), "value": sums / counts}

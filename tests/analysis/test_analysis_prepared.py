@@ -304,3 +304,49 @@ def test_prepared_answers_refuse_items_and_another_min_share():
         analysis.construct_indicators(responses, threshold=5)
     with pytest.raises(ValueError, match="threshold"):
         analysis.construct_indicators(prepared)
+
+
+# -- the scores held (issue 18: memory) -----------------------------------------------------------
+
+
+def test_prepared_scores_are_narrow_and_derive_score100_exactly():
+    from analysis.coded import code_answers, person_scores
+
+    responses, items = _simulated(4, n=400)
+    coded = code_answers(_categorical(responses), items)
+    prepared = prepare(_categorical(responses), items)
+    wide = person_scores(coded)
+    held = prepared.scores
+    assert "score100" not in held.columns
+    assert {held[c].dtype.itemsize for c in ("construct", "n_items", "org", "role_code")} == {1}
+    assert held.memory_usage(index=False).sum() < 0.5 * wide.memory_usage(index=False).sum()
+    # The public frame keeps int32 codes and int64 counts (callers do key arithmetic on them).
+    assert wide["construct"].dtype == wide["person"].dtype == np.int32 and wide["n_items"].dtype == np.int64
+    for column in ("construct", "person", "score", "n_items", "org", "role_code"):
+        assert np.array_equal(held[column].to_numpy(), wide[column].to_numpy()), column
+    low = coded.constructs["min"].to_numpy(dtype=float)[wide["construct"].to_numpy()]
+    high = coded.constructs["max"].to_numpy(dtype=float)[wide["construct"].to_numpy()]
+    expected = (wide["score"].to_numpy() - low) / (high - low) * 100
+    assert np.array_equal(prepared.score100(), expected)  # bit for bit
+    assert np.array_equal(wide["score100"].to_numpy(), expected)
+    assert np.array_equal(prepared.score_frame()["score100"].to_numpy(), expected)
+    assert np.array_equal(prepared.score100(slice(5, 9)), expected[5:9])
+
+
+def test_only_takes_one_run_of_scores_as_views_and_others_by_position():
+    responses, items = _simulated(5, n=300)
+    # Board respondents first: each questionnaire's people (and scores) form one run.
+    responses = responses.sort_values("questionnaire", kind="stable", ignore_index=True)
+    # The same answers with the questionnaires' respondents interleaved: no run.
+    order = np.argsort(responses.groupby("respondent", sort=False).ngroup().to_numpy() % 7, kind="stable")
+    mixed = responses.iloc[order].reset_index(drop=True)
+    for frame, run in ((responses, True), (mixed, False)):
+        source = prepare(_categorical(frame), items)
+        construct_q = source.coded.constructs["questionnaire"].to_numpy()
+        for key in ("ict_staff", "board_commitment"):
+            only = source.only(key)
+            wanted = construct_q[source.scores["construct"].to_numpy()] == key
+            pd.testing.assert_frame_equal(only.scores, source.scores.loc[wanted].reset_index(drop=True))
+            assert np.shares_memory(only.scores["score"].to_numpy(), source.scores["score"].to_numpy()) == run
+            alone = prepare(_categorical(frame.loc[frame["questionnaire"] == key].reset_index(drop=True)), items)
+            assert analysis.indicator_table(only) == analysis.indicator_table(alone)
