@@ -376,24 +376,27 @@ def _person_scores(coded, min_share):
     org_of, role_of = coded.people["org"].to_numpy(), coded.people["role_code"].to_numpy()
     n_people = max(len(coded.people), 1)
     tables = []
+    count = _smallest(int(n_items.max()) if len(n_items) else 0)  # counts up to a construct's items: int8
     for block in coded.blocks:
         constructs = np.unique(block.constructs)
         sums = np.zeros((len(block.persons), len(constructs)))
-        counts = np.zeros((len(block.persons), len(constructs)), dtype=np.int64)
+        counts = np.zeros((len(block.persons), len(constructs)), dtype=count)
+        keep = np.empty((len(block.persons), len(constructs)), dtype=bool)
         for j, m in enumerate(constructs.tolist()):
             for column in np.flatnonzero(block.constructs == m).tolist():
                 value = block.values[:, column]
                 answered = ~np.isnan(value)
                 sums[:, j] += np.where(answered, value, 0.0)
                 counts[:, j] += answered
-        tables.append((block, constructs, sums, counts, counts >= n_items[constructs] * min_share - _EPS))
+            keep[:, j] = counts[:, j] >= float(n_items[m]) * min_share - _EPS  # a column at a time: no float copy
+        tables.append((block, constructs, sums, counts, keep))
     total = sum(int(keep.sum()) for *_, keep in tables)
     code = np.int32 if n_people < np.iinfo(np.int32).max else np.int64  # as _narrow
     columns = {
         "construct": np.empty(total, dtype=_smallest(len(coded.constructs))),
         "person": np.empty(total, dtype=code),
         "score": np.empty(total),
-        "n_items": np.empty(total, dtype=_smallest(int(n_items.max()) if len(n_items) else 0)),
+        "n_items": np.empty(total, dtype=count),
         "org": np.empty(total, dtype=_smallest(int(org_of.max()) if len(org_of) else 0)),
         "role_code": np.empty(total, dtype=_smallest(int(role_of.max()) if len(role_of) else 0)),
     }

@@ -350,3 +350,28 @@ def test_only_takes_one_run_of_scores_as_views_and_others_by_position():
             assert np.shares_memory(only.scores["score"].to_numpy(), source.scores["score"].to_numpy()) == run
             alone = prepare(_categorical(frame.loc[frame["questionnaire"] == key].reset_index(drop=True)), items)
             assert analysis.indicator_table(only) == analysis.indicator_table(alone)
+
+
+@pytest.mark.parametrize("block", [3, 50, 1 << 16])
+def test_person_indices_in_blocks_equal_the_reference_row_for_row(monkeypatch, block):
+    """Blocks that end inside a person's rows (or none at all) and scores out of person order."""
+    from analysis import indices
+    from analysis.coded import code_answers, person_scores
+
+    monkeypatch.setattr(indices, "_BLOCK", block)
+    responses, items = _simulated(6, n=500)
+    prepared = prepare(_categorical(responses), items).only("ict_staff")
+    weights, model = indices.check_model(None)
+    scores = person_scores(code_answers(_categorical(responses), items))
+    staff = prepared.coded.constructs["questionnaire"].to_numpy()[scores["construct"].to_numpy()] == "ict_staff"
+    scores = scores.loc[staff].reset_index(drop=True)
+    expected, names = reference.person_indices(scores, prepared.coded.constructs, weights, model)
+    found, found_names = indices.person_indices(
+        prepared.scores, prepared.coded.constructs, weights, model, people=prepared.coded.people
+    )
+    assert found_names == names
+    pd.testing.assert_frame_equal(found, expected, check_dtype=False)
+    shuffled = scores.sample(frac=1, random_state=block).reset_index(drop=True)
+    expected, _ = reference.person_indices(shuffled, prepared.coded.constructs, weights, model)
+    found, _ = indices.person_indices(shuffled, prepared.coded.constructs, weights, model)
+    pd.testing.assert_frame_equal(found, expected, check_dtype=False)
