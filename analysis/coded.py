@@ -1,5 +1,6 @@
 """Likert answers joined to their items as integer codes: the fast core under scores and indicators."""
 
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,8 @@ import pandas as pd
 from analysis._blocks import _BLOCK, _codes, _factorize_keys, _narrow, _scored, _subset
 from analysis._frames import NO_QUESTIONNAIRE, RESPONSE_COLUMNS, ROLES, items_frame
 
+# Answer cells (respondents × items) from which prepare_coded collects garbage first.
+_COLLECT_CELLS = 1 << 20
 # Keeps "exactly half answered" in when min_share * n_items is not exact in binary floating point.
 _EPS = 1e-9
 
@@ -585,8 +588,13 @@ def prepare_coded(coded, min_share=0.5):
     """:func:`prepare` from answers already coded by :func:`code_answers`.
 
     A caller holding a large long frame codes it, lets the frame go, and scores afterwards, so
-    the frame and the scoring's temporaries are never in memory together.
+    the frame and the scoring's temporaries are never in memory together. A DataFrame let go
+    can still sit in a reference cycle until the next full collection (at 100k the read's long
+    likert frame, ≈ 160 MB, lived on beside the scoring: issue 18), so large answers are
+    scored after one; small ones (tests, single analyses) skip its cost.
     """
+    if sum(block.values.size for block in coded.blocks) >= _COLLECT_CELLS:
+        gc.collect()
     return Prepared(coded=coded, scores=_person_scores(coded, min_share), min_share=min_share)
 
 

@@ -375,3 +375,27 @@ def test_person_indices_in_blocks_equal_the_reference_row_for_row(monkeypatch, b
     expected, _ = reference.person_indices(shuffled, prepared.coded.constructs, weights, model)
     found, _ = indices.person_indices(shuffled, prepared.coded.constructs, weights, model)
     pd.testing.assert_frame_equal(found, expected, check_dtype=False)
+
+
+def test_prepare_coded_frees_a_let_go_frame_in_a_reference_cycle_before_scoring_large_answers(monkeypatch):
+    import gc
+    import weakref
+
+    from analysis import coded as coded_module
+
+    responses, items = _simulated(7, n=50)
+    coded = coded_module.code_answers(responses, items)
+    frame = responses.copy()
+    frame.attrs["self"] = frame  # a cycle, as a let-go long frame can be in
+    gone = weakref.ref(frame)
+    del frame
+    gc.disable()
+    try:
+        monkeypatch.setattr(coded_module, "_COLLECT_CELLS", 10**12)  # small answers: no collection
+        coded_module.prepare_coded(coded)
+        assert gone() is not None
+        monkeypatch.setattr(coded_module, "_COLLECT_CELLS", 1)
+        coded_module.prepare_coded(coded)
+        assert gone() is None
+    finally:
+        gc.enable()
