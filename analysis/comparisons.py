@@ -262,7 +262,7 @@ def _cells_of_prepared(prepared, by, value, within):
     measure_of = _rank(constructs, within, dropna=False) if within else np.zeros(len(constructs), dtype=np.int64)
     measure_of *= max(n_groups, 1)
     construct, person = scores["construct"].to_numpy(), scores["person"].to_numpy()
-    values = scores[value].to_numpy(dtype=float)
+    values = prepared.score100() if value == "score100" else scores[value].to_numpy(dtype=float)
 
     def keys(start):
         group = group_of[person[start : start + _CHUNK]]

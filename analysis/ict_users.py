@@ -132,7 +132,7 @@ def location_scores(
     respondent = people["respondent"].to_numpy()[scores["person"].to_numpy()]
     organisation = people["organisation"].to_numpy()[scores["person"].to_numpy()]
     aspect = names[scores["construct"].to_numpy()]
-    score = scores["score100"].to_numpy()
+    score = prepared.score100()
     sums: dict[tuple[Any, str, Any], list[Any]] = {}  # (scope, location, aspect) -> [n, sum]; scope None: all schools
     for r, o, a, s in zip(respondent, organisation, aspect, score):
         loc = str(location_of.get(r) or "")

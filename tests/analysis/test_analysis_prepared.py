@@ -304,3 +304,98 @@ def test_prepared_answers_refuse_items_and_another_min_share():
         analysis.construct_indicators(responses, threshold=5)
     with pytest.raises(ValueError, match="threshold"):
         analysis.construct_indicators(prepared)
+
+
+# -- the scores held (issue 18: memory) -----------------------------------------------------------
+
+
+def test_prepared_scores_are_narrow_and_derive_score100_exactly():
+    from analysis.coded import code_answers, person_scores
+
+    responses, items = _simulated(4, n=400)
+    coded = code_answers(_categorical(responses), items)
+    prepared = prepare(_categorical(responses), items)
+    wide = person_scores(coded)
+    held = prepared.scores
+    assert "score100" not in held.columns
+    assert {held[c].dtype.itemsize for c in ("construct", "n_items", "org", "role_code")} == {1}
+    assert held.memory_usage(index=False).sum() < 0.5 * wide.memory_usage(index=False).sum()
+    # The public frame keeps int32 codes and int64 counts (callers do key arithmetic on them).
+    assert wide["construct"].dtype == wide["person"].dtype == np.int32 and wide["n_items"].dtype == np.int64
+    for column in ("construct", "person", "score", "n_items", "org", "role_code"):
+        assert np.array_equal(held[column].to_numpy(), wide[column].to_numpy()), column
+    low = coded.constructs["min"].to_numpy(dtype=float)[wide["construct"].to_numpy()]
+    high = coded.constructs["max"].to_numpy(dtype=float)[wide["construct"].to_numpy()]
+    expected = (wide["score"].to_numpy() - low) / (high - low) * 100
+    assert np.array_equal(prepared.score100(), expected)  # bit for bit
+    assert np.array_equal(wide["score100"].to_numpy(), expected)
+    assert np.array_equal(prepared.score_frame()["score100"].to_numpy(), expected)
+    assert np.array_equal(prepared.score100(slice(5, 9)), expected[5:9])
+
+
+def test_only_takes_one_run_of_scores_as_views_and_others_by_position():
+    responses, items = _simulated(5, n=300)
+    # Board respondents first: each questionnaire's people (and scores) form one run.
+    responses = responses.sort_values("questionnaire", kind="stable", ignore_index=True)
+    # The same answers with the questionnaires' respondents interleaved: no run.
+    order = np.argsort(responses.groupby("respondent", sort=False).ngroup().to_numpy() % 7, kind="stable")
+    mixed = responses.iloc[order].reset_index(drop=True)
+    for frame, run in ((responses, True), (mixed, False)):
+        source = prepare(_categorical(frame), items)
+        construct_q = source.coded.constructs["questionnaire"].to_numpy()
+        for key in ("ict_staff", "board_commitment"):
+            only = source.only(key)
+            wanted = construct_q[source.scores["construct"].to_numpy()] == key
+            pd.testing.assert_frame_equal(only.scores, source.scores.loc[wanted].reset_index(drop=True))
+            assert np.shares_memory(only.scores["score"].to_numpy(), source.scores["score"].to_numpy()) == run
+            alone = prepare(_categorical(frame.loc[frame["questionnaire"] == key].reset_index(drop=True)), items)
+            assert analysis.indicator_table(only) == analysis.indicator_table(alone)
+
+
+@pytest.mark.parametrize("block", [3, 50, 1 << 16])
+def test_person_indices_in_blocks_equal_the_reference_row_for_row(monkeypatch, block):
+    """Blocks that end inside a person's rows (or none at all) and scores out of person order."""
+    from analysis import indices
+    from analysis.coded import code_answers, person_scores
+
+    monkeypatch.setattr(indices, "_BLOCK", block)
+    responses, items = _simulated(6, n=500)
+    prepared = prepare(_categorical(responses), items).only("ict_staff")
+    weights, model = indices.check_model(None)
+    scores = person_scores(code_answers(_categorical(responses), items))
+    staff = prepared.coded.constructs["questionnaire"].to_numpy()[scores["construct"].to_numpy()] == "ict_staff"
+    scores = scores.loc[staff].reset_index(drop=True)
+    expected, names = reference.person_indices(scores, prepared.coded.constructs, weights, model)
+    found, found_names = indices.person_indices(
+        prepared.scores, prepared.coded.constructs, weights, model, people=prepared.coded.people
+    )
+    assert found_names == names
+    pd.testing.assert_frame_equal(found, expected, check_dtype=False)
+    shuffled = scores.sample(frac=1, random_state=block).reset_index(drop=True)
+    expected, _ = reference.person_indices(shuffled, prepared.coded.constructs, weights, model)
+    found, _ = indices.person_indices(shuffled, prepared.coded.constructs, weights, model)
+    pd.testing.assert_frame_equal(found, expected, check_dtype=False)
+
+
+def test_prepare_coded_frees_a_let_go_frame_in_a_reference_cycle_before_scoring_large_answers(monkeypatch):
+    import gc
+    import weakref
+
+    from analysis import coded as coded_module
+
+    responses, items = _simulated(7, n=50)
+    coded = coded_module.code_answers(responses, items)
+    frame = responses.copy()
+    frame.attrs["self"] = frame  # a cycle, as a let-go long frame can be in
+    gone = weakref.ref(frame)
+    del frame
+    gc.disable()
+    try:
+        monkeypatch.setattr(coded_module, "_COLLECT_CELLS", 10**12)  # small answers: no collection
+        coded_module.prepare_coded(coded)
+        assert gone() is not None
+        monkeypatch.setattr(coded_module, "_COLLECT_CELLS", 1)
+        coded_module.prepare_coded(coded)
+        assert gone() is None
+    finally:
+        gc.enable()
