@@ -19,7 +19,7 @@ from sqlalchemy.orm import defer
 
 from app.extensions import db
 from app.models import IndicatorSnapshot, Traject
-from app.services import released_comments, releases
+from app.services import released_comments, released_groups, releases
 from app.services.indicator_fingerprints import code_version, input_fingerprint, response_marker
 from app.services.indicator_instruments import Instrument, instruments
 
@@ -89,6 +89,7 @@ def _finish(
         db.session.flush()  # the release's id, for its comment rows
         parts, previous_id = comments
         released_comments.store(snapshot.id, parts, previous_id)  # before the previous release's rows go
+        released_groups.build(snapshot.id, traject.comment_threshold)  # the open-answers page reads these
         releases.mark_released(released_ids or [], snapshot.number)
         releases.clear_superseded(traject.id, snapshot.number)
     if unchanged:
