@@ -104,9 +104,8 @@ def grouped(
         kept.append((b, qkey, dom, first, first + n, *shows))
     needle = normalise(search)
     if needle and kept:
-        found = released_groups.search_totals(
-            snapshot_id, comment_threshold, _merged([(blk[3], blk[4]) for blk in kept]), needle, repeated_only
-        )
+        ranges = tuple(_merged([(blk[3], blk[4]) for blk in kept]))
+        found = _search_totals(summary.get("build"), snapshot_id, comment_threshold, ranges, needle, repeated_only)
         kept = [blk[:5] + found[blk[0]] for blk in kept if blk[0] in found]
     kept = [blk for blk in kept if blk[5]]
     groups, shown = sum(blk[5] for blk in kept), sum(blk[6] for blk in kept)
@@ -116,7 +115,7 @@ def grouped(
     for _b, qkey, dom, first, end, n, answers in kept:
         skip, stop = max(offset - done, 0), min(offset + per_page - done, n)
         if skip < stop:
-            pieces.append((first, end, skip, stop - skip))
+            pieces.append((first, end, skip, stop - skip, n))
             in_domain[(qkey, dom)] = answers
         done += n
     rows = released_groups.page_rows(snapshot_id, comment_threshold, pieces, needle, repeated_only)
@@ -139,6 +138,13 @@ def grouped(
         "pages": pages,
         "groups": groups,
     }
+
+
+@lru_cache(maxsize=64)
+def _search_totals(build, snapshot_id: int, comment_threshold: int, ranges: tuple, needle: str, repeated: bool) -> dict:
+    """A search's groups and answers per block: the one read of every group a search costs, kept
+    per grouping (`build`) so the search's next pages only read their own groups. Counts only."""
+    return released_groups.search_totals(snapshot_id, comment_threshold, list(ranges), needle, repeated)
 
 
 def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
