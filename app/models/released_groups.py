@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 
+if TYPE_CHECKING:  # mypy cannot see through flask_sqlalchemy's dynamic db.Model; it is a subclass of Base
+    from app.extensions import Base as Model
+else:
+    Model = db.Model
 
-class ReleasedCommentGrouping(db.Model):
+
+class ReleasedCommentGrouping(Model):
     """That a release's answers are grouped for a comment threshold, with the page's small summary:
     per question and domain the visible answers and, per block of groups, where it starts in the
     page's order and how many groups and answers (all, and those said at least twice) it holds.
@@ -23,7 +30,7 @@ class ReleasedCommentGrouping(db.Model):
     summary: Mapped[dict] = mapped_column(JSON)
 
 
-class ReleasedCommentGroup(db.Model):
+class ReleasedCommentGroup(Model):
     """One group of identical answers (after `comment_words.normalise`) of one question, at its place
     in the open-answers page's order (`ordinal`, from 0): its count and the spelling most people
     used. Only answers of (school, role) groups that reach `threshold`; no school, role or person."""

@@ -104,7 +104,7 @@ def build(snapshot_id: int, comment_threshold: int, connection=None) -> dict:
     )
     g = ReleasedCommentGroup.__table__
     columns = ["snapshot_id", "threshold", "ordinal", "block", "questionnaire", "question", "domain"]
-    run(g.insert().from_select([*columns, "normalised", "text", "count"], rows))
+    run(insert(ReleasedCommentGroup).from_select([*columns, "normalised", "text", "count"], rows))
     repeated = g.c["count"] >= 2
     blocks = run(
         select(
