@@ -89,7 +89,6 @@ def _finish(
         db.session.flush()  # the release's id, for its comment rows
         parts, previous_id = comments
         released_comments.store(snapshot.id, parts, previous_id)  # before the previous release's rows go
-        released_groups.build(snapshot.id, traject.comment_threshold)  # the open-answers page reads these
         releases.mark_released(released_ids or [], snapshot.number)
         releases.clear_superseded(traject.id, snapshot.number)
     if unchanged:
@@ -151,6 +150,9 @@ def compute_snapshot(traject: Traject, progress: Progress | None = None) -> Snap
     cleared = _finish(
         traject, marker, groups, snapshot, release.released_ids, (release.comments, latest.id if latest else None)
     )
+    # The open-answers page's groups, in a transaction of their own after the release's: grouping
+    # 200,000 answers takes seconds, and submissions wait for the traject's lock the release holds.
+    released_groups.summary_of(snapshot.id, traject.comment_threshold)
     return SnapshotResult(snapshot, True, cleared, time.perf_counter() - started)
 
 
