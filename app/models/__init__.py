@@ -18,6 +18,7 @@ from app.models.questionnaires import (
     Response,
     ResponseDraft,
 )
+from app.models.released_groups import ReleasedCommentGroup, ReleasedCommentGrouping  # noqa: F401
 from app.models.stakeholders import CommunicationItem, Concern, Engagement, Stakeholder  # noqa: E402,F401
 from app.models.trajects import PHASES, Organisation, Traject, TrajectMember
 

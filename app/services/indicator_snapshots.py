@@ -19,7 +19,7 @@ from sqlalchemy.orm import defer
 
 from app.extensions import db
 from app.models import IndicatorSnapshot, Traject
-from app.services import released_comments, releases
+from app.services import released_comments, released_groups, releases
 from app.services.indicator_fingerprints import code_version, input_fingerprint, response_marker
 from app.services.indicator_instruments import Instrument, instruments
 
@@ -153,6 +153,9 @@ def compute_snapshot(traject: Traject, progress: Progress | None = None) -> Snap
     cleared = _finish(
         traject, marker, groups, snapshot, release.released_ids, (release.comments, latest.id if latest else None)
     )
+    # The open-answers page's groups, in a transaction of their own after the release's: grouping
+    # 200,000 answers takes seconds, and submissions wait for the traject's lock the release holds.
+    released_groups.summary_of(snapshot.id, traject.comment_threshold)
     return SnapshotResult(snapshot, True, cleared, time.perf_counter() - started)
 
 

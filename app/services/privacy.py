@@ -327,10 +327,11 @@ def erase_traject(traject: Traject, *, confirm_name: str, delete_raw_responses: 
     from app.services.stakeholders import erase_people
 
     counts["stakeholder_persons"] = erase_people(traject)  # names in the stakeholder register
-    from app.services import released_comments
+    from app.services import released_comments, released_groups
 
     # Released free text is raw answers, not aggregates: it goes; the releases' figures stay.
     counts["released_comments"] = released_comments.erase(traject_id)
+    released_groups.erase(traject_id)  # the open-answers page's groups hold the same texts
 
     closed = db.session.execute(
         update(Questionnaire)

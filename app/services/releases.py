@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from analysis import disclosure
 from app.extensions import db
 from app.models import IndicatorSnapshot, Organisation, Participant, Questionnaire, ReleaseBatch, Response
-from app.services import released_comments, users_locations
+from app.services import released_comments, released_groups, users_locations
 from app.services import rollups as rollup_service
 from app.services.responses import questionnaire_state
 
@@ -339,6 +339,7 @@ def clear_superseded(traject_id: int, number: int) -> None:
     from sqlalchemy import update
 
     released_comments.clear_before(traject_id, number)  # their comment rows go with their figures
+    released_groups.clear_before(traject_id, number)  # and the page's groups of those rows
 
     db.session.execute(
         update(IndicatorSnapshot)

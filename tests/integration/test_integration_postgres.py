@@ -114,7 +114,7 @@ def _comments_round_trip(url: str) -> None:
     with engine.connect() as conn:
         before, payload_before = conn.execute(text(rows_sql)).all(), payloads(conn)
     assert len(before) > 20
-    down = _flask(url, "db", "downgrade", "--", "-1")  # 0014 is the head: one step down, wherever it is chained
+    down = _flask(url, "db", "downgrade", "0013_packed_likert")  # 0014 down (and whatever follows it)
     assert down.returncode == 0, down.stderr
     with engine.connect() as conn:
         assert "released_comments" not in inspect(conn).get_table_names()
