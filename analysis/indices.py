@@ -175,14 +175,21 @@ def person_indices(scores, constructs, weights, index_constructs, people=None):
     return frame, names + ["draagvlak"]
 
 
-def index_table(responses, items=None, weights=None, index_constructs=None, min_share=None):
-    """Unsuppressed index rows; see :func:`index_indicators`."""
+def index_table(responses, items=None, weights=None, index_constructs=None, min_share=None, per_person=None):
+    """Unsuppressed index rows; see :func:`index_indicators`.
+
+    ``per_person``: what :func:`person_indices` returned for these prepared answers and this
+    model, when the caller needs it too (a recompute keeps it for the release's members), so the
+    per-person indices are computed once.
+    """
     weights, index_constructs = check_model(weights, index_constructs)
     prepared = as_prepared(responses, items, min_share)
     coded, scores = prepared.coded, prepared.scores
     if scores.empty:
         return []
-    frame, names = person_indices(scores, coded.constructs, weights, index_constructs, coded.people)
+    if per_person is None:
+        per_person = person_indices(scores, coded.constructs, weights, index_constructs, coded.people)
+    frame, names = per_person
     if frame.empty:
         return []
     table = moments(frame, "value", measure="index")
