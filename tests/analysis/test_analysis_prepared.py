@@ -377,6 +377,25 @@ def test_person_indices_in_blocks_equal_the_reference_row_for_row(monkeypatch, b
     pd.testing.assert_frame_equal(found, expected, check_dtype=False)
 
 
+def test_index_table_given_the_per_person_indices_gives_the_rows_it_computes_itself():
+    """compute_raw hands index_table the per-person indices it keeps for the release's members."""
+    from analysis import indices
+
+    responses, items = _simulated(3, n=400)
+    only = prepare(_categorical(responses), items).only("ict_staff")
+    weights = {"wil": 0.4, "moet": 0.1, "kun": 0.2, "steun": 0.2, "weerstand": 0.1}
+    for w in (None, weights):
+        model_weights, model = indices.check_model(w)
+        per_person = indices.person_indices(
+            only.scores, only.coded.constructs, model_weights, model, people=only.coded.people
+        )
+        kept = per_person[0].copy()
+        given = indices.index_table(only, weights=w, per_person=per_person)
+        assert len(given) > 5
+        _same(given, indices.index_table(only, weights=w))
+        pd.testing.assert_frame_equal(per_person[0], kept)  # read, never changed: the members come from it
+
+
 def test_prepare_coded_frees_a_let_go_frame_in_a_reference_cycle_before_scoring_large_answers(monkeypatch):
     import gc
     import weakref
