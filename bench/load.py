@@ -216,6 +216,40 @@ def saturate(base: str, seconds: float, connections: int, make_request) -> tuple
     return rec.latencies, rec.errors, time.perf_counter() - start
 
 
+def cpu_parts(roots: dict[str, int]) -> dict[str, float]:
+    """CPU seconds so far of each part of the server: a root process and its children per name
+    (web, worker1, …), plus every PostgreSQL and Redis process by name (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    owner = {pid: name for name, pid in roots.items()}
+    totals = dict.fromkeys([*roots, "postgres", "redis"], 0.0)
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                head, _, rest = f.read().rpartition(")")
+        except OSError:
+            continue
+        fields, comm = rest.split(), head.partition("(")[2]
+        part = owner.get(int(entry)) or owner.get(int(fields[1]))
+        if part is None and comm.startswith(("postgres", "redis")):
+            part = "postgres" if comm.startswith("postgres") else "redis"
+        if part is not None:
+            totals[part] += (int(fields[11]) + int(fields[12])) / tick
+    return totals
+
+
+def cpu_shares(before: dict[str, float], seconds: float, client_s: float) -> dict[str, float]:
+    """Cores each part used on average over `seconds` (the load generator as "client")."""
+    after = cpu_parts({name: pid for name, pid in ROOTS.items()})
+    shares = {name: round((after[name] - before[name]) / seconds, 2) for name in before}
+    shares["client"] = round(client_s / seconds, 2)
+    return shares
+
+
+ROOTS: dict[str, int] = {}  # the server's processes by part, filled once they run
+
+
 def client_cpu_ms(cpu0: float, requests_made: int) -> float:
     """The load generator's own CPU per request since `cpu0` (it shares the cores with the server)."""
     return round(1000 * (time.process_time() - cpu0) / max(requests_made, 1), 2)
@@ -252,6 +286,7 @@ def main() -> None:
             )
             base = topology.base
             web_pid = topology.processes["web"].pid
+            ROOTS.update({name: process.pid for name, process in topology.processes.items()})
 
             def stop_server():
                 alive = topology.alive()
@@ -286,6 +321,7 @@ def main() -> None:
             )
             base = f"http://127.0.0.1:{port}"
             web_pid = server.pid
+            ROOTS["web"] = server.pid
 
             def stop_server():
                 server.terminate()
@@ -308,6 +344,7 @@ def main() -> None:
             rec, done = Recorder(), [0]
             flow_tokens.reverse()  # pop() hands them out in seeding order
             start, cpu0, client0 = time.perf_counter(), web_cpu(web_pid), time.process_time()
+            parts0 = cpu_parts(ROOTS)
             asyncio.run(respondents(base, flow_tokens, forms, args.respondents, args.seconds, rec, done))
             flow = summary(
                 f"(a) {args.respondents} respondents, 1–3 s think",
@@ -317,6 +354,9 @@ def main() -> None:
             )
             flow["web_cpu_ms"] = round(1000 * (web_cpu(web_pid) - cpu0) / max(flow["requests"], 1), 2)
             flow["client_cpu_ms"] = client_cpu_ms(client0, flow["requests"])
+            # Where the machine's cores went during (a): the p99 is the queue when they are all busy.
+            flow["cores"] = cpu_shares(parts0, flow["seconds"], time.process_time() - client0)
+            print(f"    cores used on average ({os.cpu_count()} in all): {flow['cores']}")
             print(
                 f"    submitted questionnaires: {done[0]}; web CPU {flow['web_cpu_ms']} ms per request; "
                 f"load generator CPU {flow['client_cpu_ms']} ms per request"
@@ -382,6 +422,7 @@ def main() -> None:
                     "submit": sub["client_cpu_ms"],
                     "static": ceiling["client_cpu_ms"],
                 },
+                "cores_during_flow": flow["cores"],
                 "respondents": args.respondents,
                 "topology": args.topology,
                 "load_average": round(os.getloadavg()[0], 2),
