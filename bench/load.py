@@ -167,20 +167,8 @@ async def respondents(base: str, tokens: list[str], forms: dict, count: int, sec
 def web_cpu(pid: int) -> float:
     """CPU seconds (user + system) of the gunicorn master `pid` and its workers so far: the web's
     cost per request, which other processes on the machine do not change the way they change
-    wall times (Linux /proc)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(entry) == pid or int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+    wall times."""
+    return cpu_parts({"web": pid})["web"]
 
 
 def drain(base: str, limit: float = 180.0) -> float:
@@ -239,15 +227,12 @@ def cpu_parts(roots: dict[str, int]) -> dict[str, float]:
     return totals
 
 
-def cpu_shares(before: dict[str, float], seconds: float, client_s: float) -> dict[str, float]:
-    """Cores each part used on average over `seconds` (the load generator as "client")."""
-    after = cpu_parts({name: pid for name, pid in ROOTS.items()})
+def cpu_shares(roots: dict[str, int], before: dict[str, float], seconds: float, client_s: float) -> dict[str, float]:
+    """Cores each part used on average over `seconds` since `before` (the load generator as "client")."""
+    after = cpu_parts(roots)
     shares = {name: round((after[name] - before[name]) / seconds, 2) for name in before}
     shares["client"] = round(client_s / seconds, 2)
     return shares
-
-
-ROOTS: dict[str, int] = {}  # the server's processes by part, filled once they run
 
 
 def client_cpu_ms(cpu0: float, requests_made: int) -> float:
@@ -286,7 +271,7 @@ def main() -> None:
             )
             base = topology.base
             web_pid = topology.processes["web"].pid
-            ROOTS.update({name: process.pid for name, process in topology.processes.items()})
+            roots = {name: process.pid for name, process in topology.processes.items()}
 
             def stop_server():
                 alive = topology.alive()
@@ -321,7 +306,7 @@ def main() -> None:
             )
             base = f"http://127.0.0.1:{port}"
             web_pid = server.pid
-            ROOTS["web"] = server.pid
+            roots = {"web": server.pid}
 
             def stop_server():
                 server.terminate()
@@ -344,7 +329,7 @@ def main() -> None:
             rec, done = Recorder(), [0]
             flow_tokens.reverse()  # pop() hands them out in seeding order
             start, cpu0, client0 = time.perf_counter(), web_cpu(web_pid), time.process_time()
-            parts0 = cpu_parts(ROOTS)
+            parts0 = cpu_parts(roots)
             asyncio.run(respondents(base, flow_tokens, forms, args.respondents, args.seconds, rec, done))
             flow = summary(
                 f"(a) {args.respondents} respondents, 1–3 s think",
@@ -355,7 +340,7 @@ def main() -> None:
             flow["web_cpu_ms"] = round(1000 * (web_cpu(web_pid) - cpu0) / max(flow["requests"], 1), 2)
             flow["client_cpu_ms"] = client_cpu_ms(client0, flow["requests"])
             # Where the machine's cores went during (a): the p99 is the queue when they are all busy.
-            flow["cores"] = cpu_shares(parts0, flow["seconds"], time.process_time() - client0)
+            flow["cores"] = cpu_shares(roots, parts0, flow["seconds"], time.process_time() - client0)
             print(f"    cores used on average ({os.cpu_count()} in all): {flow['cores']}")
             print(
                 f"    submitted questionnaires: {done[0]}; web CPU {flow['web_cpu_ms']} ms per request; "

@@ -20,7 +20,7 @@ from analysis.feasibility import DOMAINS
 from app.i18n import pick
 from app.results import views
 from app.services import released_groups
-from app.services.comment_words import DOMAIN_WORDS, OTHER, domain_of, normalise  # noqa: F401
+from app.services.comment_words import OTHER, normalise
 
 PER_PAGE = 50
 

@@ -665,9 +665,10 @@ def build_inputs(traject: Traject) -> tuple[pd.DataFrame, pd.DataFrame]:
     ``questionnaire``, ``partner``. Free text is left out (see :func:`read_frames`).
     """
     frames = read_frames(traject)
-    if frames.likert is None:  # cannot happen: a fresh read holds its likert answers
+    long = frames.likert  # built on each access: once here
+    if long is None:  # cannot happen: a fresh read holds its likert answers
         raise RuntimeError("a fresh read holds its likert answers")
-    likert = plain_columns(frames.likert)
+    likert = plain_columns(long)
     responses = (
         pd.concat([likert.astype({"value": object}), frames.choices], ignore_index=True)
         if len(frames.choices)

@@ -220,26 +220,24 @@ def _within(g, ranges: list[tuple[int, int]]):
 
 def clear_before(traject_id: int, number: int) -> None:
     """Delete the groups of a traject's releases before `number` (with their comment rows)."""
-    older = select(IndicatorSnapshot.id).where(
-        IndicatorSnapshot.traject_id == traject_id, IndicatorSnapshot.number < number
-    )
-    for model in (ReleasedCommentGroup, ReleasedCommentGrouping):
-        db.session.execute(
-            delete(model).where(model.snapshot_id.in_(older)).execution_options(synchronize_session=False)
+    _delete(
+        select(IndicatorSnapshot.id).where(
+            IndicatorSnapshot.traject_id == traject_id, IndicatorSnapshot.number < number
         )
+    )
 
 
 def erase(traject_id: int) -> int:
     """Delete every group of a traject's releases (their texts are raw answers). Returns the groups' count."""
-    ids = select(IndicatorSnapshot.id).where(IndicatorSnapshot.traject_id == traject_id)
-    result = db.session.execute(
-        delete(ReleasedCommentGroup)
-        .where(ReleasedCommentGroup.snapshot_id.in_(ids))
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        delete(ReleasedCommentGrouping)
-        .where(ReleasedCommentGrouping.snapshot_id.in_(ids))
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return _delete(select(IndicatorSnapshot.id).where(IndicatorSnapshot.traject_id == traject_id))
+
+
+def _delete(snapshot_ids) -> int:
+    """Delete the groups and summaries of these releases; returns how many groups went."""
+    counts = [
+        db.session.execute(
+            delete(model).where(model.snapshot_id.in_(snapshot_ids)).execution_options(synchronize_session=False)
+        )
+        for model in (ReleasedCommentGroup, ReleasedCommentGrouping)
+    ]
+    return int(getattr(counts[0], "rowcount", 0) or 0)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import OutboxMessage
 from app.results import open_answers
-from app.services import advice, advice_versions
+from app.services import advice, advice_versions, comment_words
 
 POISON = 87.654321
 
@@ -34,9 +34,9 @@ def _comment(text, question="worries", organisation="ZL", role="ict_staff"):
 
 
 def test_normalise_and_domain_of():
-    assert open_answers.normalise("  Méér   OVERLEG!! ") == "meer overleg"
-    assert open_answers.domain_of(open_answers.normalise("De servicedesk en het netwerk")) == "servicedesk"
-    assert open_answers.domain_of("goed idee") == open_answers.OTHER
+    assert comment_words.normalise("  Méér   OVERLEG!! ") == "meer overleg"
+    assert comment_words.domain_of(comment_words.normalise("De servicedesk en het netwerk")) == "servicedesk"
+    assert comment_words.domain_of("goed idee") == comment_words.OTHER
 
 
 def _released(comments) -> int:

@@ -137,6 +137,22 @@ def test_every_released_row_belongs_to_a_shown_group(released):
                 assert (row["organisation"], None) not in hidden
 
 
+def _bare_release(traject, number: int) -> IndicatorSnapshot:
+    """A flushed release without figures: its comment rows are what the test writes."""
+    snapshot = IndicatorSnapshot(
+        traject_id=traject.id,
+        number=number,
+        input_fingerprint="t",
+        code_version="t",
+        responses=1,
+        anonymity_threshold=5,
+        payload={},
+    )
+    db.session.add(snapshot)
+    db.session.flush()
+    return snapshot
+
+
 # --- carried instruments, superseded releases, changes --------------------------------------------------
 
 
@@ -147,17 +163,7 @@ def test_a_carried_instrument_keeps_the_previous_releases_rows_in_order(app):
     old_users = [_comment(f"users {i}", questionnaire="ict_users", role="staff") for i in range(3)]
     first = gen_snapshot(traject, {"comments": old_staff + old_users})
     fresh_staff = released_comments.derived([_comment("nieuw", question="conditions")] * 2)
-    second = IndicatorSnapshot(
-        traject_id=traject.id,
-        number=2,
-        input_fingerprint="t",
-        code_version="t",
-        responses=1,
-        anonymity_threshold=5,
-        payload={},
-    )
-    db.session.add(second)
-    db.session.flush()
+    second = _bare_release(traject, 2)
     parts = [
         released_comments.Part("ict_staff", rows=fresh_staff),
         released_comments.Part("ict_users", carried=3),
@@ -436,20 +442,10 @@ def test_one_pattern_classifies_as_a_search_per_word_did():
 
 
 def test_copy_keeps_every_character_of_a_text(app):
-    """The release's hand-written COPY text (escapes as psycopg's) stores each text as it was."""
+    """The release's COPY (psycopg's write_row) stores each text as it was."""
     owner = gen_user("regisseur")
     traject = gen_case_traject(owner)
-    snapshot = IndicatorSnapshot(
-        traject_id=traject.id,
-        number=1,
-        input_fingerprint="t",
-        code_version="t",
-        responses=1,
-        anonymity_threshold=5,
-        payload={},
-    )
-    db.session.add(snapshot)
-    db.session.flush()
+    snapshot = _bare_release(traject, 1)
     texts = [
         "tab\there",
         "line\nbreak\r\nand return",
